@@ -1,0 +1,2 @@
+// Public API of ssot-kit: the analysis core. The router lives at `ssot-kit/router`.
+export {};
