@@ -1,0 +1,345 @@
+// ssot-kit/router/compat: the deprecated names legacy code imports, as thin adapters over the
+// canonical router. They hold no routing state: every instance wraps a CanonicalMessageRouter
+// (the one passed in, or the process-wide default), so legacy and migrated code share handlers,
+// connections and stats during a migration.
+//
+// Importing this module has no side effects. The first use (construction or call) of each name
+// emits one DeprecationWarning per process naming its replacement; COMPAT_REPLACEMENTS is the
+// machine-readable version of the same mapping (also in docs/router.md).
+
+import { getDefaultRouter } from './default-router.js';
+import { IsolationError } from './errors.js';
+import { CanonicalMessageRouter } from './router.js';
+import type {
+  Connection,
+  InboundMessage,
+  MessageHandler,
+  MessageHandlerFn,
+  OutboundEvent,
+  RouteResult,
+  RouterOptions,
+  RouterStats,
+  UserContext,
+} from './types.js';
+
+export interface CompatReplacement {
+  readonly module: 'ssot-kit/router';
+  readonly name: string;
+  readonly note?: string;
+}
+
+const R = 'ssot-kit/router' as const;
+
+const LEGACY_CLASSES = [
+  'MessageRouter',
+  'QualityMessageRouter',
+  'WebSocketEventRouter',
+  'UserScopedWebSocketEventRouter',
+  'WebSocketBroadcastService',
+] as const;
+
+const METHOD_REPLACEMENTS = {
+  addHandler: { module: R, name: 'on', note: 'router.on(type, handler) returns an unsubscribe function' },
+  registerHandler: { module: R, name: 'on', note: 'router.on(type, handler) returns an unsubscribe function' },
+  removeHandler: { module: R, name: 'off', note: 'or call the unsubscribe function returned by on()' },
+  routeMessage: { module: R, name: 'route', note: 'router.route(ctx, raw) or router.forUser(ctx).route(raw); resolves to { ok, handled, failed, error? }' },
+  registerConnection: { module: R, name: 'register', note: 'router.register(connection) returns an unregister function' },
+  unregisterConnection: { module: R, name: 'unregister' },
+  broadcastToUser: { module: R, name: 'forUser(ctx).broadcast', note: 'forUser(ctx).emit(type, payload) for the five agent events; the count is result.delivered' },
+  getStats: { module: R, name: 'stats' },
+} as const satisfies Record<string, CompatReplacement>;
+
+type LegacyMethod = keyof typeof METHOD_REPLACEMENTS;
+
+function methodEntries(cls: (typeof LEGACY_CLASSES)[number]): Record<string, CompatReplacement> {
+  const out: Record<string, CompatReplacement> = {};
+  for (const [method, replacement] of Object.entries(METHOD_REPLACEMENTS)) out[`${cls}#${method}`] = replacement;
+  return out;
+}
+
+/**
+ * Every compat export (and every legacy method, as 'Class#method') mapped to its canonical
+ * replacement in 'ssot-kit/router'. Pure data: safe to import from analysis tools.
+ */
+export const COMPAT_REPLACEMENTS: Record<string, CompatReplacement> = {
+  MessageRouter: { module: R, name: 'CanonicalMessageRouter', note: 'createMessageRouter(options) or new CanonicalMessageRouter(options)' },
+  QualityMessageRouter: { module: R, name: 'CanonicalMessageRouter', note: 'quality checks are built in: payload validation and strict ordering' },
+  WebSocketEventRouter: { module: R, name: 'CanonicalMessageRouter', note: 'attach it to a ws server with attachRouter/createRouterServer' },
+  UserScopedWebSocketEventRouter: { module: R, name: 'forUser', note: 'router.forUser(ctx) returns a ScopedRouter bound to one user' },
+  WebSocketBroadcastService: { module: R, name: 'forUser(ctx).broadcast', note: 'router.forUser(ctx).emit/broadcast delivers to one user\'s connections' },
+  broadcastToUser: { module: R, name: 'forUser(ctx).broadcast', note: 'forUser(ctx).emit(type, payload) for the five agent events; the count is result.delivered' },
+  createMessageRouter: { module: R, name: 'createMessageRouter', note: 'the canonical factory returns a CanonicalMessageRouter (on/route/forUser)' },
+  getMessageRouter: { module: R, name: 'getDefaultRouter', note: 'prefer creating one router and passing it explicitly' },
+  ...methodEntries('MessageRouter'),
+  ...methodEntries('QualityMessageRouter'),
+  ...methodEntries('WebSocketEventRouter'),
+  ...methodEntries('UserScopedWebSocketEventRouter'),
+  ...methodEntries('WebSocketBroadcastService'),
+};
+
+// ---- deprecation warnings --------------------------------------------------------------------
+
+const warned = new Set<string>();
+/** Set while a compat function builds a legacy instance, so only the name the caller used warns. */
+let internalConstruction = false;
+
+/** 'UserScopedWebSocketEventRouter' -> 'USER_SCOPED_WEB_SOCKET_EVENT_ROUTER' */
+function warningCode(name: string): string {
+  return `SSOT_DEP_${name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}`;
+}
+
+function deprecated(name: string): void {
+  if (internalConstruction || warned.has(name)) return;
+  warned.add(name);
+  const r = COMPAT_REPLACEMENTS[name];
+  const replacement = r ? `${r.name} from '${r.module}'` : `'ssot-kit/router'`;
+  const note = r?.note ? ` (${r.note})` : '';
+  process.emitWarning(`${name} from 'ssot-kit/router/compat' is deprecated; use ${replacement} instead${note}.`, {
+    type: 'DeprecationWarning',
+    code: warningCode(name),
+  });
+}
+
+// ---- adapters --------------------------------------------------------------------------------
+
+/** A legacy context: a UserContext-like object or just the user id. */
+export type LegacyContext = UserContext | string;
+
+/** Legacy handler objects; `canHandle` filters message types when registered without a type. */
+export type LegacyHandler = MessageHandlerFn | { handle: MessageHandlerFn; canHandle?(type: string): boolean };
+
+/** Legacy connections may call the id `connectionId` and carry a socket instead of `send`. */
+export interface LegacyConnection {
+  readonly id?: string;
+  readonly connectionId?: string;
+  readonly userId: string;
+  readonly threadId?: string;
+  send?(data: string): void | Promise<unknown>;
+  close?(code?: number, reason?: string): void;
+  isOpen?(): boolean;
+  readonly websocket?: { send(data: string): unknown; close?(code?: number, reason?: string): void; readyState?: number };
+}
+
+/** What legacy routeMessage resolves to: the canonical RouteResult (`ok`, `handled`, `failed`, `error?`). */
+export type LegacyRouteResult = RouteResult;
+
+type RouterSource = CanonicalMessageRouter | LegacyRouterBase | undefined;
+
+function resolveRouter(source: RouterSource): CanonicalMessageRouter {
+  if (source instanceof CanonicalMessageRouter) return source;
+  if (source instanceof LegacyRouterBase) return source.canonical;
+  return getDefaultRouter();
+}
+
+function toContext(ctx: LegacyContext): UserContext {
+  return typeof ctx === 'string' ? { userId: ctx } : ctx;
+}
+
+function toConnection(conn: LegacyConnection): Connection {
+  const id = conn.id ?? conn.connectionId;
+  if (typeof id !== 'string') throw new TypeError('a legacy connection needs an id or connectionId');
+  const base = { id, userId: conn.userId, ...(conn.threadId !== undefined ? { threadId: conn.threadId } : {}) };
+  if (typeof conn.send === 'function') {
+    // Bind explicitly: legacy connections are often class instances whose methods use `this`.
+    return {
+      ...base,
+      send: conn.send.bind(conn),
+      ...(typeof conn.close === 'function' ? { close: conn.close.bind(conn) } : {}),
+      ...(typeof conn.isOpen === 'function' ? { isOpen: conn.isOpen.bind(conn) } : {}),
+    };
+  }
+  const socket = conn.websocket;
+  if (!socket) throw new TypeError(`connection "${id}" has neither send() nor websocket`);
+  return {
+    ...base,
+    // A raw socket's send may take a callback; we only know it did not throw.
+    send: (data: string) => {
+      socket.send(data);
+    },
+    close: (code?: number, reason?: string) => socket.close?.(code, reason),
+    // readyState 1 is OPEN for both ws and the browser WebSocket API.
+    ...(socket.readyState !== undefined ? { isOpen: () => socket.readyState === 1 } : {}),
+  };
+}
+
+function toEvent(event: OutboundEvent | string, payload?: unknown): OutboundEvent {
+  if (typeof event === 'string') return payload === undefined ? { type: event } : { type: event, payload };
+  return event;
+}
+
+/** Shared implementation of the legacy classes; not exported so it cannot be imported as a name. */
+abstract class LegacyRouterBase {
+  /** The canonical router this adapter delegates to; use it directly when migrating. */
+  readonly canonical: CanonicalMessageRouter;
+
+  protected constructor(name: string, router: RouterSource) {
+    deprecated(name);
+    this.canonical = resolveRouter(router);
+  }
+
+  /**
+   * addHandler('chat', (ctx, message) => ...) or addHandler('chat', { handle }) or
+   * addHandler({ canHandle, handle }) (no type: the object's canHandle decides, for every type).
+   */
+  addHandler(typeOrHandler: string | LegacyHandler, handler?: LegacyHandler): () => void {
+    if (typeof typeOrHandler === 'string') {
+      if (handler === undefined) throw new TypeError('addHandler(type, handler): handler is missing');
+      return this.canonical.on(typeOrHandler, handler as MessageHandler);
+    }
+    return this.canonical.on('*', typeOrHandler as MessageHandler);
+  }
+
+  registerHandler(typeOrHandler: string | LegacyHandler, handler?: LegacyHandler): () => void {
+    return this.addHandler(typeOrHandler, handler);
+  }
+
+  removeHandler(typeOrHandler: string | LegacyHandler, handler?: LegacyHandler): boolean {
+    if (typeof typeOrHandler === 'string') return handler !== undefined && this.canonical.off(typeOrHandler, handler as MessageHandler);
+    return this.canonical.off('*', typeOrHandler as MessageHandler);
+  }
+
+  /**
+   * Routes `raw` (JSON string or object) as the user of `ctx` (a UserContext or a userId).
+   * Resolves to `{ ok, handled, failed, error? }`; legacy code that tested a boolean should test
+   * `.ok`. Never rejects for a bad message.
+   */
+  routeMessage(ctx: LegacyContext, raw: string | InboundMessage | Record<string, unknown>): Promise<LegacyRouteResult> {
+    return this.canonical.route(toContext(ctx), raw);
+  }
+
+  /** Registers a connection; returns its id. */
+  registerConnection(conn: LegacyConnection): string {
+    const connection = toConnection(conn);
+    this.canonical.register(connection);
+    return connection.id;
+  }
+
+  unregisterConnection(connectionId: string): boolean {
+    return this.canonical.unregister(connectionId);
+  }
+
+  /**
+   * Sends `event` ({ type, payload } or a type plus payload) to every open connection of `userId`.
+   * Resolves to the number of connections whose send succeeded. Agent event types are validated
+   * and order-checked (and reject like forUser(ctx).emit does).
+   */
+  async broadcastToUser(userId: string, event: OutboundEvent | string, payload?: unknown): Promise<number> {
+    const result = await this.canonical.forUser({ userId }).broadcast(toEvent(event, payload));
+    return result.delivered;
+  }
+
+  getStats(): RouterStats {
+    return this.canonical.stats();
+  }
+}
+
+/** @deprecated Use CanonicalMessageRouter / createMessageRouter from 'ssot-kit/router'. */
+export class MessageRouter extends LegacyRouterBase {
+  constructor(router?: CanonicalMessageRouter | LegacyRouterBase) {
+    super('MessageRouter', router);
+  }
+}
+
+/** @deprecated Use CanonicalMessageRouter from 'ssot-kit/router' (validation and ordering are built in). */
+export class QualityMessageRouter extends LegacyRouterBase {
+  constructor(router?: CanonicalMessageRouter | LegacyRouterBase) {
+    super('QualityMessageRouter', router);
+  }
+}
+
+/** @deprecated Use CanonicalMessageRouter with attachRouter/createRouterServer from 'ssot-kit/router'. */
+export class WebSocketEventRouter extends LegacyRouterBase {
+  constructor(router?: CanonicalMessageRouter | LegacyRouterBase) {
+    super('WebSocketEventRouter', router);
+  }
+}
+
+/**
+ * @deprecated Use router.forUser(ctx) from 'ssot-kit/router'.
+ * When built with a context, it only acts for that user: routing as, or broadcasting to, anyone
+ * else throws an IsolationError.
+ */
+export class UserScopedWebSocketEventRouter extends LegacyRouterBase {
+  readonly context: UserContext | undefined;
+
+  constructor(context?: LegacyContext, router?: CanonicalMessageRouter | LegacyRouterBase) {
+    super('UserScopedWebSocketEventRouter', router);
+    this.context = context === undefined ? undefined : Object.freeze({ ...toContext(context) });
+  }
+
+  #check(userId: string): void {
+    if (this.context && userId !== this.context.userId) throw new IsolationError(this.context.userId, userId, 'UserScopedWebSocketEventRouter call');
+  }
+
+  override routeMessage(ctx: LegacyContext, raw: string | InboundMessage | Record<string, unknown>): Promise<LegacyRouteResult> {
+    const c = toContext(ctx);
+    this.#check(c.userId);
+    return super.routeMessage(c, raw);
+  }
+
+  override broadcastToUser(userId: string, event: OutboundEvent | string, payload?: unknown): Promise<number> {
+    this.#check(userId);
+    return super.broadcastToUser(userId, event, payload);
+  }
+}
+
+/** @deprecated Use router.forUser(ctx).emit/broadcast from 'ssot-kit/router'. */
+export class WebSocketBroadcastService extends LegacyRouterBase {
+  constructor(router?: CanonicalMessageRouter | LegacyRouterBase) {
+    super('WebSocketBroadcastService', router);
+  }
+}
+
+/**
+ * @deprecated Use router.forUser({ userId }).broadcast(event) from 'ssot-kit/router'.
+ * Resolves to the number of connections that got the event.
+ */
+export function broadcastToUser(
+  router: CanonicalMessageRouter | LegacyRouterBase | undefined,
+  userId: string,
+  event: OutboundEvent | string,
+  payload?: unknown,
+): Promise<number> {
+  deprecated('broadcastToUser');
+  return resolveRouter(router)
+    .forUser({ userId })
+    .broadcast(toEvent(event, payload))
+    .then((r) => r.delivered);
+}
+
+/**
+ * @deprecated Use createMessageRouter from 'ssot-kit/router'.
+ * Returns a legacy MessageRouter over a new canonical router (reach it via `.canonical`).
+ */
+export function createMessageRouter(options?: RouterOptions): MessageRouter {
+  deprecated('createMessageRouter');
+  return internal(() => new MessageRouter(new CanonicalMessageRouter(options)));
+}
+
+function internal<T>(build: () => T): T {
+  internalConstruction = true;
+  try {
+    return build();
+  } finally {
+    internalConstruction = false;
+  }
+}
+
+const defaultAdapters = new WeakMap<CanonicalMessageRouter, MessageRouter>();
+
+/**
+ * @deprecated Use getDefaultRouter from 'ssot-kit/router' (or pass a router explicitly).
+ * Returns the same legacy MessageRouter over the process-wide canonical router on every call.
+ */
+export function getMessageRouter(): MessageRouter {
+  deprecated('getMessageRouter');
+  const router = getDefaultRouter();
+  let adapter = defaultAdapters.get(router);
+  if (!adapter) {
+    adapter = internal(() => new MessageRouter(router));
+    defaultAdapters.set(router, adapter);
+  }
+  return adapter;
+}
+
+export type { LegacyMethod };

@@ -1,0 +1,47 @@
+// ssot-kit/router: the canonical message router. Import everything router-related from here.
+
+export { CanonicalMessageRouter, createMessageRouter, DEFAULT_MAX_PENDING_PER_CONNECTION, SEND_FAILED_CLOSE_CODE, SLOW_CONSUMER_CLOSE_CODE, WILDCARD } from './router.js';
+export { ScopedRouter } from './scoped.js';
+export { getDefaultRouter, resetDefaultRouter, setDefaultRouter } from './default-router.js';
+export { AGENT_EVENT_TYPES, AGENT_RUN_STATUSES, RunOrderTracker, isAgentEventType, validateAgentPayload } from './events.js';
+export { DeliveryQueue } from './queue.js';
+export type { FatalReason, SendOutcome } from './queue.js';
+export {
+  EventOrderError,
+  EventValidationError,
+  HandlerError,
+  IsolationError,
+  MalformedMessageError,
+  NoHandlerError,
+  RouterError,
+} from './errors.js';
+export type { RouterErrorCode } from './errors.js';
+export {
+  attachRouter,
+  createRouterServer,
+  DEFAULT_MAX_FRAME_BYTES,
+  DEFAULT_MAX_INBOUND_PENDING,
+  UNAUTHENTICATED_CLOSE_CODE,
+} from './ws-adapter.js';
+export type { Authenticate, ErrorFrame, RouterServer, RouterServerOptions, WebSocketAdapterOptions, WebSocketRouterBinding } from './ws-adapter.js';
+export type {
+  AgentEvent,
+  AgentEventPayloads,
+  AgentEventType,
+  AgentRunStatus,
+  Connection,
+  DeliveryOptions,
+  DeliveryResult,
+  HandlerContext,
+  HealthStatus,
+  InboundMessage,
+  MessageHandler,
+  MessageHandlerFn,
+  MessageHandlerObject,
+  OutboundEvent,
+  RouteResult,
+  RouterOptions,
+  RouterStats,
+  ScopedRouterApi,
+  UserContext,
+} from './types.js';

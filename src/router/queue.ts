@@ -1,0 +1,116 @@
+// Per-connection delivery queue: keeps each connection's events in order and bounds how far a
+// slow client may fall behind.
+//
+// Policy when a connection falls behind (documented in docs/router.md):
+//   * "pending" = sends handed to the connection that have not settled + events waiting to start.
+//   * When an event would make pending exceed `maxPending`, the connection is declared a slow
+//     consumer: it is closed with code 1013 ("try again later"), removed from the router, and
+//     every event still waiting for it is reported as not delivered.
+//   * Events are never dropped from the middle of a stream. A client therefore always sees a
+//     gap-free prefix of its events and then a close, which it can detect and recover from
+//     (reconnect and resync), instead of silently missing, say, a tool_completed.
+//   * A send that throws or rejects ends the connection for the same reason: continuing after a
+//     lost event would hand the client a stream with a hole in it.
+
+import type { Connection } from './types.js';
+
+export type SendOutcome = 'delivered' | 'failed' | 'overflow';
+export type FatalReason = 'failed' | 'overflow';
+
+interface Waiting {
+  readonly data: string;
+  readonly resolve: (outcome: SendOutcome | Promise<SendOutcome>) => void;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+export class DeliveryQueue {
+  readonly #conn: Connection;
+  readonly #maxPending: number;
+  readonly #onFatal: (reason: FatalReason, error?: unknown) => void;
+  /** Serial mode waits for each send to settle before starting the next one. */
+  readonly #serial: boolean;
+  #inFlight = 0;
+  #waiting: Waiting[] = [];
+  #dead = false;
+
+  /**
+   * @param onFatal called once when the connection must be dropped (failed send or overflow).
+   */
+  constructor(conn: Connection, maxPending: number, onFatal: (reason: FatalReason, error?: unknown) => void) {
+    this.#conn = conn;
+    this.#maxPending = Math.max(1, maxPending);
+    this.#onFatal = onFatal;
+    // Transports that keep call order on the wire (ws, net) can have several sends in flight;
+    // for any other send we cannot know, so we serialize to guarantee per-connection order.
+    this.#serial = conn.preservesOrder !== true;
+  }
+
+  get pending(): number {
+    return this.#inFlight + this.#waiting.length;
+  }
+
+  get dead(): boolean {
+    return this.#dead;
+  }
+
+  /**
+   * Queues `data`. Returns the outcome synchronously when it is already known (sync sends,
+   * overflow, dead connection) so the hot path allocates no promise, otherwise a promise.
+   */
+  enqueue(data: string): SendOutcome | Promise<SendOutcome> {
+    if (this.#dead) return 'failed';
+    if (this.pending >= this.#maxPending) {
+      this.#kill('overflow');
+      return 'overflow';
+    }
+    if (!this.#serial || (this.#inFlight === 0 && this.#waiting.length === 0)) return this.#start(data);
+    return new Promise<SendOutcome>((resolve) => {
+      this.#waiting.push({ data, resolve });
+    });
+  }
+
+  #start(data: string): SendOutcome | Promise<SendOutcome> {
+    let result: unknown;
+    try {
+      result = this.#conn.send(data);
+    } catch (error) {
+      this.#kill('failed', error);
+      return 'failed';
+    }
+    if (!isThenable(result)) return 'delivered';
+    this.#inFlight++;
+    return Promise.resolve(result).then(
+      () => {
+        this.#inFlight--;
+        this.#pump();
+        return 'delivered' as const;
+      },
+      (error: unknown) => {
+        this.#inFlight--;
+        this.#kill('failed', error);
+        return 'failed' as const;
+      },
+    );
+  }
+
+  /** Serial mode: start waiting sends once nothing is in flight. */
+  #pump(): void {
+    while (!this.#dead && this.#inFlight === 0) {
+      const next = this.#waiting.shift();
+      if (!next) return;
+      next.resolve(this.#start(next.data));
+    }
+  }
+
+  #kill(reason: FatalReason, error?: unknown): void {
+    if (this.#dead) return;
+    this.#dead = true;
+    const waiting = this.#waiting;
+    this.#waiting = [];
+    for (const w of waiting) w.resolve('failed');
+    this.#onFatal(reason, error);
+  }
+}

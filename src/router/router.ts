@@ -1,0 +1,515 @@
+// The canonical message router: connections in, handlers by type, agent events out.
+
+import {
+  EventOrderError,
+  EventValidationError,
+  HandlerError,
+  IsolationError,
+  MalformedMessageError,
+  NoHandlerError,
+  RouterError,
+} from './errors.js';
+import { isAgentEventType, RunOrderTracker, validateAgentPayload } from './events.js';
+import { DeliveryQueue, type FatalReason, type SendOutcome } from './queue.js';
+import { ScopedRouter, type RouterCore } from './scoped.js';
+import type {
+  AgentEventPayloads,
+  AgentEventType,
+  Connection,
+  DeliveryOptions,
+  DeliveryResult,
+  HandlerContext,
+  HealthStatus,
+  InboundMessage,
+  MessageHandler,
+  OutboundEvent,
+  RouteResult,
+  RouterOptions,
+  RouterStats,
+  UserContext,
+} from './types.js';
+
+export const DEFAULT_MAX_PENDING_PER_CONNECTION = 1024;
+/** Close code used for slow consumers: 1013 "Try Again Later". */
+export const SLOW_CONSUMER_CLOSE_CODE = 1013;
+/** Close code used when a send failed: 1011 "Internal Error". */
+export const SEND_FAILED_CLOSE_CODE = 1011;
+
+/** Handlers registered under this type see every message (after the type's own handlers). */
+export const WILDCARD = '*';
+
+interface Registration {
+  readonly handler: MessageHandler;
+}
+
+interface ConnectionRecord {
+  readonly conn: Connection;
+  readonly queue: DeliveryQueue;
+}
+
+interface Counters {
+  messagesRouted: number;
+  messagesRejected: number;
+  handlerErrors: number;
+  eventsEmitted: number;
+  eventsDelivered: number;
+  failedSends: number;
+  isolationRejections: number;
+  validationErrors: number;
+  orderingViolations: number;
+  slowConsumerDrops: number;
+  connectionsDropped: number;
+}
+
+/** Where a payload could claim an identity. Any of these that disagrees with the context is a spoof. */
+const IDENTITY_KEYS = ['userId', 'user_id'] as const;
+
+function claimedUserId(message: InboundMessage): unknown {
+  for (const key of IDENTITY_KEYS) {
+    const v = message[key];
+    if (v !== undefined && v !== null) return v;
+  }
+  const payload = message.payload;
+  if (payload !== null && typeof payload === 'object') {
+    for (const key of IDENTITY_KEYS) {
+      const v = (payload as Record<string, unknown>)[key];
+      if (v !== undefined && v !== null) return v;
+    }
+  }
+  return undefined;
+}
+
+function parseInbound(raw: unknown): InboundMessage {
+  let value: unknown = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw);
+    } catch (cause) {
+      throw new MalformedMessageError('message is not valid JSON', { cause });
+    }
+  } else if (raw instanceof Uint8Array) {
+    return parseInbound(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8'));
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new MalformedMessageError('message must be a JSON object');
+  }
+  const type = (value as { type?: unknown }).type;
+  if (typeof type !== 'string' || type.length === 0) {
+    throw new MalformedMessageError('message must have a non-empty string "type"');
+  }
+  return value as InboundMessage;
+}
+
+function assertContext(ctx: UserContext): void {
+  if (ctx === null || typeof ctx !== 'object' || typeof ctx.userId !== 'string' || ctx.userId.length === 0) {
+    throw new TypeError('a UserContext with a non-empty string userId is required');
+  }
+}
+
+function invoke(handler: MessageHandler, ctx: HandlerContext, message: InboundMessage): void | Promise<void> {
+  return typeof handler === 'function' ? handler(ctx, message) : handler.handle(ctx, message);
+}
+
+function accepts(handler: MessageHandler, type: string): boolean {
+  return typeof handler === 'function' || typeof handler.canHandle !== 'function' || handler.canHandle(type);
+}
+
+export class CanonicalMessageRouter {
+  readonly #strict: boolean;
+  readonly #maxPending: number;
+  readonly #clock: () => number;
+  readonly #onError: RouterOptions['onError'];
+  readonly #tracker: RunOrderTracker;
+  /** type -> registrations. Arrays are replaced, never mutated, so routing iterates a snapshot. */
+  readonly #handlers = new Map<string, readonly Registration[]>();
+  readonly #connections = new Map<string, ConnectionRecord>();
+  readonly #byUser = new Map<string, Map<string, ConnectionRecord>>();
+  readonly #counters: Counters = {
+    messagesRouted: 0,
+    messagesRejected: 0,
+    handlerErrors: 0,
+    eventsEmitted: 0,
+    eventsDelivered: 0,
+    failedSends: 0,
+    isolationRejections: 0,
+    validationErrors: 0,
+    orderingViolations: 0,
+    slowConsumerDrops: 0,
+    connectionsDropped: 0,
+  };
+  #closed = false;
+  /** What scopes may call. A separate object so a ScopedRouter never holds the router itself. */
+  readonly #core: RouterCore;
+
+  constructor(options: RouterOptions = {}) {
+    this.#strict = options.strictOrdering ?? true;
+    this.#maxPending = options.maxPendingPerConnection ?? DEFAULT_MAX_PENDING_PER_CONNECTION;
+    this.#clock = options.clock ?? Date.now;
+    this.#onError = options.onError;
+    this.#tracker = new RunOrderTracker(options.maxTrackedRuns);
+    this.#core = {
+      route: (ctx, raw) => this.route(ctx, raw),
+      emitFor: (ctx, type, payload, opts) => this.#emit(ctx, type, payload, opts),
+      broadcastFor: (ctx, event, opts) => this.#broadcast(ctx, event, opts),
+      connectionIdsOf: (userId) => [...(this.#byUser.get(userId)?.keys() ?? [])],
+      register: (conn) => this.register(conn),
+      countIsolationRejection: (error) => this.#isolationRejected(error),
+    };
+  }
+
+  get strictOrdering(): boolean {
+    return this.#strict;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  // ---- connections -------------------------------------------------------------------------
+
+  /**
+   * Registers a connection and returns a function that unregisters it. Re-registering an id of
+   * the same user replaces the old connection; an id owned by another user is refused with an
+   * IsolationError (it would let one user take over another's socket slot).
+   */
+  register(connection: Connection): () => void {
+    if (this.#closed) throw new RouterError('ROUTER_CLOSED', 'the router is closed');
+    if (!connection || typeof connection.id !== 'string' || typeof connection.send !== 'function') {
+      throw new TypeError('a connection needs a string id and a send(data) function');
+    }
+    if (typeof connection.userId !== 'string' || connection.userId.length === 0) {
+      throw new TypeError(`connection "${connection.id}" needs a non-empty string userId`);
+    }
+    const existing = this.#connections.get(connection.id);
+    if (existing) {
+      if (existing.conn.userId !== connection.userId) {
+        const error = new IsolationError(existing.conn.userId, connection.userId, `connection id "${connection.id}"`);
+        this.#isolationRejected(error);
+        throw error;
+      }
+      this.#remove(existing);
+    }
+    const record: ConnectionRecord = {
+      conn: connection,
+      queue: new DeliveryQueue(connection, this.#maxPending, (reason, error) => this.#onFatal(record, reason, error)),
+    };
+    this.#connections.set(connection.id, record);
+    let userConns = this.#byUser.get(connection.userId);
+    if (!userConns) {
+      userConns = new Map();
+      this.#byUser.set(connection.userId, userConns);
+    }
+    userConns.set(connection.id, record);
+    return () => {
+      if (this.#connections.get(connection.id) === record) this.#remove(record);
+    };
+  }
+
+  /** Removes a connection without closing it (the transport already closed). */
+  unregister(connectionId: string): boolean {
+    const record = this.#connections.get(connectionId);
+    if (!record) return false;
+    this.#remove(record);
+    return true;
+  }
+
+  hasConnection(connectionId: string): boolean {
+    return this.#connections.has(connectionId);
+  }
+
+  #remove(record: ConnectionRecord): void {
+    this.#connections.delete(record.conn.id);
+    const userConns = this.#byUser.get(record.conn.userId);
+    if (userConns?.get(record.conn.id) === record) {
+      userConns.delete(record.conn.id);
+      if (userConns.size === 0) this.#byUser.delete(record.conn.userId);
+    }
+  }
+
+  #onFatal(record: ConnectionRecord, reason: FatalReason, error?: unknown): void {
+    if (reason === 'overflow') this.#counters.slowConsumerDrops++;
+    else this.#counters.connectionsDropped++;
+    if (this.#connections.get(record.conn.id) === record) this.#remove(record);
+    if (reason === 'failed') this.#report(error, { kind: 'send', userId: record.conn.userId, connectionId: record.conn.id });
+    try {
+      if (reason === 'overflow') record.conn.close?.(SLOW_CONSUMER_CLOSE_CODE, 'slow consumer');
+      else record.conn.close?.(SEND_FAILED_CLOSE_CODE, 'send failed');
+    } catch {
+      // The connection is already gone from the router; a failing close changes nothing.
+    }
+  }
+
+  // ---- handlers ----------------------------------------------------------------------------
+
+  /**
+   * Adds a handler for `type` (or `'*'` for every type). Handlers of a type run in registration
+   * order, each awaited before the next. Returns an idempotent unsubscribe function.
+   */
+  on(type: string, handler: MessageHandler): () => void {
+    if (typeof type !== 'string' || type.length === 0) throw new TypeError('handler type must be a non-empty string');
+    if (typeof handler !== 'function' && (handler === null || typeof handler !== 'object' || typeof handler.handle !== 'function')) {
+      throw new TypeError('handler must be a function or an object with handle(ctx, message)');
+    }
+    const registration: Registration = { handler };
+    this.#handlers.set(type, [...(this.#handlers.get(type) ?? []), registration]);
+    return () => {
+      this.#removeRegistration(type, (r) => r === registration);
+    };
+  }
+
+  /** Removes the first registration of `handler` for `type`. Returns whether one was removed. */
+  off(type: string, handler: MessageHandler): boolean {
+    return this.#removeRegistration(type, (r) => r.handler === handler);
+  }
+
+  handlerCount(type?: string): number {
+    if (type !== undefined) return this.#handlers.get(type)?.length ?? 0;
+    let n = 0;
+    for (const list of this.#handlers.values()) n += list.length;
+    return n;
+  }
+
+  #removeRegistration(type: string, match: (r: Registration) => boolean): boolean {
+    const list = this.#handlers.get(type);
+    if (!list) return false;
+    const index = list.findIndex(match);
+    if (index < 0) return false;
+    const next = list.filter((_, i) => i !== index);
+    if (next.length === 0) this.#handlers.delete(type);
+    else this.#handlers.set(type, next);
+    return true;
+  }
+
+  // ---- inbound -----------------------------------------------------------------------------
+
+  /**
+   * Routes one inbound message for the authenticated `ctx`. `raw` is a JSON string, bytes or an
+   * already-parsed object. Never throws for a bad message: the result carries a typed error.
+   * Identity comes from `ctx` only; a message whose `userId`/`user_id` (top level or in
+   * `payload`) names someone else is rejected with an IsolationError before any handler runs.
+   */
+  async route(ctx: UserContext, raw: unknown): Promise<RouteResult> {
+    assertContext(ctx);
+    let message: InboundMessage;
+    try {
+      message = parseInbound(raw);
+    } catch (error) {
+      this.#counters.messagesRejected++;
+      return { ok: false, handled: 0, failed: 0, error: error as RouterError };
+    }
+    const type = message.type;
+    const claimed = claimedUserId(message);
+    if (claimed !== undefined && claimed !== ctx.userId) {
+      return this.#rejectSpoof(new IsolationError(ctx.userId, String(claimed), `message "${type}"`), type);
+    }
+    if (ctx.connectionId !== undefined) {
+      const owner = this.#connections.get(ctx.connectionId)?.conn.userId;
+      if (owner !== undefined && owner !== ctx.userId) {
+        return this.#rejectSpoof(new IsolationError(ctx.userId, owner, `connection "${ctx.connectionId}"`), type);
+      }
+    }
+
+    const handlers: MessageHandler[] = [];
+    for (const r of this.#handlers.get(type) ?? []) if (accepts(r.handler, type)) handlers.push(r.handler);
+    if (type !== WILDCARD) {
+      for (const r of this.#handlers.get(WILDCARD) ?? []) if (accepts(r.handler, type)) handlers.push(r.handler);
+    }
+    if (handlers.length === 0) {
+      this.#counters.messagesRejected++;
+      return { ok: false, type, handled: 0, failed: 0, error: new NoHandlerError(type) };
+    }
+
+    this.#counters.messagesRouted++;
+    const handlerCtx: HandlerContext = Object.freeze({ ...ctx, scope: new ScopedRouter(this.#core, ctx) });
+    let handled = 0;
+    const causes: unknown[] = [];
+    for (const handler of handlers) {
+      try {
+        await invoke(handler, handlerCtx, message);
+        handled++;
+      } catch (error) {
+        // A throwing handler must not stop the others (or other users): record and go on.
+        causes.push(error);
+        this.#counters.handlerErrors++;
+        this.#report(error, { kind: 'handler', userId: ctx.userId, type, ...(ctx.connectionId ? { connectionId: ctx.connectionId } : {}) });
+      }
+    }
+    if (causes.length > 0) return { ok: false, type, handled, failed: causes.length, error: new HandlerError(type, causes) };
+    return { ok: true, type, handled, failed: 0 };
+  }
+
+  #rejectSpoof(error: IsolationError, type: string): RouteResult {
+    this.#counters.messagesRejected++;
+    this.#isolationRejected(error);
+    return { ok: false, type, handled: 0, failed: 0, error };
+  }
+
+  #isolationRejected(error: IsolationError): void {
+    this.#counters.isolationRejections++;
+    this.#report(error, { kind: 'isolation', userId: error.authenticatedUserId });
+  }
+
+  // ---- outbound ----------------------------------------------------------------------------
+
+  /** A router bound to `ctx.userId`: the only way to deliver events to a user. */
+  forUser(ctx: UserContext | string): ScopedRouter {
+    const context: UserContext = typeof ctx === 'string' ? { userId: ctx } : ctx;
+    assertContext(context);
+    return new ScopedRouter(this.#core, context);
+  }
+
+  // Not async on purpose: validation, ordering and enqueueing happen synchronously at call time,
+  // so `emit(a); emit(b)` without awaiting still delivers a before b.
+  #emit<T extends AgentEventType>(ctx: UserContext, type: T, payload: AgentEventPayloads[T], options?: DeliveryOptions): Promise<DeliveryResult> {
+    try {
+      if (!isAgentEventType(type)) {
+        this.#counters.validationErrors++;
+        throw new EventValidationError(String(type), [`"${String(type)}" is not an agent event type`]);
+      }
+      const issues = validateAgentPayload(type, payload);
+      if (issues.length > 0) {
+        this.#counters.validationErrors++;
+        throw new EventValidationError(type, issues);
+      }
+      const reason = this.#tracker.advance(ctx.userId, type, payload);
+      if (reason !== undefined) {
+        this.#counters.orderingViolations++;
+        if (this.#strict) throw new EventOrderError(type, payload.runId, reason);
+      }
+      const data = this.#serialize(type, { type, timestamp: this.#clock(), payload });
+      return this.#deliver(ctx, data, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  #broadcast(ctx: UserContext, event: OutboundEvent, options?: DeliveryOptions): Promise<DeliveryResult> {
+    if (event === null || typeof event !== 'object' || typeof event.type !== 'string' || event.type.length === 0) {
+      return Promise.reject(new EventValidationError('event', ['event must be an object with a non-empty string type']));
+    }
+    if (isAgentEventType(event.type)) {
+      return this.#emit(ctx, event.type, event.payload as AgentEventPayloads[AgentEventType], options);
+    }
+    try {
+      const data = this.#serialize(event.type, { ...event, timestamp: typeof event.timestamp === 'number' ? event.timestamp : this.#clock() });
+      return this.#deliver(ctx, data, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  #serialize(type: string, event: object): string {
+    try {
+      return JSON.stringify(event);
+    } catch (cause) {
+      this.#counters.validationErrors++;
+      throw new EventValidationError(type, [`not serializable: ${(cause as Error).message}`]);
+    }
+  }
+
+  #deliver(ctx: UserContext, data: string, options?: DeliveryOptions): Promise<DeliveryResult> {
+    this.#counters.eventsEmitted++;
+    const thread = options?.threadId ?? ctx.threadId;
+    let delivered = 0;
+    let failed = 0;
+    let skippedClosed = 0;
+    let pending: Promise<SendOutcome>[] | undefined;
+    const tally = (outcome: SendOutcome): void => {
+      if (outcome === 'delivered') {
+        delivered++;
+        this.#counters.eventsDelivered++;
+      } else {
+        failed++;
+        this.#counters.failedSends++;
+      }
+    };
+    const userConns = this.#byUser.get(ctx.userId);
+    if (userConns) {
+      // Deleting the current entry while iterating a Map is safe, so closed connections can be
+      // dropped in the same pass.
+      for (const record of userConns.values()) {
+        if (thread !== undefined && record.conn.threadId !== thread) continue;
+        if (record.conn.isOpen !== undefined && !record.conn.isOpen()) {
+          skippedClosed++;
+          this.#counters.connectionsDropped++;
+          this.#remove(record);
+          continue;
+        }
+        const outcome = record.queue.enqueue(data);
+        if (typeof outcome === 'string') tally(outcome);
+        else (pending ??= []).push(outcome);
+      }
+    }
+    const result = (): DeliveryResult => ({ delivered, failed, skippedClosed, targeted: delivered + failed + skippedClosed, data });
+    if (!pending) return Promise.resolve(result());
+    return Promise.all(pending).then((outcomes) => {
+      for (const o of outcomes) tally(o);
+      return result();
+    });
+  }
+
+  // ---- lifecycle and stats -----------------------------------------------------------------
+
+  /** Closes every connection (code 1001) and refuses new ones. Handlers stay registered. */
+  close(code = 1001, reason = 'router closed'): void {
+    this.#closed = true;
+    for (const record of [...this.#connections.values()]) {
+      this.#remove(record);
+      try {
+        record.conn.close?.(code, reason);
+      } catch {
+        // closing is best effort; the connection is already unregistered
+      }
+    }
+  }
+
+  stats(): RouterStats {
+    const c = this.#counters;
+    const reasons: string[] = [];
+    let status: HealthStatus = 'healthy';
+    const attempts = c.eventsDelivered + c.failedSends;
+    const failRatio = attempts === 0 ? 0 : c.failedSends / attempts;
+    if (this.#closed) {
+      status = 'unhealthy';
+      reasons.push('router is closed');
+    }
+    if (attempts >= 10 && failRatio > 0.5) {
+      status = 'unhealthy';
+      reasons.push(`${(failRatio * 100).toFixed(1)}% of sends failed`);
+    } else if (attempts >= 10 && failRatio > 0.05) {
+      if (status === 'healthy') status = 'degraded';
+      reasons.push(`${(failRatio * 100).toFixed(1)}% of sends failed`);
+    }
+    const invocations = c.messagesRouted;
+    if (invocations >= 10 && c.handlerErrors / invocations > 0.1) {
+      if (status === 'healthy') status = 'degraded';
+      reasons.push(`handlers failed on ${c.handlerErrors} of ${invocations} routed messages`);
+    }
+    if (c.slowConsumerDrops > 0) {
+      if (status === 'healthy') status = 'degraded';
+      reasons.push(`${c.slowConsumerDrops} slow consumer(s) dropped`);
+    }
+    if (c.isolationRejections > 0) reasons.push(`${c.isolationRejections} isolation rejection(s)`);
+    return {
+      ...c,
+      connections: this.#connections.size,
+      users: this.#byUser.size,
+      handlers: this.handlerCount(),
+      health: { status, reasons },
+    };
+  }
+
+  #report(error: unknown, info: Parameters<NonNullable<RouterOptions['onError']>>[1]): void {
+    if (!this.#onError) return;
+    try {
+      this.#onError(error, info);
+    } catch {
+      // An observer must not be able to break routing.
+    }
+  }
+}
+
+/** Factory for the canonical router. */
+export function createMessageRouter(options: RouterOptions = {}): CanonicalMessageRouter {
+  return new CanonicalMessageRouter(options);
+}

@@ -1,0 +1,267 @@
+// Adapter between the `ws` package and the canonical router: authenticates upgrades, turns each
+// socket into a router Connection, parses and routes frames, answers bad frames with an error
+// frame (never a crash), and unregisters sockets when they close.
+
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import type { CanonicalMessageRouter } from './router.js';
+import type { Connection, UserContext } from './types.js';
+
+export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024;
+export const DEFAULT_MAX_INBOUND_PENDING = 256;
+/** Close code for sockets that got past the upgrade without an identity (attach to a non-noServer wss). */
+export const UNAUTHENTICATED_CLOSE_CODE = 1008;
+
+export type Authenticate = (request: IncomingMessage) => UserContext | null | undefined | Promise<UserContext | null | undefined>;
+
+export interface WebSocketAdapterOptions {
+  /** Yields the identity of an upgrade request, or null/undefined (or a throw) to refuse it with 401. */
+  readonly authenticate: Authenticate;
+  /** Text frames larger than this get an error frame instead of being routed (default 64 KiB). */
+  readonly maxFrameBytes?: number;
+  /** Messages per socket waiting for their handlers before new ones are refused (default 256). */
+  readonly maxInboundPending?: number;
+}
+
+/** The frame a client receives when its frame was refused. */
+export interface ErrorFrame {
+  readonly type: 'error';
+  readonly code: string;
+  readonly message: string;
+  readonly timestamp: number;
+  /** The `type` of the refused message, when it could be read. */
+  readonly inReplyTo?: string;
+  /** Echo of the refused message's `requestId`, when it had one. */
+  readonly requestId?: string;
+}
+
+export interface WebSocketRouterBinding {
+  /** Call from an http server's 'upgrade' event: authenticates, then upgrades or answers 401. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void>;
+  /** Wires an already-authenticated socket to the router. Returns its connection id. */
+  bindSocket(ws: WebSocket, ctx: UserContext): string;
+  /** Number of sockets currently bound. */
+  readonly socketCount: number;
+  /** Stops listening and closes every bound socket (1001). */
+  close(): void;
+}
+
+function byteLength(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((n, b) => n + b.length, 0);
+  return data instanceof ArrayBuffer ? data.byteLength : data.length;
+}
+
+function toText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data instanceof ArrayBuffer ? new Uint8Array(data) : data).toString('utf8');
+}
+
+function isUserContext(value: unknown): value is UserContext {
+  return value !== null && typeof value === 'object' && typeof (value as UserContext).userId === 'string' && (value as UserContext).userId.length > 0;
+}
+
+/** Best-effort peek at a refused frame so the error frame can name what it answers. */
+function peek(text: string): { inReplyTo?: string; requestId?: string } {
+  try {
+    const v: unknown = JSON.parse(text);
+    if (v === null || typeof v !== 'object') return {};
+    const o = v as { type?: unknown; requestId?: unknown };
+    return {
+      ...(typeof o.type === 'string' ? { inReplyTo: o.type } : {}),
+      ...(typeof o.requestId === 'string' ? { requestId: o.requestId } : {}),
+    };
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Attaches `router` to `wss`. For upgrade-time rejection create the server with `noServer: true`
+ * and call `binding.handleUpgrade` from the http server's 'upgrade' event (createRouterServer
+ * does this). Sockets that reach `wss` some other way are authenticated on 'connection' and closed
+ * with 1008 if `authenticate` refuses them.
+ */
+export function attachRouter(wss: WebSocketServer, router: CanonicalMessageRouter, options: WebSocketAdapterOptions): WebSocketRouterBinding {
+  const maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+  const maxInboundPending = options.maxInboundPending ?? DEFAULT_MAX_INBOUND_PENDING;
+  const bound = new Map<WebSocket, string>();
+  let closed = false;
+
+  async function authenticate(request: IncomingMessage): Promise<UserContext | undefined> {
+    try {
+      const ctx = await options.authenticate(request);
+      return isUserContext(ctx) ? ctx : undefined;
+    } catch {
+      return undefined; // an authenticator that throws refuses the request
+    }
+  }
+
+  function sendError(ws: WebSocket, code: string, message: string, extra: { inReplyTo?: string; requestId?: string } = {}): void {
+    if (ws.readyState !== WebSocket.OPEN) return;
+    const frame: ErrorFrame = { type: 'error', code, message, timestamp: Date.now(), ...extra };
+    ws.send(JSON.stringify(frame), () => {
+      // An error frame that cannot be written needs no further handling: the socket is closing.
+    });
+  }
+
+  function bindSocket(ws: WebSocket, ctx: UserContext): string {
+    const id = ctx.connectionId ?? randomUUID();
+    const context: UserContext = { ...ctx, connectionId: id };
+    const connection: Connection = {
+      id,
+      userId: context.userId,
+      ...(context.threadId !== undefined ? { threadId: context.threadId } : {}),
+      preservesOrder: true, // ws writes frames in send() call order
+      isOpen: () => ws.readyState === WebSocket.OPEN,
+      send: (data) => {
+        if (ws.readyState !== WebSocket.OPEN) throw new Error(`socket ${id} is not open`);
+        // Resolve on ws's write callback so a delivery is counted only once it was written.
+        return new Promise<void>((resolve, reject) => {
+          ws.send(data, (err) => (err ? reject(err) : resolve()));
+        });
+      },
+      close: (code, reason) => ws.close(code, reason),
+    };
+    const unregister = router.register(connection);
+    bound.set(ws, id);
+
+    // Messages of one socket are handled one after another, in arrival order.
+    let chain: Promise<void> = Promise.resolve();
+    let inboundPending = 0;
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) {
+        sendError(ws, 'UNSUPPORTED_FRAME', 'binary frames are not accepted; send JSON text');
+        return;
+      }
+      const size = byteLength(data);
+      if (size > maxFrameBytes) {
+        sendError(ws, 'FRAME_TOO_LARGE', `frame of ${size} bytes exceeds the ${maxFrameBytes}-byte limit`);
+        return;
+      }
+      if (inboundPending >= maxInboundPending) {
+        sendError(ws, 'INBOUND_OVERFLOW', `more than ${maxInboundPending} messages are waiting; slow down`);
+        return;
+      }
+      inboundPending++;
+      const text = toText(data);
+      chain = chain
+        .then(() => router.route(context, text))
+        .then(
+          (result) => {
+            if (result.ok || !result.error) return;
+            // Handler failures are the server's problem; do not leak their messages to clients.
+            const message = result.error.code === 'HANDLER_FAILED' ? 'a handler failed' : result.error.message;
+            sendError(ws, result.error.code, message, peek(text));
+          },
+          () => sendError(ws, 'INTERNAL', 'the message could not be routed', peek(text)),
+        )
+        .finally(() => {
+          inboundPending--;
+        });
+    });
+    ws.on('error', () => {
+      // 'close' always follows; unregistering happens there.
+    });
+    ws.once('close', () => {
+      bound.delete(ws);
+      unregister();
+    });
+    return id;
+  }
+
+  const onConnection = (ws: WebSocket, request: IncomingMessage): void => {
+    if (bound.has(ws)) return; // already bound by handleUpgrade
+    void authenticate(request).then((ctx) => {
+      if (!ctx || closed) ws.close(UNAUTHENTICATED_CLOSE_CODE, 'unauthenticated');
+      else if (ws.readyState === WebSocket.OPEN) bindSocket(ws, ctx);
+    });
+  };
+  wss.on('connection', onConnection);
+
+  return {
+    async handleUpgrade(request, socket, head) {
+      socket.on('error', () => socket.destroy());
+      const ctx = closed ? undefined : await authenticate(request);
+      if (socket.destroyed) return;
+      if (!ctx) {
+        socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        socket.destroy();
+        return;
+      }
+      wss.handleUpgrade(request, socket, head, (ws) => {
+        bindSocket(ws, ctx);
+        wss.emit('connection', ws, request);
+      });
+    },
+    bindSocket,
+    get socketCount() {
+      return bound.size;
+    },
+    close() {
+      closed = true;
+      wss.off('connection', onConnection);
+      for (const ws of [...bound.keys()]) ws.close(1001, 'server shutting down');
+    },
+  };
+}
+
+export interface RouterServerOptions extends WebSocketAdapterOptions {
+  readonly router: CanonicalMessageRouter;
+  /** Defaults to 127.0.0.1: listen on loopback unless told otherwise. */
+  readonly host?: string;
+  /** Defaults to 0 (an ephemeral port). */
+  readonly port?: number;
+}
+
+export interface RouterServer {
+  readonly url: string;
+  readonly port: number;
+  readonly httpServer: Server;
+  readonly wss: WebSocketServer;
+  readonly binding: WebSocketRouterBinding;
+  /** Closes every socket and the listening server; resolves once the port is released. */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates an http server + WebSocketServer wired to `router`, listening on host:port. ws's own
+ * `maxPayload` is set to 16x `maxFrameBytes` (min 1 MiB) as a memory guard: frames between the
+ * two limits get an error frame; only absurd frames make ws close the socket (1009).
+ */
+export async function createRouterServer(options: RouterServerOptions): Promise<RouterServer> {
+  const maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+  const httpServer = createServer((_req, res) => {
+    res.writeHead(426, { 'content-type': 'text/plain' }).end('WebSocket upgrade required\n');
+  });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: Math.max(1024 * 1024, maxFrameBytes * 16) });
+  const binding = attachRouter(wss, options.router, options);
+  httpServer.on('upgrade', (req, socket, head) => {
+    void binding.handleUpgrade(req, socket, head);
+  });
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
+  const address = httpServer.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `ws://${host}:${address.port}`,
+    port: address.port,
+    httpServer,
+    wss,
+    binding,
+    async close() {
+      binding.close();
+      for (const client of wss.clients) client.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      httpServer.closeAllConnections();
+      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    },
+  };
+}
