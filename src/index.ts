@@ -1,2 +1,2 @@
 // Public API of ssot-kit: the analysis core. The router lives at `ssot-kit/router`.
-export {};
+export * from './core/index.js';

@@ -1,0 +1,74 @@
+import * as path from 'node:path';
+import picomatch from 'picomatch';
+import type ts from 'typescript';
+import type { ResolvedConfig } from './config/types.js';
+import { SiteClassifier, toPosix } from './classify.js';
+import { compileNamePatterns, detectDuplicates } from './detect.js';
+import { collectImportSites } from './inventory.js';
+import { parseFile } from './parse.js';
+import { createPrefilter, type Prefilter } from './prefilter.js';
+import { ModuleResolver } from './resolve.js';
+import type { ClassifiedSite, DuplicateFinding, FileAnalysis } from './types.js';
+
+/** Everything needed to analyse files of one project; build once, reuse for every file. */
+export interface AnalysisContext {
+  config: ResolvedConfig;
+  resolver: ModuleResolver;
+  classifier: SiteClassifier;
+  prefilter: Prefilter;
+  /** Per concept: true when a file may define the concept (canonical or allowed files). */
+  mayDefine: Map<string, (relativeFile: string) => boolean>;
+  namePatterns: Map<string, ReturnType<typeof compileNamePatterns>>;
+}
+
+export function createAnalysisContext(config: ResolvedConfig): AnalysisContext {
+  const resolver = new ModuleResolver(config.rootDir, config.tsconfig);
+  const mayDefine = new Map<string, (f: string) => boolean>();
+  const namePatterns = new Map<string, ReturnType<typeof compileNamePatterns>>();
+  for (const concept of config.concepts) {
+    const globs = [...concept.canonical.files, ...concept.allow];
+    mayDefine.set(concept.id, globs.length > 0 ? picomatch(globs, { dot: true }) : () => false);
+    namePatterns.set(concept.id, compileNamePatterns(concept.detect.names));
+  }
+  return {
+    config,
+    resolver,
+    classifier: new SiteClassifier(config, resolver),
+    prefilter: createPrefilter(config, resolver),
+    mayDefine,
+    namePatterns,
+  };
+}
+
+export function relativeToRoot(ctx: AnalysisContext, file: string): string {
+  return toPosix(path.relative(ctx.config.rootDir, file));
+}
+
+/**
+ * Analyses one file from its text: import sites (classified against the concepts) and duplicate
+ * implementations. A syntax error is recorded as a finding of the file, never thrown.
+ * Pass `sourceFile` to reuse a parse (the ESLint rules and the codemod do).
+ */
+export function analyzeFile(
+  ctx: AnalysisContext,
+  file: string,
+  text: string,
+  options: { sourceFile?: ts.SourceFile; skipPrefilter?: boolean } = {},
+): FileAnalysis {
+  const absolute = path.resolve(file);
+  if (!options.sourceFile && !options.skipPrefilter && !ctx.prefilter.mayMatch(text)) {
+    return { file: absolute, parsed: false, sites: [], duplicates: [], parseErrors: [] };
+  }
+  const parsed = options.sourceFile ? { sourceFile: options.sourceFile, errors: [] } : parseFile(absolute, text);
+  const sf = parsed.sourceFile;
+  const rawSites = collectImportSites(sf);
+  const sites: ClassifiedSite[] = rawSites.map((site) => ({ ...site, file: absolute, ...ctx.classifier.classify(site, absolute) }));
+  const relativeFile = relativeToRoot(ctx, absolute);
+  const duplicates: DuplicateFinding[] = [];
+  for (const concept of ctx.config.concepts) {
+    if (ctx.mayDefine.get(concept.id)?.(relativeFile)) continue;
+    duplicates.push(...detectDuplicates(sf, concept, { relativeFile, sites: rawSites }, ctx.namePatterns.get(concept.id)));
+  }
+  for (const d of duplicates) d.file = absolute;
+  return { file: absolute, parsed: true, sites, duplicates, parseErrors: parsed.errors.map((e) => ({ ...e, file: absolute })) };
+}

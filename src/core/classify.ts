@@ -1,0 +1,93 @@
+import * as path from 'node:path';
+import picomatch from 'picomatch';
+import type { ResolvedConcept, ResolvedConfig, ResolvedLegacyModule } from './config/types.js';
+import { isInside, stripExtension, type ModuleResolver } from './resolve.js';
+import type { ImportSite, Resolution, SiteTarget } from './types.js';
+
+function matchesPackage(specifier: string, pkg: string): boolean {
+  return specifier === pkg || specifier.startsWith(pkg + '/');
+}
+
+/** True when a resolved file is (inside) the legacy module's path. */
+function resolvedIntoLegacy(resolved: string, legacy: ResolvedLegacyModule): boolean {
+  if (!legacy.path) return false;
+  if (legacy.isDirectory) return isInside(resolved, legacy.path);
+  // `a.ts`, its `a.d.ts` or `a.js` twin: the same module for an importer.
+  return resolved === legacy.path || stripExtension(resolved) === stripExtension(legacy.path);
+}
+
+function intendsLegacy(intended: string, legacy: ResolvedLegacyModule): boolean {
+  if (!legacy.path) return false;
+  const target = stripExtension(legacy.path);
+  if (intended === target) return true;
+  if (legacy.isDirectory) return isInside(intended, legacy.path);
+  // `import '../legacy'` for a deleted `legacy/index.ts`.
+  return path.basename(target) === 'index' && intended === path.dirname(target);
+}
+
+/**
+ * Decides what a site refers to: a concept's legacy module (possibly deleted: `missing`), the
+ * canonical module or its compat layer, or something else. Resolution decides; specifier text
+ * is consulted only for package specifiers and for modules that no longer resolve.
+ */
+export class SiteClassifier {
+  private readonly canonicalMatchers = new Map<string, (file: string) => boolean>();
+
+  constructor(
+    private readonly config: ResolvedConfig,
+    private readonly resolver: ModuleResolver,
+  ) {
+    for (const concept of config.concepts) {
+      const globs = concept.canonical.files;
+      const isMatch = globs.length > 0 ? picomatch(globs, { dot: true }) : () => false;
+      this.canonicalMatchers.set(concept.id, (file) => isMatch(toPosix(path.relative(config.rootDir, file))));
+    }
+  }
+
+  classify(site: ImportSite, file: string): { resolution: Resolution; target: SiteTarget } {
+    const resolution = this.resolver.resolve(site.specifier, file, site.form);
+    return { resolution, target: this.targetOf(site.specifier, file, resolution) };
+  }
+
+  targetOf(specifier: string, file: string, resolution: Resolution): SiteTarget {
+    for (const concept of this.config.concepts) {
+      const legacyIndex = concept.legacy.findIndex((legacy) => this.isLegacy(specifier, file, resolution, legacy));
+      if (legacyIndex >= 0) {
+        const legacy = concept.legacy[legacyIndex]!;
+        const missing = resolution.kind === 'unresolved' || (legacy.kind === 'path' && !legacy.exists);
+        return { kind: 'legacy', conceptId: concept.id, legacyIndex, legacyModule: legacy.module, missing };
+      }
+      const canonical = this.canonicalKind(specifier, resolution, concept);
+      if (canonical) return { kind: 'canonical', conceptId: concept.id, compat: canonical === 'compat' };
+    }
+    return { kind: 'other' };
+  }
+
+  private isLegacy(specifier: string, file: string, resolution: Resolution, legacy: ResolvedLegacyModule): boolean {
+    if (legacy.kind === 'package') return matchesPackage(specifier, legacy.module);
+    if (resolution.kind === 'file') return resolvedIntoLegacy(resolution.path, legacy);
+    if (resolution.kind === 'unresolved') {
+      return this.resolver.intendedPaths(specifier, file).some((intended) => intendsLegacy(intended, legacy));
+    }
+    return false;
+  }
+
+  private canonicalKind(specifier: string, resolution: Resolution, concept: ResolvedConcept): 'canonical' | 'compat' | undefined {
+    const compat = concept.compat;
+    if (compat) {
+      if (compat.path ? resolution.kind === 'file' && stripExtension(resolution.path) === stripExtension(compat.path) : specifier === compat.module) {
+        return 'compat';
+      }
+    }
+    const canonical = concept.canonical;
+    if (canonical.path) {
+      if (resolution.kind === 'file' && stripExtension(resolution.path) === stripExtension(canonical.path)) return 'canonical';
+    } else if (specifier === canonical.module) return 'canonical';
+    if (resolution.kind === 'file' && this.canonicalMatchers.get(concept.id)?.(resolution.path)) return 'canonical';
+    return undefined;
+  }
+}
+
+export function toPosix(p: string): string {
+  return p.split(path.sep).join('/');
+}

@@ -1,0 +1,252 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createRequire } from 'node:module';
+import { configSchema } from './schema.js';
+import { validateAgainstSchema, type SchemaViolation } from './validate.js';
+import { PRESETS } from './presets.js';
+import type {
+  ConceptInput,
+  ResolvedConcept,
+  ResolvedConfig,
+  ResolvedLegacyModule,
+  SsotConfigInput,
+} from './types.js';
+
+export const CONFIG_FILE_NAMES = ['ssot.config.json', 'ssot.config.mjs', 'ssot.config.js'] as const;
+
+export const DEFAULT_INCLUDE = ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'];
+
+const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.d.ts'];
+
+/** A config that cannot be used. The CLI prints `message` and exits with code 2. */
+export class ConfigError extends Error {
+  readonly file: string | undefined;
+  readonly violations: SchemaViolation[];
+  constructor(file: string | undefined, violations: SchemaViolation[], headline?: string) {
+    const where = file ?? '(inline options)';
+    const lines = violations.map((v) => `  ${v.path}: ${v.message}`);
+    super([headline ?? `Invalid ssot config in ${where}:`, ...lines].join('\n'));
+    this.name = 'ConfigError';
+    this.file = file;
+    this.violations = violations;
+  }
+}
+
+/** Walks up from `startDir` to the first folder holding a config; returns its path. */
+export function findConfigFile(startDir: string): string | undefined {
+  let dir = path.resolve(startDir);
+  for (;;) {
+    for (const name of CONFIG_FILE_NAMES) {
+      const candidate = path.join(dir, name);
+      if (fs.existsSync(candidate)) return candidate;
+    }
+    const pkg = path.join(dir, 'package.json');
+    if (fs.existsSync(pkg)) {
+      try {
+        const json = JSON.parse(fs.readFileSync(pkg, 'utf8')) as Record<string, unknown>;
+        if (json && typeof json === 'object' && 'ssot' in json) return pkg;
+      } catch {
+        // A broken package.json is not ours to report here; keep walking.
+      }
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+/** Reads the raw config object from a file (JSON, ESM/CJS module default export, package.json key). */
+export function readConfigFile(file: string): unknown {
+  const base = path.basename(file);
+  if (base.endsWith('.json')) {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new ConfigError(file, [], `Cannot read ssot config ${file}: ${(error as Error).message}`);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text.replace(/^\uFEFF/, ''));
+    } catch (error) {
+      throw new ConfigError(file, [], `Invalid JSON in ${file}: ${(error as Error).message}`);
+    }
+    if (base === 'package.json') {
+      const record = json as Record<string, unknown>;
+      if (!record || typeof record !== 'object' || !('ssot' in record)) {
+        throw new ConfigError(file, [{ path: 'ssot', message: 'is required in package.json' }]);
+      }
+      return record.ssot;
+    }
+    return json;
+  }
+  // Node >= 20.19 can require() an ES module without top-level await, which keeps this sync
+  // (ESLint rules must load config synchronously).
+  try {
+    const require = createRequire(import.meta.url);
+    delete require.cache[file];
+    const mod = require(file) as { default?: unknown };
+    return mod && typeof mod === 'object' && 'default' in mod ? mod.default : mod;
+  } catch (error) {
+    throw new ConfigError(file, [], `Cannot load ssot config ${file}: ${(error as Error).message}`);
+  }
+}
+
+function looksLikePath(spec: string, rootDir: string): boolean {
+  if (spec.startsWith('./') || spec.startsWith('../') || path.isAbsolute(spec)) return true;
+  if (spec.startsWith('@')) return false;
+  // A repo path: its first segment exists at the root, or it names a source file.
+  const first = spec.split('/')[0] ?? spec;
+  if (fs.existsSync(path.join(rootDir, first))) return true;
+  return SOURCE_EXTENSIONS.some((ext) => spec.endsWith(ext));
+}
+
+function statKind(p: string): 'file' | 'dir' | undefined {
+  try {
+    const st = fs.statSync(p);
+    return st.isDirectory() ? 'dir' : st.isFile() ? 'file' : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+interface ResolvedModulePath {
+  kind: 'path' | 'package';
+  path?: string;
+  isDirectory?: boolean;
+  exists: boolean;
+}
+
+/** Turns a config module string into an absolute file/folder path or a package specifier. */
+export function resolveConfigModule(spec: string, rootDir: string): ResolvedModulePath {
+  if (!looksLikePath(spec, rootDir)) return { kind: 'package', exists: true };
+  const abs = path.resolve(rootDir, spec);
+  const kind = statKind(abs);
+  if (kind === 'file') return { kind: 'path', path: abs, isDirectory: false, exists: true };
+  if (kind === 'dir') return { kind: 'path', path: abs, isDirectory: true, exists: true };
+  for (const ext of SOURCE_EXTENSIONS) {
+    if (statKind(abs + ext) === 'file') return { kind: 'path', path: abs + ext, isDirectory: false, exists: true };
+  }
+  // Deleted: keep it, so that importers that remain are reported as broken.
+  const hasExtension = SOURCE_EXTENSIONS.some((ext) => spec.endsWith(ext));
+  return { kind: 'path', path: abs, isDirectory: !hasExtension, exists: false };
+}
+
+function resolveConcept(input: ConceptInput, index: number, rootDir: string, file: string | undefined): ResolvedConcept {
+  const at = `concepts[${index}]`;
+  const preset = input.preset ? PRESETS[input.preset] : undefined;
+  if (input.preset && !preset) {
+    throw new ConfigError(file, [
+      { path: `${at}.preset`, message: `unknown preset "${input.preset}" (known: ${Object.keys(PRESETS).join(', ')})` },
+    ]);
+  }
+  const canonicalModule = input.canonical?.module ?? preset?.canonical?.module;
+  if (!canonicalModule) {
+    throw new ConfigError(file, [{ path: `${at}.canonical.module`, message: 'is required (or set a preset)' }]);
+  }
+  const canonicalResolved = resolveConfigModule(canonicalModule, rootDir);
+  const detectNames = input.detect?.names ?? preset?.detect?.names ?? [];
+  const compatInput = input.compat ?? preset?.compat;
+  const compat = compatInput
+    ? (() => {
+        const r = resolveConfigModule(compatInput.module, rootDir);
+        return {
+          module: compatInput.module,
+          ...(r.kind === 'path' && r.path ? { path: r.path } : {}),
+          replacements: { ...(preset?.compat?.replacements ?? {}), ...(compatInput.replacements ?? {}) },
+        };
+      })()
+    : undefined;
+  const defaultNames = preset?.defaultLegacyNames ?? (compat ? Object.fromEntries(Object.keys(compat.replacements).map((n) => [n, n])) : { '*': '*' });
+  const legacy: ResolvedLegacyModule[] = (input.legacy ?? []).map((entry) => {
+    const r = resolveConfigModule(entry.module, rootDir);
+    return {
+      module: entry.module,
+      kind: r.kind,
+      ...(r.path ? { path: r.path } : {}),
+      ...(r.isDirectory !== undefined ? { isDirectory: r.isDirectory } : {}),
+      exists: r.exists,
+      names: { ...defaultNames, ...(entry.names ?? {}) },
+    };
+  });
+  const canonicalNames =
+    input.canonical?.names ?? preset?.canonical?.names ?? detectNames.filter((n) => !n.startsWith('/'));
+  const heritage = input.detect?.heritage ?? preset?.detect?.heritage ?? [
+    ...new Set([...canonicalNames, ...detectNames.filter((n) => !n.startsWith('/') && /^[A-Z]/.test(n))]),
+  ];
+  const members = input.detect?.members ?? preset?.detect?.members ?? [];
+  return {
+    id: input.id,
+    ...(input.preset ? { preset: input.preset } : {}),
+    ...(input.description ?? preset?.description ? { description: input.description ?? preset?.description } : {}),
+    canonical: {
+      module: canonicalModule,
+      ...(canonicalResolved.kind === 'path' && canonicalResolved.path ? { path: canonicalResolved.path } : {}),
+      files: input.canonical?.files ?? preset?.canonical?.files ?? [],
+      names: canonicalNames,
+    },
+    ...(compat ? { compat } : {}),
+    legacy,
+    detect: {
+      names: detectNames,
+      members,
+      minMembers: input.detect?.minMembers ?? preset?.detect?.minMembers ?? Math.max(2, Math.ceil(members.length / 2)),
+      heritage,
+    },
+    allow: input.allow ?? [],
+  };
+}
+
+/** Validates a raw config object and applies presets and defaults. */
+export function resolveConfig(raw: unknown, rootDir: string, file?: string): ResolvedConfig {
+  const violations = validateAgainstSchema(raw, configSchema);
+  if (violations.length > 0) throw new ConfigError(file, violations);
+  const input = raw as SsotConfigInput;
+  // Regular expressions in detect.names must compile; say which one does not.
+  input.concepts.forEach((concept, ci) =>
+    (concept.detect?.names ?? []).forEach((name, ni) => {
+      const m = /^\/(.*)\/([a-z]*)$/.exec(name);
+      if (!m) return;
+      try {
+        new RegExp(m[1] ?? '', m[2]);
+      } catch (error) {
+        throw new ConfigError(file, [{ path: `concepts[${ci}].detect.names[${ni}]`, message: `invalid regular expression: ${(error as Error).message}` }]);
+      }
+    }),
+  );
+  const ids = new Set<string>();
+  input.concepts.forEach((concept, ci) => {
+    if (ids.has(concept.id)) throw new ConfigError(file, [{ path: `concepts[${ci}].id`, message: `duplicate concept id "${concept.id}"` }]);
+    ids.add(concept.id);
+  });
+  const tsconfig = input.tsconfig ? path.resolve(rootDir, input.tsconfig) : undefined;
+  if (tsconfig && !fs.existsSync(tsconfig)) {
+    throw new ConfigError(file, [{ path: 'tsconfig', message: `file not found: ${tsconfig}` }]);
+  }
+  return {
+    ...(file ? { configPath: file } : {}),
+    rootDir,
+    include: input.include ?? DEFAULT_INCLUDE,
+    exclude: input.exclude ?? [],
+    ...(tsconfig ? { tsconfig } : {}),
+    concepts: input.concepts.map((concept, i) => resolveConcept(concept, i, rootDir, file)),
+  };
+}
+
+export interface LoadConfigOptions {
+  /** Folder to start the upward search from (default: process.cwd()). */
+  cwd?: string;
+  /** Explicit config path (`--config`); no search then. */
+  configPath?: string;
+}
+
+/** Finds, reads, validates and resolves the config. Throws ConfigError on any problem. */
+export function loadConfig(options: LoadConfigOptions = {}): ResolvedConfig {
+  const cwd = path.resolve(options.cwd ?? process.cwd());
+  const file = options.configPath ? path.resolve(cwd, options.configPath) : findConfigFile(cwd);
+  if (!file) {
+    throw new ConfigError(undefined, [], `No ssot config found in ${cwd} or any parent folder (looked for ${CONFIG_FILE_NAMES.join(', ')} and a "ssot" key in package.json). Run \`ssot init\` to write one.`);
+  }
+  if (!fs.existsSync(file)) throw new ConfigError(file, [], `Config file not found: ${file}`);
+  return resolveConfig(readConfigFile(file), path.dirname(file), file);
+}

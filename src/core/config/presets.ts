@@ -1,0 +1,54 @@
+import type { ConceptInput } from './types.js';
+
+/**
+ * The legacy names of a chat backend's WebSocket message router that `ssot-kit/router/compat`
+ * provides, each with its canonical replacement in `ssot-kit/router` (stage 2 of a migration).
+ */
+export const MESSAGE_ROUTER_COMPAT_REPLACEMENTS: Readonly<Record<string, string>> = {
+  MessageRouter: 'CanonicalMessageRouter',
+  QualityMessageRouter: 'CanonicalMessageRouter',
+  WebSocketEventRouter: 'CanonicalMessageRouter',
+  UserScopedWebSocketEventRouter: 'CanonicalMessageRouter',
+  WebSocketBroadcastService: 'CanonicalMessageRouter',
+  broadcastToUser: 'CanonicalMessageRouter',
+  createMessageRouter: 'createMessageRouter',
+  getMessageRouter: 'createMessageRouter',
+};
+
+/** The members that make a class or object literal a message router, whatever its name. */
+export const MESSAGE_ROUTER_MEMBERS: readonly string[] = [
+  'addHandler',
+  'registerHandler',
+  'removeHandler',
+  'routeMessage',
+  'registerConnection',
+  'unregisterConnection',
+  'broadcastToUser',
+  'getStats',
+];
+
+type Preset = Omit<ConceptInput, 'id' | 'preset' | 'legacy'> & { defaultLegacyNames: Record<string, string> };
+
+export const PRESETS: Readonly<Record<string, Preset>> = {
+  'message-router': {
+    description: 'A chat backend WebSocket message router (ssot-kit/router)',
+    canonical: { module: 'ssot-kit/router', files: [], names: ['CanonicalMessageRouter'] },
+    compat: { module: 'ssot-kit/router/compat', replacements: { ...MESSAGE_ROUTER_COMPAT_REPLACEMENTS } },
+    detect: {
+      names: [
+        'MessageRouter',
+        'QualityMessageRouter',
+        'WebSocketEventRouter',
+        'UserScopedWebSocketEventRouter',
+        'WebSocketBroadcastService',
+        'broadcastToUser',
+        '/MessageRouter$/',
+      ],
+      members: [...MESSAGE_ROUTER_MEMBERS],
+      minMembers: 4,
+      heritage: [...Object.keys(MESSAGE_ROUTER_COMPAT_REPLACEMENTS).filter((n) => /^[A-Z]/.test(n)), 'CanonicalMessageRouter'],
+    },
+    // Stage 1 moves every legacy name the compat layer knows to the same name there.
+    defaultLegacyNames: Object.fromEntries(Object.keys(MESSAGE_ROUTER_COMPAT_REPLACEMENTS).map((n) => [n, n])),
+  },
+};

@@ -1,0 +1,91 @@
+/**
+ * The config's JSON Schema. It is the single definition of the config shape: `validate.ts`
+ * interprets it (to give errors with key paths) and the build writes it to
+ * `schema/ssot.config.schema.json` for editors (`"$schema"`).
+ */
+export type JsonSchema = {
+  $schema?: string;
+  $id?: string;
+  title?: string;
+  description?: string;
+  type?: 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean';
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  additionalProperties?: boolean | JsonSchema;
+  items?: JsonSchema;
+  minLength?: number;
+  minimum?: number;
+  minItems?: number;
+  pattern?: string;
+  default?: unknown;
+};
+
+const globs: JsonSchema = { type: 'array', items: { type: 'string', minLength: 1 } };
+const nameMap: JsonSchema = {
+  type: 'object',
+  additionalProperties: { type: 'string', minLength: 1 },
+};
+
+export const configSchema: JsonSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://ssot-kit.dev/schema/ssot.config.schema.json',
+  title: 'ssot-kit configuration',
+  type: 'object',
+  additionalProperties: false,
+  required: ['concepts'],
+  properties: {
+    $schema: { type: 'string' },
+    include: { ...globs, description: 'Globs of files to scan, relative to the project root.' },
+    exclude: { ...globs, description: 'Globs of files to leave out (node_modules is always left out).' },
+    tsconfig: { type: 'string', minLength: 1, description: 'tsconfig used for module resolution.' },
+    concepts: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id'],
+        properties: {
+          id: { type: 'string', minLength: 1, pattern: '^[A-Za-z0-9._-]+$' },
+          preset: { type: 'string', minLength: 1, description: 'Built-in preset, e.g. "message-router".' },
+          description: { type: 'string' },
+          canonical: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              module: { type: 'string', minLength: 1 },
+              files: globs,
+              names: { type: 'array', items: { type: 'string', minLength: 1 } },
+            },
+          },
+          compat: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['module'],
+            properties: { module: { type: 'string', minLength: 1 }, replacements: nameMap },
+          },
+          legacy: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['module'],
+              properties: { module: { type: 'string', minLength: 1 }, names: nameMap },
+            },
+          },
+          detect: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              names: { type: 'array', items: { type: 'string', minLength: 1 } },
+              members: { type: 'array', items: { type: 'string', minLength: 1 } },
+              minMembers: { type: 'integer', minimum: 1 },
+              heritage: { type: 'array', items: { type: 'string', minLength: 1 } },
+            },
+          },
+          allow: globs,
+        },
+      },
+    },
+  },
+};

@@ -1,0 +1,106 @@
+/** The user's config file as written (ssot.config.json / .mjs / package.json "ssot"). */
+export interface SsotConfigInput {
+  $schema?: string;
+  /** Globs relative to the project root. Default: every JS/TS source file. */
+  include?: string[];
+  exclude?: string[];
+  /** Path of the tsconfig used for module resolution (default: nearest tsconfig.json per file). */
+  tsconfig?: string;
+  concepts: ConceptInput[];
+}
+
+export interface ConceptInput {
+  id: string;
+  /** A built-in preset that supplies canonical module, compat layer and detection patterns. */
+  preset?: string;
+  description?: string;
+  canonical?: {
+    /** Specifier or repo path of the canonical module (the single source of truth). */
+    module?: string;
+    /** Globs of the files that implement the concept and may define it. */
+    files?: string[];
+    /** Export names of the canonical implementation; a second declaration of one is a duplicate. */
+    names?: string[];
+  };
+  /**
+   * Optional compatibility module: legacy imports are first moved to it under the same names
+   * (stage 1); each compat name has a canonical replacement (stage 2).
+   */
+  compat?: {
+    module: string;
+    /** compat export name -> canonical export name. */
+    replacements?: Record<string, string>;
+  };
+  legacy?: LegacyModuleInput[];
+  detect?: {
+    /** Declared names that implement the concept: exact names or `/regex/flags`. */
+    names?: string[];
+    /** Characteristic member names of the concept. */
+    members?: string[];
+    /** How many of `members` a class or object needs to count as an implementation. */
+    minMembers?: number;
+    /** Types whose subclasses/implementers count (defaults to legacy and canonical names). */
+    heritage?: string[];
+  };
+  /** Globs of files allowed to define the concept (besides canonical.files). */
+  allow?: string[];
+}
+
+export interface LegacyModuleInput {
+  /** A repo path (file or folder, relative to the root) or a package specifier. */
+  module: string;
+  /** legacy export name -> canonical (or compat) export name; "*" maps every other name to itself. */
+  names?: Record<string, string>;
+}
+
+/** A concept after presets and defaults are applied; paths are absolute. */
+export interface ResolvedConcept {
+  id: string;
+  preset?: string;
+  description?: string;
+  canonical: {
+    module: string;
+    /** Absolute path when `module` is a repo path; undefined for a package specifier. */
+    path?: string;
+    files: string[];
+    names: string[];
+  };
+  compat?: {
+    module: string;
+    path?: string;
+    replacements: Record<string, string>;
+  };
+  legacy: ResolvedLegacyModule[];
+  detect: {
+    names: string[];
+    members: string[];
+    minMembers: number;
+    heritage: string[];
+  };
+  allow: string[];
+}
+
+export interface ResolvedLegacyModule {
+  /** As written in the config. */
+  module: string;
+  /** 'path' when it names a repo file/folder, 'package' for a bare specifier. */
+  kind: 'path' | 'package';
+  /** Absolute path for kind 'path' (may not exist: a deleted module whose importers remain). */
+  path?: string;
+  /** True when kind 'path' and the path names a folder (or would, as a deleted folder). */
+  isDirectory?: boolean;
+  /** False when a 'path' module no longer exists on disk. */
+  exists: boolean;
+  names: Record<string, string>;
+}
+
+export interface ResolvedConfig {
+  /** Absolute path of the config file, or undefined when options were given inline. */
+  configPath?: string;
+  /** Project root: the folder of the config file. */
+  rootDir: string;
+  include: string[];
+  exclude: string[];
+  tsconfig?: string;
+  concepts: ResolvedConcept[];
+}

@@ -1,0 +1,18 @@
+// The analysis core: config, module resolution, import inventory, duplicate detection and the
+// legacy-to-canonical mapping. ESLint rules, codemods and the report are adapters over it.
+export * from './types.js';
+export * from './config/types.js';
+export { loadConfig, resolveConfig, findConfigFile, readConfigFile, ConfigError, CONFIG_FILE_NAMES, DEFAULT_INCLUDE } from './config/load.js';
+export { configSchema } from './config/schema.js';
+export { PRESETS, MESSAGE_ROUTER_COMPAT_REPLACEMENTS, MESSAGE_ROUTER_MEMBERS } from './config/presets.js';
+export { ModuleResolver } from './resolve.js';
+export { parseFile, scriptKindFor, syntaxErrors } from './parse.js';
+export { collectImportSites, MOCK_CALLEES } from './inventory.js';
+export { SiteClassifier, toPosix } from './classify.js';
+export { detectDuplicates, describeSignal, compileNamePatterns, DUPLICATE_RULE_ID } from './detect.js';
+export { fingerprint, normaliseCode } from './fingerprint.js';
+export { mapLegacyName, migrationTarget, canonicalReplacement, type MappedName } from './mapping.js';
+export { createPrefilter, type Prefilter } from './prefilter.js';
+export { analyzeFile, createAnalysisContext, relativeToRoot, type AnalysisContext } from './analyze.js';
+export { listFiles, type FileListing } from './files.js';
+export { analyzeProject, readSource, type ProjectAnalysis, type SkippedFile, type AnalyzeProjectOptions } from './project.js';

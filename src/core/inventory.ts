@@ -1,0 +1,195 @@
+import ts from 'typescript';
+import type { ImportForm, ImportedName, ImportSite } from './types.js';
+
+/** Calls whose first argument names a module although they are not imports. */
+export const MOCK_CALLEES: ReadonlySet<string> = new Set([
+  'jest.mock',
+  'jest.unmock',
+  'jest.doMock',
+  'jest.dontMock',
+  'jest.setMock',
+  'jest.requireActual',
+  'jest.requireMock',
+  'jest.createMockFromModule',
+  'vi.mock',
+  'vi.unmock',
+  'vi.doMock',
+  'vi.doUnmock',
+  'vi.importActual',
+  'vi.importMock',
+]);
+
+function stringLiteralOf(node: ts.Node | undefined): ts.StringLiteral | ts.NoSubstitutionTemplateLiteral | undefined {
+  if (!node) return undefined;
+  if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node;
+  return undefined;
+}
+
+function nameText(name: ts.ModuleExportName | ts.Identifier): string {
+  return name.text;
+}
+
+function calleeText(expr: ts.Expression): string | undefined {
+  if (ts.isIdentifier(expr)) return expr.text;
+  if (ts.isPropertyAccessExpression(expr) && ts.isIdentifier(expr.name)) {
+    const left = calleeText(expr.expression);
+    return left ? `${left}.${expr.name.text}` : undefined;
+  }
+  return undefined;
+}
+
+/** Names a `require()` call binds: `const { a, b: c } = require()`, `const m = require()`, `require().a`. */
+function requireNames(call: ts.CallExpression, sf: ts.SourceFile): ImportedName[] {
+  const parent = call.parent;
+  if (parent && ts.isVariableDeclaration(parent) && parent.initializer === call) {
+    if (ts.isIdentifier(parent.name)) {
+      return [{ imported: '*', local: parent.name.text, isTypeOnly: false, start: parent.name.getStart(sf), end: parent.name.end }];
+    }
+    if (ts.isObjectBindingPattern(parent.name)) {
+      const out: ImportedName[] = [];
+      for (const el of parent.name.elements) {
+        if (el.dotDotDotToken || !ts.isIdentifier(el.name)) continue;
+        const prop = el.propertyName;
+        const imported = prop ? (ts.isIdentifier(prop) || ts.isStringLiteral(prop) ? prop.text : undefined) : el.name.text;
+        if (imported) out.push({ imported, local: el.name.text, isTypeOnly: false, start: el.getStart(sf), end: el.end });
+      }
+      return out;
+    }
+  }
+  if (parent && ts.isPropertyAccessExpression(parent) && parent.expression === call && ts.isIdentifier(parent.name)) {
+    return [{ imported: parent.name.text, local: parent.name.text, isTypeOnly: false, start: parent.name.getStart(sf), end: parent.name.end }];
+  }
+  return [];
+}
+
+/**
+ * The import inventory: every place a file refers to a module, in every syntactic form,
+ * found on TypeScript's AST (a comment or string that merely mentions a module never counts).
+ */
+export function collectImportSites(sf: ts.SourceFile): ImportSite[] {
+  const sites: ImportSite[] = [];
+
+  const add = (
+    form: ImportForm,
+    literal: ts.StringLiteral | ts.NoSubstitutionTemplateLiteral,
+    node: ts.Node,
+    extra: { typeOnly?: boolean; names?: ImportedName[]; callee?: string } = {},
+  ): void => {
+    const start = literal.getStart(sf);
+    const { line, character } = sf.getLineAndCharacterOfPosition(start);
+    const q = sf.text[start];
+    sites.push({
+      form,
+      specifier: literal.text,
+      line: line + 1,
+      column: character + 1,
+      specifierStart: start,
+      specifierEnd: literal.end,
+      nodeStart: node.getStart(sf),
+      nodeEnd: node.end,
+      quote: q === '"' ? '"' : q === '`' ? '`' : "'",
+      typeOnly: extra.typeOnly ?? false,
+      names: extra.names ?? [],
+      ...(extra.callee ? { callee: extra.callee } : {}),
+    });
+  };
+
+  const visit = (node: ts.Node): void => {
+    if (ts.isImportDeclaration(node)) {
+      const literal = stringLiteralOf(node.moduleSpecifier);
+      if (literal) {
+        const clause = node.importClause;
+        if (!clause) add('side-effect', literal, node);
+        else {
+          const typeOnly = clause.isTypeOnly;
+          const names: ImportedName[] = [];
+          if (clause.name) names.push({ imported: 'default', local: clause.name.text, isTypeOnly: typeOnly, start: clause.name.getStart(sf), end: clause.name.end });
+          const bindings = clause.namedBindings;
+          if (bindings && ts.isNamespaceImport(bindings)) {
+            names.push({ imported: '*', local: bindings.name.text, isTypeOnly: typeOnly, start: bindings.getStart(sf), end: bindings.end });
+          } else if (bindings) {
+            for (const el of bindings.elements) {
+              names.push({
+                imported: nameText(el.propertyName ?? el.name),
+                local: el.name.text,
+                isTypeOnly: typeOnly || el.isTypeOnly,
+                start: el.getStart(sf),
+                end: el.end,
+              });
+            }
+          }
+          add(typeOnly ? 'import-type' : 'import', literal, node, { typeOnly, names });
+        }
+      }
+      return;
+    }
+    if (ts.isExportDeclaration(node)) {
+      const literal = stringLiteralOf(node.moduleSpecifier);
+      if (literal) {
+        const clause = node.exportClause;
+        const typeOnly = node.isTypeOnly;
+        if (!clause) add('export-all', literal, node, { typeOnly });
+        else if (ts.isNamespaceExport(clause)) {
+          add('export-all-as', literal, node, {
+            typeOnly,
+            names: [{ imported: '*', local: nameText(clause.name), isTypeOnly: typeOnly, start: clause.getStart(sf), end: clause.end }],
+          });
+        } else {
+          const names = clause.elements.map((el) => ({
+            imported: nameText(el.propertyName ?? el.name),
+            local: nameText(el.name),
+            isTypeOnly: typeOnly || el.isTypeOnly,
+            start: el.getStart(sf),
+            end: el.end,
+          }));
+          add('export-from', literal, node, { typeOnly, names });
+        }
+      }
+      return;
+    }
+    if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) {
+      const literal = stringLiteralOf(node.moduleReference.expression);
+      if (literal) {
+        add('import-equals', literal, node, {
+          typeOnly: node.isTypeOnly,
+          names: [{ imported: '*', local: node.name.text, isTypeOnly: node.isTypeOnly, start: node.name.getStart(sf), end: node.name.end }],
+          callee: 'require',
+        });
+      }
+      return;
+    }
+    if (ts.isImportTypeNode(node)) {
+      const arg = node.argument;
+      const literal = ts.isLiteralTypeNode(arg) ? stringLiteralOf(arg.literal) : undefined;
+      if (literal) {
+        const names: ImportedName[] = [];
+        if (node.qualifier) {
+          let left: ts.EntityName = node.qualifier;
+          while (ts.isQualifiedName(left)) left = left.left;
+          names.push({ imported: left.text, local: left.text, isTypeOnly: true, start: left.getStart(sf), end: left.end });
+        }
+        add('import-type-query', literal, node, { typeOnly: true, names });
+      }
+      // Type arguments may hold further import types.
+      ts.forEachChild(node, visit);
+      return;
+    }
+    if (ts.isCallExpression(node)) {
+      const first = stringLiteralOf(node.arguments[0]);
+      if (node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+        if (first) add('dynamic-import', first, node, { callee: 'import' });
+      } else if (first) {
+        const callee = calleeText(node.expression);
+        if (callee === 'require' && node.arguments.length === 1) {
+          add('require', first, node, { names: requireNames(node, sf), callee });
+        } else if (callee && MOCK_CALLEES.has(callee)) {
+          add('mock', first, node, { callee });
+        }
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+
+  ts.forEachChild(sf, visit);
+  return sites;
+}

@@ -1,0 +1,53 @@
+import type { ResolvedConcept, ResolvedLegacyModule } from './config/types.js';
+
+/** Where a legacy import of one name should point instead. */
+export interface MappedName {
+  /** Module to import from: a package specifier, or an absolute path when `isPath`. */
+  module: string;
+  /** True when `module` is an absolute repo path that the rewriter turns into a specifier. */
+  isPath: boolean;
+  /** Export name in the target module; '*' for a whole-module reference. */
+  name: string;
+}
+
+/** The module legacy imports move to: the compat layer when the concept has one (stage 1). */
+export function migrationTarget(concept: ResolvedConcept): { module: string; isPath: boolean } {
+  if (concept.compat) {
+    return concept.compat.path
+      ? { module: concept.compat.path, isPath: true }
+      : { module: concept.compat.module, isPath: false };
+  }
+  return concept.canonical.path
+    ? { module: concept.canonical.path, isPath: true }
+    : { module: concept.canonical.module, isPath: false };
+}
+
+/**
+ * The one mapping function: for (legacy module, imported name), the module and name to use.
+ * Returns null when the name is not part of the concept and must stay on the legacy module.
+ * `imported` is 'default', '*' (namespace import or any whole-module reference) or an export name.
+ */
+export function mapLegacyName(
+  concept: ResolvedConcept,
+  legacy: ResolvedLegacyModule,
+  imported: string,
+): MappedName | null {
+  const target = migrationTarget(concept);
+  if (imported === '*') return { ...target, name: '*' };
+  const explicit = Object.prototype.hasOwnProperty.call(legacy.names, imported)
+    ? legacy.names[imported]
+    : undefined;
+  if (explicit !== undefined) return { ...target, name: explicit === '*' ? imported : explicit };
+  const wildcard = legacy.names['*'];
+  if (wildcard !== undefined && imported !== 'default') {
+    return { ...target, name: wildcard === '*' ? imported : wildcard };
+  }
+  return null;
+}
+
+/** Stage 2: the canonical replacement of a compat name, if the concept has a compat layer. */
+export function canonicalReplacement(concept: ResolvedConcept, compatName: string): string | undefined {
+  const replacements = concept.compat?.replacements;
+  if (!replacements || !Object.prototype.hasOwnProperty.call(replacements, compatName)) return undefined;
+  return replacements[compatName];
+}

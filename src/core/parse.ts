@@ -1,0 +1,44 @@
+import * as path from 'node:path';
+import ts from 'typescript';
+import type { ParseProblem } from './types.js';
+
+const KIND_BY_EXTENSION: Record<string, ts.ScriptKind> = {
+  '.ts': ts.ScriptKind.TS,
+  '.mts': ts.ScriptKind.TS,
+  '.cts': ts.ScriptKind.TS,
+  '.tsx': ts.ScriptKind.TSX,
+  '.js': ts.ScriptKind.JS,
+  '.mjs': ts.ScriptKind.JS,
+  '.cjs': ts.ScriptKind.JS,
+  '.jsx': ts.ScriptKind.JSX,
+};
+
+/** The script kind TypeScript uses for a file name (`<T>x` casts are legal in .ts, JSX in .tsx). */
+export function scriptKindFor(file: string): ts.ScriptKind {
+  return KIND_BY_EXTENSION[path.extname(file).toLowerCase()] ?? ts.ScriptKind.TS;
+}
+
+export interface ParsedFile {
+  sourceFile: ts.SourceFile;
+  errors: ParseProblem[];
+}
+
+/** Parses one file with TypeScript's parser (no program, no type checker): syntax only. */
+export function parseFile(file: string, text: string): ParsedFile {
+  const sourceFile = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKindFor(file));
+  return { sourceFile, errors: syntaxErrors(sourceFile) };
+}
+
+/** Syntax errors the parser recorded. TypeScript keeps them on the source file itself. */
+export function syntaxErrors(sourceFile: ts.SourceFile): ParseProblem[] {
+  const diagnostics = (sourceFile as unknown as { parseDiagnostics?: readonly ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+  return diagnostics.map((d) => {
+    const { line, character } = sourceFile.getLineAndCharacterOfPosition(d.start);
+    return {
+      file: sourceFile.fileName,
+      line: line + 1,
+      column: character + 1,
+      message: ts.flattenDiagnosticMessageText(d.messageText, '\n'),
+    };
+  });
+}

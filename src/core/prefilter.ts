@@ -1,0 +1,83 @@
+import * as path from 'node:path';
+import type { ResolvedConfig } from './config/types.js';
+import type { ModuleResolver } from './resolve.js';
+import { isInside } from './resolve.js';
+
+/**
+ * A text prefilter that is sound: it passes every file that can hold a finding, because any
+ * import of a module must spell part of its path (or an alias/package name that maps to it),
+ * and any declaration must spell its name. Files it rejects are read but need no parse.
+ * Where soundness cannot be shown (a regex name without a literal part), it passes every file.
+ */
+export interface Prefilter {
+  /** True when the text may hold a finding and must be parsed. */
+  mayMatch(text: string): boolean;
+  /** The literal needles, for documentation and tests. */
+  readonly needles: readonly string[];
+  /** True when the filter is disabled (every file passes). */
+  readonly passAll: boolean;
+}
+
+function moduleNeedles(modulePath: string, isDirectory: boolean | undefined): string[] {
+  const base = path.basename(modulePath).replace(/\.d\.(c|m)?ts$/, '').replace(/\.(c|m)?(t|j)sx?$/, '');
+  if (isDirectory) return [base];
+  if (base === 'index') return [path.basename(path.dirname(modulePath)), "'.'", '".."', "'..'", '"."', "'./'", '"./"', "'../'", '"../"'];
+  return [base];
+}
+
+/** The longest run of literal characters in a regex source: every match must contain it. */
+function literalCore(source: string): string | undefined {
+  if (/[|]/.test(source)) return undefined; // alternation: no single required literal
+  const runs = source.replace(/\\[dDwWsSbB]|\[[^\]]*\]|\(\?[:=!<]|[()^$.*+?{}\d,]/g, '\u0000').split('\u0000');
+  const best = runs.filter((r) => !r.includes('\\')).sort((a, b) => b.length - a.length)[0];
+  return best && best.length >= 3 ? best : undefined;
+}
+
+export function createPrefilter(config: ResolvedConfig, resolver: ModuleResolver): Prefilter {
+  const needles = new Set<string>();
+  let passAll = false;
+  const memberGroups: { members: string[]; min: number }[] = [];
+  for (const concept of config.concepts) {
+    for (const legacy of concept.legacy) {
+      if (legacy.kind === 'package') needles.add(legacy.module);
+      else if (legacy.path) {
+        for (const n of moduleNeedles(legacy.path, legacy.isDirectory)) needles.add(n);
+        // A workspace package whose folder is or holds the legacy module is imported by name.
+        for (const pkg of resolver.workspacePackages()) {
+          if (isInside(legacy.path, pkg.dir) || isInside(pkg.dir, legacy.path)) needles.add(pkg.name);
+        }
+      }
+    }
+    for (const mod of [concept.canonical, concept.compat]) {
+      if (!mod) continue;
+      if (mod.path) for (const n of moduleNeedles(mod.path, false)) needles.add(n);
+      else needles.add(mod.module);
+    }
+    for (const name of [...concept.detect.names, ...concept.canonical.names, ...concept.detect.heritage]) {
+      if (name.startsWith('/')) {
+        const core = literalCore(name.slice(1, name.lastIndexOf('/')));
+        if (core) needles.add(core);
+        else passAll = true;
+      } else needles.add(name);
+    }
+    if (concept.detect.members.length > 0) memberGroups.push({ members: concept.detect.members, min: concept.detect.minMembers });
+  }
+  // Exact tsconfig `paths` aliases (no `*`) can name a module without spelling its file name.
+  const options = resolver.optionsFor(path.join(config.rootDir, '__ssot_probe__.ts'));
+  for (const key of Object.keys(options.paths ?? {})) if (!key.includes('*')) needles.add(key);
+
+  const list = [...needles].filter((n) => n.length > 0);
+  return {
+    needles: list,
+    passAll,
+    mayMatch(text: string): boolean {
+      if (passAll) return true;
+      for (const needle of list) if (text.includes(needle)) return true;
+      for (const group of memberGroups) {
+        let count = 0;
+        for (const m of group.members) if (text.includes(m) && ++count >= group.min) return true;
+      }
+      return false;
+    },
+  };
+}

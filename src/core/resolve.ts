@@ -1,0 +1,358 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import ts from 'typescript';
+import type { ImportForm, Resolution } from './types.js';
+
+/** The forms that Node resolves as CommonJS `require` calls. */
+const REQUIRE_FORMS: ReadonlySet<ImportForm> = new Set(['require', 'import-equals']);
+
+/** Resolution options when a file has no tsconfig: what a modern bundler-based project uses. */
+const FALLBACK_OPTIONS: ts.CompilerOptions = {
+  module: ts.ModuleKind.ESNext,
+  moduleResolution: ts.ModuleResolutionKind.Bundler,
+  allowJs: true,
+  resolveJsonModule: true,
+};
+
+interface ProjectSettings {
+  /** tsconfig path, or '' for the fallback settings. */
+  configFile: string;
+  options: ts.CompilerOptions;
+  cache: ts.ModuleResolutionCache;
+  /** Files whose change invalidates these settings (the tsconfig and what it extends). */
+  watched: Map<string, number>;
+}
+
+interface WorkspacePackage {
+  name: string;
+  dir: string;
+}
+
+function mtime(file: string): number {
+  try {
+    return fs.statSync(file).mtimeMs;
+  } catch {
+    return -1;
+  }
+}
+
+const host: ts.ModuleResolutionHost = {
+  fileExists: (f) => ts.sys.fileExists(f),
+  readFile: (f) => ts.sys.readFile(f),
+  directoryExists: (d) => ts.sys.directoryExists?.(d) ?? fs.existsSync(d),
+  realpath: (p) => {
+    try {
+      return fs.realpathSync.native(p);
+    } catch {
+      return p;
+    }
+  },
+  getCurrentDirectory: () => process.cwd(),
+  getDirectories: (d) => ts.sys.getDirectories(d),
+};
+
+/**
+ * Resolves module specifiers as TypeScript does for the file that wrote them: tsconfig
+ * `paths`/`baseUrl`, `.js` written for `.ts`, index files, package `exports`, and workspace
+ * packages of a monorepo even when they are not linked into node_modules. Results are cached;
+ * `refresh()` drops the cache when a tsconfig (or one it extends) changed.
+ */
+export class ModuleResolver {
+  private readonly rootDir: string;
+  private readonly forcedTsconfig: string | undefined;
+  private readonly settingsByConfig = new Map<string, ProjectSettings>();
+  private readonly configByDir = new Map<string, string>();
+  private readonly results = new Map<string, Resolution>();
+  private workspaces: WorkspacePackage[] | undefined;
+
+  constructor(rootDir: string, tsconfig?: string) {
+    this.rootDir = path.resolve(rootDir);
+    this.forcedTsconfig = tsconfig ? path.resolve(rootDir, tsconfig) : undefined;
+  }
+
+  /** Drops cached results if any tsconfig in use changed on disk. Cheap: a few stat calls. */
+  refresh(): boolean {
+    for (const settings of this.settingsByConfig.values()) {
+      for (const [file, seen] of settings.watched) {
+        if (mtime(file) !== seen) {
+          this.settingsByConfig.clear();
+          this.configByDir.clear();
+          this.results.clear();
+          this.workspaces = undefined;
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The compiler options that apply to a file (for callers that need `paths` or `baseUrl`). */
+  optionsFor(file: string): ts.CompilerOptions {
+    return this.settingsFor(file).options;
+  }
+
+  resolve(specifier: string, fromFile: string, form: ImportForm = 'import'): Resolution {
+    const settings = this.settingsFor(fromFile);
+    const mode = REQUIRE_FORMS.has(form) ? 'cjs' : 'esm';
+    const key = `${settings.configFile}\0${path.dirname(fromFile)}\0${mode}\0${specifier}`;
+    const cached = this.results.get(key);
+    if (cached) return cached;
+    const result = this.resolveUncached(specifier, fromFile, form, settings);
+    this.results.set(key, result);
+    return result;
+  }
+
+  private resolveUncached(specifier: string, fromFile: string, form: ImportForm, settings: ProjectSettings): Resolution {
+    if (specifier.startsWith('node:')) return { kind: 'builtin', name: specifier };
+    const resolutionMode = this.resolutionMode(fromFile, form, settings);
+    const { resolvedModule } = ts.resolveModuleName(specifier, fromFile, settings.options, host, settings.cache, undefined, resolutionMode);
+    if (resolvedModule) {
+      return {
+        kind: 'file',
+        path: path.normalize(resolvedModule.resolvedFileName),
+        isExternalLibrary: resolvedModule.isExternalLibraryImport ?? false,
+        ...(resolvedModule.packageId?.name ? { packageName: resolvedModule.packageId.name } : {}),
+      };
+    }
+    const workspace = this.resolveInWorkspace(specifier, settings, resolutionMode);
+    if (workspace) return workspace;
+    if (!specifier.startsWith('.') && !path.isAbsolute(specifier) && isBuiltin(specifier)) {
+      return { kind: 'builtin', name: specifier };
+    }
+    return { kind: 'unresolved' };
+  }
+
+  /**
+   * Where a specifier would point if the module existed: used to match imports of a deleted
+   * legacy module (which resolve nowhere) against its configured path. Relative specifiers and
+   * tsconfig `paths` aliases are expanded; extensions are dropped so `./a.js` meets `a.ts`.
+   */
+  intendedPaths(specifier: string, fromFile: string): string[] {
+    if (specifier.startsWith('.') || path.isAbsolute(specifier)) {
+      return [stripExtension(path.resolve(path.dirname(fromFile), specifier))];
+    }
+    const options = this.settingsFor(fromFile).options;
+    const out: string[] = [];
+    const base = options.baseUrl ?? (options.configFilePath ? path.dirname(String(options.configFilePath)) : this.rootDir);
+    for (const [pattern, targets] of Object.entries(options.paths ?? {})) {
+      const star = pattern.indexOf('*');
+      let captured: string | undefined;
+      if (star < 0) captured = pattern === specifier ? '' : undefined;
+      else {
+        const prefix = pattern.slice(0, star);
+        const suffix = pattern.slice(star + 1);
+        if (specifier.startsWith(prefix) && specifier.endsWith(suffix) && specifier.length >= prefix.length + suffix.length) {
+          captured = specifier.slice(prefix.length, specifier.length - suffix.length);
+        }
+      }
+      if (captured === undefined) continue;
+      for (const target of targets) out.push(stripExtension(path.resolve(base, target.replace('*', captured))));
+    }
+    if (options.baseUrl) out.push(stripExtension(path.resolve(options.baseUrl, specifier)));
+    return out;
+  }
+
+  private resolutionMode(fromFile: string, form: ImportForm, settings: ProjectSettings): ts.ResolutionMode {
+    if (REQUIRE_FORMS.has(form)) return ts.ModuleKind.CommonJS;
+    const kind = settings.options.moduleResolution;
+    if (kind === ts.ModuleResolutionKind.Node16 || kind === ts.ModuleResolutionKind.NodeNext) {
+      const format = ts.getImpliedNodeFormatForFile(fromFile as ts.Path, settings.cache.getPackageJsonInfoCache(), host, settings.options);
+      return format === ts.ModuleKind.CommonJS ? ts.ModuleKind.CommonJS : ts.ModuleKind.ESNext;
+    }
+    return ts.ModuleKind.ESNext;
+  }
+
+  private resolveInWorkspace(specifier: string, settings: ProjectSettings, mode: ts.ResolutionMode): Resolution | undefined {
+    if (specifier.startsWith('.') || path.isAbsolute(specifier)) return undefined;
+    for (const pkg of this.workspacePackages()) {
+      if (specifier !== pkg.name && !specifier.startsWith(pkg.name + '/')) continue;
+      const sub = specifier.slice(pkg.name.length);
+      // Resolve as if imported from inside the package: the same rules as a linked package.
+      const fake = path.join(pkg.dir, '__ssot_resolve__.ts');
+      const { resolvedModule } = ts.resolveModuleName('.' + (sub || ''), fake, settings.options, host, undefined, undefined, mode);
+      const file = resolvedModule?.resolvedFileName ?? this.resolvePackageEntry(pkg.dir, sub, settings, mode);
+      if (file) return { kind: 'file', path: path.normalize(file), isExternalLibrary: false, packageName: pkg.name };
+    }
+    return undefined;
+  }
+
+  /** The entry of a workspace package named by its package.json (`types`, `module`, `main`, `exports["."]`). */
+  private resolvePackageEntry(dir: string, sub: string, settings: ProjectSettings, mode: ts.ResolutionMode): string | undefined {
+    if (sub) return undefined;
+    try {
+      const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as Record<string, unknown>;
+      const exp = pkg.exports as unknown;
+      const dot = typeof exp === 'string' ? exp : exp && typeof exp === 'object' ? (exp as Record<string, unknown>)['.'] : undefined;
+      const entries = [pkg.types, pkg.typings, typeof dot === 'string' ? dot : undefined, pkg.module, pkg.main].filter(
+        (e): e is string => typeof e === 'string',
+      );
+      for (const entry of entries) {
+        const fake = path.join(dir, '__ssot_resolve__.ts');
+        const rel = entry.startsWith('.') ? entry : './' + entry;
+        const { resolvedModule } = ts.resolveModuleName(rel, fake, settings.options, host, undefined, undefined, mode);
+        if (resolvedModule) return resolvedModule.resolvedFileName;
+        const src = rel.replace(/^\.\/(dist|lib|build)\//, './src/').replace(/\.(c|m)?js$/, '');
+        const viaSrc = ts.resolveModuleName(src, fake, settings.options, host, undefined, undefined, mode).resolvedModule;
+        if (viaSrc) return viaSrc.resolvedFileName;
+      }
+    } catch {
+      return undefined;
+    }
+    return undefined;
+  }
+
+  /** Packages named by the root package.json `workspaces` globs (npm, yarn, pnpm-style folders). */
+  workspacePackages(): WorkspacePackage[] {
+    if (this.workspaces) return this.workspaces;
+    const found: WorkspacePackage[] = [];
+    try {
+      const root = JSON.parse(fs.readFileSync(path.join(this.rootDir, 'package.json'), 'utf8')) as Record<string, unknown>;
+      const ws = root.workspaces as unknown;
+      const patterns = Array.isArray(ws) ? ws : ws && typeof ws === 'object' ? ((ws as { packages?: unknown }).packages ?? []) : [];
+      for (const pattern of patterns as unknown[]) {
+        if (typeof pattern !== 'string') continue;
+        for (const dir of expandWorkspaceGlob(this.rootDir, pattern)) {
+          try {
+            const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: unknown };
+            if (typeof pkg.name === 'string') found.push({ name: pkg.name, dir });
+          } catch {
+            // Not a package folder.
+          }
+        }
+      }
+    } catch {
+      // No root package.json or no workspaces.
+    }
+    // Longest names first so `@a/b-c` wins over `@a/b`.
+    this.workspaces = found.sort((a, b) => b.name.length - a.name.length);
+    return this.workspaces;
+  }
+
+  private settingsFor(file: string): ProjectSettings {
+    const configFile = this.forcedTsconfig ?? this.nearestTsconfig(path.dirname(file));
+    let settings = this.settingsByConfig.get(configFile);
+    if (!settings) {
+      settings = this.loadSettings(configFile);
+      this.settingsByConfig.set(configFile, settings);
+    }
+    return settings;
+  }
+
+  private nearestTsconfig(dir: string): string {
+    const seen: string[] = [];
+    let current = dir;
+    let found = '';
+    for (;;) {
+      const cached = this.configByDir.get(current);
+      if (cached !== undefined) {
+        found = cached;
+        break;
+      }
+      seen.push(current);
+      if (fs.existsSync(path.join(current, 'tsconfig.json'))) {
+        found = path.join(current, 'tsconfig.json');
+        break;
+      }
+      if (fs.existsSync(path.join(current, 'jsconfig.json'))) {
+        found = path.join(current, 'jsconfig.json');
+        break;
+      }
+      const parent = path.dirname(current);
+      // Never look above the project root: a tsconfig outside it is not this project's.
+      if (parent === current || !isInside(parent, this.rootDir)) break;
+      current = parent;
+    }
+    for (const d of seen) this.configByDir.set(d, found);
+    return found;
+  }
+
+  private loadSettings(configFile: string): ProjectSettings {
+    const watched = new Map<string, number>();
+    let options: ts.CompilerOptions = { ...FALLBACK_OPTIONS };
+    if (configFile) {
+      watched.set(configFile, mtime(configFile));
+      const extendedCache = new Map<string, ts.ExtendedConfigCacheEntry>();
+      const parsed = ts.getParsedCommandLineOfConfigFile(
+        configFile,
+        { noEmit: true },
+        {
+          ...ts.sys,
+          onUnRecoverableConfigFileDiagnostic: () => undefined,
+        },
+        extendedCache,
+      );
+      if (parsed) {
+        options = { ...parsed.options, allowJs: true, resolveJsonModule: true };
+        if (options.moduleResolution === undefined || options.moduleResolution === ts.ModuleResolutionKind.Classic) {
+          // Classic resolution cannot find packages; TypeScript's own default for a missing
+          // setting is node10 / bundler depending on `module`; bundler accepts both styles.
+          options.moduleResolution = ts.ModuleResolutionKind.Bundler;
+          if (options.module === undefined || options.module === ts.ModuleKind.CommonJS) options.module = ts.ModuleKind.ESNext;
+        }
+        for (const extended of extendedCache.keys()) watched.set(extended, mtime(extended));
+      }
+    }
+    const cache = ts.createModuleResolutionCache(this.rootDir, (f) => f, options);
+    return { configFile, options, cache, watched };
+  }
+}
+
+const BUILTINS = new Set<string>(
+  // `module.builtinModules` without importing `module` here: the list is small and stable.
+  ['assert', 'buffer', 'child_process', 'cluster', 'crypto', 'dgram', 'dns', 'events', 'fs', 'http', 'http2', 'https', 'net', 'os', 'path', 'perf_hooks', 'process', 'querystring', 'readline', 'stream', 'string_decoder', 'timers', 'tls', 'tty', 'url', 'util', 'v8', 'vm', 'worker_threads', 'zlib'],
+);
+
+function isBuiltin(specifier: string): boolean {
+  return BUILTINS.has(specifier.split('/')[0] ?? specifier);
+}
+
+export function stripExtension(p: string): string {
+  return p.replace(/\.d\.(c|m)?ts$/, '').replace(/\.(c|m)?(t|j)sx?$/, '');
+}
+
+export function isInside(child: string, parent: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/** Expands a workspace glob such as `packages/*` or `apps/**` to package folders. */
+function expandWorkspaceGlob(rootDir: string, pattern: string): string[] {
+  const clean = pattern.replace(/\/+$/, '');
+  if (!clean.includes('*')) return [path.join(rootDir, clean)];
+  const parts = clean.split('/');
+  let dirs = [rootDir];
+  for (const part of parts) {
+    const next: string[] = [];
+    for (const dir of dirs) {
+      if (part === '**') {
+        next.push(...walkDirs(dir, 3));
+      } else if (part.includes('*')) {
+        const re = new RegExp('^' + part.split('*').map(escapeRe).join('[^/]*') + '$');
+        for (const entry of safeReaddir(dir)) if (entry.isDirectory() && re.test(entry.name) && entry.name !== 'node_modules') next.push(path.join(dir, entry.name));
+      } else next.push(path.join(dir, part));
+    }
+    dirs = next;
+  }
+  return dirs;
+}
+
+function walkDirs(dir: string, depth: number): string[] {
+  const out = [dir];
+  if (depth === 0) return out;
+  for (const entry of safeReaddir(dir)) {
+    if (entry.isDirectory() && entry.name !== 'node_modules' && !entry.name.startsWith('.')) out.push(...walkDirs(path.join(dir, entry.name), depth - 1));
+  }
+  return out;
+}
+
+function safeReaddir(dir: string): fs.Dirent[] {
+  try {
+    return fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

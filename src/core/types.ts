@@ -1,0 +1,134 @@
+/**
+ * Types shared by the analysis core and its adapters (ESLint rules, codemods, report).
+ * Data flows one way: config -> files -> parse -> findings -> report model -> formatter.
+ */
+
+/** Every form in which a file can refer to a module. */
+export type ImportForm =
+  | 'import' // import x from / import { a } from / import * as ns from
+  | 'import-type' // import type { A } from (whole declaration type-only)
+  | 'side-effect' // import 'x'
+  | 'export-from' // export { a } from 'x' / export type { A } from 'x'
+  | 'export-all' // export * from 'x'
+  | 'export-all-as' // export * as ns from 'x'
+  | 'import-equals' // import x = require('x')
+  | 'require' // require('x')
+  | 'dynamic-import' // import('x')
+  | 'import-type-query' // type T = import('x').T
+  | 'mock'; // jest.mock('x') / vi.mock('x') / vi.importActual('x') / ...
+
+export const IMPORT_FORMS: readonly ImportForm[] = [
+  'import',
+  'import-type',
+  'side-effect',
+  'export-from',
+  'export-all',
+  'export-all-as',
+  'import-equals',
+  'require',
+  'dynamic-import',
+  'import-type-query',
+  'mock',
+];
+
+/** One name bound or re-exported by an import site. */
+export interface ImportedName {
+  /** The exported name on the module side: 'default', '*' for namespace, or the export name. */
+  imported: string;
+  /** The local binding (or, for `export { a as b } from`, the exported alias). */
+  local: string;
+  /** True when this name is type-only (whole declaration or inline `type`). */
+  isTypeOnly: boolean;
+  /** Offsets of the specifier element (e.g. `a as b`) in the file text. */
+  start: number;
+  end: number;
+}
+
+/** A syntactic reference to a module: what the import inventory yields, before resolution. */
+export interface ImportSite {
+  form: ImportForm;
+  /** The module specifier text, unquoted. */
+  specifier: string;
+  /** 1-based line and column of the specifier string literal. */
+  line: number;
+  column: number;
+  /** Offsets of the string literal including its quotes. */
+  specifierStart: number;
+  specifierEnd: number;
+  /** Offsets of the whole statement or expression that holds the reference. */
+  nodeStart: number;
+  nodeEnd: number;
+  /** The quote character used in the file for this specifier. */
+  quote: "'" | '"' | '`';
+  /** True when the whole declaration is type-only (`import type`, `export type`). */
+  typeOnly: boolean;
+  /** Names bound or re-exported; empty for side-effect, export *, require, dynamic import, mock. */
+  names: ImportedName[];
+  /** For `require`/`import x = require`/dynamic import/mock: the callee text (e.g. `vi.mock`). */
+  callee?: string;
+}
+
+/** How a specifier resolved for the file that wrote it. */
+export type Resolution =
+  | { kind: 'file'; path: string; isExternalLibrary: boolean; packageName?: string }
+  | { kind: 'builtin'; name: string }
+  | { kind: 'unresolved' };
+
+/** What an import site refers to, as far as the configured concepts go. */
+export type SiteTarget =
+  | { kind: 'legacy'; conceptId: string; legacyIndex: number; legacyModule: string; missing: boolean }
+  | { kind: 'canonical'; conceptId: string; compat: boolean }
+  | { kind: 'other' };
+
+export interface ClassifiedSite extends ImportSite {
+  file: string;
+  resolution: Resolution;
+  target: SiteTarget;
+}
+
+/** A signal that made the duplicate detector fire; reported as evidence. */
+export type DuplicateSignal =
+  | { kind: 'name'; pattern: string }
+  | { kind: 'canonical-name'; name: string }
+  | { kind: 'shape'; matched: string[]; total: number; required: number }
+  | { kind: 'heritage'; clause: 'extends' | 'implements'; typeName: string };
+
+export type DeclarationKind = 'class' | 'function' | 'const-function' | 'const-object';
+
+export interface DuplicateFinding {
+  conceptId: string;
+  file: string;
+  line: number;
+  column: number;
+  /** Offsets of the declaration name (or the declaration when anonymous). */
+  start: number;
+  end: number;
+  symbol: string;
+  declarationKind: DeclarationKind;
+  signals: DuplicateSignal[];
+  fingerprint: string;
+}
+
+export interface ParseProblem {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+/** Everything the core knows about one file. */
+export interface FileAnalysis {
+  file: string;
+  /** True when the file was parsed; false when the text prefilter proved it has nothing to find. */
+  parsed: boolean;
+  sites: ClassifiedSite[];
+  duplicates: DuplicateFinding[];
+  parseErrors: ParseProblem[];
+}
+
+/** A text replacement in one file, by offsets into the original text. */
+export interface TextEdit {
+  start: number;
+  end: number;
+  text: string;
+}
