@@ -1,0 +1,30 @@
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { registerReport } from './commands/report.js';
+import { registerCheck } from './commands/check.js';
+import { registerInit } from './commands/init.js';
+import { registerMigrate } from './commands/migrate.js';
+import { EXIT_ERROR } from './exit-codes.js';
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** The `ssot` program: one sub-command per file under ./commands. */
+export function createProgram(): Command {
+  const program = new Command('ssot')
+    .description('Keep one concept implemented exactly once: report, gate, migrate.')
+    .version(packageVersion())
+    .showHelpAfterError()
+    .exitOverride((err) => {
+      // Usage errors exit 2 like config errors; --help and --version exit 0.
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') process.exit(0);
+      process.exit(EXIT_ERROR);
+    });
+  registerReport(program);
+  registerCheck(program);
+  registerInit(program);
+  registerMigrate(program);
+  return program;
+}
