@@ -267,18 +267,26 @@ export class UserScopedWebSocketEventRouter extends LegacyRouterBase {
     this.context = context === undefined ? undefined : Object.freeze({ ...toContext(context) });
   }
 
-  #check(userId: string): void {
-    if (this.context && userId !== this.context.userId) throw new IsolationError(this.context.userId, userId, 'UserScopedWebSocketEventRouter call');
+  /** Returns (and counts in the router's stats) the violation when `userId` is not this router's user. */
+  #violation(userId: string): IsolationError | undefined {
+    if (!this.context || userId === this.context.userId) return undefined;
+    const error = new IsolationError(this.context.userId, userId, 'UserScopedWebSocketEventRouter call');
+    this.canonical.recordIsolationRejection(error);
+    return error;
   }
 
-  override routeMessage(ctx: LegacyContext, raw: string | InboundMessage | Record<string, unknown>): Promise<LegacyRouteResult> {
+  /** As MessageRouter#routeMessage; another user's context resolves to `{ ok: false, error: IsolationError }`. */
+  override async routeMessage(ctx: LegacyContext, raw: string | InboundMessage | Record<string, unknown>): Promise<LegacyRouteResult> {
     const c = toContext(ctx);
-    this.#check(c.userId);
+    const error = this.#violation(c.userId);
+    if (error) return { ok: false, handled: 0, failed: 0, error };
     return super.routeMessage(c, raw);
   }
 
-  override broadcastToUser(userId: string, event: OutboundEvent | string, payload?: unknown): Promise<number> {
-    this.#check(userId);
+  /** As MessageRouter#broadcastToUser; another user's id rejects with IsolationError. */
+  override async broadcastToUser(userId: string, event: OutboundEvent | string, payload?: unknown): Promise<number> {
+    const error = this.#violation(userId);
+    if (error) throw error;
     return super.broadcastToUser(userId, event, payload);
   }
 }

@@ -344,6 +344,14 @@ export class CanonicalMessageRouter {
     return { ok: false, type, handled: 0, failed: 0, error };
   }
 
+  /**
+   * Counts an isolation violation caught outside the router (transports and adapters that enforce
+   * a user binding themselves), so stats().isolationRejections stays the one number to watch.
+   */
+  recordIsolationRejection(error: IsolationError): void {
+    this.#isolationRejected(error);
+  }
+
   #isolationRejected(error: IsolationError): void {
     this.#counters.isolationRejections++;
     this.#report(error, { kind: 'isolation', userId: error.authenticatedUserId });
