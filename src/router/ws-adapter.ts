@@ -128,28 +128,34 @@ export function attachRouter(wss: WebSocketServer, router: CanonicalMessageRoute
     const unregister = router.register(connection);
     bound.set(ws, id);
 
-    // Messages of one socket are handled one after another, in arrival order.
+    // Messages of one socket are handled one after another, in arrival order, and so are the
+    // error frames answering them: a client can match replies to what it sent by position.
     let chain: Promise<void> = Promise.resolve();
     let inboundPending = 0;
+    const enqueue = (work: () => Promise<void> | void): void => {
+      inboundPending++;
+      chain = chain.then(work).finally(() => {
+        inboundPending--;
+      });
+    };
     ws.on('message', (data, isBinary) => {
+      if (inboundPending >= maxInboundPending) {
+        // Answered at once: queueing the refusal would defeat the bound.
+        sendError(ws, 'INBOUND_OVERFLOW', `more than ${maxInboundPending} messages are waiting; slow down`);
+        return;
+      }
       if (isBinary) {
-        sendError(ws, 'UNSUPPORTED_FRAME', 'binary frames are not accepted; send JSON text');
+        enqueue(() => sendError(ws, 'UNSUPPORTED_FRAME', 'binary frames are not accepted; send JSON text'));
         return;
       }
       const size = byteLength(data);
       if (size > maxFrameBytes) {
-        sendError(ws, 'FRAME_TOO_LARGE', `frame of ${size} bytes exceeds the ${maxFrameBytes}-byte limit`);
+        enqueue(() => sendError(ws, 'FRAME_TOO_LARGE', `frame of ${size} bytes exceeds the ${maxFrameBytes}-byte limit`));
         return;
       }
-      if (inboundPending >= maxInboundPending) {
-        sendError(ws, 'INBOUND_OVERFLOW', `more than ${maxInboundPending} messages are waiting; slow down`);
-        return;
-      }
-      inboundPending++;
       const text = toText(data);
-      chain = chain
-        .then(() => router.route(context, text))
-        .then(
+      enqueue(() =>
+        router.route(context, text).then(
           (result) => {
             if (result.ok || !result.error) return;
             // Handler failures are the server's problem; do not leak their messages to clients.
@@ -157,10 +163,8 @@ export function attachRouter(wss: WebSocketServer, router: CanonicalMessageRoute
             sendError(ws, result.error.code, message, peek(text));
           },
           () => sendError(ws, 'INTERNAL', 'the message could not be routed', peek(text)),
-        )
-        .finally(() => {
-          inboundPending--;
-        });
+        ),
+      );
     });
     ws.on('error', () => {
       // 'close' always follows; unregistering happens there.

@@ -1,0 +1,292 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket, WebSocketServer } from 'ws';
+import {
+  attachRouter,
+  createMessageRouter,
+  UNAUTHENTICATED_CLOSE_CODE,
+  type CanonicalMessageRouter,
+  type HandlerContext,
+  type InboundMessage,
+  type RouterServer,
+} from '../../src/router/index.js';
+import { connect, startServer, testAuthenticate, until, type Frame, type TestClient } from './ws-helpers.js';
+
+const RUN_ORDER = ['agent_started', 'agent_thinking', 'tool_executing', 'tool_completed', 'tool_executing', 'tool_completed', 'agent_completed'];
+
+let server: RouterServer | undefined;
+let clients: TestClient[] = [];
+const cleanups: Array<() => Promise<void> | void> = [];
+
+afterEach(async () => {
+  for (const c of clients) c.ws.terminate();
+  await Promise.all(clients.map((c) => c.closed));
+  clients = [];
+  await server?.close();
+  server = undefined;
+  for (const fn of cleanups.splice(0)) await fn();
+});
+
+async function open(userId: string, connectionId: string, thread?: string): Promise<TestClient> {
+  const c = await connect(server!.url, userId, connectionId, thread);
+  clients.push(c);
+  return c;
+}
+
+/** A handler that runs a fake agent for the sender: 7 events, interleaving with other runs at every await. */
+function installAgent(router: CanonicalMessageRouter): void {
+  router.on('run_agent', async (ctx: HandlerContext, message: InboundMessage) => {
+    const runId = String((message.payload as { runId: string }).runId);
+    const s = ctx.scope;
+    await s.emit('agent_started', { runId, agentName: 'tester', threadId: ctx.threadId ?? 'none' });
+    await s.emit('agent_thinking', { runId, reasoning: `thinking for ${ctx.userId}` });
+    for (const tool of ['search', 'fetch']) {
+      await s.emit('tool_executing', { runId, toolName: tool, parameters: { q: runId } });
+      await new Promise((r) => setImmediate(r));
+      await s.emit('tool_completed', { runId, toolName: tool, results: { owner: ctx.userId }, durationMs: 1 });
+    }
+    await s.emit('agent_completed', { runId, status: 'success', finalResponse: `done ${runId}` });
+  });
+}
+
+const agentFrames = (frames: Frame[]): Frame[] => frames.filter((f) => f.type.startsWith('agent_') || f.type.startsWith('tool_'));
+const errorFrames = (frames: Frame[]): Frame[] => frames.filter((f) => f.type === 'error');
+
+describe('ws adapter with real sockets on 127.0.0.1', () => {
+  it('20 users x 3 connections, 2 concurrent runs each: zero cross-user deliveries, every run in order', async () => {
+    const router = createMessageRouter();
+    installAgent(router);
+    server = await startServer(router);
+    expect(server.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/);
+    const USERS = 20;
+    const PER_USER = 3;
+    const RUNS = 2;
+    const byUser = new Map<string, TestClient[]>();
+    await Promise.all(
+      Array.from({ length: USERS }, async (_, u) => {
+        const userId = `user${u}`;
+        const conns = await Promise.all(Array.from({ length: PER_USER }, (_, k) => open(userId, `${userId}-c${k}`)));
+        byUser.set(userId, conns);
+      }),
+    );
+    expect(router.stats()).toMatchObject({ connections: USERS * PER_USER, users: USERS });
+
+    // Every user starts RUNS runs at once, from different connections.
+    for (const [userId, conns] of byUser) {
+      for (let r = 0; r < RUNS; r++) conns[r % conns.length]!.send({ type: 'run_agent', payload: { runId: `${userId}:run${r}` } });
+    }
+    const expected = RUNS * RUN_ORDER.length;
+    await Promise.all(clients.map((c) => c.waitFor((f) => agentFrames(f).length >= expected)));
+
+    for (const [userId, conns] of byUser) {
+      for (const c of conns) {
+        const events = agentFrames(c.frames);
+        expect(errorFrames(c.frames)).toEqual([]);
+        expect(events).toHaveLength(expected);
+        // Isolation, checked on what the client actually received.
+        for (const e of events) expect(String(e.payload?.['runId'])).toMatch(new RegExp(`^${userId}:`));
+        // Per run: the lifecycle order; per connection: timestamps never go backwards.
+        for (let r = 0; r < RUNS; r++) {
+          const run = events.filter((e) => e.payload?.['runId'] === `${userId}:run${r}`);
+          expect(run.map((e) => e.type)).toEqual(RUN_ORDER);
+        }
+        const ts = events.map((e) => e.timestamp);
+        expect([...ts].sort((a, b) => a - b)).toEqual(ts);
+      }
+    }
+    const stats = router.stats();
+    expect(stats).toMatchObject({ failedSends: 0, isolationRejections: 0, messagesRouted: USERS * RUNS });
+    expect(stats.eventsDelivered).toBe(USERS * PER_USER * expected);
+  });
+
+  it('spoofed identities are refused with an error frame, counted, and never reach the other user', async () => {
+    const router = createMessageRouter();
+    const seenBy: string[] = [];
+    router.on('chat', async (ctx) => {
+      seenBy.push(ctx.userId);
+      await ctx.scope.broadcast({ type: 'chat_ack' });
+    });
+    server = await startServer(router);
+    const alice = await open('alice', 'a1');
+    const bob = await open('bob', 'b1');
+    alice.send({ type: 'chat', userId: 'bob', requestId: 'r1' });
+    alice.send({ type: 'chat', payload: { user_id: 'bob' } });
+    await alice.waitFor((f) => errorFrames(f).length === 2);
+    expect(errorFrames(alice.frames).map((f) => f.code)).toEqual(['ISOLATION_VIOLATION', 'ISOLATION_VIOLATION']);
+    expect(alice.frames[0]).toMatchObject({ inReplyTo: 'chat', requestId: 'r1' });
+    // A legitimate message after the spoofs proves the socket survived and the handler is reachable.
+    bob.send({ type: 'chat' });
+    await bob.waitFor((f) => f.some((x) => x.type === 'chat_ack'));
+    expect(seenBy).toEqual(['bob']);
+    expect(bob.frames.map((f) => f.type)).toEqual(['chat_ack']);
+    expect(alice.frames.filter((f) => f.type === 'chat_ack')).toEqual([]);
+    expect(router.stats().isolationRejections).toBe(2);
+  });
+
+  it('malformed JSON, oversize and binary frames get error frames; the connection keeps working', async () => {
+    const router = createMessageRouter();
+    router.on('ping', (ctx) => ctx.scope.broadcast({ type: 'pong' }).then(() => undefined));
+    server = await startServer(router, { maxFrameBytes: 1024 });
+    const c = await open('u', 'c');
+    c.send('{"type": "ping"'); // truncated JSON
+    c.send(JSON.stringify({ type: 'ping', payload: 'x'.repeat(2000) }));
+    c.ws.send(Buffer.from([1, 2, 3]), { binary: true });
+    c.send('"just a string"');
+    c.send({ type: 'unknown_type' });
+    c.send({ type: 'ping' });
+    await c.waitFor((f) => f.some((x) => x.type === 'pong'));
+    expect(c.frames.map((f) => f.code ?? f.type)).toEqual(['MALFORMED_MESSAGE', 'FRAME_TOO_LARGE', 'UNSUPPORTED_FRAME', 'MALFORMED_MESSAGE', 'NO_HANDLER', 'pong']);
+    expect(c.ws.readyState).toBe(WebSocket.OPEN);
+  });
+
+  it('a frame beyond the hard ws limit closes only that socket (1009); the server keeps serving', async () => {
+    const router = createMessageRouter();
+    router.on('ping', (ctx) => ctx.scope.broadcast({ type: 'pong' }).then(() => undefined));
+    server = await startServer(router, { maxFrameBytes: 1024 });
+    const big = await open('u', 'big');
+    const other = await open('u', 'other');
+    big.send('x'.repeat(2 * 1024 * 1024));
+    expect((await big.closed).code).toBe(1009);
+    other.send({ type: 'ping' });
+    await other.waitFor((f) => f.some((x) => x.type === 'pong'));
+    await until(() => !router.hasConnection('big'), 5000, 'big unregistered');
+  });
+
+  it('unauthenticated upgrades are refused with HTTP 401 and never registered', async () => {
+    const router = createMessageRouter();
+    server = await startServer(router);
+    const attempt = (headers: Record<string, string>) =>
+      new Promise<number>((resolve, reject) => {
+        const ws = new WebSocket(`${server!.url}/`, { headers });
+        ws.on('unexpected-response', (_req, res) => {
+          resolve(res.statusCode ?? 0);
+          ws.terminate();
+        });
+        ws.on('open', () => {
+          ws.terminate();
+          reject(new Error('upgrade was accepted'));
+        });
+        ws.on('error', () => {});
+      });
+    expect(await attempt({})).toBe(401);
+    expect(await attempt({ authorization: 'Bearer nope' })).toBe(401);
+    expect(router.stats().connections).toBe(0);
+    const ok = await open('legit', 'l1');
+    expect(ok.ws.readyState).toBe(WebSocket.OPEN);
+    expect(router.stats().connections).toBe(1);
+  });
+
+  it('an authenticator that throws or resolves null refuses the upgrade', async () => {
+    const router = createMessageRouter();
+    let mode: 'throw' | 'null' | 'async-null' = 'throw';
+    server = await (await import('../../src/router/index.js')).createRouterServer({
+      router,
+      authenticate: async () => {
+        if (mode === 'throw') throw new Error('auth backend down');
+        if (mode === 'async-null') return Promise.resolve(null);
+        return null;
+      },
+    });
+    for (const m of ['throw', 'null', 'async-null'] as const) {
+      mode = m;
+      const status = await new Promise<number>((resolve) => {
+        const ws = new WebSocket(`${server!.url}/`);
+        ws.on('unexpected-response', (_req, res) => {
+          resolve(res.statusCode ?? 0);
+          ws.terminate();
+        });
+        ws.on('error', () => {});
+      });
+      expect(status, m).toBe(401);
+    }
+    expect(router.stats().connections).toBe(0);
+  });
+
+  it('a throwing handler and a dead connection are tolerated; others keep receiving', async () => {
+    const router = createMessageRouter();
+    installAgent(router);
+    router.on('boom', () => {
+      throw new Error('handler exploded with a secret');
+    });
+    server = await startServer(router);
+    const live = await open('u', 'live');
+    const dead = await open('u', 'dead');
+    const bystander = await open('v', 'v1');
+
+    live.send({ type: 'boom' });
+    await live.waitFor((f) => errorFrames(f).length === 1);
+    expect(errorFrames(live.frames)[0]).toMatchObject({ code: 'HANDLER_FAILED', message: 'a handler failed' });
+    expect(JSON.stringify(live.frames)).not.toContain('secret');
+
+    // Kill one of u's sockets abruptly and deliver straight away, before the server may notice.
+    dead.ws.terminate();
+    const result = await router.forUser('u').broadcast({ type: 'note' });
+    expect(result.targeted).toBe(result.delivered + result.failed + result.skippedClosed);
+    await live.waitFor((f) => f.some((x) => x.type === 'note'));
+    await until(() => !router.hasConnection('dead'), 5000, 'dead connection dropped');
+    expect(router.forUser('u').connectionIds()).toEqual(['live']);
+
+    // The user can still run an agent, and the bystander saw none of it.
+    live.send({ type: 'run_agent', payload: { runId: 'after' } });
+    await live.waitFor((f) => agentFrames(f).length === RUN_ORDER.length);
+    expect(agentFrames(live.frames).map((f) => f.type)).toEqual(RUN_ORDER);
+    expect(bystander.frames).toEqual([]);
+    expect((await router.forUser('u').broadcast({ type: 'x' })).delivered).toBe(1);
+  });
+
+  it('thread-bound connections only get their thread when the scope has one', async () => {
+    const router = createMessageRouter();
+    installAgent(router);
+    server = await startServer(router);
+    const t1 = await open('u', 't1', 'T1');
+    const t2 = await open('u', 't2', 'T2');
+    t1.send({ type: 'run_agent', payload: { runId: 'in-T1' } });
+    await t1.waitFor((f) => agentFrames(f).length === RUN_ORDER.length);
+    expect(agentFrames(t1.frames)[0]?.payload).toMatchObject({ threadId: 'T1' });
+    // The run is finished (agent_completed arrived on t1), so t2 would have it by now if it were sent.
+    await router.forUser('u').broadcast({ type: 'marker' }, { threadId: 'T2' });
+    await t2.waitFor((f) => f.some((x) => x.type === 'marker'));
+    expect(t2.frames.map((f) => f.type)).toEqual(['marker']);
+  });
+
+  it('cleans up on close: closed sockets are unregistered', async () => {
+    const router = createMessageRouter();
+    server = await startServer(router);
+    const a = await open('u', 'a');
+    await open('u', 'b');
+    expect(router.stats().connections).toBe(2);
+    a.ws.close(1000, 'bye');
+    await a.closed;
+    await until(() => router.stats().connections === 1, 5000, 'one connection left');
+    expect(server.binding.socketCount).toBe(1);
+    await server.close();
+    server = undefined;
+    await until(() => router.stats().connections === 0, 5000, 'all unregistered');
+  });
+
+  it('attachRouter on a server-mode WebSocketServer closes unauthenticated sockets with 1008', async () => {
+    const router = createMessageRouter();
+    router.on('ping', (ctx) => ctx.scope.broadcast({ type: 'pong' }).then(() => undefined));
+    const http = createServer();
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+    const wss = new WebSocketServer({ server: http });
+    const binding = attachRouter(wss, router, { authenticate: testAuthenticate });
+    cleanups.push(async () => {
+      binding.close();
+      for (const c of wss.clients) c.terminate();
+      await new Promise<void>((r) => wss.close(() => r()));
+      http.closeAllConnections();
+      await new Promise<void>((r) => http.close(() => r()));
+    });
+    const url = `ws://127.0.0.1:${(http.address() as AddressInfo).port}`;
+    const anon = new WebSocket(url);
+    const code = await new Promise<number>((r) => anon.on('close', (c) => r(c)));
+    expect(code).toBe(UNAUTHENTICATED_CLOSE_CODE);
+    const c = await connect(url, 'u', 'c1');
+    clients.push(c);
+    await until(() => router.hasConnection('c1'), 5000, 'c1 registered');
+    c.send({ type: 'ping' });
+    await c.waitFor((f) => f.some((x) => x.type === 'pong'));
+  });
+});
