@@ -36,20 +36,47 @@ function mtime(file: string): number {
   }
 }
 
-const host: ts.ModuleResolutionHost = {
-  fileExists: (f) => ts.sys.fileExists(f),
-  readFile: (f) => ts.sys.readFile(f),
-  directoryExists: (d) => ts.sys.directoryExists?.(d) ?? fs.existsSync(d),
-  realpath: (p) => {
-    try {
-      return fs.realpathSync.native(p);
-    } catch {
-      return p;
+function realpathOf(p: string): string {
+  try {
+    return fs.realpathSync.native(p);
+  } catch {
+    return p;
+  }
+}
+
+/**
+ * A resolution host that also sees the monorepo's workspace packages under the root's
+ * node_modules, as `npm install` would link them: so `@acme/chat/legacy` resolves through the
+ * package's own `exports`/`types`/`main` even in a checkout where nothing is installed yet.
+ */
+function createHost(rootDir: string, workspaces: () => WorkspacePackage[]): ts.ModuleResolutionHost {
+  const nodeModules = path.join(rootDir, 'node_modules');
+  const virtual = (): WorkspacePackage[] => workspaces().filter((pkg) => !fs.existsSync(path.join(nodeModules, pkg.name)));
+  const translate = (p: string): string => {
+    if (!p.startsWith(nodeModules + path.sep)) return p;
+    const rest = p.slice(nodeModules.length + 1).split(path.sep).join('/');
+    for (const pkg of virtual()) {
+      if (rest === pkg.name || rest.startsWith(pkg.name + '/')) return path.join(pkg.dir, rest.slice(pkg.name.length));
     }
-  },
-  getCurrentDirectory: () => process.cwd(),
-  getDirectories: (d) => ts.sys.getDirectories(d),
-};
+    return p;
+  };
+  return {
+    fileExists: (f) => ts.sys.fileExists(translate(f)),
+    readFile: (f) => ts.sys.readFile(translate(f)),
+    directoryExists: (d) => {
+      if (d === nodeModules && virtual().length > 0) return true;
+      if (d.startsWith(nodeModules + path.sep)) {
+        const rest = d.slice(nodeModules.length + 1).split(path.sep).join('/');
+        if (virtual().some((pkg) => pkg.name.startsWith(rest + '/'))) return true; // a scope folder
+      }
+      const t = translate(d);
+      return ts.sys.directoryExists?.(t) ?? fs.existsSync(t);
+    },
+    realpath: (p) => realpathOf(translate(p)),
+    getCurrentDirectory: () => rootDir,
+    getDirectories: (d) => ts.sys.getDirectories(translate(d)),
+  };
+}
 
 /**
  * Resolves module specifiers as TypeScript does for the file that wrote them: tsconfig
@@ -64,10 +91,12 @@ export class ModuleResolver {
   private readonly configByDir = new Map<string, string>();
   private readonly results = new Map<string, Resolution>();
   private workspaces: WorkspacePackage[] | undefined;
+  private readonly host: ts.ModuleResolutionHost;
 
   constructor(rootDir: string, tsconfig?: string) {
     this.rootDir = path.resolve(rootDir);
     this.forcedTsconfig = tsconfig ? path.resolve(rootDir, tsconfig) : undefined;
+    this.host = createHost(this.rootDir, () => this.workspacePackages());
   }
 
   /** Drops cached results if any tsconfig in use changed on disk. Cheap: a few stat calls. */
@@ -105,17 +134,18 @@ export class ModuleResolver {
   private resolveUncached(specifier: string, fromFile: string, form: ImportForm, settings: ProjectSettings): Resolution {
     if (specifier.startsWith('node:')) return { kind: 'builtin', name: specifier };
     const resolutionMode = this.resolutionMode(fromFile, form, settings);
-    const { resolvedModule } = ts.resolveModuleName(specifier, fromFile, settings.options, host, settings.cache, undefined, resolutionMode);
+    const { resolvedModule } = ts.resolveModuleName(specifier, fromFile, settings.options, this.host, settings.cache, undefined, resolutionMode);
     if (resolvedModule) {
+      const resolved = path.normalize(resolvedModule.resolvedFileName);
+      // A workspace package resolved through the virtual node_modules link is the repo's own code.
+      const inRepo = isInside(resolved, this.rootDir) && !resolved.split(path.sep).includes('node_modules');
       return {
         kind: 'file',
-        path: path.normalize(resolvedModule.resolvedFileName),
-        isExternalLibrary: resolvedModule.isExternalLibraryImport ?? false,
+        path: resolved,
+        isExternalLibrary: inRepo ? false : (resolvedModule.isExternalLibraryImport ?? false),
         ...(resolvedModule.packageId?.name ? { packageName: resolvedModule.packageId.name } : {}),
       };
     }
-    const workspace = this.resolveInWorkspace(specifier, settings, resolutionMode);
-    if (workspace) return workspace;
     if (!specifier.startsWith('.') && !path.isAbsolute(specifier) && isBuiltin(specifier)) {
       return { kind: 'builtin', name: specifier };
     }
@@ -156,49 +186,10 @@ export class ModuleResolver {
     if (REQUIRE_FORMS.has(form)) return ts.ModuleKind.CommonJS;
     const kind = settings.options.moduleResolution;
     if (kind === ts.ModuleResolutionKind.Node16 || kind === ts.ModuleResolutionKind.NodeNext) {
-      const format = ts.getImpliedNodeFormatForFile(fromFile as ts.Path, settings.cache.getPackageJsonInfoCache(), host, settings.options);
+      const format = ts.getImpliedNodeFormatForFile(fromFile as ts.Path, settings.cache.getPackageJsonInfoCache(), this.host, settings.options);
       return format === ts.ModuleKind.CommonJS ? ts.ModuleKind.CommonJS : ts.ModuleKind.ESNext;
     }
     return ts.ModuleKind.ESNext;
-  }
-
-  private resolveInWorkspace(specifier: string, settings: ProjectSettings, mode: ts.ResolutionMode): Resolution | undefined {
-    if (specifier.startsWith('.') || path.isAbsolute(specifier)) return undefined;
-    for (const pkg of this.workspacePackages()) {
-      if (specifier !== pkg.name && !specifier.startsWith(pkg.name + '/')) continue;
-      const sub = specifier.slice(pkg.name.length);
-      // Resolve as if imported from inside the package: the same rules as a linked package.
-      const fake = path.join(pkg.dir, '__ssot_resolve__.ts');
-      const { resolvedModule } = ts.resolveModuleName('.' + (sub || ''), fake, settings.options, host, undefined, undefined, mode);
-      const file = resolvedModule?.resolvedFileName ?? this.resolvePackageEntry(pkg.dir, sub, settings, mode);
-      if (file) return { kind: 'file', path: path.normalize(file), isExternalLibrary: false, packageName: pkg.name };
-    }
-    return undefined;
-  }
-
-  /** The entry of a workspace package named by its package.json (`types`, `module`, `main`, `exports["."]`). */
-  private resolvePackageEntry(dir: string, sub: string, settings: ProjectSettings, mode: ts.ResolutionMode): string | undefined {
-    if (sub) return undefined;
-    try {
-      const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as Record<string, unknown>;
-      const exp = pkg.exports as unknown;
-      const dot = typeof exp === 'string' ? exp : exp && typeof exp === 'object' ? (exp as Record<string, unknown>)['.'] : undefined;
-      const entries = [pkg.types, pkg.typings, typeof dot === 'string' ? dot : undefined, pkg.module, pkg.main].filter(
-        (e): e is string => typeof e === 'string',
-      );
-      for (const entry of entries) {
-        const fake = path.join(dir, '__ssot_resolve__.ts');
-        const rel = entry.startsWith('.') ? entry : './' + entry;
-        const { resolvedModule } = ts.resolveModuleName(rel, fake, settings.options, host, undefined, undefined, mode);
-        if (resolvedModule) return resolvedModule.resolvedFileName;
-        const src = rel.replace(/^\.\/(dist|lib|build)\//, './src/').replace(/\.(c|m)?js$/, '');
-        const viaSrc = ts.resolveModuleName(src, fake, settings.options, host, undefined, undefined, mode).resolvedModule;
-        if (viaSrc) return viaSrc.resolvedFileName;
-      }
-    } catch {
-      return undefined;
-    }
-    return undefined;
   }
 
   /** Packages named by the root package.json `workspaces` globs (npm, yarn, pnpm-style folders). */

@@ -10,6 +10,8 @@ export interface ParallelAnalyzeOptions {
   /** Explicit file list (already in scope); skips listing. */
   files?: readonly string[];
   jobs?: number;
+  /** Below this many files the analysis stays in this thread (see mapInPool). */
+  minItemsForWorkers?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -22,6 +24,7 @@ export async function analyzeProjectParallel(config: ResolvedConfig, options: Pa
     items: listing.files,
     ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.minItemsForWorkers !== undefined ? { minItemsForWorkers: options.minItemsForWorkers } : {}),
   });
   const analyses: FileAnalysis[] = [];
   const skipped: { file: string; reason: string }[] = [];

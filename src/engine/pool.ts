@@ -42,12 +42,17 @@ export function defaultJobs(): number {
 
 const setups = new Map<string, WorkerSetup<unknown, unknown, unknown>>();
 
+/** The same module as source (.ts, under a test runner) or as built output (.js). */
+function moduleKey(url: string): string {
+  return url.replace(/\.(c|m)?(t|j)s$/, '');
+}
+
 /**
  * Declares the work of a worker module. In a worker thread it starts serving batches; in the
  * main thread it registers the setup so `mapInPool` can run the same code in-thread.
  */
 export function defineWorker<TInit, TItem, TResult>(moduleUrl: string, setup: WorkerSetup<TInit, TItem, TResult>): void {
-  setups.set(moduleUrl, setup as WorkerSetup<unknown, unknown, unknown>);
+  setups.set(moduleKey(moduleUrl), setup as WorkerSetup<unknown, unknown, unknown>);
   if (isMainThread || !parentPort || (workerData as { moduleUrl?: string })?.moduleUrl !== moduleUrl) return;
   const port = parentPort;
   const run = setup((workerData as { init: TInit }).init);
@@ -67,7 +72,7 @@ export async function mapInPool<TInit, TItem, TResult>(options: PoolOptions<TIni
   const minItems = options.minItemsForWorkers ?? 64;
   if (jobs <= 1 || total < minItems) {
     await import(options.workerUrl.href);
-    const setup = setups.get(options.workerUrl.href) as WorkerSetup<TInit, TItem, TResult> | undefined;
+    const setup = setups.get(moduleKey(options.workerUrl.href)) as WorkerSetup<TInit, TItem, TResult> | undefined;
     if (!setup) throw new Error(`${options.workerUrl.href} did not call defineWorker()`);
     const run = setup(options.init);
     const out: TResult[] = [];

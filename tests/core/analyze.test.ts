@@ -1,0 +1,109 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig, resolveConfig } from '../../src/core/config/load.js';
+import { analyzeFile, createAnalysisContext, relativeToRoot } from '../../src/core/analyze.js';
+import { analyzeProject } from '../../src/core/project.js';
+import { listFiles } from '../../src/core/files.js';
+import { analyzeProjectParallel } from '../../src/engine/analyze-project.js';
+import { makeProject, removeProject } from './helpers.js';
+
+const demoRoot = path.resolve(import.meta.dirname, '../../fixtures/demo-app');
+const roots: string[] = [];
+afterEach(() => roots.splice(0).forEach(removeProject));
+
+describe('the demo app', () => {
+  const config = loadConfig({ cwd: demoRoot });
+  const result = analyzeProject(config);
+  const rel = (f: string) => path.relative(demoRoot, f);
+
+  it('finds the five router implementations, and not the look-alikes', () => {
+    const found = result.analyses.flatMap((a) => a.duplicates.map((d) => `${rel(d.file)}:${d.line} ${d.symbol}`));
+    expect(found.sort()).toEqual([
+      'src/events/event-router.ts:6 ChatMessageRouter',
+      'src/realtime-shim/connection-hub.ts:6 connectionHub',
+      'src/services/broadcast.ts:12 broadcastToUser',
+      'src/websocket/message-router.ts:13 MessageRouter',
+      'src/websocket/quality-router.ts:7 QualityMessageRouter',
+    ]);
+    const text = result.analyses.flatMap((a) => a.duplicates.map((d) => d.symbol)).join(' ');
+    expect(text).not.toMatch(/HttpRouter|Notifier/);
+  });
+
+  it('finds legacy import sites in every form the demo uses, and the deleted module', () => {
+    const legacy = result.analyses.flatMap((a) => a.sites.filter((s) => s.target.kind === 'legacy').map((s) => ({ file: rel(a.file), form: s.form, s })));
+    const forms = new Set(legacy.map((l) => l.form));
+    for (const form of ['import', 'import-type', 'export-from', 'export-all', 'require', 'dynamic-import', 'mock']) expect(forms).toContain(form);
+    const missing = legacy.filter((l) => l.s.target.kind === 'legacy' && l.s.target.missing);
+    expect(missing.map((m) => `${m.file}:${m.s.line}`)).toEqual(['src/jobs/digest.ts:1']);
+    // Every legacy site's file:line points at the specifier text that names it.
+    for (const l of legacy) {
+      const line = fs.readFileSync(path.join(demoRoot, l.file), 'utf8').split('\n')[l.s.line - 1]!;
+      expect(line.slice(l.s.column - 1)).toMatch(new RegExp(`^['"\`]${l.s.specifier.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    }
+  });
+
+  it('the prefilter is sound: analysing every file without it finds exactly the same', () => {
+    const ctx = createAnalysisContext(config);
+    for (const file of result.files) {
+      const text = fs.readFileSync(file, 'utf8');
+      const full = analyzeFile(ctx, file, text, { skipPrefilter: true });
+      const fast = analyzeFile(ctx, file, text);
+      expect(fast.sites, relativeToRoot(ctx, file)).toEqual(full.sites.filter((s) => s.target.kind !== 'other' || fast.parsed));
+      expect(fast.duplicates).toEqual(full.duplicates);
+      if (!fast.parsed) expect(full.sites.filter((s) => s.target.kind !== 'other')).toEqual([]);
+    }
+    expect(result.analyses.some((a) => !a.parsed)).toBe(true);
+  });
+
+  it('worker threads give the same analysis as one thread', async () => {
+    const inThread = await analyzeProjectParallel(config, { jobs: 2 });
+    expect(inThread.analyses).toEqual(result.analyses);
+    // Real threads need the built worker module (npm test builds first).
+    const built = path.resolve(import.meta.dirname, '../../dist/src/engine/analyze-project.js');
+    expect(fs.existsSync(built), 'run `npm run build` first').toBe(true);
+    const { analyzeProjectParallel: builtParallel } = (await import(built)) as typeof import('../../src/engine/analyze-project.js');
+    const threaded = await builtParallel(config, { jobs: 2, minItemsForWorkers: 1 });
+    expect(threaded.analyses).toEqual(result.analyses);
+  });
+});
+
+describe('scope and odd files', () => {
+  it('honours include/exclude and .gitignore, never node_modules', () => {
+    const root = makeProject({
+      '.gitignore': 'generated/\n*.gen.ts\n',
+      'src/a.ts': '',
+      'src/b.gen.ts': '',
+      'src/c.test.ts': '',
+      'src/d.md': '',
+      'generated/e.ts': '',
+      'node_modules/pkg/index.js': '',
+      'packages/p/.gitignore': 'out/\n',
+      'packages/p/out/f.ts': '',
+      'packages/p/g.tsx': '',
+    });
+    roots.push(root);
+    const config = resolveConfig({ exclude: ['**/*.test.ts'], concepts: [{ id: 'r', preset: 'message-router' }] }, root);
+    expect(listFiles(config).files.map((f) => path.relative(root, f))).toEqual(['packages/p/g.tsx', 'src/a.ts']);
+    expect(listFiles(config, [path.join(root, 'packages')]).files.map((f) => path.relative(root, f))).toEqual(['packages/p/g.tsx']);
+    expect(listFiles(config, [path.join(root, 'nope')]).missing).toEqual([path.join(root, 'nope')]);
+  });
+
+  it('a file that does not parse is a finding with its position; the rest of the run goes on', () => {
+    const root = makeProject({
+      'src/broken.ts': `import { MessageRouter } from './legacy';\nexport const = ;\n`,
+      'src/legacy.ts': `export class MessageRouter {}`,
+      'src/ok.ts': `import { MessageRouter } from './legacy';`,
+      'src/binary.ts': Buffer.from([0x69, 0x6d, 0, 0x70]).toString('latin1'),
+    });
+    roots.push(root);
+    const config = resolveConfig({ concepts: [{ id: 'r', preset: 'message-router', legacy: [{ module: 'src/legacy.ts' }] }] }, root);
+    const result = analyzeProject(config);
+    const broken = result.analyses.find((a) => a.file.endsWith('broken.ts'))!;
+    expect(broken.parseErrors[0]).toMatchObject({ file: path.join(root, 'src/broken.ts'), line: 2 });
+    // What could be read is still reported.
+    expect(broken.sites.filter((s) => s.target.kind === 'legacy')).toHaveLength(1);
+    expect(result.analyses.find((a) => a.file.endsWith('ok.ts'))!.sites).toHaveLength(1);
+    expect(result.skipped).toEqual([{ file: path.join(root, 'src/binary.ts'), reason: 'binary file (contains a NUL byte)' }]);
+  });
+});

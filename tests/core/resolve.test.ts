@@ -1,0 +1,136 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../src/core/config/load.js';
+import { analyzeFile, createAnalysisContext } from '../../src/core/analyze.js';
+import { ModuleResolver } from '../../src/core/resolve.js';
+import { makeProject, removeProject } from './helpers.js';
+
+const roots: string[] = [];
+function project(files: Record<string, string>): string {
+  const root = makeProject(files);
+  roots.push(root);
+  return root;
+}
+afterEach(() => roots.splice(0).forEach(removeProject));
+
+const tsconfig = (extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ compilerOptions: { module: 'ESNext', moduleResolution: 'Bundler', baseUrl: '.', paths: { '@app/*': ['src/*'] }, ...extra } });
+
+describe('module resolution as TypeScript does it', () => {
+  it('follows tsconfig paths, .js written for .ts, and index files', () => {
+    const root = project({
+      'tsconfig.json': tsconfig(),
+      'src/legacy/router.ts': 'export class MessageRouter {}',
+      'src/feature/index.ts': 'export {}',
+      'src/app.ts': '',
+    });
+    const r = new ModuleResolver(root);
+    const from = path.join(root, 'src/app.ts');
+    const legacy = path.join(root, 'src/legacy/router.ts');
+    expect(r.resolve('@app/legacy/router', from)).toMatchObject({ kind: 'file', path: legacy });
+    expect(r.resolve('./legacy/router.js', from)).toMatchObject({ kind: 'file', path: legacy });
+    expect(r.resolve('./legacy/router', from)).toMatchObject({ kind: 'file', path: legacy });
+    expect(r.resolve('./feature', from)).toMatchObject({ kind: 'file', path: path.join(root, 'src/feature/index.ts') });
+    expect(r.resolve('./nowhere', from)).toEqual({ kind: 'unresolved' });
+    expect(r.resolve('node:fs', from)).toMatchObject({ kind: 'builtin' });
+  });
+
+  it('resolves .js to .ts under NodeNext, and package exports of a workspace package', () => {
+    const root = project({
+      'package.json': JSON.stringify({ name: 'mono', private: true, workspaces: ['packages/*'] }),
+      'packages/chat/package.json': JSON.stringify({ name: '@acme/chat', type: 'module', exports: { '.': './src/index.ts', './legacy': './src/legacy/router.ts' } }),
+      'packages/chat/tsconfig.json': JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext' } }),
+      'packages/chat/src/index.ts': 'export {}',
+      'packages/chat/src/legacy/router.ts': 'export class MessageRouter {}',
+      'packages/chat/src/use.ts': '',
+      'packages/app/package.json': JSON.stringify({ name: '@acme/app', type: 'module' }),
+      'packages/app/src/main.ts': '',
+    });
+    const r = new ModuleResolver(root);
+    const legacy = path.join(root, 'packages/chat/src/legacy/router.ts');
+    expect(r.resolve('./legacy/router.js', path.join(root, 'packages/chat/src/use.ts'))).toMatchObject({ kind: 'file', path: legacy });
+    // Not linked into node_modules: found through the root package.json workspaces.
+    expect(r.resolve('@acme/chat/legacy', path.join(root, 'packages/app/src/main.ts'))).toMatchObject({ kind: 'file', path: legacy, isExternalLibrary: false });
+    expect(r.resolve('@acme/chat', path.join(root, 'packages/app/src/main.ts'))).toMatchObject({ path: path.join(root, 'packages/chat/src/index.ts') });
+  });
+
+  it('a tsconfig change invalidates the cache', () => {
+    const root = project({ 'tsconfig.json': tsconfig(), 'src/a.ts': '', 'lib/a.ts': '' });
+    const r = new ModuleResolver(root);
+    const from = path.join(root, 'src/main.ts');
+    expect(r.resolve('@app/a', from)).toMatchObject({ path: path.join(root, 'src/a.ts') });
+    expect(r.refresh()).toBe(false);
+    fs.writeFileSync(path.join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@app/*': ['lib/*'] } } }));
+    const later = new Date(Date.now() + 5000);
+    fs.utimesSync(path.join(root, 'tsconfig.json'), later, later);
+    expect(r.refresh()).toBe(true);
+    expect(r.resolve('@app/a', from)).toMatchObject({ path: path.join(root, 'lib/a.ts') });
+  });
+});
+
+describe('classifying sites against a concept', () => {
+  function setup(files: Record<string, string>, legacy: string[]) {
+    const root = project({ 'tsconfig.json': tsconfig(), ...files });
+    const config = resolveConfig({ concepts: [{ id: 'router', preset: 'message-router', legacy: legacy.map((module) => ({ module })) }] }, root);
+    const ctx = createAnalysisContext(config);
+    return {
+      root,
+      analyze: (rel: string) => analyzeFile(ctx, path.join(root, rel), fs.readFileSync(path.join(root, rel), 'utf8')),
+    };
+  }
+
+  it('matches the legacy module by resolution, whatever the spelling', () => {
+    const { analyze } = setup(
+      {
+        'src/legacy/message-router.ts': 'export class MessageRouter {}',
+        'src/other/message-router.ts': 'export class Other {}',
+        'src/app.ts': [
+          `import { MessageRouter } from './legacy/message-router';`,
+          `import { MessageRouter as R2 } from './legacy/message-router.js';`,
+          `import * as ns from '@app/legacy/message-router';`,
+          `import { Other } from './other/message-router';`, // same file name, other folder: not legacy
+          `import { CanonicalMessageRouter } from 'ssot-kit/router';`,
+          `import { QualityMessageRouter } from 'ssot-kit/router/compat';`,
+        ].join('\n'),
+      },
+      ['src/legacy/message-router.ts'],
+    );
+    const a = analyze('src/app.ts');
+    expect(a.sites.map((s) => s.target.kind)).toEqual(['legacy', 'legacy', 'legacy', 'other', 'canonical', 'canonical']);
+    expect(a.sites[5]!.target).toMatchObject({ kind: 'canonical', compat: true });
+    expect(a.sites[4]!.target).toMatchObject({ kind: 'canonical', compat: false });
+  });
+
+  it('an import of a deleted legacy module is still matched, as missing', () => {
+    const { analyze } = setup(
+      {
+        'src/jobs/digest.ts': [
+          `import { WebSocketBroadcastService } from '../realtime/ws-broadcaster';`,
+          `import { X } from '@app/realtime/ws-broadcaster.js';`,
+          `import { Y } from '../realtime/elsewhere';`,
+        ].join('\n'),
+      },
+      ['src/realtime/ws-broadcaster.ts'],
+    );
+    const a = analyze('src/jobs/digest.ts');
+    expect(a.sites.map((s) => [s.target.kind, s.target.kind === 'legacy' && s.target.missing])).toEqual([
+      ['legacy', true],
+      ['legacy', true],
+      ['other', false],
+    ]);
+    expect(a.sites[0]!.resolution).toEqual({ kind: 'unresolved' });
+  });
+
+  it('a legacy folder covers every file inside it; a package specifier covers its subpaths', () => {
+    const { analyze } = setup(
+      {
+        'src/legacy/index.ts': 'export {}',
+        'src/legacy/ws.ts': 'export {}',
+        'src/app.ts': [`import './legacy';`, `import './legacy/ws';`, `const r = require('@acme/old-router/lib');`, `import '@acme/old-router-extras';`].join('\n'),
+      },
+      ['src/legacy', '@acme/old-router'],
+    );
+    expect(analyze('src/app.ts').sites.map((s) => s.target.kind)).toEqual(['legacy', 'legacy', 'legacy', 'other']);
+  });
+});
