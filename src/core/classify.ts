@@ -3,6 +3,7 @@ import picomatch from 'picomatch';
 import type { ResolvedConcept, ResolvedConfig, ResolvedLegacyModule } from './config/types.js';
 import { isInside, stripExtension, type ModuleResolver } from './resolve.js';
 import type { ImportSite, Resolution, SiteTarget } from './types.js';
+import { compileSpecifierPattern } from './pattern.js';
 
 function matchesPackage(specifier: string, pkg: string): boolean {
   return specifier === pkg || specifier.startsWith(pkg + '/');
@@ -14,6 +15,20 @@ function resolvedIntoLegacy(resolved: string, legacy: ResolvedLegacyModule): boo
   if (legacy.isDirectory) return isInside(resolved, legacy.path);
   // `a.ts`, its `a.d.ts` or `a.js` twin: the same module for an importer.
   return resolved === legacy.path || stripExtension(resolved) === stripExtension(legacy.path);
+}
+
+/**
+ * `importNames` / `allowTypeImports` of a legacy module (as in ESLint's no-restricted-imports):
+ * a site that uses none of the restricted names, or only types, is not a legacy site. A site that
+ * binds no names (side effect, require without destructuring, mock) stays legacy unless
+ * `importNames` is set, and then only whole-module forms (`export *`) count.
+ */
+function siteIsRestricted(site: ImportSite, legacy: ResolvedLegacyModule): boolean {
+  if (legacy.allowTypeImports && (site.typeOnly || (site.names.length > 0 && site.names.every((n) => n.isTypeOnly)))) return false;
+  const only = legacy.importNames;
+  if (!only || only.length === 0) return true;
+  if (site.form === 'export-all') return true;
+  return site.names.some((n) => n.imported === '*' || only.includes(n.imported));
 }
 
 function intendsLegacy(intended: string, legacy: ResolvedLegacyModule): boolean {
@@ -32,6 +47,7 @@ function intendsLegacy(intended: string, legacy: ResolvedLegacyModule): boolean 
  */
 export class SiteClassifier {
   private readonly canonicalMatchers = new Map<string, (file: string) => boolean>();
+  private readonly patternMatchers = new Map<ResolvedLegacyModule, (specifier: string) => boolean>();
 
   constructor(
     private readonly config: ResolvedConfig,
@@ -46,12 +62,15 @@ export class SiteClassifier {
 
   classify(site: ImportSite, file: string): { resolution: Resolution; target: SiteTarget } {
     const resolution = this.resolver.resolve(site.specifier, file, site.form);
-    return { resolution, target: this.targetOf(site.specifier, file, resolution) };
+    return { resolution, target: this.targetOf(site.specifier, file, resolution, site) };
   }
 
-  targetOf(specifier: string, file: string, resolution: Resolution): SiteTarget {
+  /** `site`, when given, lets `importNames`/`allowTypeImports` of a legacy module leave a site out. */
+  targetOf(specifier: string, file: string, resolution: Resolution, site?: ImportSite): SiteTarget {
     for (const concept of this.config.concepts) {
-      const legacyIndex = concept.legacy.findIndex((legacy) => this.isLegacy(specifier, file, resolution, legacy));
+      const legacyIndex = concept.legacy.findIndex(
+        (legacy) => this.isLegacy(specifier, file, resolution, legacy) && (!site || siteIsRestricted(site, legacy)),
+      );
       if (legacyIndex >= 0) {
         const legacy = concept.legacy[legacyIndex]!;
         const missing = resolution.kind === 'unresolved' || (legacy.kind === 'path' && !legacy.exists);
@@ -65,6 +84,12 @@ export class SiteClassifier {
 
   private isLegacy(specifier: string, file: string, resolution: Resolution, legacy: ResolvedLegacyModule): boolean {
     if (legacy.kind === 'package') return matchesPackage(specifier, legacy.module);
+    if (legacy.kind === 'pattern') {
+      if (!legacy.pattern) return false;
+      let matcher = this.patternMatchers.get(legacy);
+      if (!matcher) this.patternMatchers.set(legacy, (matcher = compileSpecifierPattern(legacy.pattern)));
+      return matcher(specifier);
+    }
     if (resolution.kind === 'file') return resolvedIntoLegacy(resolution.path, legacy);
     if (resolution.kind === 'unresolved') {
       return this.resolver.intendedPaths(specifier, file).some((intended) => intendsLegacy(intended, legacy));

@@ -13,6 +13,7 @@ export { detectDuplicates, describeSignal, compileNamePatterns, DUPLICATE_RULE_I
 export { fingerprint, normaliseCode } from './fingerprint.js';
 export { mapLegacyName, migrationTarget, canonicalReplacement, type MappedName } from './mapping.js';
 export { createPrefilter, type Prefilter } from './prefilter.js';
+export { compileSpecifierPattern, describePattern, patternNeedles } from './pattern.js';
 export { analyzeFile, createAnalysisContext, relativeToRoot, type AnalysisContext } from './analyze.js';
 export { listFiles, type FileListing } from './files.js';
 export { analyzeProject, readSource, type ProjectAnalysis, type SkippedFile, type AnalyzeProjectOptions } from './project.js';

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import type { ResolvedConfig } from './config/types.js';
 import type { ModuleResolver } from './resolve.js';
 import { isInside } from './resolve.js';
+import { patternNeedles } from './pattern.js';
 
 /**
  * A text prefilter that is sound: it passes every file that can hold a finding, because any
@@ -35,11 +36,18 @@ function literalCore(source: string): string | undefined {
 
 export function createPrefilter(config: ResolvedConfig, resolver: ModuleResolver): Prefilter {
   const needles = new Set<string>();
+  /** Needles of case-insensitive specifier patterns, lower-cased; matched against the lower-cased text. */
+  const lowerNeedles = new Set<string>();
   let passAll = false;
   const memberGroups: { members: string[]; min: number }[] = [];
   for (const concept of config.concepts) {
     for (const legacy of concept.legacy) {
-      if (legacy.kind === 'package') needles.add(legacy.module);
+      if (legacy.kind === 'pattern') {
+        const found = legacy.pattern ? patternNeedles(legacy.pattern) : undefined;
+        if (!found) passAll = true;
+        else if (found.caseInsensitive) for (const n of found.needles) lowerNeedles.add(n);
+        else for (const n of found.needles) needles.add(n);
+      } else if (legacy.kind === 'package') needles.add(legacy.module);
       else if (legacy.path) {
         for (const n of moduleNeedles(legacy.path, legacy.isDirectory)) needles.add(n);
         // A workspace package whose folder is or holds the legacy module is imported by name.
@@ -67,12 +75,17 @@ export function createPrefilter(config: ResolvedConfig, resolver: ModuleResolver
   for (const key of Object.keys(options.paths ?? {})) if (!key.includes('*')) needles.add(key);
 
   const list = [...needles].filter((n) => n.length > 0);
+  const lowerList = [...lowerNeedles].filter((n) => n.length > 0);
   return {
-    needles: list,
+    needles: [...list, ...lowerList],
     passAll,
     mayMatch(text: string): boolean {
       if (passAll) return true;
       for (const needle of list) if (text.includes(needle)) return true;
+      if (lowerList.length > 0) {
+        const lower = text.toLowerCase();
+        for (const needle of lowerList) if (lower.includes(needle)) return true;
+      }
       for (const group of memberGroups) {
         let count = 0;
         for (const m of group.members) if (text.includes(m) && ++count >= group.min) return true;

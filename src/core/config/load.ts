@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { configSchema } from './schema.js';
 import { validateAgainstSchema, type SchemaViolation } from './validate.js';
 import { PRESETS } from './presets.js';
+import { compileSpecifierPattern, describePattern } from '../pattern.js';
 import type {
   ConceptInput,
   ResolvedConcept,
@@ -158,7 +159,30 @@ function resolveConcept(input: ConceptInput, index: number, rootDir: string, fil
       })()
     : undefined;
   const defaultNames = preset?.defaultLegacyNames ?? (compat ? Object.fromEntries(Object.keys(compat.replacements).map((n) => [n, n])) : { '*': '*' });
-  const legacy: ResolvedLegacyModule[] = (input.legacy ?? []).map((entry) => {
+  const legacy: ResolvedLegacyModule[] = (input.legacy ?? []).map((entry, li) => {
+    const extra = {
+      ...(entry.importNames ? { importNames: entry.importNames } : {}),
+      ...(entry.allowTypeImports !== undefined ? { allowTypeImports: entry.allowTypeImports } : {}),
+      ...(entry.message !== undefined ? { message: entry.message } : {}),
+    };
+    const names = { ...defaultNames, ...(entry.names ?? {}) };
+    if (entry.pattern) {
+      const where = `${at}.legacy[${li}]`;
+      if (entry.module !== undefined) throw new ConfigError(file, [{ path: where, message: 'set either module or pattern, not both' }]);
+      const p = entry.pattern;
+      if (!(p.exact?.length || p.group?.length || p.regex)) {
+        throw new ConfigError(file, [{ path: `${where}.pattern`, message: 'needs exact, group or regex' }]);
+      }
+      try {
+        compileSpecifierPattern(p);
+      } catch (error) {
+        throw new ConfigError(file, [{ path: `${where}.pattern.regex`, message: `invalid regular expression: ${(error as Error).message}` }]);
+      }
+      return { module: describePattern(p), kind: 'pattern' as const, pattern: p, exists: true, names, ...extra };
+    }
+    if (entry.module === undefined) {
+      throw new ConfigError(file, [{ path: `${at}.legacy[${li}].module`, message: 'is required (or set a pattern)' }]);
+    }
     const r = resolveConfigModule(entry.module, rootDir);
     return {
       module: entry.module,
@@ -166,7 +190,8 @@ function resolveConcept(input: ConceptInput, index: number, rootDir: string, fil
       ...(r.path ? { path: r.path } : {}),
       ...(r.isDirectory !== undefined ? { isDirectory: r.isDirectory } : {}),
       exists: r.exists,
-      names: { ...defaultNames, ...(entry.names ?? {}) },
+      names,
+      ...extra,
     };
   });
   const canonicalNames =

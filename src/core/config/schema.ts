@@ -69,8 +69,24 @@ export const configSchema: JsonSchema = {
             items: {
               type: 'object',
               additionalProperties: false,
-              required: ['module'],
-              properties: { module: { type: 'string', minLength: 1 }, names: nameMap },
+              properties: {
+                module: { type: 'string', minLength: 1 },
+                pattern: {
+                  type: 'object',
+                  additionalProperties: false,
+                  description: 'Match specifiers by text, as ESLint no-restricted-imports does (instead of `module`).',
+                  properties: {
+                    exact: { type: 'array', items: { type: 'string', minLength: 1 } },
+                    group: { type: 'array', items: { type: 'string', minLength: 1 } },
+                    regex: { type: 'string', minLength: 1 },
+                    caseSensitive: { type: 'boolean' },
+                  },
+                },
+                names: nameMap,
+                importNames: { type: 'array', items: { type: 'string', minLength: 1 } },
+                allowTypeImports: { type: 'boolean' },
+                message: { type: 'string' },
+              },
             },
           },
           detect: {

@@ -47,10 +47,32 @@ export interface ConceptInput {
 }
 
 export interface LegacyModuleInput {
-  /** A repo path (file or folder, relative to the root) or a package specifier. */
-  module: string;
+  /** A repo path (file or folder, relative to the root) or a package specifier. Required unless `pattern` is set. */
+  module?: string;
+  /**
+   * Match import specifiers by their text instead of by resolution, as ESLint's
+   * `no-restricted-imports` does: `exact` specifiers, gitignore-style `group` patterns, or a `regex`.
+   */
+  pattern?: LegacyPatternInput;
   /** legacy export name -> canonical (or compat) export name; "*" maps every other name to itself. */
   names?: Record<string, string>;
+  /** Only sites that use one of these names (or the whole module: `*`, `export *`) are legacy sites. */
+  importNames?: string[];
+  /** Type-only sites (every name type-only) are not legacy sites. */
+  allowTypeImports?: boolean;
+  /** A note shown with every finding for this module (e.g. the team's migration guide). */
+  message?: string;
+}
+
+export interface LegacyPatternInput {
+  /** Specifiers matched exactly (`no-restricted-imports` `paths[].name`). */
+  exact?: string[];
+  /** gitignore-style patterns (`no-restricted-imports` `patterns[].group`); `!` negates. */
+  group?: string[];
+  /** A regular expression source (`no-restricted-imports` `patterns[].regex`). */
+  regex?: string;
+  /** Default false, as in no-restricted-imports. */
+  caseSensitive?: boolean;
 }
 
 /** A concept after presets and defaults are applied; paths are absolute. */
@@ -81,10 +103,10 @@ export interface ResolvedConcept {
 }
 
 export interface ResolvedLegacyModule {
-  /** As written in the config. */
+  /** As written in the config (for kind 'pattern': a display form of the pattern). */
   module: string;
-  /** 'path' when it names a repo file/folder, 'package' for a bare specifier. */
-  kind: 'path' | 'package';
+  /** 'path' when it names a repo file/folder, 'package' for a bare specifier, 'pattern' for specifier text patterns. */
+  kind: 'path' | 'package' | 'pattern';
   /** Absolute path for kind 'path' (may not exist: a deleted module whose importers remain). */
   path?: string;
   /** True when kind 'path' and the path names a folder (or would, as a deleted folder). */
@@ -92,6 +114,11 @@ export interface ResolvedLegacyModule {
   /** False when a 'path' module no longer exists on disk. */
   exists: boolean;
   names: Record<string, string>;
+  /** For kind 'pattern': how specifiers are matched. */
+  pattern?: LegacyPatternInput;
+  importNames?: string[];
+  allowTypeImports?: boolean;
+  message?: string;
 }
 
 export interface ResolvedConfig {
