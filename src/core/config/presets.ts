@@ -1,19 +1,16 @@
+import { COMPAT_REPLACEMENTS } from '../../router/compat.js';
 import type { ConceptInput } from './types.js';
 
 /**
  * The legacy names of a chat backend's WebSocket message router that `ssot-kit/router/compat`
  * provides, each with its canonical replacement in `ssot-kit/router` (stage 2 of a migration).
+ * Taken from the compat layer's own table, so the preset and the layer cannot disagree.
  */
-export const MESSAGE_ROUTER_COMPAT_REPLACEMENTS: Readonly<Record<string, string>> = {
-  MessageRouter: 'CanonicalMessageRouter',
-  QualityMessageRouter: 'CanonicalMessageRouter',
-  WebSocketEventRouter: 'CanonicalMessageRouter',
-  UserScopedWebSocketEventRouter: 'CanonicalMessageRouter',
-  WebSocketBroadcastService: 'CanonicalMessageRouter',
-  broadcastToUser: 'CanonicalMessageRouter',
-  createMessageRouter: 'createMessageRouter',
-  getMessageRouter: 'createMessageRouter',
-};
+export const MESSAGE_ROUTER_COMPAT_REPLACEMENTS: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(COMPAT_REPLACEMENTS)
+    .filter(([name]) => !name.includes('#'))
+    .map(([name, replacement]) => [name, replacement.name]),
+);
 
 /** The members that make a class or object literal a message router, whatever its name. */
 export const MESSAGE_ROUTER_MEMBERS: readonly string[] = [
