@@ -11,15 +11,20 @@
 //     (reconnect and resync), instead of silently missing, say, a tool_completed.
 //   * A send that throws or rejects ends the connection for the same reason: continuing after a
 //     lost event would hand the client a stream with a hole in it.
+//
+// The queue reports outcomes through a callback rather than a promise per send: delivering one
+// event to a thousand sockets should not allocate a thousand promises.
 
 import type { Connection } from './types.js';
 
 export type SendOutcome = 'delivered' | 'failed' | 'overflow';
 export type FatalReason = 'failed' | 'overflow';
+/** Receives the outcome of a send that did not settle synchronously. */
+export type OutcomeCallback = (outcome: SendOutcome) => void;
 
 interface Waiting {
   readonly data: string;
-  readonly resolve: (outcome: SendOutcome | Promise<SendOutcome>) => void;
+  readonly done: OutcomeCallback;
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -57,43 +62,78 @@ export class DeliveryQueue {
   }
 
   /**
-   * Queues `data`. Returns the outcome synchronously when it is already known (sync sends,
-   * overflow, dead connection) so the hot path allocates no promise, otherwise a promise.
+   * Queues `data`. Returns the outcome when it is known synchronously (sync sends, overflow, dead
+   * connection); otherwise returns undefined and calls `done` exactly once later.
    */
-  enqueue(data: string): SendOutcome | Promise<SendOutcome> {
+  enqueue(data: string, done: OutcomeCallback): SendOutcome | undefined {
     if (this.#dead) return 'failed';
     if (this.pending >= this.#maxPending) {
       this.#kill('overflow');
       return 'overflow';
     }
-    if (!this.#serial || (this.#inFlight === 0 && this.#waiting.length === 0)) return this.#start(data);
-    return new Promise<SendOutcome>((resolve) => {
-      this.#waiting.push({ data, resolve });
-    });
+    if (!this.#serial || (this.#inFlight === 0 && this.#waiting.length === 0)) return this.#start(data, done);
+    this.#waiting.push({ data, done });
+    return undefined;
   }
 
-  #start(data: string): SendOutcome | Promise<SendOutcome> {
+  #start(data: string, done: OutcomeCallback): SendOutcome | undefined {
+    const conn = this.#conn;
+    if (typeof conn.sendWithAck === 'function') return this.#startWithAck(conn, data, done);
     let result: unknown;
     try {
-      result = this.#conn.send(data);
+      result = conn.send(data);
     } catch (error) {
       this.#kill('failed', error);
       return 'failed';
     }
     if (!isThenable(result)) return 'delivered';
     this.#inFlight++;
-    return Promise.resolve(result).then(
+    result.then(
       () => {
         this.#inFlight--;
+        done('delivered');
         this.#pump();
-        return 'delivered' as const;
       },
       (error: unknown) => {
         this.#inFlight--;
         this.#kill('failed', error);
-        return 'failed' as const;
+        done('failed');
       },
     );
+    return undefined;
+  }
+
+  #startWithAck(conn: Connection, data: string, done: OutcomeCallback): SendOutcome | undefined {
+    let settled = false;
+    let inCall = true;
+    let syncOutcome: SendOutcome | undefined;
+    this.#inFlight++;
+    const ack = (error?: Error | null): void => {
+      if (settled) return; // a transport that acks twice must not be counted twice
+      settled = true;
+      this.#inFlight--;
+      const outcome: SendOutcome = error ? 'failed' : 'delivered';
+      if (error) this.#kill('failed', error);
+      if (inCall) {
+        syncOutcome = outcome;
+        return;
+      }
+      done(outcome);
+      if (!error) this.#pump();
+    };
+    try {
+      conn.sendWithAck!(data, ack);
+    } catch (error) {
+      inCall = false;
+      if (!settled) {
+        settled = true;
+        this.#inFlight--;
+        this.#kill('failed', error);
+        return 'failed';
+      }
+    }
+    inCall = false;
+    return syncOutcome;
   }
 
   /** Serial mode: start waiting sends once nothing is in flight. */
@@ -101,7 +141,8 @@ export class DeliveryQueue {
     while (!this.#dead && this.#inFlight === 0) {
       const next = this.#waiting.shift();
       if (!next) return;
-      next.resolve(this.#start(next.data));
+      const outcome = this.#start(next.data, next.done);
+      if (outcome !== undefined) next.done(outcome);
     }
   }
 
@@ -110,7 +151,7 @@ export class DeliveryQueue {
     this.#dead = true;
     const waiting = this.#waiting;
     this.#waiting = [];
-    for (const w of waiting) w.resolve('failed');
+    for (const w of waiting) w.done('failed');
     this.#onFatal(reason, error);
   }
 }

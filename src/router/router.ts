@@ -421,7 +421,10 @@ export class CanonicalMessageRouter {
     let delivered = 0;
     let failed = 0;
     let skippedClosed = 0;
-    let pending: Promise<SendOutcome>[] | undefined;
+    let waiting = 0;
+    let loopDone = false;
+    let resolveLate: ((r: DeliveryResult) => void) | undefined;
+    const result = (): DeliveryResult => ({ delivered, failed, skippedClosed, targeted: delivered + failed + skippedClosed, data });
     const tally = (outcome: SendOutcome): void => {
       if (outcome === 'delivered') {
         delivered++;
@@ -430,6 +433,11 @@ export class CanonicalMessageRouter {
         failed++;
         this.#counters.failedSends++;
       }
+    };
+    // One callback per event, shared by all its connections, for sends that settle later.
+    const onLate = (outcome: SendOutcome): void => {
+      tally(outcome);
+      if (--waiting === 0 && loopDone) resolveLate?.(result());
     };
     const userConns = this.#byUser.get(ctx.userId);
     if (userConns) {
@@ -443,16 +451,15 @@ export class CanonicalMessageRouter {
           this.#remove(record);
           continue;
         }
-        const outcome = record.queue.enqueue(data);
-        if (typeof outcome === 'string') tally(outcome);
-        else (pending ??= []).push(outcome);
+        const outcome = record.queue.enqueue(data, onLate);
+        if (outcome === undefined) waiting++;
+        else tally(outcome);
       }
     }
-    const result = (): DeliveryResult => ({ delivered, failed, skippedClosed, targeted: delivered + failed + skippedClosed, data });
-    if (!pending) return Promise.resolve(result());
-    return Promise.all(pending).then((outcomes) => {
-      for (const o of outcomes) tally(o);
-      return result();
+    loopDone = true;
+    if (waiting === 0) return Promise.resolve(result());
+    return new Promise<DeliveryResult>((resolve) => {
+      resolveLate = resolve;
     });
   }
 

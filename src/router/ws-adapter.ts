@@ -123,6 +123,11 @@ export function attachRouter(wss: WebSocketServer, router: CanonicalMessageRoute
           ws.send(data, (err) => (err ? reject(err) : resolve()));
         });
       },
+      // The router's hot path: ws calls back once the frame was written (or failed).
+      sendWithAck: (data, ack) => {
+        if (ws.readyState !== WebSocket.OPEN) throw new Error(`socket ${id} is not open`);
+        ws.send(data, ack);
+      },
       close: (code, reason) => ws.close(code, reason),
     };
     const unregister = router.register(connection);

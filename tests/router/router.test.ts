@@ -461,6 +461,86 @@ describe('delivery failures and counts', () => {
   });
 });
 
+describe('sendWithAck connections (the callback fast path)', () => {
+  function ackConnection(id: string, behaviour: 'sync-ok' | 'later-ok' | 'later-error' | 'sync-error' | 'throw' | 'double', log: string[]) {
+    const acks: Array<(e?: Error | null) => void> = [];
+    return {
+      conn: {
+        id,
+        userId: 'u',
+        preservesOrder: true,
+        send: () => {
+          throw new Error('send() must not be used when sendWithAck exists');
+        },
+        sendWithAck(data: string, ack: (e?: Error | null) => void) {
+          log.push(`${id}:${(JSON.parse(data) as { payload: number }).payload}`);
+          if (behaviour === 'throw') throw new Error('socket gone');
+          if (behaviour === 'sync-ok') ack();
+          else if (behaviour === 'sync-error') ack(new Error('write failed'));
+          else if (behaviour === 'double') {
+            ack();
+            ack(new Error('late second ack'));
+          } else acks.push(ack);
+        },
+        close: () => void log.push(`${id}:closed`),
+      },
+      settle(error?: Error) {
+        for (const a of acks.splice(0)) a(error);
+      },
+    };
+  }
+
+  it('counts acked sends exactly, waits for late acks, and drops connections whose ack reports an error', async () => {
+    const log: string[] = [];
+    const router = createMessageRouter();
+    const syncOk = ackConnection('syncOk', 'sync-ok', log);
+    const laterOk = ackConnection('laterOk', 'later-ok', log);
+    const laterErr = ackConnection('laterErr', 'later-error', log);
+    const syncErr = ackConnection('syncErr', 'sync-error', log);
+    const thrower = ackConnection('thrower', 'throw', log);
+    const double = ackConnection('double', 'double', log);
+    for (const c of [syncOk, laterOk, laterErr, syncErr, thrower, double]) router.register(c.conn);
+    let settled = false;
+    const pending = router
+      .forUser('u')
+      .broadcast({ type: 'n', payload: 1 })
+      .then((r) => {
+        settled = true;
+        return r;
+      });
+    await Promise.resolve();
+    expect(settled).toBe(false);
+    laterOk.settle();
+    await Promise.resolve();
+    expect(settled).toBe(false);
+    laterErr.settle(new Error('EPIPE'));
+    const r = await pending;
+    expect(r).toMatchObject({ delivered: 3, failed: 3, targeted: 6 });
+    expect(log).toContain('laterErr:closed');
+    expect(log).toContain('syncErr:closed');
+    expect(log).toContain('thrower:closed');
+    expect(router.forUser('u').connectionIds().sort()).toEqual(['double', 'laterOk', 'syncOk']);
+    expect(router.stats()).toMatchObject({ eventsDelivered: 3, failedSends: 3 });
+  });
+
+  it('pipelines order-preserving sends and overflows at maxPending unacked sends', async () => {
+    const log: string[] = [];
+    const router = createMessageRouter({ maxPendingPerConnection: 2 });
+    const c = ackConnection('c', 'later-ok', log);
+    router.register(c.conn);
+    const scope = router.forUser('u');
+    const p1 = scope.broadcast({ type: 'n', payload: 1 });
+    const p2 = scope.broadcast({ type: 'n', payload: 2 });
+    // Both were handed to the transport at once: pipelined, not serialized.
+    expect(log).toEqual(['c:1', 'c:2']);
+    const p3 = scope.broadcast({ type: 'n', payload: 3 });
+    expect(log).toEqual(['c:1', 'c:2', 'c:closed']);
+    c.settle();
+    expect((await Promise.all([p1, p2, p3])).map((r) => r.delivered)).toEqual([1, 1, 0]);
+    expect(router.stats().slowConsumerDrops).toBe(1);
+  });
+});
+
 describe('stats and lifecycle', () => {
   it('reports counters, connections, users, handlers and health', async () => {
     const router = new CanonicalMessageRouter();
