@@ -15,7 +15,7 @@ function project(files: Record<string, string>): string {
 afterEach(() => roots.splice(0).forEach(removeProject));
 
 const tsconfig = (extra: Record<string, unknown> = {}) =>
-  JSON.stringify({ compilerOptions: { module: 'ESNext', moduleResolution: 'Bundler', baseUrl: '.', paths: { '@app/*': ['src/*'] }, ...extra } });
+  JSON.stringify({ compilerOptions: { module: 'ESNext', moduleResolution: 'Bundler', paths: { '@app/*': ['./src/*'] }, ...extra } });
 
 describe('module resolution as TypeScript does it', () => {
   it('follows tsconfig paths, .js written for .ts, and index files', () => {
@@ -61,7 +61,7 @@ describe('module resolution as TypeScript does it', () => {
     const from = path.join(root, 'src/main.ts');
     expect(r.resolve('@app/a', from)).toMatchObject({ path: path.join(root, 'src/a.ts') });
     expect(r.refresh()).toBe(false);
-    fs.writeFileSync(path.join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@app/*': ['lib/*'] } } }));
+    fs.writeFileSync(path.join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: { paths: { '@app/*': ['lib/*'] } } }));
     const later = new Date(Date.now() + 5000);
     fs.utimesSync(path.join(root, 'tsconfig.json'), later, later);
     expect(r.refresh()).toBe(true);
