@@ -74,7 +74,8 @@ export class SiteClassifier {
       if (legacyIndex >= 0) {
         const legacy = concept.legacy[legacyIndex]!;
         const missing = resolution.kind === 'unresolved' || (legacy.kind === 'path' && !legacy.exists);
-        return { kind: 'legacy', conceptId: concept.id, legacyIndex, legacyModule: legacy.module, missing };
+        const internal = concept.legacy.some((l) => l.kind === 'path' && l.path !== undefined && resolvedIntoLegacy(file, l));
+        return { kind: 'legacy', conceptId: concept.id, legacyIndex, legacyModule: legacy.module, missing, internal };
       }
       const canonical = this.canonicalKind(specifier, resolution, concept);
       if (canonical) return { kind: 'canonical', conceptId: concept.id, compat: canonical === 'compat' };
@@ -83,13 +84,12 @@ export class SiteClassifier {
   }
 
   private isLegacy(specifier: string, file: string, resolution: Resolution, legacy: ResolvedLegacyModule): boolean {
-    if (legacy.kind === 'package') return matchesPackage(specifier, legacy.module);
-    if (legacy.kind === 'pattern') {
-      if (!legacy.pattern) return false;
+    if (legacy.pattern) {
       let matcher = this.patternMatchers.get(legacy);
       if (!matcher) this.patternMatchers.set(legacy, (matcher = compileSpecifierPattern(legacy.pattern)));
       return matcher(specifier);
     }
+    if (legacy.kind === 'package') return matchesPackage(specifier, legacy.module);
     if (resolution.kind === 'file') return resolvedIntoLegacy(resolution.path, legacy);
     if (resolution.kind === 'unresolved') {
       return this.resolver.intendedPaths(specifier, file).some((intended) => intendsLegacy(intended, legacy));

@@ -42,8 +42,8 @@ export function createPrefilter(config: ResolvedConfig, resolver: ModuleResolver
   const memberGroups: { members: string[]; min: number }[] = [];
   for (const concept of config.concepts) {
     for (const legacy of concept.legacy) {
-      if (legacy.kind === 'pattern') {
-        const found = legacy.pattern ? patternNeedles(legacy.pattern) : undefined;
+      if (legacy.pattern) {
+        const found = patternNeedles(legacy.pattern);
         if (!found) passAll = true;
         else if (found.caseInsensitive) for (const n of found.needles) lowerNeedles.add(n);
         else for (const n of found.needles) needles.add(n);

@@ -178,7 +178,7 @@ function resolveConcept(input: ConceptInput, index: number, rootDir: string, fil
       } catch (error) {
         throw new ConfigError(file, [{ path: `${where}.pattern.regex`, message: `invalid regular expression: ${(error as Error).message}` }]);
       }
-      return { module: describePattern(p), kind: 'pattern' as const, pattern: p, exists: true, names, ...extra };
+      return { module: describePattern(p), kind: 'package' as const, pattern: p, exists: true, names, ...extra };
     }
     if (entry.module === undefined) {
       throw new ConfigError(file, [{ path: `${at}.legacy[${li}].module`, message: 'is required (or set a pattern)' }]);

@@ -103,10 +103,13 @@ export interface ResolvedConcept {
 }
 
 export interface ResolvedLegacyModule {
-  /** As written in the config (for kind 'pattern': a display form of the pattern). */
+  /** As written in the config (for a `pattern`: a display form of the pattern). */
   module: string;
-  /** 'path' when it names a repo file/folder, 'package' for a bare specifier, 'pattern' for specifier text patterns. */
-  kind: 'path' | 'package' | 'pattern';
+  /**
+   * 'path' when it names a repo file/folder, 'package' for a bare specifier. A module given as a
+   * `pattern` has kind 'package' too (matched by specifier text, no path) and `pattern` set.
+   */
+  kind: 'path' | 'package';
   /** Absolute path for kind 'path' (may not exist: a deleted module whose importers remain). */
   path?: string;
   /** True when kind 'path' and the path names a folder (or would, as a deleted folder). */
@@ -114,7 +117,7 @@ export interface ResolvedLegacyModule {
   /** False when a 'path' module no longer exists on disk. */
   exists: boolean;
   names: Record<string, string>;
-  /** For kind 'pattern': how specifiers are matched. */
+  /** Set when the module is matched by specifier text (`no-restricted-imports` style) instead of by resolution. */
   pattern?: LegacyPatternInput;
   importNames?: string[];
   allowTypeImports?: boolean;
