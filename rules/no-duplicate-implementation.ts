@@ -1,0 +1,111 @@
+import * as path from 'node:path';
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import { describeSignal, stripExtensionForSpecifier, toPosix, type AnalysisContext, type DuplicateFinding, type ResolvedConcept } from './utils/core.js';
+import { analyzeLintedFile, getAnalysisContext } from './utils/context.js';
+import { createRule } from './utils/create-rule.js';
+import { sharedConfigSchema } from './utils/legacy-rule.js';
+import type { ConfigOptions } from './utils/options.js';
+
+export type NoDuplicateImplementationOptions = ConfigOptions;
+
+export type DuplicateMessageIds = 'duplicate' | 'useCanonical' | 'configError';
+
+export const RULE_NAME = 'no-duplicate-implementation';
+
+const KIND_LABELS: Readonly<Record<DuplicateFinding['declarationKind'], string>> = {
+  class: 'Class',
+  function: 'Function',
+  'const-function': 'Function',
+  'const-object': 'Object',
+};
+
+/** The specifier a file writes to import the canonical module (package name, or a relative path). */
+function canonicalSpecifier(ctx: AnalysisContext, concept: ResolvedConcept, file: string): string {
+  const target = concept.canonical.path;
+  if (!target) return concept.canonical.module;
+  let rel = toPosix(path.relative(path.dirname(file), stripExtensionForSpecifier(target)));
+  if (!rel.startsWith('.')) rel = `./${rel}`;
+  void ctx;
+  return rel;
+}
+
+export default createRule<[NoDuplicateImplementationOptions], DuplicateMessageIds>({
+  name: RULE_NAME,
+  meta: {
+    type: 'problem',
+    docs: {
+      description: 'Disallow a class, function or object that implements a concept outside its canonical files.',
+      recommended: true,
+    },
+    hasSuggestions: true,
+    messages: {
+      duplicate:
+        "{{kind}} {{symbol}} implements {{concept}} outside its canonical files: {{signals}}. Use the canonical implementation from '{{canonical}}'.",
+      useCanonical: "Import {{name}} from '{{canonical}}' (then replace {{symbol}} with it).",
+      configError: 'ssot config problem: {{message}}',
+    },
+    schema: sharedConfigSchema({}),
+    defaultOptions: [{}],
+  },
+  defaultOptions: [{}],
+  create(context, [options]) {
+    const filename = context.physicalFilename ?? context.filename;
+    const result = getAnalysisContext(filename, options, context.cwd);
+    if (result.kind === 'none') return {};
+    if (result.kind === 'error') {
+      return {
+        Program(node: TSESTree.Program): void {
+          context.report({ node, loc: { line: 1, column: 0 }, messageId: 'configError', data: { message: result.message } });
+        },
+      };
+    }
+    const ctx = result.ctx;
+    return {
+      Program(program: TSESTree.Program): void {
+        const sourceCode = context.sourceCode;
+        const analysis = analyzeLintedFile(ctx, sourceCode, filename);
+        for (const finding of analysis.duplicates) {
+          const concept = ctx.config.concepts.find((c) => c.id === finding.conceptId);
+          if (!concept) continue;
+          const canonical = canonicalSpecifier(ctx, concept, filename);
+          const loc = { start: sourceCode.getLocFromIndex(finding.start), end: sourceCode.getLocFromIndex(finding.end) };
+          const canonicalName = concept.canonical.names[0];
+          const suggest: TSESLint.SuggestionReportDescriptor<DuplicateMessageIds>[] = [];
+          if (canonicalName && canonicalName !== finding.symbol && !declares(sourceCode, canonicalName)) {
+            const quote = analysis.sites[0]?.quote === '"' ? '"' : "'";
+            const statement =
+              program.sourceType === 'module'
+                ? `import { ${canonicalName} } from ${quote}${canonical}${quote};\n`
+                : `const { ${canonicalName} } = require(${quote}${canonical}${quote});\n`;
+            const anchor = program.body.find((s) => !(s.type === 'ExpressionStatement' && 'directive' in s && s.directive));
+            suggest.push({
+              messageId: 'useCanonical',
+              data: { name: canonicalName, canonical, symbol: finding.symbol },
+              fix: (fixer) => (anchor ? fixer.insertTextBefore(anchor, statement) : fixer.insertTextAfterRange([program.range[1], program.range[1]], `\n${statement}`)),
+            });
+          }
+          context.report({
+            loc,
+            messageId: 'duplicate',
+            data: {
+              kind: KIND_LABELS[finding.declarationKind],
+              symbol: finding.symbol,
+              concept: concept.id,
+              signals: finding.signals.map(describeSignal).join('; '),
+              canonical,
+            },
+            suggest,
+          });
+        }
+      },
+    };
+  },
+});
+
+/** True when the file already declares `name` at the top level (an import would clash). */
+function declares(sourceCode: Readonly<TSESLint.SourceCode>, name: string): boolean {
+  const scope = sourceCode.scopeManager?.globalScope;
+  if (!scope) return false;
+  const scopes = [scope, ...scope.childScopes.filter((s) => s.type === 'module')];
+  return scopes.some((s) => s.set.has(name));
+}

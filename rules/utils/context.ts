@@ -1,0 +1,174 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type ts from 'typescript';
+import type { TSESLint } from '@typescript-eslint/utils';
+import {
+  ConfigError,
+  analyzeFile,
+  createAnalysisContext,
+  findConfigFile,
+  loadConfig,
+  resolveConfig,
+  type AnalysisContext,
+  type FileAnalysis,
+} from '../../src/core/index.js';
+import { inlineConfig, type ConfigOptions, type RestrictedImportsOptions } from './options.js';
+
+/**
+ * The adapter's only state: AnalysisContexts cached per config file (re-read when its mtime
+ * changes; tsconfig changes are the resolver's `refresh()`), per inline options, and one
+ * FileAnalysis per linted file shared by every ssot rule (keyed by ESLint's SourceCode object).
+ * Everything is per file, so the rules are safe with `--cache` and `--concurrency`.
+ */
+
+export type ContextResult =
+  | { kind: 'ok'; ctx: AnalysisContext }
+  /** No ssot config for this file and no inline options: the rules have nothing to check. */
+  | { kind: 'none' }
+  | { kind: 'error'; message: string };
+
+interface FileConfigEntry {
+  mtimeMs: number;
+  size: number;
+  result: ContextResult;
+}
+
+const byConfigFile = new Map<string, FileConfigEntry>();
+const byInlineOptions = new Map<string, ContextResult>();
+/** Folder -> config file found from it (upward search), re-checked after DIR_TTL_MS. */
+const configFileByDir = new Map<string, { file: string | undefined; checkedAt: number }>();
+const DIR_TTL_MS = 2_000;
+
+function statOf(file: string): { mtimeMs: number; size: number } | undefined {
+  try {
+    const st = fs.statSync(file);
+    return { mtimeMs: st.mtimeMs, size: st.size };
+  } catch {
+    return undefined;
+  }
+}
+
+function configFileFor(dir: string): string | undefined {
+  const now = Date.now();
+  const cached = configFileByDir.get(dir);
+  if (cached && now - cached.checkedAt < DIR_TTL_MS && (cached.file === undefined || fs.existsSync(cached.file))) return cached.file;
+  const file = findConfigFile(dir);
+  configFileByDir.set(dir, { file, checkedAt: now });
+  return file;
+}
+
+function errorResult(error: unknown): ContextResult {
+  if (error instanceof ConfigError) return { kind: 'error', message: error.message };
+  throw error;
+}
+
+function fromConfigFile(file: string): ContextResult {
+  const st = statOf(file);
+  if (!st) return { kind: 'error', message: `Config file not found: ${file}` };
+  const cached = byConfigFile.get(file);
+  if (cached && cached.mtimeMs === st.mtimeMs && cached.size === st.size) {
+    if (cached.result.kind === 'ok') cached.result.ctx.resolver.refresh();
+    return cached.result;
+  }
+  let result: ContextResult;
+  try {
+    result = { kind: 'ok', ctx: createAnalysisContext(loadConfig({ configPath: file })) };
+  } catch (error) {
+    result = errorResult(error);
+  }
+  byConfigFile.set(file, { ...st, result });
+  return result;
+}
+
+/** The AnalysisContext for a linted file under the rule's options (cached; see above). */
+export function getAnalysisContext(filename: string, options: ConfigOptions & RestrictedImportsOptions, cwd: string): ContextResult {
+  if (options.configFile) return fromConfigFile(path.resolve(cwd, options.configFile));
+  const inline = inlineConfig(options);
+  if (inline) {
+    const rootDir = path.resolve(cwd, options.rootDir ?? '.');
+    const key = `${rootDir}\0${JSON.stringify(inline)}`;
+    let result = byInlineOptions.get(key);
+    if (!result) {
+      try {
+        result = { kind: 'ok', ctx: createAnalysisContext(resolveConfig(inline, rootDir)) };
+      } catch (error) {
+        result = errorResult(error);
+      }
+      byInlineOptions.set(key, result);
+    } else if (result.kind === 'ok') result.ctx.resolver.refresh();
+    return result;
+  }
+  const file = configFileFor(path.dirname(filename));
+  return file ? fromConfigFile(file) : { kind: 'none' };
+}
+
+/** Drops every cached config and context (tests; an editor never needs it). */
+export function clearCaches(): void {
+  byConfigFile.clear();
+  byInlineOptions.clear();
+  configFileByDir.clear();
+}
+
+type SourceCode = Readonly<TSESLint.SourceCode>;
+
+const analyses = new WeakMap<SourceCode, Map<AnalysisContext, FileAnalysis>>();
+
+/** Counters for tests and the benchmark: how many files were analysed, parsed, prefiltered out. */
+export const stats = { analyzed: 0, prefiltered: 0, reusedSourceFile: 0, parsed: 0, shared: 0 };
+
+interface ParserServicesLike {
+  program?: { getSourceFile(file: string): ts.SourceFile | undefined } | null;
+  esTreeNodeToTSNodeMap?: { get(node: unknown): unknown };
+}
+
+/** The TypeScript SourceFile typescript-eslint already built for this text, if any. */
+function tsSourceFileOf(sourceCode: SourceCode, filename: string): ts.SourceFile | undefined {
+  const services = sourceCode.parserServices as ParserServicesLike | undefined;
+  if (!services) return undefined;
+  const candidates: unknown[] = [];
+  try {
+    candidates.push(services.esTreeNodeToTSNodeMap?.get(sourceCode.ast));
+  } catch {
+    // Node maps are optional (preserveNodeMaps: false).
+  }
+  try {
+    candidates.push(services.program?.getSourceFile(filename));
+  } catch {
+    // No program.
+  }
+  for (const c of candidates) {
+    const sf = c as ts.SourceFile | undefined;
+    // SyntaxKind.SourceFile is 308 in TS 5/6 but not a stable number: check the shape instead.
+    if (sf && typeof sf.text === 'string' && Array.isArray((sf as { statements?: unknown }).statements) && sf.text === sourceCode.text) return sf;
+  }
+  return undefined;
+}
+
+/**
+ * The core's analysis of the linted file, computed once per file and context and shared by all
+ * ssot rules. The prefilter runs first (most files stop there, unparsed); then the core analyses
+ * the file, reusing typescript-eslint's TypeScript SourceFile when there is one.
+ */
+export function analyzeLintedFile(ctx: AnalysisContext, sourceCode: SourceCode, filename: string): FileAnalysis {
+  let perContext = analyses.get(sourceCode);
+  if (!perContext) analyses.set(sourceCode, (perContext = new Map()));
+  const cached = perContext.get(ctx);
+  if (cached) {
+    stats.shared++;
+    return cached;
+  }
+  const text = sourceCode.text;
+  let analysis: FileAnalysis;
+  stats.analyzed++;
+  if (!ctx.prefilter.mayMatch(text)) {
+    stats.prefiltered++;
+    analysis = { file: path.resolve(filename), parsed: false, sites: [], duplicates: [], parseErrors: [] };
+  } else {
+    const sourceFile = tsSourceFileOf(sourceCode, filename);
+    if (sourceFile) stats.reusedSourceFile++;
+    else stats.parsed++;
+    analysis = analyzeFile(ctx, filename, text, sourceFile ? { sourceFile } : { skipPrefilter: true });
+  }
+  perContext.set(ctx, analysis);
+  return analysis;
+}

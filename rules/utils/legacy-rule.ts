@@ -1,0 +1,93 @@
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import type { JSONSchema4 } from '@typescript-eslint/utils/json-schema';
+import type { ClassifiedSite } from '../../src/core/index.js';
+import { analyzeLintedFile, getAnalysisContext } from './context.js';
+import { customNote, FORM_LABELS, legacySiteInfo, namesNote } from './describe.js';
+import { planSiteFix } from './fix.js';
+import { configOptionProperties, restrictedImportsProperties, type ConfigOptions, type RestrictedImportsOptions } from './options.js';
+
+export type LegacyMessageIds = 'legacyImport' | 'restrictedImport' | 'missingLegacyModule' | 'rewriteImport' | 'configError';
+
+export const legacyMessages: Record<LegacyMessageIds, string> = {
+  legacyImport: "{{form}} of the legacy module {{legacyModule}} ({{concept}}): import from '{{replacement}}' instead{{names}}.{{note}}",
+  restrictedImport: "{{form}} of '{{specifier}}' is restricted ({{legacyModule}}).{{note}}",
+  missingLegacyModule:
+    "{{form}} of the legacy module {{legacyModule}} ({{concept}}), which no longer exists: '{{specifier}}' resolves nowhere; import from '{{replacement}}' instead{{names}}.{{note}}",
+  rewriteImport: "Import from '{{replacement}}' instead{{reason}}.",
+  configError: 'ssot config problem: {{message}}',
+};
+
+export const sharedConfigSchema = (extra: Record<string, JSONSchema4>): JSONSchema4[] => [
+  {
+    type: 'object',
+    additionalProperties: false,
+    properties: { ...configOptionProperties, ...extra },
+  },
+];
+
+export const legacySchemaProperties: Record<string, JSONSchema4> = { ...restrictedImportsProperties };
+
+type Context = Readonly<TSESLint.RuleContext<LegacyMessageIds, readonly unknown[]>>;
+
+/**
+ * Reports legacy import sites the core classified; `which` chooses existing or missing modules.
+ * A thin adapter: the core classifies, maps and (via the planner) rewrites.
+ */
+export function reportLegacySites(
+  context: Context,
+  options: ConfigOptions & RestrictedImportsOptions & { fix?: boolean },
+  which: (site: ClassifiedSite) => boolean,
+): TSESLint.RuleListener {
+  const filename = context.physicalFilename ?? context.filename;
+  const result = getAnalysisContext(filename, options, context.cwd);
+  if (result.kind === 'none') return {};
+  if (result.kind === 'error') {
+    return {
+      Program(node: TSESTree.Program): void {
+        context.report({ node, loc: { line: 1, column: 0 }, messageId: 'configError', data: { message: result.message } });
+      },
+    };
+  }
+  const ctx = result.ctx;
+  return {
+    Program(): void {
+      const sourceCode = context.sourceCode;
+      const analysis = analyzeLintedFile(ctx, sourceCode, filename);
+      for (const site of analysis.sites) {
+        if (site.target.kind !== 'legacy' || !which(site)) continue;
+        const info = legacySiteInfo(ctx, site);
+        if (!info) continue;
+        const loc = { start: sourceCode.getLocFromIndex(site.specifierStart), end: sourceCode.getLocFromIndex(site.specifierEnd) };
+        const data = {
+          form: FORM_LABELS[site.form],
+          specifier: site.specifier,
+          legacyModule: info.legacy.module,
+          concept: info.concept.id,
+          replacement: info.replacement ?? '',
+          names: namesNote(info, site),
+          note: customNote(info.legacy),
+        };
+        const messageId: LegacyMessageIds = !info.replacement ? 'restrictedImport' : site.target.missing ? 'missingLegacyModule' : 'legacyImport';
+        const planned = info.replacement && options.fix !== false ? planSiteFix(ctx, analysis, site, sourceCode.text) : undefined;
+        if (!planned) {
+          context.report({ loc, messageId, data });
+        } else if (planned.safe) {
+          context.report({ loc, messageId, data, fix: planned.fix });
+        } else {
+          context.report({
+            loc,
+            messageId,
+            data,
+            suggest: [
+              {
+                messageId: 'rewriteImport',
+                data: { replacement: info.replacement ?? '', reason: planned.reason ? ` (not applied automatically: ${planned.reason})` : '' },
+                fix: planned.fix,
+              },
+            ],
+          });
+        }
+      }
+    },
+  };
+}
