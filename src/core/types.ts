@@ -76,7 +76,19 @@ export type Resolution =
 
 /** What an import site refers to, as far as the configured concepts go. */
 export type SiteTarget =
-  | { kind: 'legacy'; conceptId: string; legacyIndex: number; legacyModule: string; missing: boolean }
+  | {
+      kind: 'legacy';
+      conceptId: string;
+      legacyIndex: number;
+      legacyModule: string;
+      /** The module resolves nowhere: it was deleted while importers remain (a break). */
+      missing: boolean;
+      /**
+       * The importing file is itself one of the concept's legacy modules: the implementation
+       * being retired, not a consumer. Adapters leave such sites alone (they go with the module).
+       */
+      internal: boolean;
+    }
   | { kind: 'canonical'; conceptId: string; compat: boolean }
   | { kind: 'other' };
 
