@@ -1,9 +1,133 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Command } from 'commander';
+import { writeFileAtomic } from '../../engine/cache.js';
+import { CollectError, currentCommit, parseShard } from '../../engine/collect.js';
+import { derive } from '../../report/derive.js';
+import { FORMATS, formatReport, type Format } from '../../report/formatters/index.js';
+import { appendHistory, historyEntry, readHistory, type HistoryEntry } from '../../report/history.js';
+import { MergeError, mergeReports } from '../../report/merge.js';
+import { runReport } from '../../report/run.js';
+import type { Report } from '../../report/types.js';
+import { EXIT_OK } from '../exit-codes.js';
+import { runCommand, UsageError } from '../run-command.js';
+import { createProgress, useColor } from '../tty.js';
 
-/** Placeholder until the `report` command lands; replaced by its owner. */
+export interface ReportFlags {
+  config?: string;
+  format: string;
+  output?: string;
+  jobs?: string;
+  cache?: boolean;
+  cacheLocation?: string;
+  changedSince?: string;
+  shard?: string;
+  merge?: string[];
+  history?: string;
+  concept?: string;
+}
+
+export function parseFormat(value: string, allowed: readonly string[] = FORMATS): Format {
+  if (!allowed.includes(value)) throw new UsageError(`--format must be one of ${allowed.join(', ')}; got "${value}"`);
+  return value as Format;
+}
+
+export function parseJobs(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--jobs expects a whole number >= 1, got "${value}"`);
+  return n;
+}
+
+/** Keeps one concept (`--concept id`) and derives the totals again from what is left. */
+export function selectConcept(report: Report, id: string): Report {
+  const concept = report.concepts.find((c) => c.id === id);
+  if (!concept) throw new UsageError(`--concept: no concept "${id}" in the config (known: ${report.concepts.map((c) => c.id).join(', ')})`);
+  return derive({ ...report, concepts: [concept] });
+}
+
+function readReportFile(file: string): Report {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--merge: cannot read ${file}: ${(error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text) as Report;
+  } catch (error) {
+    throw new UsageError(`--merge: ${file} is not JSON: ${(error as Error).message}`);
+  }
+}
+
+/** Writes the output atomically to --output, or to stdout. */
+export function emit(text: string, output: string | undefined): void {
+  if (output) writeFileAtomic(path.resolve(output), text);
+  else process.stdout.write(text);
+}
+
+async function reportAction(paths: string[], flags: ReportFlags): Promise<number> {
+  const format = parseFormat(flags.format);
+  const jobs = parseJobs(flags.jobs);
+  let report: Report;
+  const warnings: string[] = [];
+  try {
+    if (flags.merge && flags.merge.length > 0) {
+      if (paths.length > 0 || flags.shard || flags.changedSince) throw new UsageError('--merge combines shard reports; it takes no paths, --shard or --changed-since');
+      report = mergeReports(flags.merge.map((name) => ({ name, report: readReportFile(name) })));
+    } else {
+      const progress = createProgress('ssot report');
+      const result = await runReport({
+        paths,
+        ...(flags.config !== undefined ? { configPath: flags.config } : {}),
+        ...(jobs !== undefined ? { jobs } : {}),
+        ...(flags.cache || flags.cacheLocation ? { cache: true } : {}),
+        ...(flags.cacheLocation !== undefined ? { cacheLocation: flags.cacheLocation } : {}),
+        ...(flags.changedSince !== undefined ? { changedSince: flags.changedSince } : {}),
+        ...(flags.shard !== undefined ? { shard: parseShard(flags.shard) } : {}),
+        onProgress: (done, total) => progress.update(done, total),
+      });
+      progress.finish();
+      report = result.report;
+      warnings.push(...result.warnings);
+    }
+  } catch (error) {
+    if (error instanceof CollectError || error instanceof MergeError) throw new UsageError(error.message);
+    throw error;
+  }
+  if (flags.concept !== undefined) report = selectConcept(report, flags.concept);
+
+  let history: HistoryEntry[] | undefined;
+  if (flags.history) {
+    const entry = historyEntry(report, currentCommit(report.scope.root));
+    appendHistory(flags.history, entry);
+    const read = readHistory(flags.history);
+    warnings.push(...read.problems);
+    history = read.entries;
+  }
+  for (const w of warnings) process.stderr.write(`ssot: warning: ${w}\n`);
+  const color = format === 'text' && !flags.output && useColor(process.stdout);
+  const text = await formatReport(report, format, { color, ...(history ? { history } : {}) });
+  emit(text, flags.output);
+  if (flags.output) process.stderr.write(`ssot: wrote ${format} report to ${flags.output}\n`);
+  return EXIT_OK;
+}
+
 export function registerReport(program: Command): void {
-  program.command('report').description('(not implemented yet)').action(() => {
-    process.stderr.write('ssot report: not implemented yet\n');
-    process.exitCode = 2;
-  });
+  program
+    .command('report')
+    .description('Report every concept: canonical implementation, duplicates, legacy and canonical import sites, migration progress, verdict.')
+    .argument('[paths...]', 'files or folders to report on (default: the whole project of the config)')
+    .option('--config <path>', 'config file (default: found by walking up from the first path or the cwd)')
+    .option('--format <format>', `output format: ${FORMATS.join(', ')}`, 'text')
+    .option('--output <file>', 'write the report to a file (atomically) instead of stdout')
+    .option('--jobs <n>', 'worker threads (default: available cores)')
+    .option('--cache', 'reuse per-file analyses from a content-hash cache')
+    .option('--cache-location <dir>', 'cache folder (implies --cache; default node_modules/.cache/ssot or .ssot-cache)')
+    .option('--changed-since <ref>', 'report only files changed since a git ref, plus untracked files')
+    .option('--shard <i/n>', 'analyse shard i of n (files split by a stable hash of their path); combine with --merge')
+    .option('--merge <reports...>', 'combine the JSON reports of all shards into one report')
+    .option('--history <file>', 'append this run\'s counts to a JSON Lines file; the html format charts it')
+    .option('--concept <id>', 'report only this concept')
+    .action((paths: string[], flags: ReportFlags) => runCommand(() => reportAction(paths, flags)));
 }

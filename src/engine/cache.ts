@@ -1,0 +1,177 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ResolvedConfig } from '../core/config/types.js';
+import type { FileRecord } from './report-worker.js';
+
+/**
+ * The report's content-hash cache: one JSON file holding a FileRecord per file, keyed by the
+ * file's content hash. The whole cache is also keyed on everything else an analysis depends on:
+ * the tool version, the resolved config, the project root, the sorted list of files in scope
+ * (resolution of a specifier depends on which files exist) and the tsconfig/package.json
+ * contents that steer resolution. When that key changes, every entry is stale.
+ *
+ * Written atomically (temporary file + rename); a cache that cannot be read or parsed is ignored
+ * with a warning, never trusted.
+ */
+export const CACHE_FILE_NAME = 'report-cache.json';
+const CACHE_FORMAT = 1;
+
+interface CacheFile {
+  format: number;
+  key: string;
+  entries: Record<string, FileRecord>;
+}
+
+export interface CacheStats {
+  hits: number;
+  misses: number;
+}
+
+/** Default cache folder: node_modules/.cache/ssot when node_modules exists, else .ssot-cache. */
+export function defaultCacheDir(rootDir: string): string {
+  return fs.existsSync(path.join(rootDir, 'node_modules'))
+    ? path.join(rootDir, 'node_modules', '.cache', 'ssot')
+    : path.join(rootDir, '.ssot-cache');
+}
+
+function sha(parts: readonly string[]): string {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p).update('\0');
+  return h.digest('hex').slice(0, 32);
+}
+
+function readOrEmpty(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * The tsconfig/jsconfig files that may steer resolution for these files: the configured one, or
+ * for each folder the nearest one up to the root, plus every file they extend (read as text).
+ */
+function resolutionInputs(config: ResolvedConfig, files: readonly string[]): string[] {
+  const found = new Set<string>();
+  if (config.tsconfig) found.add(config.tsconfig);
+  else {
+    const seenDirs = new Set<string>();
+    for (const file of files) {
+      let dir = path.dirname(file);
+      while (!seenDirs.has(dir)) {
+        seenDirs.add(dir);
+        for (const name of ['tsconfig.json', 'jsconfig.json']) {
+          const candidate = path.join(dir, name);
+          if (fs.existsSync(candidate)) found.add(candidate);
+        }
+        const parent = path.dirname(dir);
+        if (parent === dir || path.relative(config.rootDir, parent).startsWith('..')) break;
+        dir = parent;
+      }
+    }
+  }
+  // Follow relative `extends` (one level is the common case; follow chains, bounded).
+  const queue = [...found];
+  for (let i = 0; i < queue.length && i < 200; i++) {
+    const text = readOrEmpty(queue[i]!);
+    for (const m of text.matchAll(/"extends"\s*:\s*(\[[^\]]*\]|"[^"]*")/g)) {
+      const specs = (m[1] ?? '').match(/"([^"]*)"/g) ?? [];
+      for (const quoted of specs) {
+        const spec = quoted.slice(1, -1);
+        if (!spec.startsWith('.')) continue;
+        const target = path.resolve(path.dirname(queue[i]!), spec.endsWith('.json') ? spec : spec + '.json');
+        if (!found.has(target)) {
+          found.add(target);
+          queue.push(target);
+        }
+      }
+    }
+  }
+  return [...found].sort().flatMap((f) => [f, readOrEmpty(f)]);
+}
+
+/** The key of everything besides a file's own content that its analysis depends on. */
+export function cacheKey(config: ResolvedConfig, toolVersion: string, filesInScope: readonly string[]): string {
+  return sha([
+    `format ${CACHE_FORMAT}`,
+    toolVersion,
+    config.rootDir,
+    JSON.stringify(config),
+    filesInScope.join('\n'),
+    readOrEmpty(path.join(config.rootDir, 'package.json')),
+    ...resolutionInputs(config, filesInScope),
+  ]);
+}
+
+export class ReportCache {
+  private entries: Record<string, FileRecord> = {};
+  private readonly fresh: Record<string, FileRecord> = {};
+  readonly stats: CacheStats = { hits: 0, misses: 0 };
+  readonly warnings: string[] = [];
+
+  constructor(
+    readonly file: string,
+    private readonly key: string,
+  ) {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.warnings.push(`cannot read cache ${file}: ${(error as Error).message}; ignoring it`);
+      return;
+    }
+    try {
+      const parsed = JSON.parse(text) as Partial<CacheFile>;
+      if (!parsed || typeof parsed !== 'object' || parsed.format !== CACHE_FORMAT || typeof parsed.entries !== 'object' || parsed.entries === null) {
+        throw new Error('unexpected content');
+      }
+      if (parsed.key === key) this.entries = parsed.entries;
+    } catch (error) {
+      this.warnings.push(`ignoring corrupt cache ${file} (${(error as Error).message}); it will be rewritten`);
+    }
+  }
+
+  /** The cached record for a file whose content hashes to `hash`, if any. */
+  get(file: string, hash: string): FileRecord | undefined {
+    const entry = this.entries[file];
+    if (entry && entry.hash === hash && (entry.analysis || entry.skipped)) {
+      this.stats.hits++;
+      this.fresh[file] = entry;
+      return entry;
+    }
+    this.stats.misses++;
+    return undefined;
+  }
+
+  set(record: FileRecord): void {
+    if (record.hash) this.fresh[record.file] = record;
+  }
+
+  /**
+   * Writes the entries seen in this run, merged over the others still valid under this key (a
+   * run over a part of the project keeps the rest). Atomic: temp file then rename.
+   */
+  save(): void {
+    const out: CacheFile = { format: CACHE_FORMAT, key: this.key, entries: { ...this.entries, ...this.fresh } };
+    writeFileAtomic(this.file, JSON.stringify(out));
+  }
+}
+
+/** Writes a file atomically: a temporary file in the same folder, then a rename over the target. */
+export function writeFileAtomic(file: string, data: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    fs.writeFileSync(tmp, data);
+    fs.renameSync(tmp, file);
+  } catch (error) {
+    try {
+      fs.rmSync(tmp, { force: true });
+    } catch {
+      // best effort
+    }
+    throw error;
+  }
+}

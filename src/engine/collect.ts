@@ -1,0 +1,179 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as path from 'node:path';
+import { createAnalysisContext } from '../core/analyze.js';
+import { toPosix } from '../core/classify.js';
+import type { ResolvedConfig } from '../core/config/types.js';
+import { listFiles } from '../core/files.js';
+import { readSource } from '../core/project.js';
+import { CACHE_FILE_NAME, ReportCache, cacheKey, defaultCacheDir } from './cache.js';
+import { mapInPool } from './pool.js';
+import { hashText, recordFromText, type FileRecord, type ReportWorkerInit } from './report-worker.js';
+
+export interface Shard {
+  /** 1-based. */
+  index: number;
+  count: number;
+}
+
+export interface CollectOptions {
+  /** Files or folders to narrow the scan to (absolute or relative to the cwd). */
+  paths?: readonly string[];
+  jobs?: number;
+  /** Use the content-hash cache; `cacheLocation` is a folder (default: see defaultCacheDir). */
+  cache?: boolean;
+  cacheLocation?: string;
+  /** Analyse only files changed since this git ref (plus untracked files). */
+  changedSince?: string;
+  shard?: Shard;
+  toolVersion: string;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface Collected {
+  /** Files the scope lists (include/exclude/paths), before --changed-since and --shard. */
+  inScope: string[];
+  /** The files analysed, in order, one record each. */
+  records: FileRecord[];
+  missing: string[];
+  cache?: { file: string; hits: number; misses: number; warnings: string[] };
+  /** Which analyses ran where: 'workers' or 'main-thread'. */
+  analysedFiles: number;
+}
+
+/** A problem with the inputs (a bad git ref, a bad shard): the CLI exits 2 with the message. */
+export class CollectError extends Error {
+  override name = 'CollectError';
+}
+
+/** Stable shard of a repo-relative posix path: first 4 bytes of its sha256, modulo the count. */
+export function shardOf(relativePath: string, count: number): number {
+  const digest = createHash('sha256').update(relativePath).digest();
+  return (digest.readUInt32BE(0) % count) + 1;
+}
+
+export function parseShard(text: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || !Number.isInteger(index) || !Number.isInteger(count) || count < 1 || index < 1 || index > count) {
+    throw new CollectError(`--shard expects i/n with 1 <= i <= n (e.g. 1/4), got "${text}"`);
+  }
+  return { index, count };
+}
+
+function git(args: string[], cwd: string): string {
+  try {
+    return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 });
+  } catch (error) {
+    const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
+    throw new CollectError(`git ${args.join(' ')} failed in ${cwd}: ${stderr || (error as Error).message}`);
+  }
+}
+
+/** Absolute paths of files changed since `ref` (committed, staged or not) and untracked files. */
+export function changedFiles(rootDir: string, ref: string): Set<string> {
+  if (ref.startsWith('-')) throw new CollectError(`--changed-since expects a git ref, got "${ref}"`);
+  git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], rootDir);
+  const top = git(['rev-parse', '--show-toplevel'], rootDir).trim();
+  const changed = git(['diff', '--name-only', '-z', ref, '--'], rootDir).split('\0');
+  const untracked = git(['ls-files', '--others', '--exclude-standard', '-z', '--full-name'], rootDir).split('\0');
+  const out = new Set<string>();
+  for (const rel of [...changed, ...untracked]) if (rel) out.add(path.resolve(top, rel));
+  return out;
+}
+
+/** Best effort: the current commit of the repo holding `dir`, or undefined outside git. */
+export function currentCommit(dir: string): string | undefined {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Runs the core's analysis over the files of a report: lists the scope, narrows it to changed
+ * files and to a shard, answers what it can from the cache and sends the rest to worker threads
+ * (analyzeFile in each; the same code runs in-thread for small runs). Records come back in
+ * path order, whatever the source.
+ */
+export async function collectRecords(config: ResolvedConfig, options: CollectOptions): Promise<Collected> {
+  const listing = listFiles(config, options.paths);
+  let files = listing.files;
+  if (options.changedSince !== undefined) {
+    const changed = changedFiles(config.rootDir, options.changedSince);
+    files = files.filter((f) => changed.has(f));
+  }
+  if (options.shard) {
+    const { index, count } = options.shard;
+    files = files.filter((f) => shardOf(toPosix(path.relative(config.rootDir, f)), count) === index);
+  }
+
+  let cache: ReportCache | undefined;
+  const byFile = new Map<string, FileRecord>();
+  let todo = files;
+  if (options.cache) {
+    // Resolution depends on which files exist, so the key covers the whole scope, not just `paths`.
+    const whole = options.paths && options.paths.length > 0 ? listFiles(config).files : listing.files;
+    const dir = options.cacheLocation ? path.resolve(options.cacheLocation) : defaultCacheDir(config.rootDir);
+    cache = new ReportCache(path.join(dir, CACHE_FILE_NAME), cacheKey(config, options.toolVersion, whole));
+    todo = [];
+    const texts = new Map<string, { text: string; hash: string }>();
+    for (const file of files) {
+      const source = readSource(file);
+      if ('error' in source) {
+        byFile.set(file, { file, skipped: source.error });
+        continue;
+      }
+      const hash = hashText(source.text);
+      const hit = cache.get(file, hash);
+      if (hit) byFile.set(file, hit);
+      else {
+        todo.push(file);
+        texts.set(file, { text: source.text, hash });
+      }
+    }
+    // Few misses: analyse here from the text already read (no worker start-up, no second read).
+    if (todo.length > 0 && todo.length < 64) {
+      const ctx = createAnalysisContext(config);
+      for (const file of todo) {
+        const t = texts.get(file)!;
+        const record = recordFromText(ctx, file, t.text, t.hash);
+        byFile.set(file, record);
+        cache.set(record);
+      }
+      todo = [];
+    }
+  }
+
+  if (todo.length > 0) {
+    const results = await mapInPool<ReportWorkerInit, string, FileRecord>({
+      workerUrl: new URL('./report-worker.js', import.meta.url),
+      init: { config },
+      items: todo,
+      ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
+    for (const record of results) {
+      byFile.set(record.file, record);
+      cache?.set(record);
+    }
+  }
+
+  const analysed = cache ? cache.stats.misses : files.length;
+  if (cache) {
+    try {
+      cache.save();
+    } catch (error) {
+      cache.warnings.push(`cannot write cache ${cache.file}: ${(error as Error).message}`);
+    }
+  }
+  return {
+    inScope: listing.files,
+    records: files.map((f) => byFile.get(f)!),
+    missing: listing.missing,
+    ...(cache ? { cache: { file: cache.file, hits: cache.stats.hits, misses: cache.stats.misses, warnings: cache.warnings } } : {}),
+    analysedFiles: analysed,
+  };
+}

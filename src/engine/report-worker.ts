@@ -1,0 +1,53 @@
+import { createHash } from 'node:crypto';
+import { analyzeFile, createAnalysisContext } from '../core/analyze.js';
+import type { ResolvedConfig } from '../core/config/types.js';
+import { readSource } from '../core/project.js';
+import type { FileAnalysis } from '../core/types.js';
+import { defineWorker } from './pool.js';
+
+/**
+ * What the report keeps per file: the core's FileAnalysis, plus the statement text of every
+ * site that refers to a legacy module (the report fingerprints it and shows it). This is the
+ * unit the content-hash cache stores.
+ */
+export interface FileRecord {
+  /** Absolute path. */
+  file: string;
+  /** sha256 of the file's bytes (hex, 32 chars); absent when the file could not be read. */
+  hash?: string;
+  analysis?: FileAnalysis;
+  /** Reason the file could not be read (never a parse error: those are in `analysis`). */
+  skipped?: string;
+  /** Statement text of each legacy-target site, by index into `analysis.sites`. */
+  code?: Record<number, string>;
+}
+
+export interface ReportWorkerInit {
+  config: ResolvedConfig;
+}
+
+/** Builds a FileRecord from a file's text: the one place the report calls the core's analyzeFile. */
+export function recordFromText(ctx: ReturnType<typeof createAnalysisContext>, file: string, text: string, hash: string): FileRecord {
+  const analysis = analyzeFile(ctx, file, text);
+  const code: Record<number, string> = {};
+  analysis.sites.forEach((site, i) => {
+    if (site.target.kind === 'legacy') code[i] = text.slice(site.nodeStart, site.nodeEnd);
+  });
+  return { file, hash, analysis, ...(Object.keys(code).length > 0 ? { code } : {}) };
+}
+
+export { readSource };
+
+defineWorker<ReportWorkerInit, string, FileRecord>(import.meta.url, ({ config }) => {
+  const ctx = createAnalysisContext(config);
+  return (file) => {
+    const source = readSource(file);
+    if ('error' in source) return { file, skipped: source.error };
+    return recordFromText(ctx, file, source.text, hashText(source.text));
+  };
+});
+
+/** The content hash the cache keys on (of the decoded text, so the worker and the main thread agree). */
+export function hashText(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 32);
+}
