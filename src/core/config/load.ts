@@ -165,7 +165,9 @@ function resolveConcept(input: ConceptInput, index: number, rootDir: string, fil
       ...(entry.allowTypeImports !== undefined ? { allowTypeImports: entry.allowTypeImports } : {}),
       ...(entry.message !== undefined ? { message: entry.message } : {}),
     };
-    const names = { ...defaultNames, ...(entry.names ?? {}) };
+    // With importNames only those names are legacy: the default mapping covers just them.
+    const baseNames = entry.importNames ? Object.fromEntries(entry.importNames.map((n) => [n, defaultNames[n] ?? n])) : defaultNames;
+    const names = { ...baseNames, ...(entry.names ?? {}) };
     if (entry.pattern) {
       const where = `${at}.legacy[${li}]`;
       if (entry.module !== undefined) throw new ConfigError(file, [{ path: where, message: 'set either module or pattern, not both' }]);
