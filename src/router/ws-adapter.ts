@@ -49,6 +49,39 @@ export interface WebSocketRouterBinding {
   close(): void;
 }
 
+type Ack = (error?: Error | null) => void;
+
+/** FIFO of write acknowledgements for one socket (array + head index, compacted as it drains). */
+class AckFifo {
+  #items: Array<Ack | undefined> = [];
+  #head = 0;
+
+  push(ack: Ack): void {
+    this.#items.push(ack);
+  }
+
+  settleNext(error?: Error | null): void {
+    if (this.#head >= this.#items.length) return; // already failed by failAll
+    const ack = this.#items[this.#head];
+    this.#items[this.#head++] = undefined;
+    if (this.#head === this.#items.length) {
+      this.#items = [];
+      this.#head = 0;
+    } else if (this.#head >= 1024 && this.#head * 2 >= this.#items.length) {
+      this.#items = this.#items.slice(this.#head);
+      this.#head = 0;
+    }
+    ack?.(error ?? null);
+  }
+
+  failAll(error: Error): void {
+    const rest = this.#items.slice(this.#head);
+    this.#items = [];
+    this.#head = 0;
+    for (const ack of rest) ack?.(error);
+  }
+}
+
 function byteLength(data: RawData): number {
   if (Array.isArray(data)) return data.reduce((n, b) => n + b.length, 0);
   return data instanceof ArrayBuffer ? data.byteLength : data.length;
@@ -110,6 +143,11 @@ export function attachRouter(wss: WebSocketServer, router: CanonicalMessageRoute
   function bindSocket(ws: WebSocket, ctx: UserContext): string {
     const id = ctx.connectionId ?? randomUUID();
     const context: UserContext = { ...ctx, connectionId: id };
+    // ws calls write callbacks in the order frames were sent, so one callback per socket can pop
+    // a FIFO of acks. Sharing one function also lets Node batch the callbacks of consecutive writes
+    // (it merges after-write ticks only for an identical callback), which a closure per frame defeats.
+    const pendingAcks = new AckFifo();
+    const onWritten = (err?: Error | null): void => pendingAcks.settleNext(err);
     const connection: Connection = {
       id,
       userId: context.userId,
@@ -118,15 +156,17 @@ export function attachRouter(wss: WebSocketServer, router: CanonicalMessageRoute
       isOpen: () => ws.readyState === WebSocket.OPEN,
       send: (data) => {
         if (ws.readyState !== WebSocket.OPEN) throw new Error(`socket ${id} is not open`);
-        // Resolve on ws's write callback so a delivery is counted only once it was written.
+        // Resolve once ws wrote the frame, so a delivery is counted only when it was written.
         return new Promise<void>((resolve, reject) => {
-          ws.send(data, (err) => (err ? reject(err) : resolve()));
+          pendingAcks.push((err) => (err ? reject(err) : resolve()));
+          ws.send(data, onWritten);
         });
       },
-      // The router's hot path: ws calls back once the frame was written (or failed).
+      // The router's hot path: the ack comes from ws's write callback (error or success).
       sendWithAck: (data, ack) => {
         if (ws.readyState !== WebSocket.OPEN) throw new Error(`socket ${id} is not open`);
-        ws.send(data, ack);
+        pendingAcks.push(ack);
+        ws.send(data, onWritten);
       },
       close: (code, reason) => ws.close(code, reason),
     };
@@ -177,6 +217,8 @@ export function attachRouter(wss: WebSocketServer, router: CanonicalMessageRoute
     ws.once('close', () => {
       bound.delete(ws);
       unregister();
+      // Safety net: no delivery may wait forever on a socket that is gone.
+      pendingAcks.failAll(new Error(`socket ${id} closed`));
     });
     return id;
   }
