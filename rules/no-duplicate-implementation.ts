@@ -63,7 +63,7 @@ export default createRule<[NoDuplicateImplementationOptions], DuplicateMessageId
     return {
       Program(program: TSESTree.Program): void {
         const sourceCode = context.sourceCode;
-        const analysis = analyzeLintedFile(ctx, sourceCode, filename);
+        const { analysis } = analyzeLintedFile(ctx, sourceCode, filename);
         for (const finding of analysis.duplicates) {
           const concept = ctx.config.concepts.find((c) => c.id === finding.conceptId);
           if (!concept) continue;

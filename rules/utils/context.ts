@@ -8,6 +8,7 @@ import {
   createAnalysisContext,
   findConfigFile,
   loadConfig,
+  parseFile,
   resolveConfig,
   type AnalysisContext,
   type FileAnalysis,
@@ -111,7 +112,13 @@ export function clearCaches(): void {
 
 type SourceCode = Readonly<TSESLint.SourceCode>;
 
-const analyses = new WeakMap<SourceCode, Map<AnalysisContext, FileAnalysis>>();
+/** A file's analysis and the TypeScript parse it came from (reused by the fixer). */
+export interface LintedFile {
+  analysis: FileAnalysis;
+  sourceFile?: ts.SourceFile;
+}
+
+const analyses = new WeakMap<SourceCode, Map<AnalysisContext, LintedFile>>();
 
 /** Counters for tests and the benchmark: how many files were analysed, parsed, prefiltered out. */
 export const stats = { analyzed: 0, prefiltered: 0, reusedSourceFile: 0, parsed: 0, shared: 0 };
@@ -149,7 +156,7 @@ function tsSourceFileOf(sourceCode: SourceCode, filename: string): ts.SourceFile
  * ssot rules. The prefilter runs first (most files stop there, unparsed); then the core analyses
  * the file, reusing typescript-eslint's TypeScript SourceFile when there is one.
  */
-export function analyzeLintedFile(ctx: AnalysisContext, sourceCode: SourceCode, filename: string): FileAnalysis {
+export function analyzeLintedFile(ctx: AnalysisContext, sourceCode: SourceCode, filename: string): LintedFile {
   let perContext = analyses.get(sourceCode);
   if (!perContext) analyses.set(sourceCode, (perContext = new Map()));
   const cached = perContext.get(ctx);
@@ -158,17 +165,20 @@ export function analyzeLintedFile(ctx: AnalysisContext, sourceCode: SourceCode, 
     return cached;
   }
   const text = sourceCode.text;
-  let analysis: FileAnalysis;
+  let result: LintedFile;
   stats.analyzed++;
   if (!ctx.prefilter.mayMatch(text)) {
     stats.prefiltered++;
-    analysis = { file: path.resolve(filename), parsed: false, sites: [], duplicates: [], parseErrors: [] };
+    result = { analysis: { file: path.resolve(filename), parsed: false, sites: [], duplicates: [], parseErrors: [] } };
   } else {
-    const sourceFile = tsSourceFileOf(sourceCode, filename);
+    let sourceFile = tsSourceFileOf(sourceCode, filename);
     if (sourceFile) stats.reusedSourceFile++;
-    else stats.parsed++;
-    analysis = analyzeFile(ctx, filename, text, sourceFile ? { sourceFile } : { skipPrefilter: true });
+    else {
+      stats.parsed++;
+      sourceFile = parseFile(path.resolve(filename), text).sourceFile;
+    }
+    result = { analysis: analyzeFile(ctx, filename, text, { sourceFile }), sourceFile };
   }
-  perContext.set(ctx, analysis);
-  return analysis;
+  perContext.set(ctx, result);
+  return result;
 }

@@ -1,5 +1,8 @@
 import type { TSESLint } from '@typescript-eslint/utils';
+import type ts from 'typescript';
 import type { AnalysisContext, ClassifiedSite, FileAnalysis, TextEdit } from '../../src/core/index.js';
+import { mapLegacyName, migrationTarget } from '../../src/core/index.js';
+import { planSiteRewrite, specifierFor } from '../../src/core/rewrite/index.js';
 
 /** What the shared rewrite planner proposes for one site, as ESLint fixes. */
 export interface SiteFix {
@@ -9,11 +12,30 @@ export interface SiteFix {
   fix: TSESLint.ReportFixFunction;
 }
 
+/** TextEdits are offsets into the original text, which are ESLint's range offsets for the same text. */
 export function editsToFix(edits: readonly TextEdit[]): TSESLint.ReportFixFunction {
   return (fixer) => edits.map((e) => fixer.replaceTextRange([e.start, e.end], e.text));
 }
 
-/** Placeholder until src/core/rewrite lands: no fix. */
-export function planSiteFix(_ctx: AnalysisContext, _analysis: FileAnalysis, _site: ClassifiedSite, _text: string): SiteFix | undefined {
-  return undefined;
+/**
+ * The fix for one legacy site, from the core's rewrite planner (the same decisions as
+ * `ssot migrate`). A site the planner refuses gets a suggestion that only changes the specifier
+ * (spelled by the core's `specifierFor`), with the planner's reason: the user decides.
+ */
+export function planSiteFix(ctx: AnalysisContext, analysis: FileAnalysis, site: ClassifiedSite, text: string, sourceFile?: ts.SourceFile): SiteFix | undefined {
+  const plan = planSiteRewrite(ctx, analysis, site, text, sourceFile ? { sourceFile } : {});
+  if (plan.edits.length > 0) {
+    return { safe: plan.safe, ...(plan.reason ? { reason: plan.reason } : {}), fix: editsToFix(plan.edits) };
+  }
+  if (site.target.kind !== 'legacy') return undefined;
+  const { conceptId, legacyIndex } = site.target;
+  const concept = ctx.config.concepts.find((c) => c.id === conceptId);
+  const legacy = concept?.legacy[legacyIndex];
+  // Nothing of this site belongs to the concept: no suggestion to move it.
+  if (!concept || !legacy || !mapLegacyName(concept, legacy, '*')) return undefined;
+  if (plan.reason === 'no name of this import is part of the concept' || plan.reason === 'nothing to change') return undefined;
+  const spec = specifierFor(ctx, site, migrationTarget(concept), analysis.sites);
+  if ('error' in spec) return undefined;
+  const edit: TextEdit = { start: site.specifierStart + 1, end: site.specifierEnd - 1, text: spec.specifier };
+  return { safe: false, ...(plan.reason ? { reason: plan.reason } : {}), fix: editsToFix([edit]) };
 }

@@ -52,7 +52,7 @@ export function reportLegacySites(
   return {
     Program(): void {
       const sourceCode = context.sourceCode;
-      const analysis = analyzeLintedFile(ctx, sourceCode, filename);
+      const { analysis, sourceFile } = analyzeLintedFile(ctx, sourceCode, filename);
       for (const site of analysis.sites) {
         if (site.target.kind !== 'legacy' || !which(site)) continue;
         const info = legacySiteInfo(ctx, site);
@@ -68,7 +68,7 @@ export function reportLegacySites(
           note: customNote(info.legacy),
         };
         const messageId: LegacyMessageIds = !info.replacement ? 'restrictedImport' : site.target.missing ? 'missingLegacyModule' : 'legacyImport';
-        const planned = info.replacement && options.fix !== false ? planSiteFix(ctx, analysis, site, sourceCode.text) : undefined;
+        const planned = info.replacement && options.fix !== false ? planSiteFix(ctx, analysis, site, sourceCode.text, sourceFile) : undefined;
         if (!planned) {
           context.report({ loc, messageId, data });
         } else if (planned.safe) {

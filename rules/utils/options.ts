@@ -125,9 +125,7 @@ export function translateRestrictedImports(options: RestrictedImportsOptions): C
     const replacement = entry?.replacement ?? options.replacement;
     const legacy: LegacyModuleInput = {
       pattern,
-      ...(entry?.importNames && entry.importNames.length > 0
-        ? { importNames: entry.importNames, names: Object.fromEntries(entry.importNames.map((n) => [n, n])) }
-        : {}),
+      ...(entry?.importNames && entry.importNames.length > 0 ? { importNames: entry.importNames } : {}),
       ...(entry?.allowTypeImports !== undefined ? { allowTypeImports: entry.allowTypeImports } : {}),
       ...(entry?.message !== undefined ? { message: entry.message } : {}),
     };
