@@ -83,6 +83,15 @@ export function changedFiles(rootDir: string, ref: string): Set<string> {
   return out;
 }
 
+/** Best effort: the path of `dir` inside its git work tree ("" at the top, undefined outside git). */
+export function gitPrefix(dir: string): string | undefined {
+  try {
+    return execFileSync('git', ['rev-parse', '--show-prefix'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
 /** Best effort: the current commit of the repo holding `dir`, or undefined outside git. */
 export function currentCommit(dir: string): string | undefined {
   try {

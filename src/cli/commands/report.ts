@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { writeFileAtomic } from '../../engine/cache.js';
-import { CollectError, currentCommit, parseShard } from '../../engine/collect.js';
+import { CollectError, currentCommit, gitPrefix, parseShard } from '../../engine/collect.js';
 import { derive } from '../../report/derive.js';
 import { FORMATS, formatReport, type Format } from '../../report/formatters/index.js';
 import { appendHistory, historyEntry, readHistory, type HistoryEntry } from '../../report/history.js';
@@ -107,7 +107,8 @@ async function reportAction(paths: string[], flags: ReportFlags): Promise<number
   }
   for (const w of warnings) process.stderr.write(`ssot: warning: ${w}\n`);
   const color = format === 'text' && !flags.output && useColor(process.stdout);
-  const text = await formatReport(report, format, { color, ...(history ? { history } : {}) });
+  const prefix = format === 'sarif' || format === 'github' ? gitPrefix(report.scope.root) : undefined;
+  const text = formatReport(report, format, { color, ...(history ? { history } : {}), ...(prefix !== undefined ? { srcRootPrefix: prefix } : {}) });
   emit(text, flags.output);
   if (flags.output) process.stderr.write(`ssot: wrote ${format} report to ${flags.output}\n`);
   return EXIT_OK;

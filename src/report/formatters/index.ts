@@ -1,7 +1,10 @@
 import type { Report } from '../types.js';
 import type { HistoryEntry } from '../history.js';
-import { formatText } from './text.js';
+import { formatGithub, formatJunit, formatMarkdown } from './ci.js';
+import { formatHtml } from './html.js';
 import { formatJson } from './json.js';
+import { formatSarif } from './sarif.js';
+import { formatText } from './text.js';
 
 export const FORMATS = ['text', 'json', 'sarif', 'markdown', 'junit', 'github', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -10,15 +13,26 @@ export interface FormatOptions {
   color: boolean;
   /** Past runs (from --history), oldest first, for the HTML chart. */
   history?: readonly HistoryEntry[];
+  /** The project root's path inside its git repository ("" at the top), for SARIF and GitHub paths. */
+  srcRootPrefix?: string;
 }
 
-export async function formatReport(report: Report, format: Format, options: FormatOptions): Promise<string> {
+export function formatReport(report: Report, format: Format, options: FormatOptions): string {
+  const prefix = options.srcRootPrefix !== undefined ? { srcRootPrefix: options.srcRootPrefix } : {};
   switch (format) {
     case 'text':
       return formatText(report, { color: options.color });
     case 'json':
       return formatJson(report);
-    default:
-      throw new Error(`format ${format} is not implemented yet`);
+    case 'sarif':
+      return formatSarif(report, prefix);
+    case 'markdown':
+      return formatMarkdown(report);
+    case 'junit':
+      return formatJunit(report);
+    case 'github':
+      return formatGithub(report, prefix);
+    case 'html':
+      return formatHtml(report, options.history ? { history: options.history } : {});
   }
 }
