@@ -1,9 +1,115 @@
+import * as path from 'node:path';
 import type { Command } from 'commander';
+import { migrate, MigrateUsageError, parseShardSpec, type MigrateResult } from '../../../codemods/migrate.js';
+import { loadConfig } from '../../core/config/load.js';
+import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK } from '../exit-codes.js';
+import { runCommand, UsageError } from '../run-command.js';
+import { colors, createProgress, useColor } from '../tty.js';
 
-/** Placeholder until the `migrate` command lands; replaced by its owner. */
+interface MigrateFlags {
+  config?: string;
+  concept?: string[];
+  dryRun?: boolean;
+  json?: boolean;
+  allowDirty?: boolean;
+  rename?: boolean;
+  typecheck?: boolean;
+  rollbackOnTypeErrors?: boolean;
+  jobs?: string;
+  limit?: string;
+  shard?: string;
+  shardBy?: string;
+}
+
+function positiveInt(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`${flag} expects a positive integer, got "${value}"`);
+  return Number(value);
+}
+
+function printText(result: MigrateResult, dryRun: boolean): void {
+  const c = colors(useColor(process.stdout));
+  const out: string[] = [];
+  for (const f of result.files) {
+    if (dryRun && f.diff) out.push(f.diff.trimEnd());
+    if (f.status === 'changed' && !dryRun) out.push(`${c.green('changed')}   ${f.file} (${f.sitesRewritten} site${f.sitesRewritten === 1 ? '' : 's'})`);
+    if (f.status === 'failed') out.push(`${c.red('failed')}    ${f.file}: ${f.error ?? ''}`);
+    if (f.status === 'skipped' && f.reason) out.push(`${c.yellow('skipped')}   ${f.file}: ${f.reason}`);
+    for (const r of f.refused) out.push(`${c.yellow('refused')}   ${f.file}:${r.line}:${r.column} ${r.form} '${r.specifier}': ${r.reason}`);
+    for (const d of f.newDiagnostics ?? []) out.push(`${c.red('type')}      ${f.file}:${d.line}:${d.column} TS${d.code}: ${d.message.split('\n')[0]}`);
+    for (const n of f.notes ?? []) out.push(`${c.dim('note')}      ${f.file}: ${n}`);
+  }
+  const s = result.summary;
+  const verb = dryRun ? 'would change' : 'changed';
+  out.push(
+    c.bold(
+      `ssot migrate: ${s.filesScanned} files scanned, ${s.filesParsed} parsed, ${s.filesChanged} ${verb}, ${s.sitesRewritten} sites rewritten, ` +
+        `${s.sitesRefused} refused, ${s.filesFailed} failed${s.newTypeErrors !== undefined ? `, ${s.newTypeErrors} new type errors` : ''} in ${(s.timeMs / 1000).toFixed(2)} s` +
+        `${dryRun ? ' (dry run: nothing written)' : ''}`,
+    ),
+  );
+  process.stdout.write(out.join('\n') + '\n');
+}
+
+/** `ssot migrate [paths...]`: moves legacy imports to the concept's target (see docs/codemods.md). */
 export function registerMigrate(program: Command): void {
-  program.command('migrate').description('(not implemented yet)').action(() => {
-    process.stderr.write('ssot migrate: not implemented yet\n');
-    process.exitCode = 2;
-  });
+  program
+    .command('migrate')
+    .description('rewrite legacy imports to the canonical module (compat layer first); see docs/codemods.md')
+    .argument('[paths...]', 'files or folders to migrate (default: every file in scope)')
+    .option('--config <path>', 'ssot config file (default: found from the first path or the current folder upwards)')
+    .option('--concept <id>', 'only this concept (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--dry-run', 'print a unified diff per file and change nothing')
+    .option('--json', 'print a JSON status per file and a summary on stdout')
+    .option('--allow-dirty', 'run on a git tree with uncommitted changes')
+    .option('--rename', 'rename local references (scope-aware) instead of aliasing when a name maps to a different name')
+    .option('--typecheck', 'type-check the touched files before and after, report new diagnostics')
+    .option('--rollback-on-type-errors', 'with --typecheck: restore the files that gained type errors')
+    .option('--jobs <n>', 'worker threads (default: the number of cores)')
+    .option('--limit <n>', 'change at most n files (in path order), for reviewable steps')
+    .option('--shard <i/n>', 'only shard i of n (see --shard-by)')
+    .option('--shard-by <dir|hash>', 'shard by top-level directory (default) or by a hash of the file path', 'dir')
+    .action((paths: string[], flags: MigrateFlags) =>
+      runCommand(async () => {
+        if (flags.rollbackOnTypeErrors && !flags.typecheck) throw new UsageError('--rollback-on-type-errors needs --typecheck');
+        if (flags.dryRun && flags.typecheck) throw new UsageError('--typecheck checks written files; it cannot be combined with --dry-run');
+        if (flags.shardBy !== 'dir' && flags.shardBy !== 'hash') throw new UsageError(`--shard-by expects dir or hash, got "${flags.shardBy}"`);
+        const jobs = positiveInt('--jobs', flags.jobs);
+        const limit = positiveInt('--limit', flags.limit);
+        const cwd = process.cwd();
+        const first = paths[0] ? path.resolve(cwd, paths[0]) : undefined;
+        const startDir = first ? (path.extname(first) ? path.dirname(first) : first) : cwd;
+        const config = loadConfig(flags.config ? { configPath: flags.config, cwd } : { cwd: startDir });
+        const progress = flags.json ? undefined : createProgress('ssot migrate');
+        let result: MigrateResult;
+        try {
+          result = await migrate({
+            config,
+            paths: paths.map((p) => path.resolve(cwd, p)),
+            ...(flags.concept ? { concepts: flags.concept } : {}),
+            dryRun: Boolean(flags.dryRun),
+            allowDirty: Boolean(flags.allowDirty),
+            rename: Boolean(flags.rename),
+            typecheck: Boolean(flags.typecheck),
+            rollbackOnTypeErrors: Boolean(flags.rollbackOnTypeErrors),
+            ...(jobs !== undefined ? { jobs } : {}),
+            ...(limit !== undefined ? { limit } : {}),
+            ...(flags.shard ? { shard: { ...parseShardSpec(flags.shard), by: flags.shardBy } } : {}),
+            ...(progress ? { onProgress: (d: number, t: number) => progress.update(d, t) } : {}),
+            onNotice: (m) => process.stderr.write(`ssot migrate: ${m}\n`),
+          });
+        } catch (error) {
+          if (error instanceof MigrateUsageError) {
+            process.stderr.write(`ssot migrate: ${error.message}\n`);
+            return EXIT_ERROR;
+          }
+          throw error;
+        } finally {
+          progress?.finish();
+        }
+        if (flags.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+        else printText(result, Boolean(flags.dryRun));
+        return result.exitCode === 0 ? EXIT_OK : EXIT_FINDINGS;
+      }),
+    );
 }

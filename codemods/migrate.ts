@@ -1,0 +1,289 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ResolvedConfig } from '../src/core/config/types.js';
+import { toPosix } from '../src/core/classify.js';
+import { listFiles } from '../src/core/files.js';
+import { mapInPool } from '../src/engine/pool.js';
+import { writeFileAtomic } from './atomic.js';
+import { displayPath } from './migrate-file.js';
+import type { FileOutcome, MigrateWorkerInit } from './worker.js';
+
+/** A problem with the inputs (dirty tree, bad shard, unknown concept): exit 2, nothing written. */
+export class MigrateUsageError extends Error {
+  override name = 'MigrateUsageError';
+}
+
+export interface MigrateOptions {
+  config: ResolvedConfig;
+  /** Files or folders to migrate (default: every file in scope). */
+  paths?: readonly string[];
+  concepts?: readonly string[];
+  dryRun?: boolean;
+  allowDirty?: boolean;
+  rename?: boolean;
+  typecheck?: boolean;
+  rollbackOnTypeErrors?: boolean;
+  jobs?: number;
+  /** At most this many files are changed (in path order). */
+  limit?: number;
+  shard?: { index: number; count: number; by: 'dir' | 'hash' };
+  onProgress?: (done: number, total: number) => void;
+  /** Informational messages (not a git tree, ...). */
+  onNotice?: (message: string) => void;
+}
+
+export interface TypecheckFinding {
+  file: string;
+  line: number;
+  column: number;
+  code: number;
+  message: string;
+}
+
+export interface MigrateFileReport {
+  file: string;
+  status: 'changed' | 'unchanged' | 'skipped' | 'failed';
+  reason?: string;
+  error?: string;
+  sitesRewritten: number;
+  refused: FileOutcome['refused'];
+  notes?: string[];
+  diff?: string;
+  newDiagnostics?: TypecheckFinding[];
+  rolledBack?: boolean;
+}
+
+export interface MigrateSummary {
+  filesScanned: number;
+  filesParsed: number;
+  filesChanged: number;
+  filesUnchanged: number;
+  filesSkipped: number;
+  filesFailed: number;
+  sitesRewritten: number;
+  sitesRefused: number;
+  sitesKept: number;
+  newTypeErrors?: number;
+  filesRolledBack?: number;
+  dryRun: boolean;
+  gitTree: boolean;
+  jobs: number;
+  timeMs: number;
+}
+
+export interface MigrateResult {
+  root: string;
+  files: MigrateFileReport[];
+  missing: string[];
+  summary: MigrateSummary;
+  /** 0: all good; 1: some file failed or some site was refused. */
+  exitCode: 0 | 1;
+}
+
+// ---- git --------------------------------------------------------------------------------------
+
+/** `undefined` when `dir` is not in a git work tree (or git is missing); else the dirty paths. */
+export function gitDirtyPaths(dir: string): string[] | undefined {
+  const inside = spawnSync('git', ['rev-parse', '--is-inside-work-tree'], { cwd: dir, encoding: 'utf8' });
+  if (inside.error || inside.status !== 0 || inside.stdout.trim() !== 'true') return undefined;
+  const status = spawnSync('git', ['status', '--porcelain', '--untracked-files=normal', '--', '.'], { cwd: dir, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  if (status.status !== 0) return undefined;
+  return status.stdout.split('\n').filter((l) => l.trim().length > 0);
+}
+
+// ---- sharding ---------------------------------------------------------------------------------
+
+export function parseShardSpec(text: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || count < 1 || index < 1 || index > count) throw new MigrateUsageError(`--shard expects i/n with 1 <= i <= n (e.g. 2/4), got "${text}"`);
+  return { index, count };
+}
+
+function hashShard(key: string, count: number): number {
+  return (createHash('sha256').update(key).digest().readUInt32BE(0) % count) + 1;
+}
+
+/**
+ * Keeps the files of one shard. `hash`: a stable hash of the root-relative path. `dir`: whole
+ * top-level directories (below the folder all files share), so each shard is a reviewable area.
+ */
+export function selectShard(rootDir: string, files: readonly string[], shard: { index: number; count: number; by: 'dir' | 'hash' }): string[] {
+  const rels = files.map((f) => toPosix(path.relative(rootDir, f)));
+  if (shard.by === 'hash') return files.filter((_, i) => hashShard(rels[i]!, shard.count) === shard.index);
+  // Common folder prefix of every file, then the next segment is the unit.
+  const dirs = rels.map((r) => r.split('/').slice(0, -1));
+  let common = dirs[0]?.length ?? 0;
+  for (const d of dirs) {
+    let i = 0;
+    while (i < common && i < d.length && d[i] === dirs[0]![i]) i++;
+    common = i;
+  }
+  return files.filter((_, i) => {
+    const segs = rels[i]!.split('/');
+    const unit = segs.length - 1 > common ? segs.slice(0, common + 1).join('/') : '.';
+    return hashShard(unit, shard.count) === shard.index;
+  });
+}
+
+// ---- the run ------------------------------------------------------------------------------------
+
+function runPool(options: MigrateOptions, files: readonly string[], mode: MigrateWorkerInit['mode'], jobs: number, progress: boolean): Promise<FileOutcome[]> {
+  return mapInPool<MigrateWorkerInit, string, FileOutcome>({
+    workerUrl: new URL('./worker.js', import.meta.url),
+    init: { config: options.config, rename: Boolean(options.rename), ...(options.concepts ? { concepts: [...options.concepts] } : {}), mode },
+    items: files,
+    jobs,
+    ...(progress && options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+}
+
+/**
+ * `ssot migrate`: text prefilter -> TypeScript parse (core) -> the core's rewrite plan -> splice
+ * -> re-parse the output -> atomic write, over worker threads that receive file paths only.
+ */
+export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
+  const started = performance.now();
+  const { config } = options;
+  const root = config.rootDir;
+  for (const id of options.concepts ?? []) {
+    if (!config.concepts.some((c) => c.id === id)) throw new MigrateUsageError(`--concept ${id}: no such concept (known: ${config.concepts.map((c) => c.id).join(', ')})`);
+  }
+  if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 1)) throw new MigrateUsageError('--limit expects a positive integer');
+
+  const dirty = gitDirtyPaths(root);
+  const gitTree = dirty !== undefined;
+  if (!gitTree) options.onNotice?.(`${root} is not in a git work tree: migrating without the uncommitted-changes check`);
+  else if (dirty.length > 0 && !options.allowDirty && !options.dryRun) {
+    const shown = dirty.slice(0, 10).join('\n  ');
+    throw new MigrateUsageError(`the git tree has uncommitted changes; commit or stash them, or pass --allow-dirty:\n  ${shown}${dirty.length > 10 ? `\n  ... and ${dirty.length - 10} more` : ''}`);
+  }
+
+  const listing = listFiles(config, options.paths ?? []);
+  if (listing.missing.length > 0) throw new MigrateUsageError(`no such file or folder: ${listing.missing.join(', ')}`);
+  let files = listing.files;
+  if (options.shard) files = selectShard(root, files, options.shard);
+  const jobs = Math.max(1, options.jobs ?? (await import('../src/engine/pool.js')).defaultJobs());
+
+  // Two phases when the set of files to write must be known first (--limit, --typecheck):
+  // plan everywhere, then write only the chosen files.
+  const twoPhase = !options.dryRun && (options.limit !== undefined || options.typecheck);
+  let outcomes: FileOutcome[];
+  const finalOutcomes = new Map<string, FileOutcome>();
+  let typecheckReports = new Map<string, TypecheckFinding[]>();
+  const rolledBack = new Set<string>();
+  let rollbackNotes: string[] = [];
+  if (!twoPhase) {
+    outcomes = await runPool(options, files, options.dryRun ? 'diff' : 'write', jobs, true);
+  } else {
+    outcomes = await runPool(options, files, 'plan', jobs, true);
+    let chosen = outcomes.filter((o) => o.status === 'changed').map((o) => o.file);
+    if (options.limit !== undefined) {
+      const beyond = new Set(chosen.slice(options.limit));
+      chosen = chosen.slice(0, options.limit);
+      outcomes = outcomes.map((o) => (beyond.has(o.file) ? { ...o, status: 'skipped', reason: `beyond --limit ${options.limit}`, sitesRewritten: 0 } : o));
+    }
+    const originals = new Map<string, string>();
+    let before: Map<string, TypecheckFinding[]> | undefined;
+    let checker: Awaited<ReturnType<typeof import('./typecheck.js').createTypechecker>> | undefined;
+    if (options.typecheck && chosen.length > 0) {
+      for (const f of chosen) originals.set(f, fs.readFileSync(f, 'utf8'));
+      const { createTypechecker } = await import('./typecheck.js');
+      checker = createTypechecker(config, chosen);
+      before = checker.diagnostics(chosen);
+    }
+    const written = chosen.length > 0 ? await runPool(options, chosen, 'write', jobs, false) : [];
+    for (const o of written) finalOutcomes.set(o.file, o);
+    if (checker && before) {
+      const changed = written.filter((o) => o.status === 'changed').map((o) => o.file);
+      checker.refresh(changed);
+      const after = checker.diagnostics(changed);
+      typecheckReports = newDiagnostics(before, after);
+      if (options.rollbackOnTypeErrors) {
+        for (const [file, found] of typecheckReports) {
+          if (found.length === 0) continue;
+          const original = originals.get(file);
+          if (original === undefined) continue;
+          writeFileAtomic(file, original);
+          rolledBack.add(file);
+        }
+        if (rolledBack.size > 0) rollbackNotes = [`rolled back ${rolledBack.size} file(s) with new type errors`];
+      }
+    }
+    outcomes = outcomes.map((o) => finalOutcomes.get(o.file) ?? o);
+  }
+
+  const reports: MigrateFileReport[] = [];
+  const summary: MigrateSummary = {
+    filesScanned: files.length,
+    filesParsed: 0,
+    filesChanged: 0,
+    filesUnchanged: 0,
+    filesSkipped: 0,
+    filesFailed: 0,
+    sitesRewritten: 0,
+    sitesRefused: 0,
+    sitesKept: 0,
+    dryRun: Boolean(options.dryRun),
+    gitTree,
+    jobs,
+    timeMs: 0,
+  };
+  for (const o of outcomes) {
+    if (o.parsed) summary.filesParsed++;
+    summary.sitesRefused += o.refused.length;
+    summary.sitesKept += o.kept;
+    const report: MigrateFileReport = { file: displayPath(root, o.file), status: o.status, sitesRewritten: o.sitesRewritten, refused: o.refused };
+    if (o.reason) report.reason = o.reason;
+    if (o.error) report.error = o.error;
+    if (o.notes.length > 0) report.notes = o.notes;
+    if (o.diff) report.diff = o.diff;
+    const diags = typecheckReports.get(o.file);
+    if (diags && diags.length > 0) report.newDiagnostics = diags;
+    if (rolledBack.has(o.file)) {
+      report.rolledBack = true;
+      report.status = 'failed';
+      report.error = `rolled back: ${diags?.length ?? 0} new type error(s)`;
+      report.sitesRewritten = 0;
+    }
+    if (report.status === 'changed') summary.filesChanged++;
+    else if (report.status === 'unchanged') summary.filesUnchanged++;
+    else if (report.status === 'skipped') summary.filesSkipped++;
+    else summary.filesFailed++;
+    summary.sitesRewritten += report.sitesRewritten;
+    // Files the prefilter ruled out are counted, not listed.
+    if (o.parsed || report.status !== 'unchanged') reports.push(report);
+  }
+  if (options.typecheck) {
+    summary.newTypeErrors = [...typecheckReports.values()].reduce((n, l) => n + l.length, 0);
+    summary.filesRolledBack = rolledBack.size;
+  }
+  for (const note of rollbackNotes) options.onNotice?.(note);
+  summary.timeMs = Math.round(performance.now() - started);
+  const failed = summary.filesFailed > 0 || summary.sitesRefused > 0 || (summary.newTypeErrors ?? 0) > 0;
+  return { root, files: reports, missing: listing.missing.map((m) => displayPath(root, m)), summary, exitCode: failed ? 1 : 0 };
+}
+
+function key(d: TypecheckFinding): string {
+  return `${d.code}\0${d.message}`;
+}
+
+/** Diagnostics present after but not before (compared by code and message, as a multiset). */
+function newDiagnostics(before: Map<string, TypecheckFinding[]>, after: Map<string, TypecheckFinding[]>): Map<string, TypecheckFinding[]> {
+  const out = new Map<string, TypecheckFinding[]>();
+  for (const [file, list] of after) {
+    const old = new Map<string, number>();
+    for (const d of before.get(file) ?? []) old.set(key(d), (old.get(key(d)) ?? 0) + 1);
+    const fresh: TypecheckFinding[] = [];
+    for (const d of list) {
+      const n = old.get(key(d)) ?? 0;
+      if (n > 0) old.set(key(d), n - 1);
+      else fresh.push(d);
+    }
+    out.set(file, fresh);
+  }
+  return out;
+}

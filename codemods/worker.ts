@@ -1,0 +1,66 @@
+import * as fs from 'node:fs';
+import { createAnalysisContext } from '../src/core/analyze.js';
+import type { ResolvedConfig } from '../src/core/config/types.js';
+import { defineWorker } from '../src/engine/pool.js';
+import { writeFileAtomic } from './atomic.js';
+import { unifiedDiff } from './diff.js';
+import { displayPath, migrateText, type RefusedSite } from './migrate-file.js';
+
+export interface MigrateWorkerInit {
+  config: ResolvedConfig;
+  rename: boolean;
+  concepts?: string[];
+  /** 'plan': decide only; 'diff': decide and return a unified diff; 'write': decide and write. */
+  mode: 'plan' | 'diff' | 'write';
+}
+
+/** What a worker reports for one file (never its content, except a diff in `diff` mode). */
+export interface FileOutcome {
+  file: string;
+  status: 'changed' | 'unchanged' | 'skipped' | 'failed';
+  parsed: boolean;
+  reason?: string;
+  error?: string;
+  sitesRewritten: number;
+  refused: RefusedSite[];
+  kept: number;
+  notes: string[];
+  diff?: string;
+}
+
+/** Reads, plans, verifies and (in write mode) atomically writes one file. Items are file paths. */
+defineWorker<MigrateWorkerInit, string, FileOutcome>(import.meta.url, (init) => {
+  const ctx = createAnalysisContext(init.config);
+  const options = { rename: init.rename, ...(init.concepts ? { concepts: init.concepts } : {}) };
+  return (file) => {
+    const empty = { file, parsed: false, sitesRewritten: 0, refused: [], kept: 0, notes: [] };
+    let buffer: Buffer;
+    try {
+      buffer = fs.readFileSync(file);
+    } catch (error) {
+      return { ...empty, status: 'skipped', reason: `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` };
+    }
+    if (buffer.includes(0)) return { ...empty, status: 'skipped', reason: 'binary file (contains a NUL byte)' };
+    const text = buffer.toString('utf8');
+    let result;
+    try {
+      result = migrateText(ctx, file, text, options);
+    } catch (error) {
+      return { ...empty, status: 'failed', error: `internal error: ${(error as Error).message}` };
+    }
+    const { output, ...rest } = result;
+    const outcome: FileOutcome = { file, ...rest };
+    if (result.status !== 'changed' || output === undefined) return outcome;
+    // Bytes we cannot reproduce (invalid UTF-8) would be damaged by a text round trip.
+    if (!Buffer.from(text, 'utf8').equals(buffer)) return { ...outcome, status: 'failed', error: 'refused: the file is not valid UTF-8' };
+    if (init.mode === 'diff') outcome.diff = unifiedDiff(displayPath(init.config.rootDir, file), text, output);
+    if (init.mode === 'write') {
+      try {
+        writeFileAtomic(file, output);
+      } catch (error) {
+        return { ...outcome, status: 'failed', error: `write failed: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` };
+      }
+    }
+    return outcome;
+  };
+});
