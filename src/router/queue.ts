@@ -146,6 +146,19 @@ export class DeliveryQueue {
     }
   }
 
+  /**
+   * The connection left the router (unregistered or replaced): fail whatever waits to start, without
+   * reporting a fatal error (nothing went wrong with the transport). Sends already in flight still
+   * report their real outcome.
+   */
+  abandon(): void {
+    if (this.#dead) return;
+    this.#dead = true;
+    const waiting = this.#waiting;
+    this.#waiting = [];
+    for (const w of waiting) w.done('failed');
+  }
+
   #kill(reason: FatalReason, error?: unknown): void {
     if (this.#dead) return;
     this.#dead = true;

@@ -218,6 +218,7 @@ export class CanonicalMessageRouter {
   }
 
   #remove(record: ConnectionRecord): void {
+    record.queue.abandon();
     this.#connections.delete(record.conn.id);
     const userConns = this.#byUser.get(record.conn.userId);
     if (userConns?.get(record.conn.id) === record) {

@@ -121,6 +121,7 @@ export function attachRouter(wss: WebSocketServer, router: CanonicalMessageRoute
   const maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
   const maxInboundPending = options.maxInboundPending ?? DEFAULT_MAX_INBOUND_PENDING;
   const bound = new Map<WebSocket, string>();
+  const byId = new Map<string, WebSocket>();
   let closed = false;
 
   async function authenticate(request: IncomingMessage): Promise<UserContext | undefined> {
@@ -170,7 +171,20 @@ export function attachRouter(wss: WebSocketServer, router: CanonicalMessageRoute
       },
       close: (code, reason) => ws.close(code, reason),
     };
-    const unregister = router.register(connection);
+    let unregister: () => void;
+    try {
+      unregister = router.register(connection);
+    } catch (error) {
+      // e.g. authenticate handed out a connectionId another user holds (IsolationError, counted),
+      // or the router is closed. Refuse this socket; never crash the server.
+      ws.close(UNAUTHENTICATED_CLOSE_CODE, 'connection rejected');
+      return id;
+    }
+    // Same user, same connectionId: the router replaced the old registration, so the old socket
+    // would stay open but never receive anything. Close it instead of leaving it dangling.
+    const previous = byId.get(id);
+    if (previous && previous !== ws) previous.close(1000, 'replaced by a newer connection');
+    byId.set(id, ws);
     bound.set(ws, id);
 
     // Messages of one socket are handled one after another, in arrival order, and so are the
@@ -216,7 +230,8 @@ export function attachRouter(wss: WebSocketServer, router: CanonicalMessageRoute
     });
     ws.once('close', () => {
       bound.delete(ws);
-      unregister();
+      if (byId.get(id) === ws) byId.delete(id);
+      unregister(); // no-op if a newer socket took over this id
       // Safety net: no delivery may wait forever on a socket that is gone.
       pendingAcks.failAll(new Error(`socket ${id} closed`));
     });

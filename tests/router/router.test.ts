@@ -440,6 +440,22 @@ describe('delivery failures and counts', () => {
     expect(results.every((r) => r.delivered === 1)).toBe(true);
   });
 
+  it('unregistering a connection fails the events still waiting for it, without counting a drop', async () => {
+    const router = createMessageRouter();
+    const gate = deferred();
+    const c = fakeConnection('c', 'u', { mode: 'async', gate: () => gate.promise });
+    router.register(c);
+    const scope = router.forUser('u');
+    const first = scope.broadcast({ type: 'n', payload: 0 });
+    const second = scope.broadcast({ type: 'n', payload: 1 }); // waits behind the first (serial send)
+    router.unregister('c');
+    expect((await second).delivered).toBe(0);
+    gate.resolve();
+    expect((await first).delivered).toBe(1); // already in flight: its real outcome is reported
+    expect(c.received.map((e) => e.payload)).toEqual([0]);
+    expect(router.stats()).toMatchObject({ connectionsDropped: 0, eventsDelivered: 1, failedSends: 1 });
+  });
+
   it('a slow consumer whose queue is full is closed with 1013, dropped, and counted; others unaffected', async () => {
     const router = createMessageRouter({ maxPendingPerConnection: 3 });
     const gate = deferred();

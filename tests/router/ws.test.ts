@@ -290,3 +290,53 @@ describe('ws adapter with real sockets on 127.0.0.1', () => {
     await c.waitFor((f) => f.some((x) => x.type === 'pong'));
   });
 });
+
+describe('ws adapter: connection ids and slow consumers', () => {
+  it('a connectionId held by another user is refused (1008, counted); the same user reconnecting replaces the old socket', async () => {
+    const router = createMessageRouter();
+    server = await startServer(router);
+    const alice = await open('alice', 'shared-id');
+    const mallory = await open('mallory', 'shared-id');
+    expect((await mallory.closed).code).toBe(UNAUTHENTICATED_CLOSE_CODE);
+    expect(router.stats().isolationRejections).toBe(1);
+    expect(router.forUser('alice').connectionIds()).toEqual(['shared-id']);
+    expect((await router.forUser('alice').broadcast({ type: 'still-mine' })).delivered).toBe(1);
+    await alice.waitFor((f) => f.some((x) => x.type === 'still-mine'));
+
+    const alice2 = await open('alice', 'shared-id');
+    expect((await alice.closed).code).toBe(1000);
+    expect((await router.forUser('alice').broadcast({ type: 'to-new' })).delivered).toBe(1);
+    await alice2.waitFor((f) => f.some((x) => x.type === 'to-new'));
+  });
+
+  it('a client that stops reading is closed with 1013 once its queue is full; it keeps a gap-free prefix; others get everything', async () => {
+    const router = createMessageRouter({ maxPendingPerConnection: 16 });
+    server = await startServer(router);
+    const slow = await open('u', 'slow');
+    const fast = await open('u', 'fast');
+    // Stop reading on the slow client: the kernel buffers fill, ws write callbacks stop, pending grows.
+    (slow.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
+    const scope = router.forUser('u');
+    const big = 'x'.repeat(32 * 1024);
+    const results: Array<Promise<{ delivered: number }>> = [];
+    let sent = 0;
+    // Bounded: 2,000 x 32 KiB is far beyond any loopback buffer; we stop as soon as the drop happens.
+    while (router.hasConnection('slow') && sent < 2000) {
+      results.push(scope.broadcast({ type: 'chunk', payload: { seq: sent, big } }));
+      sent++;
+      if (sent % 8 === 0) await new Promise((r) => setImmediate(r));
+    }
+    expect(router.hasConnection('slow')).toBe(false);
+    expect(router.stats().slowConsumerDrops).toBe(1);
+    (slow.ws as unknown as { _socket: { resume(): void } })._socket.resume();
+    expect((await slow.closed).code).toBe(1013);
+    await fast.waitFor((f) => f.length === sent);
+    expect(fast.frames.map((f) => f.payload?.['seq'])).toEqual(Array.from({ length: sent }, (_, i) => i));
+    const slowSeqs = slow.frames.map((f) => f.payload?.['seq']);
+    expect(slowSeqs).toEqual(Array.from({ length: slowSeqs.length }, (_, i) => i));
+    expect(slowSeqs.length).toBeLessThan(sent);
+    // Counts are exact: the fast client got every event, the slow one exactly what was written to it.
+    const delivered = (await Promise.all(results)).reduce((n, r) => n + r.delivered, 0);
+    expect(delivered).toBe(sent + slowSeqs.length);
+  });
+});
