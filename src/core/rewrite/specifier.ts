@@ -62,7 +62,9 @@ function aliasSpecifiers(ctx: AnalysisContext, fromFile: string, targetNoExt: st
     for (const t of targets) {
       const tStar = t.indexOf('*');
       if (star < 0 || tStar < 0) continue;
-      const prefix = toPosix(path.resolve(base, t.slice(0, tStar)));
+      // Keep the folder separator of `src/*`: path.resolve drops it, and the capture would start with '/'.
+      const rawPrefix = t.slice(0, tStar);
+      const prefix = toPosix(path.resolve(base, rawPrefix)) + (rawPrefix === '' || rawPrefix.endsWith('/') ? '/' : '');
       const suffix = stripExtension(t.slice(tStar + 1));
       const target = toPosix(targetNoExt);
       if (!target.startsWith(prefix) || !target.endsWith(suffix)) continue;
