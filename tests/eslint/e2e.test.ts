@@ -1,0 +1,164 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { analyzeProject, loadConfig } from '../../src/core/index.js';
+import { ensureBuiltPlugin } from './build.js';
+import { REPO_ROOT } from './helpers.js';
+
+/**
+ * The real ESLint CLI, a flat eslint.config.js that imports the BUILT plugin through the package
+ * exports (`ssot-kit/eslint-plugin`), on a temp copy of fixtures/demo-app. Expected findings come
+ * from the core's own analysis of the demo, not from hand-typed line numbers.
+ */
+
+const ESLINT_BIN = path.join(REPO_ROOT, 'node_modules/eslint/bin/eslint.js');
+const TSC_BIN = path.join(REPO_ROOT, 'node_modules/typescript/bin/tsc');
+
+/**
+ * Type errors after `eslint --fix` that come from the router compat layer (src/router/compat.ts)
+ * not accepting the demo's legacy call signatures; owned by the router, reported, not patched
+ * here. Any other diagnostic fails the test. Remove entries as the compat layer catches up.
+ */
+const KNOWN_COMPAT_MISMATCHES: { file: string; code: string; why: string }[] = [
+  {
+    file: 'src/handlers/agent-handler.ts',
+    code: 'TS2345',
+    why: 'new QualityMessageRouter(options: RouterOptions): the compat constructor takes (router?: CanonicalMessageRouter | LegacyRouterBase)',
+  },
+  {
+    file: 'src/server.ts',
+    code: 'TS2554',
+    why: 'broadcastToUser(userId, event): the compat free function is broadcastToUser(router, userId, event, payload?)',
+  },
+  {
+    file: 'src/websocket/quality-router.ts',
+    code: 'TS2416',
+    why: 'class QualityMessageRouter extends MessageRouter { registerHandler(): void }: compat MessageRouter#registerHandler returns () => void',
+  },
+];
+
+let copy: string;
+
+function run(cmd: string, args: string[], cwd: string): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+interface EslintResult {
+  filePath: string;
+  messages: { ruleId: string | null; line: number; message: string; fix?: unknown; suggestions?: unknown[]; fatal?: boolean }[];
+}
+
+function eslint(...args: string[]): { status: number | null; results: EslintResult[]; stderr: string } {
+  const r = run(process.execPath, [ESLINT_BIN, '--format', 'json', ...args, '.'], copy);
+  return { status: r.status, results: JSON.parse(r.stdout || '[]') as EslintResult[], stderr: r.stderr };
+}
+
+function findings(results: EslintResult[]): string[] {
+  return results
+    .flatMap((r) => r.messages.map((m) => `${path.relative(copy, r.filePath).split(path.sep).join('/')}:${m.line} ${m.ruleId}`))
+    .sort();
+}
+
+function snapshot(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string): void => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      if (e.name === 'node_modules') continue;
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.set(path.relative(dir, p), fs.readFileSync(p, 'utf8'));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+beforeAll(() => {
+  ensureBuiltPlugin();
+  copy = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'ssot-eslint-e2e-')));
+  fs.cpSync(path.join(REPO_ROOT, 'fixtures/demo-app'), copy, { recursive: true });
+  // `ssot-kit/...` resolves to this repo (its package.json exports point into dist/).
+  fs.mkdirSync(path.join(copy, 'node_modules'));
+  fs.symlinkSync(REPO_ROOT, path.join(copy, 'node_modules/ssot-kit'), 'dir');
+  fs.writeFileSync(
+    path.join(copy, 'eslint.config.js'),
+    "import ssot from 'ssot-kit/eslint-plugin';\n\nexport default [{ ignores: ['eslint.config.js'] }, ...ssot.configs.recommended];\n",
+  );
+});
+
+describe('eslint CLI with the built plugin on the demo app', () => {
+  let firstRun: EslintResult[];
+
+  it('reports exactly the findings of the core analysis, with rule ids and lines', () => {
+    const { status, results, stderr } = eslint();
+    expect(stderr).toBe('');
+    expect(status).toBe(1);
+    firstRun = results;
+    const project = analyzeProject(loadConfig({ cwd: copy }));
+    const expected: string[] = [];
+    for (const a of project.analyses) {
+      const rel = path.relative(copy, a.file).split(path.sep).join('/');
+      for (const s of a.sites) {
+        if (s.target.kind !== 'legacy') continue;
+        expected.push(`${rel}:${s.line} ssot/${s.target.missing ? 'no-missing-legacy-module' : 'no-legacy-import'}`);
+      }
+      for (const d of a.duplicates) expected.push(`${rel}:${d.line} ssot/no-duplicate-implementation`);
+    }
+    expect(expected.length).toBeGreaterThan(10);
+    expect(findings(results)).toEqual(expected.sort());
+    // The deleted broadcaster is reported as a module that no longer exists.
+    const missing = results.flatMap((r) => r.messages).filter((m) => m.ruleId === 'ssot/no-missing-legacy-module');
+    expect(missing.length).toBeGreaterThan(0);
+    for (const m of missing) expect(m.message).toMatch(/no longer exists/);
+    // Duplicates carry their evidence.
+    const dups = results.flatMap((r) => r.messages).filter((m) => m.ruleId === 'ssot/no-duplicate-implementation');
+    expect(dups.some((m) => /shares \d+ of 8 members: /.test(m.message))).toBe(true);
+  });
+
+  it('eslint --fix rewrites every fixable site, keeps the rest reported, and a second --fix changes nothing', () => {
+    const fixable = new Set(
+      firstRun.flatMap((r) => r.messages.filter((m) => m.fix).map((m) => `${path.relative(copy, r.filePath).split(path.sep).join('/')}:${m.line} ${m.ruleId}`)),
+    );
+    expect(fixable.size).toBeGreaterThan(5);
+    const fixed = eslint('--fix');
+    expect(fixed.stderr).toBe('');
+    const after = findings(fixed.results);
+    // Nothing that had a fix is still reported with a fix, and no legacy import that was fixable remains.
+    for (const r of fixed.results) for (const m of r.messages) expect(m.fix).toBeUndefined();
+    // What stays on a legacy module are imports none of whose names the concept covers (they have
+    // nowhere to go), e.g. the part of a split import the compat layer does not provide.
+    const remainingLegacy = fixed.results.flatMap((r) => r.messages).filter((m) => m.ruleId !== 'ssot/no-duplicate-implementation');
+    expect(remainingLegacy.length).toBeGreaterThan(0);
+    for (const m of remainingLegacy) expect(m.message).toMatch(/ \((\w+, )*\w+ (has|have) no replacement\)\.$/);
+    // Duplicates are not autofixed: the same ones are still reported.
+    expect(after.filter((f) => f.endsWith('ssot/no-duplicate-implementation'))).toEqual(findings(firstRun).filter((f) => f.endsWith('ssot/no-duplicate-implementation')));
+    // The compat layer is what the demo now imports.
+    const server = fs.readFileSync(path.join(copy, 'src/server.ts'), 'utf8');
+    expect(server).toContain("'ssot-kit/router/compat'");
+    expect(fs.readFileSync(path.join(copy, 'src/jobs/digest.ts'), 'utf8')).toContain("from 'ssot-kit/router/compat'");
+
+    const before = snapshot(copy);
+    const again = eslint('--fix');
+    expect(findings(again.results)).toEqual(after);
+    const unchanged = snapshot(copy);
+    expect([...unchanged.keys()]).toEqual([...before.keys()]);
+    for (const [file, text] of before) expect(unchanged.get(file), file).toBe(text);
+  });
+
+  it('tsc --noEmit accepts the fixed copy (up to the documented compat-layer mismatches)', () => {
+    const r = run(process.execPath, [TSC_BIN, '--noEmit', '-p', copy], copy);
+    const diagnostics = r.stdout
+      .split('\n')
+      .map((l) => /^(.+?)\(\d+,\d+\): error (TS\d+):/.exec(l))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => ({ file: m[1]!, code: m[2]! }));
+    const unexpected = diagnostics.filter((d) => !KNOWN_COMPAT_MISMATCHES.some((k) => k.file === d.file && k.code === d.code));
+    expect(unexpected, r.stdout).toEqual([]);
+    // Before the fix the demo does not compile at all (the deleted broadcaster); that error is gone.
+    expect(r.stdout).not.toContain('ws-broadcaster');
+    if (diagnostics.length > 0) console.warn(`tsc after eslint --fix: ${diagnostics.length} known compat-layer mismatch(es):\n${r.stdout}`);
+  });
+});
