@@ -263,11 +263,21 @@ export function expectedAfterMigration(manifest) {
   return out;
 }
 
+/** Files in which at least one binding is expected to move (the only files a migration may modify). */
+export function expectedChangedFiles(manifest) {
+  const out = new Set();
+  for (const [f, v] of Object.entries(manifest.files)) {
+    const a = bindingKeys(v.sites).join('\n'), b = bindingKeys(v.sites, { migrate: true }).join('\n');
+    if (a !== b) out.add(f);
+  }
+  return out;
+}
+
 /**
  * After a tool ran: compare the oracle's bindings (kind|name|target) per file with the expectation.
  * Returns { ok, filesChanged, filesExpected, wrongFiles: [{file, missing, extra}] }.
  */
-export function checkMigration(after, expected) {
+export function checkMigration(after, expected, expectedChanged) {
   const files = new Set([...Object.keys(expected), ...Object.keys(after.files)]);
   const wrong = [];
   let sitesRight = 0, sitesExpected = 0;
@@ -281,7 +291,11 @@ export function checkMigration(after, expected) {
     if (d.missing.length || d.extra.length) wrong.push({ file: f, missing: d.missing, extra: d.extra });
   }
   if (after.totals.parseErrorFiles) wrong.push({ file: '(output)', missing: [], extra: [`${after.totals.parseErrorFiles} files no longer parse`] });
-  return { ok: wrong.length === 0, bindingsRight: sitesRight, bindingsExpected: sitesExpected, wrongFiles: wrong, filesTouched: after.changedFiles.length };
+  // which files: a tool must not modify files where no binding is expected to move (legacy modules
+  // themselves, the decoy's importers, reformatting of untouched files, ...)
+  const unexpected = expectedChanged ? after.changedFiles.filter((f) => !expectedChanged.has(f)) : [];
+  for (const f of unexpected) wrong.push({ file: f, missing: [], extra: ['modified, but no import site in it was to change'] });
+  return { ok: wrong.length === 0, bindingsRight: sitesRight, bindingsExpected: sitesExpected, wrongFiles: wrong, filesTouched: after.changedFiles.length, unexpectedFilesTouched: unexpected.length };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -75,9 +75,16 @@ export function bindingNames(site) {
   return site.names && site.names.length ? site.names : ['*'];
 }
 
-/** What the message-router preset does with one binding: concept names and whole-module forms move to compat. */
-export function expectedTargetAfterMigration(name, target) {
+/**
+ * What the message-router preset does with one binding: concept names and whole-module forms move
+ * to compat; non-concept names stay. `export * from '<legacy>'` stays too: every legacy module of the
+ * corpus also exports non-concept names (RouterOptions, LEGACY_VERSION, EventHandler, ...) that the
+ * compat module does not have, so rewriting it would silently drop them (`ssot migrate` refuses it
+ * and reports it for a human).
+ */
+export function expectedTargetAfterMigration(name, target, form) {
   if (!target.startsWith('legacy:')) return target;
+  if (form === 'export-star') return target;
   if (name === '*' || CONCEPT_NAMES.has(name)) return 'compat';
   return target; // non-concept export (RouterOptions, LEGACY_VERSION, ...) stays on the legacy import
 }
@@ -89,7 +96,7 @@ export function bindingKeys(sites, { migrate = false } = {}) {
     if (!(s.target.startsWith('legacy:') || s.target === 'compat' || s.target === 'router')) continue;
     const kind = kindOf(s.form);
     for (const n of bindingNames(s)) {
-      const t = migrate ? expectedTargetAfterMigration(n, s.target) : s.target;
+      const t = migrate ? expectedTargetAfterMigration(n, s.target, s.form) : s.target;
       keys.push(`${kind}|${n}|${t}`);
     }
   }

@@ -4,7 +4,8 @@
 // import('x').T types), resolves it with TypeScript's module resolution, and rewrites the ones that
 // point at a legacy module of <dir>/ssot.config.json to 'ssot-kit/router/compat' with
 // setModuleSpecifier / setLiteralValue. Mixed named imports/exports are split: concept names move,
-// other names (RouterOptions, LEGACY_VERSION, ...) stay on the legacy module.
+// other names (RouterOptions, LEGACY_VERSION, ...) stay on the legacy module; `export * from` a
+// legacy module is left alone (see bench/lib/semantics.mjs).
 //
 //   node bench/peers/ts-morph-migrate.mjs <dir>
 import fs from 'node:fs';
@@ -51,6 +52,8 @@ for (const sf of sourceFiles) {
   for (const d of [...sf.getImportDeclarations(), ...sf.getExportDeclarations()]) {
     const spec = d.getModuleSpecifierValue();
     if (spec === undefined || !isLegacySpec(spec, file)) continue;
+    // export * (as ns) from legacy: left alone, it would drop the legacy module's non-concept exports
+    if (Node.isExportDeclaration(d) && !d.hasNamedExports()) continue;
     const named = Node.isImportDeclaration(d) ? d.getNamedImports() : d.getNamedExports();
     const concept = named.filter((n) => CONCEPT.has(n.getNameNode().getText()));
     if (named.length === 0 || concept.length === named.length) actions.push(() => d.setModuleSpecifier(COMPAT));

@@ -1,0 +1,54 @@
+// Writes the measured sections of docs/benchmarks.md. Only the sections of the suites that ran are
+// replaced (between <!-- bench:<suite>:start --> and <!-- bench:<suite>:end -->); each section
+// carries the exact command, machine, tool versions and corpus that produced its numbers.
+import fs from 'node:fs';
+import { tableRows, HEADERS } from './harness.mjs';
+
+const n = (x) => x.toLocaleString('en-US');
+
+function section(result, s) {
+  const m = result.machine, c = result.corpus, v = result.versions;
+  const cmd = `npm run bench -- ${result.argv.join(' ')}`.trim();
+  const lines = [
+    `<!-- bench:${s.suite}:start -->`,
+    `### ${s.suite}`,
+    '',
+    `Measured ${result.date.replace('T', ' ').slice(0, 16)} UTC with:`,
+    '',
+    '```sh',
+    cmd,
+    '```',
+    '',
+    `- Machine: ${m.nproc} cores (${m.cpuModel}), ${m.memGiB} GiB RAM, ${m.os}, Node ${m.node}; 1-min load average ${m.loadavgAtStart} at the start and ${m.loadavg1} at the end of the run (the machine is shared: other work inflates wall times).`,
+    `- Tools: ${Object.entries(v).map(([k, x]) => `${k} ${x}`).join(', ')}.`,
+    `- Corpus \`${c.name}\` (seed ${c.seed}): ${n(c.totals.sourceFiles)} source files, ${n(c.totals.lines)} lines, ${(c.totals.bytes / 1e6).toFixed(1)} MB; ${n(c.totals.legacySites)} legacy import sites in ${n(c.totals.filesWithLegacySites)} files (${n(c.totals.decoySites)} decoy sites of the same-named analytics router).`,
+    `- ${result.runs} runs per tool (fresh corpus copy per run for tools that write); medians. ${m.measurement}.`,
+    '',
+  ];
+  if (s.rows.length) {
+    lines.push(`| ${HEADERS.join(' | ')} |`, `|${HEADERS.map((_, i) => (i === 0 || i === 5 ? '---' : '---:')).join('|')}|`);
+    for (const r of tableRows(s)) lines.push(`| ${r.map((x) => String(x).replace(/\|/g, '\\|')).join(' | ')} |`);
+  }
+  if (s.text) lines.push('', '```', s.text, '```');
+  const failing = s.rows.filter((r) => r.available && !r.ok);
+  if (failing.length) {
+    lines.push('', '**Disagreements with the oracle (the run exited 1):**', '');
+    for (const r of failing) {
+      lines.push(`- ${r.label}: ${r.summary}`);
+      for (const p of r.problems.slice(0, 6)) lines.push(`  - ${p.replace(/\n/g, ' ').slice(0, 300)}`);
+      if (r.problems.length > 6) lines.push(`  - ... ${r.problems.length - 6} more`);
+    }
+  }
+  lines.push('', `<!-- bench:${s.suite}:end -->`);
+  return lines.join('\n');
+}
+
+export function writeDocsSections(file, result) {
+  let text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n\n## Results\n';
+  for (const s of result.suites) {
+    const sec = section(result, s);
+    const re = new RegExp(`<!-- bench:${s.suite}:start -->[\\s\\S]*?<!-- bench:${s.suite}:end -->`);
+    text = re.test(text) ? text.replace(re, () => sec) : `${text.trimEnd()}\n\n${sec}\n`;
+  }
+  fs.writeFileSync(file, text);
+}

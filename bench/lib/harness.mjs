@@ -1,0 +1,227 @@
+// The benchmark harness: corpus → oracle sanity check → every available tool on fresh copies,
+// measured, judged by the oracle → table (+ docs/benchmarks.md sections).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { generateCorpus, corpusName, SIZES, GENERATOR_VERSION, MANIFEST_NAME, DEFAULT_SEED } from '../corpus/generate.mjs';
+import { analyze, checkAgainstManifest, expectedAfterMigration, expectedChangedFiles } from '../oracle.mjs';
+import { measure, median, HAS_GNU_TIME } from './measure.mjs';
+import { makeAdapters, toolVersions } from '../tools/index.mjs';
+import { writeDocsSections } from './docs.mjs';
+
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const SUITES = ['migrate', 'report', 'eslint', 'router', 'floor'];
+export const ROUTER_BENCH = 'bench/router/router-bench.mjs';
+
+const tty = process.stderr.isTTY;
+const color = tty && !process.env.NO_COLOR;
+const paint = (code, s) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
+export const red = (s) => paint('31', s);
+const dim = (s) => paint('2', s);
+const progress = (msg) => { if (tty) process.stderr.write(`${dim('[bench]')} ${msg}\n`); };
+
+export function machineFacts() {
+  const cpus = os.cpus();
+  return {
+    nproc: typeof os.availableParallelism === 'function' ? os.availableParallelism() : cpus.length,
+    cpuModel: cpus[0]?.model?.trim() ?? 'unknown',
+    memGiB: +(os.totalmem() / 2 ** 30).toFixed(1),
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+    loadavg1: +os.loadavg()[0].toFixed(2),
+    measurement: HAS_GNU_TIME ? 'GNU time (/usr/bin/time) for CPU and largest-process max RSS; /proc sampling every 50 ms for the process-tree RSS peak' : '/proc sampling every 50 ms (no /usr/bin/time)',
+  };
+}
+
+function copyCorpus(src, dst) {
+  fs.rmSync(dst, { recursive: true, force: true });
+  fs.mkdirSync(path.dirname(dst), { recursive: true });
+  const r = spawnSync('cp', ['-r', src, dst]);
+  if (r.status !== 0) throw new Error(`cp -r ${src} ${dst} failed: ${r.stderr}`);
+  fs.rmSync(path.join(dst, MANIFEST_NAME), { force: true }); // the ground truth is never shown to a tool
+}
+
+/** Reuse bench/.corpus/<name> if its manifest matches, otherwise (re)generate it. */
+export function ensureCorpus({ size, files, seed, corpusDir }) {
+  const name = corpusName({ size: files ? undefined : size, files, seed });
+  const dir = corpusDir ?? path.join(REPO, 'bench', '.corpus', name);
+  const requested = files ?? SIZES[size];
+  const mf = path.join(dir, MANIFEST_NAME);
+  if (fs.existsSync(mf)) {
+    const m = JSON.parse(fs.readFileSync(mf, 'utf8'));
+    if (m.version === GENERATOR_VERSION && m.generator.seed === seed && m.generator.requestedFiles === requested) return { dir, name, manifest: m, generated: false };
+  }
+  progress(`generating corpus ${name} (${requested} files, seed ${seed}) → ${path.relative(REPO, dir) || dir}`);
+  const manifest = generateCorpus({ outDir: dir, files: files ?? undefined, size: files ? undefined : size, seed });
+  return { dir, name, manifest, generated: true };
+}
+
+/**
+ * @param {{ suites: string[], size?: string, files?: number, seed?: number, runs?: number, only?: string[],
+ *           corpusDir?: string, workDir?: string, keepWork?: boolean, writeDocs?: boolean, argv?: string[] }} opts
+ */
+export async function runBench(opts) {
+  const loadAtStart = +os.loadavg()[0].toFixed(2);
+  const seed = opts.seed ?? DEFAULT_SEED;
+  const size = opts.files ? undefined : opts.size ?? 'default';
+  const runs = opts.runs ?? 3;
+  const suites = opts.suites.includes('all') ? SUITES : opts.suites;
+  const corpus = ensureCorpus({ size, files: opts.files, seed, corpusDir: opts.corpusDir });
+  const workDir = opts.workDir ?? path.join(REPO, 'bench', '.work', corpus.name);
+  fs.mkdirSync(workDir, { recursive: true });
+
+  progress(`oracle on the pristine corpus (${corpus.manifest.totals.sourceFiles} files)`);
+  const baseline = analyze(corpus.dir);
+  const sanity = checkAgainstManifest(baseline, corpus.manifest);
+  const failures = [];
+  if (!sanity.ok) {
+    failures.push(`ORACLE != MANIFEST before any tool ran (${sanity.problems.length} files), e.g. ${JSON.stringify(sanity.problems.slice(0, 3))}`);
+    return { ok: false, failures, suites: [], corpus, machine: machineFacts() };
+  }
+  const expected = expectedAfterMigration(corpus.manifest);
+  const expectedLegacyLeft = Object.values(expected).flat().filter((k) => k.includes('|legacy:')).length;
+  const versions = toolVersions(REPO);
+  const ctx = { repo: REPO, corpusDir: corpus.dir, manifest: corpus.manifest, baseline, expected, expectedChanged: expectedChangedFiles(corpus.manifest), expectedLegacyLeft, workDir, versions };
+  const adapters = makeAdapters(ctx);
+  const only = opts.only?.length ? new Set(opts.only) : undefined;
+  if (only) for (const id of only) if (!adapters.some((a) => a.id === id) && id !== 'router') throw new Error(`--only: unknown tool "${id}" (known: ${adapters.map((a) => a.id).join(', ')}, router)`);
+
+  const done = new Map(); // tool id → row (a tool listed in two suites runs once)
+  const suiteResults = [];
+  for (const suite of suites) {
+    if (suite === 'router') { suiteResults.push(await runRouterSuite({ runs, only })); continue; }
+    const rows = [];
+    for (const a of adapters.filter((x) => x.suite === suite || x.alsoIn?.includes(suite))) {
+      if (only && !only.has(a.id)) continue;
+      if (done.has(a.id)) { rows.push(done.get(a.id)); continue; }
+      const row = await runTool(a, ctx, { runs, workDir, keepWork: opts.keepWork });
+      if (row.available && !row.ok) failures.push(`${a.id}: ${row.summary}${row.problems.length ? `\n    ${row.problems.join('\n    ')}` : ''}`);
+      done.set(a.id, row);
+      rows.push(row);
+    }
+    suiteResults.push({ suite, rows });
+  }
+  const result = {
+    ok: failures.length === 0, failures, suites: suiteResults, corpus: { name: corpus.name, dir: corpus.dir, totals: corpus.manifest.totals, seed, size: size ?? null, files: opts.files ?? null },
+    machine: { ...machineFacts(), loadavgAtStart: loadAtStart }, versions, runs, date: new Date().toISOString(), argv: opts.argv ?? [],
+  };
+  if (!opts.keepWork && !opts.workDir) fs.rmSync(workDir, { recursive: true, force: true });
+  if (opts.writeDocs) {
+    // failing rows are written too, marked FAIL with the disagreement listed under the table
+    writeDocsSections(path.join(REPO, 'docs', 'benchmarks.md'), result);
+    progress('docs/benchmarks.md updated');
+  }
+  return result;
+}
+
+async function runTool(a, ctx, { runs, workDir, keepWork }) {
+  const row = { id: a.id, label: a.label, ours: !!a.ours, warm: !!a.warm, available: true, runs: [], ok: true, summary: '', problems: [] };
+  const avail = a.available(ctx);
+  if (avail !== true) return { ...row, available: false, ok: true, summary: `not available: ${avail}` };
+  let shared;
+  const freshCopy = (i) => {
+    const dst = path.join(workDir, a.writes ? `${a.id}-r${i}` : a.id);
+    copyCorpus(ctx.corpusDir, dst);
+    return dst;
+  };
+  try {
+    if (!a.writes) { shared = freshCopy(0); await a.prepare?.(ctx, shared); }
+    if (a.warm) {
+      progress(`${a.id}: priming run (not measured)`);
+      const c = a.command(ctx, shared);
+      const r = await measure(c.cmd, c.args, { cwd: c.cwd, env: c.env });
+      if (!(c.okCodes ?? [0]).includes(r.code)) throw new Error(`priming run exited ${r.code}: ${r.stderr.slice(-800)}`);
+    }
+    for (let i = 1; i <= runs; i++) {
+      const copy = a.writes ? freshCopy(i) : shared;
+      if (a.writes) await a.prepare?.(ctx, copy);
+      await a.beforeRun?.(ctx, copy);
+      progress(`${a.id}: run ${i}/${runs}`);
+      const c = a.command(ctx, copy);
+      const r = await measure(c.cmd, c.args, { cwd: c.cwd, env: c.env });
+      const run = { wallS: r.wallS, cpuS: r.cpuS, maxRssKb: r.maxRssKb, treePeakKb: r.treePeakKb, code: r.code };
+      if (!(c.okCodes ?? [0]).includes(r.code)) {
+        row.ok = false;
+        row.problems.push(`run ${i}: exit code ${r.code}${r.signal ? ` (${r.signal})` : ''}; stderr: ${r.stderr.trim().slice(-600)}`);
+      }
+      progress(`${a.id}: run ${i}: ${r.wallS.toFixed(2)} s wall; verifying with the oracle`);
+      const v = await a.verify(ctx, copy, r);
+      run.verify = { ok: v.ok, summary: v.summary };
+      if (!v.ok) { row.ok = false; row.problems.push(...(v.problems ?? []).map((p) => `run ${i}: ${p}`)); }
+      row.summary = v.summary;
+      row.runs.push(run);
+      if (a.writes && !keepWork) fs.rmSync(copy, { recursive: true, force: true });
+      if (!v.ok && runs > 1) { row.problems.push(`stopped after run ${i} (disagreement)`); break; }
+    }
+  } catch (e) {
+    row.ok = false;
+    row.problems.push(String(e?.stack ?? e));
+    row.summary ||= `crashed: ${String(e?.message ?? e).split('\n')[0]}`;
+  } finally {
+    if (shared && !keepWork) fs.rmSync(shared, { recursive: true, force: true });
+  }
+  row.median = {
+    wallS: median(row.runs.map((r) => r.wallS)), cpuS: median(row.runs.map((r) => r.cpuS)),
+    maxRssKb: Math.max(...row.runs.map((r) => r.maxRssKb ?? 0)), treePeakKb: Math.max(...row.runs.map((r) => r.treePeakKb ?? 0)),
+  };
+  return row;
+}
+
+async function runRouterSuite({ runs, only }) {
+  const file = path.join(REPO, ROUTER_BENCH);
+  const row = { id: 'router', label: `node ${ROUTER_BENCH} --repeats ${runs}`, ours: true, available: true, runs: [], ok: true, summary: '', problems: [] };
+  if (only && !only.has('router')) return { suite: 'router', rows: [], text: '' };
+  if (!fs.existsSync(file)) return { suite: 'router', rows: [{ ...row, available: false, summary: `not available: ${ROUTER_BENCH} missing` }], text: '' };
+  if (!fs.existsSync(path.join(REPO, 'dist/src/router/index.js'))) return { suite: 'router', rows: [{ ...row, available: false, summary: 'not available: dist/src/router/index.js not built' }], text: '' };
+  progress(`router: ${row.label}`);
+  const r = await measure(process.execPath, [file, '--repeats', String(runs)], { cwd: REPO });
+  row.runs.push({ wallS: r.wallS, cpuS: r.cpuS, maxRssKb: r.maxRssKb, treePeakKb: r.treePeakKb, code: r.code });
+  row.median = { wallS: r.wallS, cpuS: r.cpuS, maxRssKb: r.maxRssKb, treePeakKb: r.treePeakKb };
+  if (r.code !== 0) { row.ok = false; row.problems.push(`exit ${r.code}: ${r.stderr.slice(-600)}`); }
+  row.summary = r.code === 0 ? 'see output' : 'failed';
+  return { suite: 'router', rows: [row], text: r.stdout.trim() };
+}
+
+// ---------------------------------------------------------------------------------------------
+// presentation
+
+export const fmtS = (s) => (Number.isFinite(s) ? (s < 10 ? s.toFixed(2) : s.toFixed(1)) + ' s' : '–');
+export const fmtMiB = (kb) => (kb > 0 ? `${Math.round(kb / 1024)} MiB` : '–');
+
+/** the suite's reference "ours" row for a given row (warm rows compare with our warm row) */
+export function oursFor(rows, row) {
+  const ours = rows.filter((r) => r.ours && r.available && r.ok && r.runs.length);
+  if (!ours.length) return undefined;
+  return (row.warm ? ours.find((r) => r.warm) : ours.find((r) => !r.warm)) ?? ours[0];
+}
+
+export function ratioText(rows, row) {
+  const o = oursFor(rows, row);
+  if (!o || !row.available || !row.runs.length) return '–';
+  if (o === row) return '1.00';
+  return (o.median.wallS / row.median.wallS).toFixed(2);
+}
+
+export function tableRows(suite) {
+  return suite.rows.map((r) => r.available
+    ? [r.label + (r.ours ? ' ★' : ''), fmtS(r.median?.wallS), fmtS(r.median?.cpuS), fmtMiB(r.median?.maxRssKb), fmtMiB(r.median?.treePeakKb), (r.ok ? '' : 'FAIL: ') + r.summary, ratioText(suite.rows, r)]
+    : [r.label + (r.ours ? ' ★' : ''), '–', '–', '–', '–', r.summary, '–']);
+}
+
+export const HEADERS = ['tool', 'wall (median)', 'CPU user+sys', 'max RSS (largest process)', 'peak RSS (process tree, sampled)', 'result (judged by the oracle)', 'ours ÷ this (wall)'];
+
+export function printTable(result, out = process.stdout) {
+  const c = result.corpus;
+  out.write(`corpus ${c.name}: ${c.totals.sourceFiles} source files, ${c.totals.lines} lines, ${c.totals.legacySites} legacy sites in ${c.totals.filesWithLegacySites} files; runs=${result.runs}; ${result.machine.nproc} cores, node ${result.machine.node}\n`);
+  for (const s of result.suites) {
+    out.write(`\n== ${s.suite} ==\n`);
+    if (!s.rows.length) { out.write('(nothing selected)\n'); continue; }
+    const rows = [HEADERS, ...tableRows(s)];
+    const w = HEADERS.map((_, i) => Math.min(70, Math.max(...rows.map((r) => String(r[i]).length))));
+    for (const r of rows) out.write(r.map((cell, i) => String(cell).slice(0, 200).padEnd(w[i])).join('  ').trimEnd() + '\n');
+    if (s.text) out.write(`\n${s.text}\n`);
+  }
+  out.write('\n★ = ssot-kit. "ours ÷ this" = our median wall time divided by this tool\'s (below 1: ours is faster).\n');
+}

@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+// ssot-kit benchmark entry point (`npm run bench -- [flags]`, which builds first).
+//
+//   --suite migrate|report|eslint|router|floor|all   (repeatable or comma-separated; default all)
+//   --size tiny|small|default|large  or  --files N   corpus size (default: default ≈ 5,000 files)
+//   --runs N        measured runs per tool (default 3)
+//   --seed N        corpus seed (default 1)
+//   --only a,b      only these tool ids (see the table, e.g. ast-grep,ts-morph,eslint-core)
+//   --write-docs    regenerate the measured sections of docs/benchmarks.md (only if every check passed)
+//   --json FILE     also write the full results as JSON
+//   --corpus-dir D / --work-dir D / --keep-work      where the corpus / working copies go (default bench/.corpus, bench/.work)
+//
+// Exit 0: every available tool agreed with the oracle. Exit 1: a disagreement or a failed tool.
+import fs from 'node:fs';
+import path from 'node:path';
+import { runBench, printTable, SUITES, red } from './lib/harness.mjs';
+import { SIZES } from './corpus/generate.mjs';
+
+function usage(msg) {
+  if (msg) process.stderr.write(`bench: ${msg}\n`);
+  process.stderr.write('usage: node bench/run.mjs [--suite migrate|report|eslint|router|floor|all] [--size tiny|small|default|large | --files N] [--runs N] [--seed N] [--only tool1,tool2] [--write-docs] [--json FILE]\n');
+  process.exit(2);
+}
+
+const argv = process.argv.slice(2);
+const opts = { suites: [], argv };
+for (let i = 0; i < argv.length; i++) {
+  const a = argv[i];
+  const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+  const val = () => inline ?? argv[++i] ?? usage(`${flag} needs a value`);
+  const int = () => { const v = Number(val()); if (!Number.isInteger(v) || v < 1) usage(`${flag} needs a positive integer`); return v; };
+  switch (flag) {
+    case '--suite': opts.suites.push(...val().split(',')); break;
+    case '--size': opts.size = val(); if (!(opts.size in SIZES)) usage(`unknown size ${opts.size}`); break;
+    case '--files': opts.files = int(); break;
+    case '--runs': opts.runs = int(); break;
+    case '--seed': opts.seed = int(); break;
+    case '--only': opts.only = val().split(',').filter(Boolean); break;
+    case '--write-docs': opts.writeDocs = true; break;
+    case '--json': opts.json = val(); break;
+    case '--corpus-dir': opts.corpusDir = path.resolve(val()); break;
+    case '--work-dir': opts.workDir = path.resolve(val()); break;
+    case '--keep-work': opts.keepWork = true; break;
+    case '-h': case '--help': usage();
+    default: usage(`unknown flag ${a}`);
+  }
+}
+if (!opts.suites.length) opts.suites = ['all'];
+for (const s of opts.suites) if (s !== 'all' && !SUITES.includes(s)) usage(`unknown suite ${s}`);
+if (opts.files && opts.size) usage('--size and --files are exclusive');
+
+const result = await runBench(opts);
+if (opts.json) fs.writeFileSync(opts.json, JSON.stringify(result, null, 1));
+if (result.suites.length) printTable(result);
+if (!result.ok) {
+  process.stderr.write(red(`\nBENCH FAILED: ${result.failures.length} disagreement(s)/failure(s) — the tools did not all change the same import sites the oracle expects:\n`));
+  for (const f of result.failures) process.stderr.write(`  - ${f}\n`);
+  process.exit(1);
+}
