@@ -122,6 +122,8 @@ export function attachRouter(wss: WebSocketServer, router: CanonicalMessageRoute
   const maxInboundPending = options.maxInboundPending ?? DEFAULT_MAX_INBOUND_PENDING;
   const bound = new Map<WebSocket, string>();
   const byId = new Map<string, WebSocket>();
+  /** Sockets this binding already dealt with, so the 'connection' listener never binds twice. */
+  const handled = new WeakSet<WebSocket>();
   let closed = false;
 
   async function authenticate(request: IncomingMessage): Promise<UserContext | undefined> {
@@ -142,6 +144,7 @@ export function attachRouter(wss: WebSocketServer, router: CanonicalMessageRoute
   }
 
   function bindSocket(ws: WebSocket, ctx: UserContext): string {
+    handled.add(ws);
     const id = ctx.connectionId ?? randomUUID();
     const context: UserContext = { ...ctx, connectionId: id };
     // ws calls write callbacks in the order frames were sent, so one callback per socket can pop
@@ -239,10 +242,16 @@ export function attachRouter(wss: WebSocketServer, router: CanonicalMessageRoute
   }
 
   const onConnection = (ws: WebSocket, request: IncomingMessage): void => {
-    if (bound.has(ws)) return; // already bound by handleUpgrade
+    if (handled.has(ws)) return; // already bound (or refused) by handleUpgrade
+    handled.add(ws);
+    // Hold frames until we know who this is, so nothing arrives before the handlers are attached.
+    ws.pause();
     void authenticate(request).then((ctx) => {
       if (!ctx || closed) ws.close(UNAUTHENTICATED_CLOSE_CODE, 'unauthenticated');
-      else if (ws.readyState === WebSocket.OPEN) bindSocket(ws, ctx);
+      else if (ws.readyState === WebSocket.OPEN) {
+        bindSocket(ws, ctx);
+        ws.resume();
+      }
     });
   };
   wss.on('connection', onConnection);

@@ -271,7 +271,13 @@ describe('ws adapter with real sockets on 127.0.0.1', () => {
     const http = createServer();
     await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
     const wss = new WebSocketServer({ server: http });
-    const binding = attachRouter(wss, router, { authenticate: testAuthenticate });
+    // A slow (async) authenticator: frames sent right after 'open' must wait for it, not get lost.
+    const binding = attachRouter(wss, router, {
+      authenticate: async (req) => {
+        for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+        return testAuthenticate(req);
+      },
+    });
     cleanups.push(async () => {
       binding.close();
       for (const c of wss.clients) c.terminate();
@@ -285,9 +291,9 @@ describe('ws adapter with real sockets on 127.0.0.1', () => {
     expect(code).toBe(UNAUTHENTICATED_CLOSE_CODE);
     const c = await connect(url, 'u', 'c1');
     clients.push(c);
-    await until(() => router.hasConnection('c1'), 5000, 'c1 registered');
-    c.send({ type: 'ping' });
+    c.send({ type: 'ping' }); // before authentication finished on the server
     await c.waitFor((f) => f.some((x) => x.type === 'pong'));
+    expect(router.hasConnection('c1')).toBe(true);
   });
 });
 
