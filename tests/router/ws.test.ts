@@ -315,6 +315,26 @@ describe('ws adapter: connection ids and slow consumers', () => {
     await alice2.waitFor((f) => f.some((x) => x.type === 'to-new'));
   });
 
+  it('a client that floods faster than its handlers run gets INBOUND_OVERFLOW beyond the bound; queued messages still run in order', async () => {
+    const router = createMessageRouter();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const order: number[] = [];
+    router.on('work', async (ctx, m) => {
+      await gate;
+      order.push((m.payload as { n: number }).n);
+      await ctx.scope.broadcast({ type: 'worked', payload: (m.payload as { n: number }).n });
+    });
+    server = await (await import('../../src/router/index.js')).createRouterServer({ router, authenticate: testAuthenticate, maxInboundPending: 3 });
+    const c = await open('u', 'c');
+    for (let n = 0; n < 5; n++) c.send({ type: 'work', payload: { n } });
+    await c.waitFor((f) => errorFrames(f).length === 2);
+    expect(errorFrames(c.frames).map((f) => f.code)).toEqual(['INBOUND_OVERFLOW', 'INBOUND_OVERFLOW']);
+    release();
+    await c.waitFor((f) => f.filter((x) => x.type === 'worked').length === 3);
+    expect(order).toEqual([0, 1, 2]);
+  });
+
   it('a client that stops reading is closed with 1013 once its queue is full; it keeps a gap-free prefix; others get everything', async () => {
     const router = createMessageRouter({ maxPendingPerConnection: 16 });
     server = await startServer(router);
