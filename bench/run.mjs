@@ -6,7 +6,8 @@
 //   --runs N        measured runs per tool (default 3)
 //   --seed N        corpus seed (default 1)
 //   --only a,b      only these tool ids (see the table, e.g. ast-grep,ts-morph,eslint-core)
-//   --write-docs    regenerate the measured sections of docs/benchmarks.md (only if every check passed)
+//   --write-docs    regenerate the measured sections of docs/benchmarks.md (failing rows marked FAIL)
+//   --section NAME  write to the section "<suite>-NAME" instead of "<suite>" (e.g. a slow tool measured apart)
 //   --json FILE     also write the full results as JSON
 //   --corpus-dir D / --work-dir D / --keep-work      where the corpus / working copies go (default bench/.corpus, bench/.work)
 //
@@ -37,6 +38,7 @@ for (let i = 0; i < argv.length; i++) {
     case '--seed': opts.seed = int(); break;
     case '--only': opts.only = val().split(',').filter(Boolean); break;
     case '--write-docs': opts.writeDocs = true; break;
+    case '--section': opts.section = val(); if (!/^[a-z0-9-]+$/.test(opts.section)) usage('--section: lowercase letters, digits, dashes'); break;
     case '--json': opts.json = val(); break;
     case '--corpus-dir': opts.corpusDir = path.resolve(val()); break;
     case '--work-dir': opts.workDir = path.resolve(val()); break;

@@ -6,12 +6,15 @@ import { tableRows, HEADERS } from './harness.mjs';
 
 const n = (x) => x.toLocaleString('en-US');
 
+const sectionId = (result, s) => (result.section ? `${s.suite}-${result.section}` : s.suite);
+
 function section(result, s) {
   const m = result.machine, c = result.corpus, v = result.versions;
-  const cmd = `npm run bench -- ${result.argv.join(' ')}`.trim();
+  const id = sectionId(result, s);
+  const cmd = (result.viaNpm ? `npm run bench -- ${result.argv.join(' ')}` : `npm run build && node bench/run.mjs ${result.argv.join(' ')}`).trim();
   const lines = [
-    `<!-- bench:${s.suite}:start -->`,
-    `### ${s.suite}`,
+    `<!-- bench:${id}:start -->`,
+    `### ${id}`,
     '',
     `Measured ${result.date.replace('T', ' ').slice(0, 16)} UTC with:`,
     '',
@@ -39,7 +42,7 @@ function section(result, s) {
       if (r.problems.length > 6) lines.push(`  - ... ${r.problems.length - 6} more`);
     }
   }
-  lines.push('', `<!-- bench:${s.suite}:end -->`);
+  lines.push('', `<!-- bench:${id}:end -->`);
   return lines.join('\n');
 }
 
@@ -47,7 +50,8 @@ export function writeDocsSections(file, result) {
   let text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n\n## Results\n';
   for (const s of result.suites) {
     const sec = section(result, s);
-    const re = new RegExp(`<!-- bench:${s.suite}:start -->[\\s\\S]*?<!-- bench:${s.suite}:end -->`);
+    const id = sectionId(result, s);
+    const re = new RegExp(`<!-- bench:${id}:start -->[\\s\\S]*?<!-- bench:${id}:end -->`);
     text = re.test(text) ? text.replace(re, () => sec) : `${text.trimEnd()}\n\n${sec}\n`;
   }
   fs.writeFileSync(file, text);

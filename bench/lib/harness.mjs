@@ -105,7 +105,7 @@ export async function runBench(opts) {
   }
   const result = {
     ok: failures.length === 0, failures, suites: suiteResults, corpus: { name: corpus.name, dir: corpus.dir, totals: corpus.manifest.totals, seed, size: size ?? null, files: opts.files ?? null },
-    machine: { ...machineFacts(), loadavgAtStart: loadAtStart }, versions, runs, date: new Date().toISOString(), argv: opts.argv ?? [],
+    machine: { ...machineFacts(), loadavgAtStart: loadAtStart }, versions, runs, section: opts.section, viaNpm: process.env.npm_lifecycle_event === 'bench', date: new Date().toISOString(), argv: opts.argv ?? [],
   };
   if (!opts.keepWork && !opts.workDir) fs.rmSync(workDir, { recursive: true, force: true });
   if (opts.writeDocs) {
