@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { describeSignal, stripExtensionForSpecifier, toPosix, type AnalysisContext, type DuplicateFinding, type ResolvedConcept } from './utils/core.js';
+import type { AnalysisContext, DuplicateFinding, ResolvedConcept } from '../src/core/index.js';
+import { core } from './utils/core.js';
 import { analyzeLintedFile, getAnalysisContext } from './utils/context.js';
 import { createRule } from './utils/create-rule.js';
 import { sharedConfigSchema } from './utils/legacy-rule.js';
@@ -23,7 +24,7 @@ const KIND_LABELS: Readonly<Record<DuplicateFinding['declarationKind'], string>>
 function canonicalSpecifier(ctx: AnalysisContext, concept: ResolvedConcept, file: string): string {
   const target = concept.canonical.path;
   if (!target) return concept.canonical.module;
-  let rel = toPosix(path.relative(path.dirname(file), stripExtensionForSpecifier(target)));
+  let rel = core().toPosix(path.relative(path.dirname(file), target.replace(/\.d\.(c|m)?ts$/, '').replace(/\.(c|m)?(t|j)sx?$/, '')));
   if (!rel.startsWith('.')) rel = `./${rel}`;
   void ctx;
   return rel;
@@ -91,7 +92,7 @@ export default createRule<[NoDuplicateImplementationOptions], DuplicateMessageId
               kind: KIND_LABELS[finding.declarationKind],
               symbol: finding.symbol,
               concept: concept.id,
-              signals: finding.signals.map(describeSignal).join('; '),
+              signals: finding.signals.map(core().describeSignal).join('; '),
               canonical,
             },
             suggest,

@@ -2,17 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type ts from 'typescript';
 import type { TSESLint } from '@typescript-eslint/utils';
-import {
-  ConfigError,
-  analyzeFile,
-  createAnalysisContext,
-  findConfigFile,
-  loadConfig,
-  parseFile,
-  resolveConfig,
-  type AnalysisContext,
-  type FileAnalysis,
-} from '../../src/core/index.js';
+import type { AnalysisContext, FileAnalysis } from '../../src/core/index.js';
+import { core } from './core.js';
 import { inlineConfig, type ConfigOptions, type RestrictedImportsOptions } from './options.js';
 
 /**
@@ -53,13 +44,13 @@ function configFileFor(dir: string): string | undefined {
   const now = Date.now();
   const cached = configFileByDir.get(dir);
   if (cached && now - cached.checkedAt < DIR_TTL_MS && (cached.file === undefined || fs.existsSync(cached.file))) return cached.file;
-  const file = findConfigFile(dir);
+  const file = core().findConfigFile(dir);
   configFileByDir.set(dir, { file, checkedAt: now });
   return file;
 }
 
 function errorResult(error: unknown): ContextResult {
-  if (error instanceof ConfigError) return { kind: 'error', message: error.message };
+  if (error instanceof core().ConfigError) return { kind: 'error', message: error.message };
   throw error;
 }
 
@@ -73,6 +64,7 @@ function fromConfigFile(file: string): ContextResult {
   }
   let result: ContextResult;
   try {
+    const { createAnalysisContext, loadConfig } = core();
     result = { kind: 'ok', ctx: createAnalysisContext(loadConfig({ configPath: file })) };
   } catch (error) {
     result = errorResult(error);
@@ -91,6 +83,7 @@ export function getAnalysisContext(filename: string, options: ConfigOptions & Re
     let result = byInlineOptions.get(key);
     if (!result) {
       try {
+        const { createAnalysisContext, resolveConfig } = core();
         result = { kind: 'ok', ctx: createAnalysisContext(resolveConfig(inline, rootDir)) };
       } catch (error) {
         result = errorResult(error);
@@ -175,9 +168,9 @@ export function analyzeLintedFile(ctx: AnalysisContext, sourceCode: SourceCode, 
     if (sourceFile) stats.reusedSourceFile++;
     else {
       stats.parsed++;
-      sourceFile = parseFile(path.resolve(filename), text).sourceFile;
+      sourceFile = core().parseFile(path.resolve(filename), text).sourceFile;
     }
-    result = { analysis: analyzeFile(ctx, filename, text, { sourceFile }), sourceFile };
+    result = { analysis: core().analyzeFile(ctx, filename, text, { sourceFile }), sourceFile };
   }
   perContext.set(ctx, result);
   return result;

@@ -1,3 +1,27 @@
-// The core API the rules use, in one place (the rules are adapters over it).
-export * from '../../src/core/index.js';
-export { stripExtension as stripExtensionForSpecifier } from '../../src/core/resolve.js';
+import { createRequire } from 'node:module';
+import type * as CoreModule from '../../src/core/index.js';
+import type * as RewriteModule from '../../src/core/rewrite/index.js';
+
+/** The analysis core and its rewrite planner: everything the rules call. */
+export type CoreApi = typeof CoreModule & typeof RewriteModule;
+
+let loaded: CoreApi | undefined;
+
+/**
+ * The core, loaded on the first linted file rather than when ESLint loads the config: the core
+ * imports TypeScript, and importing that 9 MB CommonJS module from ESM costs Node a scan of its
+ * source for export names (0.3–1 s per process). A warm `--cache` run that lints no file never
+ * pays it. Node >= 20.19 can require() the core's ES modules synchronously.
+ */
+export function core(): CoreApi {
+  if (!loaded) {
+    const require = createRequire(import.meta.url);
+    loaded = { ...(require('../../src/core/index.js') as typeof CoreModule), ...(require('../../src/core/rewrite/index.js') as typeof RewriteModule) };
+  }
+  return loaded;
+}
+
+/** Supplies the core when running from TypeScript sources (tests), where require() cannot load .ts. */
+export function provideCore(api: CoreApi): void {
+  loaded = api;
+}

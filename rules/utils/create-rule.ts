@@ -1,4 +1,4 @@
-import { ESLintUtils } from '@typescript-eslint/utils';
+import { RuleCreator } from '@typescript-eslint/utils/eslint-utils';
 
 /** Where the rule docs live; every rule's `meta.docs.url` points at docs/rules/<rule>.md. */
 export const DOCS_BASE_URL = 'https://github.com/ssot-kit/ssot-kit/blob/main/docs/rules/';
@@ -9,4 +9,4 @@ export interface SsotRuleDocs {
   requiresTypeChecking?: boolean;
 }
 
-export const createRule = ESLintUtils.RuleCreator<SsotRuleDocs>((name) => `${DOCS_BASE_URL}${name}.md`);
+export const createRule = RuleCreator<SsotRuleDocs>((name) => `${DOCS_BASE_URL}${name}.md`);

@@ -1,13 +1,11 @@
-import {
-  mapLegacyName,
-  migrationTarget,
-  toPosix,
-  type AnalysisContext,
-  type ClassifiedSite,
-  type ImportForm,
-  type ResolvedConcept,
-  type ResolvedLegacyModule,
+import type {
+  AnalysisContext,
+  ClassifiedSite,
+  ImportForm,
+  ResolvedConcept,
+  ResolvedLegacyModule,
 } from '../../src/core/index.js';
+import { core } from './core.js';
 import * as path from 'node:path';
 import { NO_REPLACEMENT_PREFIX } from './options.js';
 
@@ -41,6 +39,7 @@ export function legacySiteInfo(ctx: AnalysisContext, site: ClassifiedSite): Lega
   const legacy = concept?.legacy[legacyIndex];
   if (!concept || !legacy) return undefined;
   if (concept.id.startsWith(NO_REPLACEMENT_PREFIX)) return { concept, legacy, replacement: undefined };
+  const { migrationTarget, toPosix } = core();
   const target = migrationTarget(concept);
   const replacement = target.isPath ? toPosix(path.relative(ctx.config.rootDir, target.module)) : target.module;
   return { concept, legacy, replacement };
@@ -52,7 +51,7 @@ export function namesNote(info: LegacySiteInfo, site: ClassifiedSite): string {
   const staying: string[] = [];
   for (const n of site.names) {
     if (n.imported === '*') continue;
-    const mapped = mapLegacyName(info.concept, info.legacy, n.imported);
+    const mapped = core().mapLegacyName(info.concept, info.legacy, n.imported);
     if (!mapped) staying.push(n.imported);
     else if (mapped.name !== n.imported) renamed.push(`${n.imported} as ${mapped.name}`);
   }

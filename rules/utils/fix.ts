@@ -1,8 +1,7 @@
 import type { TSESLint } from '@typescript-eslint/utils';
 import type ts from 'typescript';
 import type { AnalysisContext, ClassifiedSite, FileAnalysis, TextEdit } from '../../src/core/index.js';
-import { mapLegacyName, migrationTarget } from '../../src/core/index.js';
-import { planSiteRewrite, specifierFor } from '../../src/core/rewrite/index.js';
+import { core } from './core.js';
 
 /** What the shared rewrite planner proposes for one site, as ESLint fixes. */
 export interface SiteFix {
@@ -23,6 +22,7 @@ export function editsToFix(edits: readonly TextEdit[]): TSESLint.ReportFixFuncti
  * (spelled by the core's `specifierFor`), with the planner's reason: the user decides.
  */
 export function planSiteFix(ctx: AnalysisContext, analysis: FileAnalysis, site: ClassifiedSite, text: string, sourceFile?: ts.SourceFile): SiteFix | undefined {
+  const { planSiteRewrite, specifierFor, mapLegacyName, migrationTarget } = core();
   const plan = planSiteRewrite(ctx, analysis, site, text, sourceFile ? { sourceFile } : {});
   if (plan.edits.length > 0) {
     return { safe: plan.safe, ...(plan.reason ? { reason: plan.reason } : {}), fix: editsToFix(plan.edits) };

@@ -1,5 +1,7 @@
 import type { JSONSchema4 } from '@typescript-eslint/utils/json-schema';
-import { configSchema, type ConceptInput, type LegacyModuleInput, type SsotConfigInput } from '../../src/core/index.js';
+import type { ConceptInput, LegacyModuleInput, SsotConfigInput } from '../../src/core/index.js';
+// The schema module is plain data (no TypeScript import): cheap to load with the config.
+import { configSchema } from '../../src/core/config/schema.js';
 
 /**
  * Options every ssot rule accepts. Without any of them the rule reads the project's ssot config

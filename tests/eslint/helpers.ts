@@ -5,6 +5,13 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { RuleTester } from '@typescript-eslint/rule-tester';
 import { afterAll, describe, it } from 'vitest';
+import * as coreModule from '../../src/core/index.js';
+import * as rewriteModule from '../../src/core/rewrite/index.js';
+import { provideCore } from '../../rules/utils/core.js';
+
+// The rules load the core lazily with require() (see rules/utils/core.ts); from TypeScript
+// sources under vitest they get the modules vitest loaded.
+provideCore({ ...coreModule, ...rewriteModule });
 
 RuleTester.afterAll = afterAll;
 RuleTester.describe = describe;
