@@ -153,6 +153,9 @@ export async function runRouterBench(options = {}) {
   log(`connected ${ready.sockets} clients for ${users} users`);
 
   const userIds = Array.from({ length: users }, (_, u) => `user${u}`);
+  // Like a real server, hold one scope per user (a handler gets it as ctx.scope) instead of
+  // building one per event; the bare loop likewise holds its per-user socket lists.
+  const scopes = userIds.map((userId) => router.forUser({ userId }));
   const reasoning = 'x'.repeat(payloadBytes);
   let runCounter = 0;
   // One agent run per user per phase: started, thinking..., completed (valid for strict ordering).
@@ -170,7 +173,7 @@ export async function runRouterBench(options = {}) {
   /** One user's event, sent by the mode under test; returns a promise of delivered count (router) or the count sent (bare). */
   function sendOne(mode, u, i, total, runIds) {
     const [type, payload] = eventFor(u, i, total, runIds[u]);
-    if (mode === 'router') return router.forUser(userIds[u]).emit(type, payload);
+    if (mode === 'router') return scopes[u].emit(type, payload);
     // Same wire shape and the same clock as the router's frames.
     const data = JSON.stringify({ type, timestamp: now(), payload });
     const sockets = socketsByUser.get(userIds[u]);
