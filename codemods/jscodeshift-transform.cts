@@ -32,7 +32,7 @@ const importEsm = new Function('url', 'return import(url)') as (url: string) => 
  */
 function revertBabelRegister(): void {
   for (const [file, mod] of Object.entries(require.cache)) {
-    if (!/[\\/]@babel[\\/]register[\\/]lib[\\/]hook\.c?js$/.test(file)) continue;
+    if (!/[\\/]@babel[\\/]register[\\/]lib[\\/](index|node|nodeWrapper)\.c?js$/.test(file)) continue;
     const revert = (mod?.exports as { revert?: () => void } | undefined)?.revert;
     if (typeof revert === 'function') revert();
   }

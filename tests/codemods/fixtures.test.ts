@@ -1,0 +1,73 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { copyDir, ensureBuilt, jscodeshift, linkSsotKit, listCases, readTree, ssot, tempDir, treeDiff, typecheck } from './helpers.js';
+
+/**
+ * Every fixture case through `ssot migrate` (the built CLI, a child process) and through the
+ * real jscodeshift runner with our transform: byte-for-byte equal to the expected output, and a
+ * second run changes nothing. Each expected output type-checks (tsc --noEmit, ssot-kit linked).
+ */
+const cases = listCases();
+
+beforeAll(() => {
+  ensureBuilt();
+});
+
+describe('fixtures/codemods through ssot migrate', () => {
+  it.concurrent.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+    const work = tempDir(`cli-${c.name}`);
+    copyDir(path.join(c.dir, 'input'), work);
+    const first = await ssot(['migrate', '--json', ...c.meta.args, '.'], work);
+    expect(first.stderr).not.toMatch(/internal error/);
+    expect(first.code, first.stdout + first.stderr).toBe(c.meta.exitCode);
+    const report = JSON.parse(first.stdout) as { summary: { sitesRefused: number; filesFailed: number; filesChanged: number } };
+    expect(report.summary.sitesRefused).toBe(c.meta.refused ?? 0);
+    expect(report.summary.filesFailed).toBe(c.meta.failed ?? 0);
+    expect(treeDiff(work, path.join(c.dir, 'output'))).toBe('');
+    // Idempotent: the second run changes nothing and reports the same refusals.
+    const before = readTree(work);
+    const second = await ssot(['migrate', '--json', ...c.meta.args, '.'], work);
+    expect(second.code).toBe(c.meta.exitCode);
+    expect((JSON.parse(second.stdout) as typeof report).summary.filesChanged).toBe(0);
+    const after = readTree(work);
+    for (const [rel, bytes] of before) expect(after.get(rel)?.equals(bytes), rel).toBe(true);
+    fs.rmSync(work, { recursive: true, force: true });
+  });
+});
+
+describe('fixtures/codemods through the jscodeshift runner', () => {
+  // One runner invocation per set of options over all cases (the transform finds each case's
+  // ssot.config.json from the file's folder), then once more for idempotence.
+  const groups = new Map<string, typeof cases>();
+  for (const c of cases) groups.set(c.meta.args.join(' '), [...(groups.get(c.meta.args.join(' ')) ?? []), c]);
+  for (const [args, group] of groups) {
+    it(`${group.length} cases with [${args}]`, async () => {
+      const work = tempDir('jscs');
+      for (const c of group) copyDir(path.join(c.dir, 'input'), path.join(work, c.name));
+      const dirs = group.map((c) => path.join(work, c.name, 'src'));
+      const extra = args ? args.split(' ') : [];
+      const first = await jscodeshift([...extra, ...dirs], work);
+      expect(first.stderr).not.toMatch(/Transformation error \((?!refused)/);
+      for (const c of group) expect(treeDiff(path.join(work, c.name), path.join(c.dir, 'output')), c.name).toBe('');
+      const second = await jscodeshift([...extra, ...dirs], work);
+      expect(second.stdout).toMatch(/0 ok/);
+      for (const c of group) expect(treeDiff(path.join(work, c.name), path.join(c.dir, 'output')), c.name).toBe('');
+      fs.rmSync(work, { recursive: true, force: true });
+    }, 120_000);
+  }
+});
+
+describe('every expected output type-checks', () => {
+  it.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    if (c.meta.typecheck === false) {
+      expect(c.meta.typecheckReason).toBeTruthy();
+      return;
+    }
+    const work = tempDir(`tsc-${c.name}`);
+    copyDir(path.join(c.dir, 'output'), work);
+    linkSsotKit(work);
+    expect(typecheck(work)).toBe('');
+    fs.rmSync(work, { recursive: true, force: true });
+  });
+});
