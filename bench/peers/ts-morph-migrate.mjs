@@ -32,7 +32,9 @@ for (const p of fs.existsSync(path.join(dir, 'packages')) ? fs.readdirSync(path.
 }
 const inLegacy = (abs) => files.includes(abs) || [...folders, ...pkgDirs].some((f) => abs.startsWith(f + path.sep));
 
-const project = new Project({ tsConfigFilePath: path.join(dir, 'tsconfig.json') });
+// skipFileDependencyResolution: the tsconfig's include already lists every file; ts-morph's own
+// dependency walk recurses per import and overflows the stack on the 5,000-file corpus.
+const project = new Project({ tsConfigFilePath: path.join(dir, 'tsconfig.json'), skipFileDependencyResolution: true });
 const options = project.getCompilerOptions();
 const host = ts.sys;
 const cache = ts.createModuleResolutionCache(dir, (x) => x, options);

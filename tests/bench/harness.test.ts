@@ -78,7 +78,7 @@ describe('bench harness (smoke: tiny corpus, runs=1)', () => {
     }
     expect(rows.get('ast-grep')!.summary).toMatch(/0 files wrong/);
     expect(rows.get('ts-morph')!.summary).toMatch(/0 files wrong/);
-  });
+  }, 180_000); // ~20 s on an idle 2-core machine; generous for a loaded one
 
   it('fails loudly when a tool disagrees with the oracle', () => {
     // a corrupted manifest stands in for a tool that changed the wrong sites
