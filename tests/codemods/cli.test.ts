@@ -1,0 +1,188 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { copyDir, ensureBuilt, FIXTURES, readTree, ssot, tempDir } from './helpers.js';
+
+/** `ssot migrate` as a user runs it: flags, statuses, exit codes, safety. */
+
+beforeAll(() => {
+  ensureBuilt();
+});
+
+function project(...cases: string[]): string {
+  // Several fixture inputs merged into one project (same preset config, distinct file names).
+  const work = tempDir('migrate');
+  for (const c of cases) {
+    const input = path.join(FIXTURES, c, 'input');
+    for (const [rel] of readTree(input)) {
+      const from = path.join(input, rel);
+      const to = path.join(work, rel === 'src/app.ts' ? `src/${c}.ts` : rel);
+      fs.mkdirSync(path.dirname(to), { recursive: true });
+      fs.copyFileSync(from, to);
+    }
+  }
+  return work;
+}
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+}
+
+interface Report {
+  files: { file: string; status: string; reason?: string; error?: string; sitesRewritten: number; refused: { reason: string }[]; diff?: string; newDiagnostics?: unknown[]; rolledBack?: boolean }[];
+  summary: Record<string, number | boolean>;
+}
+
+describe('ssot migrate', () => {
+  it('--dry-run prints a unified diff per file and writes nothing', async () => {
+    const work = project('named', 'split');
+    const before = readTree(work);
+    const r = await ssot(['migrate', '--dry-run', '.'], work);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('--- a/src/named.ts\n+++ b/src/named.ts\n@@ -1,4 +1,4 @@\n-import { MessageRouter } from \'./legacy/message-router\';\n+import { MessageRouter } from \'ssot-kit/router/compat\';');
+    expect(r.stdout).toContain('--- a/src/split.ts');
+    expect(r.stdout).toMatch(/2 would change, 2 sites rewritten/);
+    const after = readTree(work);
+    for (const [rel, bytes] of before) expect(after.get(rel)?.equals(bytes), rel).toBe(true);
+  });
+
+  it('--json gives a status per file and a summary; one failing file does not abort the run', async () => {
+    const work = project('named', 'namespace-unsafe');
+    fs.writeFileSync(path.join(work, 'src/broken.ts'), "import { MessageRouter } from './legacy/message-router';\nexport const r = new MessageRouter(;\n");
+    fs.writeFileSync(path.join(work, 'src/plain.ts'), 'export const nothing = 1;\n');
+    fs.writeFileSync(path.join(work, 'src/binary.ts'), Buffer.from([0x4d, 0x65, 0x73, 0x73, 0x61, 0x67, 0x65, 0x52, 0x6f, 0x75, 0x74, 0x65, 0x72, 0]));
+    const r = await ssot(['migrate', '--json', '.'], work);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as Report;
+    const byFile = new Map(report.files.map((f) => [f.file, f]));
+    expect(byFile.get('src/named.ts')).toMatchObject({ status: 'changed', sitesRewritten: 1 });
+    expect(byFile.get('src/namespace-unsafe.ts')?.status).toBe('unchanged');
+    expect(byFile.get('src/namespace-unsafe.ts')?.refused[0]?.reason).toMatch(/legacy\.RouterOptions is not part of concept/);
+    expect(byFile.get('src/broken.ts')).toMatchObject({ status: 'failed' });
+    expect(byFile.get('src/broken.ts')?.error).toMatch(/would not parse/);
+    expect(byFile.get('src/binary.ts')).toMatchObject({ status: 'skipped', reason: 'binary file (contains a NUL byte)' });
+    expect(byFile.has('src/plain.ts')).toBe(false); // ruled out by the prefilter: counted, not listed
+    expect(report.summary).toMatchObject({ filesScanned: 6, filesChanged: 1, filesFailed: 1, filesSkipped: 1, sitesRewritten: 1, sitesRefused: 1, dryRun: false, gitTree: false });
+    expect(report.summary.filesParsed).toBe(4);
+    expect(typeof report.summary.timeMs).toBe('number');
+    expect(r.stderr).toMatch(/not in a git work tree/);
+  });
+
+  it('refuses a git tree with uncommitted changes unless --allow-dirty', async () => {
+    const work = project('named');
+    git(work, 'init', '-q');
+    git(work, 'add', '-A');
+    git(work, 'commit', '-q', '-m', 'init');
+    fs.appendFileSync(path.join(work, 'src/named.ts'), '// edited\n');
+    const refused = await ssot(['migrate', '.'], work);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/uncommitted changes.*--allow-dirty[\s\S]*src\/named\.ts/);
+    expect(fs.readFileSync(path.join(work, 'src/named.ts'), 'utf8')).toContain("from './legacy/message-router'");
+    const allowed = await ssot(['migrate', '--allow-dirty', '.'], work);
+    expect(allowed.code).toBe(0);
+    expect(fs.readFileSync(path.join(work, 'src/named.ts'), 'utf8')).toContain("from 'ssot-kit/router/compat'");
+    // A clean tree needs no flag.
+    git(work, 'commit', '-q', '-am', 'migrated');
+    const clean = await ssot(['migrate', '.'], work);
+    expect(clean.code).toBe(0);
+    expect(clean.stderr).not.toMatch(/git work tree/);
+  });
+
+  it('writes atomically: mode kept, no temp files left', async () => {
+    const work = project('named');
+    const file = path.join(work, 'src/named.ts');
+    fs.chmodSync(file, 0o750);
+    const r = await ssot(['migrate', '.'], work);
+    expect(r.code).toBe(0);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o750);
+    expect(fs.readdirSync(path.join(work, 'src')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('--limit changes at most n files, in path order', async () => {
+    const work = project('named', 'split', 'type-only');
+    const r = await ssot(['migrate', '--json', '--limit', '2', '.'], work);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as Report;
+    expect(report.files.filter((f) => f.status === 'changed').map((f) => f.file)).toEqual(['src/named.ts', 'src/split.ts']);
+    expect(report.files.find((f) => f.file === 'src/type-only.ts')).toMatchObject({ status: 'skipped', reason: 'beyond --limit 2' });
+    expect(fs.readFileSync(path.join(work, 'src/type-only.ts'), 'utf8')).toContain('./legacy/message-router');
+    const rest = await ssot(['migrate', '--json', '--limit', '2', '.'], work);
+    expect((JSON.parse(rest.stdout) as Report).files.filter((f) => f.status === 'changed').map((f) => f.file)).toEqual(['src/type-only.ts']);
+  });
+
+  it('--shard i/n splits the files into disjoint shards that cover them all', async () => {
+    const work = project('named');
+    for (const area of ['billing', 'chat', 'admin', 'jobs', 'search']) {
+      fs.mkdirSync(path.join(work, 'src', area), { recursive: true });
+      fs.writeFileSync(path.join(work, 'src', area, 'use.ts'), "import { MessageRouter } from '../legacy/message-router';\nexport const r = new MessageRouter();\n");
+    }
+    for (const by of ['dir', 'hash']) {
+      const changed: string[] = [];
+      for (const i of [1, 2, 3]) {
+        const r = await ssot(['migrate', '--dry-run', '--json', '--shard', `${i}/3`, '--shard-by', by, '.'], work);
+        expect(r.code).toBe(0);
+        changed.push(...(JSON.parse(r.stdout) as Report).files.filter((f) => f.status === 'changed').map((f) => f.file));
+      }
+      expect(changed.sort()).toEqual(['src/admin/use.ts', 'src/billing/use.ts', 'src/chat/use.ts', 'src/jobs/use.ts', 'src/named.ts', 'src/search/use.ts']);
+    }
+    const bad = await ssot(['migrate', '--shard', '4/3', '.'], work);
+    expect(bad.code).toBe(2);
+  });
+
+  it('--concept and path arguments narrow the run; usage errors exit 2', async () => {
+    const work = project('named', 'split');
+    const one = await ssot(['migrate', '--json', 'src/split.ts'], work);
+    expect(one.code).toBe(0);
+    expect((JSON.parse(one.stdout) as Report).files.filter((f) => f.status === 'changed').map((f) => f.file)).toEqual(['src/split.ts']);
+    expect((await ssot(['migrate', '--concept', 'nope', '.'], work)).code).toBe(2);
+    expect((await ssot(['migrate', '--limit', '0', '.'], work)).code).toBe(2);
+    expect((await ssot(['migrate', '--rollback-on-type-errors', '.'], work)).code).toBe(2);
+    expect((await ssot(['migrate', 'src/missing.ts'], work)).code).toBe(2);
+    const known = await ssot(['migrate', '--json', '--concept', 'message-router', '.'], work);
+    expect((JSON.parse(known.stdout) as Report).summary.filesChanged).toBe(1);
+  });
+
+  it('--jobs runs worker threads with the same result as one thread', async () => {
+    const work = project('named');
+    for (let i = 0; i < 80; i++) {
+      fs.writeFileSync(path.join(work, `src/use-${String(i).padStart(2, '0')}.ts`), `import { MessageRouter, LEGACY_ROUTER_VERSION } from './legacy/message-router';\nexport const r${i} = [new MessageRouter(), LEGACY_ROUTER_VERSION];\n`);
+    }
+    const serial = tempDir('serial');
+    copyDir(work, serial);
+    const a = await ssot(['migrate', '--json', '--jobs', '2', '.'], work);
+    const b = await ssot(['migrate', '--json', '--jobs', '1', '.'], serial);
+    expect(a.code).toBe(0);
+    expect(b.code).toBe(0);
+    expect((JSON.parse(a.stdout) as Report).summary.filesChanged).toBe(81);
+    const ta = readTree(work);
+    const tb = readTree(serial);
+    for (const [rel, bytes] of ta) expect(tb.get(rel)?.equals(bytes), rel).toBe(true);
+  });
+
+  it('--typecheck reports new diagnostics and --rollback-on-type-errors restores those files', async () => {
+    const work = project('named', 'deleted-legacy-module');
+    fs.writeFileSync(
+      path.join(work, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', strict: true, noEmit: true, skipLibCheck: true, types: [] }, include: ['src'] }),
+    );
+    // The compat layer's broadcastToUser resolves to a Promise: this caller breaks when migrated.
+    fs.writeFileSync(path.join(work, 'src/legacy/broadcast.ts'), 'export function broadcastToUser(userId: string, event: { type: string }): number {\n  return userId.length + event.type.length;\n}\n');
+    fs.writeFileSync(path.join(work, 'src/notify.ts'), "import { broadcastToUser } from './legacy/broadcast';\n\nexport const sent: number = broadcastToUser('u1', { type: 'hello' });\n");
+    const legacy = ['src/legacy/message-router.ts', 'src/realtime/ws-broadcaster.ts', 'src/legacy/broadcast.ts'].map((module) => ({ module }));
+    fs.writeFileSync(path.join(work, 'ssot.config.json'), JSON.stringify({ concepts: [{ id: 'message-router', preset: 'message-router', legacy }] }));
+    fs.mkdirSync(path.join(work, 'node_modules'));
+    fs.symlinkSync(path.resolve(FIXTURES, '../..'), path.join(work, 'node_modules/ssot-kit'), 'dir');
+    const r = await ssot(['migrate', '--json', '--typecheck', '--rollback-on-type-errors', '.'], work);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as Report;
+    const notify = report.files.find((f) => f.file === 'src/notify.ts');
+    expect(notify).toMatchObject({ status: 'failed', rolledBack: true });
+    expect(notify?.newDiagnostics?.length).toBeGreaterThan(0);
+    expect(fs.readFileSync(path.join(work, 'src/notify.ts'), 'utf8')).toContain("from './legacy/broadcast'");
+    // The files that type-check stay migrated; the deleted module's importer even gets fixed.
+    expect(report.files.find((f) => f.file === 'src/named.ts')?.status).toBe('changed');
+    expect(report.files.find((f) => f.file === 'src/jobs/digest.ts')?.status).toBe('changed');
+    expect(report.summary).toMatchObject({ filesRolledBack: 1 });
+  });
+});

@@ -1,0 +1,95 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyzeFile, createAnalysisContext, loadConfig } from '../../src/core/index.js';
+import { applyEdits, planFileRewrite, planSiteRewrite, verifyRewrite } from '../../src/core/rewrite/index.js';
+import { unifiedDiff } from '../../codemods/diff.js';
+import { copyDir, FIXTURES, tempDir } from './helpers.js';
+
+function setup(caseName: string, file: string, text?: string) {
+  const work = tempDir(`plan-${caseName}`);
+  copyDir(path.join(FIXTURES, caseName, 'input'), work);
+  const abs = path.join(work, file);
+  if (text !== undefined) fs.writeFileSync(abs, text);
+  const ctx = createAnalysisContext(loadConfig({ cwd: work }));
+  const source = fs.readFileSync(abs, 'utf8');
+  return { ctx, abs, source, analysis: analyzeFile(ctx, abs, source) };
+}
+
+describe('applyEdits', () => {
+  it('splices by offsets into the original text, inserts keep their order', () => {
+    expect(applyEdits('abcdef', [{ start: 4, end: 6, text: 'X' }, { start: 0, end: 1, text: '' }, { start: 2, end: 2, text: '1' }, { start: 2, end: 2, text: '2' }])).toBe('b12cdX');
+  });
+  it('rejects overlapping edits', () => {
+    expect(() => applyEdits('abcdef', [{ start: 0, end: 3, text: '' }, { start: 2, end: 4, text: '' }])).toThrow(/overlapping/);
+  });
+});
+
+describe('planSiteRewrite (the ESLint autofix entry point)', () => {
+  it('plans one site with the same decisions as the file plan', () => {
+    const { ctx, source, analysis } = setup('merge-existing', 'src/app.ts');
+    const site = analysis.sites.find((s) => s.target.kind === 'legacy')!;
+    const one = planSiteRewrite(ctx, analysis, site, source);
+    expect(one.safe).toBe(true);
+    const file = planFileRewrite(ctx, analysis, source);
+    expect(applyEdits(source, one.edits)).toBe(applyEdits(source, file.edits));
+    expect(applyEdits(source, one.edits)).toContain("import { QualityMessageRouter, MessageRouter } from 'ssot-kit/router/compat';");
+  });
+
+  it('is not safe for a refused site, with the reason', () => {
+    const { ctx, source, analysis } = setup('namespace-unsafe', 'src/app.ts');
+    const site = analysis.sites.find((s) => s.target.kind === 'legacy')!;
+    const r = planSiteRewrite(ctx, analysis, site, source);
+    expect(r).toMatchObject({ safe: false, edits: [] });
+    expect(r.reason).toMatch(/legacy\.RouterOptions is not part of concept "message-router"/);
+  });
+
+  it('is not safe for a site that imports no concept name', () => {
+    const { ctx, source, analysis } = setup('split', 'src/app.ts', "import type { RouterOptions } from './legacy/message-router';\nexport const o: RouterOptions = {};\n");
+    const site = analysis.sites.find((s) => s.target.kind === 'legacy')!;
+    expect(planSiteRewrite(ctx, analysis, site, source)).toMatchObject({ safe: false, reason: 'no name of this import is part of the concept' });
+  });
+});
+
+describe('planFileRewrite', () => {
+  it('--rename falls back to an alias when the canonical name is already taken', () => {
+    const text = "import { ChatMessageRouter } from './events/event-router';\n\nconst WebSocketEventRouter = 1;\nexport const r = [new ChatMessageRouter(), WebSocketEventRouter];\n";
+    const { ctx, source, analysis } = setup('rename-shadowing', 'src/app.ts', text);
+    const plan = planFileRewrite(ctx, analysis, source, { rename: true });
+    expect(applyEdits(source, plan.edits)).toBe(text.replace("{ ChatMessageRouter } from './events/event-router'", "{ WebSocketEventRouter as ChatMessageRouter } from 'ssot-kit/router/compat'"));
+    expect(plan.notes[0]).toMatch(/kept ChatMessageRouter as an alias of WebSocketEventRouter/);
+  });
+
+  it('renames namespace members that map to another name', () => {
+    const text = "import * as events from './events/event-router';\nexport const r = new events.ChatMessageRouter();\n";
+    const { ctx, source, analysis } = setup('renamed-alias', 'src/app.ts', text);
+    const out = applyEdits(source, planFileRewrite(ctx, analysis, source).edits);
+    expect(out).toBe("import * as events from 'ssot-kit/router/compat';\nexport const r = new events.WebSocketEventRouter();\n");
+  });
+
+  it('restricts to --concept ids', () => {
+    const { ctx, source, analysis } = setup('named', 'src/app.ts');
+    expect(planFileRewrite(ctx, analysis, source, { concepts: ['other'] }).edits).toEqual([]);
+  });
+});
+
+describe('verifyRewrite', () => {
+  it('refuses output that does not parse', () => {
+    const { ctx, abs, source } = setup('named', 'src/app.ts');
+    const v = verifyRewrite(ctx, abs, source, source.replace('new MessageRouter()', 'new MessageRouter('));
+    expect(v.ok).toBe(false);
+    expect(!v.ok && v.error).toMatch(/would not parse \(line 3/);
+  });
+});
+
+describe('unifiedDiff', () => {
+  it('prints hunks with context and marks a missing final newline', () => {
+    // The same hunks as GNU `diff -u`.
+    const a = 'l1\nl2\nl3\nl4\nl5\nl6\nl7\nl8\nl9\nl10\nl11';
+    const b = 'l1\nL2\nl3\nl4\nl5\nl6\nl7\nl8\nl9\nl10\nL11';
+    expect(unifiedDiff('f.ts', a, b)).toBe(
+      '--- a/f.ts\n+++ b/f.ts\n@@ -1,5 +1,5 @@\n l1\n-l2\n+L2\n l3\n l4\n l5\n@@ -8,4 +8,4 @@\n l8\n l9\n l10\n-l11\n\\ No newline at end of file\n+L11\n\\ No newline at end of file\n',
+    );
+    expect(unifiedDiff('f.ts', a, a)).toBe('');
+  });
+});
