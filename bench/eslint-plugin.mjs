@@ -146,20 +146,22 @@ for (const which of WHICH) {
 }
 fs.rmSync(path.join(corpus, 'eslint.config.mjs'), { force: true });
 
+const fmt = (s) => `${s.toFixed(2)} s`;
 const ratio = { cold: results.ssot.cold / results.core.cold, warm: results.ssot.warm / results.core.warm };
-const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${os.platform()}`;
+const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${os.platform()}; load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} (1/5/15 min)`;
 const command = `npm run build && node bench/eslint-plugin.mjs ${args.filter((a) => a !== '--write-docs').join(' ')}`.trim();
 const ruleRows = (t) =>
   Object.entries(t ?? {})
     .filter(([rule]) => rule.startsWith('ssot/') || rule === 'no-restricted-imports')
     .map(([rule, v]) => `| \`${rule}\` | ${v.ms.toFixed(1)} ms | ${v.pct.toFixed(1)} % |`)
     .join('\n');
-const fmt = (s) => `${s.toFixed(2)} s`;
 const report = `# ESLint plugin benchmark
 
 ESLint ${JSON.parse(fs.readFileSync(path.join(REPO, 'node_modules/eslint/package.json'), 'utf8')).version} with the typescript-eslint parser for every file, on the generated corpus \`${name}\`
 (${results.ssot.files} files linted; bench/corpus/generate.mjs, seed 1). Machine: ${machine}.
 Median of ${runs} cold and ${warmRuns} warm runs each, interleaved; whole-process wall time.
+All runs: core cold ${results.core.coldRuns.map(fmt).join(', ')}; ours cold ${results.ssot.coldRuns.map(fmt).join(', ')};
+core warm ${results.core.warmRuns.map(fmt).join(', ')}; ours warm ${results.ssot.warmRuns.map(fmt).join(', ')}.
 
 Command:
 

@@ -50,7 +50,7 @@ export default createRule<[NoDuplicateImplementationOptions], DuplicateMessageId
   },
   defaultOptions: [{}],
   create(context, [options]) {
-    const filename = context.physicalFilename ?? context.filename;
+    const filename = path.resolve(context.cwd, context.physicalFilename ?? context.filename);
     const result = getAnalysisContext(filename, options, context.cwd);
     if (result.kind === 'none') return {};
     if (result.kind === 'error') {

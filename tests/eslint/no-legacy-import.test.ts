@@ -33,6 +33,8 @@ ruleTester.run<LegacyMessageIds, [NoLegacyImportOptions]>('no-legacy-import (con
     { filename: app('d.ts'), code: "import { OldRouter } from './legacy/router';" },
     // missing: false leaves deleted modules to no-missing-legacy-module.
     { filename: app('e.ts'), code: "import { GoneRouter } from '../legacy/gone';", options: [{ missing: false }] },
+    // A legacy module's own imports of another legacy module go with it (internal sites).
+    { filename: path.join(root, 'src/legacy/helpers.ts'), code: "import { OldRouter } from './router';\nexport const r = new OldRouter();" },
     // importNames: a site that uses none of the listed names is not a legacy site.
     { filename: app('keep.ts'), code: "import { util } from '../legacy/helpers';" },
     // JS with espree.
