@@ -107,6 +107,8 @@ export function cacheKey(config: ResolvedConfig, toolVersion: string, filesInSco
 
 export class ReportCache {
   private entries: Record<string, FileRecord> = {};
+  /** True when the file on disk was written under this key (so a run without misses need not rewrite it). */
+  private loadedUnderKey = false;
   private readonly fresh: Record<string, FileRecord> = {};
   readonly stats: CacheStats = { hits: 0, misses: 0 };
   readonly warnings: string[] = [];
@@ -127,7 +129,10 @@ export class ReportCache {
       if (!parsed || typeof parsed !== 'object' || parsed.format !== CACHE_FORMAT || typeof parsed.entries !== 'object' || parsed.entries === null) {
         throw new Error('unexpected content');
       }
-      if (parsed.key === key) this.entries = parsed.entries;
+      if (parsed.key === key) {
+        this.entries = parsed.entries;
+        this.loadedUnderKey = true;
+      }
     } catch (error) {
       this.warnings.push(`ignoring corrupt cache ${file} (${(error as Error).message}); it will be rewritten`);
     }
@@ -154,6 +159,7 @@ export class ReportCache {
    * run over a part of the project keeps the rest). Atomic: temp file then rename.
    */
   save(): void {
+    if (this.loadedUnderKey && this.stats.misses === 0) return; // nothing new to write
     const out: CacheFile = { format: CACHE_FORMAT, key: this.key, entries: { ...this.entries, ...this.fresh } };
     writeFileAtomic(this.file, JSON.stringify(out));
   }

@@ -71,15 +71,24 @@ function git(args: string[], cwd: string): string {
   }
 }
 
-/** Absolute paths of files changed since `ref` (committed, staged or not) and untracked files. */
+/**
+ * Files changed since `ref` (committed, staged or not) and untracked files that are not ignored,
+ * as paths relative to the project root. Git names files relative to the top of the work tree;
+ * the root's own prefix there (`git rev-parse --show-prefix`) maps them back, so symlinked
+ * temp folders and sub-folder projects agree with the file listing.
+ */
 export function changedFiles(rootDir: string, ref: string): Set<string> {
   if (ref.startsWith('-')) throw new CollectError(`--changed-since expects a git ref, got "${ref}"`);
-  git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], rootDir);
-  const top = git(['rev-parse', '--show-toplevel'], rootDir).trim();
+  try {
+    git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], rootDir);
+  } catch (error) {
+    throw new CollectError(`--changed-since: "${ref}" is not a commit of the git repository at ${rootDir} (${(error as Error).message})`);
+  }
+  const prefix = git(['rev-parse', '--show-prefix'], rootDir).trim();
   const changed = git(['diff', '--name-only', '-z', ref, '--'], rootDir).split('\0');
   const untracked = git(['ls-files', '--others', '--exclude-standard', '-z', '--full-name'], rootDir).split('\0');
   const out = new Set<string>();
-  for (const rel of [...changed, ...untracked]) if (rel) out.add(path.resolve(top, rel));
+  for (const rel of [...changed, ...untracked]) if (rel && rel.startsWith(prefix)) out.add(rel.slice(prefix.length));
   return out;
 }
 
@@ -112,7 +121,7 @@ export async function collectRecords(config: ResolvedConfig, options: CollectOpt
   let files = listing.files;
   if (options.changedSince !== undefined) {
     const changed = changedFiles(config.rootDir, options.changedSince);
-    files = files.filter((f) => changed.has(f));
+    files = files.filter((f) => changed.has(toPosix(path.relative(config.rootDir, f))));
   }
   if (options.shard) {
     const { index, count } = options.shard;
