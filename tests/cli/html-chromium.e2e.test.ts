@@ -11,6 +11,7 @@ import { assertBuilt, cleanup, copyDemo, ssot, tempDir } from './helpers.js';
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const available = fs.existsSync(CHROMIUM);
 const reason = available ? '' : ` (skipped: ${CHROMIUM} is not installed; apt-get install -y chromium)`;
+if (!available) console.warn(`html-chromium.e2e: skipping the headless Chromium checks: ${CHROMIUM} is not installed (apt-get install -y chromium)`);
 
 function chromium(args: string[], profile: string) {
   return spawnSync(

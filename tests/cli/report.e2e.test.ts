@@ -290,6 +290,10 @@ describe('speed features: cache, shards, changed files', () => {
     write(project, 'src/extra.ts', 'export const x = 1;\n');
     const added = jsonReport(project, ['--cache-location', cacheDir]);
     expect(added.timing).toMatchObject({ cacheHits: 0, cacheMisses: added.files.scanned });
+    // So does a tsconfig edit (it steers resolution).
+    write(project, 'tsconfig.json', read(project, 'tsconfig.json').replace('"strict": true', '"strict": false'));
+    const retargeted = jsonReport(project, ['--cache-location', cacheDir]);
+    expect(retargeted.timing).toMatchObject({ cacheHits: 0, cacheMisses: added.files.scanned });
   });
 
   it('--cache: deleting the legacy module a file imports is seen on a warm run', () => {

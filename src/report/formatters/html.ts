@@ -45,6 +45,7 @@ td{border-bottom:1px solid var(--line);padding:6px 8px;vertical-align:top}
 tr:last-child td{border-bottom:0}
 code{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px}
 .loc{white-space:nowrap;color:var(--blue)}
+.mod{white-space:nowrap}
 .chip{display:inline-block;background:#f2f4f7;border-radius:6px;padding:0 6px;margin:1px 3px 1px 0;font-size:12px}
 .chip.ev{background:var(--amber-bg);color:var(--amber)}
 .muted{color:var(--muted)}
@@ -87,7 +88,7 @@ function sitesTable(sites: readonly LegacySiteItem[], empty: string): string {
   const rows = sites
     .map(
       (s) =>
-        `<tr><td class="loc"><code>${esc(s.file)}:${s.line}</code>${s.missing ? ' <span class="pill bad">broken</span>' : ''}</td><td><code>${esc(s.module)}</code></td><td>${esc(s.form)}</td><td><code>${esc(oneLine(s.code, 90))}</code><br>${namesCell(s)}</td></tr>`,
+        `<tr><td class="loc"><code>${esc(s.file)}:${s.line}</code>${s.missing ? ' <span class="pill bad">broken</span>' : ''}</td><td class="mod"><code>${esc(s.module)}</code></td><td>${esc(s.form)}</td><td><code>${esc(oneLine(s.code, 90))}</code><br>${namesCell(s)}</td></tr>`,
     )
     .join('');
   return `<table><thead><tr><th>site</th><th>legacy module</th><th>form</th><th>statement and mapping</th></tr></thead><tbody>${rows}</tbody></table>`;
@@ -95,7 +96,9 @@ function sitesTable(sites: readonly LegacySiteItem[], empty: string): string {
 
 /** A small SVG line chart of one concept's progress and open findings over the kept history. */
 function historyChart(id: string, history: readonly HistoryEntry[]): string {
-  const points = history.map((h) => ({ t: h.timestamp, c: h.concepts[id] })).filter((p): p is { t: string; c: NonNullable<typeof p.c> } => p.c !== undefined);
+  const points = history
+    .map((h) => ({ t: h.timestamp, commit: h.commit, c: h.concepts[id] }))
+    .filter((p): p is { t: string; commit: string | null; c: NonNullable<typeof p.c> } => p.c !== undefined);
   if (points.length === 0) return '';
   const W = 520;
   const H = 170;
@@ -113,7 +116,9 @@ function historyChart(id: string, history: readonly HistoryEntry[]): string {
   const grid = [0, 0.25, 0.5, 0.75, 1]
     .map((g) => `<line x1="${L}" x2="${W - R}" y1="${yPct(g)}" y2="${yPct(g)}" stroke="#e4e7ec"/><text x="${L - 6}" y="${yPct(g) + 4}" text-anchor="end" font-size="10" fill="#667085">${g * 100}%</text>`)
     .join('');
-  const day = (t: string): string => t.slice(0, 10);
+  // Date, and the time of day when the kept runs all fall on one day.
+  const sameDay = points[0]!.t.slice(0, 10) === points[points.length - 1]!.t.slice(0, 10);
+  const day = (t: string): string => (sameDay ? t.slice(0, 16).replace('T', ' ') : t.slice(0, 10));
   const first = points[0]!;
   const last = points[points.length - 1]!;
   return `<svg viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-label="progress over time for ${esc(id)}">
@@ -122,7 +127,7 @@ ${grid}
 <path d="${area}" fill="#12b76a" fill-opacity="0.12"/>
 <polyline points="${progressPts.join(' ')}" fill="none" stroke="#079455" stroke-width="2.5"/>
 <polyline points="${openPts.join(' ')}" fill="none" stroke="#d92d20" stroke-width="1.8" stroke-dasharray="5 4"/>
-${points.map((p, i) => `<circle cx="${x(i).toFixed(1)}" cy="${yPct(p.c.progress ?? 0).toFixed(1)}" r="3" fill="#079455"><title>${esc(p.t)}: ${percent(p.c.progress)}, ${p.c.legacySites} legacy sites, ${p.c.duplicates} duplicates</title></circle>`).join('')}
+${points.map((p, i) => `<circle cx="${x(i).toFixed(1)}" cy="${yPct(p.c.progress ?? 0).toFixed(1)}" r="3" fill="#079455"><title>${esc(p.t)}${p.commit ? ` (${esc(p.commit.slice(0, 10))})` : ''}: ${percent(p.c.progress)}, ${p.c.legacySites} legacy sites, ${p.c.duplicates} duplicates</title></circle>`).join('')}
 <text x="${L}" y="${H - 8}" font-size="10" fill="#667085">${esc(day(first.t))}</text><text x="${W - R}" y="${H - 8}" font-size="10" fill="#667085" text-anchor="end">${esc(day(last.t))} · ${points.length} run${points.length === 1 ? '' : 's'}</text>
 </svg>`;
 }
