@@ -29,8 +29,12 @@ export interface RouterBenchResult {
   config: { connections: number; users: number; events: number; rounds: number; repeats: number; payloadBytes: number; deliveriesPerFlood: number };
   machine: { node: string; platform: string };
   bare: ModeResult;
+  /** Bare ws sends that wait for write callbacks (exact counting without a router). */
+  bareAck: ModeResult;
   router: ModeResult;
+  /** router / bare throughput (the goal: >= 0.8). */
   throughputRatio: number;
+  throughputRatioVsBareAck: number;
   goals: { routerSteadyP95Under5ms: boolean; routerBurstP95Under5ms: boolean; throughputAtLeast80PercentOfBare: boolean };
   raw: unknown;
 }
