@@ -351,3 +351,5 @@ export function getMessageRouter(): MessageRouter {
 }
 
 export type { LegacyMethod };
+/** The instance type shared by every legacy class (for annotations in code being migrated). */
+export type LegacyRouter = LegacyRouterBase;
