@@ -12,6 +12,7 @@ import { buildReport } from '../../src/report/build.js';
 import { violations } from '../../src/report/derive.js';
 import { formatGithub } from '../../src/report/formatters/ci.js';
 import { esc, formatHtml } from '../../src/report/formatters/html.js';
+import { formatSarif } from '../../src/report/formatters/sarif.js';
 import { formatText } from '../../src/report/formatters/text.js';
 import { mergeReports } from '../../src/report/merge.js';
 import type { Report, Violation } from '../../src/report/types.js';
@@ -152,5 +153,12 @@ describe('formatters escape what they print', () => {
     expect(html).not.toContain('<b>,x');
     const gh = formatGithub(r).split('\n').find((l) => l.includes('y.ts'))!;
     expect(gh.startsWith('::error file=src/<b>%2Cx%3Ay.ts,line=1,')).toBe(true);
+  });
+
+  it('sarif URIs are relative to the repository: the project\'s prefix in it comes first', () => {
+    const r = reportOf(project({ 'ssot.config.json': config(['src/old.ts']), 'src/old.ts': 'export const MessageRouter = 1;\n', 'src/use.ts': "import { MessageRouter } from './old';\n" }));
+    const sarif = JSON.parse(formatSarif(r, { srcRootPrefix: 'packages/app/' }));
+    expect(sarif.runs[0].results).toHaveLength(1);
+    expect(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation).toEqual({ uri: 'packages/app/src/use.ts', uriBaseId: '%SRCROOT%' });
   });
 });

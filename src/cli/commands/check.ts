@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { writeFileAtomic } from '../../engine/cache.js';
-import { CollectError } from '../../engine/collect.js';
+import { CollectError, gitPrefix } from '../../engine/collect.js';
 import { BaselineError, compareWithBaseline, entryOf, readBaseline, serializeBaseline, type BaselineEntry, type Comparison } from '../../report/baseline.js';
 import { violations } from '../../report/derive.js';
 import { ghData, ghProperty } from '../../report/formatters/ci.js';
@@ -92,17 +92,17 @@ function formatJson(o: Outcome): string {
   );
 }
 
-function formatGithub(o: Outcome): string {
+function formatGithub(o: Outcome, prefix = ''): string {
   const lines: string[] = [];
   for (const v of o.comparison.added) {
-    lines.push(`::error file=${ghProperty(v.file)},line=${v.line},col=${v.column},title=${ghProperty(`ssot/${v.rule} (new)`)}::${ghData(v.message)}`);
+    lines.push(`::error file=${ghProperty(prefix + v.file)},line=${v.line},col=${v.column},title=${ghProperty(`ssot/${v.rule} (new)`)}::${ghData(v.message)}`);
   }
   if (o.stale !== 'off') {
     for (const e of o.comparison.fixed) {
-      lines.push(`::${o.stale === 'error' ? 'error' : 'warning'} file=${ghProperty(e.file)},title=ssot stale baseline entry::${ghData(`${e.rule} ${e.symbol} is in the baseline but no longer found; run ssot check --prune`)}`);
+      lines.push(`::${o.stale === 'error' ? 'error' : 'warning'} file=${ghProperty(prefix + e.file)},title=ssot stale baseline entry::${ghData(`${e.rule} ${e.symbol} is in the baseline but no longer found; run ssot check --prune`)}`);
     }
   }
-  for (const p of o.report.files.parseErrors) lines.push(`::warning file=${ghProperty(p.file)},line=${p.line},col=${p.column},title=ssot parse error::${ghData(p.message)}`);
+  for (const p of o.report.files.parseErrors) lines.push(`::warning file=${ghProperty(prefix + p.file)},line=${p.line},col=${p.column},title=ssot parse error::${ghData(p.message)}`);
   lines.push(`::notice title=ssot check::${ghData(summaryLine(o))}`);
   return lines.join('\n') + '\n';
 }
@@ -170,7 +170,7 @@ async function checkAction(flags: CheckFlags): Promise<number> {
   }
 
   const color = format === 'text' && useColor(process.stdout);
-  process.stdout.write(format === 'json' ? formatJson(outcome) : format === 'github' ? formatGithub(outcome) : formatText(outcome, color));
+  process.stdout.write(format === 'json' ? formatJson(outcome) : format === 'github' ? formatGithub(outcome, gitPrefix(report.scope.root) ?? '') : formatText(outcome, color));
   return outcome.exitCode;
 }
 
