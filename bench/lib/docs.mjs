@@ -29,6 +29,7 @@ function section(result, s) {
     '',
   ];
   if (s.rows.length) {
+    lines.push('★ = ssot-kit; † = ratio against our tool although it did not pass the oracle check (see below).', '');
     lines.push(`| ${HEADERS.join(' | ')} |`, `|${HEADERS.map((_, i) => (i === 0 || i === 5 ? '---' : '---:')).join('|')}|`);
     for (const r of tableRows(s)) lines.push(`| ${r.map((x) => String(x).replace(/\|/g, '\\|')).join(' | ')} |`);
   }

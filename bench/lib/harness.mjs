@@ -153,7 +153,6 @@ async function runTool(a, ctx, { runs, workDir, keepWork }) {
       row.summary = v.summary;
       row.runs.push(run);
       if (a.writes && !keepWork) fs.rmSync(copy, { recursive: true, force: true });
-      if (!v.ok && runs > 1) { row.problems.push(`stopped after run ${i} (disagreement)`); break; }
     }
   } catch (e) {
     row.ok = false;
@@ -162,6 +161,7 @@ async function runTool(a, ctx, { runs, workDir, keepWork }) {
   } finally {
     if (shared && !keepWork) fs.rmSync(shared, { recursive: true, force: true });
   }
+  row.problems = [...new Set(row.problems.map((p) => p.replace(/^run \d+: /, '')))];
   row.median = {
     wallS: median(row.runs.map((r) => r.wallS)), cpuS: median(row.runs.map((r) => r.cpuS)),
     maxRssKb: Math.max(...row.runs.map((r) => r.maxRssKb ?? 0)), treePeakKb: Math.max(...row.runs.map((r) => r.treePeakKb ?? 0)),
@@ -192,7 +192,7 @@ export const fmtMiB = (kb) => (kb > 0 ? `${Math.round(kb / 1024)} MiB` : '–');
 
 /** the suite's reference "ours" row for a given row (warm rows compare with our warm row) */
 export function oursFor(rows, row) {
-  const ours = rows.filter((r) => r.ours && r.available && r.ok && r.runs.length);
+  const ours = rows.filter((r) => r.ours && r.available && r.runs.length);
   if (!ours.length) return undefined;
   return (row.warm ? ours.find((r) => r.warm) : ours.find((r) => !r.warm)) ?? ours[0];
 }
@@ -200,8 +200,9 @@ export function oursFor(rows, row) {
 export function ratioText(rows, row) {
   const o = oursFor(rows, row);
   if (!o || !row.available || !row.runs.length) return '–';
-  if (o === row) return '1.00';
-  return (o.median.wallS / row.median.wallS).toFixed(2);
+  const mark = o.ok ? '' : ' †';
+  if (o === row) return `1.00${mark}`;
+  return `${(o.median.wallS / row.median.wallS).toFixed(2)}${mark}`;
 }
 
 export function tableRows(suite) {
@@ -223,5 +224,5 @@ export function printTable(result, out = process.stdout) {
     for (const r of rows) out.write(r.map((cell, i) => String(cell).slice(0, 200).padEnd(w[i])).join('  ').trimEnd() + '\n');
     if (s.text) out.write(`\n${s.text}\n`);
   }
-  out.write('\n★ = ssot-kit. "ours ÷ this" = our median wall time divided by this tool\'s (below 1: ours is faster).\n');
+  out.write('\n★ = ssot-kit. "ours ÷ this" = our median wall time divided by this tool\'s (below 1: ours is faster); † = our tool did not pass the oracle check in this run.\n');
 }
