@@ -20,6 +20,30 @@ const DUPLICATES = [
   ['src/websocket/quality-router.ts', 'QualityMessageRouter'],
 ];
 
+
+/** Validates against the official SARIF 2.1.0 schema (tests/data, copied from the OASIS repository). */
+function expectValidSarif(sarif: unknown): void {
+  const schema = JSON.parse(fs.readFileSync(path.join(repo, 'tests/data/sarif-schema-2.1.0.json'), 'utf8'));
+  // The OASIS file declares draft-04. Ajv 8 has no draft-04 class, and the only keyword of the
+  // file whose meaning differs between draft-04 and draft-07 is the root `id` ($id in draft-07);
+  // check that, rename it, and validate with the draft-07 class.
+  expect(schema.$schema).toBe('http://json-schema.org/draft-04/schema#');
+  expect(JSON.stringify(schema)).not.toMatch(/exclusiveM(in|ax)imum/);
+  const { id, $schema: _declared, ...rest } = schema;
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  ajv.addFormat('uri', (s: string) => /^[a-z][a-z0-9+.-]*:/i.test(s) && URL.canParse(s));
+  ajv.addFormat('uri-reference', (s: string) => URL.canParse(s, 'file:///base/'));
+  ajv.addFormat('date-time', (s: string) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(s));
+  const validate = ajv.compile({ ...rest, $id: id });
+  expect(validate(sarif), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+}
+
+function expectValidReport(r: unknown): void {
+  const schema = JSON.parse(fs.readFileSync(path.join(repo, 'schema/ssot.report.schema.json'), 'utf8')) as object;
+  const validate = new Ajv({ allErrors: true, strict: true }).compile(schema);
+  expect(validate(r), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+}
+
 let demo: string;
 let report: Report;
 
@@ -159,19 +183,7 @@ describe('formats', () => {
     const out = ssot(['report', '--format', 'sarif'], demo);
     expect(out.code, out.stderr).toBe(0);
     const sarif = JSON.parse(out.stdout);
-    const schema = JSON.parse(fs.readFileSync(path.join(repo, 'tests/data/sarif-schema-2.1.0.json'), 'utf8'));
-    // The OASIS file declares draft-04. Ajv 8 has no draft-04 class, and the only keyword of the
-    // file whose meaning differs between draft-04 and draft-07 is the root `id` ($id in draft-07);
-    // check that, rename it, and validate with the draft-07 class.
-    expect(schema.$schema).toBe('http://json-schema.org/draft-04/schema#');
-    expect(JSON.stringify(schema)).not.toMatch(/exclusiveM(in|ax)imum/);
-    const { id, $schema: _declared, ...rest } = schema;
-    const ajv = new Ajv({ allErrors: true, strict: false });
-    ajv.addFormat('uri', (s: string) => /^[a-z][a-z0-9+.-]*:/i.test(s) && URL.canParse(s));
-    ajv.addFormat('uri-reference', (s: string) => URL.canParse(s, 'file:///base/'));
-    ajv.addFormat('date-time', (s: string) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(s));
-    const validate = ajv.compile({ ...rest, $id: id });
-    expect(validate(sarif), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+    expectValidSarif(sarif);
 
     const run = sarif.runs[0];
     expect(run.tool.driver.rules.map((r: { id: string }) => r.id)).toEqual(['ssot/no-duplicate-implementation', 'ssot/no-legacy-import', 'ssot/missing-legacy-module']);
@@ -186,6 +198,24 @@ describe('formats', () => {
     expect(run.results.filter((r: { ruleId: string }) => r.ruleId === 'ssot/missing-legacy-module')).toHaveLength(1);
     // A result's ruleIndex points at its rule.
     for (const r of run.results) expect(run.tool.driver.rules[r.ruleIndex].id).toBe(r.ruleId);
+  });
+
+  it('json and sarif stay valid with parse errors, unreadable files, compat sites and shards', () => {
+    const project = copyDemo();
+    write(project, 'src/broken.ts', "import { broadcastToUser } from './services/broadcast';\nexport const = ;\n");
+    fs.writeFileSync(path.join(project, 'src/blob.ts'), Buffer.from([0x63, 0x00, 0x01]));
+    write(project, 'src/handlers/chat-handler.ts', read(project, 'src/handlers/chat-handler.ts').replace("from '../websocket/message-router'", "from 'ssot-kit/router/compat'"));
+    const r = jsonReport(project);
+    expect(r.files.skipped).toEqual([{ file: 'src/blob.ts', reason: 'binary file (contains a NUL byte)' }]);
+    expect(r.files.parseErrors.length).toBeGreaterThan(0);
+    expect(r.concepts[0]!.summary.compatSites).toBe(1);
+    expectValidReport(r);
+    expectValidReport(jsonReport(project, ['--shard', '2/2']));
+    const sarif = JSON.parse(ssot(['report', '--format', 'sarif'], project).stdout);
+    expectValidSarif(sarif);
+    const notes = sarif.runs[0].invocations[0].toolExecutionNotifications.map((n: { message: { text: string } }) => n.message.text);
+    expect(notes).toContain('skipped: binary file (contains a NUL byte)');
+    expect(notes.some((t: string) => t.startsWith('parse error: '))).toBe(true);
   });
 
   it('markdown, junit and github annotations carry every violation', () => {
