@@ -8,7 +8,7 @@ import { listFiles } from '../core/files.js';
 import { readSource } from '../core/project.js';
 import { CACHE_FILE_NAME, ReportCache, cacheKey, defaultCacheDir } from './cache.js';
 import { mapInPool } from './pool.js';
-import { hashText, recordFromText, type FileRecord, type ReportWorkerInit } from './report-worker.js';
+import { hashText, safeRecord, type FileRecord, type ReportWorkerInit } from './report-worker.js';
 
 export interface Shard {
   /** 1-based. */
@@ -157,7 +157,7 @@ export async function collectRecords(config: ResolvedConfig, options: CollectOpt
       const ctx = createAnalysisContext(config);
       for (const file of todo) {
         const t = texts.get(file)!;
-        const record = recordFromText(ctx, file, t.text, t.hash);
+        const record = safeRecord(ctx, file, t.text, t.hash);
         byFile.set(file, record);
         cache.set(record);
       }

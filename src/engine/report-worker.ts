@@ -36,6 +36,15 @@ export function recordFromText(ctx: ReturnType<typeof createAnalysisContext>, fi
   return { file, hash, analysis, ...(Object.keys(code).length > 0 ? { code } : {}) };
 }
 
+/** recordFromText, but a file the analysis crashes on is a skip with the reason, not a failed run. */
+export function safeRecord(ctx: ReturnType<typeof createAnalysisContext>, file: string, text: string, hash: string): FileRecord {
+  try {
+    return recordFromText(ctx, file, text, hash);
+  } catch (error) {
+    return { file, skipped: `analysis failed: ${(error as Error)?.message ?? String(error)}` };
+  }
+}
+
 export { readSource };
 
 defineWorker<ReportWorkerInit, string, FileRecord>(import.meta.url, ({ config }) => {
@@ -43,7 +52,7 @@ defineWorker<ReportWorkerInit, string, FileRecord>(import.meta.url, ({ config })
   return (file) => {
     const source = readSource(file);
     if ('error' in source) return { file, skipped: source.error };
-    return recordFromText(ctx, file, source.text, hashText(source.text));
+    return safeRecord(ctx, file, source.text, hashText(source.text));
   };
 });
 

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createAnalysisContext } from '../../src/core/analyze.js';
 import { loadConfig } from '../../src/core/config/load.js';
 import { listFiles } from '../../src/core/files.js';
-import { recordFromText, hashText } from '../../src/engine/report-worker.js';
+import { recordFromText, hashText, safeRecord } from '../../src/engine/report-worker.js';
 import { compareWithBaseline, entryOf, serializeBaseline, type BaselineEntry } from '../../src/report/baseline.js';
 import { buildReport } from '../../src/report/build.js';
 import { violations } from '../../src/report/derive.js';
@@ -160,5 +160,17 @@ describe('formatters escape what they print', () => {
     const sarif = JSON.parse(formatSarif(r, { srcRootPrefix: 'packages/app/' }));
     expect(sarif.runs[0].results).toHaveLength(1);
     expect(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation).toEqual({ uri: 'packages/app/src/use.ts', uriBaseId: '%SRCROOT%' });
+  });
+
+  it('a file the analysis crashes on is a skip with the reason, listed in the report', () => {
+    const root = project({ 'ssot.config.json': config(['src/old.ts']), 'src/old.ts': '', 'src/use.ts': "import { MessageRouter } from './old';\n" });
+    const cfg = loadConfig({ cwd: root });
+    const ctx = createAnalysisContext(cfg);
+    const broken = { ...ctx, classifier: { classify: () => { throw new Error('boom'); } } } as unknown as typeof ctx;
+    const record = safeRecord(broken, path.join(root, 'src/use.ts'), "import { MessageRouter } from './old';\n", 'h');
+    expect(record).toEqual({ file: path.join(root, 'src/use.ts'), skipped: 'analysis failed: boom' });
+    const r = buildReport({ config: cfg, toolVersion: 't', records: [record], inScope: 1, missingPaths: [], paths: [] });
+    expect(r.files.skipped).toEqual([{ file: 'src/use.ts', reason: 'analysis failed: boom' }]);
+    expect(r.totals.skippedFiles).toBe(1);
   });
 });
