@@ -48,14 +48,14 @@ function load(): Promise<Loaded> {
   return loading;
 }
 
-const contexts = new Map<string, Core.AnalysisContext>();
+const contexts = new Map<string, MigrateFile.MigrationContext>();
 
-function contextFor(loaded: Loaded, file: string, configPath: string | undefined): Core.AnalysisContext {
+function contextFor(loaded: Loaded, file: string, configPath: string | undefined): MigrateFile.MigrationContext {
   const found = configPath ? path.resolve(configPath) : loaded.core.findConfigFile(path.dirname(file));
   if (!found) throw new Error(`no ssot config found for ${file} (pass --ssotConfig=<path>)`);
   let ctx = contexts.get(found);
   if (!ctx) {
-    ctx = loaded.core.createAnalysisContext(loaded.core.loadConfig({ configPath: found }));
+    ctx = loaded.migrateFile.createMigrationContext(loaded.core.loadConfig({ configPath: found }));
     contexts.set(found, ctx);
   }
   return ctx;

@@ -1,7 +1,10 @@
 import * as path from 'node:path';
 import type { AnalysisContext } from '../src/core/analyze.js';
-import { analyzeFile } from '../src/core/analyze.js';
+import { analyzeFile, createAnalysisContext } from '../src/core/analyze.js';
 import { toPosix } from '../src/core/classify.js';
+import type { ResolvedConfig } from '../src/core/config/types.js';
+import { parseFile } from '../src/core/parse.js';
+import { createPrefilter, type Prefilter } from '../src/core/prefilter.js';
 import { applyEdits, planFileRewrite, type PlanOptions } from '../src/core/rewrite/plan.js';
 import { verifyRewrite } from '../src/core/rewrite/verify.js';
 import type { ClassifiedSite } from '../src/core/types.js';
@@ -29,16 +32,33 @@ export interface TextMigration {
   notes: string[];
 }
 
+/** The core's analysis context plus the narrow prefilter of legacy import sites. */
+export interface MigrationContext {
+  ctx: AnalysisContext;
+  prefilter: Prefilter;
+}
+
+export function createMigrationContext(config: ResolvedConfig): MigrationContext {
+  const ctx = createAnalysisContext(config);
+  return { ctx, prefilter: createPrefilter(config, ctx.resolver, { legacyImportsOnly: true }) };
+}
+
 /**
  * One file's migration from its text, shared by `ssot migrate` (in worker threads) and the
  * jscodeshift transform, so both produce the same bytes: core analysis (prefilter, parse,
  * classification) -> the core's rewrite plan -> splice -> re-parse and check the output.
  */
-export function migrateText(ctx: AnalysisContext, file: string, text: string, options: PlanOptions = {}): TextMigration {
-  const analysis = analyzeFile(ctx, file, text);
-  const base = { parsed: analysis.parsed, sitesRewritten: 0, refused: [] as RefusedSite[], kept: 0, notes: [] as string[] };
-  if (!analysis.parsed || !analysis.sites.some((s) => s.target.kind === 'legacy')) return { status: 'unchanged', ...base };
-  const plan = planFileRewrite(ctx, analysis, text, options);
+export function migrateText(mctx: MigrationContext, file: string, text: string, options: PlanOptions = {}): TextMigration {
+  const { ctx } = mctx;
+  const base = { parsed: false, sitesRewritten: 0, refused: [] as RefusedSite[], kept: 0, notes: [] as string[] };
+  // The text prefilter first: a file that spells no legacy module cannot hold a legacy site.
+  if (!mctx.prefilter.mayMatch(text)) return { status: 'unchanged', ...base };
+  const absolute = path.resolve(file);
+  const parsed = parseFile(absolute, text, { skipJsDoc: true });
+  const analysis = analyzeFile(ctx, absolute, text, { sourceFile: parsed.sourceFile, skipDuplicates: true });
+  base.parsed = true;
+  if (!analysis.sites.some((s) => s.target.kind === 'legacy' && !s.target.internal)) return { status: 'unchanged', ...base };
+  const plan = planFileRewrite(ctx, analysis, text, { ...options, sourceFile: parsed.sourceFile });
   const refused = plan.refused.map(({ site, reason }) => ({ line: site.line, column: site.column, form: site.form, specifier: site.specifier, reason }));
   const result = { ...base, refused, kept: plan.kept.length, notes: plan.notes };
   if (plan.edits.length === 0) return { status: 'unchanged', ...result };
@@ -49,7 +69,7 @@ export function migrateText(ctx: AnalysisContext, file: string, text: string, op
     return { status: 'failed', ...result, error: `internal: ${(error as Error).message}` };
   }
   if (output === text) return { status: 'unchanged', ...result };
-  const verdict = verifyRewrite(ctx, file, text, output);
+  const verdict = verifyRewrite(ctx, absolute, text, output, { specifiers: plan.specifiers });
   if (!verdict.ok) return { status: 'failed', ...result, error: `refused: ${verdict.error}` };
   return { status: 'changed', ...result, output, sitesRewritten: plan.rewritten.length };
 }

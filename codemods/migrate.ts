@@ -5,10 +5,12 @@ import * as path from 'node:path';
 import type { ResolvedConfig } from '../src/core/config/types.js';
 import { toPosix } from '../src/core/classify.js';
 import { listFiles } from '../src/core/files.js';
-import { mapInPool } from '../src/engine/pool.js';
+import type { Prefilter } from '../src/core/prefilter.js';
+import { defaultJobs } from '../src/engine/pool.js';
 import { writeFileAtomic } from './atomic.js';
-import { displayPath } from './migrate-file.js';
-import type { FileOutcome, MigrateWorkerInit } from './worker.js';
+import { startHybridPool, type HybridPool } from './hybrid-pool.js';
+import { createMigrationContext, displayPath } from './migrate-file.js';
+import { migrateWorker, type FileOutcome, type MigrateItem, type MigrateWorkerInit } from './worker.js';
 
 /** A problem with the inputs (dirty tree, bad shard, unknown concept): exit 2, nothing written. */
 export class MigrateUsageError extends Error {
@@ -131,16 +133,6 @@ export function selectShard(rootDir: string, files: readonly string[], shard: { 
 
 // ---- the run ------------------------------------------------------------------------------------
 
-function runPool(options: MigrateOptions, files: readonly string[], mode: MigrateWorkerInit['mode'], jobs: number, progress: boolean): Promise<FileOutcome[]> {
-  return mapInPool<MigrateWorkerInit, string, FileOutcome>({
-    workerUrl: new URL('./worker.js', import.meta.url),
-    init: { config: options.config, rename: Boolean(options.rename), ...(options.concepts ? { concepts: [...options.concepts] } : {}), mode },
-    items: files,
-    jobs,
-    ...(progress && options.onProgress ? { onProgress: options.onProgress } : {}),
-  });
-}
-
 /**
  * `ssot migrate`: text prefilter -> TypeScript parse (core) -> the core's rewrite plan -> splice
  * -> re-parse the output -> atomic write, over worker threads that receive file paths only.
@@ -166,7 +158,49 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
   if (listing.missing.length > 0) throw new MigrateUsageError(`no such file or folder: ${listing.missing.join(', ')}`);
   let files = listing.files;
   if (options.shard) files = selectShard(root, files, options.shard);
-  const jobs = Math.max(1, options.jobs ?? (await import('../src/engine/pool.js')).defaultJobs());
+  const jobs = Math.max(1, options.jobs ?? defaultJobs());
+  // Helpers start now, so that they load TypeScript while this thread prefilters.
+  const init: MigrateWorkerInit = { config, rename: Boolean(options.rename), ...(options.concepts ? { concepts: [...options.concepts] } : {}) };
+  const mctx = createMigrationContext(config);
+  const pool: HybridPool<MigrateItem, FileOutcome> = startHybridPool({
+    workerUrl: new URL('./worker.js', import.meta.url),
+    init,
+    workers: files.length >= 200 ? jobs - 1 : 0,
+    local: () => migrateWorker(init, mctx),
+  });
+  try {
+    return await run(options, files, jobs, pool, started, gitTree, mctx.prefilter);
+  } finally {
+    await pool.close();
+  }
+}
+
+async function run(options: MigrateOptions, files: string[], jobs: number, pool: HybridPool<MigrateItem, FileOutcome>, started: number, gitTree: boolean, prefilter: Prefilter): Promise<MigrateResult> {
+  const { config } = options;
+  const root = config.rootDir;
+
+  // The text prefilter runs here, on the main thread: reading is cheap, parsing is the cost, so
+  // only files that spell a legacy module go to the workers (as paths, never contents).
+  const ruledOut: FileOutcome[] = [];
+  const candidates: string[] = [];
+  for (const file of files) {
+    const empty = { file, parsed: false, sitesRewritten: 0, refused: [], kept: 0, notes: [] };
+    let buffer: Buffer;
+    try {
+      buffer = fs.readFileSync(file);
+    } catch (error) {
+      ruledOut.push({ ...empty, status: 'skipped', reason: `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
+      continue;
+    }
+    if (buffer.includes(0)) ruledOut.push({ ...empty, status: 'skipped', reason: 'binary file (contains a NUL byte)' });
+    else if (prefilter.mayMatch(buffer.toString('utf8'))) candidates.push(file);
+    else ruledOut.push({ ...empty, status: 'unchanged' });
+  }
+  options.onProgress?.(files.length - candidates.length, files.length);
+  const progressOffset = files.length - candidates.length;
+  const progress = options.onProgress ? (d: number) => options.onProgress!(progressOffset + d, files.length) : undefined;
+  const runPool = (list: readonly string[], mode: MigrateItem['mode'], withProgress: boolean) =>
+    pool.map(list.map((file) => ({ file, mode })), withProgress ? progress : undefined);
 
   // Two phases when the set of files to write must be known first (--limit, --typecheck):
   // plan everywhere, then write only the chosen files.
@@ -177,9 +211,9 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
   const rolledBack = new Set<string>();
   let rollbackNotes: string[] = [];
   if (!twoPhase) {
-    outcomes = await runPool(options, files, options.dryRun ? 'diff' : 'write', jobs, true);
+    outcomes = await runPool(candidates, options.dryRun ? 'diff' : 'write', true);
   } else {
-    outcomes = await runPool(options, files, 'plan', jobs, true);
+    outcomes = await runPool(candidates, 'plan', true);
     let chosen = outcomes.filter((o) => o.status === 'changed').map((o) => o.file);
     if (options.limit !== undefined) {
       const beyond = new Set(chosen.slice(options.limit));
@@ -195,7 +229,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
       checker = createTypechecker(config, chosen);
       before = checker.diagnostics(chosen);
     }
-    const written = chosen.length > 0 ? await runPool(options, chosen, 'write', jobs, false) : [];
+    const written = chosen.length > 0 ? await runPool(chosen, 'write', false) : [];
     for (const o of written) finalOutcomes.set(o.file, o);
     if (checker && before) {
       const changed = written.filter((o) => o.status === 'changed').map((o) => o.file);
@@ -216,6 +250,8 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
     outcomes = outcomes.map((o) => finalOutcomes.get(o.file) ?? o);
   }
 
+  // Back in path order with the files the prefilter ruled out.
+  outcomes = [...outcomes, ...ruledOut].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   const reports: MigrateFileReport[] = [];
   const summary: MigrateSummary = {
     filesScanned: files.length,
@@ -264,7 +300,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
   for (const note of rollbackNotes) options.onNotice?.(note);
   summary.timeMs = Math.round(performance.now() - started);
   const failed = summary.filesFailed > 0 || summary.sitesRefused > 0 || (summary.newTypeErrors ?? 0) > 0;
-  return { root, files: reports, missing: listing.missing.map((m) => displayPath(root, m)), summary, exitCode: failed ? 1 : 0 };
+  return { root, files: reports, missing: [], summary, exitCode: failed ? 1 : 0 };
 }
 
 function key(d: TypecheckFinding): string {

@@ -1,16 +1,19 @@
 import * as fs from 'node:fs';
-import { createAnalysisContext } from '../src/core/analyze.js';
 import type { ResolvedConfig } from '../src/core/config/types.js';
 import { defineWorker } from '../src/engine/pool.js';
 import { writeFileAtomic } from './atomic.js';
 import { unifiedDiff } from './diff.js';
-import { displayPath, migrateText, type RefusedSite } from './migrate-file.js';
+import { createMigrationContext, displayPath, migrateText, type MigrationContext, type RefusedSite } from './migrate-file.js';
 
 export interface MigrateWorkerInit {
   config: ResolvedConfig;
   rename: boolean;
   concepts?: string[];
-  /** 'plan': decide only; 'diff': decide and return a unified diff; 'write': decide and write. */
+}
+
+/** One file to migrate (a path, never its content). 'plan': decide only; 'diff': decide and return a unified diff; 'write': decide and write. */
+export interface MigrateItem {
+  file: string;
   mode: 'plan' | 'diff' | 'write';
 }
 
@@ -28,11 +31,11 @@ export interface FileOutcome {
   diff?: string;
 }
 
-/** Reads, plans, verifies and (in write mode) atomically writes one file. Items are file paths. */
-defineWorker<MigrateWorkerInit, string, FileOutcome>(import.meta.url, (init) => {
-  const ctx = createAnalysisContext(init.config);
+/** Reads, plans, verifies and (in write mode) atomically writes one file. */
+export function migrateWorker(init: MigrateWorkerInit, context?: MigrationContext): (item: MigrateItem) => FileOutcome {
+  const mctx = context ?? createMigrationContext(init.config);
   const options = { rename: init.rename, ...(init.concepts ? { concepts: init.concepts } : {}) };
-  return (file) => {
+  return ({ file, mode }) => {
     const empty = { file, parsed: false, sitesRewritten: 0, refused: [], kept: 0, notes: [] };
     let buffer: Buffer;
     try {
@@ -44,7 +47,7 @@ defineWorker<MigrateWorkerInit, string, FileOutcome>(import.meta.url, (init) => 
     const text = buffer.toString('utf8');
     let result;
     try {
-      result = migrateText(ctx, file, text, options);
+      result = migrateText(mctx, file, text, options);
     } catch (error) {
       return { ...empty, status: 'failed', error: `internal error: ${(error as Error).message}` };
     }
@@ -53,8 +56,8 @@ defineWorker<MigrateWorkerInit, string, FileOutcome>(import.meta.url, (init) => 
     if (result.status !== 'changed' || output === undefined) return outcome;
     // Bytes we cannot reproduce (invalid UTF-8) would be damaged by a text round trip.
     if (!Buffer.from(text, 'utf8').equals(buffer)) return { ...outcome, status: 'failed', error: 'refused: the file is not valid UTF-8' };
-    if (init.mode === 'diff') outcome.diff = unifiedDiff(displayPath(init.config.rootDir, file), text, output);
-    if (init.mode === 'write') {
+    if (mode === 'diff') outcome.diff = unifiedDiff(displayPath(init.config.rootDir, file), text, output);
+    if (mode === 'write') {
       try {
         writeFileAtomic(file, output);
       } catch (error) {
@@ -63,4 +66,6 @@ defineWorker<MigrateWorkerInit, string, FileOutcome>(import.meta.url, (init) => 
     }
     return outcome;
   };
-});
+}
+
+defineWorker<MigrateWorkerInit, MigrateItem, FileOutcome>(import.meta.url, (init) => migrateWorker(init));

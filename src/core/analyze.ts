@@ -53,7 +53,7 @@ export function analyzeFile(
   ctx: AnalysisContext,
   file: string,
   text: string,
-  options: { sourceFile?: ts.SourceFile; skipPrefilter?: boolean } = {},
+  options: { sourceFile?: ts.SourceFile; skipPrefilter?: boolean; skipDuplicates?: boolean } = {},
 ): FileAnalysis {
   const absolute = path.resolve(file);
   if (!options.sourceFile && !options.skipPrefilter && !ctx.prefilter.mayMatch(text)) {
@@ -65,7 +65,7 @@ export function analyzeFile(
   const sites: ClassifiedSite[] = rawSites.map((site) => ({ ...site, file: absolute, ...ctx.classifier.classify(site, absolute) }));
   const relativeFile = relativeToRoot(ctx, absolute);
   const duplicates: DuplicateFinding[] = [];
-  for (const concept of ctx.config.concepts) {
+  for (const concept of options.skipDuplicates ? [] : ctx.config.concepts) {
     if (ctx.mayDefine.get(concept.id)?.(relativeFile)) continue;
     duplicates.push(...detectDuplicates(sf, concept, { relativeFile, sites: rawSites }, ctx.namePatterns.get(concept.id)));
   }

@@ -1,7 +1,8 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ResolvedConfig } from './config/types.js';
 import type { ModuleResolver } from './resolve.js';
-import { isInside } from './resolve.js';
+import { isInside, stripExtension } from './resolve.js';
 import { patternNeedles } from './pattern.js';
 
 /**
@@ -34,12 +35,34 @@ function literalCore(source: string): string | undefined {
   return best && best.length >= 3 ? best : undefined;
 }
 
-export function createPrefilter(config: ResolvedConfig, resolver: ModuleResolver): Prefilter {
+/**
+ * `legacyImportsOnly`: a narrower filter for adapters that only act on legacy import sites (the
+ * codemod): just the needles a legacy module's importer must spell (module file/folder names,
+ * package names, workspace package names and exact path aliases that can reach a legacy module,
+ * as the resolver says); no canonical/compat modules, no declaration names or member groups.
+ * Sound for legacy sites by the same argument.
+ */
+export function createPrefilter(config: ResolvedConfig, resolver: ModuleResolver, options: { legacyImportsOnly?: boolean } = {}): Prefilter {
   const needles = new Set<string>();
   /** Needles of case-insensitive specifier patterns, lower-cased; matched against the lower-cased text. */
   const lowerNeedles = new Set<string>();
   let passAll = false;
   const memberGroups: { members: string[]; min: number }[] = [];
+  const probe = path.join(config.rootDir, '__ssot_probe__.ts');
+  const legacyPaths = config.concepts.flatMap((c) => c.legacy).filter((l) => l.path && !l.pattern);
+  /** legacyImportsOnly: does a bare name (package or exact alias) resolve into a legacy module? */
+  const namesLegacy = (specifier: string): boolean => {
+    const r = resolver.resolve(specifier, probe);
+    if (r.kind !== 'file') return true; // cannot tell (or a deleted module): keep the needle
+    return legacyPaths.some((l) => (l.isDirectory ? isInside(r.path, l.path!) : stripExtension(r.path) === stripExtension(l.path!)));
+  };
+  const hasExportsMap = (dir: string): boolean => {
+    try {
+      return (JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { exports?: unknown }).exports !== undefined;
+    } catch {
+      return true;
+    }
+  };
   for (const concept of config.concepts) {
     for (const legacy of concept.legacy) {
       if (legacy.pattern) {
@@ -52,10 +75,16 @@ export function createPrefilter(config: ResolvedConfig, resolver: ModuleResolver
         for (const n of moduleNeedles(legacy.path, legacy.isDirectory)) needles.add(n);
         // A workspace package whose folder is or holds the legacy module is imported by name.
         for (const pkg of resolver.workspacePackages()) {
-          if (isInside(legacy.path, pkg.dir) || isInside(pkg.dir, legacy.path)) needles.add(pkg.name);
+          if (!isInside(legacy.path, pkg.dir) && !isInside(pkg.dir, legacy.path)) continue;
+          // For legacy import sites only: a package that merely holds the legacy module deeper
+          // down is reached through subpaths that spell it, unless an `exports` map renames them
+          // or the package entry itself is the legacy module.
+          if (options.legacyImportsOnly && !isInside(pkg.dir, legacy.path) && !hasExportsMap(pkg.dir) && !namesLegacy(pkg.name)) continue;
+          needles.add(pkg.name);
         }
       }
     }
+    if (options.legacyImportsOnly) continue;
     for (const mod of [concept.canonical, concept.compat]) {
       if (!mod) continue;
       if (mod.path) for (const n of moduleNeedles(mod.path, false)) needles.add(n);
@@ -71,8 +100,12 @@ export function createPrefilter(config: ResolvedConfig, resolver: ModuleResolver
     if (concept.detect.members.length > 0) memberGroups.push({ members: concept.detect.members, min: concept.detect.minMembers });
   }
   // Exact tsconfig `paths` aliases (no `*`) can name a module without spelling its file name.
-  const options = resolver.optionsFor(path.join(config.rootDir, '__ssot_probe__.ts'));
-  for (const key of Object.keys(options.paths ?? {})) if (!key.includes('*')) needles.add(key);
+  const compilerOptions = resolver.optionsFor(path.join(config.rootDir, '__ssot_probe__.ts'));
+  for (const key of Object.keys(compilerOptions.paths ?? {})) {
+    if (key.includes('*')) continue;
+    if (options.legacyImportsOnly && !namesLegacy(key)) continue;
+    needles.add(key);
+  }
 
   const list = [...needles].filter((n) => n.length > 0);
   const lowerList = [...lowerNeedles].filter((n) => n.length > 0);

@@ -268,6 +268,9 @@ export class ModuleResolver {
         { noEmit: true },
         {
           ...ts.sys,
+          // Only the options matter for resolution: do not enumerate the files `include` matches
+          // (a directory walk of the whole project for every tsconfig).
+          readDirectory: () => [],
           onUnRecoverableConfigFileDiagnostic: () => undefined,
         },
         extendedCache,

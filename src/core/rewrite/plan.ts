@@ -47,6 +47,8 @@ export interface FilePlan {
   kept: ClassifiedSite[];
   /** Remarks that do not block the rewrite (e.g. `--rename` fell back to an alias). */
   notes: string[];
+  /** The module specifiers the edits write (for the self-import check of `verifyRewrite`). */
+  specifiers: string[];
 }
 
 // ---- edits -----------------------------------------------------------------------------------
@@ -148,6 +150,7 @@ interface Ctx {
   notes: string[];
   /** Edits per site, for planSiteRewrite. */
   bySite: Map<ClassifiedSite, TextEdit[]>;
+  specifiers: Set<string>;
 }
 
 interface Legacy {
@@ -243,6 +246,10 @@ function planSites(c: Ctx, selected: readonly ClassifiedSite[]): void {
     }
   }
   planNamedImports(c, namedImports, legacyInfo);
+  for (const site of c.rewritten) {
+    const spec = legacyInfo.get(site)?.specifier;
+    if (spec !== undefined) c.specifiers.add(spec);
+  }
 }
 
 // ---- whole-module forms ----------------------------------------------------------------------
@@ -706,11 +713,13 @@ function makeCtx(ctx: AnalysisContext, analysis: FileAnalysis, text: string, opt
     kept: [],
     notes: [],
     bySite: new Map(),
+    specifiers: new Set(),
   };
 }
 
 function selectedSites(analysis: FileAnalysis, options: PlanOptions): ClassifiedSite[] {
-  return analysis.sites.filter((s) => s.target.kind === 'legacy' && (!options.concepts || options.concepts.includes(s.target.conceptId)));
+  // Sites inside a legacy module itself (`internal`) go with the module: never rewritten.
+  return analysis.sites.filter((s) => s.target.kind === 'legacy' && !s.target.internal && (!options.concepts || options.concepts.includes(s.target.conceptId)));
 }
 
 /**
@@ -721,7 +730,7 @@ export function planFileRewrite(ctx: AnalysisContext, analysis: FileAnalysis, te
   const c = makeCtx(ctx, analysis, text, options);
   const sites = selectedSites(analysis, options);
   if (sites.length > 0) planSites(c, sites);
-  return { edits: c.edits, rewritten: c.rewritten, refused: c.refused, kept: c.kept, notes: c.notes };
+  return { edits: c.edits, rewritten: c.rewritten, refused: c.refused, kept: c.kept, notes: c.notes, specifiers: [...c.specifiers] };
 }
 
 /**
@@ -731,6 +740,7 @@ export function planFileRewrite(ctx: AnalysisContext, analysis: FileAnalysis, te
 export function planSiteRewrite(ctx: AnalysisContext, analysis: FileAnalysis, site: ClassifiedSite, text: string, options: PlanOptions = {}): SiteRewrite {
   const c = makeCtx(ctx, analysis, text, options);
   if (site.target.kind !== 'legacy') return { site, edits: [], safe: false, reason: 'not a legacy site' };
+  if (site.target.internal) return { site, edits: [], safe: false, reason: 'the importing file is itself a legacy module: the site goes with the module' };
   planSites(c, [site]);
   const refused = c.refused.find((r) => r.site === site);
   if (refused) return { site, edits: [], safe: false, reason: refused.reason };
