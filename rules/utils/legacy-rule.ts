@@ -7,11 +7,12 @@ import { customNote, FORM_LABELS, legacySiteInfo, namesNote } from './describe.j
 import { planSiteFix } from './fix.js';
 import { configOptionProperties, restrictedImportsProperties, type ConfigOptions, type RestrictedImportsOptions } from './options.js';
 
-export type LegacyMessageIds = 'legacyImport' | 'restrictedImport' | 'missingLegacyModule' | 'rewriteImport' | 'configError';
+export type LegacyMessageIds = 'legacyImport' | 'restrictedImport' | 'missingRestrictedImport' | 'missingLegacyModule' | 'rewriteImport' | 'configError';
 
 export const legacyMessages: Record<LegacyMessageIds, string> = {
   legacyImport: "{{form}} of the legacy module {{legacyModule}} ({{concept}}): import from '{{replacement}}' instead{{names}}.{{note}}",
   restrictedImport: "{{form}} of '{{specifier}}' is restricted ({{legacyModule}}).{{note}}",
+  missingRestrictedImport: "{{form}} of '{{specifier}}' is restricted ({{legacyModule}}), and the module no longer exists: it resolves nowhere.{{note}}",
   missingLegacyModule:
     "{{form}} of the legacy module {{legacyModule}} ({{concept}}), which no longer exists: '{{specifier}}' resolves nowhere; import from '{{replacement}}' instead{{names}}.{{note}}",
   rewriteImport: "Import from '{{replacement}}' instead{{reason}}.",
@@ -72,7 +73,13 @@ export function reportLegacySites(
           names: namesNote(info, site),
           note: customNote(info.legacy),
         };
-        const messageId: LegacyMessageIds = !info.replacement ? 'restrictedImport' : site.target.missing ? 'missingLegacyModule' : 'legacyImport';
+        const messageId: LegacyMessageIds = !info.replacement
+          ? site.target.missing
+            ? 'missingRestrictedImport'
+            : 'restrictedImport'
+          : site.target.missing
+            ? 'missingLegacyModule'
+            : 'legacyImport';
         const planned = info.replacement && options.fix !== false ? planSiteFix(ctx, analysis, site, sourceCode.text, sourceFile) : undefined;
         if (!planned) {
           context.report({ loc, messageId, data });

@@ -228,19 +228,29 @@ ruleTester.run<LegacyMessageIds, [NoLegacyImportOptions]>('no-legacy-import (inl
       errors: [{ messageId: 'missingLegacyModule', data: { form: 'Import', specifier: 'lodash', legacyModule: 'lodash', concept: 'replace-path-0', replacement: 'lodash-es', names: '', note: '' } }],
     },
     {
+      // Not installed: restricted, and it resolves nowhere.
       filename: app('i2.ts'),
       code: "import _ from 'underscore';",
       options: [{ rootDir: root, paths: ['underscore'] }],
-      errors: [{ messageId: 'restrictedImport', data: { form: 'Import', specifier: 'underscore', legacyModule: 'underscore', note: '' } }],
+      errors: [{ messageId: 'missingRestrictedImport', data: { form: 'Import', specifier: 'underscore', legacyModule: 'underscore', note: '' } }],
+    },
+    {
+      // No replacement: reported like no-restricted-imports, without a fix.
+      filename: app('i2b.ts'),
+      code: "import { OldRouter } from '../legacy/router';",
+      options: [{ rootDir: root, paths: [{ name: '../legacy/router', message: 'Ask the router team.' }] }],
+      output: null,
+      errors: [{ messageId: 'restrictedImport', line: 1, column: 27, data: { form: 'Import', specifier: '../legacy/router', legacyModule: '../legacy/router', note: ' Ask the router team.' } }],
     },
     {
       filename: app('i3.ts'),
       code: "import { Button } from 'legacy-ui/button';\nconst m = require('Legacy-UI');",
       options: [{ rootDir: root, patterns: [{ group: ['legacy-ui', 'legacy-ui/*'], message: 'Use modern-ui.' }] }],
       errors: [
-        { messageId: 'restrictedImport', line: 1, data: { form: 'Import', specifier: 'legacy-ui/button', legacyModule: 'legacy-ui, legacy-ui/*', note: ' Use modern-ui.' } },
+        // (legacy-ui is not installed here, so it also resolves nowhere.)
+        { messageId: 'missingRestrictedImport', line: 1, data: { form: 'Import', specifier: 'legacy-ui/button', legacyModule: 'legacy-ui, legacy-ui/*', note: ' Use modern-ui.' } },
         // Case-insensitive by default, like no-restricted-imports; require() is checked too.
-        { messageId: 'restrictedImport', line: 2, data: { form: 'require()', specifier: 'Legacy-UI', legacyModule: 'legacy-ui, legacy-ui/*', note: ' Use modern-ui.' } },
+        { messageId: 'missingRestrictedImport', line: 2, data: { form: 'require()', specifier: 'Legacy-UI', legacyModule: 'legacy-ui, legacy-ui/*', note: ' Use modern-ui.' } },
       ],
     },
     {
