@@ -40,6 +40,12 @@ export class DeliveryQueue {
   #inFlight = 0;
   #waiting: Waiting[] = [];
   #dead = false;
+  /** sendWithAck path: outcome callbacks of in-flight sends, oldest at #ackHead. */
+  #acks: Array<OutcomeCallback | undefined> = [];
+  #ackHead = 0;
+  /** Index in #acks of the send currently inside sendWithAck, to recognise a synchronous ack. */
+  #inCallIndex = -1;
+  #syncOutcome: SendOutcome | undefined;
 
   /**
    * @param onFatal called once when the connection must be dropped (failed send or overflow).
@@ -104,37 +110,60 @@ export class DeliveryQueue {
   }
 
   #startWithAck(conn: Connection, data: string, done: OutcomeCallback): SendOutcome | undefined {
-    let settled = false;
-    let inCall = true;
-    let syncOutcome: SendOutcome | undefined;
+    this.#inCallIndex = this.#acks.length;
+    this.#acks.push(done);
     this.#inFlight++;
-    const ack = (error?: Error | null): void => {
-      if (settled) return; // a transport that acks twice must not be counted twice
-      settled = true;
-      this.#inFlight--;
-      const outcome: SendOutcome = error ? 'failed' : 'delivered';
-      if (error) this.#kill('failed', error);
-      if (inCall) {
-        syncOutcome = outcome;
-        return;
-      }
-      done(outcome);
-      if (!error) this.#pump();
-    };
+    this.#syncOutcome = undefined;
     try {
-      conn.sendWithAck!(data, ack);
+      // One ack function per connection (not a closure per send): cheaper, and a transport that
+      // batches callbacks (Node merges after-write ticks for an identical callback) can do so.
+      conn.sendWithAck!(data, this.#onAck);
     } catch (error) {
-      inCall = false;
-      if (!settled) {
-        settled = true;
-        this.#inFlight--;
-        this.#kill('failed', error);
-        return 'failed';
-      }
+      const pending = this.#inCallIndex; // >= 0: this send was not acknowledged
+      this.#inCallIndex = -1;
+      if (pending < 0) return this.#syncOutcome ?? 'failed';
+      // The send never happened: forget it (it is the newest entry) and fail the connection.
+      if (pending === this.#acks.length - 1) this.#acks.pop();
+      else this.#acks[pending] = undefined;
+      this.#inFlight--;
+      this.#kill('failed', error);
+      return 'failed';
     }
-    inCall = false;
-    return syncOutcome;
+    this.#inCallIndex = -1;
+    return this.#syncOutcome;
   }
+
+  /**
+   * Acks arrive in send order (the contract of `sendWithAck` on an order-preserving transport; in
+   * serial mode only one send is ever in flight), so each one settles the oldest pending send.
+   * Extra acks (nothing pending) are ignored rather than counted.
+   */
+  readonly #onAck = (error?: Error | null): void => {
+    const index = this.#ackHead;
+    if (index >= this.#acks.length) return;
+    const done = this.#acks[index];
+    this.#acks[index] = undefined;
+    this.#ackHead++;
+    const sync = index === this.#inCallIndex;
+    if (sync) this.#inCallIndex = -1;
+    if (this.#ackHead === this.#acks.length) {
+      this.#acks.length = 0; // drained: reuse the array
+      this.#ackHead = 0;
+    } else if (this.#ackHead >= 1024 && this.#ackHead * 2 >= this.#acks.length) {
+      if (this.#inCallIndex >= 0) this.#inCallIndex -= this.#ackHead;
+      this.#acks = this.#acks.slice(this.#ackHead);
+      this.#ackHead = 0;
+    }
+    this.#inFlight--;
+    const outcome: SendOutcome = error ? 'failed' : 'delivered';
+    if (error) this.#kill('failed', error);
+    if (sync) {
+      this.#syncOutcome = outcome;
+      return;
+    }
+    done?.(outcome); // undefined only for a send whose sendWithAck threw (already reported)
+    if (!error) this.#pump();
+  };
 
   /** Serial mode: start waiting sends once nothing is in flight. */
   #pump(): void {

@@ -29,9 +29,10 @@ export interface Connection {
   readonly threadId?: string;
   send(data: string): void | Promise<unknown>;
   /**
-   * Optional callback form of `send`, preferred by the router when present: `ack` is called once,
-   * with an error if the send failed, when the transport is done with the data. It spares one
-   * promise per delivery on hot paths (the ws adapter implements it over ws's write callback).
+   * Optional callback form of `send`, preferred by the router when present: call `ack` exactly
+   * once per send, with an error if it failed, when the transport is done with the data, and in
+   * send order (as ws and net do). It spares a promise per delivery on hot paths; the ws adapter
+   * passes `ack` straight to ws as the write callback.
    */
   sendWithAck?(data: string, ack: (error?: Error | null) => void): void;
   close?(code?: number, reason?: string): void;

@@ -49,39 +49,6 @@ export interface WebSocketRouterBinding {
   close(): void;
 }
 
-type Ack = (error?: Error | null) => void;
-
-/** FIFO of write acknowledgements for one socket (array + head index, compacted as it drains). */
-class AckFifo {
-  #items: Array<Ack | undefined> = [];
-  #head = 0;
-
-  push(ack: Ack): void {
-    this.#items.push(ack);
-  }
-
-  settleNext(error?: Error | null): void {
-    if (this.#head >= this.#items.length) return; // already failed by failAll
-    const ack = this.#items[this.#head];
-    this.#items[this.#head++] = undefined;
-    if (this.#head === this.#items.length) {
-      this.#items = [];
-      this.#head = 0;
-    } else if (this.#head >= 1024 && this.#head * 2 >= this.#items.length) {
-      this.#items = this.#items.slice(this.#head);
-      this.#head = 0;
-    }
-    ack?.(error ?? null);
-  }
-
-  failAll(error: Error): void {
-    const rest = this.#items.slice(this.#head);
-    this.#items = [];
-    this.#head = 0;
-    for (const ack of rest) ack?.(error);
-  }
-}
-
 function byteLength(data: RawData): number {
   if (Array.isArray(data)) return data.reduce((n, b) => n + b.length, 0);
   return data instanceof ArrayBuffer ? data.byteLength : data.length;
@@ -147,30 +114,24 @@ export function attachRouter(wss: WebSocketServer, router: CanonicalMessageRoute
     handled.add(ws);
     const id = ctx.connectionId ?? randomUUID();
     const context: UserContext = { ...ctx, connectionId: id };
-    // ws calls write callbacks in the order frames were sent, so one callback per socket can pop
-    // a FIFO of acks. Sharing one function also lets Node batch the callbacks of consecutive writes
-    // (it merges after-write ticks only for an identical callback), which a closure per frame defeats.
-    const pendingAcks = new AckFifo();
-    const onWritten = (err?: Error | null): void => pendingAcks.settleNext(err);
     const connection: Connection = {
       id,
       userId: context.userId,
       ...(context.threadId !== undefined ? { threadId: context.threadId } : {}),
-      preservesOrder: true, // ws writes frames in send() call order
+      preservesOrder: true, // ws writes frames, and calls their write callbacks, in send() order
       isOpen: () => ws.readyState === WebSocket.OPEN,
       send: (data) => {
         if (ws.readyState !== WebSocket.OPEN) throw new Error(`socket ${id} is not open`);
         // Resolve once ws wrote the frame, so a delivery is counted only when it was written.
         return new Promise<void>((resolve, reject) => {
-          pendingAcks.push((err) => (err ? reject(err) : resolve()));
-          ws.send(data, onWritten);
+          ws.send(data, (err) => (err ? reject(err) : resolve()));
         });
       },
-      // The router's hot path: the ack comes from ws's write callback (error or success).
+      // The router's hot path: ws's write callback is the ack (an error if the write failed; Node
+      // also calls it with an error for writes still pending when the socket is destroyed).
       sendWithAck: (data, ack) => {
         if (ws.readyState !== WebSocket.OPEN) throw new Error(`socket ${id} is not open`);
-        pendingAcks.push(ack);
-        ws.send(data, onWritten);
+        ws.send(data, ack);
       },
       close: (code, reason) => ws.close(code, reason),
     };
@@ -235,8 +196,6 @@ export function attachRouter(wss: WebSocketServer, router: CanonicalMessageRoute
       bound.delete(ws);
       if (byId.get(id) === ws) byId.delete(id);
       unregister(); // no-op if a newer socket took over this id
-      // Safety net: no delivery may wait forever on a socket that is gone.
-      pendingAcks.failAll(new Error(`socket ${id} closed`));
     });
     return id;
   }

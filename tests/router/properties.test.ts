@@ -13,15 +13,39 @@ type AnyPayload = AgentEventPayloads[AgentEventType];
 
 const NUM_RUNS = 60;
 
-/** A connection whose async send settles after `delays[i]` microtask turns (serial or pipelined). */
-function recordingConnection(id: string, userId: string, delays: number[], preservesOrder: boolean) {
+/**
+ * A connection whose async send settles after `delays[i]` microtask turns (serial or pipelined).
+ * With `useAck`, it implements sendWithAck instead, acknowledging in send order (as ws does), each
+ * ack `delays[i]` turns after the previous one; delay 0 acks synchronously inside the call.
+ */
+function recordingConnection(id: string, userId: string, delays: number[], preservesOrder: boolean, useAck = false) {
   const received: Array<{ type: string; payload: Record<string, unknown> }> = [];
   const wire: string[] = []; // what a real socket would put on the wire, at call time
   let n = 0;
+  let ackChain: Promise<void> = Promise.resolve();
   const conn: Connection = {
     id,
     userId,
     preservesOrder,
+    ...(useAck
+      ? {
+          sendWithAck(data: string, ack: (e?: Error | null) => void) {
+            wire.push(data);
+            const delay = delays.length > 0 ? delays[n++ % delays.length]! : 0;
+            const record = () => received.push(JSON.parse(data) as { type: string; payload: Record<string, unknown> });
+            if (delay === 0 && !preservesOrder) {
+              record();
+              ack();
+              return;
+            }
+            ackChain = ackChain.then(async () => {
+              for (let i = 0; i < delay; i++) await Promise.resolve();
+              record();
+              ack();
+            });
+          },
+        }
+      : {}),
     send(data) {
       wire.push(data);
       const delay = delays.length > 0 ? delays[n++ % delays.length]! : 0;
@@ -116,10 +140,11 @@ describe('property: ordering', () => {
         fc.array(fc.nat(1000)),
         fc.array(fc.nat(6), { minLength: 1, maxLength: 8 }),
         fc.boolean(),
-        async (runs, picks, delays, preservesOrder) => {
+        fc.boolean(),
+        async (runs, picks, delays, preservesOrder, useAck) => {
           const router = createMessageRouter(); // strict
-          const a = recordingConnection('a', 'u', delays, preservesOrder);
-          const b = recordingConnection('b', 'u', [...delays].reverse(), !preservesOrder);
+          const a = recordingConnection('a', 'u', delays, preservesOrder, useAck);
+          const b = recordingConnection('b', 'u', [...delays].reverse(), !preservesOrder, !useAck);
           router.register(a.conn);
           router.register(b.conn);
           const queues = runs.map((r, i) => runSequence(`run${i}`, r.tools, r.thoughts));

@@ -539,6 +539,28 @@ describe('sendWithAck connections (the callback fast path)', () => {
     expect(router.stats()).toMatchObject({ eventsDelivered: 3, failedSends: 3 });
   });
 
+  it('attributes each in-order ack to its own event: an error ack fails exactly that event and what follows', async () => {
+    const router = createMessageRouter();
+    const pending: Array<(e?: Error | null) => void> = [];
+    router.register({
+      id: 'c',
+      userId: 'u',
+      preservesOrder: true,
+      send: () => undefined,
+      sendWithAck: (_data, ack) => void pending.push(ack),
+      close: () => {},
+    });
+    const scope = router.forUser('u');
+    const results = [0, 1, 2, 3].map((n) => scope.broadcast({ type: 'n', payload: n }));
+    expect(pending).toHaveLength(4);
+    pending[0]!();
+    pending[1]!();
+    pending[2]!(new Error('EPIPE'));
+    pending[3]!(new Error('EPIPE'));
+    expect((await Promise.all(results)).map((r) => r.delivered)).toEqual([1, 1, 0, 0]);
+    expect(router.stats()).toMatchObject({ eventsDelivered: 2, failedSends: 2, connections: 0 });
+  });
+
   it('pipelines order-preserving sends and overflows at maxPending unacked sends', async () => {
     const log: string[] = [];
     const router = createMessageRouter({ maxPendingPerConnection: 2 });
