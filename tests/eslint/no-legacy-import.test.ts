@@ -179,6 +179,14 @@ ruleTester.run<LegacyMessageIds, [NoLegacyImportOptions]>('no-legacy-import (con
         },
       ],
     },
+    // TSX with the typescript-eslint parser.
+    {
+      filename: app('view.tsx'),
+      code: "import { OldRouter } from '../legacy/router';\nexport const View = () => <div title={String(OldRouter)} />;",
+      output: "import { Router as OldRouter } from '../canonical/router';\nexport const View = () => <div title={String(OldRouter)} />;",
+      languageOptions: { parserOptions: { ecmaFeatures: { jsx: true } } },
+      errors: [legacy(1, 27, 'Import', ' (OldRouter as Router)')],
+    },
     // Plain JS through ESLint's default parser: require, and import in an ES module.
     {
       filename: app('legacy.cjs'),

@@ -127,6 +127,24 @@ describe('performance: prefilter first, one analysis per file shared by the rule
     expect(stats.shared - before.shared).toBe(2);
   });
 
+  it("reuses the program's SourceFile with typed linting (projectService)", () => {
+    clearCaches();
+    const root = copyFixtureProject();
+    const file = path.join(root, 'src/app/typed.ts');
+    const code = "import { OldRouter } from '../legacy/router';\nexport const r: OldRouter = new OldRouter();\n";
+    fs.writeFileSync(file, code);
+    const linter = new Linter({ configType: 'flat', cwd: root });
+    const before = { ...stats };
+    const messages = linter.verify(
+      code,
+      [{ files: ['**/*.ts'], plugins: { ssot: plugin as never }, languageOptions: { parser: tsParser as never, parserOptions: { projectService: true, tsconfigRootDir: root } }, rules: ALL_RULES }],
+      { filename: file },
+    );
+    expect(messages.map((m) => m.ruleId)).toEqual(['ssot/no-legacy-import']);
+    expect(stats.reusedSourceFile - before.reusedSourceFile).toBe(1);
+    expect(stats.parsed - before.parsed).toBe(0);
+  });
+
   it("reuses typescript-eslint's TypeScript SourceFile; parses once for espree", () => {
     clearCaches();
     const root = copyFixtureProject();
