@@ -40,11 +40,17 @@ export class DeliveryQueue {
   #inFlight = 0;
   #waiting: Waiting[] = [];
   #dead = false;
-  /** sendWithAck path: outcome callbacks of in-flight sends, oldest at #ackHead. */
-  #acks: Array<OutcomeCallback | undefined> = [];
-  #ackHead = 0;
-  /** Index in #acks of the send currently inside sendWithAck, to recognise a synchronous ack. */
-  #inCallIndex = -1;
+  /**
+   * sendWithAck path: a ring buffer of the outcome callbacks of in-flight sends. Send number `s`
+   * lives at `s & #mask`; #acked..#sent-1 are pending. A ring (not push/shift on an array that
+   * drains to empty after nearly every event) keeps the hot path free of allocations.
+   */
+  #ring = new Array<OutcomeCallback | undefined>(8);
+  #mask = 7;
+  #sent = 0;
+  #acked = 0;
+  /** Number of the send currently inside sendWithAck, to recognise a synchronous ack. */
+  #inCallSeq = -1;
   #syncOutcome: SendOutcome | undefined;
 
   /**
@@ -110,27 +116,40 @@ export class DeliveryQueue {
   }
 
   #startWithAck(conn: Connection, data: string, done: OutcomeCallback): SendOutcome | undefined {
-    this.#inCallIndex = this.#acks.length;
-    this.#acks.push(done);
+    const seq = this.#sent;
+    if (seq - this.#acked === this.#ring.length) this.#grow();
+    this.#ring[seq & this.#mask] = done;
+    this.#sent = seq + 1;
     this.#inFlight++;
+    this.#inCallSeq = seq;
     this.#syncOutcome = undefined;
     try {
       // One ack function per connection (not a closure per send): cheaper, and a transport that
       // batches callbacks (Node merges after-write ticks for an identical callback) can do so.
       conn.sendWithAck!(data, this.#onAck);
     } catch (error) {
-      const pending = this.#inCallIndex; // >= 0: this send was not acknowledged
-      this.#inCallIndex = -1;
-      if (pending < 0) return this.#syncOutcome ?? 'failed';
-      // The send never happened: forget it (it is the newest entry) and fail the connection.
-      if (pending === this.#acks.length - 1) this.#acks.pop();
-      else this.#acks[pending] = undefined;
+      const unacked = this.#inCallSeq === seq;
+      this.#inCallSeq = -1;
+      if (!unacked) return this.#syncOutcome ?? 'failed';
+      // The send never happened: forget it and fail the connection.
+      this.#ring[seq & this.#mask] = undefined;
+      if (this.#sent === seq + 1) this.#sent = seq;
       this.#inFlight--;
       this.#kill('failed', error);
       return 'failed';
     }
-    this.#inCallIndex = -1;
+    this.#inCallSeq = -1;
     return this.#syncOutcome;
+  }
+
+  #grow(): void {
+    const old = this.#ring;
+    const oldMask = this.#mask;
+    const ring = new Array<OutcomeCallback | undefined>(old.length * 2);
+    const mask = ring.length - 1;
+    for (let s = this.#acked; s < this.#sent; s++) ring[s & mask] = old[s & oldMask];
+    this.#ring = ring;
+    this.#mask = mask;
   }
 
   /**
@@ -139,21 +158,14 @@ export class DeliveryQueue {
    * Extra acks (nothing pending) are ignored rather than counted.
    */
   readonly #onAck = (error?: Error | null): void => {
-    const index = this.#ackHead;
-    if (index >= this.#acks.length) return;
-    const done = this.#acks[index];
-    this.#acks[index] = undefined;
-    this.#ackHead++;
-    const sync = index === this.#inCallIndex;
-    if (sync) this.#inCallIndex = -1;
-    if (this.#ackHead === this.#acks.length) {
-      this.#acks.length = 0; // drained: reuse the array
-      this.#ackHead = 0;
-    } else if (this.#ackHead >= 1024 && this.#ackHead * 2 >= this.#acks.length) {
-      if (this.#inCallIndex >= 0) this.#inCallIndex -= this.#ackHead;
-      this.#acks = this.#acks.slice(this.#ackHead);
-      this.#ackHead = 0;
-    }
+    const seq = this.#acked;
+    if (seq >= this.#sent) return;
+    this.#acked = seq + 1;
+    const slot = seq & this.#mask;
+    const done = this.#ring[slot];
+    this.#ring[slot] = undefined;
+    const sync = seq === this.#inCallSeq;
+    if (sync) this.#inCallSeq = -1;
     this.#inFlight--;
     const outcome: SendOutcome = error ? 'failed' : 'delivered';
     if (error) this.#kill('failed', error);

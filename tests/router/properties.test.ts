@@ -234,3 +234,44 @@ describe('property: ordering', () => {
     );
   });
 });
+
+describe('property: ack bookkeeping', () => {
+  it('with many sends in flight (ring growth and wrap-around), every ack settles exactly its own event, in order', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.boolean(), { minLength: 1, maxLength: 120 }), fc.nat(40), async (ops, failAt) => {
+        const router = createMessageRouter({ maxPendingPerConnection: 10_000 });
+        const acks: Array<(e?: Error | null) => void> = [];
+        router.register({ id: 'c', userId: 'u', preservesOrder: true, send: () => undefined, sendWithAck: (_d, ack) => void acks.push(ack), close: () => {} });
+        const scope = router.forUser('u');
+        const results: Array<Promise<number>> = [];
+        const settledOrder: number[] = [];
+        let acked = 0;
+        const ack = () => {
+          if (acked >= acks.length) return;
+          const n = acked++;
+          acks[n]!(n === failAt ? new Error('boom') : null);
+        };
+        for (const send of ops) {
+          if (send) {
+            const n = results.length;
+            results.push(
+              scope.broadcast({ type: 'n', payload: n }).then((r) => {
+                settledOrder.push(n);
+                return r.delivered;
+              }),
+            );
+          } else ack();
+        }
+        while (acked < acks.length) ack();
+        const delivered = await Promise.all(results);
+        // Model: every send that reached the transport reports its own ack (so only the one acked
+        // with an error fails); sends made after that failure never reach the dropped connection.
+        const expected = results.map((_, n) => (n < acks.length && n !== failAt ? 1 : 0));
+        expect(delivered).toEqual(expected);
+        // Without a failure, events settle in send order (acks are in order).
+        if (failAt >= acks.length) expect(settledOrder).toEqual([...settledOrder].sort((a, b) => a - b));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
