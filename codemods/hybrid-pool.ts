@@ -3,10 +3,10 @@ import { Worker } from 'node:worker_threads';
 /**
  * Worker threads plus the main thread. `src/engine/pool.ts` leaves the main thread idle while
  * its workers run, and each worker loads its own TypeScript (~80 MB, ~0.5 s): on a 2-core
- * machine the codemod is faster and smaller with ONE worker helping the main thread (which has
- * TypeScript loaded already) than with two. Workers are started early, so that they load while
- * the main thread lists and prefilters files. Same wire protocol as pool.ts (`defineWorker`
- * serves `{ id, items }` batches with `{ id, results | error }`); results come back in order.
+ * machine the codemod is faster and smaller with the main thread working (it has TypeScript
+ * loaded already) and helpers only where the work repays their start-up. Same wire protocol as
+ * pool.ts (`defineWorker` serves `{ id, items }` batches with `{ id, results | error }`);
+ * results come back in input order.
  */
 export interface HybridPool<TItem, TResult> {
   map(items: readonly TItem[], onProgress?: (done: number, total: number) => void): Promise<TResult[]>;

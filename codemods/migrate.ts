@@ -5,11 +5,10 @@ import * as path from 'node:path';
 import type { ResolvedConfig } from '../src/core/config/types.js';
 import { toPosix } from '../src/core/classify.js';
 import { listFiles } from '../src/core/files.js';
-import type { Prefilter } from '../src/core/prefilter.js';
 import { defaultJobs } from '../src/engine/pool.js';
 import { writeFileAtomic } from './atomic.js';
 import { startHybridPool, type HybridPool } from './hybrid-pool.js';
-import { createMigrationContext, displayPath } from './migrate-file.js';
+import { createMigrationContext, displayPath, type MigrationContext } from './migrate-file.js';
 import { migrateWorker, type FileOutcome, type MigrateItem, type MigrateWorkerInit } from './worker.js';
 
 /** A problem with the inputs (dirty tree, bad shard, unknown concept): exit 2, nothing written. */
@@ -72,6 +71,8 @@ export interface MigrateSummary {
   dryRun: boolean;
   gitTree: boolean;
   jobs: number;
+  /** Threads that did the work: the main thread plus helpers. */
+  threads: number;
   timeMs: number;
 }
 
@@ -158,31 +159,37 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
   if (listing.missing.length > 0) throw new MigrateUsageError(`no such file or folder: ${listing.missing.join(', ')}`);
   let files = listing.files;
   if (options.shard) files = selectShard(root, files, options.shard);
-  const jobs = Math.max(1, options.jobs ?? defaultJobs());
-  // Helpers start now, so that they load TypeScript while this thread prefilters.
   const init: MigrateWorkerInit = { config, rename: Boolean(options.rename), ...(options.concepts ? { concepts: [...options.concepts] } : {}) };
-  const mctx = createMigrationContext(config);
-  const pool: HybridPool<MigrateItem, FileOutcome> = startHybridPool({
-    workerUrl: new URL('./worker.js', import.meta.url),
-    init,
-    workers: files.length >= 200 ? jobs - 1 : 0,
-    local: () => migrateWorker(init, mctx),
-  });
-  try {
-    return await run(options, files, jobs, pool, started, gitTree, mctx.prefilter);
-  } finally {
-    await pool.close();
-  }
+  return run(options, files, started, gitTree, init, createMigrationContext(config));
 }
 
-async function run(options: MigrateOptions, files: string[], jobs: number, pool: HybridPool<MigrateItem, FileOutcome>, started: number, gitTree: boolean, prefilter: Prefilter): Promise<MigrateResult> {
+/**
+ * Helper threads besides the main thread. A helper costs ~0.5 s of CPU and ~80-100 MB to load
+ * TypeScript, and on the 5,000-file bench corpus (844 candidates, ~9 MB) one thread beats two
+ * (docs/benchmarks-migrate.md). By default helpers start only for larger candidate sets (more
+ * than 24 MiB of candidate source); an explicit --jobs n is honoured as given.
+ */
+export const HELPER_THRESHOLD_BYTES = 24 * 1024 * 1024;
+
+function helpersFor(options: MigrateOptions, candidates: number, candidateBytes: number): { jobs: number; helpers: number } {
+  if (options.jobs !== undefined) {
+    const jobs = Math.max(1, options.jobs);
+    return { jobs, helpers: candidates >= 24 ? jobs - 1 : 0 };
+  }
+  const jobs = Math.max(1, defaultJobs());
+  return { jobs, helpers: candidateBytes >= HELPER_THRESHOLD_BYTES ? Math.min(jobs - 1, Math.floor(candidateBytes / HELPER_THRESHOLD_BYTES)) : 0 };
+}
+
+async function run(options: MigrateOptions, files: string[], started: number, gitTree: boolean, init: MigrateWorkerInit, mctx: MigrationContext): Promise<MigrateResult> {
   const { config } = options;
   const root = config.rootDir;
+  const prefilter = mctx.prefilter;
 
   // The text prefilter runs here, on the main thread: reading is cheap, parsing is the cost, so
   // only files that spell a legacy module go to the workers (as paths, never contents).
   const ruledOut: FileOutcome[] = [];
   const candidates: string[] = [];
+  let candidateBytes = 0;
   for (const file of files) {
     const empty = { file, parsed: false, sitesRewritten: 0, refused: [], kept: 0, notes: [] };
     let buffer: Buffer;
@@ -193,114 +200,134 @@ async function run(options: MigrateOptions, files: string[], jobs: number, pool:
       continue;
     }
     if (buffer.includes(0)) ruledOut.push({ ...empty, status: 'skipped', reason: 'binary file (contains a NUL byte)' });
-    else if (prefilter.mayMatch(buffer.toString('utf8'))) candidates.push(file);
+    else if (prefilter.mayMatch(buffer.toString('utf8'))) {
+      candidates.push(file);
+      candidateBytes += buffer.length;
+    }
     else ruledOut.push({ ...empty, status: 'unchanged' });
   }
   options.onProgress?.(files.length - candidates.length, files.length);
   const progressOffset = files.length - candidates.length;
   const progress = options.onProgress ? (d: number) => options.onProgress!(progressOffset + d, files.length) : undefined;
-  const runPool = (list: readonly string[], mode: MigrateItem['mode'], withProgress: boolean) =>
-    pool.map(list.map((file) => ({ file, mode })), withProgress ? progress : undefined);
+  const { jobs, helpers } = helpersFor(options, candidates.length, candidateBytes);
+  const pool: HybridPool<MigrateItem, FileOutcome> = startHybridPool({
+    workerUrl: new URL('./worker.js', import.meta.url),
+    init,
+    workers: helpers,
+    local: () => migrateWorker(init, mctx),
+  });
+  try {
+    return await runWith(pool);
+  } finally {
+    await pool.close();
+  }
 
-  // Two phases when the set of files to write must be known first (--limit, --typecheck):
-  // plan everywhere, then write only the chosen files.
-  const twoPhase = !options.dryRun && (options.limit !== undefined || options.typecheck);
-  let outcomes: FileOutcome[];
-  const finalOutcomes = new Map<string, FileOutcome>();
-  let typecheckReports = new Map<string, TypecheckFinding[]>();
-  const rolledBack = new Set<string>();
-  let rollbackNotes: string[] = [];
-  if (!twoPhase) {
-    outcomes = await runPool(candidates, options.dryRun ? 'diff' : 'write', true);
-  } else {
-    outcomes = await runPool(candidates, 'plan', true);
-    let chosen = outcomes.filter((o) => o.status === 'changed').map((o) => o.file);
-    if (options.limit !== undefined) {
-      const beyond = new Set(chosen.slice(options.limit));
-      chosen = chosen.slice(0, options.limit);
-      outcomes = outcomes.map((o) => (beyond.has(o.file) ? { ...o, status: 'skipped', reason: `beyond --limit ${options.limit}`, sitesRewritten: 0 } : o));
-    }
-    const originals = new Map<string, string>();
-    let before: Map<string, TypecheckFinding[]> | undefined;
-    let checker: Awaited<ReturnType<typeof import('./typecheck.js').createTypechecker>> | undefined;
-    if (options.typecheck && chosen.length > 0) {
-      for (const f of chosen) originals.set(f, fs.readFileSync(f, 'utf8'));
-      const { createTypechecker } = await import('./typecheck.js');
-      checker = createTypechecker(config, chosen);
-      before = checker.diagnostics(chosen);
-    }
-    const written = chosen.length > 0 ? await runPool(chosen, 'write', false) : [];
-    for (const o of written) finalOutcomes.set(o.file, o);
-    if (checker && before) {
-      const changed = written.filter((o) => o.status === 'changed').map((o) => o.file);
-      checker.refresh(changed);
-      const after = checker.diagnostics(changed);
-      typecheckReports = newDiagnostics(before, after);
-      if (options.rollbackOnTypeErrors) {
-        for (const [file, found] of typecheckReports) {
-          if (found.length === 0) continue;
-          const original = originals.get(file);
-          if (original === undefined) continue;
-          writeFileAtomic(file, original);
-          rolledBack.add(file);
-        }
-        if (rolledBack.size > 0) rollbackNotes = [`rolled back ${rolledBack.size} file(s) with new type errors`];
+  // (a function declaration: hoisted above its use)
+  async function runWith(pool: HybridPool<MigrateItem, FileOutcome>): Promise<MigrateResult> {
+    const runPool = (list: readonly string[], mode: MigrateItem['mode'], withProgress: boolean) =>
+      pool.map(list.map((file) => ({ file, mode })), withProgress ? progress : undefined);
+
+    // Two phases when the set of files to write must be known first (--limit, --typecheck):
+    // plan everywhere, then write only the chosen files.
+    const twoPhase = !options.dryRun && (options.limit !== undefined || options.typecheck);
+    let outcomes: FileOutcome[];
+    const finalOutcomes = new Map<string, FileOutcome>();
+    let typecheckReports = new Map<string, TypecheckFinding[]>();
+    const rolledBack = new Set<string>();
+    let rollbackNotes: string[] = [];
+    if (!twoPhase) {
+      outcomes = await runPool(candidates, options.dryRun ? 'diff' : 'write', true);
+    } else {
+      outcomes = await runPool(candidates, 'plan', true);
+      let chosen = outcomes.filter((o) => o.status === 'changed').map((o) => o.file);
+      if (options.limit !== undefined) {
+        const beyond = new Set(chosen.slice(options.limit));
+        chosen = chosen.slice(0, options.limit);
+        outcomes = outcomes.map((o) => (beyond.has(o.file) ? { ...o, status: 'skipped', reason: `beyond --limit ${options.limit}`, sitesRewritten: 0 } : o));
       }
+      const originals = new Map<string, string>();
+      let before: Map<string, TypecheckFinding[]> | undefined;
+      let checker: Awaited<ReturnType<typeof import('./typecheck.js').createTypechecker>> | undefined;
+      if (options.typecheck && chosen.length > 0) {
+        for (const f of chosen) originals.set(f, fs.readFileSync(f, 'utf8'));
+        const { createTypechecker } = await import('./typecheck.js');
+        checker = createTypechecker(config, chosen);
+        before = checker.diagnostics(chosen);
+      }
+      const written = chosen.length > 0 ? await runPool(chosen, 'write', false) : [];
+      for (const o of written) finalOutcomes.set(o.file, o);
+      if (checker && before) {
+        const changed = written.filter((o) => o.status === 'changed').map((o) => o.file);
+        checker.refresh(changed);
+        const after = checker.diagnostics(changed);
+        typecheckReports = newDiagnostics(before, after);
+        if (options.rollbackOnTypeErrors) {
+          for (const [file, found] of typecheckReports) {
+            if (found.length === 0) continue;
+            const original = originals.get(file);
+            if (original === undefined) continue;
+            writeFileAtomic(file, original);
+            rolledBack.add(file);
+          }
+          if (rolledBack.size > 0) rollbackNotes = [`rolled back ${rolledBack.size} file(s) with new type errors`];
+        }
+      }
+      outcomes = outcomes.map((o) => finalOutcomes.get(o.file) ?? o);
     }
-    outcomes = outcomes.map((o) => finalOutcomes.get(o.file) ?? o);
-  }
 
-  // Back in path order with the files the prefilter ruled out.
-  outcomes = [...outcomes, ...ruledOut].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  const reports: MigrateFileReport[] = [];
-  const summary: MigrateSummary = {
-    filesScanned: files.length,
-    filesParsed: 0,
-    filesChanged: 0,
-    filesUnchanged: 0,
-    filesSkipped: 0,
-    filesFailed: 0,
-    sitesRewritten: 0,
-    sitesRefused: 0,
-    sitesKept: 0,
-    dryRun: Boolean(options.dryRun),
-    gitTree,
-    jobs,
-    timeMs: 0,
-  };
-  for (const o of outcomes) {
-    if (o.parsed) summary.filesParsed++;
-    summary.sitesRefused += o.refused.length;
-    summary.sitesKept += o.kept;
-    const report: MigrateFileReport = { file: displayPath(root, o.file), status: o.status, sitesRewritten: o.sitesRewritten, refused: o.refused };
-    if (o.reason) report.reason = o.reason;
-    if (o.error) report.error = o.error;
-    if (o.notes.length > 0) report.notes = o.notes;
-    if (o.diff) report.diff = o.diff;
-    const diags = typecheckReports.get(o.file);
-    if (diags && diags.length > 0) report.newDiagnostics = diags;
-    if (rolledBack.has(o.file)) {
-      report.rolledBack = true;
-      report.status = 'failed';
-      report.error = `rolled back: ${diags?.length ?? 0} new type error(s)`;
-      report.sitesRewritten = 0;
+    // Back in path order with the files the prefilter ruled out.
+    outcomes = [...outcomes, ...ruledOut].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+    const reports: MigrateFileReport[] = [];
+    const summary: MigrateSummary = {
+      filesScanned: files.length,
+      filesParsed: 0,
+      filesChanged: 0,
+      filesUnchanged: 0,
+      filesSkipped: 0,
+      filesFailed: 0,
+      sitesRewritten: 0,
+      sitesRefused: 0,
+      sitesKept: 0,
+      dryRun: Boolean(options.dryRun),
+      gitTree,
+      jobs,
+      threads: helpers + 1,
+      timeMs: 0,
+    };
+    for (const o of outcomes) {
+      if (o.parsed) summary.filesParsed++;
+      summary.sitesRefused += o.refused.length;
+      summary.sitesKept += o.kept;
+      const report: MigrateFileReport = { file: displayPath(root, o.file), status: o.status, sitesRewritten: o.sitesRewritten, refused: o.refused };
+      if (o.reason) report.reason = o.reason;
+      if (o.error) report.error = o.error;
+      if (o.notes.length > 0) report.notes = o.notes;
+      if (o.diff) report.diff = o.diff;
+      const diags = typecheckReports.get(o.file);
+      if (diags && diags.length > 0) report.newDiagnostics = diags;
+      if (rolledBack.has(o.file)) {
+        report.rolledBack = true;
+        report.status = 'failed';
+        report.error = `rolled back: ${diags?.length ?? 0} new type error(s)`;
+        report.sitesRewritten = 0;
+      }
+      if (report.status === 'changed') summary.filesChanged++;
+      else if (report.status === 'unchanged') summary.filesUnchanged++;
+      else if (report.status === 'skipped') summary.filesSkipped++;
+      else summary.filesFailed++;
+      summary.sitesRewritten += report.sitesRewritten;
+      // Files the prefilter ruled out are counted, not listed.
+      if (o.parsed || report.status !== 'unchanged') reports.push(report);
     }
-    if (report.status === 'changed') summary.filesChanged++;
-    else if (report.status === 'unchanged') summary.filesUnchanged++;
-    else if (report.status === 'skipped') summary.filesSkipped++;
-    else summary.filesFailed++;
-    summary.sitesRewritten += report.sitesRewritten;
-    // Files the prefilter ruled out are counted, not listed.
-    if (o.parsed || report.status !== 'unchanged') reports.push(report);
+    if (options.typecheck) {
+      summary.newTypeErrors = [...typecheckReports.values()].reduce((n, l) => n + l.length, 0);
+      summary.filesRolledBack = rolledBack.size;
+    }
+    for (const note of rollbackNotes) options.onNotice?.(note);
+    summary.timeMs = Math.round(performance.now() - started);
+    const failed = summary.filesFailed > 0 || summary.sitesRefused > 0 || (summary.newTypeErrors ?? 0) > 0;
+    return { root, files: reports, missing: [], summary, exitCode: failed ? 1 : 0 };
   }
-  if (options.typecheck) {
-    summary.newTypeErrors = [...typecheckReports.values()].reduce((n, l) => n + l.length, 0);
-    summary.filesRolledBack = rolledBack.size;
-  }
-  for (const note of rollbackNotes) options.onNotice?.(note);
-  summary.timeMs = Math.round(performance.now() - started);
-  const failed = summary.filesFailed > 0 || summary.sitesRefused > 0 || (summary.newTypeErrors ?? 0) > 0;
-  return { root, files: reports, missing: [], summary, exitCode: failed ? 1 : 0 };
 }
 
 function key(d: TypecheckFinding): string {

@@ -145,8 +145,9 @@ describe('ssot migrate', () => {
 
   it('--jobs runs worker threads with the same result as one thread', async () => {
     const work = project('named');
-    for (let i = 0; i < 80; i++) {
-      fs.writeFileSync(path.join(work, `src/use-${String(i).padStart(2, '0')}.ts`), `import { MessageRouter, LEGACY_ROUTER_VERSION } from './legacy/message-router';\nexport const r${i} = [new MessageRouter(), LEGACY_ROUTER_VERSION];\n`);
+    // Enough files (>= 200 listed) for a helper thread to start beside the main thread.
+    for (let i = 0; i < 230; i++) {
+      fs.writeFileSync(path.join(work, `src/use-${String(i).padStart(3, '0')}.ts`), `import { MessageRouter, LEGACY_ROUTER_VERSION } from './legacy/message-router';\nexport const r${i} = [new MessageRouter(), LEGACY_ROUTER_VERSION];\n`);
     }
     const serial = tempDir('serial');
     copyDir(work, serial);
@@ -154,7 +155,8 @@ describe('ssot migrate', () => {
     const b = await ssot(['migrate', '--json', '--jobs', '1', '.'], serial);
     expect(a.code).toBe(0);
     expect(b.code).toBe(0);
-    expect((JSON.parse(a.stdout) as Report).summary.filesChanged).toBe(81);
+    expect((JSON.parse(a.stdout) as Report).summary).toMatchObject({ filesChanged: 231, jobs: 2 });
+    expect((JSON.parse(b.stdout) as Report).summary).toMatchObject({ filesChanged: 231, jobs: 1 });
     const ta = readTree(work);
     const tb = readTree(serial);
     for (const [rel, bytes] of ta) expect(tb.get(rel)?.equals(bytes), rel).toBe(true);
