@@ -206,11 +206,11 @@ export function attachRouter(wss: WebSocketServer, router: CanonicalMessageRoute
     // Hold frames until we know who this is, so nothing arrives before the handlers are attached.
     ws.pause();
     void authenticate(request).then((ctx) => {
-      if (!ctx || closed) ws.close(UNAUTHENTICATED_CLOSE_CODE, 'unauthenticated');
-      else if (ws.readyState === WebSocket.OPEN) {
-        bindSocket(ws, ctx);
-        ws.resume();
-      }
+      if (ctx && !closed && ws.readyState === WebSocket.OPEN) bindSocket(ws, ctx);
+      else if (ws.readyState === WebSocket.OPEN) ws.close(UNAUTHENTICATED_CLOSE_CODE, 'unauthenticated');
+      // Resume in both cases: a refused socket must read the peer's close frame to finish the
+      // closing handshake (frames it sent meanwhile have no listener and are dropped).
+      ws.resume();
     });
   };
   wss.on('connection', onConnection);

@@ -287,8 +287,11 @@ describe('ws adapter with real sockets on 127.0.0.1', () => {
     });
     const url = `ws://127.0.0.1:${(http.address() as AddressInfo).port}`;
     const anon = new WebSocket(url);
+    const started = Date.now();
     const code = await new Promise<number>((r) => anon.on('close', (c) => r(c)));
     expect(code).toBe(UNAUTHENTICATED_CLOSE_CODE);
+    // The closing handshake completes promptly (not via ws's 30 s close timeout).
+    expect(Date.now() - started).toBeLessThan(5000);
     const c = await connect(url, 'u', 'c1');
     clients.push(c);
     c.send({ type: 'ping' }); // before authentication finished on the server
