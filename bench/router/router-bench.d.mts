@@ -19,7 +19,10 @@ export interface LatencyMs {
 export interface ModeResult {
   throughputPerSec: number;
   throughputRangePerSec: [number, number];
+  /** Event-loop busy time of the server per delivery (wall clock, inflated by CPU contention). */
   serverUsPerDelivery: number;
+  /** Server process CPU time (user + system) per delivery. */
+  serverCpuUsPerDelivery: number;
   floodLatencyMs: LatencyMs;
   burstLatencyMs: LatencyMs;
   steadyLatencyMs: LatencyMs;
@@ -35,6 +38,8 @@ export interface RouterBenchResult {
   /** router / bare throughput (the goal: >= 0.8). */
   throughputRatio: number;
   throughputRatioVsBareAck: number;
+  /** bare CPU per delivery / router CPU per delivery. */
+  cpuEfficiencyRatio: number;
   goals: { routerSteadyP95Under5ms: boolean; routerBurstP95Under5ms: boolean; throughputAtLeast80PercentOfBare: boolean };
   raw: unknown;
 }

@@ -6,10 +6,12 @@
 //   npx tsc -p tsconfig.build.json && node bench/router/router-bench.mjs [--connections 1000]
 //     [--users 100] [--events 200] [--rounds 50] [--repeats 3] [--payload-bytes 200] [--json]
 //
-// Layout: the server (router or bare loop) runs on the main thread; all client sockets run in a
-// worker thread, so the two sides use separate cores the way a real server and its clients would.
+// Layout: the server (router or bare loop) runs in this process; all client sockets run in a child
+// process, so the two sides use separate cores the way a real server and its clients would, and
+// process.cpuUsage() here measures the server's CPU alone (reported as CPU us per delivery, a
+// number much less sensitive to other load on the machine than wall-clock throughput).
 // Latency = client receive time - event timestamp; both sides read performance.timeOrigin +
-// performance.now(), an absolute clock shared across threads with sub-millisecond resolution.
+// performance.now(), an absolute epoch-based clock with sub-millisecond resolution.
 //
 // Modes, rotated within each repeat, `repeats` times (medians reported):
 //   bare:     for each of the user's sockets, ws.send(frame). The baseline the goal refers to.
@@ -24,14 +26,19 @@
 //   steady: like burst, but each user's event is sent in its own event-loop turn, the way
 //           events of independent agent runs reach a real server.
 
+import { fork } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { WebSocket } from 'ws';
 
 const now = () => performance.timeOrigin + performance.now();
 
-// ---------------------------------------------------------------- client side (worker thread)
+// ---------------------------------------------------------------- client side (child process)
+
+const parentPort = {
+  postMessage: (msg) => process.send(msg),
+  on: (event, fn) => process.on(event, fn),
+};
 
 async function clientMain({ url, connections, users }) {
   const sockets = [];
@@ -76,11 +83,18 @@ async function clientMain({ url, connections, users }) {
       parentPort.postMessage({ kind: 'closed' });
     }
   });
+  // If the server side goes away, do not linger.
+  process.on('disconnect', () => {
+    for (const ws of sockets) ws.terminate();
+    process.exit(0);
+  });
   parentPort.postMessage({ kind: 'ready', sockets: sockets.length });
 }
 
-if (!isMainThread && workerData?.role === 'router-bench-clients') {
-  clientMain(workerData).catch((err) => {
+const CLIENT_FLAG = '--router-bench-clients';
+const isClientProcess = process.argv[2] === CLIENT_FLAG && typeof process.send === 'function';
+if (isClientProcess) {
+  clientMain(JSON.parse(process.argv[3])).catch((err) => {
     parentPort.postMessage({ kind: 'error', message: String(err?.stack ?? err) });
   });
 }
@@ -139,7 +153,10 @@ export async function runRouterBench(options = {}) {
     socketsByUser.get(userId).push(ws);
   });
 
-  const worker = new Worker(new URL(import.meta.url), { workerData: { role: 'router-bench-clients', url: server.url, connections, users } });
+  const worker = fork(fileURLToPath(import.meta.url), [CLIENT_FLAG, JSON.stringify({ url: server.url, connections, users })], {
+    serialization: 'advanced', // structured clone: latency arrays travel as Float64Array
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const inbox = [];
   const waiting = [];
   worker.on('message', (msg) => {
@@ -171,7 +188,7 @@ export async function runRouterBench(options = {}) {
   };
 
   async function expectFrames(phase, count) {
-    worker.postMessage({ kind: 'expect', phase, count });
+    worker.send({ kind: 'expect', phase, count });
     await next('armed');
   }
 
@@ -206,6 +223,7 @@ export async function runRouterBench(options = {}) {
     const deliveries = users * (connections / users) * events;
     await expectFrames(`${mode}-flood`, deliveries);
     const elu0 = performance.eventLoopUtilization();
+    const cpu0 = process.cpuUsage();
     const started = performance.now();
     const pending = [];
     for (let i = 0; i < events; i++) {
@@ -215,6 +233,7 @@ export async function runRouterBench(options = {}) {
     const done = await next('done');
     const elapsedMs = performance.now() - started;
     const elu = performance.eventLoopUtilization(elu0);
+    const cpu = process.cpuUsage(cpu0);
     const counted = (await Promise.all(pending)).reduce((n, r) => n + (typeof r === 'number' ? r : r.delivered), 0);
     if (done.received !== deliveries || counted !== deliveries) throw new Error(`${mode} flood: received ${done.received}, counted ${counted}, expected ${deliveries}`);
     return {
@@ -225,6 +244,8 @@ export async function runRouterBench(options = {}) {
       // Busy time of the server thread per delivery: the router's own cost shows up here even when
       // the clients, not the server, limit throughput.
       serverUsPerDelivery: (elu.active * 1000) / deliveries,
+      // CPU time of the server process (user + system) per delivery: the least load-sensitive number.
+      serverCpuUsPerDelivery: (cpu.user + cpu.system) / deliveries,
       serverEventLoopUtilization: elu.utilization,
     };
   }
@@ -265,15 +286,16 @@ export async function runRouterBench(options = {}) {
       results[mode].steady.push(await paced(mode, 'steady'));
       const f = results[mode].flood.at(-1);
       log(
-        `repeat ${r + 1}/${repeats} ${mode.padEnd(8)}: ${Math.round(f.throughput)} deliveries/s (${f.serverUsPerDelivery.toFixed(2)} us server time/delivery), ` +
+        `repeat ${r + 1}/${repeats} ${mode.padEnd(8)}: ${Math.round(f.throughput)} deliveries/s (server: ${f.serverUsPerDelivery.toFixed(2)} us busy, ${f.serverCpuUsPerDelivery.toFixed(2)} us CPU per delivery), ` +
           `burst p95 ${results[mode].burst.at(-1).latency.p95.toFixed(3)} ms, steady p95 ${results[mode].steady.at(-1).latency.p95.toFixed(3)} ms`,
       );
     }
   }
 
-  worker.postMessage({ kind: 'close' });
+  worker.send({ kind: 'close' });
   await next('closed');
-  await worker.terminate();
+  worker.disconnect();
+  await new Promise((resolve) => (worker.exitCode !== null ? resolve() : worker.once('exit', resolve)));
   await server.close();
   router.close();
 
@@ -286,6 +308,7 @@ export async function runRouterBench(options = {}) {
     throughputPerSec: median(results[mode].flood.map((x) => x.throughput)),
     throughputRangePerSec: [Math.min(...results[mode].flood.map((x) => x.throughput)), Math.max(...results[mode].flood.map((x) => x.throughput))],
     serverUsPerDelivery: median(results[mode].flood.map((x) => x.serverUsPerDelivery)),
+    serverCpuUsPerDelivery: median(results[mode].flood.map((x) => x.serverCpuUsPerDelivery)),
     floodLatencyMs: pct(results[mode].flood),
     burstLatencyMs: pct(results[mode].burst),
     steadyLatencyMs: pct(results[mode].steady),
@@ -302,6 +325,8 @@ export async function runRouterBench(options = {}) {
     router: routed,
     throughputRatio: ratio,
     throughputRatioVsBareAck: routed.throughputPerSec / bareAck.throughputPerSec,
+    /** bare CPU per delivery / router CPU per delivery: the throughput ratio a CPU-bound server would see. */
+    cpuEfficiencyRatio: bare.serverCpuUsPerDelivery / routed.serverCpuUsPerDelivery,
     goals: {
       routerSteadyP95Under5ms: routed.steadyLatencyMs.p95 < 5,
       routerBurstP95Under5ms: routed.burstLatencyMs.p95 < 5,
@@ -326,7 +351,7 @@ function parseArgs(argv) {
   return out;
 }
 
-const isEntry = isMainThread && process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+const isEntry = !isClientProcess && process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (isEntry) {
   const args = parseArgs(process.argv.slice(2));
   const result = await runRouterBench({ ...args, log: args.json ? undefined : (l) => console.error(l) });
@@ -340,11 +365,12 @@ if (isEntry) {
     for (const [mode, r] of [['bare', result.bare], ['bare-ack', result.bareAck], ['router', result.router]]) {
       console.log(
         `${mode.padEnd(8)} throughput ${Math.round(r.throughputPerSec).toLocaleString('en-US')} deliveries/s ` +
-          `(range ${r.throughputRangePerSec.map((x) => Math.round(x).toLocaleString('en-US')).join('-')}; server ${r.serverUsPerDelivery.toFixed(2)} us/delivery)`,
+          `(range ${r.throughputRangePerSec.map((x) => Math.round(x).toLocaleString('en-US')).join('-')}; server per delivery: ${r.serverUsPerDelivery.toFixed(2)} us busy, ${r.serverCpuUsPerDelivery.toFixed(2)} us CPU)`,
       );
       console.log(`${''.padEnd(8)} latency p50/p95/p99 ms: steady ${lat(r.steadyLatencyMs)} | burst ${lat(r.burstLatencyMs)} | flood ${lat(r.floodLatencyMs)}`);
     }
     console.log(`router/bare throughput: ${(result.throughputRatio * 100).toFixed(1)}% (goal >= 80%: ${result.goals.throughputAtLeast80PercentOfBare ? 'met' : 'NOT met'}); router/bare-ack: ${(result.throughputRatioVsBareAck * 100).toFixed(1)}%`);
+    console.log(`server CPU per delivery, bare/router: ${(result.cpuEfficiencyRatio * 100).toFixed(1)}% (the throughput ratio of a CPU-bound server)`);
     console.log(`router steady p95: ${f(result.router.steadyLatencyMs.p95)} ms (goal < 5 ms: ${result.goals.routerSteadyP95Under5ms ? 'met' : 'NOT met'}); burst p95: ${f(result.router.burstLatencyMs.p95)} ms (${result.goals.routerBurstP95Under5ms ? 'under' : 'NOT under'} 5 ms)`);
   }
 }
