@@ -5,7 +5,7 @@ export { ScopedRouter } from './scoped.js';
 export { getDefaultRouter, resetDefaultRouter, setDefaultRouter } from './default-router.js';
 export { AGENT_EVENT_TYPES, AGENT_RUN_STATUSES, RunOrderTracker, isAgentEventType, validateAgentPayload } from './events.js';
 export { DeliveryQueue } from './queue.js';
-export type { FatalReason, SendOutcome } from './queue.js';
+export type { FatalReason, OutcomeCallback, SendOutcome } from './queue.js';
 export {
   EventOrderError,
   EventValidationError,
