@@ -65,10 +65,10 @@ export function registerMigrate(program: Command): void {
     .option('--rename', 'rename local references (scope-aware) instead of aliasing when a name maps to a different name')
     .option('--typecheck', 'type-check the touched files before and after, report new diagnostics')
     .option('--rollback-on-type-errors', 'with --typecheck: restore the files that gained type errors')
-    .option('--jobs <n>', 'worker threads (default: the number of cores)')
+    .option('--jobs <n>', 'threads, the main thread included (default: up to the number of cores, helpers only for large candidate sets)')
     .option('--limit <n>', 'change at most n files (in path order), for reviewable steps')
     .option('--shard <i/n>', 'only shard i of n (see --shard-by)')
-    .option('--shard-by <dir|hash>', 'shard by top-level directory (default) or by a hash of the file path', 'dir')
+    .option('--shard-by <dir|hash>', 'shard by top-level directory or by a hash of the file path', 'dir')
     .action((paths: string[], flags: MigrateFlags) =>
       runCommand(async () => {
         if (flags.rollbackOnTypeErrors && !flags.typecheck) throw new UsageError('--rollback-on-type-errors needs --typecheck');
