@@ -237,6 +237,15 @@ async function run(options: MigrateOptions, files: string[], started: number, gi
     let rollbackNotes: string[] = [];
     if (!twoPhase) {
       outcomes = await runPool(candidates, options.dryRun ? 'diff' : 'write', true);
+      if (options.dryRun && options.limit !== undefined) {
+        // A dry run shows what the limited run would change: the first n files that change.
+        const beyond = new Set(outcomes.filter((o) => o.status === 'changed').slice(options.limit).map((o) => o.file));
+        outcomes = outcomes.map((o) => {
+          if (!beyond.has(o.file)) return o;
+          const { diff: _diff, ...rest } = o;
+          return { ...rest, status: 'skipped', reason: `beyond --limit ${options.limit}`, sitesRewritten: 0 };
+        });
+      }
     } else {
       outcomes = await runPool(candidates, 'plan', true);
       let chosen = outcomes.filter((o) => o.status === 'changed').map((o) => o.file);

@@ -107,6 +107,9 @@ describe('ssot migrate', () => {
     expect(report.files.filter((f) => f.status === 'changed').map((f) => f.file)).toEqual(['src/named.ts', 'src/split.ts']);
     expect(report.files.find((f) => f.file === 'src/type-only.ts')).toMatchObject({ status: 'skipped', reason: 'beyond --limit 2' });
     expect(fs.readFileSync(path.join(work, 'src/type-only.ts'), 'utf8')).toContain('./legacy/message-router');
+    const preview = await ssot(['migrate', '--dry-run', '--json', '--limit', '1', '.'], work);
+    const previewed = (JSON.parse(preview.stdout) as Report).files.filter((f) => f.diff).map((f) => f.file);
+    expect(previewed).toEqual(['src/type-only.ts']);
     const rest = await ssot(['migrate', '--json', '--limit', '2', '.'], work);
     expect((JSON.parse(rest.stdout) as Report).files.filter((f) => f.status === 'changed').map((f) => f.file)).toEqual(['src/type-only.ts']);
   });
