@@ -30,11 +30,12 @@ export function createAnalysisContext(config: ResolvedConfig): AnalysisContext {
     mayDefine.set(concept.id, globs.length > 0 ? picomatch(globs, { dot: true }) : () => false);
     namePatterns.set(concept.id, compileNamePatterns(concept.detect.names));
   }
+  const prefilter = createPrefilter(config, resolver);
   return {
     config,
     resolver,
-    classifier: new SiteClassifier(config, resolver),
-    prefilter: createPrefilter(config, resolver),
+    classifier: new SiteClassifier(config, resolver, prefilter),
+    prefilter,
     mayDefine,
     namePatterns,
   };
@@ -56,7 +57,7 @@ export function analyzeFile(
   options: { sourceFile?: ts.SourceFile; skipPrefilter?: boolean; skipDuplicates?: boolean } = {},
 ): FileAnalysis {
   const absolute = path.resolve(file);
-  if (!options.sourceFile && !options.skipPrefilter && !ctx.prefilter.mayMatch(text)) {
+  if (!options.sourceFile && !options.skipPrefilter && !ctx.prefilter.mayMatch(text, absolute)) {
     return { file: absolute, parsed: false, sites: [], duplicates: [], parseErrors: [] };
   }
   const parsed = options.sourceFile ? { sourceFile: options.sourceFile, errors: [] } : parseFile(absolute, text);

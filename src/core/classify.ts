@@ -3,6 +3,7 @@ import picomatch from 'picomatch';
 import type { ResolvedConcept, ResolvedConfig, ResolvedLegacyModule } from './config/types.js';
 import { isInside, stripExtension, type ModuleResolver } from './resolve.js';
 import type { ImportSite, Resolution, SiteTarget } from './types.js';
+import type { Prefilter } from './prefilter.js';
 import { compileSpecifierPattern } from './pattern.js';
 
 function matchesPackage(specifier: string, pkg: string): boolean {
@@ -52,6 +53,8 @@ export class SiteClassifier {
   constructor(
     private readonly config: ResolvedConfig,
     private readonly resolver: ModuleResolver,
+    /** When given, specifiers it proves irrelevant are not resolved (see Prefilter). */
+    private readonly prefilter?: Pick<Prefilter, 'specifierMayMatch'>,
   ) {
     for (const concept of config.concepts) {
       const globs = concept.canonical.files;
@@ -61,6 +64,10 @@ export class SiteClassifier {
   }
 
   classify(site: ImportSite, file: string): { resolution: Resolution; target: SiteTarget } {
+    // Most imports of a file name no configured module; the prefilter proves it from the text.
+    if (this.prefilter && !this.prefilter.specifierMayMatch(site.specifier, file)) {
+      return { resolution: { kind: 'not-resolved' }, target: { kind: 'other' } };
+    }
     const resolution = this.resolver.resolve(site.specifier, file, site.form);
     return { resolution, target: this.targetOf(site.specifier, file, resolution, site) };
   }

@@ -12,8 +12,17 @@ import { patternNeedles } from './pattern.js';
  * Where soundness cannot be shown (a regex name without a literal part), it passes every file.
  */
 export interface Prefilter {
-  /** True when the text may hold a finding and must be parsed. */
-  mayMatch(text: string): boolean;
+  /**
+   * True when the text may hold a finding and must be parsed. With `file`, a file inside a
+   * configured folder module always passes: its imports of siblings (internal sites) need not
+   * spell the folder's name.
+   */
+  mayMatch(text: string, file?: string): boolean;
+  /**
+   * True when a module specifier written in `file` may name a configured (legacy, canonical or
+   * compat) module, so it must be resolved; false proves it cannot, by the same argument.
+   */
+  specifierMayMatch(specifier: string, file: string): boolean;
   /** The literal needles, for documentation and tests. */
   readonly needles: readonly string[];
   /** True when the filter is disabled (every file passes). */
@@ -107,13 +116,74 @@ export function createPrefilter(config: ResolvedConfig, resolver: ModuleResolver
     needles.add(key);
   }
 
+  // Specifiers are checked against the import needles only (no declaration names or members).
+  const importNeedles = [...needles].filter((n) => n.length > 0 && !/^['"]/.test(n));
+  /** Legacy/canonical paths (files and folders) a `paths` alias may lead into without spelling them. */
+  const modulePaths = config.concepts.flatMap((c) => [
+    ...c.legacy.filter((l) => l.path && !l.pattern).map((l) => ({ path: l.path!, dir: Boolean(l.isDirectory) })),
+    ...[c.canonical.path, c.compat?.path].filter((p): p is string => Boolean(p)).map((p) => ({ path: p, dir: false })),
+  ]);
+  const folderModules = modulePaths.filter((m) => m.dir).map((m) => m.path);
+  const insideFolderModule = (file: string): boolean => folderModules.some((dir) => isInside(file, dir));
+  const indexLegacy = modulePaths.some((m) => path.basename(stripExtension(m.path)) === 'index');
+  // Files matched by `canonical.files` globs can be imported under any name: no sound needle.
+  const specifierPassAll = passAll || config.concepts.some((c) => c.canonical.files.length > 0);
+  if (!options.legacyImportsOnly && config.concepts.some((c) => c.canonical.files.length > 0)) passAll = true;
+  const aliasPrefixesByOptions = new WeakMap<object, string[]>();
+  /**
+   * Alias prefixes (`@legacy/` of `@legacy/*`) under which a specifier can reach a configured
+   * module without spelling its file or folder name: the target adds text after `*`, or its folder
+   * holds (or sits inside) a configured folder module. Exact aliases are needles already.
+   */
+  const aliasPrefixes = (file: string): string[] => {
+    const compilerOptions = resolver.optionsFor(file);
+    const cached = aliasPrefixesByOptions.get(compilerOptions);
+    if (cached) return cached;
+    const out: string[] = [];
+    const base = compilerOptions.baseUrl ?? (compilerOptions.configFilePath ? path.dirname(String(compilerOptions.configFilePath)) : config.rootDir);
+    for (const [key, targets] of Object.entries(compilerOptions.paths ?? {})) {
+      const star = key.indexOf('*');
+      if (star < 0) {
+        out.push(key);
+        continue;
+      }
+      const reaches = targets.some((target) => {
+        const t = target.indexOf('*');
+        if (t < 0) return true;
+        if (stripExtension(target.slice(t + 1)) !== '') return true;
+        const dir = path.resolve(base, target.slice(0, t));
+        // Below the alias folder, a specifier spells every folder on the way and the file name;
+        // it need not spell a configured folder the alias folder sits in, nor an index's folder.
+        return modulePaths.some((m) =>
+          m.dir ? isInside(dir, m.path) : path.basename(stripExtension(m.path)) === 'index' && isInside(dir, path.dirname(m.path)),
+        );
+      });
+      if (reaches) out.push(key.slice(0, star));
+    }
+    aliasPrefixesByOptions.set(compilerOptions, out);
+    return out;
+  };
+
   const list = [...needles].filter((n) => n.length > 0);
   const lowerList = [...lowerNeedles].filter((n) => n.length > 0);
   return {
     needles: [...list, ...lowerList],
     passAll,
-    mayMatch(text: string): boolean {
+    specifierMayMatch(specifier: string, file: string): boolean {
+      if (specifierPassAll) return true;
+      for (const needle of importNeedles) if (specifier.includes(needle)) return true;
+      if (lowerList.length > 0) {
+        const lower = specifier.toLowerCase();
+        for (const needle of lowerList) if (lower.includes(needle)) return true;
+      }
+      // `.`, `..`, `./`, `../..`: an index module reached through its folder.
+      if (indexLegacy && /^[./]+$/.test(specifier)) return true;
+      if (specifier.startsWith('.') || path.isAbsolute(specifier)) return insideFolderModule(file);
+      return aliasPrefixes(file).some((prefix) => specifier.startsWith(prefix));
+    },
+    mayMatch(text: string, file?: string): boolean {
       if (passAll) return true;
+      if (file !== undefined && insideFolderModule(file)) return true;
       for (const needle of list) if (text.includes(needle)) return true;
       if (lowerList.length > 0) {
         const lower = text.toLowerCase();

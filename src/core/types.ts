@@ -72,7 +72,9 @@ export interface ImportSite {
 export type Resolution =
   | { kind: 'file'; path: string; isExternalLibrary: boolean; packageName?: string }
   | { kind: 'builtin'; name: string }
-  | { kind: 'unresolved' };
+  | { kind: 'unresolved' }
+  /** Not resolved: its text spells no configured module, so it cannot name one (see Prefilter). */
+  | { kind: 'not-resolved' };
 
 /** What an import site refers to, as far as the configured concepts go. */
 export type SiteTarget =

@@ -6,6 +6,7 @@ import { analyzeFile, createAnalysisContext, relativeToRoot } from '../../src/co
 import { analyzeProject } from '../../src/core/project.js';
 import { listFiles } from '../../src/core/files.js';
 import { analyzeProjectParallel } from '../../src/engine/analyze-project.js';
+import { SiteClassifier } from '../../src/core/classify.js';
 import { makeProject, removeProject } from './helpers.js';
 
 const demoRoot = path.resolve(import.meta.dirname, '../../fixtures/demo-app');
@@ -108,5 +109,53 @@ describe('scope and odd files', () => {
     expect(broken.sites.filter((s) => s.target.kind === 'legacy')).toHaveLength(1);
     expect(result.analyses.find((a) => a.file.endsWith('ok.ts'))!.sites).toHaveLength(1);
     expect(result.skipped).toEqual([{ file: path.join(root, 'src/binary.ts'), reason: 'binary file (contains a NUL byte)' }]);
+  });
+});
+
+describe('the specifier prefilter (resolution is skipped only where it cannot matter)', () => {
+  it('classifies every site exactly as full resolution does, for aliases that do not spell the module', () => {
+    const root = makeProject({
+      'tsconfig.json': JSON.stringify({
+        compilerOptions: {
+          module: 'ESNext',
+          moduleResolution: 'Bundler',
+          paths: { '@events/*': ['./src/ws-events/*'], '@impl/*': ['./src/old/*-impl'], '@feat/*': ['./src/feature/*'], '@app/*': ['./src/*'] },
+        },
+      }),
+      'src/ws-events/index.ts': `export * from './bus';\nexport class WebSocketEventRouter {}`,
+      'src/ws-events/bus.ts': `export const bus = 1;`,
+      'src/old/router-impl.ts': `export class MessageRouter {}`,
+      'src/feature/index.ts': `export class QualityMessageRouter {}`,
+      'src/other/util.ts': `export const u = 1;`,
+      'src/app.ts': [
+        `import { bus } from '@events/bus';`,
+        `import { MessageRouter } from '@impl/router';`,
+        `import { QualityMessageRouter } from '@feat/index';`,
+        `import { u } from '@app/other/util';`,
+        `import { WebSocketEventRouter } from '@app/ws-events';`,
+        `import * as fs from 'node:fs';`,
+        `import { x } from './nowhere';`,
+      ].join('\n'),
+      'src/feature/use.ts': `import { QualityMessageRouter } from '.';`,
+    });
+    roots.push(root);
+    const config = resolveConfig(
+      { concepts: [{ id: 'r', preset: 'message-router', legacy: [{ module: 'src/ws-events' }, { module: 'src/old/router-impl.ts' }, { module: 'src/feature/index.ts' }] }] },
+      root,
+    );
+    const ctx = createAnalysisContext(config);
+    const unfiltered = new SiteClassifier(config, ctx.resolver);
+    for (const file of listFiles(config).files) {
+      const text = fs.readFileSync(file, 'utf8');
+      const analysis = analyzeFile(ctx, file, text, { skipPrefilter: true });
+      for (const site of analysis.sites) {
+        expect(site.target, `${relativeToRoot(ctx, file)} ${site.specifier}`).toEqual(unfiltered.classify(site, file).target);
+      }
+      expect(ctx.prefilter.mayMatch(text, file) || analysis.sites.every((s) => s.target.kind === 'other'), relativeToRoot(ctx, file)).toBe(true);
+    }
+    const app = analyzeFile(ctx, path.join(root, 'src/app.ts'), fs.readFileSync(path.join(root, 'src/app.ts'), 'utf8'));
+    expect(app.sites.map((s) => s.target.kind)).toEqual(['legacy', 'legacy', 'legacy', 'other', 'legacy', 'other', 'other']);
+    // Only the sites that could matter were resolved.
+    expect(app.sites.filter((s) => s.resolution.kind === 'not-resolved').map((s) => s.specifier)).toEqual(['@app/other/util', 'node:fs', './nowhere']);
   });
 });
