@@ -123,12 +123,20 @@ export interface LegacyConnection {
 /** What legacy routeMessage resolves to: the canonical RouteResult (`ok`, `handled`, `failed`, `error?`). */
 export type LegacyRouteResult = RouteResult;
 
-type RouterSource = CanonicalMessageRouter | LegacyRouterBase | undefined;
+/**
+ * Options a legacy constructor was called with (`new MessageRouter({ maxConnectionsPerUser })`).
+ * Accepted so that such call sites keep compiling; the adapter then shares the process-wide
+ * router, created with the canonical keys among them (`strictOrdering`, `maxPendingPerConnection`,
+ * ...) if it does not exist yet. Keys the canonical router does not know are ignored.
+ */
+export type LegacyRouterOptions = RouterOptions & { readonly [key: string]: unknown };
+
+type RouterSource = CanonicalMessageRouter | LegacyRouterBase | LegacyRouterOptions | undefined;
 
 function resolveRouter(source: RouterSource): CanonicalMessageRouter {
   if (source instanceof CanonicalMessageRouter) return source;
   if (source instanceof LegacyRouterBase) return source.canonical;
-  return getDefaultRouter();
+  return getDefaultRouter(source);
 }
 
 function toContext(ctx: LegacyContext): UserContext {
@@ -235,21 +243,21 @@ abstract class LegacyRouterBase {
 
 /** @deprecated Use CanonicalMessageRouter / createMessageRouter from 'ssot-kit/router'. */
 export class MessageRouter extends LegacyRouterBase {
-  constructor(router?: CanonicalMessageRouter | LegacyRouterBase) {
+  constructor(router?: CanonicalMessageRouter | LegacyRouterBase | LegacyRouterOptions) {
     super('MessageRouter', router);
   }
 }
 
 /** @deprecated Use CanonicalMessageRouter from 'ssot-kit/router' (validation and ordering are built in). */
 export class QualityMessageRouter extends LegacyRouterBase {
-  constructor(router?: CanonicalMessageRouter | LegacyRouterBase) {
+  constructor(router?: CanonicalMessageRouter | LegacyRouterBase | LegacyRouterOptions) {
     super('QualityMessageRouter', router);
   }
 }
 
 /** @deprecated Use CanonicalMessageRouter with attachRouter/createRouterServer from 'ssot-kit/router'. */
 export class WebSocketEventRouter extends LegacyRouterBase {
-  constructor(router?: CanonicalMessageRouter | LegacyRouterBase) {
+  constructor(router?: CanonicalMessageRouter | LegacyRouterBase | LegacyRouterOptions) {
     super('WebSocketEventRouter', router);
   }
 }
@@ -293,7 +301,7 @@ export class UserScopedWebSocketEventRouter extends LegacyRouterBase {
 
 /** @deprecated Use router.forUser(ctx).emit/broadcast from 'ssot-kit/router'. */
 export class WebSocketBroadcastService extends LegacyRouterBase {
-  constructor(router?: CanonicalMessageRouter | LegacyRouterBase) {
+  constructor(router?: CanonicalMessageRouter | LegacyRouterBase | LegacyRouterOptions) {
     super('WebSocketBroadcastService', router);
   }
 }
@@ -302,13 +310,26 @@ export class WebSocketBroadcastService extends LegacyRouterBase {
  * @deprecated Use router.forUser({ userId }).broadcast(event) from 'ssot-kit/router'.
  * Resolves to the number of connections that got the event.
  */
+export function broadcastToUser(userId: string, event: OutboundEvent | string, payload?: unknown): Promise<number>;
 export function broadcastToUser(
   router: CanonicalMessageRouter | LegacyRouterBase | undefined,
   userId: string,
   event: OutboundEvent | string,
   payload?: unknown,
-): Promise<number> {
+): Promise<number>;
+/**
+ * Both legacy call shapes: `broadcastToUser(router, userId, event)` and the free function of
+ * older modules, `broadcastToUser(userId, event)`, which sends through the process-wide router.
+ */
+export function broadcastToUser(...args: unknown[]): Promise<number> {
   deprecated('broadcastToUser');
+  if (typeof args[0] === 'string') args.unshift(undefined);
+  const [router, userId, event, payload] = args as [
+    CanonicalMessageRouter | LegacyRouterBase | undefined,
+    string,
+    OutboundEvent | string,
+    unknown,
+  ];
   return resolveRouter(router)
     .forUser({ userId })
     .broadcast(toEvent(event, payload))

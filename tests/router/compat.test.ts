@@ -220,3 +220,33 @@ describe('compat layer', () => {
     }
   });
 });
+
+describe('legacy call shapes that older modules used', () => {
+  it('a legacy constructor called with options shares the process-wide router', async () => {
+    const compat = await import('../../src/router/compat.js');
+    const legacy = new compat.QualityMessageRouter({ maxConnectionsPerUser: 4, strictOrdering: false });
+    expect(legacy.canonical).toBe(getDefaultRouter());
+    expect(legacy.canonical.strictOrdering).toBe(false);
+    const other = new compat.MessageRouter({ somethingElse: true });
+    expect(other.canonical).toBe(legacy.canonical);
+  });
+
+  it('broadcastToUser(userId, event) sends through the process-wide router; (router, userId, event) through that router', async () => {
+    const compat = await import('../../src/router/compat.js');
+    const shared = getDefaultRouter();
+    const a = fakeConnection('a1', 'alice');
+    const b = fakeConnection('b1', 'bob');
+    shared.register(a);
+    shared.register(b);
+    expect(await compat.broadcastToUser('alice', { type: 'presence', payload: { online: true } })).toBe(1);
+    expect(a.received).toHaveLength(1);
+    expect(b.received).toHaveLength(0);
+
+    const own = createCanonical();
+    const c = fakeConnection('c1', 'alice');
+    own.register(c);
+    expect(await compat.broadcastToUser(own, 'alice', 'presence', { online: false })).toBe(1);
+    expect(c.received).toHaveLength(1);
+    expect(a.received).toHaveLength(1);
+  });
+});
