@@ -54,10 +54,13 @@ describe('ssot migrate on a copy of the demo app', () => {
       .split('\n')
       .filter((l) => /error TS\d+/.test(l))
       .map((l) => l.replace(/\(\d+,\d+\)/, '').replace(/: error (TS\d+):.*/, ' $1'));
-    // Reported, not fixed here (src/router is not this codemod's to change): see docs/codemods.md.
-    expect(diagnostics.sort()).toEqual([
-      'src/handlers/agent-handler.ts TS2345', // new QualityRouter(agentRouterOptions): compat constructors take a router, not RouterOptions
-      'src/server.ts TS2554', // compat broadcastToUser(router, userId, event) takes the router first
+    // Only errors of the compat layer not accepting the demo's legacy call signatures may remain
+    // (reported, not fixed here: src/router is not this codemod's to change; see docs/codemods.md).
+    // When the compat layer accepts them all, the migrated demo type-checks cleanly.
+    const knownCompatGaps = new Set([
+      'src/handlers/agent-handler.ts TS2345', // new QualityRouter(agentRouterOptions): the legacy RouterOptions interface vs compat's constructor parameter
+      'src/server.ts TS2554', // broadcastToUser(userId, event) vs compat's broadcastToUser(router, userId, event)
     ]);
+    for (const d of diagnostics) expect(knownCompatGaps.has(d), d).toBe(true);
   });
 });
