@@ -129,14 +129,15 @@ export type LegacyRouteResult = RouteResult;
  * router, created with the canonical keys among them (`strictOrdering`, `maxPendingPerConnection`,
  * ...) if it does not exist yet. Keys the canonical router does not know are ignored.
  */
-export type LegacyRouterOptions = RouterOptions & { readonly [key: string]: unknown };
+// `object`: legacy option types are interfaces of their own with no key in common with RouterOptions.
+export type LegacyRouterOptions = RouterOptions | object;
 
 type RouterSource = CanonicalMessageRouter | LegacyRouterBase | LegacyRouterOptions | undefined;
 
 function resolveRouter(source: RouterSource): CanonicalMessageRouter {
   if (source instanceof CanonicalMessageRouter) return source;
   if (source instanceof LegacyRouterBase) return source.canonical;
-  return getDefaultRouter(source);
+  return getDefaultRouter(source as RouterOptions | undefined);
 }
 
 function toContext(ctx: LegacyContext): UserContext {
