@@ -1,4 +1,4 @@
-import ts from 'typescript';
+import ts from './typescript.cjs';
 import type { ResolvedConcept } from './config/types.js';
 import { fingerprint } from './fingerprint.js';
 import type { DeclarationKind, DuplicateFinding, DuplicateSignal, ImportSite } from './types.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import ts from 'typescript';
+import ts from './typescript.cjs';
 
 /**
  * Code with comments and layout removed: the token stream joined by single spaces. Two copies

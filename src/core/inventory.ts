@@ -1,4 +1,4 @@
-import ts from 'typescript';
+import ts from './typescript.cjs';
 import type { ImportForm, ImportedName, ImportSite } from './types.js';
 
 /** Calls whose first argument names a module although they are not imports. */

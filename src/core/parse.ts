@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import ts from 'typescript';
+import ts from './typescript.cjs';
 import type { ParseProblem } from './types.js';
 
 const KIND_BY_EXTENSION: Record<string, ts.ScriptKind> = {

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import ts from 'typescript';
+import ts from './typescript.cjs';
 import type { ImportForm, Resolution } from './types.js';
 
 /** The forms that Node resolves as CommonJS `require` calls. */

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import ts from 'typescript';
+import ts from '../typescript.cjs';
 import type { AnalysisContext } from '../analyze.js';
 import { parseFile } from '../parse.js';
 

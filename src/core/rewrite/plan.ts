@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import ts from 'typescript';
+import ts from '../typescript.cjs';
 import type { AnalysisContext } from '../analyze.js';
 import type { ResolvedConcept, ResolvedLegacyModule } from '../config/types.js';
 import { mapLegacyName, migrationTarget, type MappedName } from '../mapping.js';
