@@ -48,19 +48,11 @@ describe('ssot migrate on a copy of the demo app', () => {
     expect(fs.readFileSync(path.join(work, 'src/handlers/agent-handler.ts'), 'utf8')).toContain("import { LEGACY_ROUTER_VERSION } from '@app/websocket/message-router';");
   });
 
-  it('type-checks except where the compat layer does not accept the demo\'s legacy call signatures', () => {
+  it('type-checks after the migration', () => {
     linkSsotKit(work);
     const diagnostics = typecheck(work)
       .split('\n')
-      .filter((l) => /error TS\d+/.test(l))
-      .map((l) => l.replace(/\(\d+,\d+\)/, '').replace(/: error (TS\d+):.*/, ' $1'));
-    // Only errors of the compat layer not accepting the demo's legacy call signatures may remain
-    // (reported, not fixed here: src/router is not this codemod's to change; see docs/codemods.md).
-    // When the compat layer accepts them all, the migrated demo type-checks cleanly.
-    const knownCompatGaps = new Set([
-      'src/handlers/agent-handler.ts TS2345', // new QualityRouter(agentRouterOptions): the legacy RouterOptions interface vs compat's constructor parameter
-      'src/server.ts TS2554', // broadcastToUser(userId, event) vs compat's broadcastToUser(router, userId, event)
-    ]);
-    for (const d of diagnostics) expect(knownCompatGaps.has(d), d).toBe(true);
+      .filter((l) => /error TS\d+/.test(l));
+    expect(diagnostics).toEqual([]);
   });
 });
