@@ -116,19 +116,38 @@ export function createPrefilter(config: ResolvedConfig, resolver: ModuleResolver
     needles.add(key);
   }
 
+  // Files matched by `canonical.files` count as the canonical module when imported. A glob with a
+  // static folder (`src/router/**`) acts as a folder module: an importer from outside spells the
+  // folder's name; a fully static glob is a file module. A glob without a static folder gives no
+  // sound needle, and then every file passes.
+  const canonicalFolders: string[] = [];
+  const canonicalFiles: string[] = [];
+  if (!options.legacyImportsOnly) {
+    for (const glob of config.concepts.flatMap((c) => c.canonical.files)) {
+      const parts = glob.replace(/^\.\//, '').split('/');
+      const firstDynamic = parts.findIndex((part) => /[*?[\]{}!()]/.test(part));
+      if (firstDynamic === 0) passAll = true;
+      else if (firstDynamic < 0) canonicalFiles.push(path.resolve(config.rootDir, ...parts));
+      else canonicalFolders.push(path.resolve(config.rootDir, ...parts.slice(0, firstDynamic)));
+    }
+    for (const folder of canonicalFolders) needles.add(path.basename(folder));
+    for (const file of canonicalFiles) for (const n of moduleNeedles(file, false)) needles.add(n);
+    for (const pkg of resolver.workspacePackages()) {
+      if ([...canonicalFolders, ...canonicalFiles].some((p) => isInside(p, pkg.dir) || isInside(pkg.dir, p))) needles.add(pkg.name);
+    }
+  }
+
   // Specifiers are checked against the import needles only (no declaration names or members).
   const importNeedles = [...needles].filter((n) => n.length > 0 && !/^['"]/.test(n));
   /** Legacy/canonical paths (files and folders) a `paths` alias may lead into without spelling them. */
   const modulePaths = config.concepts.flatMap((c) => [
     ...c.legacy.filter((l) => l.path && !l.pattern).map((l) => ({ path: l.path!, dir: Boolean(l.isDirectory) })),
     ...[c.canonical.path, c.compat?.path].filter((p): p is string => Boolean(p)).map((p) => ({ path: p, dir: false })),
-  ]);
+  ]).concat(canonicalFolders.map((p) => ({ path: p, dir: true })), canonicalFiles.map((p) => ({ path: p, dir: false })));
   const folderModules = modulePaths.filter((m) => m.dir).map((m) => m.path);
   const insideFolderModule = (file: string): boolean => folderModules.some((dir) => isInside(file, dir));
   const indexLegacy = modulePaths.some((m) => path.basename(stripExtension(m.path)) === 'index');
-  // Files matched by `canonical.files` globs can be imported under any name: no sound needle.
-  const specifierPassAll = passAll || config.concepts.some((c) => c.canonical.files.length > 0);
-  if (!options.legacyImportsOnly && config.concepts.some((c) => c.canonical.files.length > 0)) passAll = true;
+  const specifierPassAll = passAll;
   const aliasPrefixesByOptions = new WeakMap<object, string[]>();
   /**
    * Alias prefixes (`@legacy/` of `@legacy/*`) under which a specifier can reach a configured

@@ -159,3 +159,33 @@ describe('the specifier prefilter (resolution is skipped only where it cannot ma
     expect(app.sites.filter((s) => s.resolution.kind === 'not-resolved').map((s) => s.specifier)).toEqual(['@app/other/util', 'node:fs', './nowhere']);
   });
 });
+
+describe('canonical files in the prefilter', () => {
+  it('imports of files matched by canonical.files are found without disabling the prefilter', () => {
+    const root = makeProject({
+      'src/canonical/router.ts': `export class Router {}`,
+      'src/canonical/impl/core.ts': `export const core = 1;`,
+      'src/canonical/index.ts': `import { core } from './impl/core';\nexport { core };`,
+      'src/app/use.ts': `import { Router } from '../canonical/router';`,
+      'src/app/plain.ts': `export const answer = 42;`,
+    });
+    roots.push(root);
+    const config = resolveConfig(
+      { concepts: [{ id: 'r', canonical: { module: 'src/canonical/router.ts', files: ['src/canonical/**'] }, legacy: [{ module: 'src/legacy.ts' }] }] },
+      root,
+    );
+    const ctx = createAnalysisContext(config);
+    const unfiltered = new SiteClassifier(config, ctx.resolver);
+    expect(ctx.prefilter.passAll).toBe(false);
+    expect(ctx.prefilter.mayMatch('export const answer = 42;', path.join(root, 'src/app/plain.ts'))).toBe(false);
+    for (const file of listFiles(config).files) {
+      const text = fs.readFileSync(file, 'utf8');
+      const full = analyzeFile(ctx, file, text, { skipPrefilter: true });
+      const fast = analyzeFile(ctx, file, text);
+      for (const site of full.sites) expect(site.target).toEqual(unfiltered.classify(site, file).target);
+      expect(fast.sites.map((s) => s.target), relativeToRoot(ctx, file)).toEqual(full.sites.map((s) => s.target));
+    }
+    const use = analyzeFile(ctx, path.join(root, 'src/app/use.ts'), fs.readFileSync(path.join(root, 'src/app/use.ts'), 'utf8'));
+    expect(use.sites[0]!.target).toMatchObject({ kind: 'canonical' });
+  });
+});
