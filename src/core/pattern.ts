@@ -25,8 +25,8 @@ export function describePattern(pattern: LegacyPatternInput): string {
   return parts.join(', ');
 }
 
-/** The longest literal run of a regex source, or undefined when none is certain. */
-function regexLiteral(source: string): string | undefined {
+/** The longest literal run of a regex source (every match contains it), or undefined when none is certain. */
+export function regexLiteral(source: string): string | undefined {
   if (/[|]/.test(source)) return undefined;
   const runs = source.replace(/\\[dDwWsSbB]|\[[^\]]*\]|\(\?[:=!<]|[()^$.*+?{}\d,]/g, '\u0000').split('\u0000');
   const best = runs.filter((r) => !r.includes('\\')).sort((a, b) => b.length - a.length)[0];

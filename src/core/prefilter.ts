@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { ResolvedConfig } from './config/types.js';
 import type { ModuleResolver } from './resolve.js';
 import { isInside, stripExtension } from './resolve.js';
-import { patternNeedles } from './pattern.js';
+import { patternNeedles, regexLiteral } from './pattern.js';
 
 /**
  * A text prefilter that is sound: it passes every file that can hold a finding, because any
@@ -34,14 +34,6 @@ function moduleNeedles(modulePath: string, isDirectory: boolean | undefined): st
   if (isDirectory) return [base];
   if (base === 'index') return [path.basename(path.dirname(modulePath)), "'.'", '".."', "'..'", '"."', "'./'", '"./"', "'../'", '"../"'];
   return [base];
-}
-
-/** The longest run of literal characters in a regex source: every match must contain it. */
-function literalCore(source: string): string | undefined {
-  if (/[|]/.test(source)) return undefined; // alternation: no single required literal
-  const runs = source.replace(/\\[dDwWsSbB]|\[[^\]]*\]|\(\?[:=!<]|[()^$.*+?{}\d,]/g, '\u0000').split('\u0000');
-  const best = runs.filter((r) => !r.includes('\\')).sort((a, b) => b.length - a.length)[0];
-  return best && best.length >= 3 ? best : undefined;
 }
 
 /**
@@ -101,7 +93,7 @@ export function createPrefilter(config: ResolvedConfig, resolver: ModuleResolver
     }
     for (const name of [...concept.detect.names, ...concept.canonical.names, ...concept.detect.heritage]) {
       if (name.startsWith('/')) {
-        const core = literalCore(name.slice(1, name.lastIndexOf('/')));
+        const core = regexLiteral(name.slice(1, name.lastIndexOf('/')));
         if (core) needles.add(core);
         else passAll = true;
       } else needles.add(name);
