@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import type { AnalysisContext, DuplicateFinding, ResolvedConcept } from '../src/core/index.js';
 import { core } from './utils/core.js';
-import { analyzeLintedFile, getAnalysisContext } from './utils/context.js';
+import { analyzeLintedFile, withAnalysisContext } from './utils/context.js';
 import { createRule } from './utils/create-rule.js';
 import { sharedConfigSchema } from './utils/legacy-rule.js';
 import type { ConfigOptions } from './utils/options.js';
@@ -50,18 +50,7 @@ export default createRule<[NoDuplicateImplementationOptions], DuplicateMessageId
   },
   defaultOptions: [{}],
   create(context, [options]) {
-    const filename = path.resolve(context.cwd, context.physicalFilename ?? context.filename);
-    const result = getAnalysisContext(filename, options, context.cwd);
-    if (result.kind === 'none') return {};
-    if (result.kind === 'error') {
-      return {
-        Program(node: TSESTree.Program): void {
-          context.report({ node, loc: { line: 1, column: 0 }, messageId: 'configError', data: { message: result.message } });
-        },
-      };
-    }
-    const ctx = result.ctx;
-    return {
+    return withAnalysisContext(context, options, (ctx, filename) => ({
       Program(program: TSESTree.Program): void {
         const sourceCode = context.sourceCode;
         const { analysis } = analyzeLintedFile(ctx, sourceCode, filename);
@@ -99,7 +88,7 @@ export default createRule<[NoDuplicateImplementationOptions], DuplicateMessageId
           });
         }
       },
-    };
+    }));
   },
 });
 

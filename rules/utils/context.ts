@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type ts from 'typescript';
-import type { TSESLint } from '@typescript-eslint/utils';
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import type { AnalysisContext, FileAnalysis } from '../../src/core/index.js';
 import { core } from './core.js';
 import { inlineConfig, type ConfigOptions, type RestrictedImportsOptions } from './options.js';
@@ -174,4 +174,28 @@ export function analyzeLintedFile(ctx: AnalysisContext, sourceCode: SourceCode, 
   }
   perContext.set(ctx, result);
   return result;
+}
+
+/**
+ * The start of every ssot rule: the AnalysisContext for the linted file. No ssot config for it:
+ * no listener (nothing to check). A broken config: one `configError` report on the file, never a
+ * silent pass. Otherwise `listen(ctx, filename)` builds the rule's listener.
+ */
+export function withAnalysisContext<MessageIds extends string>(
+  context: Readonly<TSESLint.RuleContext<MessageIds | 'configError', readonly unknown[]>>,
+  options: ConfigOptions & RestrictedImportsOptions,
+  listen: (ctx: AnalysisContext, filename: string) => TSESLint.RuleListener,
+): TSESLint.RuleListener {
+  // Relative or virtual names (stdin: '<text>') are taken from ESLint's cwd.
+  const filename = path.resolve(context.cwd, context.physicalFilename ?? context.filename);
+  const result = getAnalysisContext(filename, options, context.cwd);
+  if (result.kind === 'none') return {};
+  if (result.kind === 'error') {
+    return {
+      Program(node: TSESTree.Program): void {
+        context.report({ node, loc: { line: 1, column: 0 }, messageId: 'configError', data: { message: result.message } });
+      },
+    };
+  }
+  return listen(result.ctx, filename);
 }

@@ -1,8 +1,7 @@
-import * as path from 'node:path';
-import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import type { TSESLint } from '@typescript-eslint/utils';
 import type { JSONSchema4 } from '@typescript-eslint/utils/json-schema';
 import type { ClassifiedSite } from '../../src/core/index.js';
-import { analyzeLintedFile, getAnalysisContext } from './context.js';
+import { analyzeLintedFile, withAnalysisContext } from './context.js';
 import { customNote, FORM_LABELS, legacySiteInfo, namesNote } from './describe.js';
 import { planSiteFix } from './fix.js';
 import { configOptionProperties, restrictedImportsProperties, type ConfigOptions, type RestrictedImportsOptions } from './options.js';
@@ -40,19 +39,7 @@ export function reportLegacySites(
   options: ConfigOptions & RestrictedImportsOptions & { fix?: boolean },
   which: (site: ClassifiedSite) => boolean,
 ): TSESLint.RuleListener {
-  // Relative or virtual names (stdin: '<text>') are taken from ESLint's cwd.
-  const filename = path.resolve(context.cwd, context.physicalFilename ?? context.filename);
-  const result = getAnalysisContext(filename, options, context.cwd);
-  if (result.kind === 'none') return {};
-  if (result.kind === 'error') {
-    return {
-      Program(node: TSESTree.Program): void {
-        context.report({ node, loc: { line: 1, column: 0 }, messageId: 'configError', data: { message: result.message } });
-      },
-    };
-  }
-  const ctx = result.ctx;
-  return {
+  return withAnalysisContext(context, options, (ctx, filename) => ({
     Program(): void {
       const sourceCode = context.sourceCode;
       const { analysis, sourceFile } = analyzeLintedFile(ctx, sourceCode, filename);
@@ -101,5 +88,5 @@ export function reportLegacySites(
         }
       }
     },
-  };
+  }));
 }
