@@ -1,6 +1,5 @@
-import * as path from 'node:path';
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import type { AnalysisContext, DuplicateFinding, ResolvedConcept } from '../src/core/index.js';
+import type { AnalysisContext, DuplicateFinding, FileAnalysis, ResolvedConcept } from '../src/core/index.js';
 import { core } from './utils/core.js';
 import { analyzeLintedFile, withAnalysisContext } from './utils/context.js';
 import { createRule } from './utils/create-rule.js';
@@ -20,14 +19,11 @@ const KIND_LABELS: Readonly<Record<DuplicateFinding['declarationKind'], string>>
   'const-object': 'Object',
 };
 
-/** The specifier a file writes to import the canonical module (package name, or a relative path). */
-function canonicalSpecifier(ctx: AnalysisContext, concept: ResolvedConcept, file: string): string {
-  const target = concept.canonical.path;
-  if (!target) return concept.canonical.module;
-  let rel = core().toPosix(path.relative(path.dirname(file), target.replace(/\.d\.(c|m)?ts$/, '').replace(/\.(c|m)?(t|j)sx?$/, '')));
-  if (!rel.startsWith('.')) rel = `./${rel}`;
-  void ctx;
-  return rel;
+/** The specifier a file writes to import the canonical module, in the file's own import style (the core decides). */
+function canonicalSpecifier(ctx: AnalysisContext, concept: ResolvedConcept, file: string, analysis: FileAnalysis): string {
+  const target = concept.canonical.path ? { module: concept.canonical.path, isPath: true } : { module: concept.canonical.module, isPath: false };
+  const spelled = core().specifierForFile(ctx, file, analysis.sites, target);
+  return 'specifier' in spelled ? spelled.specifier : concept.canonical.module;
 }
 
 export default createRule<[NoDuplicateImplementationOptions], DuplicateMessageIds>({
@@ -57,7 +53,7 @@ export default createRule<[NoDuplicateImplementationOptions], DuplicateMessageId
         for (const finding of analysis.duplicates) {
           const concept = ctx.config.concepts.find((c) => c.id === finding.conceptId);
           if (!concept) continue;
-          const canonical = canonicalSpecifier(ctx, concept, filename);
+          const canonical = canonicalSpecifier(ctx, concept, filename, analysis);
           const loc = { start: sourceCode.getLocFromIndex(finding.start), end: sourceCode.getLocFromIndex(finding.end) };
           const canonicalName = concept.canonical.names[0];
           const suggest: TSESLint.SuggestionReportDescriptor<DuplicateMessageIds>[] = [];

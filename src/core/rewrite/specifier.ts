@@ -114,3 +114,24 @@ export function specifierFor(
 }
 
 
+
+/**
+ * How `file` should spell an import of `target` when no import site is being rewritten (e.g. a
+ * suggestion to import the canonical module): in the style of the file's own imports.
+ */
+export function specifierForFile(
+  ctx: AnalysisContext,
+  file: string,
+  sitesOfFile: readonly ClassifiedSite[],
+  target: { module: string; isPath: boolean },
+): { specifier: string } | { error: string } {
+  if (!target.isPath) return { specifier: target.module };
+  const model = sitesOfFile.find((s) => isRelative(s.specifier)) ?? sitesOfFile[0];
+  if (model) return specifierFor(ctx, model, target, sitesOfFile, 'import');
+  const rel = relativeSpecifier(file, stripExtension(target.module));
+  for (const candidate of [rel, rel + '.js', rel + '.ts']) {
+    const resolution = ctx.resolver.resolve(candidate, file, 'import');
+    if (resolution.kind === 'file' && sameModule(resolution.path, target.module)) return { specifier: candidate };
+  }
+  return { error: `no specifier written from ${toPosix(path.relative(ctx.config.rootDir, file))} resolves to ${toPosix(stripExtension(target.module))}` };
+}
