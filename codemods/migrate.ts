@@ -166,7 +166,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
 /**
  * Helper threads besides the main thread. A helper costs ~0.5 s of CPU and ~80-100 MB to load
  * TypeScript, and on the 5,000-file bench corpus (844 candidates, ~9 MB) one thread beats two
- * (docs/benchmarks-migrate.md). By default helpers start only for larger candidate sets (more
+ * (docs/benchmarks.md, migrate suite). By default helpers start only for larger candidate sets (more
  * than 24 MiB of candidate source); an explicit --jobs n is honoured as given.
  */
 export const HELPER_THRESHOLD_BYTES = 24 * 1024 * 1024;
