@@ -164,8 +164,9 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
 }
 
 /**
- * Helper threads besides the main thread. A helper costs ~0.5 s of CPU and ~80-100 MB to load
- * TypeScript, and on the 5,000-file bench corpus (844 candidates, ~9 MB) one thread beats two
+ * Helper threads besides the main thread. A helper loads its own TypeScript and runs the parser
+ * cold (~1.3 s of extra CPU, ~80-100 MB on the bench corpus), and on the 5,000-file corpus
+ * (844 candidates, ~9 MB) one thread beats two
  * (docs/benchmarks.md, migrate suite). By default helpers start only for larger candidate sets (more
  * than 24 MiB of candidate source); an explicit --jobs n is honoured as given.
  */
