@@ -72,8 +72,8 @@ describe('compat layer', () => {
     const { existsSync } = await import('node:fs');
     const { execFileSync } = await import('node:child_process');
     const built = new URL('../../dist/src/router/compat.js', import.meta.url);
-    // `npm test` builds first; a bare `vitest run` without dist/ skips only this subprocess check.
-    if (!existsSync(built)) return;
+    // `npm test` builds first; without dist/ this check fails instead of passing silently.
+    expect(existsSync(built), 'run `npm run build` first').toBe(true);
     const script = `
       const seen = [];
       process.on('warning', (w) => seen.push([w.name, w.code]));
