@@ -49,6 +49,9 @@ export interface WebSocketRouterBinding {
   close(): void;
 }
 
+/** ws options for a Buffer that must go out as a text frame (ws would send a Buffer as binary). */
+const TEXT_FRAME = Object.freeze({ binary: false });
+
 function byteLength(data: RawData): number {
   if (Array.isArray(data)) return data.reduce((n, b) => n + b.length, 0);
   return data instanceof ArrayBuffer ? data.byteLength : data.length;
@@ -92,6 +95,19 @@ export function attachRouter(wss: WebSocketServer, router: CanonicalMessageRoute
   /** Sockets this binding already dealt with, so the 'connection' listener never binds twice. */
   const handled = new WeakSet<WebSocket>();
   let closed = false;
+  // Encode once per event, not once per socket: the router hands every connection of an event the
+  // same string in one synchronous pass, so remembering the last string and its UTF-8 bytes spares
+  // ws a byteLength scan and an encode per socket. Server frames are not masked, so ws never
+  // writes into the buffer and all sockets can share it.
+  let lastText: string | undefined;
+  let lastBytes: Buffer = Buffer.alloc(0);
+  const encode = (text: string): Buffer => {
+    if (text !== lastText) {
+      lastBytes = Buffer.from(text, 'utf8');
+      lastText = text;
+    }
+    return lastBytes;
+  };
 
   async function authenticate(request: IncomingMessage): Promise<UserContext | undefined> {
     try {
@@ -131,7 +147,7 @@ export function attachRouter(wss: WebSocketServer, router: CanonicalMessageRoute
       // also calls it with an error for writes still pending when the socket is destroyed).
       sendWithAck: (data, ack) => {
         if (ws.readyState !== WebSocket.OPEN) throw new Error(`socket ${id} is not open`);
-        ws.send(data, ack);
+        ws.send(encode(data), TEXT_FRAME, ack);
       },
       close: (code, reason) => ws.close(code, reason),
     };

@@ -8,6 +8,8 @@ export type Frame = { type: string; timestamp: number; payload?: Record<string, 
 export interface TestClient {
   readonly ws: WebSocket;
   readonly frames: Frame[];
+  /** The raw text of every frame, in arrival order, and whether ws flagged it binary. */
+  readonly raw: Array<{ text: string; binary: boolean }>;
   readonly userId: string;
   readonly connectionId: string;
   /** Resolves once `predicate(frames)` holds; rejects after `timeoutMs` or if the socket closes first. */
@@ -35,6 +37,7 @@ export function connect(url: string, userId: string, connectionId: string, threa
   const query = new URLSearchParams({ cid: connectionId, ...(thread ? { thread } : {}) });
   const ws = new WebSocket(`${url}/?${query.toString()}`, { headers: { authorization: `Bearer tok:${userId}` } });
   const frames: Frame[] = [];
+  const raw: Array<{ text: string; binary: boolean }> = [];
   const waiters = new Set<() => void>();
   let closeInfo: { code: number; reason: string } | undefined;
   const closed = new Promise<{ code: number; reason: string }>((resolve) => {
@@ -44,13 +47,15 @@ export function connect(url: string, userId: string, connectionId: string, threa
       for (const w of [...waiters]) w();
     });
   });
-  ws.on('message', (data) => {
+  ws.on('message', (data, isBinary) => {
+    raw.push({ text: data.toString(), binary: isBinary });
     frames.push(JSON.parse(data.toString()) as Frame);
     for (const w of [...waiters]) w();
   });
   const client: TestClient = {
     ws,
     frames,
+    raw,
     userId,
     connectionId,
     closed,

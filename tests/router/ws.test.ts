@@ -250,6 +250,28 @@ describe('ws adapter with real sockets on 127.0.0.1', () => {
     expect(t2.frames.map((f) => f.type)).toEqual(['marker']);
   });
 
+  it('events reach every socket of the user as UTF-8 text frames with identical bytes (one encode per event)', async () => {
+    const router = createMessageRouter();
+    server = await startServer(router);
+    const sockets = [await open('u', 'a'), await open('u', 'b'), await open('u', 'c')];
+    const other = await open('v', 'd');
+    const scope = router.forUser('u');
+    // Non-ASCII text of equal length in consecutive events: a stale cached encoding would show.
+    const texts = ['Grüße, 世界 🚀', 'Grüße, 世界 🚁', 'ünïcödé'];
+    await scope.emit('agent_started', { runId: 'r', agentName: 'ä', threadId: 't' });
+    for (const reasoning of texts) expect((await scope.emit('agent_thinking', { runId: 'r', reasoning })).delivered).toBe(3);
+    await router.forUser('v').emit('agent_started', { runId: 'r', agentName: 'other', threadId: 't' });
+    await other.waitFor((f) => f.length === 1);
+    for (const c of sockets) {
+      await c.waitFor((f) => f.length === 4);
+      expect(c.raw.every((r) => !r.binary)).toBe(true);
+      expect(c.frames.slice(1).map((f) => f.payload?.['reasoning'])).toEqual(texts);
+      expect(c.raw.map((r) => r.text)).toEqual(sockets[0]!.raw.map((r) => r.text));
+    }
+    expect(other.raw).toHaveLength(1);
+    expect(other.frames[0]?.payload).toMatchObject({ agentName: 'other' });
+  });
+
   it('cleans up on close: closed sockets are unregistered', async () => {
     const router = createMessageRouter();
     server = await startServer(router);
