@@ -19,6 +19,23 @@ export const MOCK_CALLEES: ReadonlySet<string> = new Set([
   'vi.importMock',
 ]);
 
+/**
+ * Words the source text of every import site contains: `import`/`export` (declarations, import
+ * types, `import()`), `require` (calls, `import = require`), the member names of the mock callees,
+ * and `\u`, with which an identifier can spell any of them in escapes. A subtree whose text holds
+ * none of them holds no site, so the walk need not enter it (most function bodies).
+ */
+export const SITE_WORDS: readonly string[] = [...new Set(['import', 'export', 'require', '\\u', ...[...MOCK_CALLEES].map((c) => c.slice(c.lastIndexOf('.') + 1))])];
+
+/** Sorted start offsets of every SITE_WORDS occurrence in `text`. */
+function siteWordOffsets(text: string): Int32Array {
+  const found: number[] = [];
+  for (const word of SITE_WORDS) {
+    for (let i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + 1)) found.push(i);
+  }
+  return Int32Array.from(found).sort();
+}
+
 function stringLiteralOf(node: ts.Node | undefined): ts.StringLiteral | ts.NoSubstitutionTemplateLiteral | undefined {
   if (!node) return undefined;
   if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node;
@@ -66,8 +83,23 @@ function requireNames(call: ts.CallExpression, sf: ts.SourceFile): ImportedName[
  * The import inventory: every place a file refers to a module, in every syntactic form,
  * found on TypeScript's AST (a comment or string that merely mentions a module never counts).
  */
-export function collectImportSites(sf: ts.SourceFile): ImportSite[] {
+export function collectImportSites(sf: ts.SourceFile, options: { exhaustive?: boolean } = {}): ImportSite[] {
   const sites: ImportSite[] = [];
+  // Skip subtrees that cannot hold a site (see SITE_WORDS): the same sites, a fraction of the
+  // walk. `exhaustive` walks every node (tests compare the two).
+  const offsets = options.exhaustive ? undefined : siteWordOffsets(sf.text);
+  const mayHoldSite = (node: ts.Node): boolean => {
+    if (!offsets) return true;
+    // First offset >= node.pos; the subtree may hold a site if it lies before node.end.
+    let lo = 0;
+    let hi = offsets.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (offsets[mid]! < node.pos) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < offsets.length && offsets[lo]! < node.end;
+  };
 
   const add = (
     form: ImportForm,
@@ -95,6 +127,7 @@ export function collectImportSites(sf: ts.SourceFile): ImportSite[] {
   };
 
   const visit = (node: ts.Node): void => {
+    if (!mayHoldSite(node)) return;
     if (ts.isImportDeclaration(node)) {
       const literal = stringLiteralOf(node.moduleSpecifier);
       if (literal) {

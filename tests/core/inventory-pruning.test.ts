@@ -1,0 +1,131 @@
+// The inventory skips subtrees whose text holds none of SITE_WORDS. These tests hold it to the
+// exhaustive walk: the same sites on every fixture file, on a generated corpus with every import
+// form, on hand-made corner cases, and on random programs built from site-bearing fragments.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error: the corpus generator is plain JavaScript without types
+import { generateCorpus } from '../../bench/corpus/generate.mjs';
+import { collectImportSites, SITE_WORDS } from '../../src/core/inventory.js';
+import { parseFile } from '../../src/core/parse.js';
+
+const repo = path.resolve(import.meta.dirname, '../..');
+const SOURCE = /\.(c|m)?(t|j)sx?$/;
+
+function sourceFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules') continue;
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...sourceFiles(p));
+    else if (SOURCE.test(entry.name) && !entry.name.endsWith('.d.ts')) out.push(p);
+  }
+  return out;
+}
+
+function both(file: string, text: string): { pruned: unknown[]; exhaustive: unknown[] } {
+  const pruned = collectImportSites(parseFile(file, text).sourceFile);
+  const exhaustive = collectImportSites(parseFile(file, text).sourceFile, { exhaustive: true });
+  return { pruned, exhaustive };
+}
+
+describe('inventory: skipping subtrees without a site word', () => {
+  it('finds the same sites as the exhaustive walk in every fixture file', () => {
+    const files = sourceFiles(path.join(repo, 'fixtures'));
+    expect(files.length).toBeGreaterThan(50);
+    let sites = 0;
+    for (const file of files) {
+      const { pruned, exhaustive } = both(file, fs.readFileSync(file, 'utf8'));
+      expect(pruned, file).toEqual(exhaustive);
+      sites += exhaustive.length;
+    }
+    expect(sites).toBeGreaterThan(100);
+  });
+
+  it('finds the same sites in a generated corpus (every import form, mocks, JSX, CommonJS)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssot-prune-'));
+    try {
+      generateCorpus({ outDir: dir, size: 'tiny', seed: 7 });
+      let sites = 0;
+      for (const file of sourceFiles(dir)) {
+        const { pruned, exhaustive } = both(file, fs.readFileSync(file, 'utf8'));
+        expect(pruned, file).toEqual(exhaustive);
+        sites += exhaustive.length;
+      }
+      expect(sites).toBeGreaterThan(50);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps sites deep in functions, classes, type arguments, module blocks and escaped identifiers', () => {
+    const text = [
+      `function f() { return () => { if (x) { const m = require('./deep'); } }; }`,
+      `class C { m() { jest.mock('./mocked'); vi.importActual('./actual'); } }`,
+      `type T = Promise<Array<import('./typed').Router>>;`,
+      `declare module 'ambient' { export { A } from './re-exported'; import B = require('./eq'); }`,
+      `const lazy = async () => (await import('./dynamic')).x;`,
+      `const escaped = requ\\u0069re('./escaped');`,
+      `const none = () => { const require2 = 1; return require2; };`,
+    ].join('\n');
+    const { pruned, exhaustive } = both('/p/a.ts', text);
+    expect(pruned).toEqual(exhaustive);
+    expect((exhaustive as { specifier: string }[]).map((s) => s.specifier)).toEqual([
+      './deep',
+      './mocked',
+      './actual',
+      './typed',
+      './re-exported',
+      './eq',
+      './dynamic',
+      './escaped',
+    ]);
+  });
+
+  it('every mock callee member is a site word', () => {
+    for (const w of ['import', 'export', 'require', 'mock', 'doMock', 'importActual', '\\u']) expect(SITE_WORDS).toContain(w);
+  });
+
+  it('random programs of nested site-bearing fragments: pruned == exhaustive', () => {
+    const leaf = fc.constantFrom(
+      `require('./a')`,
+      `import('./b')`,
+      `jest.mock('./c')`,
+      `vi.doMock('./d', () => ({}))`,
+      `x.require('./e')`,
+      `requireFoo('./f')`,
+      `mock('./g')`,
+      `1 + 2`,
+      `'import x from "./s"'`,
+      `/* require('./comment') */ 0`,
+      `foo(bar)`,
+    );
+    const expr: fc.Arbitrary<string> = fc.letrec((tie) => ({
+      e: fc.oneof(
+        { depthSize: 'small', withCrossShrink: true },
+        leaf,
+        tie('e').map((e) => `(() => { const v = ${e as string}; return v; })()`),
+        tie('e').map((e) => `[${e as string}]`),
+        fc.tuple(tie('e'), tie('e')).map(([a, b]) => `f(${a as string}, ${b as string})`),
+        tie('e').map((e) => `new (class { m() { return ${e as string}; } })()`),
+      ),
+    })).e;
+    const program = fc.array(
+      fc.oneof(
+        expr.map((e) => `const v${Math.abs(e.length)} = ${e};`),
+        fc.constantFrom(`import { A } from './top';`, `export * from './all';`, `import type { T } from './t';`, `export const n = 1;`),
+        expr.map((e) => `function g() { if (n) { return ${e}; } }`),
+      ),
+      { maxLength: 8 },
+    );
+    fc.assert(
+      fc.property(program, fc.constantFrom('/p/a.ts', '/p/a.tsx', '/p/a.js'), (statements, file) => {
+        const { pruned, exhaustive } = both(file, statements.join('\n'));
+        expect(pruned).toEqual(exhaustive);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
