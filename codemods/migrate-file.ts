@@ -6,7 +6,7 @@ import type { ResolvedConfig } from '../src/core/config/types.js';
 import { parseFile } from '../src/core/parse.js';
 import { createPrefilter, type Prefilter } from '../src/core/prefilter.js';
 import { applyEdits, planFileRewrite, type PlanOptions } from '../src/core/rewrite/plan.js';
-import { verifyRewrite } from '../src/core/rewrite/verify.js';
+import { changeRangeOf, verifyRewrite } from '../src/core/rewrite/verify.js';
 import type { ClassifiedSite } from '../src/core/types.js';
 
 /** A refused site as reported: where, what, why. */
@@ -69,7 +69,9 @@ export function migrateText(mctx: MigrationContext, file: string, text: string, 
     return { status: 'failed', ...result, error: `internal: ${(error as Error).message}` };
   }
   if (output === text) return { status: 'unchanged', ...result };
-  const verdict = verifyRewrite(ctx, absolute, text, output, { specifiers: plan.specifiers });
+  // Nothing reads the tree after this point, so the check may reparse incrementally from it.
+  const change = changeRangeOf(plan.edits);
+  const verdict = verifyRewrite(ctx, absolute, text, output, { specifiers: plan.specifiers, ...(change ? { previous: { sourceFile: parsed.sourceFile, change } } : {}) });
   if (!verdict.ok) return { status: 'failed', ...result, error: `refused: ${verdict.error}` };
   return { status: 'changed', ...result, output, sitesRewritten: plan.rewritten.length };
 }

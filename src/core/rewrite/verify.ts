@@ -1,8 +1,9 @@
 import * as path from 'node:path';
 import type { AnalysisContext } from '../analyze.js';
 import { collectImportSites } from '../inventory.js';
-import { parseFile } from '../parse.js';
-import type { ImportForm } from '../types.js';
+import { parseFile, syntaxErrors } from '../parse.js';
+import ts from '../typescript.cjs';
+import type { ImportForm, ParseProblem, TextEdit } from '../types.js';
 
 function selfImports(ctx: AnalysisContext, file: string, text: string): { specifier: string; line: number }[] {
   const { sourceFile } = parseFile(file, text, { skipJsDoc: true });
@@ -15,20 +16,54 @@ function selfImports(ctx: AnalysisContext, file: string, text: string): { specif
 }
 
 /**
+ * The one span of the old text that `edits` touched, with the length of its replacement: what
+ * TypeScript's incremental parser needs to reparse `after` from the tree of `before`.
+ */
+export function changeRangeOf(edits: readonly TextEdit[]): ts.TextChangeRange | undefined {
+  if (edits.length === 0) return undefined;
+  let start = Infinity;
+  let end = -Infinity;
+  let delta = 0;
+  for (const e of edits) {
+    if (e.start < start) start = e.start;
+    if (e.end > end) end = e.end;
+    delta += e.text.length - (e.end - e.start);
+  }
+  return ts.createTextChangeRange(ts.createTextSpan(start, end - start), end - start + delta);
+}
+
+/**
+ * The syntax errors of `after`. With `previous` (the tree of the text the edits were made to, and
+ * their change range) TypeScript's incremental parser reparses it, as editors do on every
+ * keystroke: everything inside the changed span is parsed again, nodes outside it are reused
+ * only if they parsed without error, so the errors are those of a full parse (tests compare the
+ * two). It consumes the old tree: TypeScript moves its reused nodes into the new one.
+ */
+export function rewrittenSyntaxErrors(file: string, after: string, previous?: { sourceFile: ts.SourceFile; change: ts.TextChangeRange }): ParseProblem[] {
+  if (previous && previous.sourceFile.statements.length > 0) return syntaxErrors(ts.updateSourceFile(previous.sourceFile, after, previous.change));
+  return parseFile(file, after, { skipJsDoc: true, parents: false }).errors;
+}
+
+/**
  * Checks a rewritten text before it is written: it must parse (TypeScript's parser, by the
  * file's extension) and must not make the module import itself (the core's resolver decides).
  * Pass `specifiers` (FilePlan.specifiers: what the edits wrote) for the fast check: only those
- * are resolved; without it every import site of the output is.
+ * are resolved; without it every import site of the output is. Pass `previous` to reparse
+ * incrementally (the tree of `before` must not be used afterwards; see rewrittenSyntaxErrors).
  */
 export function verifyRewrite(
   ctx: AnalysisContext,
   file: string,
   before: string,
   after: string,
-  options: { specifiers?: readonly string[] } = {},
+  options: {
+    specifiers?: readonly string[];
+    /** Reparse incrementally from the tree of `before` (consumed; see rewrittenSyntaxErrors). */
+    previous?: { sourceFile: ts.SourceFile; change: ts.TextChangeRange };
+  } = {},
 ): { ok: true } | { ok: false; error: string } {
   const self = path.resolve(file);
-  const { errors } = parseFile(self, after, { skipJsDoc: true, parents: false });
+  const errors = rewrittenSyntaxErrors(self, after, options.previous);
   const firstError = errors[0];
   if (firstError) {
     return { ok: false, error: `the rewritten file would not parse (line ${firstError.line}, column ${firstError.column}: ${firstError.message})` };
