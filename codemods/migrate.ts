@@ -9,7 +9,8 @@ import { defaultJobs } from '../src/engine/pool.js';
 import { writeFileAtomic } from './atomic.js';
 import { startHybridPool, type HybridPool } from './hybrid-pool.js';
 import { createMigrationContext, displayPath, type MigrationContext } from './migrate-file.js';
-import { migrateWorker, type FileOutcome, type MigrateItem, type MigrateWorkerInit } from './worker.js';
+import { migrateWorker, writeFailed, type FileOutcome, type MigrateItem, type MigrateWorkerInit } from './worker.js';
+import { startWriteBehind, type WriteBehind } from './write-behind.js';
 
 /** A problem with the inputs (dirty tree, bad shard, unknown concept): exit 2, nothing written. */
 export class MigrateUsageError extends Error {
@@ -172,6 +173,9 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
  */
 export const HELPER_THRESHOLD_BYTES = 24 * 1024 * 1024;
 
+/** Fewer candidate files than this are written by the migrating thread itself. */
+const WRITE_BEHIND_MIN_FILES = 64;
+
 function helpersFor(options: MigrateOptions, candidates: number, candidateBytes: number): { jobs: number; helpers: number } {
   if (options.jobs !== undefined) {
     const jobs = Math.max(1, options.jobs);
@@ -211,22 +215,30 @@ async function run(options: MigrateOptions, files: string[], started: number, gi
   const progressOffset = files.length - candidates.length;
   const progress = options.onProgress ? (d: number) => options.onProgress!(progressOffset + d, files.length) : undefined;
   const { jobs, helpers } = helpersFor(options, candidates.length, candidateBytes);
+  // Files this thread migrates are written by a write-behind thread, which overlaps the writes
+  // with the parsing of the next files; worth its start-up only when there is much to write.
+  const writer: WriteBehind | undefined = !options.dryRun && candidates.length >= WRITE_BEHIND_MIN_FILES ? startWriteBehind() : undefined;
   const pool: HybridPool<MigrateItem, FileOutcome> = startHybridPool({
     workerUrl: new URL('./worker.js', import.meta.url),
     init,
     workers: helpers,
-    local: () => migrateWorker(init, mctx),
+    local: () => migrateWorker(init, mctx, writer?.write),
   });
   try {
     return await runWith(pool);
   } finally {
-    await pool.close();
+    await Promise.all([pool.close(), writer?.close()]);
   }
 
   // (a function declaration: hoisted above its use)
   async function runWith(pool: HybridPool<MigrateItem, FileOutcome>): Promise<MigrateResult> {
-    const runPool = (list: readonly string[], mode: MigrateItem['mode'], withProgress: boolean) =>
-      pool.map(list.map((file) => ({ file, mode })), withProgress ? progress : undefined);
+    const runPool = async (list: readonly string[], mode: MigrateItem['mode'], withProgress: boolean): Promise<FileOutcome[]> => {
+      const out = await pool.map(list.map((file) => ({ file, mode })), withProgress ? progress : undefined);
+      if (!writer || mode !== 'write') return out;
+      // A file counts as changed only once its write is confirmed.
+      const failedWrites = await writer.flush();
+      return failedWrites.size === 0 ? out : out.map((o) => (failedWrites.has(o.file) ? writeFailed(o, failedWrites.get(o.file)!) : o));
+    };
 
     // Two phases when the set of files to write must be known first (--limit, --typecheck):
     // plan everywhere, then write only the chosen files.

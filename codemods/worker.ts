@@ -31,8 +31,14 @@ export interface FileOutcome {
   diff?: string;
 }
 
+/**
+ * Writes one file atomically; throws if it failed. A write-behind writer (codemods/write-behind.ts)
+ * returns at once instead and reports failures when flushed: its caller patches the outcomes.
+ */
+export type WriteFile = (file: string, data: string) => void;
+
 /** Reads, plans, verifies and (in write mode) atomically writes one file. */
-export function migrateWorker(init: MigrateWorkerInit, context?: MigrationContext): (item: MigrateItem) => FileOutcome {
+export function migrateWorker(init: MigrateWorkerInit, context?: MigrationContext, writeFile: WriteFile = writeFileAtomic): (item: MigrateItem) => FileOutcome {
   const mctx = context ?? createMigrationContext(init.config);
   const options = { rename: init.rename, ...(init.concepts ? { concepts: init.concepts } : {}) };
   return ({ file, mode }) => {
@@ -59,13 +65,18 @@ export function migrateWorker(init: MigrateWorkerInit, context?: MigrationContex
     if (mode === 'diff') outcome.diff = unifiedDiff(displayPath(init.config.rootDir, file), text, output);
     if (mode === 'write') {
       try {
-        writeFileAtomic(file, output);
+        writeFile(file, output);
       } catch (error) {
-        return { ...outcome, status: 'failed', error: `write failed: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` };
+        return writeFailed(outcome, (error as NodeJS.ErrnoException).code ?? (error as Error).message);
       }
     }
     return outcome;
   };
+}
+
+/** The outcome of a file whose write failed: nothing of it was rewritten. */
+export function writeFailed(outcome: FileOutcome, reason: string): FileOutcome {
+  return { ...outcome, status: 'failed', error: `write failed: ${reason}`, sitesRewritten: 0 };
 }
 
 defineWorker<MigrateWorkerInit, MigrateItem, FileOutcome>(import.meta.url, (init) => migrateWorker(init));

@@ -163,6 +163,11 @@ describe('ssot migrate', () => {
     const ta = readTree(work);
     const tb = readTree(serial);
     for (const [rel, bytes] of ta) expect(tb.get(rel)?.equals(bytes), rel).toBe(true);
+    // Over 64 files: this thread's writes went through the write-behind thread, every one landed.
+    const uses = [...ta].filter(([rel]) => rel.startsWith('src/use-'));
+    expect(uses).toHaveLength(230);
+    for (const [rel, bytes] of uses) expect(bytes.toString(), rel).toMatch(/^import \{ MessageRouter \} from 'ssot-kit\/router\/compat';$/m);
+    expect([...ta.keys()].filter((rel) => rel.endsWith('.tmp'))).toEqual([]);
   });
 
   it('--typecheck reports new diagnostics and --rollback-on-type-errors restores those files', async () => {

@@ -1,0 +1,98 @@
+// The write-behind thread of `ssot migrate`: writes are atomic and confirmed, failures are
+// reported per file, and a full queue falls back to writing in the caller's thread.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { FileOutcome } from '../../codemods/worker.js';
+import type { WriteBehind } from '../../codemods/write-behind.js';
+import { ensureBuilt, REPO, tempDir } from './helpers.js';
+
+type WriteBehindModule = typeof import('../../codemods/write-behind.js');
+type WorkerModule = typeof import('../../codemods/worker.js');
+let mod: WriteBehindModule;
+let workerMod: WorkerModule;
+
+beforeAll(async () => {
+  // The thread runs the built module (a worker thread cannot load TypeScript sources).
+  ensureBuilt();
+  mod = (await import(path.join(REPO, 'dist/codemods/write-behind.js'))) as WriteBehindModule;
+  workerMod = (await import(path.join(REPO, 'dist/codemods/worker.js'))) as WorkerModule;
+});
+
+function files(dir: string, n: number): string[] {
+  return Array.from({ length: n }, (_, i) => {
+    const f = path.join(dir, `f${i}.ts`);
+    fs.writeFileSync(f, `old ${i}\n`);
+    return f;
+  });
+}
+
+async function withWriter<T>(options: Parameters<WriteBehindModule['startWriteBehind']>[0], fn: (w: WriteBehind) => Promise<T>): Promise<T> {
+  const w = mod.startWriteBehind(options);
+  try {
+    return await fn(w);
+  } finally {
+    await w.close();
+  }
+}
+
+describe('write-behind', () => {
+  it('writes every file and confirms them all on flush', async () => {
+    const dir = tempDir('wb');
+    const list = files(dir, 200);
+    const failed = await withWriter({}, async (w) => {
+      for (const [i, f] of list.entries()) w.write(f, `new ${i} äö\n`);
+      return w.flush();
+    });
+    expect(failed.size).toBe(0);
+    for (const [i, f] of list.entries()) expect(fs.readFileSync(f, 'utf8')).toBe(`new ${i} äö\n`);
+    // No temp file is left behind.
+    expect(fs.readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('reports a failed write by file and keeps writing the others', async () => {
+    const dir = tempDir('wb');
+    const [a, b] = files(dir, 2);
+    const gone = path.join(dir, 'missing-folder', 'x.ts');
+    const failed = await withWriter({}, async (w) => {
+      w.write(a!, 'A');
+      w.write(gone, 'X');
+      w.write(b!, 'B');
+      return w.flush();
+    });
+    expect([...failed.keys()]).toEqual([gone]);
+    expect(failed.get(gone)).toBe('ENOENT');
+    expect(fs.readFileSync(a!, 'utf8')).toBe('A');
+    expect(fs.readFileSync(b!, 'utf8')).toBe('B');
+    expect(fs.existsSync(gone)).toBe(false);
+  });
+
+  it('writes in the calling thread once the queue holds more than maxPendingBytes', async () => {
+    const dir = tempDir('wb');
+    const [a, b] = files(dir, 2);
+    await withWriter({ maxPendingBytes: 0 }, async (w) => {
+      w.write(a!, 'A');
+      // Written synchronously: visible before any flush.
+      expect(fs.readFileSync(a!, 'utf8')).toBe('A');
+      w.write(path.join(dir, 'nope', 'y.ts'), 'Y');
+      w.write(b!, 'B');
+      const failed = await w.flush();
+      expect([...failed.values()]).toEqual(['ENOENT']);
+    });
+    expect(fs.readFileSync(b!, 'utf8')).toBe('B');
+  });
+
+  it('flush with nothing pending resolves at once; failures are reported once', async () => {
+    await withWriter({}, async (w) => {
+      expect((await w.flush()).size).toBe(0);
+      w.write('/nonexistent-ssot-dir/z.ts', 'Z');
+      expect((await w.flush()).size).toBe(1);
+      expect((await w.flush()).size).toBe(0);
+    });
+  });
+
+  it('a file whose write failed counts as failed with no site rewritten', () => {
+    const outcome: FileOutcome = { file: '/p/a.ts', status: 'changed', parsed: true, sitesRewritten: 3, refused: [], kept: 0, notes: [] };
+    expect(workerMod.writeFailed(outcome, 'EROFS')).toMatchObject({ status: 'failed', error: 'write failed: EROFS', sitesRewritten: 0 });
+  });
+});
