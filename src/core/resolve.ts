@@ -44,14 +44,30 @@ function realpathOf(p: string): string {
   }
 }
 
+/** A resolution host whose file system answers are remembered until `forget()`. */
+interface CachingHost extends ts.ModuleResolutionHost {
+  forget(): void;
+}
+
 /**
  * A resolution host that also sees the monorepo's workspace packages under the root's
  * node_modules, as `npm install` would link them: so `@acme/chat/legacy` resolves through the
  * package's own `exports`/`types`/`main` even in a checkout where nothing is installed yet.
+ * Existence checks are remembered (resolving one specifier from many folders probes the same
+ * paths again and again), for as long as resolution results are: until the resolver's refresh().
  */
-function createHost(rootDir: string, workspaces: () => WorkspacePackage[]): ts.ModuleResolutionHost {
+function createHost(rootDir: string, workspaces: () => WorkspacePackage[]): CachingHost {
   const nodeModules = path.join(rootDir, 'node_modules');
-  const virtual = (): WorkspacePackage[] => workspaces().filter((pkg) => !fs.existsSync(path.join(nodeModules, pkg.name)));
+  let virtualFor: WorkspacePackage[] | undefined;
+  let virtualList: WorkspacePackage[] = [];
+  const virtual = (): WorkspacePackage[] => {
+    const all = workspaces();
+    if (all !== virtualFor) {
+      virtualFor = all;
+      virtualList = all.filter((pkg) => !fs.existsSync(path.join(nodeModules, pkg.name)));
+    }
+    return virtualList;
+  };
   const translate = (p: string): string => {
     if (!p.startsWith(nodeModules + path.sep)) return p;
     const rest = p.slice(nodeModules.length + 1).split(path.sep).join('/');
@@ -60,21 +76,37 @@ function createHost(rootDir: string, workspaces: () => WorkspacePackage[]): ts.M
     }
     return p;
   };
+  const files = new Map<string, boolean>();
+  const dirs = new Map<string, boolean>();
+  const directoryExists = (d: string): boolean => {
+    if (d === nodeModules && virtual().length > 0) return true;
+    if (d.startsWith(nodeModules + path.sep)) {
+      const rest = d.slice(nodeModules.length + 1).split(path.sep).join('/');
+      if (virtual().some((pkg) => pkg.name.startsWith(rest + '/'))) return true; // a scope folder
+    }
+    const t = translate(d);
+    return ts.sys.directoryExists?.(t) ?? fs.existsSync(t);
+  };
   return {
-    fileExists: (f) => ts.sys.fileExists(translate(f)),
+    fileExists: (f) => {
+      let known = files.get(f);
+      if (known === undefined) files.set(f, (known = ts.sys.fileExists(translate(f))));
+      return known;
+    },
     readFile: (f) => ts.sys.readFile(translate(f)),
     directoryExists: (d) => {
-      if (d === nodeModules && virtual().length > 0) return true;
-      if (d.startsWith(nodeModules + path.sep)) {
-        const rest = d.slice(nodeModules.length + 1).split(path.sep).join('/');
-        if (virtual().some((pkg) => pkg.name.startsWith(rest + '/'))) return true; // a scope folder
-      }
-      const t = translate(d);
-      return ts.sys.directoryExists?.(t) ?? fs.existsSync(t);
+      let known = dirs.get(d);
+      if (known === undefined) dirs.set(d, (known = directoryExists(d)));
+      return known;
     },
     realpath: (p) => realpathOf(translate(p)),
     getCurrentDirectory: () => rootDir,
     getDirectories: (d) => ts.sys.getDirectories(translate(d)),
+    forget: () => {
+      files.clear();
+      dirs.clear();
+      virtualFor = undefined;
+    },
   };
 }
 
@@ -91,7 +123,7 @@ export class ModuleResolver {
   private readonly configByDir = new Map<string, string>();
   private readonly results = new Map<string, Resolution>();
   private workspaces: WorkspacePackage[] | undefined;
-  private readonly host: ts.ModuleResolutionHost;
+  private readonly host: CachingHost;
 
   constructor(rootDir: string, tsconfig?: string) {
     this.rootDir = path.resolve(rootDir);
@@ -108,6 +140,7 @@ export class ModuleResolver {
           this.configByDir.clear();
           this.results.clear();
           this.workspaces = undefined;
+          this.host.forget();
           return true;
         }
       }
