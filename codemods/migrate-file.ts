@@ -54,7 +54,8 @@ export function migrateText(mctx: MigrationContext, file: string, text: string, 
   // The text prefilter first: a file that spells no legacy module cannot hold a legacy site.
   if (!mctx.prefilter.mayMatch(text)) return { status: 'unchanged', ...base };
   const absolute = path.resolve(file);
-  const parsed = parseFile(absolute, text, { skipJsDoc: true });
+  // Parent pointers only where the inventory walks (all the planner reads; see parseFile).
+  const parsed = parseFile(absolute, text, { skipJsDoc: true, parents: 'sites' });
   const analysis = analyzeFile(ctx, absolute, text, { sourceFile: parsed.sourceFile, skipDuplicates: true });
   base.parsed = true;
   if (!analysis.sites.some((s) => s.target.kind === 'legacy' && !s.target.internal)) return { status: 'unchanged', ...base };

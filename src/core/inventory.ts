@@ -1,3 +1,4 @@
+import { holdsOffset, wordOffsets } from './text-offsets.js';
 import ts from './typescript.cjs';
 import type { ImportForm, ImportedName, ImportSite } from './types.js';
 
@@ -31,15 +32,6 @@ export const SITE_WORDS: readonly string[] = minimalWords(['import', 'export', '
 function minimalWords(words: readonly string[]): string[] {
   const unique = [...new Set(words)];
   return unique.filter((w) => !unique.some((other) => other !== w && w.includes(other)));
-}
-
-/** Sorted start offsets of every SITE_WORDS occurrence in `text`. */
-function siteWordOffsets(text: string): Int32Array {
-  const found: number[] = [];
-  for (const word of SITE_WORDS) {
-    for (let i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + 1)) found.push(i);
-  }
-  return Int32Array.from(found).sort();
 }
 
 function stringLiteralOf(node: ts.Node | undefined): ts.StringLiteral | ts.NoSubstitutionTemplateLiteral | undefined {
@@ -93,19 +85,7 @@ export function collectImportSites(sf: ts.SourceFile, options: { exhaustive?: bo
   const sites: ImportSite[] = [];
   // Skip subtrees that cannot hold a site (see SITE_WORDS): the same sites, a fraction of the
   // walk. `exhaustive` walks every node (tests compare the two).
-  const offsets = options.exhaustive ? undefined : siteWordOffsets(sf.text);
-  const mayHoldSite = (node: ts.Node): boolean => {
-    if (!offsets) return true;
-    // First offset >= node.pos; the subtree may hold a site if it lies before node.end.
-    let lo = 0;
-    let hi = offsets.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (offsets[mid]! < node.pos) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < offsets.length && offsets[lo]! < node.end;
-  };
+  const offsets = options.exhaustive ? undefined : wordOffsets(sf.text, SITE_WORDS);
 
   const add = (
     form: ImportForm,
@@ -113,6 +93,7 @@ export function collectImportSites(sf: ts.SourceFile, options: { exhaustive?: bo
     node: ts.Node,
     extra: { typeOnly?: boolean; names?: ImportedName[]; callee?: string } = {},
   ): void => {
+    setParents(node); // a site's whole subtree, also where the walk does not go
     const start = literal.getStart(sf);
     const { line, character } = sf.getLineAndCharacterOfPosition(start);
     const q = sf.text[start];
@@ -132,8 +113,18 @@ export function collectImportSites(sf: ts.SourceFile, options: { exhaustive?: bo
     });
   };
 
+  // The walk also sets the parent pointers of what it visits, for a tree parsed without them
+  // (parseFile's `parents: 'sites'`): every ancestor of a visited node, and all of a site's subtree.
+  let parentOfNext: ts.Node = sf;
+  const descend = (node: ts.Node): void => {
+    const saved = parentOfNext;
+    parentOfNext = node;
+    ts.forEachChild(node, visit);
+    parentOfNext = saved;
+  };
   const visit = (node: ts.Node): void => {
-    if (!mayHoldSite(node)) return;
+    (node as { parent: ts.Node }).parent = parentOfNext;
+    if (offsets && !holdsOffset(offsets, node.pos, node.end)) return;
     if (ts.isImportDeclaration(node)) {
       const literal = stringLiteralOf(node.moduleSpecifier);
       if (literal) {
@@ -210,7 +201,7 @@ export function collectImportSites(sf: ts.SourceFile, options: { exhaustive?: bo
         add('import-type-query', literal, node, { typeOnly: true, names });
       }
       // Type arguments may hold further import types.
-      ts.forEachChild(node, visit);
+      descend(node);
       return;
     }
     if (ts.isCallExpression(node)) {
@@ -226,9 +217,17 @@ export function collectImportSites(sf: ts.SourceFile, options: { exhaustive?: bo
         }
       }
     }
-    ts.forEachChild(node, visit);
+    descend(node);
   };
 
   ts.forEachChild(sf, visit);
   return sites;
+}
+
+/** Sets the parent pointers of `node`'s whole subtree. */
+function setParents(node: ts.Node): void {
+  ts.forEachChild(node, (child) => {
+    (child as { parent: ts.Node }).parent = node;
+    setParents(child);
+  });
 }

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { generateCorpus } from '../../bench/corpus/generate.mjs';
 import { collectImportSites, MOCK_CALLEES, SITE_WORDS } from '../../src/core/inventory.js';
 import { parseFile } from '../../src/core/parse.js';
+import ts from 'typescript';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 const SOURCE = /\.(c|m)?(t|j)sx?$/;
@@ -82,6 +83,45 @@ describe('inventory: skipping subtrees without a site word', () => {
       './dynamic',
       './escaped',
     ]);
+  });
+
+  it("a 'sites' parse gets right parent pointers on the way to every site and in its subtree", () => {
+    const files = sourceFiles(path.join(repo, 'fixtures')).slice(0, 200);
+    let checked = 0;
+    for (const file of files) {
+      const text = fs.readFileSync(file, 'utf8');
+      const full = parseFile(file, text).sourceFile;
+      const lazy = parseFile(file, text, { parents: 'sites' }).sourceFile;
+      const sites = collectImportSites(lazy);
+      // Walk both trees in lockstep: the same shape, node by node.
+      const twin = new Map<ts.Node, ts.Node>([[full, lazy]]);
+      const pairs: [ts.Node, ts.Node][] = [];
+      const walk = (a: ts.Node, b: ts.Node): void => {
+        const as: ts.Node[] = [];
+        const bs: ts.Node[] = [];
+        ts.forEachChild(a, (c) => void as.push(c));
+        ts.forEachChild(b, (c) => void bs.push(c));
+        expect(bs.length).toBe(as.length);
+        as.forEach((c, i) => {
+          twin.set(c, bs[i]!);
+          pairs.push([c, bs[i]!]);
+          walk(c, bs[i]!);
+        });
+      };
+      walk(full, lazy);
+      for (const [a, b] of pairs) {
+        const parent = (b as { parent?: ts.Node }).parent;
+        // Whatever parent is set is the right one.
+        if (parent !== undefined) expect(parent).toBe(twin.get(a.parent));
+        const start = b.getStart(lazy);
+        const needed = sites.some((s) => (start <= s.nodeStart && b.end >= s.nodeEnd) || (start >= s.nodeStart && b.end <= s.nodeEnd));
+        if (needed) {
+          expect(parent, `${file}: ${ts.SyntaxKind[b.kind]} at ${start}`).toBeDefined();
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(500);
   });
 
   it('every mock callee member and keyword spells a site word', () => {

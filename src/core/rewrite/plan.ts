@@ -4,6 +4,7 @@ import type { AnalysisContext } from '../analyze.js';
 import type { ResolvedConcept, ResolvedLegacyModule } from '../config/types.js';
 import { mapLegacyName, migrationTarget, type MappedName } from '../mapping.js';
 import { parseFile } from '../parse.js';
+import { holdsOffset, wordOffsets } from '../text-offsets.js';
 import { stripExtension } from '../resolve.js';
 import type { ClassifiedSite, FileAnalysis, ImportedName, TextEdit } from '../types.js';
 import { listExports } from './exports.js';
@@ -295,9 +296,14 @@ interface NamespaceUse {
 function namespaceUse(sf: ts.SourceFile, binding: ts.Identifier): NamespaceUse {
   const use: NamespaceUse = { members: [], escapes: 0, shadowed: false };
   const name = binding.text;
+  // Only subtrees that spell the name (or an escape) can refer to it. Parents are tracked here, not
+  // read from the tree: a tree parsed with `parents: 'sites'` has them only near import sites.
+  const offsets = wordOffsets(sf.text, [name, '\\u']);
+  let parent: ts.Node | undefined;
   const visit = (node: ts.Node): void => {
+    if (!holdsOffset(offsets, node.pos, node.end)) return;
     if (ts.isIdentifier(node) && node !== binding && node.text === name) {
-      const p = node.parent;
+      const p = parent;
       if (p && ts.isPropertyAccessExpression(p) && p.expression === node && ts.isIdentifier(p.name)) {
         use.members.push({ name: p.name.text, start: p.name.getStart(sf), end: p.name.end, quoted: false });
       } else if (p && ts.isQualifiedName(p) && p.left === node) {
@@ -313,7 +319,10 @@ function namespaceUse(sf: ts.SourceFile, binding: ts.Identifier): NamespaceUse {
         use.shadowed = true;
       } else use.escapes++;
     }
+    const saved = parent;
+    parent = node;
     ts.forEachChild(node, visit);
+    parent = saved;
   };
   visit(sf);
   return use;
