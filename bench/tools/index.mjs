@@ -203,6 +203,17 @@ export function makeAdapters(ctx) {
       verify: (c, copy) => verifyMigration(c, copy),
     },
     {
+      id: 'jscodeshift-plain', label: `jscodeshift ${ctx.versions.jscodeshift} runner, plain recast transform (parser by extension)`, suite: 'migrate', ours: false, writes: true,
+      available: () => exists(jscs) || 'node_modules/jscodeshift missing',
+      // --no-babel: the peer is plain CommonJS; jscodeshift's @babel/register hook would recompile
+      // everything it requires (typescript's compiler too) in every worker
+      command: (c, copy) => {
+        const run = (parser, exts) => [node, jscs, '--no-babel', '-t', path.join(repo, 'bench/peers/jscodeshift-plain.cjs'), `--parser=${parser}`, `--extensions=${exts}`, '--ignore-pattern=**/node_modules/**', `--config=${path.join(copy, 'ssot.config.json')}`, copy].map(shq).join(' ');
+        return { cmd: '/bin/sh', args: ['-c', [run('ts', 'ts,mts,cts'), run('tsx', 'tsx'), run('babel', 'js,jsx,mjs,cjs')].join(' && ')], cwd: copy };
+      },
+      verify: (c, copy) => verifyMigration(c, copy),
+    },
+    {
       id: 'ast-grep', label: `ast-grep ${ctx.versions['@ast-grep/cli']} scan -U (YAML rewrite rules)`, suite: 'migrate', ours: false, writes: true,
       available: () => exists(astGrep) || 'node_modules/@ast-grep/cli/ast-grep missing',
       prepare: (c) => { fs.mkdirSync(c.workDir, { recursive: true }); fs.writeFileSync(path.join(c.workDir, 'ast-grep-rules.yml'), astGrepRulesYaml()); },

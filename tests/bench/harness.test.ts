@@ -13,7 +13,7 @@ const node = process.execPath;
 const ALL_FORMS = ['named', 'aliased', 'namespace', 'type-only', 'inline-type', 'side-effect', 'export-named', 'export-star',
   'import-equals', 'require', 'dynamic-import', 'import-type', 'mock'];
 // peers whose result does not depend on ssot-kit's own (separately tested) tools
-const PEERS = ['ast-grep', 'ts-morph', 'eslint-core', 'eslint-core-warm', 'oracle', 'floor-read', 'floor-grep', 'floor-parse'];
+const PEERS = ['ast-grep', 'ts-morph', 'jscodeshift-plain', 'eslint-core', 'eslint-core-warm', 'oracle', 'floor-read', 'floor-grep', 'floor-parse'];
 
 let tmp = '';
 const run = (args: string[]) => spawnSync(node, args, { cwd: repo, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
@@ -69,7 +69,7 @@ describe('bench harness (smoke: tiny corpus, runs=1)', () => {
     const result = JSON.parse(fs.readFileSync(json, 'utf8')) as { ok: boolean; suites: { suite: string; rows: Row[] }[] };
     expect(result.ok).toBe(true);
     const rows = new Map(result.suites.flatMap((s) => s.rows).map((row) => [row.id, row]));
-    for (const id of ['ast-grep', 'ts-morph', 'eslint-core', 'oracle', 'floor-read']) {
+    for (const id of ['ast-grep', 'ts-morph', 'jscodeshift-plain', 'eslint-core', 'oracle', 'floor-read']) {
       const row = rows.get(id);
       expect(row, id).toBeDefined();
       expect(row!.available, id).toBe(true);
@@ -78,6 +78,7 @@ describe('bench harness (smoke: tiny corpus, runs=1)', () => {
     }
     expect(rows.get('ast-grep')!.summary).toMatch(/0 files wrong/);
     expect(rows.get('ts-morph')!.summary).toMatch(/0 files wrong/);
+    expect(rows.get('jscodeshift-plain')!.summary).toMatch(/0 files wrong/);
   }, 180_000); // ~20 s on an idle 2-core machine; generous for a loaded one
 
   it('fails loudly when a tool disagrees with the oracle', () => {

@@ -1,0 +1,153 @@
+// Peer: a plain jscodeshift transform, the one a team would write with jscodeshift's own API
+// (recast AST: j(file.source).find(...), path.replace / insertBefore, toSource()). It finds every
+// module reference (import/export declarations, import = require, require(), import(), vi/jest.mock,
+// import('x').T types), resolves it with TypeScript's module resolution (compiler options of
+// <root>/tsconfig.json, read once per worker), and rewrites the ones that point at a legacy module of
+// <root>/ssot.config.json to 'ssot-kit/router/compat'. Mixed named imports/exports are split: concept
+// names move, other names (RouterOptions, LEGACY_VERSION, ...) stay on the legacy module;
+// `export * from` a legacy module is left alone (see bench/lib/semantics.mjs); files that are legacy
+// modules are skipped. Files with nothing to change return undefined, so recast never reprints them.
+// Independent of ssot-kit's own code (same name list and legacy-path logic as ts-morph-migrate.mjs).
+//
+//   jscodeshift --no-babel -t bench/peers/jscodeshift-plain.cjs --parser=ts|tsx|babel --config=<root>/ssot.config.json <root>
+//
+// --no-babel: the transform is plain CommonJS; with jscodeshift's @babel/register hook on, every
+// require() of the transform (typescript's 9 MB compiler included) would be recompiled per worker.
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const ts = require('typescript');
+
+const COMPAT = 'ssot-kit/router/compat';
+const CONCEPT = new Set(['MessageRouter', 'QualityMessageRouter', 'WebSocketEventRouter', 'UserScopedWebSocketEventRouter',
+  'WebSocketBroadcastService', 'broadcastToUser', 'createMessageRouter', 'getMessageRouter']);
+const MOCK = /^(vi|jest)\.(mock|doMock|unmock)$/;
+const SITE_TYPES = new Set(['ImportDeclaration', 'ExportNamedDeclaration', 'TSExternalModuleReference', 'CallExpression', 'ImportExpression', 'TSImportType']);
+
+// ---------------------------------------------------------------------------------------------
+// per-worker setup: legacy modules of ssot.config.json, tsconfig compiler options, resolution cache
+
+const setups = new Map();
+function setupFor(configPath) {
+  const key = path.resolve(configPath);
+  let s = setups.get(key);
+  if (s) return s;
+  const dir = path.dirname(key);
+  const config = JSON.parse(fs.readFileSync(key, 'utf8'));
+  const files = [], folders = [], packages = [];
+  for (const c of config.concepts) for (const l of c.legacy) {
+    const abs = path.join(dir, l.module);
+    if (fs.existsSync(abs)) (fs.statSync(abs).isDirectory() ? folders : files).push(abs);
+    else packages.push(l.module);
+  }
+  // a package specifier's own sources count as the legacy module too
+  const pkgDirs = [];
+  for (const p of fs.existsSync(path.join(dir, 'packages')) ? fs.readdirSync(path.join(dir, 'packages')) : []) {
+    const pj = path.join(dir, 'packages', p, 'package.json');
+    if (fs.existsSync(pj) && packages.includes(JSON.parse(fs.readFileSync(pj, 'utf8')).name)) pkgDirs.push(path.join(dir, 'packages', p));
+  }
+  const inLegacy = (abs) => files.includes(abs) || [...folders, ...pkgDirs].some((f) => abs.startsWith(f + path.sep));
+
+  const tsconfig = path.join(dir, 'tsconfig.json');
+  const read = ts.readConfigFile(tsconfig, ts.sys.readFile);
+  if (read.error) throw new Error(ts.flattenDiagnosticMessageText(read.error.messageText, '\n'));
+  const options = ts.parseJsonConfigFileContent(read.config, ts.sys, dir, undefined, tsconfig).options;
+  const cache = ts.createModuleResolutionCache(dir, (x) => x, options);
+  const isLegacySpec = (spec, from) => {
+    if (packages.some((p) => spec === p || spec.startsWith(`${p}/`))) return true;
+    const r = ts.resolveModuleName(spec, from, options, ts.sys, cache).resolvedModule;
+    return !!r && inLegacy(path.resolve(r.resolvedFileName));
+  };
+  s = { inLegacy, isLegacySpec };
+  setups.set(key, s);
+  return s;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+// string literal in either AST flavour: StringLiteral (--parser=ts|tsx) or Literal (--parser=babel, estree)
+const isString = (n) => !!n && (n.type === 'StringLiteral' || n.type === 'Literal') && typeof n.value === 'string';
+const nameOf = (n) => (n.type === 'Identifier' ? n.name : n.value);
+
+module.exports = function transform(file, api, options) {
+  if (typeof options.config !== 'string') throw new Error('pass --config=<root>/ssot.config.json');
+  const { inLegacy, isLegacySpec } = setupFor(options.config);
+  const from = path.resolve(file.path);
+  if (inLegacy(from)) return undefined;
+
+  const j = api.jscodeshift;
+  const root = j(file.source);
+  const legacy = (lit) => isString(lit) && isLegacySpec(lit.value, from);
+  const compat = (lit) => (lit.type === 'Literal' ? j.literal(COMPAT) : j.stringLiteral(COMPAT));
+  let edits = 0;
+  const retarget = (p) => { p.replace(compat(p.node)); edits++; };
+  // one walk collects every candidate node; a root.find(j.ImportDeclaration) etc. per form would
+  // walk the whole tree six times (~40 % slower on the small corpus)
+  const sites = root.find(j.Node, (n) => SITE_TYPES.has(n.type));
+  const ofType = (type) => sites.filter((p) => p.node.type === type);
+
+  // import ... from / import 'x'
+  ofType('ImportDeclaration').forEach((p) => {
+    const d = p.node;
+    if (!legacy(d.source)) return;
+    const named = (d.specifiers || []).filter((s) => s.type === 'ImportSpecifier');
+    const concept = named.filter((s) => CONCEPT.has(nameOf(s.imported)));
+    if (named.length === 0 || concept.length === named.length) retarget(p.get('source'));
+    else if (concept.length) {
+      const moved = j.importDeclaration(concept, compat(d.source));
+      moved.importKind = d.importKind || 'value';
+      p.insertBefore(moved);
+      d.specifiers = d.specifiers.filter((s) => !concept.includes(s));
+      edits++;
+    }
+  });
+
+  // export { ... } from; `export * from` / `export * as ns from` a legacy module is left alone
+  ofType('ExportNamedDeclaration').forEach((p) => {
+    const d = p.node;
+    if (!d.source || !legacy(d.source)) return;
+    const specs = d.specifiers || [];
+    if (specs.some((s) => s.type === 'ExportNamespaceSpecifier' || s.type === 'ExportDefaultSpecifier')) return;
+    const concept = specs.filter((s) => CONCEPT.has(nameOf(s.local)));
+    if (specs.length === 0 || concept.length === specs.length) retarget(p.get('source'));
+    else if (concept.length) {
+      const moved = j.exportNamedDeclaration(null, concept, compat(d.source));
+      moved.exportKind = d.exportKind || 'value';
+      p.insertBefore(moved);
+      d.specifiers = specs.filter((s) => !concept.includes(s));
+      edits++;
+    }
+  });
+
+  // import x = require('x')
+  ofType('TSExternalModuleReference').forEach((p) => {
+    if (legacy(p.node.expression)) retarget(p.get('expression'));
+  });
+
+  // require('x'), import('x') (Babel: callee Import), vi.mock / jest.mock / doMock / unmock
+  ofType('CallExpression').forEach((p) => {
+    const { callee, arguments: args } = p.node;
+    const ok = callee.type === 'Import'
+      || (callee.type === 'Identifier' && callee.name === 'require')
+      || (callee.type === 'MemberExpression' && !callee.computed && callee.object.type === 'Identifier' && callee.property.type === 'Identifier'
+        && MOCK.test(`${callee.object.name}.${callee.property.name}`));
+    if (ok && args.length && legacy(args[0])) retarget(p.get('arguments', 0));
+  });
+  // import('x') as ESTree's ImportExpression (--parser=babel uses the estree plugin)
+  ofType('ImportExpression').forEach((p) => {
+    if (legacy(p.node.source)) retarget(p.get('source'));
+  });
+
+  // import('x').T in types: only concept names move (RouterOptions etc. stay on the legacy module)
+  ofType('TSImportType').forEach((p) => {
+    const arg = p.node.argument;
+    const lit = arg && arg.type === 'TSLiteralType' ? arg.literal : arg;
+    if (!legacy(lit)) return;
+    let q = p.node.qualifier;
+    while (q && q.type === 'TSQualifiedName') q = q.left;
+    if (q && !CONCEPT.has(q.name)) return;
+    retarget(lit === arg ? p.get('argument') : p.get('argument', 'literal'));
+  });
+
+  return edits ? root.toSource({ quote: 'single' }) : undefined;
+};
