@@ -1,6 +1,6 @@
-// TypeScript, loaded with require(). An ESM `import ts from 'typescript'` makes Node run its
-// CommonJS export scanner over the 9 MB typescript.js on every start, process and worker thread
-// alike (about 0.5 s of CPU, measured). Re-exported through a CommonJS module whose
-// `module.exports = ts` the scanner does not follow, the cost is gone; types are unchanged.
+// TypeScript for the core. `import ts from './typescript.cjs'` gives TypeScript's module object
+// with its own types; ./typescript-loader.cts loads it first (for start-up cost, see there) and
+// registers it in require.cache, so the require('typescript') below finds that same instance.
+import './typescript-loader.cjs';
 import ts = require('typescript');
 export = ts;

@@ -1,0 +1,115 @@
+// Loads TypeScript once per process or thread, with a V8 code cache. Import TypeScript through
+// ./typescript.cjs; this module is for the loader's own controls (saveCompileCache).
+//
+// Two start-up costs are avoided here. (1) An ESM `import ts from 'typescript'` makes Node run its
+// CommonJS export scanner over the 9 MB typescript.js in every process and worker thread (about
+// 0.5 s of CPU, measured); a CommonJS module whose `module.exports = ts` the scanner does not
+// follow avoids it, types unchanged. (2) Compiling typescript.js, and then lazily each parser
+// function it runs, costs ~0.1-0.15 s per process or thread. Node 22 has a compile cache for this
+// (module.enableCompileCache); on Node 20 we do the same for this one file: compile it through
+// vm.Script with V8's cached data, made after a run (so it holds the functions that ran) and kept
+// in `<node_modules>/.cache/ssot-kit/` (the babel/eslint-loader convention), or in
+// $SSOT_COMPILE_CACHE; `SSOT_COMPILE_CACHE=off` turns it off. V8 checks the data against the source
+// and its own version and flags, and rejects what does not fit: then the file is compiled as usual
+// and the cache is rewritten. The module is registered in require.cache, so every later
+// require('typescript') (typescript-eslint, ts-morph's peers) shares this one instance.
+import fs = require('node:fs');
+import Module = require('node:module');
+import os = require('node:os');
+import path = require('node:path');
+import vm = require('node:vm');
+import worker = require('node:worker_threads');
+import type * as TS from 'typescript';
+
+type CacheState = 'off' | 'native' | 'already-loaded' | 'hit' | 'miss' | 'rejected' | 'error';
+
+interface Loaded {
+  ts: typeof TS;
+  state: CacheState;
+  cacheFile?: string;
+  script?: vm.Script;
+}
+
+const localRequire = Module.createRequire(__filename);
+
+function cacheDir(tsFile: string): string | undefined {
+  const setting = process.env['SSOT_COMPILE_CACHE'];
+  if (setting !== undefined && /^(off|0|false|no)$/i.test(setting)) return undefined;
+  if (process.env['NODE_DISABLE_COMPILE_CACHE']) return undefined;
+  if (setting) return path.resolve(setting);
+  // <node_modules>/typescript/lib/typescript.js -> <node_modules>/.cache/ssot-kit
+  const nodeModules = path.dirname(path.dirname(path.dirname(tsFile)));
+  return path.basename(nodeModules) === 'node_modules' ? path.join(nodeModules, '.cache', 'ssot-kit') : path.join(os.tmpdir(), `ssot-kit-compile-cache-${os.userInfo().uid}`);
+}
+
+function load(): Loaded {
+  const tsFile = localRequire.resolve('typescript');
+  if (localRequire.cache[tsFile]) return { ts: localRequire('typescript') as typeof TS, state: 'already-loaded' };
+  const native = (Module as unknown as { enableCompileCache?: () => unknown }).enableCompileCache;
+  if (typeof native === 'function') {
+    // Node >= 22.1 caches compiled code itself.
+    try {
+      native();
+    } catch {
+      // not fatal: plain loading below
+    }
+    return { ts: localRequire('typescript') as typeof TS, state: 'native' };
+  }
+  const dir = cacheDir(tsFile);
+  if (!dir) return { ts: localRequire('typescript') as typeof TS, state: 'off' };
+  try {
+    const source = fs.readFileSync(tsFile, 'utf8');
+    const version = /"version":\s*"([^"]+)"/.exec(fs.readFileSync(path.join(path.dirname(path.dirname(tsFile)), 'package.json'), 'utf8'))?.[1] ?? 'unknown';
+    const cacheFile = path.join(dir, `typescript-${version}-node${process.version}-${process.arch}.v8cache`);
+    let cachedData: Buffer | undefined;
+    try {
+      cachedData = fs.readFileSync(cacheFile);
+    } catch {
+      cachedData = undefined;
+    }
+    const script = new vm.Script(Module.wrap(source), { filename: tsFile, ...(cachedData ? { cachedData } : {}) });
+    // Run it as Node would run the file, and register it so that require('typescript') finds it.
+    const mod = new Module(tsFile, module);
+    mod.filename = tsFile;
+    mod.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(path.dirname(tsFile));
+    const wrapper = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: Module, filename: string, dirname: string) => void;
+    wrapper.call(mod.exports, mod.exports, Module.createRequire(tsFile), mod, tsFile, path.dirname(tsFile));
+    mod.loaded = true;
+    localRequire.cache[tsFile] = mod;
+    const state: CacheState = !cachedData ? 'miss' : script.cachedDataRejected ? 'rejected' : 'hit';
+    return { ts: mod.exports as typeof TS, state, cacheFile, script };
+  } catch {
+    // Whatever went wrong with the cache, TypeScript itself must load.
+    return { ts: localRequire('typescript') as typeof TS, state: 'error' };
+  }
+}
+
+const loaded = load();
+
+/** How TypeScript was loaded in this process or thread (for tests and diagnostics). */
+export function compileCacheState(): { state: CacheState; file?: string } {
+  return { state: loaded.state, ...(loaded.cacheFile ? { file: loaded.cacheFile } : {}) };
+}
+
+/**
+ * Writes the code cache when there was none or V8 rejected it. Call once, after the work: the
+ * data then includes the functions the run compiled. Main thread only; atomic (temp + rename);
+ * never throws (a read-only node_modules just means no cache).
+ */
+export function saveCompileCache(): void {
+  if (!worker.isMainThread || !loaded.script || !loaded.cacheFile) return;
+  if (loaded.state !== 'miss' && loaded.state !== 'rejected') return;
+  const file = loaded.cacheFile;
+  try {
+    const data = loaded.script.createCachedData();
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, data);
+    fs.renameSync(tmp, file);
+    loaded.state = 'hit';
+  } catch {
+    // no cache this time
+  }
+}
+
+export const ts: typeof TS = loaded.ts;
