@@ -166,6 +166,18 @@ export function makeAdapters(ctx) {
     verify: (c, copy) => verifyEslintOutput(c, copy, out(copy, 'eslint.json'), ours ? { rulePrefix: SSOT_IMPORT_RULE } : { rulePrefix: 'no-restricted-imports', forms: staticForms }),
   });
 
+  const ssotMigrate = (compileCache) => ({
+      id: compileCache ? 'ssot-migrate' : 'ssot-migrate-nocache', label: compileCache ? 'ssot migrate (ours)' : 'ssot migrate, SSOT_COMPILE_CACHE=off (first run on a fresh install)', suite: 'migrate', ours: true, writes: true,
+      available: ssotAvailable,
+      // exit 1 = some sites refused (e.g. `export * from` a legacy module); the oracle judges which
+      command: (c, copy) => ({ cmd: node, args: [bin(SSOT_BIN), 'migrate', '--allow-dirty', '--config', path.join(copy, 'ssot.config.json'), '--json', copy], cwd: copy, okCodes: [0, 1], ...(compileCache ? {} : { env: { SSOT_COMPILE_CACHE: 'off' } }) }),
+      verify: (c, copy, res) => {
+        const v = verifyMigration(c, copy);
+        try { JSON.parse(res.stdout); } catch { v.ok = false; v.problems.unshift('stdout is not the JSON summary `--json` promises'); }
+        return v;
+      },
+    });
+
   const ssotReport = (warm) => ({
     id: warm ? 'ssot-report-warm' : 'ssot-report', label: `ssot report${warm ? ' --cache (warm)' : ''}`, suite: 'report', ours: true, writes: false, warm,
     available: ssotAvailable,
@@ -176,17 +188,10 @@ export function makeAdapters(ctx) {
 
   return [
     // ---------------- migrate ----------------
-    {
-      id: 'ssot-migrate', label: 'ssot migrate (ours)', suite: 'migrate', ours: true, writes: true,
-      available: ssotAvailable,
-      // exit 1 = some sites refused (e.g. `export * from` a legacy module); the oracle judges which
-      command: (c, copy) => ({ cmd: node, args: [bin(SSOT_BIN), 'migrate', '--allow-dirty', '--config', path.join(copy, 'ssot.config.json'), '--json', copy], cwd: copy, okCodes: [0, 1] }),
-      verify: (c, copy, res) => {
-        const v = verifyMigration(c, copy);
-        try { JSON.parse(res.stdout); } catch { v.ok = false; v.problems.unshift('stdout is not the JSON summary `--json` promises'); }
-        return v;
-      },
-    },
+    ssotMigrate(true),
+    // The same without TypeScript's code cache (node_modules/.cache/ssot-kit, warm after the first
+    // run of the row above): what a first run on a fresh install costs.
+    ssotMigrate(false),
     {
       id: 'jscodeshift-tsx', label: 'jscodeshift --parser=tsx, our transform', suite: 'migrate', ours: true, writes: true,
       available: jscsAvailable,
