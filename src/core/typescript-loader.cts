@@ -15,7 +15,6 @@
 // require('typescript') (typescript-eslint, ts-morph's peers) shares this one instance.
 import fs = require('node:fs');
 import Module = require('node:module');
-import os = require('node:os');
 import path = require('node:path');
 import vm = require('node:vm');
 import worker = require('node:worker_threads');
@@ -37,9 +36,11 @@ function cacheDir(tsFile: string): string | undefined {
   if (setting !== undefined && /^(off|0|false|no)$/i.test(setting)) return undefined;
   if (process.env['NODE_DISABLE_COMPILE_CACHE']) return undefined;
   if (setting) return path.resolve(setting);
-  // <node_modules>/typescript/lib/typescript.js -> <node_modules>/.cache/ssot-kit
+  // <node_modules>/typescript/lib/typescript.js -> <node_modules>/.cache/ssot-kit: a folder as
+  // trusted as the code beside it. Anywhere else (no node_modules) there is no default: a shared
+  // temp folder would let another user plant code for V8 to load.
   const nodeModules = path.dirname(path.dirname(path.dirname(tsFile)));
-  return path.basename(nodeModules) === 'node_modules' ? path.join(nodeModules, '.cache', 'ssot-kit') : path.join(os.tmpdir(), `ssot-kit-compile-cache-${os.userInfo().uid}`);
+  return path.basename(nodeModules) === 'node_modules' ? path.join(nodeModules, '.cache', 'ssot-kit') : undefined;
 }
 
 function load(): Loaded {
