@@ -2,6 +2,7 @@
 // replaced (between <!-- bench:<suite>:start --> and <!-- bench:<suite>:end -->); each section
 // carries the exact command, machine, tool versions and corpus that produced its numbers.
 import fs from 'node:fs';
+import { goalLines } from './goals.mjs';
 import { tableRows, HEADERS } from './harness.mjs';
 
 const n = (x) => x.toLocaleString('en-US');
@@ -33,6 +34,8 @@ function section(result, s) {
     lines.push(`| ${HEADERS.join(' | ')} |`, `|${HEADERS.map((_, i) => (i === 0 || i === 5 ? '---' : '---:')).join('|')}|`);
     for (const r of tableRows(s)) lines.push(`| ${r.map((x) => String(x).replace(/\|/g, '\\|')).join(' | ')} |`);
   }
+  const goals = goalLines(s);
+  if (goals.length) lines.push('', 'Goals of the issue, judged from the table above:', '', ...goals.map((g) => `- ${g}`));
   if (s.text) lines.push('', '```', s.text, '```');
   const failing = s.rows.filter((r) => r.available && !r.ok);
   if (failing.length) {

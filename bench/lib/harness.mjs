@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { generateCorpus, corpusName, SIZES, GENERATOR_VERSION, MANIFEST_NAME, DEFAULT_SEED } from '../corpus/generate.mjs';
 import { analyze, checkAgainstManifest, expectedAfterMigration, expectedChangedFiles } from '../oracle.mjs';
+import { goalLines } from './goals.mjs';
 import { measure, median, HAS_GNU_TIME } from './measure.mjs';
 import { makeAdapters, toolVersions } from '../tools/index.mjs';
 import { writeDocsSections } from './docs.mjs';
@@ -222,6 +223,8 @@ export function printTable(result, out = process.stdout) {
     const rows = [HEADERS, ...tableRows(s)];
     const w = HEADERS.map((_, i) => Math.min(70, Math.max(...rows.map((r) => String(r[i]).length))));
     for (const r of rows) out.write(r.map((cell, i) => String(cell).slice(0, 200).padEnd(w[i])).join('  ').trimEnd() + '\n');
+    const goals = goalLines(s);
+    if (goals.length) out.write(`\nGoals (from this run):\n${goals.map((g) => `  ${g}`).join('\n')}\n`);
     if (s.text) out.write(`\n${s.text}\n`);
   }
   out.write('\n★ = ssot-kit. "ours ÷ this" = our median wall time divided by this tool\'s (below 1: ours is faster); † = our tool did not pass the oracle check in this run.\n');
