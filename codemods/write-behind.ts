@@ -61,14 +61,17 @@ export function startWriteBehind(options: { maxPendingBytes?: number } = {}): Wr
     if (reply.error !== undefined) failed.set(entry.file, reply.error);
     settle();
   });
-  worker.on('error', (error) => {
-    crashed = error;
+  const fail = (error: Error): void => {
+    crashed ??= error;
     // Whatever the thread had not confirmed counts as failed: never report an unconfirmed write.
     for (const { file } of pending.values()) failed.set(file, `writer thread failed: ${error.message}`);
     pending.clear();
     pendingBytes = 0;
     settle();
-  });
+  };
+  worker.on('error', fail);
+  // An exit without an error (killed, terminated) must not leave flush() waiting forever.
+  worker.on('exit', (code) => fail(new Error(`writer thread exited (code ${code})`)));
   worker.unref();
   return {
     write(file, data) {

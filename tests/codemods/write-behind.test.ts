@@ -91,6 +91,24 @@ describe('write-behind', () => {
     });
   });
 
+  it('a thread that goes away fails what it had not confirmed; flush never hangs', async () => {
+    const dir = tempDir('wb');
+    const list = files(dir, 50);
+    const w = mod.startWriteBehind();
+    for (const f of list) w.write(f, 'new');
+    await w.close(); // terminated with writes in flight
+    const failed = await w.flush();
+    for (const f of list) {
+      // Each file is whole (old or new), and one that is not confirmed is never counted as written.
+      const text = fs.readFileSync(f, 'utf8');
+      expect(['new', `old ${list.indexOf(f)}\n`]).toContain(text);
+      if (text !== 'new') expect(failed.has(f), f).toBe(true);
+    }
+    // Later writes go through the calling thread.
+    w.write(list[0]!, 'after');
+    expect(fs.readFileSync(list[0]!, 'utf8')).toBe('after');
+  });
+
   it('a file whose write failed counts as failed with no site rewritten', () => {
     const outcome: FileOutcome = { file: '/p/a.ts', status: 'changed', parsed: true, sitesRewritten: 3, refused: [], kept: 0, notes: [] };
     expect(workerMod.writeFailed(outcome, 'EROFS')).toMatchObject({ status: 'failed', error: 'write failed: EROFS', sitesRewritten: 0 });
