@@ -14,8 +14,8 @@
 // --no-babel: the transform is plain CommonJS; with jscodeshift's @babel/register hook on, every
 // require() of the transform (typescript's 9 MB compiler included) would be recompiled per worker.
 'use strict';
-const fs = require('node:fs');
 const path = require('node:path');
+const { legacyModules } = require('./legacy-modules.cjs');
 const ts = require('typescript');
 
 const COMPAT = 'ssot-kit/router/compat';
@@ -33,20 +33,7 @@ function setupFor(configPath) {
   let s = setups.get(key);
   if (s) return s;
   const dir = path.dirname(key);
-  const config = JSON.parse(fs.readFileSync(key, 'utf8'));
-  const files = [], folders = [], packages = [];
-  for (const c of config.concepts) for (const l of c.legacy) {
-    const abs = path.join(dir, l.module);
-    if (fs.existsSync(abs)) (fs.statSync(abs).isDirectory() ? folders : files).push(abs);
-    else packages.push(l.module);
-  }
-  // a package specifier's own sources count as the legacy module too
-  const pkgDirs = [];
-  for (const p of fs.existsSync(path.join(dir, 'packages')) ? fs.readdirSync(path.join(dir, 'packages')) : []) {
-    const pj = path.join(dir, 'packages', p, 'package.json');
-    if (fs.existsSync(pj) && packages.includes(JSON.parse(fs.readFileSync(pj, 'utf8')).name)) pkgDirs.push(path.join(dir, 'packages', p));
-  }
-  const inLegacy = (abs) => files.includes(abs) || [...folders, ...pkgDirs].some((f) => abs.startsWith(f + path.sep));
+  const { packages, inLegacy } = legacyModules(dir);
 
   const tsconfig = path.join(dir, 'tsconfig.json');
   const read = ts.readConfigFile(tsconfig, ts.sys.readFile);

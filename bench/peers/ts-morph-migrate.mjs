@@ -8,29 +8,18 @@
 // legacy module is left alone (see bench/lib/semantics.mjs).
 //
 //   node bench/peers/ts-morph-migrate.mjs <dir>
-import fs from 'node:fs';
 import path from 'node:path';
 import { Project, SyntaxKind, Node, ts } from 'ts-morph';
+import legacy from './legacy-modules.cjs';
+
+const { legacyModules } = legacy;
 
 const COMPAT = 'ssot-kit/router/compat';
 const CONCEPT = new Set(['MessageRouter', 'QualityMessageRouter', 'WebSocketEventRouter', 'UserScopedWebSocketEventRouter',
   'WebSocketBroadcastService', 'broadcastToUser', 'createMessageRouter', 'getMessageRouter']);
 
 const dir = path.resolve(process.argv[2] ?? '.');
-const config = JSON.parse(fs.readFileSync(path.join(dir, 'ssot.config.json'), 'utf8'));
-const files = [], folders = [], packages = [];
-for (const c of config.concepts) for (const l of c.legacy) {
-  const abs = path.join(dir, l.module);
-  if (fs.existsSync(abs)) (fs.statSync(abs).isDirectory() ? folders : files).push(abs);
-  else packages.push(l.module);
-}
-// a package specifier's own sources count as the legacy module too
-const pkgDirs = [];
-for (const p of fs.existsSync(path.join(dir, 'packages')) ? fs.readdirSync(path.join(dir, 'packages')) : []) {
-  const pj = path.join(dir, 'packages', p, 'package.json');
-  if (fs.existsSync(pj) && packages.includes(JSON.parse(fs.readFileSync(pj, 'utf8')).name)) pkgDirs.push(path.join(dir, 'packages', p));
-}
-const inLegacy = (abs) => files.includes(abs) || [...folders, ...pkgDirs].some((f) => abs.startsWith(f + path.sep));
+const { packages, inLegacy } = legacyModules(dir);
 
 // skipFileDependencyResolution: the tsconfig's include already lists every file; ts-morph's own
 // dependency walk recurses per import and overflows the stack on the 5,000-file corpus.
