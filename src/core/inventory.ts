@@ -1,3 +1,4 @@
+import { setParentPointers } from './parse.js';
 import { holdsOffset, wordOffsets } from './text-offsets.js';
 import ts from './typescript.cjs';
 import type { ImportForm, ImportedName, ImportSite } from './types.js';
@@ -93,7 +94,7 @@ export function collectImportSites(sf: ts.SourceFile, options: { exhaustive?: bo
     node: ts.Node,
     extra: { typeOnly?: boolean; names?: ImportedName[]; callee?: string } = {},
   ): void => {
-    setParents(node); // a site's whole subtree, also where the walk does not go
+    setParentPointers(node); // a site's whole subtree, also where the walk does not go
     const start = literal.getStart(sf);
     const { line, character } = sf.getLineAndCharacterOfPosition(start);
     const q = sf.text[start];
@@ -224,10 +225,3 @@ export function collectImportSites(sf: ts.SourceFile, options: { exhaustive?: bo
   return sites;
 }
 
-/** Sets the parent pointers of `node`'s whole subtree. */
-function setParents(node: ts.Node): void {
-  ts.forEachChild(node, (child) => {
-    (child as { parent: ts.Node }).parent = node;
-    setParents(child);
-  });
-}

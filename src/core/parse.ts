@@ -55,3 +55,11 @@ export function syntaxErrors(sourceFile: ts.SourceFile): ParseProblem[] {
     };
   });
 }
+
+/** Sets the parent pointers of `node`'s whole subtree (what `parents: true` does for a file). */
+export function setParentPointers(node: ts.Node): void {
+  ts.forEachChild(node, (child) => {
+    (child as { parent: ts.Node }).parent = node;
+    setParentPointers(child);
+  });
+}

@@ -1,3 +1,4 @@
+import { setParentPointers } from '../parse.js';
 import ts from '../typescript.cjs';
 import type { TextEdit } from '../types.js';
 
@@ -9,7 +10,7 @@ import type { TextEdit } from '../types.js';
  * visible at a reference or spelled as an identifier elsewhere in the file.
  */
 export function planLocalRename(sf: ts.SourceFile, binding: ts.Identifier, newName: string): { edits: TextEdit[] } | { conflict: string } {
-  setAllParents(sf); // the walk below reads parents everywhere; a 'sites' parse has them only near imports
+  setParentPointers(sf); // the walk below reads parents everywhere; a 'sites' parse has them only near imports
   const program = singleFileProgram(sf);
   const checker = program.getTypeChecker();
   const target = checker.getSymbolAtLocation(binding);
@@ -66,13 +67,6 @@ function isMemberName(node: ts.Identifier): boolean {
   if (ts.isExportSpecifier(p) && p.name === node && p.propertyName) return true;
   if (ts.isBindingElement(p) && p.propertyName === node) return true;
   return false;
-}
-
-function setAllParents(node: ts.Node): void {
-  ts.forEachChild(node, (child) => {
-    (child as { parent: ts.Node }).parent = node;
-    setAllParents(child);
-  });
 }
 
 function singleFileProgram(sf: ts.SourceFile): ts.Program {
