@@ -36,11 +36,13 @@ export function changeRangeOf(edits: readonly TextEdit[]): ts.TextChangeRange | 
  * The syntax errors of `after`. With `previous` (the tree of the text the edits were made to, and
  * their change range) TypeScript's incremental parser reparses it, as editors do on every
  * keystroke: everything inside the changed span is parsed again, nodes outside it are reused
- * only if they parsed without error, so the errors are those of a full parse (tests compare the
- * two). It consumes the old tree: TypeScript moves its reused nodes into the new one.
+ * only if they parsed without error, so the errors are those of a full parse, at the same places
+ * (tests compare the two; when the original was already broken, one message may lack a hint
+ * TypeScript judges from a reused node). An empty original is parsed in full by TypeScript itself.
+ * It consumes the old tree: TypeScript moves its reused nodes into the new one.
  */
 export function rewrittenSyntaxErrors(file: string, after: string, previous?: { sourceFile: ts.SourceFile; change: ts.TextChangeRange }): ParseProblem[] {
-  if (previous && previous.sourceFile.statements.length > 0) return syntaxErrors(ts.updateSourceFile(previous.sourceFile, after, previous.change));
+  if (previous) return syntaxErrors(ts.updateSourceFile(previous.sourceFile, after, previous.change));
   return parseFile(file, after, { skipJsDoc: true, parents: false }).errors;
 }
 
