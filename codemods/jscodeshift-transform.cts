@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { API, FileInfo, Options } from 'jscodeshift';
 import type * as Core from '../src/core/index.js';
-import type * as MigrateFile from './migrate-file.js';
+import type * as MigrateFile from './import-migration.js';
 
 interface Loaded {
   core: typeof Core;
@@ -43,7 +43,7 @@ function load(): Promise<Loaded> {
   revertBabelRegister();
   loading ??= Promise.all([
     importEsm(pathToFileURL(path.join(__dirname, '../src/core/index.js')).href),
-    importEsm(pathToFileURL(path.join(__dirname, './migrate-file.js')).href),
+    importEsm(pathToFileURL(path.join(__dirname, './import-migration.js')).href),
   ]).then(([core, migrateFile]) => ({ core: core as typeof Core, migrateFile: migrateFile as typeof MigrateFile }));
   return loading;
 }

@@ -1,15 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerReport } from './commands/report.js';
 import { registerCheck } from './commands/check.js';
 import { registerInit } from './commands/init.js';
 import { registerMigrate } from './commands/migrate.js';
+import { packageVersion } from '../shared/version.js';
 import { EXIT_ERROR } from './exit-codes.js';
 
-function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 /** The `ssot` program: one sub-command per file under ./commands. */
 export function createProgram(): Command {

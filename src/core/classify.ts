@@ -5,6 +5,7 @@ import { isInside, stripExtension, type ModuleResolver } from './resolve.js';
 import type { ImportSite, Resolution, SiteTarget } from './types.js';
 import type { Prefilter } from './prefilter.js';
 import { compileSpecifierPattern } from './pattern.js';
+import { toPosix } from '../shared/paths.js';
 
 function matchesPackage(specifier: string, pkg: string): boolean {
   return specifier === pkg || specifier.startsWith(pkg + '/');
@@ -120,6 +121,3 @@ export class SiteClassifier {
   }
 }
 
-export function toPosix(p: string): string {
-  return p.split(path.sep).join('/');
-}

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
 import type { ResolvedConfig } from './config/types.js';
-import { toPosix } from './classify.js';
+import { toPosix } from '../shared/paths.js';
 
 /** Folders never scanned, whatever the config says: installed code and VCS metadata. */
 const ALWAYS_SKIPPED = new Set(['node_modules', '.git', '.hg', '.svn']);

@@ -8,7 +8,8 @@ export { PRESETS, MESSAGE_ROUTER_COMPAT_REPLACEMENTS, MESSAGE_ROUTER_MEMBERS } f
 export { ModuleResolver } from './resolve.js';
 export { parseFile, scriptKindFor, syntaxErrors } from './parse.js';
 export { collectImportSites, MOCK_CALLEES } from './inventory.js';
-export { SiteClassifier, toPosix } from './classify.js';
+export { SiteClassifier } from './classify.js';
+export { toPosix } from '../shared/paths.js';
 export { detectDuplicates, describeSignal, compileNamePatterns, DUPLICATE_RULE_ID } from './detect.js';
 export { fingerprint, normaliseCode } from './fingerprint.js';
 export { mapLegacyName, migrationTarget, canonicalReplacement, type MappedName } from './mapping.js';
@@ -16,4 +17,4 @@ export { createPrefilter, type Prefilter } from './prefilter.js';
 export { compileSpecifierPattern, describePattern, patternNeedles } from './pattern.js';
 export { analyzeFile, createAnalysisContext, relativeToRoot, type AnalysisContext } from './analyze.js';
 export { listFiles, type FileListing } from './files.js';
-export { analyzeProject, readSource, type ProjectAnalysis, type SkippedFile, type AnalyzeProjectOptions } from './project.js';
+export { analyzeProject, type ProjectAnalysis, type SkippedFile, type AnalyzeProjectOptions } from './project.js';

@@ -1,8 +1,8 @@
-import * as fs from 'node:fs';
 import type { ResolvedConfig } from './config/types.js';
 import { analyzeFile, createAnalysisContext, type AnalysisContext } from './analyze.js';
 import { listFiles } from './files.js';
 import type { FileAnalysis } from './types.js';
+import { readSourceFile } from '../shared/source-file.js';
 
 export interface SkippedFile {
   file: string;
@@ -28,16 +28,6 @@ export interface AnalyzeProjectOptions {
   context?: AnalysisContext;
 }
 
-/** Reads a file for analysis; a file that cannot be read is a skip with its reason, not a crash. */
-export function readSource(file: string): { text: string } | { error: string } {
-  try {
-    const buffer = fs.readFileSync(file);
-    if (buffer.includes(0)) return { error: 'binary file (contains a NUL byte)' };
-    return { text: buffer.toString('utf8') };
-  } catch (error) {
-    return { error: (error as NodeJS.ErrnoException).code ?? (error as Error).message };
-  }
-}
 
 /** Analyses every file in scope, one after another (the CLI adds worker threads and a cache). */
 export function analyzeProject(config: ResolvedConfig, options: AnalyzeProjectOptions = {}): ProjectAnalysis {
@@ -46,8 +36,8 @@ export function analyzeProject(config: ResolvedConfig, options: AnalyzeProjectOp
   const analyses: FileAnalysis[] = [];
   const skipped: SkippedFile[] = [];
   files.forEach((file, i) => {
-    const source = readSource(file);
-    if ('error' in source) skipped.push({ file, reason: source.error });
+    const source = readSourceFile(file);
+    if (!source.ok) skipped.push({ file, reason: source.reason });
     else analyses.push(analyzeFile(ctx, file, source.text));
     options.onFile?.(i + 1, files.length);
   });

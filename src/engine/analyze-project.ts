@@ -11,7 +11,7 @@ export interface ParallelAnalyzeOptions {
   files?: readonly string[];
   jobs?: number;
   /** Below this many files the analysis stays in this thread (see mapInPool). */
-  minItemsForWorkers?: number;
+  minItemsForHelpers?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -28,7 +28,7 @@ export async function analyzeProjectParallel(config: ResolvedConfig, options: Pa
     items: listing.files,
     ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    ...(options.minItemsForWorkers !== undefined ? { minItemsForWorkers: options.minItemsForWorkers } : {}),
+    ...(options.minItemsForHelpers !== undefined ? { minItemsForHelpers: options.minItemsForHelpers } : {}),
   });
   const analyses: FileAnalysis[] = [];
   const skipped: { file: string; reason: string }[] = [];

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ResolvedConfig } from '../core/config/types.js';
 import type { FileRecord } from './report-worker.js';
+import { writeFileAtomic } from '../shared/atomic-write.js';
 
 /**
  * The report's content-hash cache: one JSON file holding a FileRecord per file, keyed by the
@@ -161,23 +162,6 @@ export class ReportCache {
   save(): void {
     if (this.loadedUnderKey && this.stats.misses === 0) return; // nothing new to write
     const out: CacheFile = { format: CACHE_FORMAT, key: this.key, entries: { ...this.entries, ...this.fresh } };
-    writeFileAtomic(this.file, JSON.stringify(out));
-  }
-}
-
-/** Writes a file atomically: a temporary file in the same folder, then a rename over the target. */
-export function writeFileAtomic(file: string, data: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    fs.writeFileSync(tmp, data);
-    fs.renameSync(tmp, file);
-  } catch (error) {
-    try {
-      fs.rmSync(tmp, { force: true });
-    } catch {
-      // best effort
-    }
-    throw error;
+    writeFileAtomic(this.file, JSON.stringify(out), { createDirs: true });
   }
 }

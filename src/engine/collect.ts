@@ -1,20 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { createAnalysisContext } from '../core/analyze.js';
-import { toPosix } from '../core/classify.js';
+import { toPosix } from '../shared/paths.js';
 import type { ResolvedConfig } from '../core/config/types.js';
 import { listFiles } from '../core/files.js';
-import { readSource } from '../core/project.js';
 import { CACHE_FILE_NAME, ReportCache, cacheKey, defaultCacheDir } from './cache.js';
 import { mapInPool } from './pool.js';
 import { hashText, safeRecord, type FileRecord, type ReportWorkerInit } from './report-worker.js';
+import { UsageError } from '../shared/errors.js';
+import { selectShard, type Shard } from '../shared/shard.js';
+import { readSourceFile } from '../shared/source-file.js';
 
-export interface Shard {
-  /** 1-based. */
-  index: number;
-  count: number;
-}
 
 export interface CollectOptions {
   /** Files or folders to narrow the scan to (absolute or relative to the cwd). */
@@ -42,25 +38,8 @@ export interface Collected {
 }
 
 /** A problem with the inputs (a bad git ref, a bad shard): the CLI exits 2 with the message. */
-export class CollectError extends Error {
-  override name = 'CollectError';
-}
+export class CollectError extends UsageError {}
 
-/** Stable shard of a repo-relative posix path: first 4 bytes of its sha256, modulo the count. */
-export function shardOf(relativePath: string, count: number): number {
-  const digest = createHash('sha256').update(relativePath).digest();
-  return (digest.readUInt32BE(0) % count) + 1;
-}
-
-export function parseShard(text: string): Shard {
-  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
-  const index = m ? Number(m[1]) : NaN;
-  const count = m ? Number(m[2]) : NaN;
-  if (!m || !Number.isInteger(index) || !Number.isInteger(count) || count < 1 || index < 1 || index > count) {
-    throw new CollectError(`--shard expects i/n with 1 <= i <= n (e.g. 1/4), got "${text}"`);
-  }
-  return { index, count };
-}
 
 function git(args: string[], cwd: string): string {
   try {
@@ -123,10 +102,7 @@ export async function collectRecords(config: ResolvedConfig, options: CollectOpt
     const changed = changedFiles(config.rootDir, options.changedSince);
     files = files.filter((f) => changed.has(toPosix(path.relative(config.rootDir, f))));
   }
-  if (options.shard) {
-    const { index, count } = options.shard;
-    files = files.filter((f) => shardOf(toPosix(path.relative(config.rootDir, f)), count) === index);
-  }
+  if (options.shard) files = selectShard(config.rootDir, files, options.shard);
 
   let cache: ReportCache | undefined;
   const byFile = new Map<string, FileRecord>();
@@ -139,9 +115,9 @@ export async function collectRecords(config: ResolvedConfig, options: CollectOpt
     todo = [];
     const texts = new Map<string, { text: string; hash: string }>();
     for (const file of files) {
-      const source = readSource(file);
-      if ('error' in source) {
-        byFile.set(file, { file, skipped: source.error });
+      const source = readSourceFile(file);
+      if (!source.ok) {
+        byFile.set(file, { file, skipped: source.reason });
         continue;
       }
       const hash = hashText(source.text);

@@ -2,28 +2,35 @@ import { availableParallelism } from 'node:os';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 
 /**
- * A small ordered map over worker threads. The main thread splits `items` into batches and
- * hands them out as workers become free (so one slow file does not idle the other cores);
- * results come back in input order. With `jobs <= 1`, or few items, it runs in this thread:
- * starting a worker costs ~50 ms and a second copy of TypeScript, which small runs do not repay.
+ * The one worker pool of the CLI (report, init and migrate): the main thread works through the
+ * items itself and helper threads take batches beside it. On a 2-core machine a pool whose main
+ * thread idles while its workers run pays for one more TypeScript load than it needs; so the main
+ * thread (which has TypeScript loaded already) always works, and helpers only join when the run
+ * is large enough to repay their start-up. Results come back in input order.
+ *
+ * A worker module calls `defineWorker(import.meta.url, setup)` at top level: in a helper thread
+ * that starts serving batches, in the main thread it registers `setup` so the same code runs
+ * in-thread.
  */
-export interface PoolOptions<TInit, TItem> {
-  /** URL of a module that calls `defineWorker()` at top level. */
-  workerUrl: URL;
-  /** Passed once to each worker's setup (must be structured-cloneable). */
-  init: TInit;
-  items: readonly TItem[];
-  /** Number of worker threads (default: available cores). */
-  jobs?: number;
-  /** Items per message (default: adaptive). */
-  batchSize?: number;
-  /** Below this many items the work runs in-thread (default 64). */
-  minItemsForWorkers?: number;
-  /** Called as results arrive, for progress. */
-  onProgress?: (done: number, total: number) => void;
+export type WorkerSetup<TInit, TItem, TResult> = (init: TInit) => (item: TItem) => TResult;
+
+export interface Pool<TItem, TResult> {
+  map(items: readonly TItem[], onProgress?: (done: number, total: number) => void): Promise<TResult[]>;
+  close(): Promise<void>;
 }
 
-export type WorkerSetup<TInit, TItem, TResult> = (init: TInit) => (item: TItem) => TResult;
+export interface PoolOptions<TInit, TItem, TResult> {
+  /** URL of a module that calls `defineWorker()` at top level. */
+  workerUrl: URL;
+  /** Passed once to each helper's setup (must be structured-cloneable). */
+  init: TInit;
+  /** Helper threads besides the main thread (0: everything in the main thread). */
+  helpers: number;
+  /** The main thread's own run (default: the worker module's setup applied to `init`). */
+  local?: () => (item: TItem) => TResult;
+  /** Runs with fewer items stay in the main thread (default MIN_ITEMS_FOR_HELPERS). */
+  minItemsForHelpers?: number;
+}
 
 interface BatchMessage<TItem> {
   id: number;
@@ -36,6 +43,9 @@ interface ResultMessage<TResult> {
   error?: string;
 }
 
+/** Fewer items than this stay in the main thread: a batch round trip is not worth it. */
+export const MIN_ITEMS_FOR_HELPERS = 24;
+
 export function defaultJobs(): number {
   return Math.max(1, availableParallelism());
 }
@@ -47,10 +57,6 @@ function moduleKey(url: string): string {
   return url.replace(/\.(c|m)?(t|j)s$/, '');
 }
 
-/**
- * Declares the work of a worker module. In a worker thread it starts serving batches; in the
- * main thread it registers the setup so `mapInPool` can run the same code in-thread.
- */
 export function defineWorker<TInit, TItem, TResult>(moduleUrl: string, setup: WorkerSetup<TInit, TItem, TResult>): void {
   setups.set(moduleKey(moduleUrl), setup as WorkerSetup<unknown, unknown, unknown>);
   if (isMainThread || !parentPort || (workerData as { moduleUrl?: string })?.moduleUrl !== moduleUrl) return;
@@ -60,70 +66,136 @@ export function defineWorker<TInit, TItem, TResult>(moduleUrl: string, setup: Wo
     try {
       port.postMessage({ id: message.id, results: message.items.map(run) } satisfies ResultMessage<TResult>);
     } catch (error) {
-      port.postMessage({ id: message.id, error: (error as Error)?.stack ?? String(error) } satisfies ResultMessage<TResult>);
+      const text = (error as Error)?.stack ?? String(error);
+      port.postMessage({ id: message.id, error: text } satisfies ResultMessage<TResult>);
     }
   });
 }
 
-export async function mapInPool<TInit, TItem, TResult>(options: PoolOptions<TInit, TItem>): Promise<TResult[]> {
-  const { items, onProgress } = options;
-  const total = items.length;
-  const jobs = Math.max(1, Math.min(options.jobs ?? defaultJobs(), total));
-  const minItems = options.minItemsForWorkers ?? 64;
-  if (jobs <= 1 || total < minItems) {
-    await import(options.workerUrl.href);
-    const setup = setups.get(moduleKey(options.workerUrl.href)) as WorkerSetup<TInit, TItem, TResult> | undefined;
-    if (!setup) throw new Error(`${options.workerUrl.href} did not call defineWorker()`);
-    const run = setup(options.init);
-    const out: TResult[] = [];
-    items.forEach((item, i) => {
-      out.push(run(item));
-      onProgress?.(i + 1, total);
-    });
-    return out;
+async function localSetup<TInit, TItem, TResult>(workerUrl: URL, init: TInit): Promise<(item: TItem) => TResult> {
+  await import(workerUrl.href);
+  const setup = setups.get(moduleKey(workerUrl.href)) as WorkerSetup<TInit, TItem, TResult> | undefined;
+  if (!setup) throw new Error(`${workerUrl.href} did not call defineWorker()`);
+  return setup(init);
+}
+
+/** Items per batch: small enough that a slow file does not idle the other threads. */
+export function batchSizeFor(total: number, threads: number): number {
+  return Math.max(2, Math.min(16, Math.ceil(total / (threads * 8))));
+}
+
+/**
+ * Starts the helpers at once (their start-up overlaps whatever the caller does before `map`);
+ * `map` may be called several times; `close` ends the helpers.
+ */
+export function startPool<TInit, TItem, TResult>(options: PoolOptions<TInit, TItem, TResult>): Pool<TItem, TResult> {
+  const workerData = { moduleUrl: options.workerUrl.href, init: options.init };
+  const workers = Array.from({ length: Math.max(0, options.helpers) }, () => new Worker(options.workerUrl, { workerData }));
+  let localRun: ((item: TItem) => TResult) | undefined;
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  const fail = (error: Error): void => {
+    failure ??= error;
+    wake?.();
+  };
+  for (const w of workers) {
+    w.on('error', fail);
+    // A helper that exits on its own (process.exit, out of memory) must not leave `map` waiting.
+    w.on('exit', (code) => fail(new Error(`worker exited with code ${code} before finishing`)));
+    w.unref();
   }
+  let closed = false;
+  return {
+    async map(items, onProgress) {
+      const total = items.length;
+      localRun ??= options.local ? options.local() : await localSetup<TInit, TItem, TResult>(options.workerUrl, options.init);
+      const run = localRun;
+      const useHelpers = workers.length > 0 && total >= (options.minItemsForHelpers ?? MIN_ITEMS_FOR_HELPERS);
+      const batchSize = useHelpers ? batchSizeFor(total, workers.length + 1) : Math.max(1, total);
+      const batches: BatchMessage<TItem>[] = [];
+      for (let i = 0, id = 0; i < total; i += batchSize, id++) batches.push({ id, items: items.slice(i, i + batchSize) });
+      const results: TResult[][] = new Array(batches.length);
+      let next = 0;
+      let done = 0;
+      let inFlight = 0;
+      const finished = (id: number, r: TResult[]): void => {
+        results[id] = r;
+        done += r.length;
+        onProgress?.(done, total);
+      };
+      const feed = (w: Worker): void => {
+        const batch = batches[next++];
+        if (!batch) return;
+        inFlight++;
+        w.postMessage(batch);
+      };
+      const listeners = new Map<Worker, (m: ResultMessage<TResult>) => void>();
+      if (useHelpers) {
+        for (const w of workers) {
+          const onMessage = (m: ResultMessage<TResult>): void => {
+            inFlight--;
+            if (m.error !== undefined || !m.results) fail(new Error(`worker failed: ${m.error ?? 'no results'}`));
+            else finished(m.id, m.results);
+            feed(w);
+            wake?.();
+          };
+          listeners.set(w, onMessage);
+          w.on('message', onMessage);
+          w.ref();
+          feed(w);
+        }
+      }
+      try {
+        for (;;) {
+          if (failure) throw failure;
+          const batch = batches[next];
+          if (batch) {
+            next++;
+            finished(batch.id, batch.items.map(run));
+            // Let the helpers' replies in, so they are fed again while this thread works.
+            await new Promise<void>((resolve) => setImmediate(resolve));
+            continue;
+          }
+          if (inFlight === 0) break;
+          await new Promise<void>((resolve) => (wake = resolve));
+          wake = undefined;
+        }
+        if (failure) throw failure;
+      } finally {
+        for (const [w, l] of listeners) {
+          w.off('message', l);
+          w.unref();
+        }
+      }
+      return results.flat();
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const w of workers) w.removeAllListeners('exit');
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
+  };
+}
 
-  const batchSize = options.batchSize ?? Math.max(1, Math.min(64, Math.ceil(total / (jobs * 8))));
-  const batches: BatchMessage<TItem>[] = [];
-  for (let i = 0, id = 0; i < total; i += batchSize, id++) batches.push({ id, items: items.slice(i, i + batchSize) as TItem[] });
-  const results: TResult[][] = new Array(batches.length);
-  let next = 0;
-  let done = 0;
-
-  const workers = Array.from({ length: jobs }, () => new Worker(options.workerUrl, { workerData: { moduleUrl: options.workerUrl.href, init: options.init } }));
+/** Helpers for a one-off map: `jobs` threads in all, helpers only for runs that repay them. */
+export async function mapInPool<TInit, TItem, TResult>(options: {
+  workerUrl: URL;
+  init: TInit;
+  items: readonly TItem[];
+  /** Threads in all, the main thread included (default: available cores). */
+  jobs?: number;
+  onProgress?: (done: number, total: number) => void;
+  minItemsForHelpers?: number;
+}): Promise<TResult[]> {
+  const jobs = Math.max(1, options.jobs ?? defaultJobs());
+  const minItems = options.minItemsForHelpers ?? MIN_ITEMS_FOR_HELPERS;
+  const helpers = options.items.length >= minItems ? Math.min(jobs - 1, options.items.length) : 0;
+  const { workerUrl, init } = options;
+  const pool = startPool<TInit, TItem, TResult>({ workerUrl, init, helpers, minItemsForHelpers: minItems });
   try {
-    await Promise.all(
-      workers.map(
-        (worker) =>
-          new Promise<void>((resolve, reject) => {
-            const feed = (): void => {
-              const batch = batches[next++];
-              if (!batch) {
-                resolve();
-                return;
-              }
-              worker.postMessage(batch);
-            };
-            worker.on('message', (message: ResultMessage<TResult>) => {
-              if (message.error !== undefined || !message.results) {
-                reject(new Error(`worker failed: ${message.error ?? 'no results'}`));
-                return;
-              }
-              results[message.id] = message.results;
-              done += message.results.length;
-              onProgress?.(done, total);
-              feed();
-            });
-            worker.once('error', reject);
-            worker.once('exit', (code) => {
-              if (next <= batches.length && done < total) reject(new Error(`worker exited with code ${code} before finishing`));
-            });
-            feed();
-          }),
-      ),
-    );
+    return await pool.map(options.items, options.onProgress);
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    await pool.close();
   }
-  return results.flat();
 }

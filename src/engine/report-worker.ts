@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { analyzeFile, createAnalysisContext } from '../core/analyze.js';
 import type { ResolvedConfig } from '../core/config/types.js';
-import { readSource } from '../core/project.js';
 import type { FileAnalysis } from '../core/types.js';
 import { defineWorker } from './pool.js';
+import { readSourceFile } from '../shared/source-file.js';
 
 /**
  * What the report keeps per file: the core's FileAnalysis, plus the statement text of every
@@ -45,13 +45,11 @@ export function safeRecord(ctx: ReturnType<typeof createAnalysisContext>, file: 
   }
 }
 
-export { readSource };
-
 defineWorker<ReportWorkerInit, string, FileRecord>(import.meta.url, ({ config }) => {
   const ctx = createAnalysisContext(config);
   return (file) => {
-    const source = readSource(file);
-    if ('error' in source) return { file, skipped: source.error };
+    const source = readSourceFile(file);
+    if (!source.ok) return { file, skipped: source.reason };
     return safeRecord(ctx, file, source.text, hashText(source.text));
   };
 });

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import type { RuleId, Violation } from './types.js';
+import { UsageError } from '../shared/errors.js';
 
 /**
  * The baseline of `ssot check`: one entry per known violation, keyed by its content fingerprint
@@ -18,9 +19,7 @@ export interface BaselineEntry {
   fingerprint: string;
 }
 
-export class BaselineError extends Error {
-  override name = 'BaselineError';
-}
+export class BaselineError extends UsageError {}
 
 const RULE_IDS = new Set(['no-duplicate-implementation', 'no-legacy-import', 'missing-legacy-module']);
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import { toPosix } from '../core/classify.js';
+import { toPosix } from '../shared/paths.js';
 import type { ResolvedConcept, ResolvedConfig } from '../core/config/types.js';
 import { describeSignal } from '../core/detect.js';
 import { fingerprint } from '../core/fingerprint.js';

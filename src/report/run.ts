@@ -1,16 +1,11 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { loadConfig } from '../core/config/load.js';
+import { loadConfigFor } from '../core/config/load.js';
 import type { ResolvedConfig } from '../core/config/types.js';
-import { collectRecords, type Shard } from '../engine/collect.js';
+import { collectRecords } from '../engine/collect.js';
 import { defaultJobs } from '../engine/pool.js';
+import type { Shard } from '../shared/shard.js';
+import { packageVersion } from '../shared/version.js';
 import { buildReport } from './build.js';
 import type { Report } from './types.js';
-
-export function toolVersion(): string {
-  const pkg = JSON.parse(fs.readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 export interface RunReportOptions {
   /** Files or folders named on the command line (relative to cwd). */
@@ -25,32 +20,11 @@ export interface RunReportOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/**
- * Finds the config the way every command does: `--config`, else walking up from the first path
- * named (or the cwd). A named path that is the project root means "the whole project".
- */
-export function loadConfigFor(options: { paths?: readonly string[]; configPath?: string; cwd?: string }): { config: ResolvedConfig; paths: string[] } {
-  const cwd = path.resolve(options.cwd ?? process.cwd());
-  const absPaths = (options.paths ?? []).map((p) => path.resolve(cwd, p));
-  let start = cwd;
-  const first = absPaths[0];
-  if (!options.configPath && first) {
-    try {
-      start = fs.statSync(first).isDirectory() ? first : path.dirname(first);
-    } catch {
-      start = path.dirname(first);
-    }
-  }
-  const config = loadConfig({ cwd: options.configPath ? cwd : start, ...(options.configPath ? { configPath: options.configPath } : {}) });
-  const paths = absPaths.filter((p) => p !== config.rootDir);
-  return { config, paths };
-}
-
 /** Config -> files -> analyses (workers, cache) -> report model. */
 export async function runReport(options: RunReportOptions): Promise<{ report: Report; config: ResolvedConfig; warnings: string[] }> {
   const started = performance.now();
   const { config, paths } = loadConfigFor(options);
-  const version = toolVersion();
+  const version = packageVersion();
   const t0 = performance.now();
   const collected = await collectRecords(config, {
     paths,

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/types.js';
-import { assertBuilt, cleanup, copyDemo, read, ssot, tempDir, write } from './helpers.js';
+import { ensureBuilt as assertBuilt, cleanup, copyDemo, read, ssotSync as ssot, tempDir, write } from '../helpers/index.js';
 
 let violations: number;
 

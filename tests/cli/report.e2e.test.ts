@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import AjvModule from 'ajv';
 import type { Report } from '../../src/report/types.js';
-import { assertBuilt, cleanup, copyDemo, read, repo, ssot, tempDir, withoutTiming, write } from './helpers.js';
+import { ensureBuilt as assertBuilt, cleanup, copyDemo, read, REPO as repo, ssotSync as ssot, tempDir, withoutTiming, write } from '../helpers/index.js';
 
 const Ajv = AjvModule.default ?? AjvModule;
 

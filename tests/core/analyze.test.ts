@@ -7,7 +7,7 @@ import { analyzeProject } from '../../src/core/project.js';
 import { listFiles } from '../../src/core/files.js';
 import { analyzeProjectParallel } from '../../src/engine/analyze-project.js';
 import { SiteClassifier } from '../../src/core/classify.js';
-import { makeProject, removeProject } from './helpers.js';
+import { makeProject, removeProject } from '../helpers/index.js';
 
 const demoRoot = path.resolve(import.meta.dirname, '../../fixtures/demo-app');
 const roots: string[] = [];
@@ -67,7 +67,7 @@ describe('the demo app', () => {
     const built = path.resolve(import.meta.dirname, '../../dist/src/engine/analyze-project.js');
     expect(fs.existsSync(built), 'run `npm run build` first').toBe(true);
     const { analyzeProjectParallel: builtParallel } = (await import(built)) as typeof import('../../src/engine/analyze-project.js');
-    const threaded = await builtParallel(config, { jobs: 2, minItemsForWorkers: 1 });
+    const threaded = await builtParallel(config, { jobs: 2, minItemsForHelpers: 1 });
     expect(threaded.analyses).toEqual(result.analyses);
   });
 });

@@ -5,7 +5,7 @@ import AjvModule from 'ajv';
 import { ConfigError, loadConfig, resolveConfig } from '../../src/core/config/load.js';
 import { configSchema } from '../../src/core/config/schema.js';
 import { mapLegacyName, canonicalReplacement } from '../../src/core/mapping.js';
-import { makeProject, removeProject } from './helpers.js';
+import { makeProject, removeProject } from '../helpers/index.js';
 
 const roots: string[] = [];
 function project(files: Record<string, string>): string {

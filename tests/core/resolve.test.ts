@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/core/config/load.js';
 import { analyzeFile, createAnalysisContext } from '../../src/core/analyze.js';
 import { ModuleResolver } from '../../src/core/resolve.js';
-import { makeProject, removeProject } from './helpers.js';
+import { makeProject, removeProject } from '../helpers/index.js';
 
 const roots: string[] = [];
 function project(files: Record<string, string>): string {

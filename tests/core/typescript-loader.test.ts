@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, REPO } from '../codemods/helpers.js';
+import { ensureBuilt, REPO } from '../helpers/index.js';
 
 const LOADER = path.join(REPO, 'dist/src/core/typescript-loader.cjs');
 const BIN = path.join(REPO, 'dist/src/cli/bin.js');

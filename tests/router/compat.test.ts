@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createMessageRouter as createCanonical, getDefaultRouter, resetDefaultRouter, type CanonicalMessageRouter } from '../../src/router/index.js';
-import { fakeConnection } from './helpers.js';
+import { fakeConnection } from './fakes.js';
 
 // Importing compat must not warn; the module is imported lazily below to check exactly that.
 type Compat = typeof import('../../src/router/compat.js');

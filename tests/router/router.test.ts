@@ -15,7 +15,7 @@ import {
   type HandlerContext,
   type InboundMessage,
 } from '../../src/router/index.js';
-import { deferred, fakeConnection, runEvents } from './helpers.js';
+import { deferred, fakeConnection, runEvents } from './fakes.js';
 
 type AnyPayload = AgentEventPayloads[AgentEventType];
 

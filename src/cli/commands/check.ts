@@ -1,16 +1,17 @@
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { writeFileAtomic } from '../../engine/cache.js';
-import { CollectError, gitPrefix } from '../../engine/collect.js';
-import { BaselineError, compareWithBaseline, entryOf, readBaseline, serializeBaseline, type BaselineEntry, type Comparison } from '../../report/baseline.js';
+import { gitPrefix } from '../../engine/collect.js';
+import { compareWithBaseline, entryOf, readBaseline, serializeBaseline, type BaselineEntry, type Comparison } from '../../report/baseline.js';
 import { violations } from '../../report/derive.js';
 import { ghData, ghProperty } from '../../report/formatters/ci.js';
 import { runReport } from '../../report/run.js';
 import type { Report } from '../../report/types.js';
 import { EXIT_FINDINGS, EXIT_OK } from '../exit-codes.js';
-import { runCommand, UsageError } from '../run-command.js';
-import { colors, createProgress, useColor } from '../tty.js';
-import { parseJobs } from './report.js';
+import { writeFileAtomic } from '../../shared/atomic-write.js';
+import { UsageError } from '../../shared/errors.js';
+import { colors, createProgress, plural, useColor } from '../../shared/terminal.js';
+import { parseChoice, parseInteger } from '../options.js';
+import { runCommand } from '../run-command.js';
 
 interface CheckFlags {
   config?: string;
@@ -36,10 +37,6 @@ interface Outcome {
   stale: StalePolicy;
   exitCode: number;
   wrote?: { entries: number; added: number; removed: number };
-}
-
-function plural(n: number, one: string, many = one + 's'): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 function summaryLine(o: Outcome): string {
@@ -107,21 +104,12 @@ function formatGithub(o: Outcome, prefix = ''): string {
   return lines.join('\n') + '\n';
 }
 
-function parseMaxNew(value: string | undefined): number {
-  if (value === undefined) return 0;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--max-new expects a whole number >= 0, got "${value}"`);
-  return n;
-}
-
 async function checkAction(flags: CheckFlags): Promise<number> {
-  const format = flags.format;
-  if (!['text', 'json', 'github'].includes(format)) throw new UsageError(`--format must be one of text, json, github; got "${format}"`);
-  const stale = flags.stale as StalePolicy;
-  if (!['error', 'warn', 'off'].includes(stale)) throw new UsageError(`--stale must be error, warn or off; got "${flags.stale}"`);
+  const format = parseChoice('--format', flags.format, ['text', 'json', 'github'] as const);
+  const stale: StalePolicy = parseChoice('--stale', flags.stale, ['error', 'warn', 'off'] as const);
   if (flags.updateBaseline && flags.prune) throw new UsageError('--update-baseline already removes fixed entries; use one of --update-baseline and --prune');
-  const maxNew = parseMaxNew(flags.maxNew);
-  const jobs = parseJobs(flags.jobs);
+  const maxNew = parseInteger('--max-new', flags.maxNew, 0) ?? 0;
+  const jobs = parseInteger('--jobs', flags.jobs, 1);
 
   const progress = createProgress('ssot check');
   let report: Report;
@@ -133,35 +121,26 @@ async function checkAction(flags: CheckFlags): Promise<number> {
       ...(flags.cacheLocation !== undefined ? { cacheLocation: flags.cacheLocation } : {}),
       onProgress: (d, t) => progress.update(d, t),
     }));
-  } catch (error) {
-    if (error instanceof CollectError) throw new UsageError(error.message);
-    throw error;
   } finally {
     progress.finish();
   }
   const configDir = report.scope.root;
   const baselineFile = flags.baseline ? path.resolve(flags.baseline) : path.join(configDir, 'ssot-baseline.json');
-  let baseline: BaselineEntry[] | undefined;
-  try {
-    baseline = readBaseline(baselineFile);
-  } catch (error) {
-    if (error instanceof BaselineError) throw new UsageError(error.message);
-    throw error;
-  }
+  const baseline = readBaseline(baselineFile);
   const current = violations(report);
   const comparison = compareWithBaseline(current, baseline ?? []);
   const outcome: Outcome = { report, baselineFile, baselineFound: baseline !== undefined, comparison, maxNew, stale, exitCode: EXIT_OK };
 
   if (flags.updateBaseline) {
     const entries = current.map(entryOf);
-    writeFileAtomic(baselineFile, serializeBaseline(entries));
+    writeFileAtomic(baselineFile, serializeBaseline(entries), { createDirs: true });
     outcome.wrote = { entries: entries.length, added: comparison.added.length, removed: comparison.fixed.length };
     outcome.exitCode = EXIT_OK;
   } else {
     if (flags.prune && baseline) {
       // Keep what is still found; drop the fixed entries; never add new ones.
       const kept = comparison.known.map(entryOf);
-      writeFileAtomic(baselineFile, serializeBaseline(kept));
+      writeFileAtomic(baselineFile, serializeBaseline(kept), { createDirs: true });
       outcome.wrote = { entries: kept.length, added: 0, removed: comparison.fixed.length };
     }
     const tooMany = comparison.added.length > maxNew;

@@ -1,16 +1,17 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { toPosix } from '../../core/classify.js';
+import { toPosix } from '../../shared/paths.js';
 import { resolveConfig } from '../../core/config/load.js';
 import { PRESETS } from '../../core/config/presets.js';
 import { describeSignal } from '../../core/detect.js';
 import type { DuplicateFinding } from '../../core/types.js';
-import { writeFileAtomic } from '../../engine/cache.js';
+import { writeFileAtomic } from '../../shared/atomic-write.js';
 import { analyzeProjectParallel } from '../../engine/analyze-project.js';
 import { EXIT_OK } from '../exit-codes.js';
-import { runCommand, UsageError } from '../run-command.js';
-import { colors, createProgress, useColor } from '../tty.js';
+import { UsageError } from '../../shared/errors.js';
+import { runCommand } from '../run-command.js';
+import { colors, createProgress, useColor } from '../../shared/terminal.js';
 
 interface InitFlags {
   force?: boolean;
@@ -78,7 +79,7 @@ async function initAction(target: string | undefined, flags: InitFlags): Promise
   if (flags.dryRun) {
     out.push('', c.bold(`--dry-run: would write ${configFile}:`), text.trimEnd());
   } else {
-    writeFileAtomic(configFile, text);
+    writeFileAtomic(configFile, text, { createDirs: true });
     out.push('', c.green(`wrote ${configFile}`));
   }
   out.push(

@@ -1,10 +1,13 @@
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { migrate, MigrateUsageError, parseShardSpec, type MigrateResult } from '../../../codemods/migrate.js';
-import { loadConfig } from '../../core/config/load.js';
-import { EXIT_ERROR, EXIT_FINDINGS, EXIT_OK } from '../exit-codes.js';
-import { runCommand, UsageError } from '../run-command.js';
-import { colors, createProgress, useColor } from '../tty.js';
+import { loadConfigFor } from '../../core/config/load.js';
+import { migrate, type MigrateResult } from '../../migrate/run.js';
+import { parseShard } from '../../shared/shard.js';
+import { EXIT_FINDINGS, EXIT_OK } from '../exit-codes.js';
+import { parseChoice, parseInteger } from '../options.js';
+import { UsageError } from '../../shared/errors.js';
+import { runCommand } from '../run-command.js';
+import { colors, createProgress, useColor } from '../../shared/terminal.js';
 
 interface MigrateFlags {
   config?: string;
@@ -19,12 +22,6 @@ interface MigrateFlags {
   limit?: string;
   shard?: string;
   shardBy?: string;
-}
-
-function positiveInt(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`${flag} expects a positive integer, got "${value}"`);
-  return Number(value);
 }
 
 function printText(result: MigrateResult, dryRun: boolean): void {
@@ -73,13 +70,11 @@ export function registerMigrate(program: Command): void {
       runCommand(async () => {
         if (flags.rollbackOnTypeErrors && !flags.typecheck) throw new UsageError('--rollback-on-type-errors needs --typecheck');
         if (flags.dryRun && flags.typecheck) throw new UsageError('--typecheck checks written files; it cannot be combined with --dry-run');
-        if (flags.shardBy !== 'dir' && flags.shardBy !== 'hash') throw new UsageError(`--shard-by expects dir or hash, got "${flags.shardBy}"`);
-        const jobs = positiveInt('--jobs', flags.jobs);
-        const limit = positiveInt('--limit', flags.limit);
+        const shardBy = parseChoice('--shard-by', flags.shardBy ?? 'dir', ['dir', 'hash'] as const);
+        const jobs = parseInteger('--jobs', flags.jobs, 1);
+        const limit = parseInteger('--limit', flags.limit, 1);
         const cwd = process.cwd();
-        const first = paths[0] ? path.resolve(cwd, paths[0]) : undefined;
-        const startDir = first ? (path.extname(first) ? path.dirname(first) : first) : cwd;
-        const config = loadConfig(flags.config ? { configPath: flags.config, cwd } : { cwd: startDir });
+        const { config } = loadConfigFor({ paths, cwd, ...(flags.config ? { configPath: flags.config } : {}) });
         const progress = flags.json ? undefined : createProgress('ssot migrate');
         let result: MigrateResult;
         try {
@@ -94,16 +89,10 @@ export function registerMigrate(program: Command): void {
             rollbackOnTypeErrors: Boolean(flags.rollbackOnTypeErrors),
             ...(jobs !== undefined ? { jobs } : {}),
             ...(limit !== undefined ? { limit } : {}),
-            ...(flags.shard ? { shard: { ...parseShardSpec(flags.shard), by: flags.shardBy } } : {}),
+            ...(flags.shard ? { shard: { ...parseShard(flags.shard), by: shardBy } } : {}),
             ...(progress ? { onProgress: (d: number, t: number) => progress.update(d, t) } : {}),
             onNotice: (m) => process.stderr.write(`ssot migrate: ${m}\n`),
           });
-        } catch (error) {
-          if (error instanceof MigrateUsageError) {
-            process.stderr.write(`ssot migrate: ${error.message}\n`);
-            return EXIT_ERROR;
-          }
-          throw error;
         } finally {
           progress?.finish();
         }

@@ -1,17 +1,20 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { writeFileAtomic } from '../../engine/cache.js';
-import { CollectError, currentCommit, gitPrefix, parseShard } from '../../engine/collect.js';
+import { currentCommit, gitPrefix } from '../../engine/collect.js';
 import { derive } from '../../report/derive.js';
-import { FORMATS, formatReport, type Format } from '../../report/formatters/index.js';
+import { FORMATS, formatReport } from '../../report/formatters/index.js';
 import { appendHistory, historyEntry, readHistory, type HistoryEntry } from '../../report/history.js';
-import { MergeError, mergeReports } from '../../report/merge.js';
+import { mergeReports } from '../../report/merge.js';
 import { runReport } from '../../report/run.js';
 import type { Report } from '../../report/types.js';
 import { EXIT_OK } from '../exit-codes.js';
-import { runCommand, UsageError } from '../run-command.js';
-import { createProgress, useColor } from '../tty.js';
+import { writeFileAtomic } from '../../shared/atomic-write.js';
+import { UsageError } from '../../shared/errors.js';
+import { parseShard } from '../../shared/shard.js';
+import { createProgress, useColor } from '../../shared/terminal.js';
+import { parseChoice, parseInteger } from '../options.js';
+import { runCommand } from '../run-command.js';
 
 export interface ReportFlags {
   config?: string;
@@ -27,17 +30,6 @@ export interface ReportFlags {
   concept?: string;
 }
 
-export function parseFormat(value: string, allowed: readonly string[] = FORMATS): Format {
-  if (!allowed.includes(value)) throw new UsageError(`--format must be one of ${allowed.join(', ')}; got "${value}"`);
-  return value as Format;
-}
-
-export function parseJobs(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--jobs expects a whole number >= 1, got "${value}"`);
-  return n;
-}
 
 /** Keeps one concept (`--concept id`) and derives the totals again from what is left. */
 export function selectConcept(report: Report, id: string): Report {
@@ -62,16 +54,16 @@ function readReportFile(file: string): Report {
 
 /** Writes the output atomically to --output, or to stdout. */
 export function emit(text: string, output: string | undefined): void {
-  if (output) writeFileAtomic(path.resolve(output), text);
+  if (output) writeFileAtomic(path.resolve(output), text, { createDirs: true });
   else process.stdout.write(text);
 }
 
 async function reportAction(paths: string[], flags: ReportFlags): Promise<number> {
-  const format = parseFormat(flags.format);
-  const jobs = parseJobs(flags.jobs);
+  const format = parseChoice('--format', flags.format, FORMATS);
+  const jobs = parseInteger('--jobs', flags.jobs, 1);
   let report: Report;
   const warnings: string[] = [];
-  try {
+  {
     if (flags.merge && flags.merge.length > 0) {
       if (paths.length > 0 || flags.shard || flags.changedSince) throw new UsageError('--merge combines shard reports; it takes no paths, --shard or --changed-since');
       report = mergeReports(flags.merge.map((name) => ({ name, report: readReportFile(name) })));
@@ -91,9 +83,6 @@ async function reportAction(paths: string[], flags: ReportFlags): Promise<number
       report = result.report;
       warnings.push(...result.warnings);
     }
-  } catch (error) {
-    if (error instanceof CollectError || error instanceof MergeError) throw new UsageError(error.message);
-    throw error;
   }
   if (flags.concept !== undefined) report = selectConcept(report, flags.concept);
 

@@ -5,6 +5,7 @@ import { configSchema } from './schema.js';
 import { validateAgainstSchema, type SchemaViolation } from './validate.js';
 import { PRESETS } from './presets.js';
 import { compileSpecifierPattern, describePattern } from '../pattern.js';
+import { UsageError } from '../../shared/errors.js';
 import type {
   ConceptInput,
   ResolvedConcept,
@@ -20,14 +21,13 @@ export const DEFAULT_INCLUDE = ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'];
 const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.d.ts'];
 
 /** A config that cannot be used. The CLI prints `message` and exits with code 2. */
-export class ConfigError extends Error {
+export class ConfigError extends UsageError {
   readonly file: string | undefined;
   readonly violations: SchemaViolation[];
   constructor(file: string | undefined, violations: SchemaViolation[], headline?: string) {
     const where = file ?? '(inline options)';
     const lines = violations.map((v) => `  ${v.path}: ${v.message}`);
     super([headline ?? `Invalid ssot config in ${where}:`, ...lines].join('\n'));
-    this.name = 'ConfigError';
     this.file = file;
     this.violations = violations;
   }
@@ -276,4 +276,25 @@ export function loadConfig(options: LoadConfigOptions = {}): ResolvedConfig {
   }
   if (!fs.existsSync(file)) throw new ConfigError(file, [], `Config file not found: ${file}`);
   return resolveConfig(readConfigFile(file), path.dirname(file), file);
+}
+
+/**
+ * Finds the config the way every command does: `--config`, else walking up from the first path
+ * named (or the cwd). A named path that is the project root means "the whole project".
+ */
+export function loadConfigFor(options: { paths?: readonly string[]; configPath?: string; cwd?: string }): { config: ResolvedConfig; paths: string[] } {
+  const cwd = path.resolve(options.cwd ?? process.cwd());
+  const absPaths = (options.paths ?? []).map((p) => path.resolve(cwd, p));
+  let start = cwd;
+  const first = absPaths[0];
+  if (!options.configPath && first) {
+    try {
+      start = fs.statSync(first).isDirectory() ? first : path.dirname(first);
+    } catch {
+      start = path.dirname(first);
+    }
+  }
+  const config = loadConfig({ cwd: options.configPath ? cwd : start, ...(options.configPath ? { configPath: options.configPath } : {}) });
+  const paths = absPaths.filter((p) => p !== config.rootDir);
+  return { config, paths };
 }

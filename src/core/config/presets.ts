@@ -1,10 +1,10 @@
-import { COMPAT_REPLACEMENTS } from '../../router/compat.js';
+import { COMPAT_REPLACEMENTS } from '../../shared/presets/message-router.js';
 import type { ConceptInput } from './types.js';
 
 /**
  * The legacy names of a chat backend's WebSocket message router that `ssot-kit/router/compat`
  * provides, each with its canonical replacement in `ssot-kit/router` (stage 2 of a migration).
- * Taken from the compat layer's own table, so the preset and the layer cannot disagree.
+ * Taken from the table the compat layer also reads, so the preset and the layer cannot disagree.
  */
 export const MESSAGE_ROUTER_COMPAT_REPLACEMENTS: Readonly<Record<string, string>> = Object.fromEntries(
   Object.entries(COMPAT_REPLACEMENTS)

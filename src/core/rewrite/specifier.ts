@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { AnalysisContext } from '../analyze.js';
-import { toPosix } from '../classify.js';
+import { toPosix } from '../../shared/paths.js';
 import { stripExtension } from '../resolve.js';
 import type { ClassifiedSite, ImportForm } from '../types.js';
 

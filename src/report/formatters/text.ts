@@ -1,4 +1,4 @@
-import { colors as makeColors, type Colors } from '../../cli/tty.js';
+import { colors as makeColors, plural, type Colors } from '../../shared/terminal.js';
 import type { ConceptReport, LegacySiteItem, Report } from '../types.js';
 
 export interface TextOptions {
@@ -17,10 +17,6 @@ export function oneLine(code: string, max = 110): string {
 function bar(progress: number | null, width = 24): string {
   const filled = progress === null ? 0 : Math.round(progress * width);
   return '█'.repeat(filled) + '░'.repeat(width - filled);
-}
-
-function plural(n: number, one: string, many = one + 's'): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 function siteLine(s: LegacySiteItem, c: Colors): string {

@@ -6,7 +6,8 @@ import * as tsParser from '@typescript-eslint/parser';
 import { describe, expect, it } from 'vitest';
 import plugin, { configs, rules } from '../../rules/index.js';
 import { clearCaches, stats } from '../../rules/utils/context.js';
-import { REPO_ROOT, copyFixtureProject } from './helpers.js';
+import { REPO as REPO_ROOT } from '../helpers/index.js';
+import { copyFixtureProject } from './rule-tester.js';
 
 const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
 

@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyzeFile, createAnalysisContext, loadConfig } from '../../src/core/index.js';
-import { applyEdits, planFileRewrite, planSiteRewrite, verifyRewrite } from '../../src/core/rewrite/index.js';
-import { unifiedDiff } from '../../codemods/diff.js';
-import { copyDir, FIXTURES, tempDir } from './helpers.js';
+import { analyzeFile, createAnalysisContext, loadConfig } from '../../../src/core/index.js';
+import { applyEdits, planFileRewrite, planSiteRewrite, verifyRewrite } from '../../../src/core/rewrite/index.js';
+import { unifiedDiff } from '../../../src/migrate/diff.js';
+import { copyDir, FIXTURES, tempDir } from '../../helpers/index.js';
 
 function setup(caseName: string, file: string, text?: string) {
   const work = tempDir(`plan-${caseName}`);

@@ -1,7 +1,6 @@
 import * as path from 'node:path';
 import type { AnalysisContext } from '../src/core/analyze.js';
 import { analyzeFile, createAnalysisContext } from '../src/core/analyze.js';
-import { toPosix } from '../src/core/classify.js';
 import type { ResolvedConfig } from '../src/core/config/types.js';
 import { parseFile } from '../src/core/parse.js';
 import { createPrefilter, type Prefilter } from '../src/core/prefilter.js';
@@ -75,9 +74,4 @@ export function migrateText(mctx: MigrationContext, file: string, text: string, 
   const verdict = verifyRewrite(ctx, absolute, text, output, { specifiers: plan.specifiers, ...(change ? { previous: { sourceFile: parsed.sourceFile, change } } : {}) });
   if (!verdict.ok) return { status: 'failed', ...result, error: `refused: ${verdict.error}` };
   return { status: 'changed', ...result, output, sitesRewritten: plan.rewritten.length };
-}
-
-export function displayPath(rootDir: string, file: string): string {
-  const rel = path.relative(rootDir, file);
-  return rel.startsWith('..') ? toPosix(file) : toPosix(rel);
 }

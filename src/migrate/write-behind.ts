@@ -1,5 +1,5 @@
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { writeFileAtomic } from './atomic.js';
+import { writeFileAtomic } from '../shared/atomic-write.js';
 
 /**
  * Atomic writes on a thread of their own, so the thread that parses and plans goes on with the

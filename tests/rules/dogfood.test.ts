@@ -1,13 +1,12 @@
 import * as path from 'node:path';
 import { ESLint } from 'eslint';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuiltPlugin } from './build.js';
-import { REPO_ROOT } from './helpers.js';
+import { ensureBuilt, REPO as REPO_ROOT } from '../helpers/index.js';
 
 // The repo lints itself with its own recommended config (eslint.config.js at the root).
 describe('dogfooding: ESLint on this repo with the plugin', () => {
   beforeAll(() => {
-    ensureBuiltPlugin();
+    ensureBuilt();
   });
 
   it('lints src/, rules/ and codemods/ with zero errors', async () => {

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { copyDir, ensureBuilt, jscodeshift, linkSsotKit, listCases, readTree, ssot, tempDir, treeDiff, typecheck } from './helpers.js';
+import { copyDir, ensureBuilt, jscodeshift, linkSsotKit, readTree, ssot, tempDir, treeDiff, typecheck } from '../helpers/index.js';
+import { listCases } from './cases.js';
 
 /**
  * Every fixture case through `ssot migrate` (the built CLI, a child process) and through the

@@ -1,9 +1,10 @@
-import * as fs from 'node:fs';
-import type { ResolvedConfig } from '../src/core/config/types.js';
-import { defineWorker } from '../src/engine/pool.js';
-import { writeFileAtomic } from './atomic.js';
+import { createMigrationContext, migrateText, type MigrationContext, type RefusedSite } from '../../codemods/import-migration.js';
+import type { ResolvedConfig } from '../core/config/types.js';
+import { defineWorker } from '../engine/pool.js';
+import { writeFileAtomic } from '../shared/atomic-write.js';
+import { displayPath } from '../shared/paths.js';
+import { readSourceFile } from '../shared/source-file.js';
 import { unifiedDiff } from './diff.js';
-import { createMigrationContext, displayPath, migrateText, type MigrationContext, type RefusedSite } from './migrate-file.js';
 
 export interface MigrateWorkerInit {
   config: ResolvedConfig;
@@ -32,7 +33,7 @@ export interface FileOutcome {
 }
 
 /**
- * Writes one file atomically; throws if it failed. A write-behind writer (codemods/write-behind.ts)
+ * Writes one file atomically; throws if it failed. A write-behind writer (write-behind.ts)
  * returns at once instead and reports failures when flushed: its caller patches the outcomes.
  */
 export type WriteFile = (file: string, data: string) => void;
@@ -43,14 +44,9 @@ export function migrateWorker(init: MigrateWorkerInit, context?: MigrationContex
   const options = { rename: init.rename, ...(init.concepts ? { concepts: init.concepts } : {}) };
   return ({ file, mode }) => {
     const empty = { file, parsed: false, sitesRewritten: 0, refused: [], kept: 0, notes: [] };
-    let buffer: Buffer;
-    try {
-      buffer = fs.readFileSync(file);
-    } catch (error) {
-      return { ...empty, status: 'skipped', reason: `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` };
-    }
-    if (buffer.includes(0)) return { ...empty, status: 'skipped', reason: 'binary file (contains a NUL byte)' };
-    const text = buffer.toString('utf8');
+    const source = readSourceFile(file);
+    if (!source.ok) return { ...empty, status: 'skipped', reason: source.reason };
+    const text = source.text;
     let result;
     try {
       result = migrateText(mctx, file, text, options);
@@ -60,8 +56,6 @@ export function migrateWorker(init: MigrateWorkerInit, context?: MigrationContex
     const { output, ...rest } = result;
     const outcome: FileOutcome = { file, ...rest };
     if (result.status !== 'changed' || output === undefined) return outcome;
-    // Bytes we cannot reproduce (invalid UTF-8) would be damaged by a text round trip.
-    if (!Buffer.from(text, 'utf8').equals(buffer)) return { ...outcome, status: 'failed', error: 'refused: the file is not valid UTF-8' };
     if (mode === 'diff') outcome.diff = unifiedDiff(displayPath(init.config.rootDir, file), text, output);
     if (mode === 'write') {
       try {

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import rule, { type DuplicateMessageIds, type NoDuplicateImplementationOptions } from '../../rules/no-duplicate-implementation.js';
-import { RuleTester, copyFixtureProject, espree } from './helpers.js';
+import { RuleTester, copyFixtureProject, espree } from './rule-tester.js';
 
 const root = copyFixtureProject();
 const app = (file: string): string => path.join(root, 'src/app', file);

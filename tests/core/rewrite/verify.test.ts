@@ -6,13 +6,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { collectImportSites } from '../../src/core/inventory.js';
-import { parseFile } from '../../src/core/parse.js';
-import { applyEdits } from '../../src/core/rewrite/plan.js';
-import { changeRangeOf, rewrittenSyntaxErrors } from '../../src/core/rewrite/verify.js';
-import type { TextEdit } from '../../src/core/types.js';
+import { collectImportSites } from '../../../src/core/inventory.js';
+import { parseFile } from '../../../src/core/parse.js';
+import { applyEdits } from '../../../src/core/rewrite/plan.js';
+import { changeRangeOf, rewrittenSyntaxErrors } from '../../../src/core/rewrite/verify.js';
+import type { TextEdit } from '../../../src/core/types.js';
 
-const repo = path.resolve(import.meta.dirname, '../..');
+const repo = path.resolve(import.meta.dirname, '../../..');
 
 function sourceFiles(dir: string): string[] {
   const out: string[] = [];

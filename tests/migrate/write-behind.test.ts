@@ -3,20 +3,20 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { FileOutcome } from '../../codemods/worker.js';
-import type { WriteBehind } from '../../codemods/write-behind.js';
-import { ensureBuilt, REPO, tempDir } from './helpers.js';
+import type { FileOutcome } from '../../src/migrate/worker.js';
+import type { WriteBehind } from '../../src/migrate/write-behind.js';
+import { ensureBuilt, REPO, tempDir } from '../helpers/index.js';
 
-type WriteBehindModule = typeof import('../../codemods/write-behind.js');
-type WorkerModule = typeof import('../../codemods/worker.js');
+type WriteBehindModule = typeof import('../../src/migrate/write-behind.js');
+type WorkerModule = typeof import('../../src/migrate/worker.js');
 let mod: WriteBehindModule;
 let workerMod: WorkerModule;
 
 beforeAll(async () => {
   // The thread runs the built module (a worker thread cannot load TypeScript sources).
   ensureBuilt();
-  mod = (await import(path.join(REPO, 'dist/codemods/write-behind.js'))) as WriteBehindModule;
-  workerMod = (await import(path.join(REPO, 'dist/codemods/worker.js'))) as WorkerModule;
+  mod = (await import(path.join(REPO, 'dist/src/migrate/write-behind.js'))) as WriteBehindModule;
+  workerMod = (await import(path.join(REPO, 'dist/src/migrate/worker.js'))) as WorkerModule;
 });
 
 function files(dir: string, n: number): string[] {

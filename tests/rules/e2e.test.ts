@@ -4,8 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeProject, loadConfig } from '../../src/core/index.js';
-import { ensureBuiltPlugin } from './build.js';
-import { REPO_ROOT } from './helpers.js';
+import { ensureBuilt, REPO as REPO_ROOT } from '../helpers/index.js';
 
 /**
  * The real ESLint CLI, a flat eslint.config.js that imports the BUILT plugin through the package
@@ -54,7 +53,7 @@ function snapshot(dir: string): Map<string, string> {
 }
 
 beforeAll(() => {
-  ensureBuiltPlugin();
+  ensureBuilt();
   copy = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'ssot-eslint-e2e-')));
   fs.cpSync(path.join(REPO_ROOT, 'fixtures/demo-app'), copy, { recursive: true });
   // `ssot-kit/...` resolves to this repo (its package.json exports point into dist/).

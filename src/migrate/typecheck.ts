@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Project, ts } from 'ts-morph';
-import type { ResolvedConfig } from '../src/core/config/types.js';
-import type { TypecheckFinding } from './migrate.js';
+import type { ResolvedConfig } from '../core/config/types.js';
+import type { TypecheckFinding } from './run.js';
 
 /**
  * `--typecheck`: a ts-morph Project from the project's tsconfig holding only the touched files

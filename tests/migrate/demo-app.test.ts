@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeProject, loadConfig, mapLegacyName } from '../../src/core/index.js';
-import { copyDir, ensureBuilt, linkSsotKit, readTree, REPO, ssot, tempDir, typecheck } from './helpers.js';
+import { copyDir, ensureBuilt, linkSsotKit, readTree, REPO, ssot, tempDir, typecheck } from '../helpers/index.js';
 
 /** Legacy sites that still hold a concept name (or reference the whole module). */
 function remainingLegacySites(root: string): string[] {

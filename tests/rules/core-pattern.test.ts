@@ -10,7 +10,7 @@ import {
   patternNeedles,
   resolveConfig,
 } from '../../src/core/index.js';
-import { copyFixtureProject } from './helpers.js';
+import { copyFixtureProject } from './rule-tester.js';
 
 describe('compileSpecifierPattern', () => {
   it('matches exact specifiers, gitignore groups (with negation) and regexes, case-insensitive by default', () => {

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import rule, { type NoLegacyImportOptions } from '../../rules/no-legacy-import.js';
 import type { LegacyMessageIds } from '../../rules/utils/legacy-rule.js';
-import { RuleTester, copyFixtureProject, espree } from './helpers.js';
+import { RuleTester, copyFixtureProject, espree } from './rule-tester.js';
 
 const root = copyFixtureProject();
 const app = (file: string): string => path.join(root, 'src/app', file);

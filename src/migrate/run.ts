@@ -1,21 +1,19 @@
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
-import type { ResolvedConfig } from '../src/core/config/types.js';
-import { toPosix } from '../src/core/classify.js';
-import { listFiles } from '../src/core/files.js';
-import { defaultJobs } from '../src/engine/pool.js';
-import { writeFileAtomic } from './atomic.js';
-import { startHybridPool, type HybridPool } from './hybrid-pool.js';
-import { createMigrationContext, displayPath, type MigrationContext } from './migrate-file.js';
+import { createMigrationContext, type MigrationContext } from '../../codemods/import-migration.js';
+import type { ResolvedConfig } from '../core/config/types.js';
+import { listFiles } from '../core/files.js';
+import { defaultJobs, MIN_ITEMS_FOR_HELPERS, startPool, type Pool } from '../engine/pool.js';
+import { writeFileAtomic } from '../shared/atomic-write.js';
+import { UsageError } from '../shared/errors.js';
+import { displayPath } from '../shared/paths.js';
+import { selectShard, type Shard } from '../shared/shard.js';
+import { readSourceFile } from '../shared/source-file.js';
 import { migrateWorker, writeFailed, type FileOutcome, type MigrateItem, type MigrateWorkerInit } from './worker.js';
 import { startWriteBehind, type WriteBehind } from './write-behind.js';
 
 /** A problem with the inputs (dirty tree, bad shard, unknown concept): exit 2, nothing written. */
-export class MigrateUsageError extends Error {
-  override name = 'MigrateUsageError';
-}
+export class MigrateUsageError extends UsageError {}
 
 export interface MigrateOptions {
   config: ResolvedConfig;
@@ -30,7 +28,7 @@ export interface MigrateOptions {
   jobs?: number;
   /** At most this many files are changed (in path order). */
   limit?: number;
-  shard?: { index: number; count: number; by: 'dir' | 'hash' };
+  shard?: Shard & { by: 'dir' | 'hash' };
   onProgress?: (done: number, total: number) => void;
   /** Informational messages (not a git tree, ...). */
   onNotice?: (message: string) => void;
@@ -97,42 +95,6 @@ export function gitDirtyPaths(dir: string): string[] | undefined {
   return status.stdout.split('\n').filter((l) => l.trim().length > 0);
 }
 
-// ---- sharding ---------------------------------------------------------------------------------
-
-export function parseShardSpec(text: string): { index: number; count: number } {
-  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
-  const index = m ? Number(m[1]) : NaN;
-  const count = m ? Number(m[2]) : NaN;
-  if (!m || count < 1 || index < 1 || index > count) throw new MigrateUsageError(`--shard expects i/n with 1 <= i <= n (e.g. 2/4), got "${text}"`);
-  return { index, count };
-}
-
-function hashShard(key: string, count: number): number {
-  return (createHash('sha256').update(key).digest().readUInt32BE(0) % count) + 1;
-}
-
-/**
- * Keeps the files of one shard. `hash`: a stable hash of the root-relative path. `dir`: whole
- * top-level directories (below the folder all files share), so each shard is a reviewable area.
- */
-export function selectShard(rootDir: string, files: readonly string[], shard: { index: number; count: number; by: 'dir' | 'hash' }): string[] {
-  const rels = files.map((f) => toPosix(path.relative(rootDir, f)));
-  if (shard.by === 'hash') return files.filter((_, i) => hashShard(rels[i]!, shard.count) === shard.index);
-  // Common folder prefix of every file, then the next segment is the unit.
-  const dirs = rels.map((r) => r.split('/').slice(0, -1));
-  let common = dirs[0]?.length ?? 0;
-  for (const d of dirs) {
-    let i = 0;
-    while (i < common && i < d.length && d[i] === dirs[0]![i]) i++;
-    common = i;
-  }
-  return files.filter((_, i) => {
-    const segs = rels[i]!.split('/');
-    const unit = segs.length - 1 > common ? segs.slice(0, common + 1).join('/') : '.';
-    return hashShard(unit, shard.count) === shard.index;
-  });
-}
-
 // ---- the run ------------------------------------------------------------------------------------
 
 /**
@@ -159,7 +121,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
   const listing = listFiles(config, options.paths ?? []);
   if (listing.missing.length > 0) throw new MigrateUsageError(`no such file or folder: ${listing.missing.join(', ')}`);
   let files = listing.files;
-  if (options.shard) files = selectShard(root, files, options.shard);
+  if (options.shard) files = selectShard(root, files, options.shard, options.shard.by);
   const init: MigrateWorkerInit = { config, rename: Boolean(options.rename), ...(options.concepts ? { concepts: [...options.concepts] } : {}) };
   return run(options, files, started, gitTree, init, createMigrationContext(config));
 }
@@ -180,7 +142,7 @@ const WRITE_BEHIND_MIN_FILES = 64;
 function helpersFor(options: MigrateOptions, candidates: number, candidateBytes: number): { jobs: number; helpers: number } {
   if (options.jobs !== undefined) {
     const jobs = Math.max(1, options.jobs);
-    return { jobs, helpers: candidates >= 24 ? jobs - 1 : 0 };
+    return { jobs, helpers: candidates >= MIN_ITEMS_FOR_HELPERS ? jobs - 1 : 0 };
   }
   const jobs = Math.max(1, defaultJobs());
   return { jobs, helpers: candidateBytes >= HELPER_THRESHOLD_BYTES ? Math.min(jobs - 1, Math.floor(candidateBytes / HELPER_THRESHOLD_BYTES)) : 0 };
@@ -198,19 +160,12 @@ async function run(options: MigrateOptions, files: string[], started: number, gi
   let candidateBytes = 0;
   for (const file of files) {
     const empty = { file, parsed: false, sitesRewritten: 0, refused: [], kept: 0, notes: [] };
-    let buffer: Buffer;
-    try {
-      buffer = fs.readFileSync(file);
-    } catch (error) {
-      ruledOut.push({ ...empty, status: 'skipped', reason: `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
-      continue;
-    }
-    if (buffer.includes(0)) ruledOut.push({ ...empty, status: 'skipped', reason: 'binary file (contains a NUL byte)' });
-    else if (prefilter.mayMatch(buffer.toString('utf8'))) {
+    const source = readSourceFile(file);
+    if (!source.ok) ruledOut.push({ ...empty, status: 'skipped', reason: source.reason });
+    else if (prefilter.mayMatch(source.text)) {
       candidates.push(file);
-      candidateBytes += buffer.length;
-    }
-    else ruledOut.push({ ...empty, status: 'unchanged' });
+      candidateBytes += source.bytes;
+    } else ruledOut.push({ ...empty, status: 'unchanged' });
   }
   options.onProgress?.(files.length - candidates.length, files.length);
   const progressOffset = files.length - candidates.length;
@@ -219,10 +174,10 @@ async function run(options: MigrateOptions, files: string[], started: number, gi
   // Files this thread migrates are written by a write-behind thread, which overlaps the writes
   // with the parsing of the next files; worth its start-up only when there is much to write.
   const writer: WriteBehind | undefined = !options.dryRun && candidates.length >= WRITE_BEHIND_MIN_FILES ? startWriteBehind() : undefined;
-  const pool: HybridPool<MigrateItem, FileOutcome> = startHybridPool({
+  const pool: Pool<MigrateItem, FileOutcome> = startPool({
     workerUrl: new URL('./worker.js', import.meta.url),
     init,
-    workers: helpers,
+    helpers,
     local: () => migrateWorker(init, mctx, writer?.write),
   });
   try {
@@ -232,7 +187,7 @@ async function run(options: MigrateOptions, files: string[], started: number, gi
   }
 
   // (a function declaration: hoisted above its use)
-  async function runWith(pool: HybridPool<MigrateItem, FileOutcome>): Promise<MigrateResult> {
+  async function runWith(pool: Pool<MigrateItem, FileOutcome>): Promise<MigrateResult> {
     const runPool = async (list: readonly string[], mode: MigrateItem['mode'], withProgress: boolean): Promise<FileOutcome[]> => {
       const out = await pool.map(list.map((file) => ({ file, mode })), withProgress ? progress : undefined);
       if (!writer || mode !== 'write') return out;

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { copyDir, ensureBuilt, FIXTURES, readTree, ssot, tempDir } from './helpers.js';
+import { copyDir, ensureBuilt, FIXTURES, readTree, ssot, tempDir } from '../helpers/index.js';
 
 /** `ssot migrate` as a user runs it: flags, statuses, exit codes, safety. */
 

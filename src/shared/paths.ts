@@ -1,0 +1,17 @@
+import * as path from 'node:path';
+
+/** A path with forward slashes: how reports, baselines and globs spell it on every platform. */
+export function toPosix(p: string): string {
+  return p.split(path.sep).join('/');
+}
+
+/** `file` relative to `rootDir`, posix-style (what reports and fingerprints key on). */
+export function relativePosix(rootDir: string, file: string): string {
+  return toPosix(path.relative(rootDir, file));
+}
+
+/** Relative to `rootDir` when inside it, else the absolute path (never a `../` path in output). */
+export function displayPath(rootDir: string, file: string): string {
+  const rel = path.relative(rootDir, file);
+  return rel.startsWith('..') || path.isAbsolute(rel) ? toPosix(file) : toPosix(rel);
+}
