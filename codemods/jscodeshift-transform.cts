@@ -27,7 +27,7 @@ const importEsm = new Function('url', 'return import(url)') as (url: string) => 
 
 /**
  * jscodeshift's runner registers @babel/register (without its node_modules exclusion) before it
- * loads a transform; left on, it would recompile TypeScript's 9 MB compiler on every run. This
+ * loads a transform; left on, it would recompile TypeScript's compiler on every run. This
  * transform needs no compilation, so it switches the hook off in its own worker process.
  */
 function revertBabelRegister(): void {

@@ -10,7 +10,7 @@ export type NoDuplicateImplementationOptions = ConfigOptions;
 
 export type DuplicateMessageIds = 'duplicate' | 'useCanonical' | 'configError';
 
-export const RULE_NAME = 'no-duplicate-implementation';
+const RULE_NAME = 'no-duplicate-implementation';
 
 const KIND_LABELS: Readonly<Record<DuplicateFinding['declarationKind'], string>> = {
   class: 'Class',

@@ -9,7 +9,7 @@ export interface NoLegacyImportOptions extends ConfigOptions, RestrictedImportsO
   fix?: boolean;
 }
 
-export const RULE_NAME = 'no-legacy-import';
+const RULE_NAME = 'no-legacy-import';
 
 export default createRule<[NoLegacyImportOptions], LegacyMessageIds>({
   name: RULE_NAME,

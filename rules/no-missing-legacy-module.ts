@@ -7,7 +7,7 @@ export interface NoMissingLegacyModuleOptions extends ConfigOptions, RestrictedI
   fix?: boolean;
 }
 
-export const RULE_NAME = 'no-missing-legacy-module';
+const RULE_NAME = 'no-missing-legacy-module';
 
 export default createRule<[NoMissingLegacyModuleOptions], LegacyMessageIds>({
   name: RULE_NAME,

@@ -74,7 +74,7 @@ function fromConfigFile(file: string): ContextResult {
 }
 
 /** The AnalysisContext for a linted file under the rule's options (cached; see above). */
-export function getAnalysisContext(filename: string, options: ConfigOptions & RestrictedImportsOptions, cwd: string): ContextResult {
+function getAnalysisContext(filename: string, options: ConfigOptions & RestrictedImportsOptions, cwd: string): ContextResult {
   if (options.configFile) return fromConfigFile(path.resolve(cwd, options.configFile));
   const inline = inlineConfig(options);
   if (inline) {

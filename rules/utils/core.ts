@@ -9,8 +9,8 @@ let loaded: CoreApi | undefined;
 
 /**
  * The core, loaded on the first linted file rather than when ESLint loads the config: the core
- * imports TypeScript, and importing that 9 MB CommonJS module from ESM costs Node a scan of its
- * source for export names (0.3–1 s per process). A warm `--cache` run that lints no file never
+ * imports TypeScript, and importing that large CommonJS module from ESM costs Node a scan of its
+ * whole source for export names in every process. A warm `--cache` run that lints no file never
  * pays it. Node >= 20.19 can require() the core's ES modules synchronously.
  */
 export function core(): CoreApi {

@@ -12,7 +12,7 @@ export interface SiteFix {
 }
 
 /** TextEdits are offsets into the original text, which are ESLint's range offsets for the same text. */
-export function editsToFix(edits: readonly TextEdit[]): TSESLint.ReportFixFunction {
+function editsToFix(edits: readonly TextEdit[]): TSESLint.ReportFixFunction {
   return (fixer) => edits.map((e) => fixer.replaceTextRange([e.start, e.end], e.text));
 }
 

@@ -109,9 +109,9 @@ export const restrictedImportsProperties: Record<string, JSONSchema4> = {
 /** Prefix of the concept ids made from no-restricted-imports entries without a replacement. */
 export const NO_REPLACEMENT_PREFIX = 'restricted-';
 /** Prefix of the concept ids made from no-restricted-imports entries with a replacement. */
-export const REPLACEMENT_PREFIX = 'replace-';
+const REPLACEMENT_PREFIX = 'replace-';
 
-export function hasRestrictedImports(options: RestrictedImportsOptions): boolean {
+function hasRestrictedImports(options: RestrictedImportsOptions): boolean {
   return (options.paths?.length ?? 0) > 0 || (options.patterns?.length ?? 0) > 0;
 }
 
@@ -121,7 +121,7 @@ export function hasRestrictedImports(options: RestrictedImportsOptions): boolean
  * entry's `replacement`. Without a replacement the canonical module is the restricted specifier
  * itself and the concept id says so (no fix is offered then).
  */
-export function translateRestrictedImports(options: RestrictedImportsOptions): ConceptInput[] {
+function translateRestrictedImports(options: RestrictedImportsOptions): ConceptInput[] {
   const concepts: ConceptInput[] = [];
   const add = (kind: 'path' | 'pattern', index: number, pattern: NonNullable<LegacyModuleInput['pattern']>, entry: Exclude<RestrictedPath | RestrictedPattern, string> | undefined, display: string): void => {
     const replacement = entry?.replacement ?? options.replacement;

@@ -38,7 +38,7 @@ export interface Collected {
 }
 
 /** A problem with the inputs (a bad git ref, a bad shard): the CLI exits 2 with the message. */
-export class CollectError extends UsageError {}
+class CollectError extends UsageError {}
 
 
 function git(args: string[], cwd: string): string {
@@ -56,7 +56,7 @@ function git(args: string[], cwd: string): string {
  * the root's own prefix there (`git rev-parse --show-prefix`) maps them back, so symlinked
  * temp folders and sub-folder projects agree with the file listing.
  */
-export function changedFiles(rootDir: string, ref: string): Set<string> {
+function changedFiles(rootDir: string, ref: string): Set<string> {
   if (ref.startsWith('-')) throw new CollectError(`--changed-since expects a git ref, got "${ref}"`);
   try {
     git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], rootDir);

@@ -9,7 +9,7 @@ import { UsageError } from '../shared/errors.js';
  * Serialised sorted, one entry per line, with "\n" line endings: stable across machines and
  * friendly to merges.
  */
-export const BASELINE_VERSION = 1;
+const BASELINE_VERSION = 1;
 
 export interface BaselineEntry {
   file: string;
@@ -19,7 +19,7 @@ export interface BaselineEntry {
   fingerprint: string;
 }
 
-export class BaselineError extends UsageError {}
+class BaselineError extends UsageError {}
 
 const RULE_IDS = new Set(['no-duplicate-implementation', 'no-legacy-import', 'missing-legacy-module']);
 

@@ -36,7 +36,7 @@ export interface BuildInput {
   timing?: Timing;
 }
 
-export function hashConfig(config: ResolvedConfig): string {
+function hashConfig(config: ResolvedConfig): string {
   const { rootDir, configPath, ...rest } = config;
   const relative = JSON.stringify(rest, (_key, value: unknown) =>
     typeof value === 'string' && path.isAbsolute(value) ? toPosix(path.relative(rootDir, value)) : value,
@@ -50,7 +50,7 @@ function rel(config: ResolvedConfig, file: string): string {
 }
 
 /** The fingerprint of a legacy import site (the duplicate detector makes its own). */
-export function legacySiteFingerprint(rule: string, conceptId: string, file: string, symbol: string, code: string): string {
+function legacySiteFingerprint(rule: string, conceptId: string, file: string, symbol: string, code: string): string {
   return fingerprint({ rule, conceptId, file, symbol, code });
 }
 
@@ -209,6 +209,6 @@ export function buildReport(input: BuildInput): Report {
 }
 
 /** A legacy site with at least one concept name, or a whole-module form: something to migrate. */
-export function isConceptSite(item: LegacySiteItem): boolean {
+function isConceptSite(item: LegacySiteItem): boolean {
   return item.names.length === 0 || item.names.some((n) => n.mapsTo !== null);
 }

@@ -165,7 +165,7 @@ export function violations(report: Report): Violation[] {
 }
 
 /** True when a repo-relative file is the legacy module `modulePath` (file, its extension twin, or inside the folder). */
-export function containsFile(modulePath: string, file: string): boolean {
+function containsFile(modulePath: string, file: string): boolean {
   const strip = (p: string): string => p.replace(/\.d\.(c|m)?ts$/, '').replace(/\.(c|m)?(t|j)sx?$/, '');
   return file === modulePath || file.startsWith(modulePath.replace(/\/$/, '') + '/') || strip(file) === strip(modulePath);
 }

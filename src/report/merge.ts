@@ -3,7 +3,7 @@ import { REPORT_SCHEMA_VERSION, type Report } from './types.js';
 import { UsageError } from '../shared/errors.js';
 
 /** Shards that cannot be combined into one report. The CLI exits 2 with the message. */
-export class MergeError extends UsageError {}
+class MergeError extends UsageError {}
 
 /**
  * Combines the JSON reports of `ssot report --shard i/n` (every i from 1 to n, once) into the

@@ -32,7 +32,7 @@ export interface ReportFlags {
 
 
 /** Keeps one concept (`--concept id`) and derives the totals again from what is left. */
-export function selectConcept(report: Report, id: string): Report {
+function selectConcept(report: Report, id: string): Report {
   const concept = report.concepts.find((c) => c.id === id);
   if (!concept) throw new UsageError(`--concept: no concept "${id}" in the config (known: ${report.concepts.map((c) => c.id).join(', ')})`);
   return derive({ ...report, concepts: [concept] });
@@ -53,7 +53,7 @@ function readReportFile(file: string): Report {
 }
 
 /** Writes the output atomically to --output, or to stdout. */
-export function emit(text: string, output: string | undefined): void {
+function emit(text: string, output: string | undefined): void {
   if (output) writeFileAtomic(path.resolve(output), text, { createDirs: true });
   else process.stdout.write(text);
 }

@@ -13,7 +13,7 @@ interface RuleMeta {
   helpUri: string;
 }
 
-export const RULE_META: readonly RuleMeta[] = [
+const RULE_META: readonly RuleMeta[] = [
   {
     id: RULES.duplicate,
     name: 'NoDuplicateImplementation',
