@@ -149,7 +149,7 @@ describe('formatters escape what they print', () => {
     });
     const r = reportOf(root);
     const html = formatHtml(r);
-    expect(html).toContain('src/&lt;b&gt;,x:y.ts:1');
+    expect(html).toContain('src/<wbr>&lt;b&gt;,x:y.ts:1'); // a break opportunity after each folder
     expect(html).not.toContain('<b>,x');
     const gh = formatGithub(r).split('\n').find((l) => l.includes('y.ts'))!;
     expect(gh.startsWith('::error file=src/<b>%2Cx%3Ay.ts,line=1,')).toBe(true);

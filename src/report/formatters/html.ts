@@ -7,6 +7,15 @@ export function esc(s: string): string {
   return s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
+/**
+ * A path or module specifier for a table cell: escaped, with a line-break opportunity after each
+ * `/` (browsers break there only at a hyphen otherwise), so a long path wraps at its folders
+ * instead of widening the table. `<wbr>` adds no character: the copied text stays the path.
+ */
+function pathHtml(p: string): string {
+  return esc(p).replace(/\//g, '/<wbr>');
+}
+
 const CSS = `
 :root{--bg:#f5f6f8;--card:#fff;--ink:#1c2330;--muted:#667085;--line:#e4e7ec;--red:#d92d20;--red-bg:#fef3f2;--green:#079455;--green-bg:#ecfdf3;--amber:#b54708;--amber-bg:#fffaeb;--blue:#1570ef;--blue-bg:#eff8ff;--violet:#6941c6}
 *{box-sizing:border-box}
@@ -41,11 +50,15 @@ section.concept{background:var(--card);border:1px solid var(--line);border-radiu
 .bars .n{text-align:right;font-variant-numeric:tabular-nums;color:var(--muted)}
 table{width:100%;border-collapse:collapse;font-size:13px}
 th{text-align:left;font-weight:600;color:var(--muted);font-size:12px;border-bottom:1px solid var(--line);padding:6px 8px}
-td{border-bottom:1px solid var(--line);padding:6px 8px;vertical-align:top}
+th{position:sticky;top:0;z-index:1;background:var(--card)}
+td{border-bottom:1px solid var(--line);padding:6px 8px;vertical-align:top;overflow-wrap:break-word}
 tr:last-child td{border-bottom:0}
+/* Tables of unbounded text (paths, statements, evidence) get fixed columns: long text wraps inside them. */
+table.fixed{table-layout:fixed}
+.sites th:nth-child(1){width:28%}.sites th:nth-child(2){width:24%}.sites th:nth-child(3){width:10%}
+.dups th:nth-child(1){width:28%}.dups th:nth-child(2){width:20%}.dups th:nth-child(4){width:104px}
 code{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12px}
-.loc{white-space:nowrap;color:var(--blue)}
-.mod{white-space:nowrap}
+.loc{color:var(--blue)}
 .chip{display:inline-block;background:#f2f4f7;border-radius:6px;padding:0 6px;margin:1px 3px 1px 0;font-size:12px}
 .chip.ev{background:var(--amber-bg);color:var(--amber)}
 .muted{color:var(--muted)}
@@ -79,8 +92,15 @@ function statusPill(status: string | null): string {
 function namesCell(s: LegacySiteItem): string {
   if (s.names.length === 0) return `<span class="chip">whole module (${esc(s.form)})</span>`;
   return s.names
-    .map((n) => (n.mapsTo ? `<span class="chip">${esc(n.imported)} → ${esc(n.mapsTo)}</span>` : `<span class="chip muted">${esc(n.imported)} (not in concept)</span>`))
+    .map((n) => (n.mapsTo ? `<span class="chip">${esc(n.imported)} → ${pathHtml(n.mapsTo)}</span>` : `<span class="chip muted">${esc(n.imported)} (not in concept)</span>`))
     .join('');
+}
+
+/** The import statement on one line; when cut short, the whole statement is its tooltip. */
+function statement(code: string): string {
+  const shown = oneLine(code, 90);
+  const whole = oneLine(code, Infinity);
+  return `<code${shown === whole ? '' : ` title="${esc(whole)}"`}>${esc(shown)}</code>`;
 }
 
 function sitesTable(sites: readonly LegacySiteItem[], empty: string): string {
@@ -88,10 +108,10 @@ function sitesTable(sites: readonly LegacySiteItem[], empty: string): string {
   const rows = sites
     .map(
       (s) =>
-        `<tr><td class="loc"><code>${esc(s.file)}:${s.line}</code>${s.missing ? ' <span class="pill bad">broken</span>' : ''}</td><td class="mod"><code>${esc(s.module)}</code></td><td>${esc(s.form)}</td><td><code>${esc(oneLine(s.code, 90))}</code><br>${namesCell(s)}</td></tr>`,
+        `<tr><td class="loc"><code>${pathHtml(s.file)}:${s.line}</code>${s.missing ? ' <span class="pill bad">broken</span>' : ''}</td><td><code>${pathHtml(s.module)}</code></td><td>${esc(s.form)}</td><td>${statement(s.code)}<br>${namesCell(s)}</td></tr>`,
     )
     .join('');
-  return `<table><thead><tr><th>site</th><th>legacy module</th><th>form</th><th>statement and mapping</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return `<table class="fixed sites"><thead><tr><th>site</th><th>legacy module</th><th>form</th><th>statement and mapping</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 /** A small SVG line chart of one concept's progress and open findings over the kept history. */
@@ -140,17 +160,17 @@ function conceptSection(c: ConceptReport, history: readonly HistoryEntry[] | und
   const dupRows = c.duplicates
     .map(
       (d) =>
-        `<tr><td class="loc"><code>${esc(d.file)}:${d.line}</code></td><td><b>${esc(d.symbol)}</b> <span class="muted">${esc(d.declarationKind)}</span></td><td>${d.evidence.map((e) => `<span class="chip ev">${esc(e)}</span>`).join(' ')}</td><td><code class="muted" title="${esc(d.fingerprint)}">${esc(d.fingerprint.slice(0, 10))}</code></td></tr>`,
+        `<tr><td class="loc"><code>${pathHtml(d.file)}:${d.line}</code></td><td><b>${esc(d.symbol)}</b> <span class="muted">${esc(d.declarationKind)}</span></td><td>${d.evidence.map((e) => `<span class="chip ev">${esc(e)}</span>`).join(' ')}</td><td><code class="muted" title="${esc(d.fingerprint)}">${esc(d.fingerprint.slice(0, 10))}</code></td></tr>`,
     )
     .join('');
   const canonicalRows = c.canonicalSites
     .map(
       (x) =>
-        `<tr><td class="loc"><code>${esc(x.file)}:${x.line}</code></td><td><code>${esc(x.specifier)}</code>${x.compat ? ' <span class="pill" style="background:var(--amber-bg);color:var(--amber)">compat</span>' : ''}</td><td>${x.names.map((n) => `<span class="chip">${esc(n.imported)}${n.replacement ? ` → ${esc(n.replacement)}` : ''}</span>`).join('')}</td></tr>`,
+        `<tr><td class="loc"><code>${pathHtml(x.file)}:${x.line}</code></td><td><code>${pathHtml(x.specifier)}</code>${x.compat ? ' <span class="pill" style="background:var(--amber-bg);color:var(--amber)">compat</span>' : ''}</td><td>${x.names.map((n) => `<span class="chip">${esc(n.imported)}${n.replacement ? ` → ${pathHtml(n.replacement)}` : ''}</span>`).join('')}</td></tr>`,
     )
     .join('');
   const moduleRows = s.modules
-    .map((m) => `<tr><td><code>${esc(m.module)}</code></td><td>${statusPill(m.status)}</td><td>${m.legacySites}</td><td>${m.nonConceptSites}</td><td>${m.internalSites}</td></tr>`)
+    .map((m) => `<tr><td><code>${pathHtml(m.module)}</code></td><td>${statusPill(m.status)}</td><td>${m.legacySites}</td><td>${m.nonConceptSites}</td><td>${m.internalSites}</td></tr>`)
     .join('');
   const chart = history && history.length > 0 ? historyChart(c.id, history) : '';
   return `<section class="concept">
@@ -170,9 +190,9 @@ ${c.description ? `<p class="desc">${esc(c.description)}</p>` : ''}
 </div>
 <h3>Legacy modules</h3>
 <table><thead><tr><th>module</th><th>status</th><th>concept sites</th><th>non-concept sites</th><th>from other legacy modules</th></tr></thead><tbody>${moduleRows}</tbody></table>
-<p class="muted" style="font-size:12px;margin:6px 0 0">Safe to delete: ${s.safeToDelete === null ? 'not decided in a partial report' : s.safeToDelete.length > 0 ? s.safeToDelete.map((m) => `<code>${esc(m)}</code>`).join(', ') : 'none yet'}</p>
+<p class="muted" style="font-size:12px;margin:6px 0 0">Safe to delete: ${s.safeToDelete === null ? 'not decided in a partial report' : s.safeToDelete.length > 0 ? s.safeToDelete.map((m) => `<code>${pathHtml(m)}</code>`).join(', ') : 'none yet'}</p>
 <h3>Duplicate implementations (${s.duplicates})</h3>
-${c.duplicates.length > 0 ? `<table><thead><tr><th>where</th><th>symbol</th><th>evidence</th><th>fingerprint</th></tr></thead><tbody>${dupRows}</tbody></table>` : '<p class="none">none: the canonical module is the only implementation</p>'}
+${c.duplicates.length > 0 ? `<table class="fixed dups"><thead><tr><th>where</th><th>symbol</th><th>evidence</th><th>fingerprint</th></tr></thead><tbody>${dupRows}</tbody></table>` : '<p class="none">none: the canonical module is the only implementation</p>'}
 <h3>Legacy import sites (${s.legacySites})</h3>
 ${sitesTable(c.legacySites, 'none: nothing left to migrate')}
 ${c.nonConceptLegacySites.length > 0 ? `<h3>Non-concept imports still on legacy modules (${s.nonConceptLegacySites})</h3><p class="muted" style="font-size:12px;margin:0 0 6px">Nothing to migrate, but they keep the module alive.</p>${sitesTable(c.nonConceptLegacySites, '')}` : ''}
@@ -191,8 +211,8 @@ export function formatHtml(report: Report, options: { history?: readonly History
   const fileProblems =
     f.parseErrors.length + f.skipped.length > 0
       ? `<section class="concept"><h2>Files not fully analysed</h2><table><thead><tr><th>file</th><th>problem</th></tr></thead><tbody>${[
-          ...f.parseErrors.map((p) => `<tr><td class="loc"><code>${esc(p.file)}:${p.line}:${p.column}</code></td><td>parse error: ${esc(p.message)}</td></tr>`),
-          ...f.skipped.map((s) => `<tr><td class="loc"><code>${esc(s.file)}</code></td><td>skipped: ${esc(s.reason)}</td></tr>`),
+          ...f.parseErrors.map((p) => `<tr><td class="loc"><code>${pathHtml(p.file)}:${p.line}:${p.column}</code></td><td>parse error: ${esc(p.message)}</td></tr>`),
+          ...f.skipped.map((s) => `<tr><td class="loc"><code>${pathHtml(s.file)}</code></td><td>skipped: ${esc(s.reason)}</td></tr>`),
         ].join('')}</tbody></table></section>`
       : '';
   return `<!doctype html>
