@@ -1,7 +1,8 @@
 import { RuleCreator } from '@typescript-eslint/utils/eslint-utils';
+import { repositoryFileUrl } from '../../src/shared/version.js';
 
-/** Where the rule docs live; every rule's `meta.docs.url` points at docs/rules/<rule>.md. */
-export const DOCS_BASE_URL = 'https://github.com/ssot-kit/ssot-kit/blob/main/docs/rules/';
+/** Where the rule docs live (from package.json's `repository`): docs/rules/<rule>.md. */
+export const DOCS_BASE_URL = repositoryFileUrl('docs/rules/');
 
 export interface SsotRuleDocs {
   /** True when the rule is enabled by `configs.recommended`. */

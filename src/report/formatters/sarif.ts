@@ -1,8 +1,9 @@
 import { violations } from '../derive.js';
 import { RULES, type Report, type RuleId } from '../types.js';
+import { repositoryFileUrl } from '../../shared/version.js';
 
 /** Where the rules are documented (the same pages the ESLint plugin links to). */
-export const DOCS_BASE_URL = 'https://github.com/ssot-kit/ssot-kit/blob/main/docs/';
+export const DOCS_BASE_URL = repositoryFileUrl('docs/');
 
 interface RuleMeta {
   id: RuleId;
