@@ -10,7 +10,7 @@ import { EXIT_ERROR } from './exit-codes.js';
 /** The `ssot` program: one sub-command per file under ./commands. */
 export function createProgram(): Command {
   const program = new Command('ssot')
-    .description('Keep one concept implemented exactly once: report, gate, migrate.')
+    .description('keep one concept implemented exactly once: report, gate, migrate')
     .version(packageVersion())
     .showHelpAfterError()
     .exitOverride((err) => {

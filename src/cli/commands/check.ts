@@ -156,7 +156,10 @@ async function checkAction(flags: CheckFlags): Promise<number> {
 export function registerCheck(program: Command): void {
   program
     .command('check')
-    .description('The gate: compare the violations with a baseline; exit 1 on new ones (ESLint exit codes: 0 pass, 1 findings, 2 error).')
+    .summary('fail on violations that are not in the baseline')
+    .description(
+      'the CI gate: compare the violations with a baseline; exit 1 on new ones (0 pass, 1 findings, 2 error)',
+    )
     .option('--config <path>', 'config file (default: found by walking up from the cwd)')
     .option('--baseline <file>', 'baseline file (default: ssot-baseline.json next to the config)')
     .option('--update-baseline', 'write the current violations as the baseline and pass')

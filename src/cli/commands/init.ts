@@ -96,7 +96,10 @@ async function initAction(target: string | undefined, flags: InitFlags): Promise
 export function registerInit(program: Command): void {
   program
     .command('init')
-    .description('Scan the codebase for implementations of a concept and write a starting ssot.config.json naming them as legacy modules.')
+    .summary('write a starting ssot.config.json')
+    .description(
+      'find the implementations of a concept and write a starting ssot.config.json naming their modules as legacy',
+    )
     .argument('[path]', 'project folder (default: the cwd)')
     .option('--force', 'overwrite an existing ssot.config.json')
     .option('--preset <name>', `concept preset (${Object.keys(PRESETS).join(', ')})`, 'message-router')

@@ -52,7 +52,10 @@ function printText(result: MigrateResult, dryRun: boolean): void {
 export function registerMigrate(program: Command): void {
   program
     .command('migrate')
-    .description('rewrite legacy imports to the canonical module (compat layer first); see docs/codemods.md')
+    .summary('rewrite legacy imports to the migration target')
+    .description(
+      'rewrite legacy imports to the migration target: the compat layer if there is one, else the canonical module',
+    )
     .argument('[paths...]', 'files or folders to migrate (default: every file in scope)')
     .option('--config <path>', 'ssot config file (default: found from the first path or the current folder upwards)')
     .option('--concept <id>', 'only this concept (repeatable)', (v: string, prev: string[] = []) => [...prev, v])

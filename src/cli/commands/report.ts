@@ -106,7 +106,10 @@ async function reportAction(paths: string[], flags: ReportFlags): Promise<number
 export function registerReport(program: Command): void {
   program
     .command('report')
-    .description('Report every concept: canonical implementation, duplicates, legacy and canonical import sites, migration progress, verdict.')
+    .summary('report duplicates, import sites and progress')
+    .description(
+      'report every concept: canonical implementation, duplicates, legacy and canonical sites, progress, verdict',
+    )
     .argument('[paths...]', 'files or folders to report on (default: the whole project of the config)')
     .option('--config <path>', 'config file (default: found by walking up from the first path or the cwd)')
     .option('--format <format>', `output format: ${FORMATS.join(', ')}`, 'text')
