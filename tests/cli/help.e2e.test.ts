@@ -29,7 +29,10 @@ describe('ssot --help', () => {
     ensureBuilt();
     const r = ssotSync(['--help'], REPO, { COLUMNS: '80' });
     expect(r.code, r.stderr).toBe(0);
-    const list = r.stdout.slice(r.stdout.indexOf('Commands:\n') + 'Commands:\n'.length).trimEnd().split('\n');
+    const list = r.stdout
+      .slice(r.stdout.indexOf('Commands:\n') + 'Commands:\n'.length)
+      .trimEnd()
+      .split('\n');
     const names = createProgram().commands.map((c) => c.name());
     expect(list.map((line) => /^ {2}(\S+)/.exec(line)?.[1])).toEqual([...names, 'help']);
     for (const line of list) expect(line.length, line).toBeLessThanOrEqual(80);

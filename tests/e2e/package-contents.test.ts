@@ -85,7 +85,10 @@ function anchors(markdown: string): Set<string> {
     const heading = /^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$/.exec(line)?.[1];
     if (heading === undefined) continue;
     const plain = heading.replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1');
-    const base = plain.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+    const base = plain
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .replace(/\s/g, '-');
     const n = seen.get(base) ?? 0;
     seen.set(base, n + 1);
     out.add(n === 0 ? base : `${base}-${n}`);
@@ -114,7 +117,10 @@ describe('the packed tarball', () => {
   it('holds what `npm pack` listed, and no tests, fixtures or benchmarks', () => {
     expect([...files.keys()].sort()).toEqual(listed);
     for (const dir of ['tests/', 'fixtures/', 'bench/', 'scripts/', '.ci/']) {
-      expect(listed.filter((f) => f.startsWith(dir)), dir).toEqual([]);
+      expect(
+        listed.filter((f) => f.startsWith(dir)),
+        dir,
+      ).toEqual([]);
     }
   });
 
