@@ -39,8 +39,8 @@ export function legacySiteInfo(ctx: AnalysisContext, site: ClassifiedSite): Lega
   const legacy = concept?.legacy[legacyIndex];
   if (!concept || !legacy) return undefined;
   if (concept.id.startsWith(NO_REPLACEMENT_PREFIX)) return { concept, legacy, replacement: undefined };
-  const { migrationTarget, toPosix } = core();
-  const target = migrationTarget(concept);
+  const { siteMigrationTarget, toPosix } = core();
+  const target = siteMigrationTarget(concept, legacy, site.specifier);
   const replacement = target.isPath ? toPosix(path.relative(ctx.config.rootDir, target.module)) : target.module;
   return { concept, legacy, replacement };
 }

@@ -22,7 +22,7 @@ function editsToFix(edits: readonly TextEdit[]): TSESLint.ReportFixFunction {
  * (spelled by the core's `specifierFor`), with the planner's reason: the user decides.
  */
 export function planSiteFix(ctx: AnalysisContext, analysis: FileAnalysis, site: ClassifiedSite, text: string, sourceFile?: ts.SourceFile): SiteFix | undefined {
-  const { planSiteRewrite, specifierFor, mapLegacyName, migrationTarget } = core();
+  const { planSiteRewrite, specifierFor, mapLegacyName, siteMigrationTarget } = core();
   const plan = planSiteRewrite(ctx, analysis, site, text, sourceFile ? { sourceFile } : {});
   if (plan.edits.length > 0) {
     return { safe: plan.safe, ...(plan.reason ? { reason: plan.reason } : {}), fix: editsToFix(plan.edits) };
@@ -34,7 +34,7 @@ export function planSiteFix(ctx: AnalysisContext, analysis: FileAnalysis, site: 
   // Nothing of this site belongs to the concept: no suggestion to move it.
   if (!concept || !legacy || !mapLegacyName(concept, legacy, '*')) return undefined;
   if (plan.reason === 'no name of this import is part of the concept' || plan.reason === 'nothing to change') return undefined;
-  const spec = specifierFor(ctx, site, migrationTarget(concept), analysis.sites);
+  const spec = specifierFor(ctx, site, siteMigrationTarget(concept, legacy, site.specifier), analysis.sites);
   if ('error' in spec) return undefined;
   const edit: TextEdit = { start: site.specifierStart + 1, end: site.specifierEnd - 1, text: spec.specifier };
   return { safe: false, ...(plan.reason ? { reason: plan.reason } : {}), fix: editsToFix([edit]) };

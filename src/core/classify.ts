@@ -7,8 +7,19 @@ import type { Prefilter } from './prefilter.js';
 import { compileSpecifierPattern } from './pattern.js';
 import { toPosix } from '../shared/paths.js';
 
-function matchesPackage(specifier: string, pkg: string): boolean {
-  return specifier === pkg || specifier.startsWith(pkg + '/');
+/**
+ * A package legacy module is its root entry only: `@scope/utils/ts-eslint` is another module, and
+ * belongs to the concept only through a subpath entry (`"@scope/utils/*"`, `subpathsOf`).
+ */
+function matchesPackage(specifier: string, legacy: ResolvedLegacyModule): boolean {
+  if (legacy.subpathsOf === undefined) return specifier === legacy.module;
+  return specifier.length > legacy.subpathsOf.length + 1 && specifier.startsWith(legacy.subpathsOf + '/');
+}
+
+/** A package specifier of the canonical (or compat) module, or one of its subpaths when the concept moves subpaths. */
+function isPackageModule(specifier: string, module: string, concept: ResolvedConcept): boolean {
+  if (specifier === module) return true;
+  return concept.legacy.some((l) => l.subpathsOf !== undefined) && specifier.startsWith(module + '/');
 }
 
 /** True when a resolved file is (inside) the legacy module's path. */
@@ -97,7 +108,7 @@ export class SiteClassifier {
       if (!matcher) this.patternMatchers.set(legacy, (matcher = compileSpecifierPattern(legacy.pattern)));
       return matcher(specifier);
     }
-    if (legacy.kind === 'package') return matchesPackage(specifier, legacy.module);
+    if (legacy.kind === 'package') return matchesPackage(specifier, legacy);
     if (resolution.kind === 'file') return resolvedIntoLegacy(resolution.path, legacy);
     if (resolution.kind === 'unresolved') {
       return this.resolver.intendedPaths(specifier, file).some((intended) => intendsLegacy(intended, legacy));
@@ -108,14 +119,14 @@ export class SiteClassifier {
   private canonicalKind(specifier: string, resolution: Resolution, concept: ResolvedConcept): 'canonical' | 'compat' | undefined {
     const compat = concept.compat;
     if (compat) {
-      if (compat.path ? resolution.kind === 'file' && stripExtension(resolution.path) === stripExtension(compat.path) : specifier === compat.module) {
+      if (compat.path ? resolution.kind === 'file' && stripExtension(resolution.path) === stripExtension(compat.path) : isPackageModule(specifier, compat.module, concept)) {
         return 'compat';
       }
     }
     const canonical = concept.canonical;
     if (canonical.path) {
       if (resolution.kind === 'file' && stripExtension(resolution.path) === stripExtension(canonical.path)) return 'canonical';
-    } else if (specifier === canonical.module) return 'canonical';
+    } else if (isPackageModule(specifier, canonical.module, concept)) return 'canonical';
     if (resolution.kind === 'file' && this.canonicalMatchers.get(concept.id)?.(resolution.path)) return 'canonical';
     return undefined;
   }

@@ -23,6 +23,18 @@ export function migrationTarget(concept: ResolvedConcept): { module: string; isP
 }
 
 /**
+ * The module one legacy site moves to: the migration target, or, for a site of a package subpath
+ * entry (`"@scope/utils/*"`), the same subpath of it (`@scope/utils/ts-eslint` ->
+ * `@canonical/utils/ts-eslint`; the config requires a package target for such entries).
+ */
+export function siteMigrationTarget(concept: ResolvedConcept, legacy: ResolvedLegacyModule, specifier: string): { module: string; isPath: boolean } {
+  const target = migrationTarget(concept);
+  const root = legacy.subpathsOf;
+  if (root === undefined || target.isPath || !specifier.startsWith(root + '/')) return target;
+  return { module: target.module + specifier.slice(root.length), isPath: false };
+}
+
+/**
  * The one mapping function: for (legacy module, imported name), the module and name to use.
  * Returns null when the name is not part of the concept and must stay on the legacy module.
  * `imported` is 'default', '*' (namespace import or any whole-module reference) or an export name.

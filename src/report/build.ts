@@ -4,7 +4,7 @@ import { toPosix } from '../shared/paths.js';
 import type { ResolvedConcept, ResolvedConfig } from '../core/config/types.js';
 import { describeSignal } from '../core/detect.js';
 import { fingerprint } from '../core/fingerprint.js';
-import { canonicalReplacement, mapLegacyName } from '../core/mapping.js';
+import { canonicalReplacement, mapLegacyName, siteMigrationTarget } from '../core/mapping.js';
 import type { ClassifiedSite } from '../core/types.js';
 import type { FileRecord } from '../engine/report-worker.js';
 import { derive, sortFindings } from './derive.js';
@@ -58,8 +58,10 @@ function legacyItem(config: ResolvedConfig, concept: ResolvedConcept, site: Clas
   const target = site.target;
   if (target.kind !== 'legacy') throw new Error('not a legacy site');
   const legacy = concept.legacy[target.legacyIndex]!;
+  // A subpath entry's site moves to the same subpath of the target.
+  const moveTo = siteMigrationTarget(concept, legacy, site.specifier);
   const show = (mapped: ReturnType<typeof mapLegacyName>): string | null =>
-    mapped ? `${mapped.isPath ? rel(config, mapped.module) : mapped.module}#${mapped.name}` : null;
+    mapped ? `${moveTo.isPath ? rel(config, moveTo.module) : moveTo.module}#${mapped.name}` : null;
   const names = site.names.map((n) => ({
     imported: n.imported,
     local: n.local,

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import AjvModule from 'ajv';
 import { ConfigError, loadConfig, resolveConfig } from '../../src/core/config/load.js';
 import { configSchema } from '../../src/core/config/schema.js';
-import { mapLegacyName, canonicalReplacement } from '../../src/core/mapping.js';
+import { mapLegacyName, canonicalReplacement, siteMigrationTarget } from '../../src/core/mapping.js';
 import { makeProject, removeProject } from '../helpers/index.js';
 
 const roots: string[] = [];
@@ -106,6 +106,8 @@ describe('the shipped JSON Schema', () => {
       { concepts: [{ id: 'a', preset: 'message-router', extra: 1 }] },
       { concepts: [{ id: 'a', detect: { minMembers: 0 } }] },
       { concepts: [{ id: 'has space' }] },
+      { concepts: [{ id: 'a', canonical: { module: '@new/utils' }, legacy: [{ module: '@old/utils/*' }] }] },
+      { concepts: [{ id: 'a', canonical: { module: '@new/utils' }, legacy: [{ module: '@old/*/utils' }] }] },
     ];
     for (const raw of cases) {
       let ours = true;
@@ -157,6 +159,29 @@ describe('the message-router preset and the mapping function', () => {
   it('records the canonical replacement of each compat name (stage 2)', () => {
     expect(canonicalReplacement(concept, 'MessageRouter')).toBe('CanonicalMessageRouter');
     expect(canonicalReplacement(concept, 'toString')).toBeUndefined();
+  });
+
+  it('"<package>/*" moves each subpath to the same subpath of a package target; the package alone is its root entry', () => {
+    const concept = resolveConfig(
+      { concepts: [{ id: 'u', canonical: { module: '@canonical/utils' }, legacy: [{ module: '@scope/utils' }, { module: '@scope/utils/*' }] }] },
+      root,
+    ).concepts[0]!;
+    const [rootEntry, subpaths] = [concept.legacy[0]!, concept.legacy[1]!];
+    expect(rootEntry.subpathsOf).toBeUndefined();
+    expect(subpaths).toMatchObject({ kind: 'package', module: '@scope/utils/*', subpathsOf: '@scope/utils' });
+    expect(siteMigrationTarget(concept, subpaths, '@scope/utils/ts-eslint')).toEqual({ module: '@canonical/utils/ts-eslint', isPath: false });
+    expect(siteMigrationTarget(concept, subpaths, '@scope/utils/dist/a/b')).toEqual({ module: '@canonical/utils/dist/a/b', isPath: false });
+    expect(siteMigrationTarget(concept, rootEntry, '@scope/utils')).toEqual({ module: '@canonical/utils', isPath: false });
+  });
+
+  it('refuses subpath patterns that cannot map: on a repo path, towards a repo path, or with a `*` elsewhere', () => {
+    const dir = project({ 'src/legacy/a.ts': '', 'src/new.ts': '' });
+    const onPath = configError(() => resolveConfig({ concepts: [{ id: 'u', canonical: { module: '@n/u' }, legacy: [{ module: 'src/legacy/*' }] }] }, dir, 'c.json'));
+    expect(onPath.message).toMatch(/concepts\[0\]\.legacy\[0\]\.module: "src\/legacy\/\*": a subpath pattern needs a package specifier/);
+    const toPath = configError(() => resolveConfig({ concepts: [{ id: 'u', canonical: { module: 'src/new.ts' }, legacy: [{ module: '@o/u/*' }] }] }, dir, 'c.json'));
+    expect(toPath.message).toMatch(/concepts\[0\]\.legacy\[0\]\.module: "@o\/u\/\*": subpaths move to the same subpath of the migration target, which must then be a package/);
+    const middle = configError(() => resolveConfig({ concepts: [{ id: 'u', canonical: { module: '@n/u' }, legacy: [{ module: '@o/*/u' }] }] }, dir, 'c.json'));
+    expect(middle.message).toMatch(/concepts\[0\]\.legacy\[0\]\.module: must match/);
   });
 
   it('without a preset or names, every name maps to itself in the canonical module', () => {

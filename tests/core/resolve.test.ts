@@ -122,15 +122,32 @@ describe('classifying sites against a concept', () => {
     expect(a.sites[0]!.resolution).toEqual({ kind: 'unresolved' });
   });
 
-  it('a legacy folder covers every file inside it; a package specifier covers its subpaths', () => {
+  it('a legacy folder covers every file inside it', () => {
     const { analyze } = setup(
-      {
-        'src/legacy/index.ts': 'export {}',
-        'src/legacy/ws.ts': 'export {}',
-        'src/app.ts': [`import './legacy';`, `import './legacy/ws';`, `const r = require('@acme/old-router/lib');`, `import '@acme/old-router-extras';`].join('\n'),
-      },
-      ['src/legacy', '@acme/old-router'],
+      { 'src/legacy/index.ts': 'export {}', 'src/legacy/ws.ts': 'export {}', 'src/app.ts': [`import './legacy';`, `import './legacy/ws';`].join('\n') },
+      ['src/legacy'],
     );
-    expect(analyze('src/app.ts').sites.map((s) => s.target.kind)).toEqual(['legacy', 'legacy', 'legacy', 'other']);
+    expect(analyze('src/app.ts').sites.map((s) => s.target.kind)).toEqual(['legacy', 'legacy']);
+  });
+
+  it('a package specifier means its root entry; "<package>/*" its subpaths, as a module of its own', () => {
+    const app = [
+      `import '@acme/old-router';`,
+      `const r = require('@acme/old-router/lib');`,
+      `export * from '@acme/old-router/lib/deep';`,
+      `import '@acme/old-router-extras';`,
+      `import '@acme/old-router/';`,
+    ].join('\n');
+    const rootOnly = setup({ 'src/app.ts': app }, ['@acme/old-router']);
+    expect(rootOnly.analyze('src/app.ts').sites.map((s) => s.target.kind)).toEqual(['legacy', 'other', 'other', 'other', 'other']);
+    const both = setup({ 'src/app.ts': app }, ['@acme/old-router', '@acme/old-router/*']);
+    const sites = both.analyze('src/app.ts').sites;
+    expect(sites.map((s) => (s.target.kind === 'legacy' ? s.target.legacyModule : s.target.kind))).toEqual([
+      '@acme/old-router',
+      '@acme/old-router/*',
+      '@acme/old-router/*',
+      'other',
+      'other',
+    ]);
   });
 });

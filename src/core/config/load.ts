@@ -133,6 +133,19 @@ function resolveConfigModule(spec: string, rootDir: string): ResolvedModulePath 
   return { kind: 'path', path: abs, isDirectory: !hasExtension, exists: false };
 }
 
+/**
+ * Why a `"<package>/*"` legacy entry cannot be used, if it cannot: the part before `/*` must be a
+ * package specifier (a repo folder already covers the files inside it), and the migration target
+ * must be a package too, since each subpath moves to the same subpath of it.
+ */
+function subpathPatternProblem(subpathsOf: string, rootDir: string, targetPath: string | undefined): string | undefined {
+  if (subpathsOf === '' || resolveConfigModule(subpathsOf, rootDir).kind !== 'package') {
+    return 'a subpath pattern needs a package specifier before "/*" (a repo folder already covers the files inside it)';
+  }
+  if (targetPath) return 'subpaths move to the same subpath of the migration target, which must then be a package specifier, not a repo path';
+  return undefined;
+}
+
 function resolveConcept(input: ConceptInput, index: number, rootDir: string, file: string | undefined): ResolvedConcept {
   const at = `concepts[${index}]`;
   const preset = input.preset ? PRESETS[input.preset] : undefined;
@@ -184,6 +197,12 @@ function resolveConcept(input: ConceptInput, index: number, rootDir: string, fil
     }
     if (entry.module === undefined) {
       throw new ConfigError(file, [{ path: `${at}.legacy[${li}].module`, message: 'is required (or set a pattern)' }]);
+    }
+    if (entry.module.endsWith('/*')) {
+      const subpathsOf = entry.module.slice(0, -2);
+      const problem = subpathPatternProblem(subpathsOf, rootDir, compat ? compat.path : canonicalResolved.kind === 'path' ? canonicalResolved.path : undefined);
+      if (problem) throw new ConfigError(file, [{ path: `${at}.legacy[${li}].module`, message: `"${entry.module}": ${problem}` }]);
+      return { module: entry.module, kind: 'package' as const, exists: true, names, subpathsOf, ...extra };
     }
     const r = resolveConfigModule(entry.module, rootDir);
     return {

@@ -70,7 +70,14 @@ export const configSchema: JsonSchema = {
               type: 'object',
               additionalProperties: false,
               properties: {
-                module: { type: 'string', minLength: 1 },
+                module: {
+                  type: 'string',
+                  minLength: 1,
+                  pattern: '^[^*]*(?:/\\*)?$',
+                  description:
+                    'A repo file or folder, or a package specifier (its root entry only). "<package>/*" stands for the ' +
+                    "package's subpaths, each moved to the same subpath of the migration target.",
+                },
                 pattern: {
                   type: 'object',
                   additionalProperties: false,

@@ -47,7 +47,11 @@ export interface ConceptInput {
 }
 
 export interface LegacyModuleInput {
-  /** A repo path (file or folder, relative to the root) or a package specifier. Required unless `pattern` is set. */
+  /**
+   * A repo path (file or folder, relative to the root) or a package specifier. A package means its
+   * root entry only; `"<package>/*"` stands for its subpaths, each of which moves to the same subpath
+   * of the migration target. Required unless `pattern` is set.
+   */
   module?: string;
   /**
    * Match import specifiers by their text instead of by resolution, as ESLint's
@@ -116,6 +120,12 @@ export interface ResolvedLegacyModule {
   isDirectory?: boolean;
   /** False when a 'path' module no longer exists on disk. */
   exists: boolean;
+  /**
+   * Set for a package subpath entry (`"@scope/utils/*"`): the package (`@scope/utils`). The entry
+   * matches `@scope/utils/<subpath>`, never the package's root entry, and each site moves to the
+   * same subpath of the migration target.
+   */
+  subpathsOf?: string;
   names: Record<string, string>;
   /** Set when the module is matched by specifier text (`no-restricted-imports` style) instead of by resolution. */
   pattern?: LegacyPatternInput;
