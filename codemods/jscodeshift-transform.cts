@@ -2,7 +2,8 @@
  * ssot-kit's migration as a jscodeshift transform (`ssot-kit/jscodeshift`):
  *
  *   npx jscodeshift -t node_modules/ssot-kit/dist/codemods/jscodeshift-transform.cjs --parser=tsx src
- *   options: --ssotConfig=<path> or --config=<path> (default: found from each file's folder upwards), --rename, --concept=<id>
+ *   options: --ssotConfig=<path> or --config=<path> (default: found from each file's folder upwards), --rename=true,
+ *            --mergeImports=true, --concept=<id>
  *
  * It does not use jscodeshift's parser or printer: it hands `file.source` to the same core
  * planner `ssot migrate` uses and returns the spliced text, so the output is byte for byte what
@@ -73,8 +74,10 @@ async function transform(file: FileInfo, api: API, options: Options): Promise<st
   const configOption = [options.ssotConfig, options.config].find((v): v is string => typeof v === 'string' && v.length > 0);
   const ctx = contextFor(loaded, absolute, configOption);
   const concepts = list(options.concept);
+  const flag = (value: unknown): boolean => value === true || value === 'true';
   const result = loaded.migrateFile.migrateText(ctx, absolute, file.source, {
-    rename: options.rename === true || options.rename === 'true',
+    rename: flag(options.rename),
+    mergeImports: flag(options.mergeImports) || flag(options['merge-imports']),
     ...(concepts ? { concepts } : {}),
   });
   for (const r of result.refused) api.report(`refused ${r.form} '${r.specifier}' at ${r.line}:${r.column}: ${r.reason}`);

@@ -23,6 +23,8 @@ export interface MigrateOptions {
   dryRun?: boolean;
   allowDirty?: boolean;
   rename?: boolean;
+  /** Merge moved names into existing imports of the target (opt-in; see PlanOptions.mergeImports). */
+  mergeImports?: boolean;
   typecheck?: boolean;
   rollbackOnTypeErrors?: boolean;
   jobs?: number;
@@ -122,7 +124,12 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
   if (listing.missing.length > 0) throw new MigrateUsageError(`no such file or folder: ${listing.missing.join(', ')}`);
   let files = listing.files;
   if (options.shard) files = selectShard(root, files, options.shard, options.shard.by);
-  const init: MigrateWorkerInit = { config, rename: Boolean(options.rename), ...(options.concepts ? { concepts: [...options.concepts] } : {}) };
+  const init: MigrateWorkerInit = {
+    config,
+    rename: Boolean(options.rename),
+    mergeImports: Boolean(options.mergeImports),
+    ...(options.concepts ? { concepts: [...options.concepts] } : {}),
+  };
   return run(options, files, started, gitTree, init, createMigrationContext(config));
 }
 

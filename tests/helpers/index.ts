@@ -172,9 +172,10 @@ export function ssotSync(args: readonly string[], cwd: string, env: NodeJS.Proce
   return { code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** The jscodeshift runner with our transform. Boolean flags need a value there: `--rename=true`. */
+/** The jscodeshift runner with our transform. Boolean flags need a value there: `--rename=true`, `--mergeImports=true`. */
 export function jscodeshift(args: readonly string[], cwd: string): Promise<Run> {
-  const options = args.map((a) => (a === '--rename' ? '--rename=true' : a));
+  const flags: Record<string, string> = { '--rename': '--rename=true', '--merge-imports': '--mergeImports=true' };
+  const options = args.map((a) => flags[a] ?? a);
   const extensions = '--extensions=ts,tsx,mts,cts,js,jsx,mjs,cjs';
   return run(process.execPath, [JSCODESHIFT, '-t', TRANSFORM, '--parser=tsx', extensions, ...options], { cwd });
 }

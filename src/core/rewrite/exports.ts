@@ -38,14 +38,49 @@ export function listExports(ctx: AnalysisContext, file: string, seen: Set<string
   return result;
 }
 
-function listUncached(ctx: AnalysisContext, file: string, seen: Set<string>): ExportList {
+function parseModule(file: string): { sf: ts.SourceFile } | { unknown: string } {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
     return { unknown: `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` };
   }
-  const { sourceFile: sf } = parseFile(file, text);
+  return { sf: parseFile(file, text, { skipJsDoc: true }).sourceFile };
+}
+
+const defaults = new WeakMap<AnalysisContext, Map<string, string | undefined>>();
+
+/**
+ * The name of the declaration a module exports as its default: `export default MessageRouter;`,
+ * `export default class MessageRouter {}`, `export { MessageRouter as default }`. Undefined when
+ * it has none, or its default is no named local (`export default {}`, a re-exported default).
+ */
+export function defaultExportName(ctx: AnalysisContext, file: string): string | undefined {
+  let perCtx = defaults.get(ctx);
+  if (!perCtx) defaults.set(ctx, (perCtx = new Map()));
+  if (perCtx.has(file)) return perCtx.get(file);
+  const parsed = parseModule(file);
+  const name = 'sf' in parsed ? defaultNameOf(parsed.sf) : undefined;
+  perCtx.set(file, name);
+  return name;
+}
+
+function defaultNameOf(sf: ts.SourceFile): string | undefined {
+  for (const st of sf.statements) {
+    if (ts.isExportAssignment(st) && !st.isExportEquals) return ts.isIdentifier(st.expression) ? st.expression.text : undefined;
+    if ((ts.isClassDeclaration(st) || ts.isFunctionDeclaration(st)) && hasExportModifier(st) && hasDefaultModifier(st)) return st.name?.text;
+    if (ts.isExportDeclaration(st) && !st.moduleSpecifier && st.exportClause && ts.isNamedExports(st.exportClause)) {
+      const el = st.exportClause.elements.find((e) => e.name.text === 'default');
+      if (el) return (el.propertyName ?? el.name).text;
+    }
+  }
+  return undefined;
+}
+
+function listUncached(ctx: AnalysisContext, file: string, seen: Set<string>): ExportList {
+  const parsed = parseModule(file);
+  if ('unknown' in parsed) return parsed;
+  const { sf } = parsed;
   const names = new Set<string>();
   for (const st of sf.statements) {
     if (ts.isExportAssignment(st)) {

@@ -2,5 +2,5 @@
 export { planFileRewrite, planSiteRewrite, applyEdits, type SiteRewrite, type FilePlan, type PlanOptions } from './plan.js';
 export { verifyRewrite } from './verify.js';
 export { specifierFor, specifierForFile } from './specifier.js';
-export { listExports, type ExportList } from './exports.js';
+export { listExports, defaultExportName, type ExportList } from './exports.js';
 export { planLocalRename } from './rename.js';

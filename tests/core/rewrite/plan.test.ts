@@ -26,14 +26,25 @@ describe('applyEdits', () => {
 });
 
 describe('planSiteRewrite (the ESLint autofix entry point)', () => {
-  it('plans one site with the same decisions as the file plan', () => {
+  it('plans one site with the same decisions as the file plan, with and without --merge-imports', () => {
     const { ctx, source, analysis } = setup('merge-existing', 'src/app.ts');
     const site = analysis.sites.find((s) => s.target.kind === 'legacy')!;
-    const one = planSiteRewrite(ctx, analysis, site, source);
-    expect(one.safe).toBe(true);
-    const file = planFileRewrite(ctx, analysis, source);
-    expect(applyEdits(source, one.edits)).toBe(applyEdits(source, file.edits));
-    expect(applyEdits(source, one.edits)).toContain("import { QualityMessageRouter, MessageRouter } from 'ssot-kit/router/compat';");
+    for (const mergeImports of [false, true]) {
+      const one = planSiteRewrite(ctx, analysis, site, source, { mergeImports });
+      expect(one.safe).toBe(true);
+      const file = planFileRewrite(ctx, analysis, source, { mergeImports });
+      expect(applyEdits(source, one.edits)).toBe(applyEdits(source, file.edits));
+    }
+    // By default the existing import of the target is left alone; merging into it is opt-in.
+    expect(applyEdits(source, planSiteRewrite(ctx, analysis, site, source).edits)).toBe(
+      source.replace(
+        "import { MessageRouter, LEGACY_ROUTER_VERSION } from './legacy/message-router';",
+        "import { LEGACY_ROUTER_VERSION } from './legacy/message-router';\nimport { MessageRouter } from 'ssot-kit/router/compat';",
+      ),
+    );
+    expect(applyEdits(source, planSiteRewrite(ctx, analysis, site, source, { mergeImports: true }).edits)).toContain(
+      "import { QualityMessageRouter, MessageRouter } from 'ssot-kit/router/compat';",
+    );
   });
 
   it('is not safe for a refused site, with the reason', () => {
@@ -41,7 +52,7 @@ describe('planSiteRewrite (the ESLint autofix entry point)', () => {
     const site = analysis.sites.find((s) => s.target.kind === 'legacy')!;
     const r = planSiteRewrite(ctx, analysis, site, source);
     expect(r).toMatchObject({ safe: false, edits: [] });
-    expect(r.reason).toMatch(/legacy\.RouterOptions is not part of concept "message-router"/);
+    expect(r.reason).toMatch(/^namespace import legacy is used as a value \(line 8: `exportNames\(legacy\)`\): .* also exports LEGACY_ROUTER_VERSION \(not part of the concept\)/);
   });
 
   it('is not safe for a site that imports no concept name', () => {
@@ -65,6 +76,71 @@ describe('planFileRewrite', () => {
     const { ctx, source, analysis } = setup('renamed-alias', 'src/app.ts', text);
     const out = applyEdits(source, planFileRewrite(ctx, analysis, source).edits);
     expect(out).toBe("import * as events from 'ssot-kit/router/compat';\nexport const r = new events.WebSocketEventRouter();\n");
+  });
+
+  it('splits a namespace import by scope: a shadowing local of the same name is not the namespace', () => {
+    const text = [
+      "import * as event from './legacy/message-router';",
+      '',
+      'export const router = new event.MessageRouter();',
+      'export const version = event.LEGACY_ROUTER_VERSION;',
+      'export function onKey(): number {',
+      '  const event = { keyCode: 13 };',
+      '  return event.keyCode;',
+      '}',
+      '',
+    ].join('\n');
+    const { ctx, source, analysis } = setup('namespace-split', 'src/app.ts', text);
+    const plan = planFileRewrite(ctx, analysis, source);
+    expect(plan.refused).toEqual([]);
+    expect(applyEdits(source, plan.edits)).toBe(
+      text
+        .replace("'./legacy/message-router';", "'./legacy/message-router';\nimport { MessageRouter } from 'ssot-kit/router/compat';")
+        .replace('new event.MessageRouter()', 'new MessageRouter()'),
+    );
+  });
+
+  it('refuses a namespace that escapes (a computed key) and one whose split would bind a taken name', () => {
+    const computed = "import * as legacy from './legacy/message-router';\nconst key = 'MessageRouter' as const;\nexport const R = legacy[key];\nexport const v = legacy.LEGACY_ROUTER_VERSION;\n";
+    const a = setup('namespace-split', 'src/app.ts', computed);
+    expect(planFileRewrite(a.ctx, a.analysis, a.source).refused[0]?.reason).toMatch(/^namespace import legacy is indexed by a computed key \(line 3\)/);
+    const taken = "import * as legacy from './legacy/message-router';\nclass MessageRouter {}\nexport const r = [new legacy.MessageRouter(), legacy.LEGACY_ROUTER_VERSION, MessageRouter];\n";
+    const b = setup('namespace-split', 'src/app.ts', taken);
+    const plan = planFileRewrite(b.ctx, b.analysis, b.source);
+    expect(plan.edits).toEqual([]);
+    expect(plan.refused[0]?.reason).toMatch(/the split cannot bind MessageRouter: 'MessageRouter' is already used in this file \(line 2\)/);
+  });
+
+  it('keeps a namespace import whose members are all outside the concept', () => {
+    const text = "import * as legacy from './legacy/message-router';\nexport const v = legacy.LEGACY_ROUTER_VERSION;\n";
+    const { ctx, source, analysis } = setup('namespace-split', 'src/app.ts', text);
+    const plan = planFileRewrite(ctx, analysis, source);
+    expect([plan.edits, plan.refused, plan.kept.length]).toEqual([[], [], 1]);
+  });
+
+  it('--merge-imports merges within a `declare module` block, never across blocks', () => {
+    const text = [
+      "declare module 'a' {",
+      "  import type { Node } from '@scope/utils';",
+      "  import type { RuleListener } from '@scope/utils';",
+      '  export const a: Node & RuleListener;',
+      '}',
+      '',
+      "declare module 'b' {",
+      "  import type { Node } from '@scope/utils';",
+      '  export const b: Node;',
+      '}',
+      '',
+    ].join('\n');
+    const { ctx, source, analysis } = setup('package-root-only', 'src/typings/rules.d.ts', text);
+    const merged = applyEdits(source, planFileRewrite(ctx, analysis, source, { mergeImports: true }).edits);
+    expect(merged).toBe(
+      text
+        .replace("  import type { Node } from '@scope/utils';\n  import type { RuleListener } from '@scope/utils';\n", "  import type { Node, RuleListener } from '@canonical/utils';\n")
+        .replace("  import type { Node } from '@scope/utils';\n  export const b", "  import type { Node } from '@canonical/utils';\n  export const b"),
+    );
+    // By default every import keeps its statement: only the specifiers change.
+    expect(applyEdits(source, planFileRewrite(ctx, analysis, source).edits)).toBe(text.replaceAll("'@scope/utils'", "'@canonical/utils'"));
   });
 
   it('restricts to --concept ids', () => {

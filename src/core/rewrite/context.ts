@@ -1,0 +1,102 @@
+import type ts from '../typescript.cjs';
+import type { AnalysisContext } from '../analyze.js';
+import type { ResolvedConcept, ResolvedLegacyModule } from '../config/types.js';
+import { mapLegacyName, type MappedName } from '../mapping.js';
+import type { ClassifiedSite, FileAnalysis, ImportedName, TextEdit } from '../types.js';
+import { defaultExportName } from './exports.js';
+
+export interface PlanOptions {
+  /**
+   * Rename local references (scope-aware) when a legacy name maps to a different canonical name
+   * and was imported under its own name. Default: alias (`import { Canonical as Legacy }`).
+   */
+  rename?: boolean;
+  /**
+   * Merge the moved names into an existing import of the target in the same scope (and several
+   * legacy imports of one scope into one). Default false: each import keeps its own statement
+   * (the rule of least change, docs/codemods.md).
+   */
+  mergeImports?: boolean;
+  /** Only rewrite sites of these concept ids (default: every concept). */
+  concepts?: readonly string[];
+  /** A parse of `text` to reuse. */
+  sourceFile?: ts.SourceFile;
+}
+
+/** The planner's state for one file. */
+export interface Ctx {
+  ctx: AnalysisContext;
+  analysis: FileAnalysis;
+  text: string;
+  sf: ts.SourceFile;
+  eol: string;
+  options: PlanOptions;
+  edits: TextEdit[];
+  rewritten: ClassifiedSite[];
+  refused: { site: ClassifiedSite; reason: string }[];
+  kept: ClassifiedSite[];
+  notes: string[];
+  /** Edits per site, for planSiteRewrite. */
+  bySite: Map<ClassifiedSite, TextEdit[]>;
+  specifiers: Set<string>;
+}
+
+/** A legacy site's concept, legacy module, where it moves, and how this file spells that. */
+export interface Legacy {
+  concept: ResolvedConcept;
+  legacy: ResolvedLegacyModule;
+  target: { module: string; isPath: boolean };
+  specifier: string;
+}
+
+/** A name that moves to the target. */
+export interface Moved {
+  name: ImportedName;
+  mapped: MappedName;
+  /** The local name after the rewrite (differs from name.local only with --rename). */
+  local: string;
+}
+
+export function refuse(c: Ctx, site: ClassifiedSite, reason: string): void {
+  c.refused.push({ site, reason });
+}
+
+export function push(c: Ctx, site: ClassifiedSite, ...edits: TextEdit[]): void {
+  c.edits.push(...edits);
+  const list = c.bySite.get(site) ?? [];
+  list.push(...edits);
+  c.bySite.set(site, list);
+}
+
+/** The site's specifier literal, quotes kept: the one edit of an import that moves whole. */
+export function specifierEdit(site: ClassifiedSite, specifier: string): TextEdit {
+  return { start: site.specifierStart + 1, end: site.specifierEnd - 1, text: specifier };
+}
+
+/** The quote a new statement copies from the site (a template literal's backtick becomes `'`). */
+export function quoteOf(site: ClassifiedSite): string {
+  return site.quote === '`' ? "'" : site.quote;
+}
+
+export function describe(concept: ResolvedConcept): string {
+  return `concept "${concept.id}"`;
+}
+
+/** Element text for an import/export specifier: `[type ]Imported[ as Local]`. */
+export function elementText(imported: string, local: string, typePrefix: boolean): string {
+  return `${typePrefix ? 'type ' : ''}${imported === local ? imported : `${imported} as ${local}`}`;
+}
+
+/**
+ * What an imported name maps to. A default import of a module whose default export is a concept
+ * name under its own name (`export default MessageRouter`) maps like that name, so
+ * `import LegacyRouter from './handlers'` becomes `import { MessageRouter as LegacyRouter } from ...`.
+ * Only a name the legacy module's `names` lists counts: `"*"` says nothing about a default export.
+ */
+export function mapImported(c: Ctx, site: ClassifiedSite, info: Legacy, imported: string): MappedName | null {
+  const direct = mapLegacyName(info.concept, info.legacy, imported);
+  if (direct || imported !== 'default' || site.resolution.kind !== 'file') return direct;
+  const name = defaultExportName(c.ctx, site.resolution.path);
+  if (name === undefined || name === '*' || !Object.prototype.hasOwnProperty.call(info.legacy.names, name)) return null;
+  return mapLegacyName(info.concept, info.legacy, name);
+}
