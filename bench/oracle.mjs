@@ -124,6 +124,7 @@ export function loadLegacyModules(dir, configPath = path.join(dir, 'ssot.config.
       const abs = path.join(dir, m);
       if (fs.existsSync(abs) && fs.statSync(abs).isFile()) mods.push({ id: m, kind: 'file', path: m });
       else if (fs.existsSync(abs) && fs.statSync(abs).isDirectory()) mods.push({ id: m, kind: 'folder', path: m });
+      else if (m.endsWith('/*')) mods.push({ id: m, kind: 'subpaths', spec: m.slice(0, -2) });
       else mods.push({ id: m, kind: 'package', spec: m, path: pkgDirs.get(m) });
     }
   }
@@ -137,8 +138,12 @@ export function loadLegacyModules(dir, configPath = path.join(dir, 'ssot.config.
       }
       return undefined;
     },
+    /** A package legacy module is its root entry; `<package>/*` entries are its subpaths (docs/codemods.md). */
     bySpecifier(spec) {
-      for (const m of mods) if (m.kind === 'package' && (spec === m.spec || spec.startsWith(`${m.spec}/`))) return m.id;
+      for (const m of mods) {
+        if (m.kind === 'package' && spec === m.spec) return m.id;
+        if (m.kind === 'subpaths' && spec.length > m.spec.length + 1 && spec.startsWith(`${m.spec}/`)) return m.id;
+      }
       return undefined;
     },
   };

@@ -2,6 +2,10 @@
 // ssot-kit benchmark entry point (`npm run bench -- [flags]`, which builds first).
 //
 //   --suite migrate|report|eslint|router|floor|all   (repeatable or comma-separated; default all)
+//   --suite differential [--repo DIR --config FILE] [--adapters migrate,eslint,jscodeshift]
+//                   the differential harness (bench/differential): every adapter's output, byte for
+//                   byte, against the independent judge; on every codemod fixture and the corpus
+//                   (--size, default small), or on a real checkout with a config. Run on its own.
 //   --size tiny|small|default|large  or  --files N   corpus size (default: default ≈ 5,000 files)
 //   --runs N        measured runs per tool (default 3)
 //   --seed N        corpus seed (default 1)
@@ -14,12 +18,14 @@
 // Exit 0: every available tool agreed with the oracle. Exit 1: a disagreement or a failed tool.
 import fs from 'node:fs';
 import path from 'node:path';
-import { runBench, printTable, SUITES, red } from './lib/harness.mjs';
-import { SIZES } from './corpus/generate.mjs';
+import { runBench, printTable, SUITES, red, ensureCorpus } from './lib/harness.mjs';
+import { SIZES, DEFAULT_SEED } from './corpus/generate.mjs';
+import { runDifferentialCli } from './differential/cli.mjs';
 
 function usage(msg) {
   if (msg) process.stderr.write(`bench: ${msg}\n`);
-  process.stderr.write('usage: node bench/run.mjs [--suite migrate|report|eslint|router|floor|all] [--size tiny|small|default|large | --files N] [--runs N] [--seed N] [--only tool1,tool2] [--write-docs] [--json FILE]\n');
+  process.stderr.write('usage: node bench/run.mjs [--suite migrate|report|eslint|router|floor|all] [--size tiny|small|default|large | --files N] [--runs N] [--seed N] [--only tool1,tool2] [--write-docs] [--json FILE]\n' +
+    '       node bench/run.mjs --suite differential [--size S | --repo DIR --config FILE] [--adapters migrate,eslint,jscodeshift] [--json FILE]\n');
   process.exit(2);
 }
 
@@ -43,9 +49,25 @@ for (let i = 0; i < argv.length; i++) {
     case '--corpus-dir': opts.corpusDir = path.resolve(val()); break;
     case '--work-dir': opts.workDir = path.resolve(val()); break;
     case '--keep-work': opts.keepWork = true; break;
+    case '--repo': opts.repo = path.resolve(val()); break;
+    case '--config': opts.config = path.resolve(val()); break;
+    case '--adapters': opts.adapters = val(); break;
     case '-h': case '--help': usage();
     default: usage(`unknown flag ${a}`);
   }
+}
+if (opts.suites.includes('differential')) {
+  if (opts.suites.length > 1) usage('--suite differential runs on its own');
+  const size = opts.size ?? (opts.files ? undefined : 'small');
+  const corpus = opts.repo ? undefined : ensureCorpus({ size, files: opts.files, seed: opts.seed ?? DEFAULT_SEED, corpusDir: opts.corpusDir });
+  const argv2 = [
+    ...(opts.repo ? ['--repo', opts.repo, ...(opts.config ? ['--config', opts.config] : [])] : ['--fixtures', '--corpus', corpus.dir]),
+    ...(opts.adapters ? ['--adapters', opts.adapters] : []),
+    ...(opts.workDir ? ['--work-dir', opts.workDir] : []),
+    ...(opts.keepWork ? ['--keep-work'] : []),
+    ...(opts.json ? ['--json', opts.json] : []),
+  ];
+  process.exit(await runDifferentialCli(argv2));
 }
 if (!opts.suites.length) opts.suites = ['all'];
 for (const s of opts.suites) if (s !== 'all' && !SUITES.includes(s)) usage(`unknown suite ${s}`);

@@ -36,6 +36,9 @@ export function planSiteFix(ctx: AnalysisContext, analysis: FileAnalysis, site: 
   if (plan.reason === 'no name of this import is part of the concept' || plan.reason === 'nothing to change') return undefined;
   const spec = specifierFor(ctx, site, siteMigrationTarget(concept, legacy, site.specifier), analysis.sites);
   if ('error' in spec) return undefined;
+  // Never suggest that a module import itself.
+  const self = ctx.resolver.resolve(spec.specifier, site.file, site.form);
+  if (self.kind === 'file' && self.path === site.file) return undefined;
   const edit: TextEdit = { start: site.specifierStart + 1, end: site.specifierEnd - 1, text: spec.specifier };
   return { safe: false, ...(plan.reason ? { reason: plan.reason } : {}), fix: editsToFix([edit]) };
 }

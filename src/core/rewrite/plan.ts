@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import ts from '../typescript.cjs';
 import type { AnalysisContext } from '../analyze.js';
 import { mapLegacyName, siteMigrationTarget, type MappedName } from '../mapping.js';
@@ -65,6 +66,12 @@ function planSites(c: Ctx, selected: readonly ClassifiedSite[]): void {
     const spec = specifierFor(c.ctx, site, target, siblings);
     if ('error' in spec) {
       refuse(c, site, spec.error);
+      continue;
+    }
+    // The target may be this very file (a compat module re-exporting the legacy one).
+    const self = c.ctx.resolver.resolve(spec.specifier, site.file, site.form);
+    if (self.kind === 'file' && path.resolve(self.path) === path.resolve(site.file)) {
+      refuse(c, site, `'${spec.specifier}' is this file itself: the module would import itself`);
       continue;
     }
     legacyInfo.set(site, { ...cl, target, specifier: spec.specifier });
