@@ -46,12 +46,13 @@ export function legacySiteInfo(ctx: AnalysisContext, site: ClassifiedSite): Lega
 }
 
 /** " (A as B; C stays on the legacy module)" for the names of a site whose mapping is not 1:1. */
-export function namesNote(info: LegacySiteInfo, site: ClassifiedSite): string {
+export function namesNote(ctx: AnalysisContext, info: LegacySiteInfo, site: ClassifiedSite): string {
   const renamed: string[] = [];
   const staying: string[] = [];
   for (const n of site.names) {
     if (n.imported === '*') continue;
-    const mapped = core().mapLegacyName(info.concept, info.legacy, n.imported);
+    // The planner's mapping (a default import of `export default X` maps like X): the message and the fix agree.
+    const mapped = core().mapSiteName(ctx, site, info.concept, info.legacy, n.imported);
     if (!mapped) staying.push(n.imported);
     else if (mapped.name !== n.imported) renamed.push(`${n.imported} as ${mapped.name}`);
   }

@@ -57,7 +57,7 @@ export function reportLegacySites(
           legacyModule: info.legacy.module,
           concept: info.concept.id,
           replacement: info.replacement ?? '',
-          names: namesNote(info, site),
+          names: namesNote(ctx, info, site),
           note: customNote(info.legacy),
         };
         const messageId: LegacyMessageIds = !info.replacement

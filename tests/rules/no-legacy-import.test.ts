@@ -63,18 +63,27 @@ ruleTester.run<LegacyMessageIds, [NoLegacyImportOptions]>('no-legacy-import (con
       errors: [helpers(1, 33, 'Import', ' (oldHelper as createRouter; util has no replacement)')],
     },
     {
-      // Split and merge into the existing canonical import; an inline type stays type-only.
+      // Split in the original's form (the inline type stays inline) right after it; the existing
+      // canonical import is left alone (merging is `ssot migrate --merge-imports`).
       filename: app('merge-type.ts'),
       code: "import { util, type HelperOptions } from '../legacy/helpers';\nimport { Router } from '../canonical/router';\nexport type T = HelperOptions | Router;\nutil();",
-      output: "import { util } from '../legacy/helpers';\nimport { Router, type Router as HelperOptions } from '../canonical/router';\nexport type T = HelperOptions | Router;\nutil();",
+      output:
+        "import { util } from '../legacy/helpers';\nimport { type Router as HelperOptions } from '../canonical/router';\nimport { Router } from '../canonical/router';\nexport type T = HelperOptions | Router;\nutil();",
       errors: [helpers(1, 42, 'Import', ' (HelperOptions as Router; util has no replacement)')],
     },
     {
-      // Merge: the legacy import goes, its names join the existing import of the canonical module.
+      // Moved whole: only the specifier changes (and the renamed element), no merge.
       filename: app('merge.ts'),
       code: "import { createRouter } from '../canonical/router';\nimport { OldRouter, LEGACY_VERSION } from '../legacy/router';\nexport { createRouter, OldRouter, LEGACY_VERSION };",
-      output: "import { createRouter, Router as OldRouter, LEGACY_VERSION } from '../canonical/router';\nexport { createRouter, OldRouter, LEGACY_VERSION };",
+      output: "import { createRouter } from '../canonical/router';\nimport { Router as OldRouter, LEGACY_VERSION } from '../canonical/router';\nexport { createRouter, OldRouter, LEGACY_VERSION };",
       errors: [legacy(2, 43, 'Import', ' (OldRouter as Router)')],
+    },
+    {
+      // A module that would import itself: reported, neither fixed nor suggested.
+      filename: path.join(root, 'src/canonical/router.ts'),
+      code: "export { OldRouter } from '../legacy/router';",
+      output: null,
+      errors: [{ ...legacy(1, 27, 'Re-export', ' (OldRouter as Router)'), suggestions: [] }],
     },
     {
       // A type-only import stays type-only; double quotes are kept.
@@ -144,11 +153,11 @@ ruleTester.run<LegacyMessageIds, [NoLegacyImportOptions]>('no-legacy-import (con
       errors: [legacy(1, 27, 'Import', ' (OldRouter as Router)', '@app/legacy/router')],
     },
     {
-      // A default import that the mapping does not cover: reported, no fix.
+      // A default import of `export default OldRouter` maps like OldRouter (listed in names).
       filename: app('suffix.ts'),
       code: "import OldRouter from '../legacy/router.js';",
-      output: null,
-      errors: [legacy(1, 23, 'Import', ' (default has no replacement)', '../legacy/router.js')],
+      output: "import { Router as OldRouter } from '../canonical/router.js';",
+      errors: [legacy(1, 23, 'Import', ' (default as Router)', '../legacy/router.js')],
     },
     {
       // fix: false reports only.

@@ -87,16 +87,28 @@ export function elementText(imported: string, local: string, typePrefix: boolean
   return `${typePrefix ? 'type ' : ''}${imported === local ? imported : `${imported} as ${local}`}`;
 }
 
-/**
- * What an imported name maps to. A default import of a module whose default export is a concept
- * name under its own name (`export default MessageRouter`) maps like that name, so
- * `import LegacyRouter from './handlers'` becomes `import { MessageRouter as LegacyRouter } from ...`.
- * Only a name the legacy module's `names` lists counts: `"*"` says nothing about a default export.
- */
+/** What an imported name of a site maps to (see mapSiteName). */
 export function mapImported(c: Ctx, site: ClassifiedSite, info: Legacy, imported: string): MappedName | null {
-  const direct = mapLegacyName(info.concept, info.legacy, imported);
+  return mapSiteName(c.ctx, site, info.concept, info.legacy, imported);
+}
+
+/**
+ * What an imported name of a site maps to: `mapLegacyName`, and for a default import of a module
+ * whose default export is a concept name under its own name (`export default MessageRouter`), that
+ * name's mapping: `import LegacyRouter from './handlers'` becomes
+ * `import { MessageRouter as LegacyRouter } from ...`. Only a name the legacy module's `names`
+ * lists counts: `"*"` says nothing about what a default export is.
+ */
+export function mapSiteName(
+  ctx: AnalysisContext,
+  site: ClassifiedSite,
+  concept: ResolvedConcept,
+  legacy: ResolvedLegacyModule,
+  imported: string,
+): MappedName | null {
+  const direct = mapLegacyName(concept, legacy, imported);
   if (direct || imported !== 'default' || site.resolution.kind !== 'file') return direct;
-  const name = defaultExportName(c.ctx, site.resolution.path);
-  if (name === undefined || name === '*' || !Object.prototype.hasOwnProperty.call(info.legacy.names, name)) return null;
-  return mapLegacyName(info.concept, info.legacy, name);
+  const name = defaultExportName(ctx, site.resolution.path);
+  if (name === undefined || name === '*' || !Object.prototype.hasOwnProperty.call(legacy.names, name)) return null;
+  return mapLegacyName(concept, legacy, name);
 }

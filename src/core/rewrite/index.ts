@@ -4,3 +4,4 @@ export { verifyRewrite } from './verify.js';
 export { specifierFor, specifierForFile } from './specifier.js';
 export { listExports, defaultExportName, type ExportList } from './exports.js';
 export { planLocalRename } from './rename.js';
+export { mapSiteName } from './context.js';
