@@ -24,8 +24,8 @@ import { runDifferentialCli } from './differential/cli.mjs';
 
 function usage(msg) {
   if (msg) process.stderr.write(`bench: ${msg}\n`);
-  process.stderr.write('usage: node bench/run.mjs [--suite migrate|report|eslint|router|floor|all] [--size tiny|small|default|large | --files N] [--runs N] [--seed N] [--only tool1,tool2] [--write-docs] [--json FILE]\n' +
-    '       node bench/run.mjs --suite differential [--size S | --repo DIR --config FILE] [--adapters migrate,eslint,jscodeshift] [--json FILE]\n');
+  process.stderr.write('usage: node bench/run.mjs [--suite migrate|report|eslint|router|floor|all] [--size tiny|small|default|large | --files N] [--runs N] [--seed N] [--only tool1,tool2] [--write-docs] [--json FILE]\n');
+  process.stderr.write('       node bench/run.mjs --suite differential [--size S | --repo DIR --config FILE] [--adapters a,b] [--json FILE]\n');
   process.exit(2);
 }
 
@@ -59,9 +59,11 @@ for (let i = 0; i < argv.length; i++) {
 if (opts.suites.includes('differential')) {
   if (opts.suites.length > 1) usage('--suite differential runs on its own');
   const size = opts.size ?? (opts.files ? undefined : 'small');
-  const corpus = opts.repo ? undefined : ensureCorpus({ size, files: opts.files, seed: opts.seed ?? DEFAULT_SEED, corpusDir: opts.corpusDir });
+  const seed = opts.seed ?? DEFAULT_SEED;
+  const corpus = opts.repo ? undefined : ensureCorpus({ size, files: opts.files, seed, corpusDir: opts.corpusDir });
+  const projects = opts.repo ? ['--repo', opts.repo, ...(opts.config ? ['--config', opts.config] : [])] : ['--fixtures', '--corpus', corpus.dir];
   const argv2 = [
-    ...(opts.repo ? ['--repo', opts.repo, ...(opts.config ? ['--config', opts.config] : [])] : ['--fixtures', '--corpus', corpus.dir]),
+    ...projects,
     ...(opts.adapters ? ['--adapters', opts.adapters] : []),
     ...(opts.workDir ? ['--work-dir', opts.workDir] : []),
     ...(opts.keepWork ? ['--keep-work'] : []),

@@ -17,7 +17,11 @@ import { ADAPTERS, fixtureProjects, formatResults, runProjects } from './harness
 export async function runDifferentialCli(argv) {
   const opts = { adapters: ADAPTERS };
   const usage = (msg) => {
-    process.stderr.write(`differential: ${msg}\nusage: --fixtures [--only a,b] | --corpus <dir> | --repo <dir> --config <file>; [--adapters a,b] [--build d] [--work-dir d] [--keep-work] [--json f]\n`);
+    process.stderr.write(
+      `differential: ${msg}\n` +
+        'usage: --fixtures [--only a,b] | --corpus <dir> | --repo <dir> --config <file>;\n' +
+        '       [--adapters a,b] [--build d] [--work-dir d] [--keep-work] [--json f]\n',
+    );
     return 2;
   };
   for (let i = 0; i < argv.length; i++) {
@@ -25,20 +29,42 @@ export async function runDifferentialCli(argv) {
     const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
     const val = () => inline ?? argv[++i];
     switch (flag) {
-      case '--fixtures': opts.fixtures = true; break;
-      case '--only': opts.only = String(val()).split(','); break;
-      case '--corpus': opts.corpus = path.resolve(String(val())); break;
-      case '--repo': opts.repo = path.resolve(String(val())); break;
-      case '--config': opts.config = path.resolve(String(val())); break;
-      case '--adapters': opts.adapters = String(val()).split(','); break;
-      case '--work-dir': opts.workDir = path.resolve(String(val())); break;
-      case '--keep-work': opts.keepWork = true; break;
-      case '--json': opts.json = path.resolve(String(val())); break;
-      case '--build': opts.build = path.resolve(String(val())); break;
-      default: return usage(`unknown flag ${a}`);
+      case '--fixtures':
+        opts.fixtures = true;
+        break;
+      case '--only':
+        opts.only = String(val()).split(',');
+        break;
+      case '--corpus':
+        opts.corpus = path.resolve(String(val()));
+        break;
+      case '--repo':
+        opts.repo = path.resolve(String(val()));
+        break;
+      case '--config':
+        opts.config = path.resolve(String(val()));
+        break;
+      case '--adapters':
+        opts.adapters = String(val()).split(',');
+        break;
+      case '--work-dir':
+        opts.workDir = path.resolve(String(val()));
+        break;
+      case '--keep-work':
+        opts.keepWork = true;
+        break;
+      case '--json':
+        opts.json = path.resolve(String(val()));
+        break;
+      case '--build':
+        opts.build = path.resolve(String(val()));
+        break;
+      default:
+        return usage(`unknown flag ${a}`);
     }
   }
-  for (const a of opts.adapters) if (!ADAPTERS.includes(a)) return usage(`unknown adapter ${a} (known: ${ADAPTERS.join(', ')})`);
+  for (const a of opts.adapters)
+    if (!ADAPTERS.includes(a)) return usage(`unknown adapter ${a} (known: ${ADAPTERS.join(', ')})`);
   if (opts.repo && !opts.config) return usage('--repo needs --config');
   const projects = [];
   if (opts.fixtures) projects.push(...fixtureProjects().filter((p) => !opts.only || opts.only.includes(p.name)));
@@ -47,7 +73,12 @@ export async function runDifferentialCli(argv) {
   if (projects.length === 0) return usage('nothing to run');
   const workDir = opts.workDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'ssot-differential-'));
   process.stderr.write(`differential: ${projects.length} project(s), adapters ${opts.adapters.join(', ')}\n`);
-  const results = await runProjects(projects, { workDir, adapters: opts.adapters, keepWork: opts.keepWork, ...(opts.build ? { build: opts.build } : {}) });
+  const results = await runProjects(projects, {
+    workDir,
+    adapters: opts.adapters,
+    keepWork: opts.keepWork,
+    ...(opts.build ? { build: opts.build } : {}),
+  });
   if (!opts.workDir && !opts.keepWork) fs.rmSync(workDir, { recursive: true, force: true });
   process.stdout.write(formatResults(results) + '\n');
   if (opts.json) fs.writeFileSync(opts.json, JSON.stringify(results, null, 1));

@@ -35,17 +35,24 @@ async function presetNames() {
 // ---- which files a run covers: the config's include/exclude, every .gitignore, never node_modules ----
 
 export function listSourceFiles(root, config) {
-  const include = picomatch(config.include ?? [`**/*.{${SOURCE_EXTENSIONS.map((e) => e.slice(1)).join(',')}}`], { dot: true });
+  const include = picomatch(config.include ?? [`**/*.{${SOURCE_EXTENSIONS.map((e) => e.slice(1)).join(',')}}`], {
+    dot: true,
+  });
   const exclude = config.exclude?.length ? picomatch(config.exclude, { dot: true }) : () => false;
   const out = [];
   const walk = (dir, layers) => {
     let own;
-    try { own = ignore().add(fs.readFileSync(path.join(dir, '.gitignore'), 'utf8')); } catch { /* none */ }
+    try {
+      own = ignore().add(fs.readFileSync(path.join(dir, '.gitignore'), 'utf8'));
+    } catch {
+      /* none */
+    }
     const all = own ? [...layers, { dir, ig: own }] : layers;
-    const ignored = (abs, isDir) => all.some((l) => {
-      const rel = path.relative(l.dir, abs).split(path.sep).join('/');
-      return rel && !rel.startsWith('..') && l.ig.ignores(isDir ? `${rel}/` : rel);
-    });
+    const ignored = (abs, isDir) =>
+      all.some((l) => {
+        const rel = path.relative(l.dir, abs).split(path.sep).join('/');
+        return rel && !rel.startsWith('..') && l.ig.ignores(isDir ? `${rel}/` : rel);
+      });
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
       const abs = path.join(dir, e.name);
       const rel = path.relative(root, abs).split(path.sep).join('/');
@@ -62,7 +69,12 @@ export function listSourceFiles(root, config) {
 // ---- the adapters -----------------------------------------------------------------------------------
 
 function run(cmd, args, cwd) {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1', CI: '1' } });
+  const r = spawnSync(cmd, args, {
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 512 * 1024 * 1024,
+    env: { ...process.env, NO_COLOR: '1', CI: '1' },
+  });
   return { code: r.status ?? 1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }
 
@@ -90,17 +102,28 @@ function runAdapter(adapter, batch, args, build, workDir) {
     // are not loaded, so their eslint-disable comments would look unused and --fix would delete
     // them: not reported.
     const config = path.join(workDir, 'eslint.config.mjs');
-    fs.writeFileSync(config, [
-      `import ssot from ${JSON.stringify(pathToFileURL(build.plugin).href)};`,
-      "export default [{ linterOptions: { reportUnusedDisableDirectives: 'off' } }, ...ssot.configs.recommended];",
-      '',
-    ].join('\n'));
-    const r = run(process.execPath, [ESLINT, '--config', config, '--fix', '--no-warn-ignored', '--format', 'json', ...files], workDir);
+    fs.writeFileSync(
+      config,
+      [
+        `import ssot from ${JSON.stringify(pathToFileURL(build.plugin).href)};`,
+        "export default [{ linterOptions: { reportUnusedDisableDirectives: 'off' } }, ...ssot.configs.recommended];",
+        '',
+      ].join('\n'),
+    );
+    const r = run(
+      process.execPath,
+      [ESLINT, '--config', config, '--fix', '--no-warn-ignored', '--format', 'json', ...files],
+      workDir,
+    );
     if (r.code !== 0 && r.code !== 1) problems.push(`eslint exited ${r.code}: ${(r.stderr || r.stdout).slice(-400)}`);
     return problems;
   }
   const extra = args.map((a) => FLAG_FOR_JSCODESHIFT[a] ?? a);
-  const r = run(process.execPath, [JSCODESHIFT, '-t', build.transform, '--parser=tsx', EXTENSIONS, ...extra, ...files], workDir);
+  const r = run(
+    process.execPath,
+    [JSCODESHIFT, '-t', build.transform, '--parser=tsx', EXTENSIONS, ...extra, ...files],
+    workDir,
+  );
   if (r.code !== 0) problems.push(`jscodeshift exited ${r.code}: ${r.stderr.slice(-400)}`);
   return problems;
 }
@@ -117,7 +140,12 @@ async function judgeProject(p) {
   const args = p.args ?? [];
   const configFile = p.config ?? path.join(p.src, 'ssot.config.json');
   const config = JSON.parse(fs.readFileSync(configFile, 'utf8'));
-  const judge = createJudge(p.src, { config, presetNames: await presetNames(), rename: args.includes('--rename'), mergeImports: args.includes('--merge-imports') });
+  const judge = createJudge(p.src, {
+    config,
+    presetNames: await presetNames(),
+    rename: args.includes('--rename'),
+    mergeImports: args.includes('--merge-imports'),
+  });
   const files = listSourceFiles(p.src, config);
   const expected = new Map();
   const unjudged = [];
@@ -142,7 +170,21 @@ async function judgeProject(p) {
     refusals += verdict.refusals;
     if (verdict.expected !== text) toChange++;
   }
-  return { configFile, expected, result: { name: p.name, args, files: files.length, judged: expected.size, toChange, sites, refusals, unjudged, adapters: {} } };
+  return {
+    configFile,
+    expected,
+    result: {
+      name: p.name,
+      args,
+      files: files.length,
+      judged: expected.size,
+      toChange,
+      sites,
+      refusals,
+      unjudged,
+      adapters: {},
+    },
+  };
 }
 
 /**
@@ -175,13 +217,19 @@ export async function runProjects(projects, options) {
     for (const batch of groups.values()) {
       const problems = runAdapter(adapter, batch, batch[0].j.result.args, build, path.join(options.workDir, adapter));
       for (const { j, copy } of batch) {
-        j.result.adapters[adapter] = { applicable: true, ...compareCopy(j, copy), ...(problems.length ? { problem: problems.join('; ') } : {}) };
+        j.result.adapters[adapter] = {
+          applicable: true,
+          ...compareCopy(j, copy),
+          ...(problems.length ? { problem: problems.join('; ') } : {}),
+        };
         if (!options.keepWork) fs.rmSync(copy, { recursive: true, force: true });
       }
     }
   }
   for (const { result } of judged) {
-    result.ok = Object.values(result.adapters).every((a) => !a.applicable || (a.exact === result.judged && a.stray.length === 0 && !a.problem));
+    result.ok = Object.values(result.adapters).every(
+      (a) => !a.applicable || (a.exact === result.judged && a.stray.length === 0 && !a.problem),
+    );
   }
   return judged.map((j) => j.result);
 }
@@ -230,17 +278,29 @@ function firstDifference(want, got) {
 
 export function fixtureProjects() {
   const dir = path.join(REPO, 'fixtures/codemods');
-  return fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort().map((name) => ({
-    name,
-    src: path.join(dir, name, 'input'),
-    args: JSON.parse(fs.readFileSync(path.join(dir, name, 'case.json'), 'utf8')).args,
-  }));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort()
+    .map((name) => ({
+      name,
+      src: path.join(dir, name, 'input'),
+      args: JSON.parse(fs.readFileSync(path.join(dir, name, 'case.json'), 'utf8')).args,
+    }));
 }
 
 /** A line per project and adapter; the totals. */
 export function formatResults(results) {
   const lines = [];
-  const total = { judged: 0, toChange: 0, sites: 0, unjudged: 0, exact: Object.fromEntries(ADAPTERS.map((a) => [a, 0])), of: Object.fromEntries(ADAPTERS.map((a) => [a, 0])) };
+  const total = {
+    judged: 0,
+    toChange: 0,
+    sites: 0,
+    unjudged: 0,
+    exact: Object.fromEntries(ADAPTERS.map((a) => [a, 0])),
+    of: Object.fromEntries(ADAPTERS.map((a) => [a, 0])),
+  };
   for (const r of results) {
     total.judged += r.judged;
     total.toChange += r.toChange;
@@ -252,20 +312,26 @@ export function formatResults(results) {
       if (!x.applicable) return `${a}: n/a`;
       total.exact[a] += x.exact;
       total.of[a] += r.judged;
-      return `${a}: ${x.exact}/${r.judged}${x.stray.length ? `, ${x.stray.length} stray` : ''}${x.problem ? ' (failed)' : ''}`;
+      const stray = x.stray.length ? `, ${x.stray.length} stray` : '';
+      return `${a}: ${x.exact}/${r.judged}${stray}${x.problem ? ' (failed)' : ''}`;
     });
-    lines.push(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name}${r.args.length ? ` [${r.args.join(' ')}]` : ''}: ${r.files} files, ${r.toChange} to change, ${r.sites} sites moved, ${r.refusals} refused` +
-      `${r.unjudged.length ? `, ${r.unjudged.length} unjudged (${r.unjudged[0].reason})` : ''}; exact ${cells.join(', ')}`);
+    const name = `${r.name}${r.args.length ? ` [${r.args.join(' ')}]` : ''}`;
+    const unjudged = r.unjudged.length ? `, ${r.unjudged.length} unjudged (${r.unjudged[0].reason})` : '';
+    const moved = `${r.sites} sites moved, ${r.refusals} refused`;
+    const counts = `${r.files} files, ${r.toChange} to change, ${moved}${unjudged}`;
+    lines.push(`${r.ok ? 'ok  ' : 'FAIL'} ${name}: ${counts}; exact ${cells.join(', ')}`);
     for (const a of ADAPTERS) {
       const x = r.adapters[a];
       if (!x?.applicable) continue;
       if (x.problem) lines.push(`     ${a}: ${x.problem}`);
-      for (const m of x.mismatches.slice(0, 5)) lines.push(`     ${a}: ${m.file}:${m.line}\n       expected: ${m.expected}\n       actual:   ${m.actual}`);
+      for (const m of x.mismatches.slice(0, 5))
+        lines.push(`     ${a}: ${m.file}:${m.line}\n       expected: ${m.expected}\n       actual:   ${m.actual}`);
       if (x.mismatches.length > 5) lines.push(`     ${a}: ... and ${x.mismatches.length - 5} more files`);
       for (const s of x.stray.slice(0, 5)) lines.push(`     ${a}: changed a file it must not: ${s}`);
     }
   }
-  lines.push(`total: ${total.judged} files judged (${total.toChange} to change, ${total.sites} sites), ${total.unjudged} unjudged; exact: ` +
-    ADAPTERS.map((a) => `${a} ${total.exact[a]}/${total.of[a]}`).join(', '));
+  const exact = ADAPTERS.map((a) => `${a} ${total.exact[a]}/${total.of[a]}`).join(', ');
+  const judged = `${total.judged} files judged (${total.toChange} to change, ${total.sites} sites)`;
+  lines.push(`total: ${judged}, ${total.unjudged} unjudged; exact: ${exact}`);
   return lines.join('\n');
 }

@@ -24,8 +24,22 @@ import path from 'node:path';
 import ts from 'typescript';
 
 export const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
-const MOCK_CALLEES = new Set(['jest.mock', 'jest.unmock', 'jest.doMock', 'jest.dontMock', 'jest.setMock', 'jest.requireActual', 'jest.requireMock',
-  'jest.createMockFromModule', 'vi.mock', 'vi.unmock', 'vi.doMock', 'vi.doUnmock', 'vi.importActual', 'vi.importMock']);
+const MOCK_CALLEES = new Set([
+  'jest.mock',
+  'jest.unmock',
+  'jest.doMock',
+  'jest.dontMock',
+  'jest.setMock',
+  'jest.requireActual',
+  'jest.requireMock',
+  'jest.createMockFromModule',
+  'vi.mock',
+  'vi.unmock',
+  'vi.doMock',
+  'vi.doUnmock',
+  'vi.importActual',
+  'vi.importMock',
+]);
 
 const stripExt = (p) => p.replace(/\.d\.(c|m)?ts$/, '').replace(/\.(c|m)?(t|j)sx?$/, '');
 const posix = (p) => p.split(path.sep).join('/');
@@ -33,7 +47,13 @@ const inside = (file, dir) => file === dir || file.startsWith(dir.endsWith(path.
 
 function scriptKind(file) {
   const ext = path.extname(file).toLowerCase();
-  return ext === '.tsx' ? ts.ScriptKind.TSX : ext === '.jsx' ? ts.ScriptKind.JSX : ['.js', '.mjs', '.cjs'].includes(ext) ? ts.ScriptKind.JS : ts.ScriptKind.TS;
+  return ext === '.tsx'
+    ? ts.ScriptKind.TSX
+    : ext === '.jsx'
+      ? ts.ScriptKind.JSX
+      : ['.js', '.mjs', '.cjs'].includes(ext)
+        ? ts.ScriptKind.JS
+        : ts.ScriptKind.TS;
 }
 
 export function parse(file, text) {
@@ -44,12 +64,19 @@ export function parse(file, text) {
 
 /** A module named in the config: a package specifier, or a repo file / folder (possibly deleted). */
 function configModule(root, spec) {
-  const isPath = spec.startsWith('./') || spec.startsWith('../') || path.isAbsolute(spec) ||
-    (!spec.startsWith('@') && (fs.existsSync(path.join(root, spec.split('/')[0])) || SOURCE_EXTENSIONS.some((e) => spec.endsWith(e)) || spec.endsWith('.d.ts')));
+  const isPath =
+    spec.startsWith('./') ||
+    spec.startsWith('../') ||
+    path.isAbsolute(spec) ||
+    (!spec.startsWith('@') &&
+      (fs.existsSync(path.join(root, spec.split('/')[0])) ||
+        SOURCE_EXTENSIONS.some((e) => spec.endsWith(e)) ||
+        spec.endsWith('.d.ts')));
   if (!isPath) return { kind: 'package', spec };
   const abs = path.resolve(root, spec);
   if (fs.existsSync(abs)) return { kind: 'path', path: abs, isDir: fs.statSync(abs).isDirectory(), exists: true };
-  for (const ext of [...SOURCE_EXTENSIONS, '.d.ts']) if (fs.existsSync(abs + ext)) return { kind: 'path', path: abs + ext, isDir: false, exists: true };
+  for (const ext of [...SOURCE_EXTENSIONS, '.d.ts'])
+    if (fs.existsSync(abs + ext)) return { kind: 'path', path: abs + ext, isDir: false, exists: true };
   return { kind: 'path', path: abs, isDir: !SOURCE_EXTENSIONS.some((e) => spec.endsWith(e)), exists: false };
 }
 
@@ -59,10 +86,15 @@ function readConcepts(root, raw, presetNames) {
     const compat = c.compat?.module ?? (preset ? 'ssot-kit/router/compat' : undefined);
     const canonical = c.canonical?.module ?? (preset ? 'ssot-kit/router' : undefined);
     const identity = (names) => Object.fromEntries(names.map((n) => [n, n]));
-    const defaults = preset ? identity(presetNames) : c.compat ? identity(Object.keys(c.compat.replacements ?? {})) : { '*': '*' };
+    const defaults = preset
+      ? identity(presetNames)
+      : c.compat
+        ? identity(Object.keys(c.compat.replacements ?? {}))
+        : { '*': '*' };
     const unsupported = [];
     const legacy = (c.legacy ?? []).map((l) => {
-      for (const key of ['pattern', 'importNames', 'allowTypeImports']) if (l[key] !== undefined) unsupported.push(`legacy.${key}`);
+      for (const key of ['pattern', 'importNames', 'allowTypeImports'])
+        if (l[key] !== undefined) unsupported.push(`legacy.${key}`);
       const names = { ...(l.importNames ? identity(l.importNames) : defaults), ...(l.names ?? {}) };
       if (l.module === undefined) return { names, kind: 'unsupported' };
       if (l.module.endsWith('/*')) return { names, kind: 'subpaths', spec: l.module.slice(0, -2), module: l.module };
@@ -90,7 +122,13 @@ function createResolver(root) {
       let options = { allowJs: true, moduleResolution: ts.ModuleResolutionKind.Bundler, module: ts.ModuleKind.ESNext };
       if (key) {
         const read = ts.readConfigFile(key, ts.sys.readFile);
-        options = ts.parseJsonConfigFileContent({ ...read.config, include: [], files: [] }, ts.sys, path.dirname(key), undefined, key).options;
+        options = ts.parseJsonConfigFileContent(
+          { ...read.config, include: [], files: [] },
+          ts.sys,
+          path.dirname(key),
+          undefined,
+          key,
+        ).options;
         options.allowJs = true;
       }
       optionsByConfig.set(key, { options, cache: ts.createModuleResolutionCache(root, (x) => x, options) });
@@ -118,7 +156,11 @@ export function createJudge(root, options) {
   const concepts = readConcepts(root, options.config, options.presetNames);
   const resolver = createResolver(root);
   const exportsCache = new Map();
-  const globalReason = options.rename ? 'the judge does not model --rename' : options.mergeImports ? 'the judge does not model --merge-imports' : undefined;
+  const globalReason = options.rename
+    ? 'the judge does not model --rename'
+    : options.mergeImports
+      ? 'the judge does not model --merge-imports'
+      : undefined;
 
   const matchLegacy = (spec, file) => {
     let resolved;
@@ -126,14 +168,18 @@ export function createJudge(root, options) {
       for (const entry of concept.legacy) {
         let hit = false;
         if (entry.kind === 'package') hit = spec === entry.spec;
-        else if (entry.kind === 'subpaths') hit = spec.length > entry.spec.length + 1 && spec.startsWith(entry.spec + '/');
+        else if (entry.kind === 'subpaths')
+          hit = spec.length > entry.spec.length + 1 && spec.startsWith(entry.spec + '/');
         else if (entry.kind === 'path') {
           resolved ??= resolver.resolve(spec, file) ?? null;
           if (resolved) hit = entry.isDir ? inside(resolved, entry.path) : stripExt(resolved) === stripExt(entry.path);
           else if (spec.startsWith('.')) {
             const intended = stripExt(path.resolve(path.dirname(file), spec));
             const target = stripExt(entry.path);
-            hit = intended === target || (entry.isDir && inside(intended, entry.path)) || (path.basename(target) === 'index' && intended === path.dirname(target));
+            hit =
+              intended === target ||
+              (entry.isDir && inside(intended, entry.path)) ||
+              (path.basename(target) === 'index' && intended === path.dirname(target));
           }
         }
         if (hit) return { concept, entry, resolved: resolved ?? resolver.resolve(spec, file) };
@@ -149,23 +195,38 @@ export function createJudge(root, options) {
     seen.add(file);
     let names = new Set();
     let text;
-    try { text = fs.readFileSync(file, 'utf8'); } catch { return undefined; }
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      return undefined;
+    }
     const sf = parse(file, text);
     const has = (n, k) => ts.canHaveModifiers(n) && (ts.getModifiers(n) ?? []).some((m) => m.kind === k);
     for (const st of sf.statements) {
-      if (ts.isExportAssignment(st)) { if (st.isExportEquals) { names = undefined; break; } names.add('default'); }
-      else if (ts.isExportDeclaration(st)) {
+      if (ts.isExportAssignment(st)) {
+        if (st.isExportEquals) {
+          names = undefined;
+          break;
+        }
+        names.add('default');
+      } else if (ts.isExportDeclaration(st)) {
         if (!st.exportClause) {
           const to = st.moduleSpecifier && resolver.resolve(st.moduleSpecifier.text, file);
           const inner = to && exportNames(to, seen);
-          if (!inner) { names = undefined; break; }
+          if (!inner) {
+            names = undefined;
+            break;
+          }
           for (const n of inner) if (n !== 'default') names.add(n);
         } else if (ts.isNamespaceExport(st.exportClause)) names.add(st.exportClause.name.text);
         else for (const el of st.exportClause.elements) names.add(el.name.text);
       } else if (has(st, ts.SyntaxKind.ExportKeyword)) {
         if (has(st, ts.SyntaxKind.DefaultKeyword)) names.add('default');
         else if (ts.isVariableStatement(st)) {
-          const add = (b) => (ts.isIdentifier(b) ? names.add(b.text) : b.elements.forEach((e) => !ts.isOmittedExpression(e) && add(e.name)));
+          const add = (b) =>
+            ts.isIdentifier(b)
+              ? names.add(b.text)
+              : b.elements.forEach((e) => !ts.isOmittedExpression(e) && add(e.name));
           for (const d of st.declarationList.declarations) add(d.name);
         } else if (st.name && ts.isIdentifier(st.name)) names.add(st.name.text);
       }
@@ -177,11 +238,20 @@ export function createJudge(root, options) {
   /** The name a module's default export declares (`export default X;`, `export default class X`). */
   const defaultExport = (file) => {
     let text;
-    try { text = fs.readFileSync(file, 'utf8'); } catch { return undefined; }
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      return undefined;
+    }
     for (const st of parse(file, text).statements) {
-      if (ts.isExportAssignment(st) && !st.isExportEquals) return ts.isIdentifier(st.expression) ? st.expression.text : undefined;
-      const mods = ts.canHaveModifiers(st) ? ts.getModifiers(st) ?? [] : [];
-      if ((ts.isClassDeclaration(st) || ts.isFunctionDeclaration(st)) && mods.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword)) return st.name?.text;
+      if (ts.isExportAssignment(st) && !st.isExportEquals)
+        return ts.isIdentifier(st.expression) ? st.expression.text : undefined;
+      const mods = ts.canHaveModifiers(st) ? (ts.getModifiers(st) ?? []) : [];
+      if (
+        (ts.isClassDeclaration(st) || ts.isFunctionDeclaration(st)) &&
+        mods.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword)
+      )
+        return st.name?.text;
       if (ts.isExportDeclaration(st) && !st.moduleSpecifier && st.exportClause && ts.isNamedExports(st.exportClause)) {
         const el = st.exportClause.elements.find((e) => e.name.text === 'default');
         if (el) return (el.propertyName ?? el.name).text;
@@ -204,7 +274,12 @@ export function createJudge(root, options) {
       style = ext ? (ext[2] === 't' ? 'ts' : 'js') : 'none';
     }
     const ext = path.extname(t.path);
-    const suffix = style === 'none' ? '' : style === 'ts' ? ext : { '.mts': '.mjs', '.cts': '.cjs', '.ts': '.js', '.tsx': '.js', '.jsx': '.js' }[ext] ?? ext;
+    const suffix =
+      style === 'none'
+        ? ''
+        : style === 'ts'
+          ? ext
+          : ({ '.mts': '.mjs', '.cts': '.cjs', '.ts': '.js', '.tsx': '.js', '.jsx': '.js' }[ext] ?? ext);
     const noExt = posix(stripExt(t.path));
     const dropIndex = (s) => (style === 'none' && s.endsWith('/index') ? s.slice(0, -'/index'.length) : s);
     if (!relative && entry.kind === 'path' && site.legacy.resolved) {
@@ -225,31 +300,64 @@ export function createJudge(root, options) {
     return dropIndex(rel) + suffix;
   };
 
-  /** @returns {{ kind: 'judged', expected: string, sites: number, refusals: number } | { kind: 'unjudged', reason: string }} */
+  /**
+   * @returns {{ kind: 'judged', expected: string, sites: number, refusals: number }
+   *   | { kind: 'unjudged', reason: string }}
+   */
   function judgeFile(file, text) {
     file = path.resolve(file);
     const sf = parse(file, text);
-    const sites = collectSites(sf).map((s) => ({ ...s, legacy: matchLegacy(s.spec, file) })).filter((s) => s.legacy);
+    const sites = collectSites(sf)
+      .map((s) => ({ ...s, legacy: matchLegacy(s.spec, file) }))
+      .filter((s) => s.legacy);
     if (sites.length === 0) return { kind: 'judged', expected: text, sites: 0, refusals: 0 };
     if (globalReason) return { kind: 'unjudged', reason: globalReason };
-    const unsupported = sites.find((s) => s.legacy.concept.unsupported.length > 0 || s.legacy.entry.kind === 'unsupported');
-    if (unsupported) return { kind: 'unjudged', reason: `concept "${unsupported.legacy.concept.id}" uses ${unsupported.legacy.concept.unsupported.join(', ')}` };
+    const unsupported = sites.find(
+      (s) => s.legacy.concept.unsupported.length > 0 || s.legacy.entry.kind === 'unsupported',
+    );
+    if (unsupported)
+      return {
+        kind: 'unjudged',
+        reason: `concept "${unsupported.legacy.concept.id}" uses ${unsupported.legacy.concept.unsupported.join(', ')}`,
+      };
     // A legacy module's own imports go with it; a file that does not parse is never rewritten.
-    const own = (s) => s.legacy.concept.legacy.some((l) => l.kind === 'path' && l.exists !== false && (l.isDir ? inside(file, l.path) : stripExt(file) === stripExt(l.path)));
+    const own = (s) =>
+      s.legacy.concept.legacy.some(
+        (l) =>
+          l.kind === 'path' &&
+          l.exists !== false &&
+          (l.isDir ? inside(file, l.path) : stripExt(file) === stripExt(l.path)),
+      );
     const active = sites.filter((s) => !own(s));
-    if (active.length === 0 || sf.parseDiagnostics.length > 0) return { kind: 'judged', expected: text, sites: 0, refusals: 0 };
+    if (active.length === 0 || sf.parseDiagnostics.length > 0)
+      return { kind: 'judged', expected: text, sites: 0, refusals: 0 };
     const plan = { edits: [], moved: 0, refused: 0, written: new Set() };
-    const ctx = { file, text, sf, eol: text.includes('\r\n') ? '\r\n' : '\n', plan, exportNames, defaultExport, checker: undefined };
+    const ctx = {
+      file,
+      text,
+      sf,
+      eol: text.includes('\r\n') ? '\r\n' : '\n',
+      plan,
+      exportNames,
+      defaultExport,
+      checker: undefined,
+    };
     for (const site of active) {
       const spec = targetSpecifier(site, file, sf);
       const before = plan.edits.length;
       const outcome = expectSite(ctx, site, spec);
-      if (outcome === 'moved') { plan.moved++; plan.written.add(spec); }
-      else if (outcome === 'refused') { plan.refused++; plan.edits.length = before; }
+      if (outcome === 'moved') {
+        plan.moved++;
+        plan.written.add(spec);
+      } else if (outcome === 'refused') {
+        plan.refused++;
+        plan.edits.length = before;
+      }
     }
     const expected = applyEdits(text, plan.edits);
     // The rewrite must not make the module import itself.
-    for (const spec of plan.written) if (resolver.resolve(spec, file) === file) return { kind: 'judged', expected: text, sites: 0, refusals: 0 };
+    for (const spec of plan.written)
+      if (resolver.resolve(spec, file) === file) return { kind: 'judged', expected: text, sites: 0, refusals: 0 };
     return { kind: 'judged', expected, sites: plan.moved, refusals: plan.refused };
   }
 
@@ -278,12 +386,18 @@ function collectSites(sf) {
   const visit = (node) => {
     if (ts.isImportDeclaration(node) && literalOf(node.moduleSpecifier)) add('import', node.moduleSpecifier, node);
     else if (ts.isExportDeclaration(node) && literalOf(node.moduleSpecifier)) add('export', node.moduleSpecifier, node);
-    else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference) && literalOf(node.moduleReference.expression)) {
+    else if (
+      ts.isImportEqualsDeclaration(node) &&
+      ts.isExternalModuleReference(node.moduleReference) &&
+      literalOf(node.moduleReference.expression)
+    ) {
       add('import-equals', node.moduleReference.expression, node);
-    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && literalOf(node.argument.literal)) add('import-type', node.argument.literal, node);
+    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && literalOf(node.argument.literal))
+      add('import-type', node.argument.literal, node);
     else if (ts.isCallExpression(node) && literalOf(node.arguments[0])) {
       if (node.expression.kind === ts.SyntaxKind.ImportKeyword) add('dynamic-import', node.arguments[0], node);
-      else if (calleeOf(node.expression) === 'require' && node.arguments.length === 1) add('require', node.arguments[0], node);
+      else if (calleeOf(node.expression) === 'require' && node.arguments.length === 1)
+        add('require', node.arguments[0], node);
       else if (MOCK_CALLEES.has(calleeOf(node.expression))) add('mock', node.arguments[0], node);
     }
     ts.forEachChild(node, visit);
@@ -314,7 +428,8 @@ const start = (ctx, node) => node.getStart(ctx.sf);
 const indentOf = (text, pos) => /^[ \t]*/.exec(text.slice(text.lastIndexOf('\n', pos - 1) + 1, pos))[0];
 const semicolon = (ctx, node) => (ctx.text.slice(start(ctx, node), node.end).trimEnd().endsWith(';') ? ';' : '');
 const quote = (site) => (site.literal.getText().startsWith('"') ? '"' : "'");
-const element = (imported, local, type) => `${type ? 'type ' : ''}${imported === local ? imported : `${imported} as ${local}`}`;
+const element = (imported, local, type) =>
+  `${type ? 'type ' : ''}${imported === local ? imported : `${imported} as ${local}`}`;
 
 /** The literal's text between its quotes. */
 function replaceSpecifier(ctx, site, spec) {
@@ -323,14 +438,21 @@ function replaceSpecifier(ctx, site, spec) {
 
 /** A new statement on its own line right after `node`, with its indentation. */
 function insertAfter(ctx, node, statement) {
-  ctx.plan.edits.push({ start: node.end, end: node.end, text: `${ctx.eol}${indentOf(ctx.text, start(ctx, node))}${statement}` });
+  ctx.plan.edits.push({
+    start: node.end,
+    end: node.end,
+    text: `${ctx.eol}${indentOf(ctx.text, start(ctx, node))}${statement}`,
+  });
 }
 
 /** Removes the elements at `remove` from a comma list, keeping the others and their separators. */
 function removeElements(ctx, elements, remove) {
   const spans = elements.map((e) => ({ start: start(ctx, e), end: e.end }));
-  for (let i = 0; i < spans.length; ) {
-    if (!remove.has(i)) { i++; continue; }
+  for (let i = 0; i < spans.length;) {
+    if (!remove.has(i)) {
+      i++;
+      continue;
+    }
     let j = i;
     while (j + 1 < spans.length && remove.has(j + 1)) j++;
     if (spans[j + 1]) ctx.plan.edits.push({ start: spans[i].start, end: spans[j + 1].start, text: '' });
@@ -347,7 +469,7 @@ function expectSite(ctx, site, spec) {
   switch (site.form) {
     case 'import': {
       const clause = node.importClause;
-      if (!clause) return replaceSpecifier(ctx, site, spec), 'moved';
+      if (!clause) return (replaceSpecifier(ctx, site, spec), 'moved');
       const nb = clause.namedBindings;
       if (nb && ts.isNamespaceImport(nb)) {
         if (clause.name) return 'refused';
@@ -358,18 +480,26 @@ function expectSite(ctx, site, spec) {
     case 'export': {
       const ec = node.exportClause;
       if (!ec || ts.isNamespaceExport(ec)) return expectWholeModule(ctx, site, spec, map, true);
-      const moved = ec.elements.map((el, i) => ({ el, i, to: map((el.propertyName ?? el.name).text) })).filter((m) => m.to !== null);
+      const moved = ec.elements
+        .map((el, i) => ({ el, i, to: map((el.propertyName ?? el.name).text) }))
+        .filter((m) => m.to !== null);
       if (moved.length === 0) return 'kept';
       const text = (m) => element(m.to, m.el.name.text, m.el.isTypeOnly);
       const renamed = (m) => m.to !== (m.el.propertyName ?? m.el.name).text;
       if (moved.length === ec.elements.length) {
         replaceSpecifier(ctx, site, spec);
-        for (const m of moved) if (renamed(m)) ctx.plan.edits.push({ start: start(ctx, m.el), end: m.el.end, text: text(m) });
+        for (const m of moved)
+          if (renamed(m)) ctx.plan.edits.push({ start: start(ctx, m.el), end: m.el.end, text: text(m) });
         return 'moved';
       }
       removeElements(ctx, ec.elements, new Set(moved.map((m) => m.i)));
       const q = quote(site);
-      insertAfter(ctx, node, `export ${node.isTypeOnly ? 'type ' : ''}{ ${moved.map(text).join(', ')} } from ${q}${spec}${q}${semicolon(ctx, node)}`);
+      insertAfter(
+        ctx,
+        node,
+        `export ${node.isTypeOnly ? 'type ' : ''}{ ${moved.map(text).join(', ')} } ` +
+          `from ${q}${spec}${q}${semicolon(ctx, node)}`,
+      );
       return 'moved';
     }
     case 'import-equals':
@@ -388,7 +518,7 @@ function expectSite(ctx, site, spec) {
       return 'moved';
     }
     case 'mock':
-      return replaceSpecifier(ctx, site, spec), 'moved';
+      return (replaceSpecifier(ctx, site, spec), 'moved');
   }
   return 'kept';
 }
@@ -407,7 +537,14 @@ function expectNamed(ctx, site, spec, map) {
     }
     items.push({ node: clause.name, imported: 'default', local: clause.name.text, type: false, to });
   }
-  for (const el of named) items.push({ node: el, imported: (el.propertyName ?? el.name).text, local: el.name.text, type: el.isTypeOnly, to: map((el.propertyName ?? el.name).text) });
+  for (const el of named)
+    items.push({
+      node: el,
+      imported: (el.propertyName ?? el.name).text,
+      local: el.name.text,
+      type: el.isTypeOnly,
+      to: map((el.propertyName ?? el.name).text),
+    });
   const moved = items.filter((it) => it.to !== null);
   if (moved.length === 0) return 'kept';
   const q = quote(site);
@@ -419,13 +556,24 @@ function expectNamed(ctx, site, spec, map) {
         // `D` -> `{ X as D }`; `D, { a }` -> `{ X as D, a }`.
         const el = element(it.to, it.local, false);
         const nb = clause.namedBindings;
-        if (!nb) { ctx.plan.edits.push({ start: start(ctx, it.node), end: it.node.end, text: `{ ${el} }` }); continue; }
+        if (!nb) {
+          ctx.plan.edits.push({ start: start(ctx, it.node), end: it.node.end, text: `{ ${el} }` });
+          continue;
+        }
         ctx.plan.edits.push({ start: start(ctx, it.node), end: start(ctx, nb), text: '' });
         const first = nb.elements[0];
-        if (!first) { ctx.plan.edits.push({ start: start(ctx, nb), end: nb.end, text: `{ ${el} }` }); continue; }
+        if (!first) {
+          ctx.plan.edits.push({ start: start(ctx, nb), end: nb.end, text: `{ ${el} }` });
+          continue;
+        }
         const multiline = ctx.text.slice(start(ctx, nb), start(ctx, first)).includes('\n');
-        ctx.plan.edits.push({ start: start(ctx, first), end: start(ctx, first), text: el + (multiline ? `,${ctx.eol}${indentOf(ctx.text, start(ctx, first))}` : ', ') });
-      } else if (it.to !== it.imported) ctx.plan.edits.push({ start: start(ctx, it.node), end: it.node.end, text: element(it.to, it.local, it.type) });
+        ctx.plan.edits.push({
+          start: start(ctx, first),
+          end: start(ctx, first),
+          text: el + (multiline ? `,${ctx.eol}${indentOf(ctx.text, start(ctx, first))}` : ', '),
+        });
+      } else if (it.to !== it.imported)
+        ctx.plan.edits.push({ start: start(ctx, it.node), end: it.node.end, text: element(it.to, it.local, it.type) });
     }
     return 'moved';
   }
@@ -433,12 +581,31 @@ function expectNamed(ctx, site, spec, map) {
   const movedDefault = moved.find((it) => it.imported === 'default' && it.to === 'default');
   const defaultMoves = clause.name && moved.some((it) => it.imported === 'default');
   const namedMoved = new Set(named.map((el, i) => (moved.some((it) => it.node === el) ? i : -1)).filter((i) => i >= 0));
-  if (defaultMoves) ctx.plan.edits.push({ start: start(ctx, clause.name), end: clause.namedBindings ? start(ctx, clause.namedBindings) : clause.name.end, text: '' });
-  if (named.length > 0 && namedMoved.size === named.length) ctx.plan.edits.push({ start: clause.name ? clause.name.end : start(ctx, clause.namedBindings), end: clause.namedBindings.end, text: '' });
+  if (defaultMoves)
+    ctx.plan.edits.push({
+      start: start(ctx, clause.name),
+      end: clause.namedBindings ? start(ctx, clause.namedBindings) : clause.name.end,
+      text: '',
+    });
+  if (named.length > 0 && namedMoved.size === named.length)
+    ctx.plan.edits.push({
+      start: clause.name ? clause.name.end : start(ctx, clause.namedBindings),
+      end: clause.namedBindings.end,
+      text: '',
+    });
   else removeElements(ctx, named, namedMoved);
-  const elements = moved.filter((it) => it !== movedDefault).map((it) => element(it.to, it.local, it.type && !typeOnly));
-  const parts = [...(movedDefault ? [movedDefault.local] : []), ...(elements.length ? [`{ ${elements.join(', ')} }`] : [])];
-  insertAfter(ctx, site.node, `import ${typeOnly ? 'type ' : ''}${parts.join(', ')} from ${q}${spec}${q}${semicolon(ctx, site.node)}`);
+  const elements = moved
+    .filter((it) => it !== movedDefault)
+    .map((it) => element(it.to, it.local, it.type && !typeOnly));
+  const parts = [
+    ...(movedDefault ? [movedDefault.local] : []),
+    ...(elements.length ? [`{ ${elements.join(', ')} }`] : []),
+  ];
+  insertAfter(
+    ctx,
+    site.node,
+    `import ${typeOnly ? 'type ' : ''}${parts.join(', ')} from ${q}${spec}${q}${semicolon(ctx, site.node)}`,
+  );
   return 'moved';
 }
 
@@ -460,11 +627,23 @@ function expectWholeModule(ctx, site, spec, map, needAllExports) {
 function checkerOf(ctx) {
   if (!ctx.checker) {
     const host = {
-      getSourceFile: (n) => (n === ctx.sf.fileName ? ctx.sf : undefined), getDefaultLibFileName: () => 'lib.d.ts', writeFile() {},
-      getCurrentDirectory: () => '/', getCanonicalFileName: (f) => f, useCaseSensitiveFileNames: () => true, getNewLine: () => '\n',
-      fileExists: (f) => f === ctx.sf.fileName, readFile: () => undefined,
+      getSourceFile: (n) => (n === ctx.sf.fileName ? ctx.sf : undefined),
+      getDefaultLibFileName: () => 'lib.d.ts',
+      writeFile() {},
+      getCurrentDirectory: () => '/',
+      getCanonicalFileName: (f) => f,
+      useCaseSensitiveFileNames: () => true,
+      getNewLine: () => '\n',
+      fileExists: (f) => f === ctx.sf.fileName,
+      readFile: () => undefined,
     };
-    ctx.checker = ts.createProgram({ rootNames: [ctx.sf.fileName], options: { noLib: true, noResolve: true, types: [], allowJs: true, noEmit: true }, host }).getTypeChecker();
+    ctx.checker = ts
+      .createProgram({
+        rootNames: [ctx.sf.fileName],
+        options: { noLib: true, noResolve: true, types: [], allowJs: true, noEmit: true },
+        host,
+      })
+      .getTypeChecker();
   }
   return ctx.checker;
 }
@@ -476,8 +655,12 @@ function referencesOf(ctx, binding) {
   const visit = (node) => {
     if (ts.isIdentifier(node) && node !== binding && node.text === binding.text) {
       const p = node.parent;
-      const s = ts.isShorthandPropertyAssignment(p) && p.name === node ? checker.getShorthandAssignmentValueSymbol(p)
-        : ts.isExportSpecifier(p) && !p.parent.parent.moduleSpecifier ? checker.getExportSpecifierLocalTargetSymbol(p) : checker.getSymbolAtLocation(node);
+      const s =
+        ts.isShorthandPropertyAssignment(p) && p.name === node
+          ? checker.getShorthandAssignmentValueSymbol(p)
+          : ts.isExportSpecifier(p) && !p.parent.parent.moduleSpecifier
+            ? checker.getExportSpecifierLocalTargetSymbol(p)
+            : checker.getSymbolAtLocation(node);
       if (s && s === symbol) refs.push(node);
     }
     ts.forEachChild(node, visit);
@@ -491,8 +674,10 @@ function expectNamespace(ctx, site, spec, binding, map, { split, typeOnly = fals
   let escapes = false;
   for (const ref of referencesOf(ctx, binding)) {
     const p = ref.parent;
-    if (ts.isPropertyAccessExpression(p) && p.expression === ref) members.push({ name: p.name.text, nameNode: p.name, whole: p, ref });
-    else if (ts.isQualifiedName(p) && p.left === ref) members.push({ name: p.right.text, nameNode: p.right, whole: p, ref });
+    if (ts.isPropertyAccessExpression(p) && p.expression === ref)
+      members.push({ name: p.name.text, nameNode: p.name, whole: p, ref });
+    else if (ts.isQualifiedName(p) && p.left === ref)
+      members.push({ name: p.right.text, nameNode: p.right, whole: p, ref });
     else if (ts.isElementAccessExpression(p) && p.expression === ref && ts.isStringLiteralLike(p.argumentExpression)) {
       members.push({ name: p.argumentExpression.text, nameNode: p.argumentExpression, quoted: true, whole: p, ref });
     } else escapes = true;
@@ -502,7 +687,12 @@ function expectNamespace(ctx, site, spec, binding, map, { split, typeOnly = fals
   for (const m of members) {
     const to = map(m.name);
     if (to === null) staying.add(m.name);
-    else if (to !== m.name) renames.push(m.quoted ? { start: start(ctx, m.nameNode) + 1, end: m.nameNode.end - 1, text: to } : { start: start(ctx, m.nameNode), end: m.nameNode.end, text: to });
+    else if (to !== m.name)
+      renames.push(
+        m.quoted
+          ? { start: start(ctx, m.nameNode) + 1, end: m.nameNode.end - 1, text: to }
+          : { start: start(ctx, m.nameNode), end: m.nameNode.end, text: to },
+      );
   }
   if (escapes) {
     const outcome = expectWholeModule(ctx, site, spec, map, true);
@@ -529,7 +719,11 @@ function expectNamespace(ctx, site, spec, binding, map, { split, typeOnly = fals
     ctx.plan.edits.push({ start: start(ctx, m.ref), end: m.whole.end, text: to });
   }
   const q = quote(site);
-  insertAfter(ctx, site.node, `import ${typeOnly ? 'type ' : ''}{ ${locals.join(', ')} } from ${q}${spec}${q}${semicolon(ctx, site.node)}`);
+  insertAfter(
+    ctx,
+    site.node,
+    `import ${typeOnly ? 'type ' : ''}{ ${locals.join(', ')} } from ${q}${spec}${q}${semicolon(ctx, site.node)}`,
+  );
   return 'moved';
 }
 
@@ -539,8 +733,15 @@ function spellsIdentifier(sf, name) {
     if (found) return;
     if (ts.isIdentifier(node) && node.text === name) {
       const p = node.parent;
-      const member = (ts.isPropertyAccessExpression(p) && p.name === node) || (ts.isQualifiedName(p) && p.right === node) ||
-        ((ts.isPropertyAssignment(p) || ts.isPropertyDeclaration(p) || ts.isPropertySignature(p) || ts.isMethodDeclaration(p) || ts.isMethodSignature(p)) && p.name === node);
+      const member =
+        (ts.isPropertyAccessExpression(p) && p.name === node) ||
+        (ts.isQualifiedName(p) && p.right === node) ||
+        ((ts.isPropertyAssignment(p) ||
+          ts.isPropertyDeclaration(p) ||
+          ts.isPropertySignature(p) ||
+          ts.isMethodDeclaration(p) ||
+          ts.isMethodSignature(p)) &&
+          p.name === node);
       if (!member) found = true;
     }
     ts.forEachChild(node, visit);
@@ -552,9 +753,14 @@ function spellsIdentifier(sf, name) {
 /** `require()` and `import()`: by what the call is bound to. */
 function expectCall(ctx, site, spec, map) {
   let outer = site.node;
-  while (outer.parent && (ts.isAwaitExpression(outer.parent) || ts.isParenthesizedExpression(outer.parent))) outer = outer.parent;
+  while (outer.parent && (ts.isAwaitExpression(outer.parent) || ts.isParenthesizedExpression(outer.parent)))
+    outer = outer.parent;
   const p = outer.parent;
-  if (site.form === 'require' && ts.isPropertyAccessExpression(site.node.parent) && site.node.parent.expression === site.node) {
+  if (
+    site.form === 'require' &&
+    ts.isPropertyAccessExpression(site.node.parent) &&
+    site.node.parent.expression === site.node
+  ) {
     const name = site.node.parent.name;
     const to = map(name.text);
     if (to === null) return 'kept';
@@ -574,23 +780,43 @@ function expectPattern(ctx, site, spec, map, decl) {
   const els = [...decl.name.elements];
   const info = els.map((el, i) => {
     const prop = el.propertyName;
-    const name = el.dotDotDotToken ? undefined : prop ? (ts.isIdentifier(prop) || ts.isStringLiteral(prop) ? prop.text : undefined) : ts.isIdentifier(el.name) ? el.name.text : undefined;
+    const name = el.dotDotDotToken
+      ? undefined
+      : prop
+        ? ts.isIdentifier(prop) || ts.isStringLiteral(prop)
+          ? prop.text
+          : undefined
+        : ts.isIdentifier(el.name)
+          ? el.name.text
+          : undefined;
     return { el, i, name, to: name === undefined ? null : map(name) };
   });
   const moved = info.filter((x) => x.to !== null);
   if (moved.length === 0) return 'kept';
   if (els.some((el) => el.dotDotDotToken)) return 'refused';
-  const rename = (x) => (x.to === x.name ? undefined : x.el.propertyName
-    ? { start: start(ctx, x.el.propertyName), end: x.el.propertyName.end, text: x.to }
-    : { start: start(ctx, x.el.name), end: x.el.name.end, text: `${x.to}: ${x.name}` });
+  const rename = (x) =>
+    x.to === x.name
+      ? undefined
+      : x.el.propertyName
+        ? { start: start(ctx, x.el.propertyName), end: x.el.propertyName.end, text: x.to }
+        : { start: start(ctx, x.el.name), end: x.el.name.end, text: `${x.to}: ${x.name}` };
   if (moved.length === els.length) {
     replaceSpecifier(ctx, site, spec);
-    for (const x of moved) { const r = rename(x); if (r) ctx.plan.edits.push(r); }
+    for (const x of moved) {
+      const r = rename(x);
+      if (r) ctx.plan.edits.push(r);
+    }
     return 'moved';
   }
   const list = decl.parent;
   const statement = list.parent;
-  if (site.form !== 'require' || !ts.isVariableDeclarationList(list) || list.declarations.length !== 1 || !ts.isVariableStatement(statement)) return 'refused';
+  if (
+    site.form !== 'require' ||
+    !ts.isVariableDeclarationList(list) ||
+    list.declarations.length !== 1 ||
+    !ts.isVariableStatement(statement)
+  )
+    return 'refused';
   const keyword = list.flags & ts.NodeFlags.Const ? 'const' : list.flags & ts.NodeFlags.Let ? 'let' : 'var';
   const texts = moved.map((x) => {
     const r = rename(x);
@@ -600,6 +826,10 @@ function expectPattern(ctx, site, spec, map, decl) {
   });
   removeElements(ctx, els, new Set(moved.map((x) => x.i)));
   const q = quote(site);
-  insertAfter(ctx, statement, `${keyword} { ${texts.join(', ')} } = require(${q}${spec}${q})${semicolon(ctx, statement)}`);
+  insertAfter(
+    ctx,
+    statement,
+    `${keyword} { ${texts.join(', ')} } = require(${q}${spec}${q})${semicolon(ctx, statement)}`,
+  );
   return 'moved';
 }

@@ -119,7 +119,10 @@ export class SiteClassifier {
   private canonicalKind(specifier: string, resolution: Resolution, concept: ResolvedConcept): 'canonical' | 'compat' | undefined {
     const compat = concept.compat;
     if (compat) {
-      if (compat.path ? resolution.kind === 'file' && stripExtension(resolution.path) === stripExtension(compat.path) : isPackageModule(specifier, compat.module, concept)) {
+      const isCompat = compat.path
+        ? resolution.kind === 'file' && stripExtension(resolution.path) === stripExtension(compat.path)
+        : isPackageModule(specifier, compat.module, concept);
+      if (isCompat) {
         return 'compat';
       }
     }

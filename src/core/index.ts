@@ -12,7 +12,13 @@ export { SiteClassifier } from './classify.js';
 export { toPosix } from '../shared/paths.js';
 export { detectDuplicates, describeSignal, compileNamePatterns, DUPLICATE_RULE_ID } from './detect.js';
 export { fingerprint, normaliseCode } from './fingerprint.js';
-export { mapLegacyName, migrationTarget, siteMigrationTarget, canonicalReplacement, type MappedName } from './mapping.js';
+export {
+  mapLegacyName,
+  migrationTarget,
+  siteMigrationTarget,
+  canonicalReplacement,
+  type MappedName,
+} from './mapping.js';
 export { createPrefilter, type Prefilter } from './prefilter.js';
 export { compileSpecifierPattern, describePattern, patternNeedles } from './pattern.js';
 export { analyzeFile, createAnalysisContext, relativeToRoot, type AnalysisContext } from './analyze.js';

@@ -27,7 +27,11 @@ export function migrationTarget(concept: ResolvedConcept): { module: string; isP
  * entry (`"@scope/utils/*"`), the same subpath of it (`@scope/utils/ts-eslint` ->
  * `@canonical/utils/ts-eslint`; the config requires a package target for such entries).
  */
-export function siteMigrationTarget(concept: ResolvedConcept, legacy: ResolvedLegacyModule, specifier: string): { module: string; isPath: boolean } {
+export function siteMigrationTarget(
+  concept: ResolvedConcept,
+  legacy: ResolvedLegacyModule,
+  specifier: string,
+): { module: string; isPath: boolean } {
   const target = migrationTarget(concept);
   const root = legacy.subpathsOf;
   if (root === undefined || target.isPath || !specifier.startsWith(root + '/')) return target;

@@ -71,7 +71,9 @@ export function createPrefilter(config: ResolvedConfig, resolver: ModuleResolver
         if (!found) passAll = true;
         else if (found.caseInsensitive) for (const n of found.needles) lowerNeedles.add(n);
         else for (const n of found.needles) needles.add(n);
-      } else if (legacy.kind === 'package') needles.add(legacy.subpathsOf !== undefined ? `${legacy.subpathsOf}/` : legacy.module);
+      } else if (legacy.kind === 'package') {
+        needles.add(legacy.subpathsOf !== undefined ? `${legacy.subpathsOf}/` : legacy.module);
+      }
       else if (legacy.path) {
         for (const n of moduleNeedles(legacy.path, legacy.isDirectory)) needles.add(n);
         // A workspace package whose folder is or holds the legacy module is imported by name.

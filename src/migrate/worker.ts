@@ -42,7 +42,11 @@ export type WriteFile = (file: string, data: string) => void;
 /** Reads, plans, verifies and (in write mode) atomically writes one file. */
 export function migrateWorker(init: MigrateWorkerInit, context?: MigrationContext, writeFile: WriteFile = writeFileAtomic): (item: MigrateItem) => FileOutcome {
   const mctx = context ?? createMigrationContext(init.config);
-  const options = { rename: init.rename, mergeImports: init.mergeImports, ...(init.concepts ? { concepts: init.concepts } : {}) };
+  const options = {
+    rename: init.rename,
+    mergeImports: init.mergeImports,
+    ...(init.concepts ? { concepts: init.concepts } : {}),
+  };
   return ({ file, mode }) => {
     const empty = { file, parsed: false, sitesRewritten: 0, refused: [], kept: 0, notes: [] };
     const source = readSourceFile(file);

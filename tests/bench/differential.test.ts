@@ -19,12 +19,19 @@ interface ProjectResult {
   sites: number;
   unjudged: { file: string; reason: string }[];
   ok: boolean;
-  adapters: Record<string, { applicable: boolean; exact?: number; stray?: string[]; mismatches?: unknown[]; problem?: string }>;
+  adapters: Record<
+    string,
+    { applicable: boolean; exact?: number; stray?: string[]; mismatches?: unknown[]; problem?: string }
+  >;
 }
 
 function differential(args: string[]): { code: number; results: ProjectResult[]; output: string } {
   const json = path.join(tempDir('differential-json'), 'out.json');
-  const r = spawnSync(process.execPath, [CLI, ...args, '--json', json], { cwd: REPO, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [CLI, ...args, '--json', json], {
+    cwd: REPO,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const results = fs.existsSync(json) ? (JSON.parse(fs.readFileSync(json, 'utf8')) as ProjectResult[]) : [];
   return { code: r.status ?? 1, results, output: r.stdout + r.stderr };
 }
@@ -61,7 +68,7 @@ describe('the judge', () => {
     ],
   };
 
-  it('replaces only the specifier literals; a split copies the form right after the original; blocks stay apart', () => {
+  it('replaces only the specifier literals; a split copies the form right after it; blocks stay apart', () => {
     const text = [
       "import type { A, Other } from '@scope/utils';",
       'import { a } from "@scope/utils"',
@@ -98,7 +105,9 @@ describe('the judge', () => {
 
   it('says what it does not model instead of guessing', () => {
     const root = makeProject({
-      'ssot.config.json': JSON.stringify({ concepts: [{ id: 'u', canonical: { module: '@n/u' }, legacy: [{ module: '@o/u', importNames: ['a'] }] }] }),
+      'ssot.config.json': JSON.stringify({
+        concepts: [{ id: 'u', canonical: { module: '@n/u' }, legacy: [{ module: '@o/u', importNames: ['a'] }] }],
+      }),
       'src/a.ts': "import { a } from '@o/u';\n",
     });
     expect(judge(root, 'src/a.ts')).toEqual({ kind: 'unjudged', reason: 'concept "u" uses legacy.importNames' });
@@ -109,27 +118,35 @@ describe('the differential harness', () => {
   it('every codemod fixture: the three adapters write exactly what the judge expects', () => {
     const { code, results, output } = differential(['--fixtures']);
     expect(code, output).toBe(0);
-    const cases = fs.readdirSync(path.join(REPO, 'fixtures/codemods')).filter((d) => fs.statSync(path.join(REPO, 'fixtures/codemods', d)).isDirectory());
+    const cases = fs
+      .readdirSync(path.join(REPO, 'fixtures/codemods'))
+      .filter((d) => fs.statSync(path.join(REPO, 'fixtures/codemods', d)).isDirectory());
     expect(results.map((r) => r.name).sort()).toEqual(cases.sort());
     for (const r of results) {
       expect(r.ok, r.name).toBe(true);
       // Only runs with flags the judge does not model go unjudged, and ESLint has no such flags.
       expect(r.unjudged.length > 0, r.name).toBe(r.args.length > 0);
       expect(r.adapters.eslint!.applicable, r.name).toBe(r.args.length === 0);
-      for (const a of ['migrate', 'eslint', 'jscodeshift']) if (r.adapters[a]!.applicable) expect(r.adapters[a]!.exact, `${r.name} ${a}`).toBe(r.judged);
+      for (const a of ['migrate', 'eslint', 'jscodeshift'])
+        if (r.adapters[a]!.applicable) expect(r.adapters[a]!.exact, `${r.name} ${a}`).toBe(r.judged);
     }
     expect(results.reduce((n, r) => n + r.toChange, 0)).toBeGreaterThan(25);
   }, 600_000);
 
   it('a generated corpus: every file exact for every adapter', () => {
     const corpus = path.join(tempDir('differential-corpus'), 'corpus');
-    const gen = spawnSync(process.execPath, [path.join(REPO, 'bench/corpus/generate.mjs'), '--size', 'tiny', '--out', corpus], { encoding: 'utf8' });
+    const gen = spawnSync(
+      process.execPath,
+      [path.join(REPO, 'bench/corpus/generate.mjs'), '--size', 'tiny', '--out', corpus],
+      { encoding: 'utf8' },
+    );
     expect(gen.status, gen.stderr).toBe(0);
     const { code, results, output } = differential(['--corpus', corpus]);
     expect(code, output).toBe(0);
     const [r] = results;
     expect(r!.toChange).toBeGreaterThan(3);
     expect(r!.unjudged).toEqual([]);
-    for (const a of ['migrate', 'eslint', 'jscodeshift']) expect(r!.adapters[a], a).toMatchObject({ applicable: true, exact: r!.judged, stray: [] });
+    for (const a of ['migrate', 'eslint', 'jscodeshift'])
+      expect(r!.adapters[a], a).toMatchObject({ applicable: true, exact: r!.judged, stray: [] });
   }, 600_000);
 });

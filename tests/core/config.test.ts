@@ -100,7 +100,15 @@ describe('the shipped JSON Schema', () => {
     const validate = ajv.compile(configSchema);
     const cases: unknown[] = [
       minimal,
-      { concepts: [{ id: 'x', canonical: { module: 'src/a.ts', files: ['src/a.ts'] }, legacy: [{ module: 'b', names: { '*': '*' } }] }] },
+      {
+        concepts: [
+          {
+            id: 'x',
+            canonical: { module: 'src/a.ts', files: ['src/a.ts'] },
+            legacy: [{ module: 'b', names: { '*': '*' } }],
+          },
+        ],
+      },
       {},
       { concepts: [] },
       { concepts: [{ id: 'a', preset: 'message-router', extra: 1 }] },
@@ -161,26 +169,65 @@ describe('the message-router preset and the mapping function', () => {
     expect(canonicalReplacement(concept, 'toString')).toBeUndefined();
   });
 
-  it('"<package>/*" moves each subpath to the same subpath of a package target; the package alone is its root entry', () => {
+  it('"<package>/*" moves each subpath to the same subpath of a package target; a package is its root entry', () => {
     const concept = resolveConfig(
-      { concepts: [{ id: 'u', canonical: { module: '@canonical/utils' }, legacy: [{ module: '@scope/utils' }, { module: '@scope/utils/*' }] }] },
+      {
+        concepts: [
+          {
+            id: 'u',
+            canonical: { module: '@canonical/utils' },
+            legacy: [{ module: '@scope/utils' }, { module: '@scope/utils/*' }],
+          },
+        ],
+      },
       root,
     ).concepts[0]!;
     const [rootEntry, subpaths] = [concept.legacy[0]!, concept.legacy[1]!];
     expect(rootEntry.subpathsOf).toBeUndefined();
     expect(subpaths).toMatchObject({ kind: 'package', module: '@scope/utils/*', subpathsOf: '@scope/utils' });
-    expect(siteMigrationTarget(concept, subpaths, '@scope/utils/ts-eslint')).toEqual({ module: '@canonical/utils/ts-eslint', isPath: false });
-    expect(siteMigrationTarget(concept, subpaths, '@scope/utils/dist/a/b')).toEqual({ module: '@canonical/utils/dist/a/b', isPath: false });
-    expect(siteMigrationTarget(concept, rootEntry, '@scope/utils')).toEqual({ module: '@canonical/utils', isPath: false });
+    expect(siteMigrationTarget(concept, subpaths, '@scope/utils/ts-eslint')).toEqual({
+      module: '@canonical/utils/ts-eslint',
+      isPath: false,
+    });
+    expect(siteMigrationTarget(concept, subpaths, '@scope/utils/dist/a/b')).toEqual({
+      module: '@canonical/utils/dist/a/b',
+      isPath: false,
+    });
+    expect(siteMigrationTarget(concept, rootEntry, '@scope/utils')).toEqual({
+      module: '@canonical/utils',
+      isPath: false,
+    });
   });
 
   it('refuses subpath patterns that cannot map: on a repo path, towards a repo path, or with a `*` elsewhere', () => {
     const dir = project({ 'src/legacy/a.ts': '', 'src/new.ts': '' });
-    const onPath = configError(() => resolveConfig({ concepts: [{ id: 'u', canonical: { module: '@n/u' }, legacy: [{ module: 'src/legacy/*' }] }] }, dir, 'c.json'));
-    expect(onPath.message).toMatch(/concepts\[0\]\.legacy\[0\]\.module: "src\/legacy\/\*": a subpath pattern needs a package specifier/);
-    const toPath = configError(() => resolveConfig({ concepts: [{ id: 'u', canonical: { module: 'src/new.ts' }, legacy: [{ module: '@o/u/*' }] }] }, dir, 'c.json'));
-    expect(toPath.message).toMatch(/concepts\[0\]\.legacy\[0\]\.module: "@o\/u\/\*": subpaths move to the same subpath of the migration target, which must then be a package/);
-    const middle = configError(() => resolveConfig({ concepts: [{ id: 'u', canonical: { module: '@n/u' }, legacy: [{ module: '@o/*/u' }] }] }, dir, 'c.json'));
+    const onPath = configError(() =>
+      resolveConfig(
+        { concepts: [{ id: 'u', canonical: { module: '@n/u' }, legacy: [{ module: 'src/legacy/*' }] }] },
+        dir,
+        'c.json',
+      ),
+    );
+    expect(onPath.message).toMatch(
+      /concepts\[0\]\.legacy\[0\]\.module: "src\/legacy\/\*": a subpath pattern needs a package specifier/,
+    );
+    const toPath = configError(() =>
+      resolveConfig(
+        { concepts: [{ id: 'u', canonical: { module: 'src/new.ts' }, legacy: [{ module: '@o/u/*' }] }] },
+        dir,
+        'c.json',
+      ),
+    );
+    expect(toPath.message).toMatch(
+      /concepts\[0\]\.legacy\[0\]\.module: "@o\/u\/\*": subpaths move to the same subpath of the migration target, which must then be a package/,
+    );
+    const middle = configError(() =>
+      resolveConfig(
+        { concepts: [{ id: 'u', canonical: { module: '@n/u' }, legacy: [{ module: '@o/*/u' }] }] },
+        dir,
+        'c.json',
+      ),
+    );
     expect(middle.message).toMatch(/concepts\[0\]\.legacy\[0\]\.module: must match/);
   });
 

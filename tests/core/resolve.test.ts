@@ -124,7 +124,11 @@ describe('classifying sites against a concept', () => {
 
   it('a legacy folder covers every file inside it', () => {
     const { analyze } = setup(
-      { 'src/legacy/index.ts': 'export {}', 'src/legacy/ws.ts': 'export {}', 'src/app.ts': [`import './legacy';`, `import './legacy/ws';`].join('\n') },
+      {
+        'src/legacy/index.ts': 'export {}',
+        'src/legacy/ws.ts': 'export {}',
+        'src/app.ts': [`import './legacy';`, `import './legacy/ws';`].join('\n'),
+      },
       ['src/legacy'],
     );
     expect(analyze('src/app.ts').sites.map((s) => s.target.kind)).toEqual(['legacy', 'legacy']);
@@ -139,7 +143,13 @@ describe('classifying sites against a concept', () => {
       `import '@acme/old-router/';`,
     ].join('\n');
     const rootOnly = setup({ 'src/app.ts': app }, ['@acme/old-router']);
-    expect(rootOnly.analyze('src/app.ts').sites.map((s) => s.target.kind)).toEqual(['legacy', 'other', 'other', 'other', 'other']);
+    expect(rootOnly.analyze('src/app.ts').sites.map((s) => s.target.kind)).toEqual([
+      'legacy',
+      'other',
+      'other',
+      'other',
+      'other',
+    ]);
     const both = setup({ 'src/app.ts': app }, ['@acme/old-router', '@acme/old-router/*']);
     const sites = both.analyze('src/app.ts').sites;
     expect(sites.map((s) => (s.target.kind === 'legacy' ? s.target.legacyModule : s.target.kind))).toEqual([

@@ -172,7 +172,7 @@ export function ssotSync(args: readonly string[], cwd: string, env: NodeJS.Proce
   return { code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** The jscodeshift runner with our transform. Boolean flags need a value there: `--rename=true`, `--mergeImports=true`. */
+/** The jscodeshift runner with our transform. Boolean flags need a value there: `--rename=true`. */
 export function jscodeshift(args: readonly string[], cwd: string): Promise<Run> {
   const flags: Record<string, string> = { '--rename': '--rename=true', '--merge-imports': '--mergeImports=true' };
   const options = args.map((a) => flags[a] ?? a);

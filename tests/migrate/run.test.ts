@@ -58,7 +58,8 @@ describe('ssot migrate', () => {
     const byFile = new Map(report.files.map((f) => [f.file, f]));
     expect(byFile.get('src/named.ts')).toMatchObject({ status: 'changed', sitesRewritten: 1 });
     expect(byFile.get('src/namespace-unsafe.ts')?.status).toBe('unchanged');
-    expect(byFile.get('src/namespace-unsafe.ts')?.refused[0]?.reason).toMatch(/namespace import legacy is used as a value/);
+    const unsafe = byFile.get('src/namespace-unsafe.ts');
+    expect(unsafe?.refused[0]?.reason).toMatch(/namespace import legacy is used as a value/);
     expect(byFile.get('src/broken.ts')).toMatchObject({ status: 'failed' });
     expect(byFile.get('src/broken.ts')?.error).toMatch(/would not parse/);
     expect(byFile.get('src/binary.ts')).toMatchObject({ status: 'skipped', reason: 'binary file (contains a NUL byte)' });

@@ -90,13 +90,21 @@ describe('what a legacy site is and what counts', () => {
     expect(c.compliant).toBe(false);
   });
 
-  it('a package means its root entry; a "<package>/*" entry is a module of its own, its sites moving to the same subpath', () => {
+  it('a package is its root entry; a "<package>/*" entry is a module of its own, moving to the same subpath', () => {
     const concept = (legacy: string[]) =>
-      JSON.stringify({ concepts: [{ id: 'u', canonical: { module: '@canonical/utils' }, legacy: legacy.map((module) => ({ module })) }] });
-    const use = "import { isNode } from '@scope/utils';\nimport type { Linter } from '@scope/utils/ts-eslint';\nexport * from '@scope/utils/ast-utils';\n";
-    const rootOnly = reportOf(project({ 'ssot.config.json': concept(['@scope/utils']), 'src/use.ts': use })).concepts[0]!;
+      JSON.stringify({
+        concepts: [
+          { id: 'u', canonical: { module: '@canonical/utils' }, legacy: legacy.map((module) => ({ module })) },
+        ],
+      });
+    const use =
+      "import { isNode } from '@scope/utils';\nimport type { Linter } from '@scope/utils/ts-eslint';\nexport * from '@scope/utils/ast-utils';\n";
+    const rootOnly = reportOf(project({ 'ssot.config.json': concept(['@scope/utils']), 'src/use.ts': use }))
+      .concepts[0]!;
     expect(rootOnly.legacySites.map((s) => [s.specifier, s.module])).toEqual([['@scope/utils', '@scope/utils']]);
-    const both = reportOf(project({ 'ssot.config.json': concept(['@scope/utils', '@scope/utils/*']), 'src/use.ts': use })).concepts[0]!;
+    const both = reportOf(
+      project({ 'ssot.config.json': concept(['@scope/utils', '@scope/utils/*']), 'src/use.ts': use }),
+    ).concepts[0]!;
     expect(both.legacySites.map((s) => [s.specifier, s.module, s.names.map((n) => n.mapsTo)])).toEqual([
       ['@scope/utils', '@scope/utils', ['@canonical/utils#isNode']],
       ['@scope/utils/ts-eslint', '@scope/utils/*', ['@canonical/utils/ts-eslint#Linter']],

@@ -67,15 +67,24 @@ ruleTester.run<LegacyMessageIds, [NoLegacyImportOptions]>('no-legacy-import (con
       // canonical import is left alone (merging is `ssot migrate --merge-imports`).
       filename: app('merge-type.ts'),
       code: "import { util, type HelperOptions } from '../legacy/helpers';\nimport { Router } from '../canonical/router';\nexport type T = HelperOptions | Router;\nutil();",
-      output:
-        "import { util } from '../legacy/helpers';\nimport { type Router as HelperOptions } from '../canonical/router';\nimport { Router } from '../canonical/router';\nexport type T = HelperOptions | Router;\nutil();",
+      output: [
+        "import { util } from '../legacy/helpers';",
+        "import { type Router as HelperOptions } from '../canonical/router';",
+        "import { Router } from '../canonical/router';",
+        'export type T = HelperOptions | Router;',
+        'util();',
+      ].join('\n'),
       errors: [helpers(1, 42, 'Import', ' (HelperOptions as Router; util has no replacement)')],
     },
     {
       // Moved whole: only the specifier changes (and the renamed element), no merge.
       filename: app('merge.ts'),
       code: "import { createRouter } from '../canonical/router';\nimport { OldRouter, LEGACY_VERSION } from '../legacy/router';\nexport { createRouter, OldRouter, LEGACY_VERSION };",
-      output: "import { createRouter } from '../canonical/router';\nimport { Router as OldRouter, LEGACY_VERSION } from '../canonical/router';\nexport { createRouter, OldRouter, LEGACY_VERSION };",
+      output: [
+        "import { createRouter } from '../canonical/router';",
+        "import { Router as OldRouter, LEGACY_VERSION } from '../canonical/router';",
+        'export { createRouter, OldRouter, LEGACY_VERSION };',
+      ].join('\n'),
       errors: [legacy(2, 43, 'Import', ' (OldRouter as Router)')],
     },
     {

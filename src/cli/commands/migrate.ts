@@ -64,7 +64,10 @@ export function registerMigrate(program: Command): void {
     .option('--json', 'print a JSON status per file and a summary on stdout')
     .option('--allow-dirty', 'run on a git tree with uncommitted changes')
     .option('--rename', 'rename local references (scope-aware) instead of aliasing when a name maps to a different name')
-    .option('--merge-imports', 'merge moved names into an existing import of the target in the same scope (default: each import keeps its statement)')
+    .option(
+      '--merge-imports',
+      'merge moved names into an existing import of the target in the same scope (default: each import keeps its statement)',
+    )
     .option('--typecheck', 'type-check the touched files before and after, report new diagnostics')
     .option('--rollback-on-type-errors', 'with --typecheck: restore the files that gained type errors')
     .option('--jobs <n>', 'threads, the main thread included (default: up to the number of cores, helpers only for large candidate sets)')

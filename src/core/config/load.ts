@@ -138,11 +138,20 @@ function resolveConfigModule(spec: string, rootDir: string): ResolvedModulePath 
  * package specifier (a repo folder already covers the files inside it), and the migration target
  * must be a package too, since each subpath moves to the same subpath of it.
  */
-function subpathPatternProblem(subpathsOf: string, rootDir: string, targetPath: string | undefined): string | undefined {
+function subpathPatternProblem(
+  subpathsOf: string,
+  rootDir: string,
+  targetPath: string | undefined,
+): string | undefined {
   if (subpathsOf === '' || resolveConfigModule(subpathsOf, rootDir).kind !== 'package') {
     return 'a subpath pattern needs a package specifier before "/*" (a repo folder already covers the files inside it)';
   }
-  if (targetPath) return 'subpaths move to the same subpath of the migration target, which must then be a package specifier, not a repo path';
+  if (targetPath) {
+    return (
+      'subpaths move to the same subpath of the migration target, which must then be a package specifier, ' +
+      'not a repo path'
+    );
+  }
   return undefined;
 }
 
@@ -200,8 +209,11 @@ function resolveConcept(input: ConceptInput, index: number, rootDir: string, fil
     }
     if (entry.module.endsWith('/*')) {
       const subpathsOf = entry.module.slice(0, -2);
-      const problem = subpathPatternProblem(subpathsOf, rootDir, compat ? compat.path : canonicalResolved.kind === 'path' ? canonicalResolved.path : undefined);
-      if (problem) throw new ConfigError(file, [{ path: `${at}.legacy[${li}].module`, message: `"${entry.module}": ${problem}` }]);
+      const targetPath = compat ? compat.path : canonicalResolved.kind === 'path' ? canonicalResolved.path : undefined;
+      const problem = subpathPatternProblem(subpathsOf, rootDir, targetPath);
+      if (problem) {
+        throw new ConfigError(file, [{ path: `${at}.legacy[${li}].module`, message: `"${entry.module}": ${problem}` }]);
+      }
       return { module: entry.module, kind: 'package' as const, exists: true, names, subpathsOf, ...extra };
     }
     const r = resolveConfigModule(entry.module, rootDir);

@@ -75,8 +75,9 @@ export const configSchema: JsonSchema = {
                   minLength: 1,
                   pattern: '^[^*]*(?:/\\*)?$',
                   description:
-                    'A repo file or folder, or a package specifier (its root entry only). "<package>/*" stands for the ' +
-                    "package's subpaths, each moved to the same subpath of the migration target.",
+                    'A repo file or folder, or a package specifier (its root entry only). ' +
+                    '"<package>/*" stands for the package\'s subpaths, each moved to the same subpath of the ' +
+                    'migration target.',
                 },
                 pattern: {
                   type: 'object',

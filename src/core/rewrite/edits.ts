@@ -3,7 +3,9 @@ import type { TextEdit } from '../types.js';
 
 /** Applies non-overlapping edits (offsets into `text`); zero-width inserts keep their order. */
 export function applyEdits(text: string, edits: readonly TextEdit[]): string {
-  const sorted = edits.map((e, i) => ({ e, i })).sort((a, b) => a.e.start - b.e.start || a.e.end - b.e.end || a.i - b.i);
+  const sorted = edits
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => a.e.start - b.e.start || a.e.end - b.e.end || a.i - b.i);
   let out = '';
   let pos = 0;
   for (const { e } of sorted) {
@@ -43,7 +45,10 @@ export function removeStatement(text: string, start: number, end: number): TextE
 }
 
 /** Removes some elements of a comma list, keeping the others and their separators. */
-export function removeListElements(elements: readonly { start: number; end: number }[], remove: ReadonlySet<number>): TextEdit[] {
+export function removeListElements(
+  elements: readonly { start: number; end: number }[],
+  remove: ReadonlySet<number>,
+): TextEdit[] {
   const edits: TextEdit[] = [];
   let i = 0;
   while (i < elements.length) {
@@ -66,7 +71,13 @@ export function removeListElements(elements: readonly { start: number; end: numb
  * A statement written right after `statementEnd`, on a line of its own with the original's
  * indentation and the file's line ending: where a split-off import or re-export goes.
  */
-export function insertAfterStatement(text: string, statementStart: number, statementEnd: number, eol: string, statement: string): TextEdit {
+export function insertAfterStatement(
+  text: string,
+  statementStart: number,
+  statementEnd: number,
+  eol: string,
+  statement: string,
+): TextEdit {
   return { start: statementEnd, end: statementEnd, text: `${eol}${indentAt(text, statementStart)}${statement}` };
 }
 
@@ -75,7 +86,12 @@ export function semicolonOf(text: string, start: number, end: number): string {
   return text.slice(start, end).trimEnd().endsWith(';') ? ';' : '';
 }
 
-export function findNode<T extends ts.Node>(sf: ts.SourceFile, start: number, end: number, is: (n: ts.Node) => n is T): T | undefined {
+export function findNode<T extends ts.Node>(
+  sf: ts.SourceFile,
+  start: number,
+  end: number,
+  is: (n: ts.Node) => n is T,
+): T | undefined {
   let found: T | undefined;
   const visit = (node: ts.Node): void => {
     if (found || node.end < end || node.pos > start) return;

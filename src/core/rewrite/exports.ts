@@ -67,8 +67,11 @@ export function defaultExportName(ctx: AnalysisContext, file: string): string | 
 
 function defaultNameOf(sf: ts.SourceFile): string | undefined {
   for (const st of sf.statements) {
-    if (ts.isExportAssignment(st) && !st.isExportEquals) return ts.isIdentifier(st.expression) ? st.expression.text : undefined;
-    if ((ts.isClassDeclaration(st) || ts.isFunctionDeclaration(st)) && hasExportModifier(st) && hasDefaultModifier(st)) return st.name?.text;
+    if (ts.isExportAssignment(st) && !st.isExportEquals) {
+      return ts.isIdentifier(st.expression) ? st.expression.text : undefined;
+    }
+    const declaration = ts.isClassDeclaration(st) || ts.isFunctionDeclaration(st);
+    if (declaration && hasExportModifier(st) && hasDefaultModifier(st)) return st.name?.text;
     if (ts.isExportDeclaration(st) && !st.moduleSpecifier && st.exportClause && ts.isNamedExports(st.exportClause)) {
       const el = st.exportClause.elements.find((e) => e.name.text === 'default');
       if (el) return (el.propertyName ?? el.name).text;

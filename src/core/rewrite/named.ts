@@ -3,7 +3,17 @@ import ts from '../typescript.cjs';
 import type { MappedName } from '../mapping.js';
 import { stripExtension } from '../resolve.js';
 import type { ClassifiedSite, ImportedName, TextEdit } from '../types.js';
-import { elementText, mapImported, push, quoteOf, refuse, specifierEdit, type Ctx, type Legacy, type Moved } from './context.js';
+import {
+  elementText,
+  mapImported,
+  push,
+  quoteOf,
+  refuse,
+  specifierEdit,
+  type Ctx,
+  type Legacy,
+  type Moved,
+} from './context.js';
 import { findNode, indentAt, insertAfterStatement, removeListElements, removeStatement, semicolonOf } from './edits.js';
 import { planLocalRename } from './rename.js';
 
@@ -22,10 +32,24 @@ interface NamedPlan {
 }
 
 /** Local name after the rewrite: the canonical name with --rename when that is safe, else the old one. */
-function localFor(c: Ctx, decl: ts.ImportDeclaration, name: ImportedName, mapped: MappedName, renames: TextEdit[]): string {
-  if (!c.options.rename || name.imported === 'default' || name.local !== name.imported || mapped.name === name.local || mapped.name === 'default') return name.local;
+function localFor(
+  c: Ctx,
+  decl: ts.ImportDeclaration,
+  name: ImportedName,
+  mapped: MappedName,
+  renames: TextEdit[],
+): string {
+  if (
+    !c.options.rename ||
+    name.imported === 'default' ||
+    name.local !== name.imported ||
+    mapped.name === name.local ||
+    mapped.name === 'default'
+  )
+    return name.local;
   const named = decl.importClause?.namedBindings;
-  const spec = named && ts.isNamedImports(named) ? named.elements.find((e) => e.getStart(c.sf) === name.start) : undefined;
+  const spec =
+    named && ts.isNamedImports(named) ? named.elements.find((e) => e.getStart(c.sf) === name.start) : undefined;
   if (!spec) return name.local;
   const result = planLocalRename(c.sf, spec.name, mapped.name);
   if ('conflict' in result) {
@@ -86,7 +110,8 @@ function planInPlace(c: Ctx, p: NamedPlan): void {
   const clause = p.decl.importClause!;
   for (const m of p.moved) {
     if (m.name.imported === 'default') {
-      if (m.mapped.name !== 'default') edits.push(...defaultToNamed(c, clause, elementText(m.mapped.name, m.local, false)));
+      if (m.mapped.name !== 'default')
+        edits.push(...defaultToNamed(c, clause, elementText(m.mapped.name, m.local, false)));
       continue;
     }
     if (m.mapped.name === m.name.imported && m.local === m.name.local) continue;
@@ -114,11 +139,22 @@ function defaultToNamed(c: Ctx, clause: ts.ImportClause, element: string): TextE
 /** The names that stay keep the statement; the moved ones get a statement of the same form after it. */
 function splitInPlace(c: Ctx, p: NamedPlan): void {
   const defaultMoved = p.moved.find((m) => m.name.imported === 'default' && m.mapped.name === 'default');
-  const elements = p.moved.filter((m) => m !== defaultMoved).map((m) => elementText(m.mapped.name, m.local, m.name.isTypeOnly && !p.site.typeOnly));
-  const clause = [...(defaultMoved ? [defaultMoved.local] : []), ...(elements.length > 0 ? [`{ ${elements.join(', ')} }`] : [])].join(', ');
+  const elements = p.moved
+    .filter((m) => m !== defaultMoved)
+    .map((m) => elementText(m.mapped.name, m.local, m.name.isTypeOnly && !p.site.typeOnly));
+  const clause = [
+    ...(defaultMoved ? [defaultMoved.local] : []),
+    ...(elements.length > 0 ? [`{ ${elements.join(', ')} }`] : []),
+  ].join(', ');
   const q = quoteOf(p.site);
-  const statement = `import ${p.site.typeOnly ? 'type ' : ''}${clause} from ${q}${p.info.specifier}${q}${semicolonOf(c.text, p.site.nodeStart, p.site.nodeEnd)}`;
-  push(c, p.site, ...removeNamedElements(c, p), insertAfterStatement(c.text, p.site.nodeStart, p.site.nodeEnd, c.eol, statement));
+  const semi = semicolonOf(c.text, p.site.nodeStart, p.site.nodeEnd);
+  const statement = `import ${p.site.typeOnly ? 'type ' : ''}${clause} from ${q}${p.info.specifier}${q}${semi}`;
+  push(
+    c,
+    p.site,
+    ...removeNamedElements(c, p),
+    insertAfterStatement(c.text, p.site.nodeStart, p.site.nodeEnd, c.eol, statement),
+  );
   c.rewritten.push(p.site);
 }
 
@@ -155,7 +191,10 @@ function scopeOf(node: ts.Node): ts.Node {
 
 function sameTarget(site: ClassifiedSite, target: { module: string; isPath: boolean }): boolean {
   if (!target.isPath) return site.specifier === target.module;
-  return site.resolution.kind === 'file' && stripExtension(path.normalize(site.resolution.path)) === stripExtension(path.normalize(target.module));
+  return (
+    site.resolution.kind === 'file' &&
+    stripExtension(path.normalize(site.resolution.path)) === stripExtension(path.normalize(target.module))
+  );
 }
 
 function planMergedGroup(c: Ctx, group: NamedPlan[]): void {
@@ -164,12 +203,14 @@ function planMergedGroup(c: Ctx, group: NamedPlan[]): void {
   const scope = scopeOf(first.decl);
   const allMovedTypeOnly = group.every((p) => p.moved.every((m) => m.name.isTypeOnly));
   const full = (p: NamedPlan) => p.keptIdx.length === 0;
-  const hasDefaultRemap = (p: NamedPlan) => p.moved.some((m) => m.name.imported === 'default' && m.mapped.name !== 'default');
+  const hasDefaultRemap = (p: NamedPlan) =>
+    p.moved.some((m) => m.name.imported === 'default' && m.mapped.name !== 'default');
 
   // 1. An existing import of the target in the same scope is extended, never duplicated.
   let existing: { site: ClassifiedSite; decl: ts.ImportDeclaration } | undefined;
   for (const s of c.analysis.sites) {
-    if ((s.form !== 'import' && s.form !== 'import-type') || s.target.kind === 'legacy' || !sameTarget(s, target)) continue;
+    if ((s.form !== 'import' && s.form !== 'import-type') || s.target.kind === 'legacy' || !sameTarget(s, target))
+      continue;
     if (s.names.length === 0 || s.names.some((n) => n.imported === '*')) continue;
     if (s.typeOnly && !allMovedTypeOnly) continue;
     const decl = findNode(c.sf, s.nodeStart, s.nodeEnd, ts.isImportDeclaration);
@@ -178,7 +219,9 @@ function planMergedGroup(c: Ctx, group: NamedPlan[]): void {
   }
 
   // 2. Else the first legacy import that moves wholly becomes the import of the target.
-  const hostPlan = existing ? undefined : group.find((p) => full(p) && !hasDefaultRemap(p) && (!p.site.typeOnly || allMovedTypeOnly));
+  const hostPlan = existing
+    ? undefined
+    : group.find((p) => full(p) && !hasDefaultRemap(p) && (!p.site.typeOnly || allMovedTypeOnly));
 
   const hostTypeOnly = existing ? existing.site.typeOnly : hostPlan ? hostPlan.site.typeOnly : allMovedTypeOnly;
   const additions: string[] = [];
@@ -218,9 +261,12 @@ function planMergedGroup(c: Ctx, group: NamedPlan[]): void {
     const anchor = anchorReplaced ?? first;
     const q = quoteOf(anchor.site);
     const semi = semicolonOf(c.text, anchor.site.nodeStart, anchor.site.nodeEnd);
-    const statement = `import ${hostTypeOnly ? 'type ' : ''}{ ${additions.join(', ')} } from ${q}${anchor.info.specifier}${q}${semi}`;
-    if (anchorReplaced) push(c, anchor.site, { start: anchor.site.nodeStart, end: anchor.site.nodeEnd, text: statement });
-    else push(c, anchor.site, insertAfterStatement(c.text, anchor.site.nodeStart, anchor.site.nodeEnd, c.eol, statement));
+    const from = `${q}${anchor.info.specifier}${q}${semi}`;
+    const statement = `import ${hostTypeOnly ? 'type ' : ''}{ ${additions.join(', ')} } from ${from}`;
+    if (anchorReplaced)
+      push(c, anchor.site, { start: anchor.site.nodeStart, end: anchor.site.nodeEnd, text: statement });
+    else
+      push(c, anchor.site, insertAfterStatement(c.text, anchor.site.nodeStart, anchor.site.nodeEnd, c.eol, statement));
   } else if (anchorReplaced) {
     // Every name was already imported from the target: the legacy import just goes.
     push(c, anchorReplaced.site, removeStatement(c.text, anchorReplaced.site.nodeStart, anchorReplaced.site.nodeEnd));

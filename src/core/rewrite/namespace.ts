@@ -36,16 +36,42 @@ function namespaceUse(c: Ctx, checker: ts.TypeChecker, binding: ts.Identifier): 
   for (const ref of referencesOf(c.sf, checker, binding)) {
     const p = ref.parent;
     if (ts.isPropertyAccessExpression(p) && p.expression === ref && ts.isIdentifier(p.name)) {
-      use.members.push({ name: p.name.text, nameStart: p.name.getStart(c.sf), nameEnd: p.name.end, start: ref.getStart(c.sf), end: p.end, ref });
+      use.members.push({
+        name: p.name.text,
+        nameStart: p.name.getStart(c.sf),
+        nameEnd: p.name.end,
+        start: ref.getStart(c.sf),
+        end: p.end,
+        ref,
+      });
     } else if (ts.isQualifiedName(p) && p.left === ref) {
-      use.members.push({ name: p.right.text, nameStart: p.right.getStart(c.sf), nameEnd: p.right.end, start: ref.getStart(c.sf), end: p.end, ref });
-    } else if (ts.isElementAccessExpression(p) && p.expression === ref && ts.isStringLiteralLike(p.argumentExpression)) {
+      use.members.push({
+        name: p.right.text,
+        nameStart: p.right.getStart(c.sf),
+        nameEnd: p.right.end,
+        start: ref.getStart(c.sf),
+        end: p.end,
+        ref,
+      });
+    } else if (
+      ts.isElementAccessExpression(p) &&
+      p.expression === ref &&
+      ts.isStringLiteralLike(p.argumentExpression)
+    ) {
       const a = p.argumentExpression;
-      use.members.push({ name: a.text, nameStart: a.getStart(c.sf) + 1, nameEnd: a.end - 1, start: ref.getStart(c.sf), end: p.end, ref });
+      use.members.push({
+        name: a.text,
+        nameStart: a.getStart(c.sf) + 1,
+        nameEnd: a.end - 1,
+        start: ref.getStart(c.sf),
+        end: p.end,
+        ref,
+      });
     } else if (ts.isElementAccessExpression(p) && p.expression === ref) {
       use.escapes.push(`${binding.text} is indexed by a computed key (line ${line(p)})`);
     } else {
-      use.escapes.push(`${binding.text} is used as a value (line ${line(ref)}: \`${c.text.slice(p.getStart(c.sf), p.end).slice(0, 60)}\`)`);
+      const code = c.text.slice(p.getStart(c.sf), p.end).slice(0, 60);
+      use.escapes.push(`${binding.text} is used as a value (line ${line(ref)}: \`${code}\`)`);
     }
   }
   return use;
@@ -58,8 +84,15 @@ function namespaceUse(c: Ctx, checker: ts.TypeChecker, binding: ts.Identifier): 
  * namespace object escapes (then it moves only if every export of the legacy module maps to
  * itself), or for a binding form that has no split (`require()`, `import()`, `import x =`).
  */
-export function planNamespaceBinding(c: Ctx, site: ClassifiedSite, info: Legacy, binding: ts.Identifier, label: string): void {
-  if (!mapLegacyName(info.concept, info.legacy, '*')) return refuse(c, site, `${info.legacy.module} cannot be moved as a whole (${describe(info.concept)})`);
+export function planNamespaceBinding(
+  c: Ctx,
+  site: ClassifiedSite,
+  info: Legacy,
+  binding: ts.Identifier,
+  label: string,
+): void {
+  if (!mapLegacyName(info.concept, info.legacy, '*'))
+    return refuse(c, site, `${info.legacy.module} cannot be moved as a whole (${describe(info.concept)})`);
   const checker = singleFileChecker(c.sf);
   const use = namespaceUse(c, checker, binding);
   if (use.escapes.length > 0) {
@@ -80,13 +113,22 @@ export function planNamespaceBinding(c: Ctx, site: ClassifiedSite, info: Legacy,
     return;
   }
   if (staying.length === new Set(use.members.map((m) => m.name)).size) return void c.kept.push(site);
-  const notPart = `${staying.map((n) => `${binding.text}.${n}`).join(', ')} ${staying.length === 1 ? 'is' : 'are'} not part of ${describe(info.concept)}`;
-  if (label !== 'namespace import') return refuse(c, site, `${label} ${binding.text}: ${notPart}; a ${label} cannot be split`);
+  const members = staying.map((n) => `${binding.text}.${n}`).join(', ');
+  const notPart = `${members} ${staying.length === 1 ? 'is' : 'are'} not part of ${describe(info.concept)}`;
+  if (label !== 'namespace import')
+    return refuse(c, site, `${label} ${binding.text}: ${notPart}; a ${label} cannot be split`);
   splitNamespaceImport(c, site, info, checker, use, notPart);
 }
 
 /** `import * as ns from legacy` used for concept and other members: the concept members move to a named import. */
-function splitNamespaceImport(c: Ctx, site: ClassifiedSite, info: Legacy, checker: ts.TypeChecker, use: NamespaceUse, notPart: string): void {
+function splitNamespaceImport(
+  c: Ctx,
+  site: ClassifiedSite,
+  info: Legacy,
+  checker: ts.TypeChecker,
+  use: NamespaceUse,
+  notPart: string,
+): void {
   const decl = findNode(c.sf, site.nodeStart, site.nodeEnd, ts.isImportDeclaration);
   if (!decl) return refuse(c, site, 'cannot find the namespace import');
   const locals: string[] = [];
@@ -96,14 +138,21 @@ function splitNamespaceImport(c: Ctx, site: ClassifiedSite, info: Legacy, checke
     if (!mapped) continue;
     // The member becomes a binding of its (target) name: `legacy.MessageRouter` -> `MessageRouter`.
     if (!locals.includes(mapped.name)) {
-      const conflict = nameConflict(c.sf, checker, mapped.name, use.members.map((u) => u.ref));
-      if (conflict) return refuse(c, site, `namespace import: ${notPart}, and the split cannot bind ${mapped.name}: ${conflict}`);
+      const conflict = nameConflict(
+        c.sf,
+        checker,
+        mapped.name,
+        use.members.map((u) => u.ref),
+      );
+      if (conflict)
+        return refuse(c, site, `namespace import: ${notPart}, and the split cannot bind ${mapped.name}: ${conflict}`);
       locals.push(mapped.name);
     }
     edits.push({ start: m.start, end: m.end, text: mapped.name });
   }
   const q = quoteOf(site);
-  const statement = `import ${site.typeOnly ? 'type ' : ''}{ ${locals.join(', ')} } from ${q}${info.specifier}${q}${semicolonOf(c.text, site.nodeStart, site.nodeEnd)}`;
+  const from = `${q}${info.specifier}${q}${semicolonOf(c.text, site.nodeStart, site.nodeEnd)}`;
+  const statement = `import ${site.typeOnly ? 'type ' : ''}{ ${locals.join(', ')} } from ${from}`;
   push(c, site, ...edits, insertAfterStatement(c.text, site.nodeStart, site.nodeEnd, c.eol, statement));
   c.rewritten.push(site);
 }

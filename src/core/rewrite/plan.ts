@@ -4,7 +4,17 @@ import type { AnalysisContext } from '../analyze.js';
 import { mapLegacyName, siteMigrationTarget, type MappedName } from '../mapping.js';
 import { parseFile } from '../parse.js';
 import type { ClassifiedSite, FileAnalysis, TextEdit } from '../types.js';
-import { elementText, mapImported, push, quoteOf, refuse, specifierEdit, type Ctx, type Legacy, type PlanOptions } from './context.js';
+import {
+  elementText,
+  mapImported,
+  push,
+  quoteOf,
+  refuse,
+  specifierEdit,
+  type Ctx,
+  type Legacy,
+  type PlanOptions,
+} from './context.js';
 import { findNode, insertAfterStatement, removeListElements, semicolonOf } from './edits.js';
 import { planNamedImports } from './named.js';
 import { planNamespaceBinding } from './namespace.js';
@@ -120,7 +130,8 @@ function planSites(c: Ctx, selected: readonly ClassifiedSite[]): void {
 // ---- namespace-like bindings -------------------------------------------------------------------
 
 function planNamespaceImport(c: Ctx, site: ClassifiedSite, info: Legacy): void {
-  if (site.names.length > 1) return refuse(c, site, 'a default import combined with a namespace import: rewrite by hand');
+  if (site.names.length > 1)
+    return refuse(c, site, 'a default import combined with a namespace import: rewrite by hand');
   const decl = findNode(c.sf, site.nodeStart, site.nodeEnd, ts.isImportDeclaration);
   const ns = decl?.importClause?.namedBindings;
   if (!ns || !ts.isNamespaceImport(ns)) return refuse(c, site, 'cannot find the namespace import');
@@ -135,9 +146,12 @@ function planImportEquals(c: Ctx, site: ClassifiedSite, info: Legacy): void {
 
 // ---- destructured require / dynamic import -----------------------------------------------------
 
-function bindingPatternOf(call: ts.Node): { pattern: ts.ObjectBindingPattern; decl: ts.VariableDeclaration } | { ident: ts.Identifier } | undefined {
+function bindingPatternOf(
+  call: ts.Node,
+): { pattern: ts.ObjectBindingPattern; decl: ts.VariableDeclaration } | { ident: ts.Identifier } | undefined {
   let node: ts.Node = call;
-  while (node.parent && (ts.isAwaitExpression(node.parent) || ts.isParenthesizedExpression(node.parent))) node = node.parent;
+  while (node.parent && (ts.isAwaitExpression(node.parent) || ts.isParenthesizedExpression(node.parent)))
+    node = node.parent;
   const p = node.parent;
   if (p && ts.isVariableDeclaration(p) && p.initializer === node) {
     if (ts.isIdentifier(p.name)) return { ident: p.name };
@@ -147,7 +161,11 @@ function bindingPatternOf(call: ts.Node): { pattern: ts.ObjectBindingPattern; de
 }
 
 /** `{ a, b: c }`: every element must map; renamed names get `Canonical: local`. Returns the unmapped. */
-function planPattern(c: Ctx, info: Legacy, pattern: ts.ObjectBindingPattern): { edits: TextEdit[]; unmapped: number[]; moved: number[]; problem?: string } {
+function planPattern(
+  c: Ctx,
+  info: Legacy,
+  pattern: ts.ObjectBindingPattern,
+): { edits: TextEdit[]; unmapped: number[]; moved: number[]; problem?: string } {
   const edits: TextEdit[] = [];
   const unmapped: number[] = [];
   const moved: number[] = [];
@@ -157,7 +175,13 @@ function planPattern(c: Ctx, info: Legacy, pattern: ts.ObjectBindingPattern): { 
       return;
     }
     const prop = el.propertyName;
-    const imported = prop ? (ts.isIdentifier(prop) || ts.isStringLiteral(prop) ? prop.text : undefined) : ts.isIdentifier(el.name) ? el.name.text : undefined;
+    const imported = prop
+      ? ts.isIdentifier(prop) || ts.isStringLiteral(prop)
+        ? prop.text
+        : undefined
+      : ts.isIdentifier(el.name)
+        ? el.name.text
+        : undefined;
     const mapped = imported !== undefined ? mapLegacyName(info.concept, info.legacy, imported) : null;
     if (!mapped || imported === undefined) {
       unmapped.push(i);
@@ -169,7 +193,12 @@ function planPattern(c: Ctx, info: Legacy, pattern: ts.ObjectBindingPattern): { 
     else edits.push({ start: el.name.getStart(c.sf), end: el.name.end, text: `${mapped.name}: ${imported}` });
   });
   const rest = pattern.elements.some((el) => el.dotDotDotToken);
-  return { edits, unmapped, moved, ...(rest ? { problem: 'a rest element (`...rest`) takes every other export' } : {}) };
+  return {
+    edits,
+    unmapped,
+    moved,
+    ...(rest ? { problem: 'a rest element (`...rest`) takes every other export' } : {}),
+  };
 }
 
 function planRequire(c: Ctx, site: ClassifiedSite, info: Legacy): void {
@@ -181,7 +210,8 @@ function planRequire(c: Ctx, site: ClassifiedSite, info: Legacy): void {
     const mapped = mapLegacyName(info.concept, info.legacy, parent.name.text);
     if (!mapped) return void c.kept.push(site);
     const edits = [specifierEdit(site, info.specifier)];
-    if (mapped.name !== parent.name.text) edits.push({ start: parent.name.getStart(c.sf), end: parent.name.end, text: mapped.name });
+    if (mapped.name !== parent.name.text)
+      edits.push({ start: parent.name.getStart(c.sf), end: parent.name.end, text: mapped.name });
     push(c, site, ...edits);
     c.rewritten.push(site);
     return;
@@ -215,7 +245,12 @@ function planRequire(c: Ctx, site: ClassifiedSite, info: Legacy): void {
   const q = quoteOf(site);
   const semi = semicolonOf(c.text, statement.getStart(c.sf), statement.end);
   const split = `${keyword} { ${movedTexts.join(', ')} } = require(${q}${info.specifier}${q})${semi}`;
-  push(c, site, ...removeListElements(elements, new Set(moved)), insertAfterStatement(c.text, statement.getStart(c.sf), statement.end, c.eol, split));
+  push(
+    c,
+    site,
+    ...removeListElements(elements, new Set(moved)),
+    insertAfterStatement(c.text, statement.getStart(c.sf), statement.end, c.eol, split),
+  );
   c.rewritten.push(site);
 }
 
@@ -228,7 +263,12 @@ function planDynamicImport(c: Ctx, site: ClassifiedSite, info: Legacy): void {
     const { edits, unmapped, moved, problem } = planPattern(c, info, binding.pattern);
     if (moved.length === 0) return void c.kept.push(site);
     if (problem) return refuse(c, site, problem);
-    if (unmapped.length > 0) return refuse(c, site, 'import() destructures names that are not part of the concept; a dynamic import cannot be split');
+    if (unmapped.length > 0)
+      return refuse(
+        c,
+        site,
+        'import() destructures names that are not part of the concept; a dynamic import cannot be split',
+      );
     push(c, site, specifierEdit(site, info.specifier), ...edits);
     c.rewritten.push(site);
     return;
@@ -275,8 +315,15 @@ function planExportFrom(c: Ctx, site: ClassifiedSite, info: Legacy): void {
   }
   // Split: the moved names get an `export { .. } from` of the same form right after the statement.
   const q = quoteOf(site);
-  const split = `export ${site.typeOnly ? 'type ' : ''}{ ${moved.map(({ i, mapped }) => textOf(i, mapped)).join(', ')} } from ${q}${info.specifier}${q}${semicolonOf(c.text, site.nodeStart, site.nodeEnd)}`;
-  push(c, site, ...removeListElements(site.names, new Set(moved.map((m) => m.i))), insertAfterStatement(c.text, site.nodeStart, site.nodeEnd, c.eol, split));
+  const elements = moved.map(({ i, mapped }) => textOf(i, mapped)).join(', ');
+  const from = `${q}${info.specifier}${q}${semicolonOf(c.text, site.nodeStart, site.nodeEnd)}`;
+  const split = `export ${site.typeOnly ? 'type ' : ''}{ ${elements} } from ${from}`;
+  push(
+    c,
+    site,
+    ...removeListElements(site.names, new Set(moved.map((m) => m.i))),
+    insertAfterStatement(c.text, site.nodeStart, site.nodeEnd, c.eol, split),
+  );
   c.rewritten.push(site);
 }
 
@@ -303,18 +350,35 @@ function makeCtx(ctx: AnalysisContext, analysis: FileAnalysis, text: string, opt
 
 function selectedSites(analysis: FileAnalysis, options: PlanOptions): ClassifiedSite[] {
   // Sites inside a legacy module itself (`internal`) go with the module: never rewritten.
-  return analysis.sites.filter((s) => s.target.kind === 'legacy' && !s.target.internal && (!options.concepts || options.concepts.includes(s.target.conceptId)));
+  return analysis.sites.filter(
+    (s) =>
+      s.target.kind === 'legacy' &&
+      !s.target.internal &&
+      (!options.concepts || options.concepts.includes(s.target.conceptId)),
+  );
 }
 
 /**
  * Plans the rewrite of every legacy site of a file. Edits are offsets into `text` and do not
  * overlap; `applyEdits(text, plan.edits)` is the new text.
  */
-export function planFileRewrite(ctx: AnalysisContext, analysis: FileAnalysis, text: string, options: PlanOptions = {}): FilePlan {
+export function planFileRewrite(
+  ctx: AnalysisContext,
+  analysis: FileAnalysis,
+  text: string,
+  options: PlanOptions = {},
+): FilePlan {
   const c = makeCtx(ctx, analysis, text, options);
   const sites = selectedSites(analysis, options);
   if (sites.length > 0) planSites(c, sites);
-  return { edits: c.edits, rewritten: c.rewritten, refused: c.refused, kept: c.kept, notes: c.notes, specifiers: [...c.specifiers] };
+  return {
+    edits: c.edits,
+    rewritten: c.rewritten,
+    refused: c.refused,
+    kept: c.kept,
+    notes: c.notes,
+    specifiers: [...c.specifiers],
+  };
 }
 
 /**
@@ -322,13 +386,31 @@ export function planFileRewrite(ctx: AnalysisContext, analysis: FileAnalysis, te
  * restricted to the edits this site needs (with `mergeImports`, extending an existing import of
  * the target included).
  */
-export function planSiteRewrite(ctx: AnalysisContext, analysis: FileAnalysis, site: ClassifiedSite, text: string, options: PlanOptions = {}): SiteRewrite {
+export function planSiteRewrite(
+  ctx: AnalysisContext,
+  analysis: FileAnalysis,
+  site: ClassifiedSite,
+  text: string,
+  options: PlanOptions = {},
+): SiteRewrite {
   const c = makeCtx(ctx, analysis, text, options);
   if (site.target.kind !== 'legacy') return { site, edits: [], safe: false, reason: 'not a legacy site' };
-  if (site.target.internal) return { site, edits: [], safe: false, reason: 'the importing file is itself a legacy module: the site goes with the module' };
+  if (site.target.internal)
+    return {
+      site,
+      edits: [],
+      safe: false,
+      reason: 'the importing file is itself a legacy module: the site goes with the module',
+    };
   planSites(c, [site]);
   const refused = c.refused.find((r) => r.site === site);
   if (refused) return { site, edits: [], safe: false, reason: refused.reason };
-  if (c.kept.includes(site)) return { site, edits: [], safe: false, reason: 'no name of this import is part of the concept' };
-  return { site, edits: c.edits, safe: c.edits.length > 0, ...(c.edits.length === 0 ? { reason: 'nothing to change' } : {}) };
+  if (c.kept.includes(site))
+    return { site, edits: [], safe: false, reason: 'no name of this import is part of the concept' };
+  return {
+    site,
+    edits: c.edits,
+    safe: c.edits.length > 0,
+    ...(c.edits.length === 0 ? { reason: 'nothing to change' } : {}),
+  };
 }

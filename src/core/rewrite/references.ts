@@ -9,7 +9,14 @@ import ts from '../typescript.cjs';
  */
 export function singleFileChecker(sf: ts.SourceFile): ts.TypeChecker {
   setParentPointers(sf); // the checker reads parents everywhere; a 'sites' parse has them only near imports
-  const options: ts.CompilerOptions = { noLib: true, noResolve: true, types: [], allowJs: true, noEmit: true, target: ts.ScriptTarget.Latest };
+  const options: ts.CompilerOptions = {
+    noLib: true,
+    noResolve: true,
+    types: [],
+    allowJs: true,
+    noEmit: true,
+    target: ts.ScriptTarget.Latest,
+  };
   const host: ts.CompilerHost = {
     getSourceFile: (name) => (name === sf.fileName ? sf : undefined),
     getDefaultLibFileName: () => 'lib.d.ts',
@@ -27,7 +34,8 @@ export function singleFileChecker(sf: ts.SourceFile): ts.TypeChecker {
 /** The symbol an identifier refers to; `{ x }` shorthand and a local `export { x }` included. */
 export function referencedSymbol(checker: ts.TypeChecker, node: ts.Identifier): ts.Symbol | undefined {
   const parent = node.parent;
-  if (parent && ts.isShorthandPropertyAssignment(parent) && parent.name === node) return checker.getShorthandAssignmentValueSymbol(parent);
+  if (parent && ts.isShorthandPropertyAssignment(parent) && parent.name === node)
+    return checker.getShorthandAssignmentValueSymbol(parent);
   if (parent && ts.isExportSpecifier(parent) && !parent.propertyName && !parent.parent.parent.moduleSpecifier) {
     return checker.getExportSpecifierLocalTargetSymbol(parent);
   }
@@ -47,7 +55,8 @@ export function referencesOf(sf: ts.SourceFile, checker: ts.TypeChecker, binding
   const out: ts.Identifier[] = [];
   const visit = (node: ts.Node): void => {
     if (!holdsOffset(offsets, node.pos, node.end)) return;
-    if (ts.isIdentifier(node) && node !== binding && node.text === name && referencedSymbol(checker, node) === target) out.push(node);
+    if (ts.isIdentifier(node) && node !== binding && node.text === name && referencedSymbol(checker, node) === target)
+      out.push(node);
     ts.forEachChild(node, visit);
   };
   visit(sf);
@@ -60,7 +69,17 @@ export function isMemberName(node: ts.Identifier): boolean {
   if (!p) return false;
   if (ts.isPropertyAccessExpression(p) && p.name === node) return true;
   if (ts.isQualifiedName(p) && p.right === node) return true;
-  if ((ts.isPropertyAssignment(p) || ts.isPropertyDeclaration(p) || ts.isPropertySignature(p) || ts.isMethodDeclaration(p) || ts.isMethodSignature(p) || ts.isGetAccessor(p) || ts.isSetAccessor(p) || ts.isEnumMember(p)) && p.name === node) {
+  if (
+    (ts.isPropertyAssignment(p) ||
+      ts.isPropertyDeclaration(p) ||
+      ts.isPropertySignature(p) ||
+      ts.isMethodDeclaration(p) ||
+      ts.isMethodSignature(p) ||
+      ts.isGetAccessor(p) ||
+      ts.isSetAccessor(p) ||
+      ts.isEnumMember(p)) &&
+    p.name === node
+  ) {
     return true;
   }
   if (ts.isImportSpecifier(p) && p.propertyName === node) return true;
@@ -73,13 +92,20 @@ export function isMemberName(node: ts.Identifier): boolean {
  * Why `newName` cannot be a new binding of this file, if it cannot: it is spelled as an identifier
  * somewhere (other than as a member name), or visible at one of `references`.
  */
-export function nameConflict(sf: ts.SourceFile, checker: ts.TypeChecker, newName: string, references: readonly ts.Node[], except?: ts.Symbol): string | undefined {
+export function nameConflict(
+  sf: ts.SourceFile,
+  checker: ts.TypeChecker,
+  newName: string,
+  references: readonly ts.Node[],
+  except?: ts.Symbol,
+): string | undefined {
   const offsets = wordOffsets(sf.text, [newName, '\\u']);
   let conflict: string | undefined;
   const visit = (node: ts.Node): void => {
     if (conflict || !holdsOffset(offsets, node.pos, node.end)) return;
     if (ts.isIdentifier(node) && node.text === newName && !isMemberName(node)) {
-      conflict = `'${newName}' is already used in this file (line ${sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1})`;
+      const line = sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
+      conflict = `'${newName}' is already used in this file (line ${line})`;
       return;
     }
     ts.forEachChild(node, visit);
@@ -87,7 +113,10 @@ export function nameConflict(sf: ts.SourceFile, checker: ts.TypeChecker, newName
   visit(sf);
   if (conflict) return conflict;
   for (const ref of references) {
-    const inScope = checker.getSymbolsInScope(ref, ts.SymbolFlags.Value | ts.SymbolFlags.Type | ts.SymbolFlags.Namespace);
+    const inScope = checker.getSymbolsInScope(
+      ref,
+      ts.SymbolFlags.Value | ts.SymbolFlags.Type | ts.SymbolFlags.Namespace,
+    );
     if (inScope.some((s) => s.name === newName && s !== except)) return `'${newName}' is already declared in scope`;
   }
   return undefined;

@@ -9,7 +9,11 @@ import { nameConflict, referencesOf, singleFileChecker } from './references.js';
  * (returns `conflict`) when the new name is already visible at a reference or spelled as an
  * identifier elsewhere in the file.
  */
-export function planLocalRename(sf: ts.SourceFile, binding: ts.Identifier, newName: string): { edits: TextEdit[] } | { conflict: string } {
+export function planLocalRename(
+  sf: ts.SourceFile,
+  binding: ts.Identifier,
+  newName: string,
+): { edits: TextEdit[] } | { conflict: string } {
   const checker = singleFileChecker(sf);
   const target = checker.getSymbolAtLocation(binding);
   if (!target) return { conflict: `no symbol for ${binding.text}` };
@@ -20,8 +24,10 @@ export function planLocalRename(sf: ts.SourceFile, binding: ts.Identifier, newNa
   const edits = references.map((node): TextEdit => {
     const start = node.getStart(sf);
     const parent = node.parent;
-    if (parent && ts.isShorthandPropertyAssignment(parent)) return { start, end: node.end, text: `${oldName}: ${newName}` };
-    if (parent && ts.isExportSpecifier(parent) && !parent.propertyName) return { start, end: node.end, text: `${newName} as ${oldName}` };
+    if (parent && ts.isShorthandPropertyAssignment(parent))
+      return { start, end: node.end, text: `${oldName}: ${newName}` };
+    if (parent && ts.isExportSpecifier(parent) && !parent.propertyName)
+      return { start, end: node.end, text: `${newName} as ${oldName}` };
     return { start, end: node.end, text: newName };
   });
   return { edits };

@@ -8,10 +8,18 @@ import { listExports } from './exports.js';
  * when the module's names cannot be traced in this file (`export *`, an untraced dynamic import, a
  * namespace object used as a value), every export of the legacy module must map to the same name.
  */
-export function wholeModuleRefusal(c: Ctx, site: ClassifiedSite, info: Legacy, needAllExports: boolean, what: string): string | undefined {
-  if (!mapLegacyName(info.concept, info.legacy, '*')) return `${info.legacy.module} cannot be moved as a whole (${describe(info.concept)})`;
+export function wholeModuleRefusal(
+  c: Ctx,
+  site: ClassifiedSite,
+  info: Legacy,
+  needAllExports: boolean,
+  what: string,
+): string | undefined {
+  if (!mapLegacyName(info.concept, info.legacy, '*'))
+    return `${info.legacy.module} cannot be moved as a whole (${describe(info.concept)})`;
   if (!needAllExports) return undefined;
-  if (site.target.kind === 'legacy' && site.target.missing) return undefined; // deleted: nothing to list, the mapping decides
+  // A deleted module has nothing to list: the mapping decides.
+  if (site.target.kind === 'legacy' && site.target.missing) return undefined;
   if (site.resolution.kind !== 'file') return undefined;
   const list = listExports(c.ctx, site.resolution.path);
   if ('unknown' in list) return `${what}: cannot list the exports of ${info.legacy.module} (${list.unknown})`;
@@ -22,7 +30,8 @@ export function wholeModuleRefusal(c: Ctx, site: ClassifiedSite, info: Legacy, n
     if (!m) bad.push(`${name} (not part of the concept)`);
     else if (m.name !== name) bad.push(`${name} (maps to ${m.name})`);
   }
-  if (bad.length > 0) return `${what}: ${info.legacy.module} also exports ${bad.join(', ')}; rewrite by hand or list the names`;
+  if (bad.length > 0)
+    return `${what}: ${info.legacy.module} also exports ${bad.join(', ')}; rewrite by hand or list the names`;
   return undefined;
 }
 

@@ -52,7 +52,9 @@ describe('planSiteRewrite (the ESLint autofix entry point)', () => {
     const site = analysis.sites.find((s) => s.target.kind === 'legacy')!;
     const r = planSiteRewrite(ctx, analysis, site, source);
     expect(r).toMatchObject({ safe: false, edits: [] });
-    expect(r.reason).toMatch(/^namespace import legacy is used as a value \(line 8: `exportNames\(legacy\)`\): .* also exports LEGACY_ROUTER_VERSION \(not part of the concept\)/);
+    expect(r.reason).toMatch(
+      /^namespace import legacy is used as a value \(line 8: `exportNames\(legacy\)`\): .* also exports LEGACY_ROUTER_VERSION \(not part of the concept\)/,
+    );
   });
 
   it('is not safe for a site that imports no concept name', () => {
@@ -95,20 +97,29 @@ describe('planFileRewrite', () => {
     expect(plan.refused).toEqual([]);
     expect(applyEdits(source, plan.edits)).toBe(
       text
-        .replace("'./legacy/message-router';", "'./legacy/message-router';\nimport { MessageRouter } from 'ssot-kit/router/compat';")
+        .replace(
+          "'./legacy/message-router';",
+          "'./legacy/message-router';\nimport { MessageRouter } from 'ssot-kit/router/compat';",
+        )
         .replace('new event.MessageRouter()', 'new MessageRouter()'),
     );
   });
 
   it('refuses a namespace that escapes (a computed key) and one whose split would bind a taken name', () => {
-    const computed = "import * as legacy from './legacy/message-router';\nconst key = 'MessageRouter' as const;\nexport const R = legacy[key];\nexport const v = legacy.LEGACY_ROUTER_VERSION;\n";
+    const computed =
+      "import * as legacy from './legacy/message-router';\nconst key = 'MessageRouter' as const;\nexport const R = legacy[key];\nexport const v = legacy.LEGACY_ROUTER_VERSION;\n";
     const a = setup('namespace-split', 'src/app.ts', computed);
-    expect(planFileRewrite(a.ctx, a.analysis, a.source).refused[0]?.reason).toMatch(/^namespace import legacy is indexed by a computed key \(line 3\)/);
-    const taken = "import * as legacy from './legacy/message-router';\nclass MessageRouter {}\nexport const r = [new legacy.MessageRouter(), legacy.LEGACY_ROUTER_VERSION, MessageRouter];\n";
+    expect(planFileRewrite(a.ctx, a.analysis, a.source).refused[0]?.reason).toMatch(
+      /^namespace import legacy is indexed by a computed key \(line 3\)/,
+    );
+    const taken =
+      "import * as legacy from './legacy/message-router';\nclass MessageRouter {}\nexport const r = [new legacy.MessageRouter(), legacy.LEGACY_ROUTER_VERSION, MessageRouter];\n";
     const b = setup('namespace-split', 'src/app.ts', taken);
     const plan = planFileRewrite(b.ctx, b.analysis, b.source);
     expect(plan.edits).toEqual([]);
-    expect(plan.refused[0]?.reason).toMatch(/the split cannot bind MessageRouter: 'MessageRouter' is already used in this file \(line 2\)/);
+    expect(plan.refused[0]?.reason).toMatch(
+      /the split cannot bind MessageRouter: 'MessageRouter' is already used in this file \(line 2\)/,
+    );
   });
 
   it('keeps a namespace import whose members are all outside the concept', () => {
@@ -136,11 +147,19 @@ describe('planFileRewrite', () => {
     const merged = applyEdits(source, planFileRewrite(ctx, analysis, source, { mergeImports: true }).edits);
     expect(merged).toBe(
       text
-        .replace("  import type { Node } from '@scope/utils';\n  import type { RuleListener } from '@scope/utils';\n", "  import type { Node, RuleListener } from '@canonical/utils';\n")
-        .replace("  import type { Node } from '@scope/utils';\n  export const b", "  import type { Node } from '@canonical/utils';\n  export const b"),
+        .replace(
+          "  import type { Node } from '@scope/utils';\n  import type { RuleListener } from '@scope/utils';\n",
+          "  import type { Node, RuleListener } from '@canonical/utils';\n",
+        )
+        .replace(
+          "  import type { Node } from '@scope/utils';\n  export const b",
+          "  import type { Node } from '@canonical/utils';\n  export const b",
+        ),
     );
     // By default every import keeps its statement: only the specifiers change.
-    expect(applyEdits(source, planFileRewrite(ctx, analysis, source).edits)).toBe(text.replaceAll("'@scope/utils'", "'@canonical/utils'"));
+    expect(applyEdits(source, planFileRewrite(ctx, analysis, source).edits)).toBe(
+      text.replaceAll("'@scope/utils'", "'@canonical/utils'"),
+    );
   });
 
   it('restricts to --concept ids', () => {
