@@ -2,7 +2,7 @@ import ts from '../typescript.cjs';
 import type { ClassifiedSite, TextEdit } from '../types.js';
 import { describe, push, quoteOf, refuse, specifierEdit, type Ctx, type Legacy } from './context.js';
 import { findNode, insertAfterStatement, semicolonOf } from './edits.js';
-import { nameConflict, referencesOf, singleFileChecker } from './references.js';
+import { bindingReferences, nameConflict, singleFileChecker } from './references.js';
 import { wholeModuleRefusal } from './whole-module.js';
 import { mapLegacyName } from '../mapping.js';
 
@@ -15,8 +15,6 @@ interface MemberUse {
   /** The whole access, `ns.X`. */
   start: number;
   end: number;
-  /** The binding's identifier in it. */
-  ref: ts.Identifier;
 }
 
 /** How a namespace-like binding (`* as ns`, `ns = require()`, `ns = await import()`) is used. */
@@ -30,10 +28,10 @@ interface NamespaceUse {
  * The uses of a binding, scope-aware: only identifiers whose symbol is the binding's are its
  * references (a shadowing `const event` is not the namespace `event`).
  */
-function namespaceUse(c: Ctx, checker: ts.TypeChecker, binding: ts.Identifier): NamespaceUse {
+function namespaceUse(c: Ctx, binding: ts.Identifier): NamespaceUse {
   const use: NamespaceUse = { members: [], escapes: [] };
   const line = (n: ts.Node): number => c.sf.getLineAndCharacterOfPosition(n.getStart(c.sf)).line + 1;
-  for (const ref of referencesOf(c.sf, checker, binding)) {
+  for (const ref of bindingReferences(c.sf, binding, () => singleFileChecker(c.sf))) {
     const p = ref.parent;
     if (ts.isPropertyAccessExpression(p) && p.expression === ref && ts.isIdentifier(p.name)) {
       use.members.push({
@@ -42,7 +40,6 @@ function namespaceUse(c: Ctx, checker: ts.TypeChecker, binding: ts.Identifier): 
         nameEnd: p.name.end,
         start: ref.getStart(c.sf),
         end: p.end,
-        ref,
       });
     } else if (ts.isQualifiedName(p) && p.left === ref) {
       use.members.push({
@@ -51,7 +48,6 @@ function namespaceUse(c: Ctx, checker: ts.TypeChecker, binding: ts.Identifier): 
         nameEnd: p.right.end,
         start: ref.getStart(c.sf),
         end: p.end,
-        ref,
       });
     } else if (
       ts.isElementAccessExpression(p) &&
@@ -65,7 +61,6 @@ function namespaceUse(c: Ctx, checker: ts.TypeChecker, binding: ts.Identifier): 
         nameEnd: a.end - 1,
         start: ref.getStart(c.sf),
         end: p.end,
-        ref,
       });
     } else if (ts.isElementAccessExpression(p) && p.expression === ref) {
       use.escapes.push(`${binding.text} is indexed by a computed key (line ${line(p)})`);
@@ -93,8 +88,7 @@ export function planNamespaceBinding(
 ): void {
   if (!mapLegacyName(info.concept, info.legacy, '*'))
     return refuse(c, site, `${info.legacy.module} cannot be moved as a whole (${describe(info.concept)})`);
-  const checker = singleFileChecker(c.sf);
-  const use = namespaceUse(c, checker, binding);
+  const use = namespaceUse(c, binding);
   if (use.escapes.length > 0) {
     const refusal = wholeModuleRefusal(c, site, info, true, `${label} ${use.escapes[0]}`);
     if (refusal) return refuse(c, site, refusal);
@@ -117,18 +111,11 @@ export function planNamespaceBinding(
   const notPart = `${members} ${staying.length === 1 ? 'is' : 'are'} not part of ${describe(info.concept)}`;
   if (label !== 'namespace import')
     return refuse(c, site, `${label} ${binding.text}: ${notPart}; a ${label} cannot be split`);
-  splitNamespaceImport(c, site, info, checker, use, notPart);
+  splitNamespaceImport(c, site, info, use, notPart);
 }
 
 /** `import * as ns from legacy` used for concept and other members: the concept members move to a named import. */
-function splitNamespaceImport(
-  c: Ctx,
-  site: ClassifiedSite,
-  info: Legacy,
-  checker: ts.TypeChecker,
-  use: NamespaceUse,
-  notPart: string,
-): void {
+function splitNamespaceImport(c: Ctx, site: ClassifiedSite, info: Legacy, use: NamespaceUse, notPart: string): void {
   const decl = findNode(c.sf, site.nodeStart, site.nodeEnd, ts.isImportDeclaration);
   if (!decl) return refuse(c, site, 'cannot find the namespace import');
   const locals: string[] = [];
@@ -138,12 +125,9 @@ function splitNamespaceImport(
     if (!mapped) continue;
     // The member becomes a binding of its (target) name: `legacy.MessageRouter` -> `MessageRouter`.
     if (!locals.includes(mapped.name)) {
-      const conflict = nameConflict(
-        c.sf,
-        checker,
-        mapped.name,
-        use.members.map((u) => u.ref),
-      );
+      // The name must be free in the whole file: spelled nowhere as an identifier (it is not a
+      // lib global either: nothing but the file is in scope).
+      const conflict = nameConflict(c.sf, mapped.name);
       if (conflict)
         return refuse(c, site, `namespace import: ${notPart}, and the split cannot bind ${mapped.name}: ${conflict}`);
       locals.push(mapped.name);

@@ -43,6 +43,71 @@ export function referencedSymbol(checker: ts.TypeChecker, node: ts.Identifier): 
 }
 
 /**
+ * The references of a binding without the binder, when the text leaves no doubt: the name is
+ * declared nowhere else in the file (no parameter, local, import or type of that name could
+ * shadow it) and spelled only where a reference or a member name stands. Undefined otherwise.
+ */
+function referencesByText(sf: ts.SourceFile, binding: ts.Identifier): ts.Identifier[] | undefined {
+  const name = binding.text;
+  const offsets = wordOffsets(sf.text, [name, '\\u']);
+  const out: ts.Identifier[] = [];
+  let doubt = false;
+  // Parents are set on the way down: a tree parsed with `parents: 'sites'` has them only near
+  // import sites, and the checks below read them (the references' parents are read later too).
+  const visit = (node: ts.Node, parent: ts.Node): void => {
+    (node as { parent: ts.Node }).parent = parent;
+    if (doubt || !holdsOffset(offsets, node.pos, node.end)) return;
+    if (ts.isIdentifier(node) && node !== binding && node.text === name && !isMemberName(node)) {
+      if (declares(node) || notAReference(node)) doubt = true;
+      else out.push(node);
+    }
+    ts.forEachChild(node, (child) => visit(child, node));
+  };
+  ts.forEachChild(sf, (child) => visit(child, sf));
+  return doubt ? undefined : out;
+}
+
+/** `node` names a declaration (it could shadow, or be shadowed by, a binding of the same name). */
+function declares(node: ts.Identifier): boolean {
+  const p = node.parent as ts.Node & { name?: ts.Node };
+  if (p.name !== node) return false;
+  return (
+    ts.isDeclarationStatement(p) ||
+    ts.isVariableDeclaration(p) ||
+    ts.isParameter(p) ||
+    ts.isBindingElement(p) ||
+    ts.isFunctionExpression(p) ||
+    ts.isClassExpression(p) ||
+    ts.isTypeParameterDeclaration(p) ||
+    ts.isImportClause(p) ||
+    ts.isImportSpecifier(p) ||
+    ts.isNamespaceImport(p) ||
+    ts.isNamespaceExport(p)
+  );
+}
+
+/** Spellings that are neither references nor member names: JSX attribute names, labels. */
+function notAReference(node: ts.Identifier): boolean {
+  const p = node.parent;
+  return (
+    ts.isJsxAttribute(p) || ts.isLabeledStatement(p) || ts.isBreakOrContinueStatement(p) || ts.isJsxNamespacedName(p)
+  );
+}
+
+/**
+ * Every identifier of the file that refers to `binding` (the declaration itself left out): by the
+ * text when it leaves no doubt (see referencesByText), else by the binder (`checker()`, called
+ * only then). A shadowing parameter or local of the same name is never a reference.
+ */
+export function bindingReferences(
+  sf: ts.SourceFile,
+  binding: ts.Identifier,
+  checker: () => ts.TypeChecker,
+): ts.Identifier[] {
+  return referencesByText(sf, binding) ?? referencesOf(sf, checker(), binding);
+}
+
+/**
  * Every identifier of the file that refers to the symbol `binding` declares (the declaration
  * itself left out). A shadowing parameter or local of the same name is not a reference.
  */
@@ -90,14 +155,12 @@ export function isMemberName(node: ts.Identifier): boolean {
 
 /**
  * Why `newName` cannot be a new binding of this file, if it cannot: it is spelled as an identifier
- * somewhere (other than as a member name), or visible at one of `references`.
+ * somewhere (other than as a member name), or (with `scope`) visible at one of its references.
  */
 export function nameConflict(
   sf: ts.SourceFile,
-  checker: ts.TypeChecker,
   newName: string,
-  references: readonly ts.Node[],
-  except?: ts.Symbol,
+  scope?: { checker: ts.TypeChecker; references: readonly ts.Node[]; except?: ts.Symbol },
 ): string | undefined {
   const offsets = wordOffsets(sf.text, [newName, '\\u']);
   let conflict: string | undefined;
@@ -111,13 +174,12 @@ export function nameConflict(
     ts.forEachChild(node, visit);
   };
   visit(sf);
-  if (conflict) return conflict;
-  for (const ref of references) {
-    const inScope = checker.getSymbolsInScope(
-      ref,
-      ts.SymbolFlags.Value | ts.SymbolFlags.Type | ts.SymbolFlags.Namespace,
-    );
-    if (inScope.some((s) => s.name === newName && s !== except)) return `'${newName}' is already declared in scope`;
+  if (conflict || !scope) return conflict;
+  for (const ref of scope.references) {
+    const flags = ts.SymbolFlags.Value | ts.SymbolFlags.Type | ts.SymbolFlags.Namespace;
+    const inScope = scope.checker.getSymbolsInScope(ref, flags);
+    if (inScope.some((s) => s.name === newName && s !== scope.except))
+      return `'${newName}' is already declared in scope`;
   }
   return undefined;
 }

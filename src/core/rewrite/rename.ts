@@ -18,7 +18,7 @@ export function planLocalRename(
   const target = checker.getSymbolAtLocation(binding);
   if (!target) return { conflict: `no symbol for ${binding.text}` };
   const references = referencesOf(sf, checker, binding);
-  const conflict = nameConflict(sf, checker, newName, references, target);
+  const conflict = nameConflict(sf, newName, { checker, references, except: target });
   if (conflict) return { conflict };
   const oldName = binding.text;
   const edits = references.map((node): TextEdit => {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeFile, createAnalysisContext, loadConfig } from '../../../src/core/index.js';
 import { applyEdits, planFileRewrite, planSiteRewrite, verifyRewrite } from '../../../src/core/rewrite/index.js';
 import { unifiedDiff } from '../../../src/migrate/diff.js';
+import { parseFile } from '../../../src/core/parse.js';
 import { copyDir, FIXTURES, tempDir } from '../../helpers/index.js';
 
 function setup(caseName: string, file: string, text?: string) {
@@ -120,6 +121,22 @@ describe('planFileRewrite', () => {
     expect(plan.refused[0]?.reason).toMatch(
       /the split cannot bind MessageRouter: 'MessageRouter' is already used in this file \(line 2\)/,
     );
+  });
+
+  it('plans the same on a tree parsed with parents only near the sites (what ssot migrate parses)', () => {
+    for (const caseName of [
+      'namespace-safe',
+      'namespace-split',
+      'namespace-unsafe',
+      'import-equals',
+      'dynamic-import',
+    ]) {
+      const { ctx, abs, source, analysis } = setup(caseName, 'src/app.ts');
+      const full = applyEdits(source, planFileRewrite(ctx, analysis, source).edits);
+      const { sourceFile } = parseFile(abs, source, { skipJsDoc: true, parents: 'sites' });
+      const sparse = analyzeFile(ctx, abs, source, { sourceFile, skipDuplicates: true });
+      expect(applyEdits(source, planFileRewrite(ctx, sparse, source, { sourceFile }).edits), caseName).toBe(full);
+    }
   });
 
   it('keeps a namespace import whose members are all outside the concept', () => {
