@@ -2,6 +2,8 @@ import ts from './typescript.cjs';
 import type { ResolvedConcept } from './config/types.js';
 import { fingerprint } from './fingerprint.js';
 import type { DeclarationKind, DuplicateFinding, DuplicateSignal, ImportSite } from './types.js';
+import { compileUserRegex, parseRegexLiteral } from './user-regex.js';
+import { walkAst } from './walk.js';
 
 export const DUPLICATE_RULE_ID = 'no-duplicate-implementation';
 
@@ -13,9 +15,10 @@ interface NamePattern {
 
 export function compileNamePatterns(names: readonly string[]): NamePattern[] {
   return names.map((source) => {
-    const m = /^\/(.*)\/([a-z]*)$/.exec(source);
-    if (m) {
-      const re = new RegExp(m[1] ?? '', (m[2] ?? '').replace('g', ''));
+    const literal = parseRegexLiteral(source);
+    if (literal) {
+      // Linear-time matching whatever the pattern (see compileUserRegex); the config refused what it cannot run.
+      const re = compileUserRegex(literal.source, literal.flags);
       return { source, test: (name: string) => re.test(name) };
     }
     return { source, test: (name: string) => name === source };
@@ -80,7 +83,8 @@ function unwrap(expr: ts.Expression): ts.Expression {
 /** Every declaration that can implement a concept: classes, functions, const-bound functions and objects. */
 function collectDeclarations(sf: ts.SourceFile): Declaration[] {
   const out: Declaration[] = [];
-  const visit = (node: ts.Node): void => {
+  // An explicit-stack walk (walkAst): expressions nest as deep as the source makes them.
+  walkAst(sf, (node) => {
     if (ts.isClassDeclaration(node)) {
       const nameNode = node.name ?? node;
       out.push({
@@ -101,15 +105,12 @@ function collectDeclarations(sf: ts.SourceFile): Declaration[] {
       } else if (ts.isObjectLiteralExpression(init)) {
         out.push({ name, kind: 'const-object', node, nameNode: node.name, members: objectMembers(init), heritage: [] });
       } else if (ts.isClassExpression(init)) {
+        // The class expression itself is no declaration of its own (the walk only takes class
+        // declarations), so walking into it finds just what its members hold.
         out.push({ name, kind: 'class', node, nameNode: node.name, members: classMembers(init), heritage: heritageOf(init) });
-        // The class body was taken here; do not visit the ClassExpression as another declaration.
-        init.members.forEach((m) => ts.forEachChild(m, visit));
-        return;
       }
     }
-    ts.forEachChild(node, visit);
-  };
-  ts.forEachChild(sf, visit);
+  });
   return out;
 }
 

@@ -2,6 +2,7 @@ import { setParentPointers } from './parse.js';
 import { holdsOffset, wordOffsets } from './text-offsets.js';
 import ts from './typescript.cjs';
 import type { ImportForm, ImportedName, ImportSite } from './types.js';
+import { walkAst } from './walk.js';
 
 /** Calls whose first argument names a module although they are not imports. */
 export const MOCK_CALLEES: ReadonlySet<string> = new Set([
@@ -45,13 +46,17 @@ function nameText(name: ts.ModuleExportName | ts.Identifier): string {
   return name.text;
 }
 
+/** `a.b.c` for a callee made of identifiers (a loop: a member chain can be arbitrarily long). */
 function calleeText(expr: ts.Expression): string | undefined {
-  if (ts.isIdentifier(expr)) return expr.text;
-  if (ts.isPropertyAccessExpression(expr) && ts.isIdentifier(expr.name)) {
-    const left = calleeText(expr.expression);
-    return left ? `${left}.${expr.name.text}` : undefined;
+  const parts: string[] = [];
+  let e = expr;
+  while (ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.name)) {
+    parts.push(e.name.text);
+    e = e.expression;
   }
-  return undefined;
+  if (!ts.isIdentifier(e)) return undefined;
+  parts.push(e.text);
+  return parts.reverse().join('.');
 }
 
 /** Names a `require()` call binds: `const { a, b: c } = require()`, `const m = require()`, `require().a`. */
@@ -116,16 +121,10 @@ export function collectImportSites(sf: ts.SourceFile, options: { exhaustive?: bo
 
   // The walk also sets the parent pointers of what it visits, for a tree parsed without them
   // (parseFile's `parents: 'sites'`): every ancestor of a visited node, and all of a site's subtree.
-  let parentOfNext: ts.Node = sf;
-  const descend = (node: ts.Node): void => {
-    const saved = parentOfNext;
-    parentOfNext = node;
-    ts.forEachChild(node, visit);
-    parentOfNext = saved;
-  };
-  const visit = (node: ts.Node): void => {
-    (node as { parent: ts.Node }).parent = parentOfNext;
-    if (offsets && !holdsOffset(offsets, node.pos, node.end)) return;
+  // It returns false where it does not descend (see walkAst: no recursion, any depth).
+  const visit = (node: ts.Node, parent: ts.Node): boolean => {
+    (node as { parent: ts.Node }).parent = parent;
+    if (offsets && !holdsOffset(offsets, node.pos, node.end)) return false;
     if (ts.isImportDeclaration(node)) {
       const literal = stringLiteralOf(node.moduleSpecifier);
       if (literal) {
@@ -152,7 +151,7 @@ export function collectImportSites(sf: ts.SourceFile, options: { exhaustive?: bo
           add(typeOnly ? 'import-type' : 'import', literal, node, { typeOnly, names });
         }
       }
-      return;
+      return false;
     }
     if (ts.isExportDeclaration(node)) {
       const literal = stringLiteralOf(node.moduleSpecifier);
@@ -176,7 +175,7 @@ export function collectImportSites(sf: ts.SourceFile, options: { exhaustive?: bo
           add('export-from', literal, node, { typeOnly, names });
         }
       }
-      return;
+      return false;
     }
     if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) {
       const literal = stringLiteralOf(node.moduleReference.expression);
@@ -187,7 +186,7 @@ export function collectImportSites(sf: ts.SourceFile, options: { exhaustive?: bo
           callee: 'require',
         });
       }
-      return;
+      return false;
     }
     if (ts.isImportTypeNode(node)) {
       const arg = node.argument;
@@ -202,8 +201,7 @@ export function collectImportSites(sf: ts.SourceFile, options: { exhaustive?: bo
         add('import-type-query', literal, node, { typeOnly: true, names });
       }
       // Type arguments may hold further import types.
-      descend(node);
-      return;
+      return true;
     }
     if (ts.isCallExpression(node)) {
       const first = stringLiteralOf(node.arguments[0]);
@@ -218,10 +216,10 @@ export function collectImportSites(sf: ts.SourceFile, options: { exhaustive?: bo
         }
       }
     }
-    descend(node);
+    return true;
   };
 
-  ts.forEachChild(sf, visit);
+  walkAst(sf, visit);
   return sites;
 }
 

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import ts from './typescript.cjs';
 import type { ParseProblem } from './types.js';
+import { walkAst } from './walk.js';
 
 const KIND_BY_EXTENSION: Record<string, ts.ScriptKind> = {
   '.ts': ts.ScriptKind.TS,
@@ -58,8 +59,7 @@ export function syntaxErrors(sourceFile: ts.SourceFile): ParseProblem[] {
 
 /** Sets the parent pointers of `node`'s whole subtree (what `parents: true` does for a file). */
 export function setParentPointers(node: ts.Node): void {
-  ts.forEachChild(node, (child) => {
-    (child as { parent: ts.Node }).parent = node;
-    setParentPointers(child);
+  walkAst(node, (child, parent) => {
+    (child as { parent: ts.Node }).parent = parent;
   });
 }

@@ -1,5 +1,6 @@
 import ignore from 'ignore';
 import type { LegacyPatternInput } from './config/types.js';
+import { compileUserRegex } from './user-regex.js';
 
 /**
  * Specifier-text matching for legacy modules given as a `pattern` (the shape of ESLint's
@@ -11,7 +12,8 @@ export function compileSpecifierPattern(pattern: LegacyPatternInput): (specifier
   const exact = new Set((pattern.exact ?? []).map((e) => (caseSensitive ? e : e.toLowerCase())));
   // As ESLint does: the `ignore` package, relative paths allowed, case-insensitive by default.
   const group = pattern.group && pattern.group.length > 0 ? ignore({ allowRelativePaths: true, ignorecase: !caseSensitive }).add(pattern.group) : undefined;
-  const regex = pattern.regex ? new RegExp(pattern.regex, caseSensitive ? 'u' : 'iu') : undefined;
+  // Linear-time matching whatever the pattern (see compileUserRegex); the config refused what it cannot run.
+  const regex = pattern.regex ? compileUserRegex(pattern.regex, caseSensitive ? '' : 'i') : undefined;
   return (specifier: string): boolean => {
     if (exact.has(caseSensitive ? specifier : specifier.toLowerCase())) return true;
     if (group && group.ignores(specifier)) return true;

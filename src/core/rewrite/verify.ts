@@ -42,7 +42,15 @@ export function changeRangeOf(edits: readonly TextEdit[]): ts.TextChangeRange | 
  * It consumes the old tree: TypeScript moves its reused nodes into the new one.
  */
 export function rewrittenSyntaxErrors(file: string, after: string, previous?: { sourceFile: ts.SourceFile; change: ts.TextChangeRange }): ParseProblem[] {
-  if (previous) return syntaxErrors(ts.updateSourceFile(previous.sourceFile, after, previous.change));
+  if (previous) {
+    try {
+      return syntaxErrors(ts.updateSourceFile(previous.sourceFile, after, previous.change));
+    } catch (error) {
+      // TypeScript's incremental parser walks the old tree recursively: one that is very deep
+      // (a long `'a' + 'a' + ...` chain) overflows the stack. A full parse has no such limit.
+      if (!(error instanceof RangeError)) throw error;
+    }
+  }
   return parseFile(file, after, { skipJsDoc: true, parents: false }).errors;
 }
 
