@@ -5,6 +5,7 @@ import { isInside, stripExtension, type ModuleResolver } from './resolve.js';
 import type { ImportSite, Resolution, SiteTarget } from './types.js';
 import type { Prefilter } from './prefilter.js';
 import { compileSpecifierPattern } from './pattern.js';
+import { mapLegacyName, usesConcept } from './mapping.js';
 import { toPosix } from '../shared/paths.js';
 
 /**
@@ -28,20 +29,6 @@ function resolvedIntoLegacy(resolved: string, legacy: ResolvedLegacyModule): boo
   if (legacy.isDirectory) return isInside(resolved, legacy.path);
   // `a.ts`, its `a.d.ts` or `a.js` twin: the same module for an importer.
   return resolved === legacy.path || stripExtension(resolved) === stripExtension(legacy.path);
-}
-
-/**
- * `importNames` / `allowTypeImports` of a legacy module (as in ESLint's no-restricted-imports):
- * a site that uses none of the restricted names, or only types, is not a legacy site. A site that
- * binds no names (side effect, require without destructuring, mock) stays legacy unless
- * `importNames` is set, and then only whole-module forms (`export *`) count.
- */
-function siteIsRestricted(site: ImportSite, legacy: ResolvedLegacyModule): boolean {
-  if (legacy.allowTypeImports && (site.typeOnly || (site.names.length > 0 && site.names.every((n) => n.isTypeOnly)))) return false;
-  const only = legacy.importNames;
-  if (!only || only.length === 0) return true;
-  if (site.form === 'export-all') return true;
-  return site.names.some((n) => n.imported === '*' || only.includes(n.imported));
 }
 
 function intendsLegacy(intended: string, legacy: ResolvedLegacyModule): boolean {
@@ -84,17 +71,30 @@ export class SiteClassifier {
     return { resolution, target: this.targetOf(site.specifier, file, resolution, site) };
   }
 
-  /** `site`, when given, lets `importNames`/`allowTypeImports` of a legacy module leave a site out. */
-  targetOf(specifier: string, file: string, resolution: Resolution, site?: ImportSite): SiteTarget {
+  /**
+   * What a site refers to. Resolution alone decides the module: every import of a legacy module
+   * is a legacy site, whatever it imports, because every one of them keeps the module alive;
+   * whether it uses the concept (`concept`, `mapsTo`) is decided from its names.
+   */
+  targetOf(specifier: string, file: string, resolution: Resolution, site: ImportSite): SiteTarget {
     for (const concept of this.config.concepts) {
-      const legacyIndex = concept.legacy.findIndex(
-        (legacy) => this.isLegacy(specifier, file, resolution, legacy) && (!site || siteIsRestricted(site, legacy)),
-      );
+      const legacyIndex = concept.legacy.findIndex((legacy) => this.isLegacy(specifier, file, resolution, legacy));
       if (legacyIndex >= 0) {
         const legacy = concept.legacy[legacyIndex]!;
         const missing = resolution.kind === 'unresolved' || (legacy.kind === 'path' && !legacy.exists);
-        const internal = concept.legacy.some((l) => l.kind === 'path' && l.path !== undefined && resolvedIntoLegacy(file, l));
-        return { kind: 'legacy', conceptId: concept.id, legacyIndex, legacyModule: legacy.module, missing, internal };
+        const transition = this.isCanonicalFile(file, concept);
+        const internal = transition || concept.legacy.some((l) => l.kind === 'path' && l.path !== undefined && resolvedIntoLegacy(file, l));
+        return {
+          kind: 'legacy',
+          conceptId: concept.id,
+          legacyIndex,
+          legacyModule: legacy.module,
+          missing,
+          internal,
+          transition,
+          concept: usesConcept(concept, legacy, site),
+          mapsTo: site.names.map((n) => mapLegacyName(concept, legacy, n.imported)?.name ?? null),
+        };
       }
       const canonical = this.canonicalKind(specifier, resolution, concept);
       if (canonical) return { kind: 'canonical', conceptId: concept.id, compat: canonical === 'compat' };
@@ -114,6 +114,13 @@ export class SiteClassifier {
       return this.resolver.intendedPaths(specifier, file).some((intended) => intendsLegacy(intended, legacy));
     }
     return false;
+  }
+
+  /** True when `file` is the concept's canonical module, one of its canonical files, or its compat module. */
+  private isCanonicalFile(file: string, concept: ResolvedConcept): boolean {
+    const own = [concept.canonical.path, concept.compat?.path].filter((p): p is string => p !== undefined);
+    if (own.some((p) => stripExtension(p) === stripExtension(file) || isInside(file, p))) return true;
+    return this.canonicalMatchers.get(concept.id)?.(file) ?? false;
   }
 
   private canonicalKind(specifier: string, resolution: Resolution, concept: ResolvedConcept): 'canonical' | 'compat' | undefined {

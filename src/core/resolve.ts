@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ts from './typescript.cjs';
 import type { ImportForm, Resolution } from './types.js';
+import { isInside, stripExtension } from '../shared/paths.js';
 
 /** The forms that Node resolves as CommonJS `require` calls. */
 const REQUIRE_FORMS: ReadonlySet<ImportForm> = new Set(['require', 'import-equals']);
@@ -333,14 +334,8 @@ function isBuiltin(specifier: string): boolean {
   return BUILTINS.has(specifier.split('/')[0] ?? specifier);
 }
 
-export function stripExtension(p: string): string {
-  return p.replace(/\.d\.(c|m)?ts$/, '').replace(/\.(c|m)?(t|j)sx?$/, '');
-}
-
-export function isInside(child: string, parent: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
+// Plain path helpers (src/shared/paths.ts), still importable from here.
+export { isInside, stripExtension };
 
 /** Expands a workspace glob such as `packages/*` or `apps/**` to package folders. */
 function expandWorkspaceGlob(rootDir: string, pattern: string): string[] {

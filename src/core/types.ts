@@ -86,10 +86,21 @@ export type SiteTarget =
       /** The module resolves nowhere: it was deleted while importers remain (a break). */
       missing: boolean;
       /**
-       * The importing file is itself one of the concept's legacy modules: the implementation
-       * being retired, not a consumer. Adapters leave such sites alone (they go with the module).
+       * The importing file is itself one of the concept's legacy modules (the implementation
+       * being retired, not a consumer), or the canonical/compat module re-exporting the legacy
+       * module during the transition (`transition`). Adapters leave such sites alone.
        */
       internal: boolean;
+      /**
+       * The importing file is the canonical module (or a canonical file) or the compat layer:
+       * the usual first step of a consolidation, where the new module re-exports the old one.
+       * Not a violation and nothing to migrate, but the legacy module cannot go while it holds.
+       */
+      transition: boolean;
+      /** The site uses the concept (usesConcept): a concept name, or the module as a whole. */
+      concept: boolean;
+      /** Per entry of the site's `names`: its export name in the migration target (mapLegacyName), or null. */
+      mapsTo: (string | null)[];
     }
   | { kind: 'canonical'; conceptId: string; compat: boolean }
   | { kind: 'other' };

@@ -16,7 +16,7 @@ import { writeFileAtomic } from '../shared/atomic-write.js';
  * with a warning, never trusted.
  */
 export const CACHE_FILE_NAME = 'report-cache.json';
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 
 interface CacheFile {
   format: number;
@@ -103,6 +103,8 @@ export function cacheKey(config: ResolvedConfig, toolVersion: string, filesInSco
     filesInScope.join('\n'),
     readOrEmpty(path.join(config.rootDir, 'package.json')),
     ...resolutionInputs(config, filesInScope),
+    // A legacy file module's default export decides how its default imports map (defaultExportName).
+    ...config.concepts.flatMap((c) => c.legacy).flatMap((l) => (l.kind === 'path' && l.path && !l.isDirectory ? [readOrEmpty(l.path)] : [])),
   ]);
 }
 

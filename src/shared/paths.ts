@@ -15,3 +15,14 @@ export function displayPath(rootDir: string, file: string): string {
   const rel = path.relative(rootDir, file);
   return rel.startsWith('..') || path.isAbsolute(rel) ? toPosix(file) : toPosix(rel);
 }
+
+/** A module path without its source extension: `a.ts`, `a.d.ts` and `a.js` are one module to an importer. */
+export function stripExtension(p: string): string {
+  return p.replace(/\.d\.(c|m)?ts$/, '').replace(/\.(c|m)?(t|j)sx?$/, '');
+}
+
+/** True when `child` is `parent` or lies inside it. */
+export function isInside(child: string, parent: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}

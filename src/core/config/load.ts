@@ -4,10 +4,13 @@ import { createRequire } from 'node:module';
 import { configSchema } from './schema.js';
 import { validateAgainstSchema, type SchemaViolation } from './validate.js';
 import { PRESETS } from './presets.js';
-import { compileSpecifierPattern, describePattern } from '../pattern.js';
+import { describePattern } from '../pattern.js';
+import { compileUserRegex, parseRegexLiteral } from '../user-regex.js';
+import { checkOverlaps } from './overlap.js';
 import { UsageError } from '../../shared/errors.js';
 import type {
   ConceptInput,
+  LegacyModuleInput,
   ResolvedConcept,
   ResolvedConfig,
   ResolvedLegacyModule,
@@ -180,32 +183,28 @@ function resolveConcept(input: ConceptInput, index: number, rootDir: string, fil
         };
       })()
     : undefined;
+  // The names a legacy entry gets when it lists none: the preset's, else the compat layer's, else
+  // the whole module ("*"). A `names` or `importNames` that is written is the whole list.
   const defaultNames = preset?.defaultLegacyNames ?? (compat ? Object.fromEntries(Object.keys(compat.replacements).map((n) => [n, n])) : { '*': '*' });
   const legacy: ResolvedLegacyModule[] = (input.legacy ?? []).map((entry, li) => {
+    const where = `${at}.legacy[${li}]`;
     const extra = {
       ...(entry.importNames ? { importNames: entry.importNames } : {}),
       ...(entry.allowTypeImports !== undefined ? { allowTypeImports: entry.allowTypeImports } : {}),
       ...(entry.message !== undefined ? { message: entry.message } : {}),
     };
-    // With importNames only those names are legacy: the default mapping covers just them.
-    const baseNames = entry.importNames ? Object.fromEntries(entry.importNames.map((n) => [n, defaultNames[n] ?? n])) : defaultNames;
-    const names = { ...baseNames, ...(entry.names ?? {}) };
+    const names = legacyNames(file, where, entry, defaultNames);
     if (entry.pattern) {
-      const where = `${at}.legacy[${li}]`;
       if (entry.module !== undefined) throw new ConfigError(file, [{ path: where, message: 'set either module or pattern, not both' }]);
       const p = entry.pattern;
       if (!(p.exact?.length || p.group?.length || p.regex)) {
         throw new ConfigError(file, [{ path: `${where}.pattern`, message: 'needs exact, group or regex' }]);
       }
-      try {
-        compileSpecifierPattern(p);
-      } catch (error) {
-        throw new ConfigError(file, [{ path: `${where}.pattern.regex`, message: `invalid regular expression: ${(error as Error).message}` }]);
-      }
+      if (p.regex !== undefined) userRegex(file, `${where}.pattern.regex`, p.regex, '');
       return { module: describePattern(p), kind: 'package' as const, pattern: p, exists: true, names, ...extra };
     }
     if (entry.module === undefined) {
-      throw new ConfigError(file, [{ path: `${at}.legacy[${li}].module`, message: 'is required (or set a pattern)' }]);
+      throw new ConfigError(file, [{ path: `${where}.module`, message: 'is required (or set a pattern)' }]);
     }
     if (entry.module.endsWith('/*')) {
       const subpathsOf = entry.module.slice(0, -2);
@@ -260,16 +259,11 @@ export function resolveConfig(raw: unknown, rootDir: string, file?: string): Res
   const violations = validateAgainstSchema(raw, configSchema);
   if (violations.length > 0) throw new ConfigError(file, violations);
   const input = raw as SsotConfigInput;
-  // Regular expressions in detect.names must compile; say which one does not.
+  // Regular expressions in detect.names must compile (to a linear-time matcher); say which one does not.
   input.concepts.forEach((concept, ci) =>
     (concept.detect?.names ?? []).forEach((name, ni) => {
-      const m = /^\/(.*)\/([a-z]*)$/.exec(name);
-      if (!m) return;
-      try {
-        new RegExp(m[1] ?? '', m[2]);
-      } catch (error) {
-        throw new ConfigError(file, [{ path: `concepts[${ci}].detect.names[${ni}]`, message: `invalid regular expression: ${(error as Error).message}` }]);
-      }
+      const literal = parseRegexLiteral(name);
+      if (literal) userRegex(file, `concepts[${ci}].detect.names[${ni}]`, literal.source, literal.flags);
     }),
   );
   const ids = new Set<string>();
@@ -281,14 +275,52 @@ export function resolveConfig(raw: unknown, rootDir: string, file?: string): Res
   if (tsconfig && !fs.existsSync(tsconfig)) {
     throw new ConfigError(file, [{ path: 'tsconfig', message: `file not found: ${tsconfig}` }]);
   }
+  const concepts = input.concepts.map((concept, i) => resolveConcept(concept, i, rootDir, file));
+  const overlaps = checkOverlaps(concepts, rootDir);
+  if (overlaps.length > 0) throw new ConfigError(file, overlaps);
   return {
     ...(file ? { configPath: file } : {}),
     rootDir,
     include: input.include ?? DEFAULT_INCLUDE,
     exclude: input.exclude ?? [],
     ...(tsconfig ? { tsconfig } : {}),
-    concepts: input.concepts.map((concept, i) => resolveConcept(concept, i, rootDir, file)),
+    concepts,
   };
+}
+
+/**
+ * The concept's names on one legacy module, each with its name in the migration target. What is
+ * written is the whole list, never added to: `names` (its keys; "*" alone means every name),
+ * or `importNames` (no-restricted-imports' spelling: those names, each mapped by `names` when
+ * both are set, else to the preset's or compat layer's name for it, else to itself). Neither:
+ * `defaults` (the preset's names, the compat layer's names, or "*").
+ */
+function legacyNames(file: string | undefined, where: string, entry: LegacyModuleInput, defaults: Record<string, string>): Record<string, string> {
+  const { names, importNames } = entry;
+  if (names && Object.keys(names).length === 0) {
+    throw new ConfigError(file, [{ path: `${where}.names`, message: 'lists no name: the module would hold no concept site (write {"*": "*"} for every name)' }]);
+  }
+  if (importNames && importNames.length === 0) {
+    throw new ConfigError(file, [{ path: `${where}.importNames`, message: 'lists no name: the module would hold no concept site (leave it out for every name)' }]);
+  }
+  if (!importNames) return { ...(names ?? defaults) };
+  const unlisted = Object.keys(names ?? {}).filter((n) => !importNames.includes(n));
+  if (unlisted.length > 0) {
+    throw new ConfigError(file, [
+      { path: `${where}.names`, message: `${unlisted.map((n) => JSON.stringify(n)).join(', ')} not in ${where}.importNames, which lists the concept's names on this module` },
+    ]);
+  }
+  const own = (map: Record<string, string> | undefined, n: string): string | undefined => (map && Object.hasOwn(map, n) ? map[n] : undefined);
+  return Object.fromEntries(importNames.map((n) => [n, own(names, n) ?? own(defaults, n) ?? n]));
+}
+
+/** Compiles a user's regular expression as the core will run it; refuses it with its key path. */
+function userRegex(file: string | undefined, keyPath: string, source: string, flags: string): void {
+  try {
+    compileUserRegex(source, flags);
+  } catch (error) {
+    throw new ConfigError(file, [{ path: keyPath, message: `invalid regular expression: ${(error as Error).message}` }]);
+  }
 }
 
 export interface LoadConfigOptions {
