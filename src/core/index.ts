@@ -22,7 +22,6 @@ export {
 } from './mapping.js';
 export { RULES, RULE_IDS, FORMER_RULE_IDS, legacySiteRule, fingerprintRuleName, type RuleId } from './findings.js';
 export { compileUserRegex, parseRegexLiteral, type UserRegex } from './user-regex.js';
-export { defaultExportName } from './default-export.js';
 export { walkAst } from './walk.js';
 export { createPrefilter, type Prefilter } from './prefilter.js';
 export { compileSpecifierPattern, describePattern, patternNeedles } from './pattern.js';

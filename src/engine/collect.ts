@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import { createAnalysisContext } from '../core/analyze.js';
 import { toPosix } from '../shared/paths.js';
 import type { ResolvedConfig } from '../core/config/types.js';
-import { listFiles } from '../core/files.js';
+import { listFiles, type FileListing } from '../core/files.js';
+import { displayPath } from '../shared/paths.js';
 import { CACHE_FILE_NAME, ReportCache, cacheKey, defaultCacheDir } from './cache.js';
 import { mapInPool } from './pool.js';
 import { hashText, safeRecord, type FileRecord, type ReportWorkerInit } from './report-worker.js';
@@ -71,6 +72,28 @@ function changedFiles(rootDir: string, ref: string): Set<string> {
   return out;
 }
 
+/**
+ * The files in scope, or an error that says why there are none: a verdict over no files would
+ * claim compliance and "safe to delete" about code nobody read. A named path that does not
+ * exist is an error too, never a note beside a verdict.
+ */
+export function listScope(config: ResolvedConfig, paths: readonly string[] = []): FileListing {
+  const listing = listFiles(config, paths);
+  if (listing.missing.length > 0) {
+    throw new CollectError(`no such file or folder: ${listing.missing.map((p) => displayPath(config.rootDir, p)).join(', ')}`);
+  }
+  if (listing.files.length === 0) {
+    const globs = `include ${JSON.stringify(config.include)}, exclude ${JSON.stringify(config.exclude)}`;
+    const where = config.configPath ? ` (${displayPath(config.rootDir, config.configPath)})` : '';
+    throw new CollectError(
+      paths.length > 0
+        ? `no file in scope under ${paths.map((p) => displayPath(config.rootDir, p)).join(', ')}: the config's ${globs}${where} matches none there`
+        : `the config's ${globs}${where} matches no file under ${config.rootDir}: nothing to report on`,
+    );
+  }
+  return listing;
+}
+
 /** Best effort: the path of `dir` inside its git work tree ("" at the top, undefined outside git). */
 export function gitPrefix(dir: string): string | undefined {
   try {
@@ -96,7 +119,7 @@ export function currentCommit(dir: string): string | undefined {
  * path order, whatever the source.
  */
 export async function collectRecords(config: ResolvedConfig, options: CollectOptions): Promise<Collected> {
-  const listing = listFiles(config, options.paths);
+  const listing = listScope(config, options.paths);
   let files = listing.files;
   if (options.changedSince !== undefined) {
     const changed = changedFiles(config.rootDir, options.changedSince);

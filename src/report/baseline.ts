@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { FORMER_RULE_IDS, RULE_IDS } from '../core/findings.js';
 import type { RuleId, Violation } from './types.js';
 import { UsageError } from '../shared/errors.js';
 
@@ -21,7 +22,6 @@ export interface BaselineEntry {
 
 class BaselineError extends UsageError {}
 
-const RULE_IDS = new Set(['no-duplicate-implementation', 'no-legacy-import', 'missing-legacy-module']);
 
 export function entryOf(v: Violation): BaselineEntry {
   return { file: v.file, rule: v.rule, concept: v.conceptId, symbol: v.symbol, fingerprint: v.fingerprint };
@@ -70,8 +70,12 @@ export function readBaseline(file: string): BaselineEntry[] | undefined {
     for (const k of ['file', 'rule', 'concept', 'symbol', 'fingerprint'] as const) {
       if (typeof entry?.[k] !== 'string') throw new BaselineError(`baseline ${file}: entries[${i}].${k}: expected a string`);
     }
-    if (!RULE_IDS.has(entry.rule!)) throw new BaselineError(`baseline ${file}: entries[${i}].rule: unknown rule "${entry.rule}"`);
-    return entry as BaselineEntry;
+    // A baseline written before a rule was renamed keeps working: its fingerprints did not change.
+    const rule = FORMER_RULE_IDS[entry.rule!] ?? entry.rule;
+    if (!(RULE_IDS as readonly string[]).includes(rule!)) {
+      throw new BaselineError(`baseline ${file}: entries[${i}].rule: unknown rule "${entry.rule}" (known: ${RULE_IDS.join(', ')})`);
+    }
+    return { ...(entry as BaselineEntry), rule: rule as RuleId };
   });
 }
 

@@ -4,7 +4,8 @@ import { toPosix } from '../shared/paths.js';
 import type { ResolvedConcept, ResolvedConfig } from '../core/config/types.js';
 import { describeSignal } from '../core/detect.js';
 import { fingerprint } from '../core/fingerprint.js';
-import { canonicalReplacement, mapLegacyName, siteMigrationTarget } from '../core/mapping.js';
+import { canonicalReplacement, siteMigrationTarget } from '../core/mapping.js';
+import { fingerprintRuleName, legacySiteRule, type RuleId } from '../core/findings.js';
 import type { ClassifiedSite } from '../core/types.js';
 import type { FileRecord } from '../engine/report-worker.js';
 import { derive, sortFindings } from './derive.js';
@@ -50,28 +51,24 @@ function rel(config: ResolvedConfig, file: string): string {
 }
 
 /** The fingerprint of a legacy import site (the duplicate detector makes its own). */
-function legacySiteFingerprint(rule: string, conceptId: string, file: string, symbol: string, code: string): string {
-  return fingerprint({ rule, conceptId, file, symbol, code });
+function legacySiteFingerprint(rule: RuleId, conceptId: string, file: string, symbol: string, code: string): string {
+  return fingerprint({ rule: fingerprintRuleName(rule), conceptId, file, symbol, code });
 }
 
+/** The report's item for a legacy site: every decision (module, concept use, mapping, rule) is the core's. */
 function legacyItem(config: ResolvedConfig, concept: ResolvedConcept, site: ClassifiedSite, code: string): LegacySiteItem {
   const target = site.target;
   if (target.kind !== 'legacy') throw new Error('not a legacy site');
   const legacy = concept.legacy[target.legacyIndex]!;
   // A subpath entry's site moves to the same subpath of the target.
   const moveTo = siteMigrationTarget(concept, legacy, site.specifier);
-  const show = (mapped: ReturnType<typeof mapLegacyName>): string | null =>
-    mapped ? `${moveTo.isPath ? rel(config, moveTo.module) : moveTo.module}#${mapped.name}` : null;
-  const names = site.names.map((n) => ({
-    imported: n.imported,
-    local: n.local,
-    typeOnly: n.isTypeOnly,
-    mapsTo: show(mapLegacyName(concept, legacy, n.imported)),
-  }));
+  const targetModule = moveTo.isPath ? rel(config, moveTo.module) : moveTo.module;
+  const names = site.names.map((n, i) => {
+    const mapped = target.mapsTo[i] ?? null;
+    return { imported: n.imported, local: n.local, typeOnly: n.isTypeOnly, mapsTo: mapped === null ? null : `${targetModule}#${mapped}` };
+  });
   const wholeModule = WHOLE_MODULE_FORMS.has(site.form) || site.names.length === 0 || site.names.some((n) => n.imported === '*');
-  // A site with nothing but names outside the concept has nothing to migrate.
-  const conceptSite = site.names.length === 0 || names.some((n) => n.mapsTo !== null);
-  const rule = target.missing ? RULES.missing : conceptSite ? RULES.legacy : null;
+  const rule = legacySiteRule(target);
   const file = rel(config, site.file);
   const symbol = site.names.length > 0 ? site.names.map((n) => n.imported).join(',') : site.specifier;
   return {
@@ -86,7 +83,9 @@ function legacyItem(config: ResolvedConfig, concept: ResolvedConcept, site: Clas
     names,
     missing: target.missing,
     internal: target.internal && !target.missing,
-    rule: target.internal && !target.missing ? null : rule,
+    transition: target.transition && !target.missing,
+    concept: target.concept,
+    rule,
     code,
     fingerprint: legacySiteFingerprint(rule ?? RULES.legacy, concept.id, file, symbol, code),
   };
@@ -117,6 +116,7 @@ export function buildReport(input: BuildInput): Report {
       legacySites: [],
       nonConceptLegacySites: [],
       internalLegacySites: [],
+      transitionSites: [],
       canonicalSites: [],
       // Filled by derive().
       summary: undefined as unknown as ConceptReport['summary'],
@@ -166,7 +166,14 @@ export function buildReport(input: BuildInput): Report {
       if (!report || !concept) return;
       if (target.kind === 'legacy') {
         const item = legacyItem(config, concept, site, record.code?.[i] ?? '');
-        (item.internal ? report.internalLegacySites : isConceptSite(item) ? report.legacySites : report.nonConceptLegacySites).push(item);
+        const list = item.transition
+          ? report.transitionSites
+          : item.internal
+            ? report.internalLegacySites
+            : item.concept
+              ? report.legacySites
+              : report.nonConceptLegacySites;
+        list.push(item);
         return;
       }
       const canonical: CanonicalSiteItem = {
@@ -208,9 +215,4 @@ export function buildReport(input: BuildInput): Report {
   };
   sortFindings(report);
   return derive(report);
-}
-
-/** A legacy site with at least one concept name, or a whole-module form: something to migrate. */
-function isConceptSite(item: LegacySiteItem): boolean {
-  return item.names.length === 0 || item.names.some((n) => n.mapsTo !== null);
 }

@@ -1,3 +1,4 @@
+import { capList } from '../shared/terminal.js';
 import { RULES, type ConceptReport, type ModuleStatus, type Report, type Totals, type Violation } from './types.js';
 
 const byPosition = (a: { file: string; line: number; column: number }, b: { file: string; line: number; column: number }): number =>
@@ -19,6 +20,7 @@ export function sortFindings(report: Report): void {
     c.legacySites.sort(byPosition);
     c.nonConceptLegacySites.sort(byPosition);
     c.internalLegacySites.sort(byPosition);
+    c.transitionSites.sort(byPosition);
     c.canonicalSites.sort(byPosition);
   }
 }
@@ -35,12 +37,16 @@ function countBy<T, K extends string>(items: readonly T[], key: (x: T) => K): { 
  */
 export function derive(report: Report): Report {
   const partial = report.scope.partial;
+  // "Safe to delete" and "deleted" claim that no file imports a module: a claim only a whole,
+  // fully read scope can make (an unread file may import it).
+  const absenceKnown = !partial && report.files.skipped.length === 0 && report.files.inScope > 0;
   for (const c of report.concepts) {
-    const all = [...c.legacySites, ...c.nonConceptLegacySites];
+    // Every import of a module keeps it alive: concept or not, any form (and a transition re-export).
+    const importers = [...c.legacySites, ...c.nonConceptLegacySites, ...c.transitionSites];
     const internalOf = (m: string) => c.internalLegacySites.filter((s) => s.module === m);
     // A module can go when nobody imports it, or only legacy modules that can go themselves.
     const deletable = new Set(
-      c.legacyModules.filter((m) => m.exists && !all.some((s) => s.module === m.module)).map((m) => m.module),
+      c.legacyModules.filter((m) => m.exists && !importers.some((s) => s.module === m.module)).map((m) => m.module),
     );
     const ownerOf = (file: string): string | undefined => c.legacyModules.find((l) => l.path !== null && containsFile(l.path, file))?.module;
     for (let changed = true; changed; ) {
@@ -60,17 +66,22 @@ export function derive(report: Report): Report {
       const legacySites = c.legacySites.filter((s) => s.module === m.module).length;
       const nonConceptSites = c.nonConceptLegacySites.filter((s) => s.module === m.module).length;
       const internalSites = internalOf(m.module).length;
-      const used = legacySites + nonConceptSites > 0;
+      const transitionSites = c.transitionSites.filter((s) => s.module === m.module).length;
+      const used = legacySites + nonConceptSites + transitionSites > 0;
       const status: ModuleStatus['status'] = partial
         ? null
         : m.exists
           ? deletable.has(m.module)
-            ? 'safe-to-delete'
+            ? absenceKnown
+              ? 'safe-to-delete'
+              : null
             : 'in-use'
           : used
             ? 'broken'
-            : 'deleted';
-      return { module: m.module, exists: m.exists, legacySites, nonConceptSites, internalSites, status };
+            : absenceKnown
+              ? 'deleted'
+              : null;
+      return { module: m.module, exists: m.exists, legacySites, nonConceptSites, internalSites, transitionSites, status };
     });
     const compatNames = new Map<string, { count: number; replacement: string | null }>();
     for (const s of c.canonicalSites) {
@@ -83,7 +94,7 @@ export function derive(report: Report): Report {
     }
     const legacy = c.legacySites.length;
     const canonical = c.canonicalSites.length;
-    const missing = all.filter((s) => s.missing).length;
+    const missing = importers.filter((s) => s.missing).length;
     const existingLegacy = c.legacySites.filter((s) => !s.missing).length;
     c.summary = {
       implementations: 1 + c.duplicates.length,
@@ -91,6 +102,7 @@ export function derive(report: Report): Report {
       legacySites: legacy,
       nonConceptLegacySites: c.nonConceptLegacySites.length,
       internalLegacySites: c.internalLegacySites.length,
+      transitionSites: c.transitionSites.length,
       missingModuleImports: missing,
       canonicalSites: canonical,
       compatSites: c.canonicalSites.filter((s) => s.compat).length,
@@ -98,7 +110,7 @@ export function derive(report: Report): Report {
       legacyByModule: countBy(c.legacySites, (s) => s.module).map(({ key, count }) => ({ module: key, count })),
       legacyByForm: countBy(c.legacySites, (s) => s.form).map(({ key, count }) => ({ form: key, count })),
       modules,
-      safeToDelete: partial ? null : modules.filter((m) => m.status === 'safe-to-delete').map((m) => m.module),
+      safeToDelete: absenceKnown ? modules.filter((m) => m.status === 'safe-to-delete').map((m) => m.module) : null,
       progress: canonical + legacy > 0 ? canonical / (canonical + legacy) : null,
       violations: c.duplicates.length + existingLegacy + missing,
     };
@@ -113,6 +125,7 @@ export function derive(report: Report): Report {
     legacySites: sum((c) => c.summary.legacySites),
     nonConceptLegacySites: sum((c) => c.summary.nonConceptLegacySites),
     internalLegacySites: sum((c) => c.summary.internalLegacySites),
+    transitionSites: sum((c) => c.summary.transitionSites),
     missingModuleImports: sum((c) => c.summary.missingModuleImports),
     canonicalSites: sum((c) => c.summary.canonicalSites),
     compatSites: sum((c) => c.summary.compatSites),
@@ -121,7 +134,8 @@ export function derive(report: Report): Report {
     skippedFiles: report.files.skipped.length,
   };
   report.totals = totals;
-  report.verdict = totals.compliantConcepts === totals.concepts ? 'compliant' : 'not-compliant';
+  report.verdict =
+    totals.compliantConcepts < totals.concepts ? 'not-compliant' : report.files.skipped.length > 0 ? 'incomplete' : 'compliant';
   return report;
 }
 
@@ -143,12 +157,14 @@ export function violations(report: Report): Violation[] {
     }
     for (const s of [...c.legacySites, ...c.nonConceptLegacySites]) {
       if (!s.rule) continue;
-      const names = s.names.length > 0 ? s.names.map((n) => n.imported).join(', ') : `the whole module (${s.form})`;
+      // One line, however many names the import holds (capList).
+      const names = s.names.length > 0 ? capList(s.names.map((n) => n.imported)) : `the whole module (${s.form})`;
+      const moved = s.names.filter((n) => n.mapsTo).map((n) => `${n.imported} -> ${n.mapsTo}`);
       const message =
         s.rule === RULES.missing
           ? `imports ${names} from legacy module ${s.module}, which no longer exists: this import is broken`
           : `imports ${names} from legacy module ${s.module}; migrate to ${c.compat?.module ?? c.canonical.module}` +
-            (s.names.some((n) => n.mapsTo) ? ` (${s.names.filter((n) => n.mapsTo).map((n) => `${n.imported} -> ${n.mapsTo}`).join(', ')})` : '');
+            (moved.length > 0 ? ` (${capList(moved)})` : '');
       out.push({
         rule: s.rule,
         conceptId: c.id,

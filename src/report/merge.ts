@@ -47,6 +47,7 @@ export function mergeReports(parts: readonly { name: string; report: Report }[])
     c.legacySites = [];
     c.nonConceptLegacySites = [];
     c.internalLegacySites = [];
+    c.transitionSites = [];
     c.canonicalSites = [];
   }
   for (const { name, report } of parts) {
@@ -62,6 +63,7 @@ export function mergeReports(parts: readonly { name: string; report: Report }[])
       target.legacySites.push(...c.legacySites);
       target.nonConceptLegacySites.push(...c.nonConceptLegacySites);
       target.internalLegacySites.push(...c.internalLegacySites);
+      target.transitionSites.push(...c.transitionSites);
       target.canonicalSites.push(...c.canonicalSites);
     }
   }

@@ -6,15 +6,12 @@
  */
 import type { DeclarationKind, DuplicateSignal, ImportForm } from '../core/types.js';
 
-export const REPORT_SCHEMA_VERSION = 1;
+/** 2: transition sites listed, broken imports under the rule id `no-missing-legacy-module`. */
+export const REPORT_SCHEMA_VERSION = 2;
 
-/** Rule ids shared by SARIF, JUnit, GitHub annotations and the baseline. */
-export const RULES = {
-  duplicate: 'no-duplicate-implementation',
-  legacy: 'no-legacy-import',
-  missing: 'missing-legacy-module',
-} as const;
-export type RuleId = (typeof RULES)[keyof typeof RULES];
+/** Rule ids shared by SARIF, JUnit, GitHub annotations, the baseline and the ESLint plugin (one vocabulary, in the core). */
+export { RULES, type RuleId } from '../core/findings.js';
+import type { RuleId } from '../core/findings.js';
 
 export interface Report {
   schemaVersion: typeof REPORT_SCHEMA_VERSION;
@@ -23,7 +20,11 @@ export interface Report {
   files: FileSummary;
   concepts: ConceptReport[];
   totals: Totals;
-  verdict: 'compliant' | 'not-compliant';
+  /**
+   * compliant: every concept is; not-compliant: some concept is not; incomplete: no violation
+   * found, but some file in scope could not be read (`files.skipped`), so nothing is claimed.
+   */
+  verdict: 'compliant' | 'not-compliant' | 'incomplete';
   /** Wall-clock facts of this run; the only part of a report that differs between identical runs. */
   timing?: Timing;
 }
@@ -100,7 +101,11 @@ export interface LegacySiteItem {
   missing: boolean;
   /** True when the importing file is itself a legacy module: it goes with the module, nothing to migrate. */
   internal: boolean;
-  /** The rule this site breaks: missing-legacy-module, no-legacy-import, or null (non-concept). */
+  /** True when the importing file is the canonical module or its compat layer re-exporting this legacy module (a transition). */
+  transition: boolean;
+  /** True when the site uses the concept (a concept name or the whole module): something to migrate. */
+  concept: boolean;
+  /** The rule this site breaks (legacySiteRule): no-missing-legacy-module, no-legacy-import, or null. */
   rule: RuleId | null;
   /** The import statement as written. */
   code: string;
@@ -144,6 +149,12 @@ export interface ConceptReport {
    * retired, not a consumer): not counted as legacy sites, but they tie modules together for deletion.
    */
   internalLegacySites: LegacySiteItem[];
+  /**
+   * Sites in the canonical module (or a canonical file, or the compat layer) that import a legacy
+   * module: the transition state of a consolidation (the new module re-exports the old one).
+   * Not violations, nothing to migrate; the legacy module cannot go while one remains.
+   */
+  transitionSites: LegacySiteItem[];
   canonicalSites: CanonicalSiteItem[];
   summary: ConceptSummary;
   compliant: boolean;
@@ -158,11 +169,13 @@ export interface ModuleStatus {
   nonConceptSites: number;
   /** Sites on it from inside other legacy modules (they go when those go). */
   internalSites: number;
+  /** Sites on it from the canonical module or the compat layer (a transition re-export). */
+  transitionSites: number;
   /**
-   * in-use: still imported; safe-to-delete: exists and nothing imports it but legacy modules that
-   * are safe to delete themselves; deleted: gone and nothing imports it; broken: gone but still
-   * imported (every such import is a break).
-   * null in a partial report: importers outside the analysed files are unknown.
+   * in-use: still imported; safe-to-delete: exists, the scope holds files, and no file in scope
+   * imports it (any name, any form) but legacy modules that are safe to delete themselves;
+   * deleted: gone and nothing imports it; broken: gone but still imported (every such import
+   * is a break). null in a partial report: importers outside the analysed files are unknown.
    */
   status: 'in-use' | 'safe-to-delete' | 'deleted' | 'broken' | null;
 }
@@ -174,6 +187,7 @@ export interface ConceptSummary {
   legacySites: number;
   nonConceptLegacySites: number;
   internalLegacySites: number;
+  transitionSites: number;
   /** Legacy sites (concept or not) whose module no longer exists. */
   missingModuleImports: number;
   canonicalSites: number;
@@ -198,6 +212,7 @@ export interface Totals {
   legacySites: number;
   nonConceptLegacySites: number;
   internalLegacySites: number;
+  transitionSites: number;
   missingModuleImports: number;
   canonicalSites: number;
   compatSites: number;

@@ -24,6 +24,7 @@ interface CheckFlags {
   jobs?: string;
   cache?: boolean;
   cacheLocation?: string;
+  allowSkipped?: boolean;
 }
 
 type StalePolicy = 'error' | 'warn' | 'off';
@@ -35,13 +36,18 @@ interface Outcome {
   comparison: Comparison;
   maxNew: number;
   stale: StalePolicy;
+  /** Files in scope that could not be read and so were not checked; they fail the gate unless allowed. */
+  skipped: Report['files']['skipped'];
+  allowSkipped: boolean;
   exitCode: number;
   wrote?: { entries: number; added: number; removed: number };
 }
 
+/** Every count on it is the length of a list the output prints (known, new, fixed, skipped). */
 function summaryLine(o: Outcome): string {
   const c = o.comparison;
-  return `${c.known.length} known, ${c.added.length} new, ${c.fixed.length} fixed since the baseline`;
+  const skipped = o.skipped.length > 0 ? `; ${plural(o.skipped.length, 'file')} not read${o.allowSkipped ? ' (allowed by --allow-skipped)' : ''}` : '';
+  return `${c.known.length} known, ${c.added.length} new, ${c.fixed.length} fixed since the baseline${skipped}`;
 }
 
 function formatText(o: Outcome, color: boolean): string {
@@ -54,13 +60,21 @@ function formatText(o: Outcome, color: boolean): string {
     out.push('', c.bold(`New violations (${o.comparison.added.length})${o.maxNew > 0 ? `, ${o.maxNew} allowed by --max-new` : ''}:`));
     for (const v of o.comparison.added) out.push(`  ${c.cyan(`${v.file}:${v.line}:${v.column}`)}  ${c.red(`ssot/${v.rule}`)}  ${v.message}`);
   }
+  if (o.comparison.known.length > 0) {
+    out.push('', c.bold(`Known violations, in the baseline (${o.comparison.known.length}):`));
+    for (const v of o.comparison.known) out.push(c.dim(`  ${v.file}:${v.line}:${v.column}  ssot/${v.rule}  ${v.symbol}`));
+  }
   if (o.comparison.fixed.length > 0 && o.stale !== 'off') {
     const paint = o.stale === 'error' ? c.red : c.yellow;
     out.push('', paint(`Fixed since the baseline (${o.comparison.fixed.length} stale ${o.comparison.fixed.length === 1 ? 'entry' : 'entries'}${o.stale === 'error' ? ', an error with --stale error' : ''}; remove with --prune):`));
     for (const e of o.comparison.fixed) out.push(`  ${e.file}  ${e.rule}  ${e.symbol}  ${c.dim(e.fingerprint.slice(0, 12))}`);
   }
+  if (o.skipped.length > 0) {
+    const paint = o.allowSkipped ? c.yellow : c.red;
+    out.push('', paint(`Not checked: ${plural(o.skipped.length, 'file')} in scope could not be read (${o.allowSkipped ? 'allowed by --allow-skipped' : 'the gate fails; exclude them in the config, or pass --allow-skipped'}):`));
+    for (const s of o.skipped) out.push(paint(`  ${s.file}: ${s.reason}`));
+  }
   for (const p of o.report.files.parseErrors) out.push(c.yellow(`warning: parse error ${p.file}:${p.line}:${p.column}: ${p.message}`));
-  for (const s of o.report.files.skipped) out.push(c.yellow(`warning: skipped ${s.file}: ${s.reason}`));
   if (o.wrote) out.push('', c.green(`wrote ${rel}: ${plural(o.wrote.entries, 'entry', 'entries')} (${o.wrote.added} added, ${o.wrote.removed} removed)`));
   out.push('', o.exitCode === EXIT_OK ? c.green('passed') : c.red('failed'));
   return out.join('\n') + '\n';
@@ -70,16 +84,17 @@ function formatJson(o: Outcome): string {
   return (
     JSON.stringify(
       {
-        schemaVersion: 1,
+        schemaVersion: 2,
         baseline: o.baselineFile,
         baselineFound: o.baselineFound,
-        known: o.comparison.known.length,
+        known: o.comparison.known,
         new: o.comparison.added,
         fixed: o.comparison.fixed,
         maxNew: o.maxNew,
         stale: o.stale,
         parseErrors: o.report.files.parseErrors,
-        skipped: o.report.files.skipped,
+        skipped: o.skipped,
+        allowSkipped: o.allowSkipped,
         ...(o.wrote ? { wrote: o.wrote } : {}),
         exitCode: o.exitCode,
       },
@@ -100,6 +115,7 @@ function formatGithub(o: Outcome, prefix = ''): string {
     }
   }
   for (const p of o.report.files.parseErrors) lines.push(`::warning file=${ghProperty(prefix + p.file)},line=${p.line},col=${p.column},title=ssot parse error::${ghData(p.message)}`);
+  for (const s of o.skipped) lines.push(`::${o.allowSkipped ? 'warning' : 'error'} file=${ghProperty(prefix + s.file)},title=ssot file not read::${ghData(s.reason)}`);
   lines.push(`::notice title=ssot check::${ghData(summaryLine(o))}`);
   return lines.join('\n') + '\n';
 }
@@ -129,7 +145,9 @@ async function checkAction(flags: CheckFlags): Promise<number> {
   const baseline = readBaseline(baselineFile);
   const current = violations(report);
   const comparison = compareWithBaseline(current, baseline ?? []);
-  const outcome: Outcome = { report, baselineFile, baselineFound: baseline !== undefined, comparison, maxNew, stale, exitCode: EXIT_OK };
+  const skipped = report.files.skipped;
+  const allowSkipped = Boolean(flags.allowSkipped);
+  const outcome: Outcome = { report, baselineFile, baselineFound: baseline !== undefined, comparison, maxNew, stale, skipped, allowSkipped, exitCode: EXIT_OK };
 
   if (flags.updateBaseline) {
     const entries = current.map(entryOf);
@@ -145,7 +163,9 @@ async function checkAction(flags: CheckFlags): Promise<number> {
     }
     const tooMany = comparison.added.length > maxNew;
     const staleFails = stale === 'error' && comparison.fixed.length > 0 && !flags.prune;
-    outcome.exitCode = tooMany || staleFails ? EXIT_FINDINGS : EXIT_OK;
+    // The gate never passes over what it could not read: an unread file may hold any violation.
+    const unread = skipped.length > 0 && !allowSkipped;
+    outcome.exitCode = tooMany || staleFails || unread ? EXIT_FINDINGS : EXIT_OK;
   }
 
   const color = format === 'text' && useColor(process.stdout);
@@ -170,5 +190,6 @@ export function registerCheck(program: Command): void {
     .option('--jobs <n>', 'worker threads (default: available cores)')
     .option('--cache', 'reuse per-file analyses from the content-hash cache')
     .option('--cache-location <dir>', 'cache folder (implies --cache)')
+    .option('--allow-skipped', 'pass although files in scope could not be read (they are listed; without it they fail the gate)')
     .action((flags: CheckFlags) => runCommand(() => checkAction(flags)));
 }

@@ -1,6 +1,6 @@
 import { violations } from '../derive.js';
 import type { Report } from '../types.js';
-import { oneLine, percent } from './text.js';
+import { oneLine, percent, undecidedReason, verdictLabel } from './text.js';
 
 function escapeMd(s: string): string {
   return s.replace(/[\\`*_{}[\]<>|]/g, (c) => `\\${c}`);
@@ -16,15 +16,16 @@ export function formatMarkdown(report: Report): string {
   const out: string[] = [];
   const t = report.totals;
   const ok = report.verdict === 'compliant';
-  out.push(`## ssot report: ${ok ? '✅ compliant' : '❌ not compliant'}`);
+  out.push(`## ssot report: ${ok ? '✅' : report.verdict === 'incomplete' ? '⚠️' : '❌'} ${verdictLabel(report)}`);
   out.push('');
   out.push(
     `${t.duplicates} duplicate implementation${t.duplicates === 1 ? '' : 's'}, ${t.legacySites} legacy import site${t.legacySites === 1 ? '' : 's'} ` +
-      `(${t.missingModuleImports} broken), ${t.canonicalSites} canonical site${t.canonicalSites === 1 ? '' : 's'}; ` +
+      `, ${t.missingModuleImports} broken import${t.missingModuleImports === 1 ? '' : 's'}, ${t.canonicalSites} canonical site${t.canonicalSites === 1 ? '' : 's'}; ` +
       `${report.files.scanned} files scanned (${report.files.parsed} parsed, ${report.files.prefilterEmpty} proven empty by the prefilter), ` +
       `${report.files.skipped.length} skipped, ${report.files.parseErrors.length} parse errors.`,
   );
   if (report.scope.partial) out.push('', '> Partial report (paths, --changed-since or a shard): "safe to delete" is not decided.');
+  if (report.verdict === 'incomplete') out.push('', `> Incomplete: no violation found, but ${report.files.skipped.length} file(s) in scope could not be read (listed below).`);
   out.push('');
   out.push('| concept | verdict | progress | implementations | duplicates | legacy sites | broken | non-concept | canonical (compat) |');
   out.push('|---|---|---|---|---|---|---|---|---|');
@@ -55,7 +56,12 @@ export function formatMarkdown(report: Report): string {
     if (s.compatNames.length > 0) {
       out.push('', 'Compat names still in use (stage 2): ' + s.compatNames.map((n) => `\`${n.name}\` ×${n.count} → \`${n.replacement ?? '?'}\``).join(', '));
     }
-    out.push('', `Safe to delete: ${s.safeToDelete === null ? 'not decided (partial report)' : s.safeToDelete.length > 0 ? s.safeToDelete.map((m) => `\`${m}\``).join(', ') : 'none'}.`);
+    if (c.transitionSites.length > 0) {
+      out.push('', `<details><summary>Transition: the canonical module re-exports legacy modules (${c.transitionSites.length})</summary>`, '', '| file | module | statement |', '|---|---|---|');
+      for (const l of c.transitionSites) out.push(`| \`${l.file}:${l.line}\` | \`${l.module}\` | ${code(l.code)} |`);
+      out.push('', '</details>');
+    }
+    out.push('', `Safe to delete: ${s.safeToDelete === null ? `not decided (${escapeMd(undecidedReason(report))})` : s.safeToDelete.length > 0 ? s.safeToDelete.map((m) => `\`${m}\``).join(', ') : 'none'}.`);
   }
   if (report.files.parseErrors.length > 0 || report.files.skipped.length > 0) {
     out.push('', '### Files not fully analysed', '');
@@ -127,7 +133,7 @@ export function formatGithub(report: Report, options: { srcRootPrefix?: string }
   for (const s of report.files.skipped) lines.push(`::warning file=${ghProperty(prefix + s.file)},title=ssot skipped file::${ghData(s.reason)}`);
   const t = report.totals;
   lines.push(
-    `::notice title=ssot report::${ghData(`${report.verdict}: ${t.duplicates} duplicates, ${t.legacySites} legacy sites (${t.missingModuleImports} broken), ${t.canonicalSites} canonical sites; progress ${report.concepts.map((c) => `${c.id} ${percent(c.summary.progress)}`).join(', ')}`)}`,
+    `::notice title=ssot report::${ghData(`${report.verdict}: ${t.duplicates} duplicates, ${t.legacySites} legacy sites, ${t.missingModuleImports} broken imports, ${t.canonicalSites} canonical sites; progress ${report.concepts.map((c) => `${c.id} ${percent(c.summary.progress)}`).join(', ')}`)}`,
   );
   return lines.join('\n') + '\n';
 }

@@ -1,6 +1,6 @@
 import type { HistoryEntry } from '../history.js';
 import type { ConceptReport, LegacySiteItem, Report } from '../types.js';
-import { oneLine, percent } from './text.js';
+import { oneLine, percent, undecidedReason, verdictLabel } from './text.js';
 
 /** HTML-escapes text for element content and attribute values. */
 export function esc(s: string): string {
@@ -152,7 +152,7 @@ ${points.map((p, i) => `<circle cx="${x(i).toFixed(1)}" cy="${yPct(p.c.progress 
 </svg>`;
 }
 
-function conceptSection(c: ConceptReport, history: readonly HistoryEntry[] | undefined): string {
+function conceptSection(report: Report, c: ConceptReport, history: readonly HistoryEntry[] | undefined): string {
   const s = c.summary;
   const pct = s.progress === null ? 0 : s.progress * 100;
   const maxModule = Math.max(0, ...s.legacyByModule.map((m) => m.count));
@@ -170,7 +170,7 @@ function conceptSection(c: ConceptReport, history: readonly HistoryEntry[] | und
     )
     .join('');
   const moduleRows = s.modules
-    .map((m) => `<tr><td><code>${pathHtml(m.module)}</code></td><td>${statusPill(m.status)}</td><td>${m.legacySites}</td><td>${m.nonConceptSites}</td><td>${m.internalSites}</td></tr>`)
+    .map((m) => `<tr><td><code>${pathHtml(m.module)}</code></td><td>${statusPill(m.status)}</td><td>${m.legacySites}</td><td>${m.nonConceptSites}</td><td>${m.internalSites}</td><td>${m.transitionSites}</td></tr>`)
     .join('');
   const chart = history && history.length > 0 ? historyChart(c.id, history) : '';
   return `<section class="concept">
@@ -189,14 +189,15 @@ ${c.description ? `<p class="desc">${esc(c.description)}</p>` : ''}
   }</div>
 </div>
 <h3>Legacy modules</h3>
-<table><thead><tr><th>module</th><th>status</th><th>concept sites</th><th>non-concept sites</th><th>from other legacy modules</th></tr></thead><tbody>${moduleRows}</tbody></table>
-<p class="muted" style="font-size:12px;margin:6px 0 0">Safe to delete: ${s.safeToDelete === null ? 'not decided in a partial report' : s.safeToDelete.length > 0 ? s.safeToDelete.map((m) => `<code>${pathHtml(m)}</code>`).join(', ') : 'none yet'}</p>
+<table><thead><tr><th>module</th><th>status</th><th>concept sites</th><th>non-concept sites</th><th>from other legacy modules</th><th>from the canonical module</th></tr></thead><tbody>${moduleRows}</tbody></table>
+<p class="muted" style="font-size:12px;margin:6px 0 0">Safe to delete: ${s.safeToDelete === null ? `not decided (${esc(undecidedReason(report))})` : s.safeToDelete.length > 0 ? s.safeToDelete.map((m) => `<code>${pathHtml(m)}</code>`).join(', ') : 'none yet'}</p>
 <h3>Duplicate implementations (${s.duplicates})</h3>
 ${c.duplicates.length > 0 ? `<table class="fixed dups"><thead><tr><th>where</th><th>symbol</th><th>evidence</th><th>fingerprint</th></tr></thead><tbody>${dupRows}</tbody></table>` : '<p class="none">none: the canonical module is the only implementation</p>'}
 <h3>Legacy import sites (${s.legacySites})</h3>
 ${sitesTable(c.legacySites, 'none: nothing left to migrate')}
 ${c.nonConceptLegacySites.length > 0 ? `<h3>Non-concept imports still on legacy modules (${s.nonConceptLegacySites})</h3><p class="muted" style="font-size:12px;margin:0 0 6px">Nothing to migrate, but they keep the module alive.</p>${sitesTable(c.nonConceptLegacySites, '')}` : ''}
 ${c.internalLegacySites.length > 0 ? `<h3>Imports inside legacy modules (${s.internalLegacySites})</h3><p class="muted" style="font-size:12px;margin:0 0 6px">Part of the code being retired; not counted as legacy sites.</p>${sitesTable(c.internalLegacySites, '')}` : ''}
+${c.transitionSites.length > 0 ? `<h3>Transition: the canonical module re-exports legacy modules (${s.transitionSites})</h3><p class="muted" style="font-size:12px;margin:0 0 6px">The usual first step of a consolidation: not violations, but the legacy module stays until they go.</p>${sitesTable(c.transitionSites, '')}` : ''}
 <h3>Canonical import sites (${s.canonicalSites})</h3>
 ${c.canonicalSites.length > 0 ? `<table><thead><tr><th>site</th><th>module</th><th>names (stage 2 replacement)</th></tr></thead><tbody>${canonicalRows}</tbody></table>` : '<p class="none">none yet</p>'}
 </section>`;
@@ -218,10 +219,10 @@ export function formatHtml(report: Report, options: { history?: readonly History
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<title>ssot report: ${ok ? 'compliant' : 'not compliant'}</title><style>${CSS}</style></head>
+<title>ssot report: ${verdictLabel(report)}</title><style>${CSS}</style></head>
 <body><main>
 <header><div><h1>ssot report<small>ssot-kit ${esc(report.tool.version)}</small></h1><div class="root">${esc(sc.root)}${sc.config ? ` · ${esc(sc.config)}` : ''}${sc.partial ? ' · partial report' : ''}</div></div>
-<div class="verdict ${ok ? 'good' : 'bad'}">${ok ? '✓ compliant' : `✗ not compliant · ${t.violations} violation${t.violations === 1 ? '' : 's'}`}</div></header>
+<div class="verdict ${ok ? 'good' : 'bad'}">${ok ? '✓ compliant' : report.verdict === 'incomplete' ? `? incomplete · ${f.skipped.length} file${f.skipped.length === 1 ? '' : 's'} not read` : `✗ not compliant · ${t.violations} violation${t.violations === 1 ? '' : 's'}`}</div></header>
 <div class="cards">
 <div><b>${t.duplicates}</b><span>duplicate implementations</span></div>
 <div><b>${t.legacySites}</b><span>legacy import sites</span><em>${t.missingModuleImports} broken · ${t.nonConceptLegacySites} non-concept</em></div>
@@ -229,7 +230,7 @@ export function formatHtml(report: Report, options: { history?: readonly History
 <div><b>${t.compliantConcepts}/${t.concepts}</b><span>concepts compliant</span></div>
 <div><b>${f.scanned}</b><span>files scanned</span><em>${f.parsed} parsed · ${f.prefilterEmpty} prefiltered · ${f.skipped.length} skipped · ${f.parseErrors.length} parse errors</em></div>
 </div>
-${report.concepts.map((c) => conceptSection(c, options.history)).join('\n')}
+${report.concepts.map((c) => conceptSection(report, c, options.history)).join('\n')}
 ${fileProblems}
 <footer>Scope: include <code>${esc(sc.include.join(' '))}</code>; exclude <code>${esc(sc.exclude.join(' ') || '(none)')}</code>; tsconfig <code>${esc(sc.tsconfig ?? 'nearest per file')}</code>${sc.paths.length > 0 ? `; paths <code>${esc(sc.paths.join(' '))}</code>` : ''}${sc.changedSince !== null ? `; changed since <code>${esc(sc.changedSince)}</code>` : ''}. ${f.inScope} files in scope. Every number on this page is counted from the findings listed on it. Report schema ${report.schemaVersion}.</footer>
 </main></body></html>

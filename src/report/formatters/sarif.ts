@@ -33,7 +33,7 @@ const RULE_META: readonly RuleMeta[] = [
   },
   {
     id: RULES.missing,
-    name: 'MissingLegacyModule',
+    name: 'NoMissingLegacyModule',
     short: 'An import of a legacy module that no longer exists',
     full: 'The legacy module was deleted while this import remained: it resolves nowhere and the build or the runtime breaks.',
     help: 'Import from the canonical module (or its compat layer) instead.',

@@ -1,4 +1,4 @@
-import { colors as makeColors, plural, type Colors } from '../../shared/terminal.js';
+import { capList, colors as makeColors, plural, type Colors } from '../../shared/terminal.js';
 import type { ConceptReport, LegacySiteItem, Report } from '../types.js';
 
 export interface TextOptions {
@@ -20,7 +20,7 @@ function bar(progress: number | null, width = 24): string {
 }
 
 function siteLine(s: LegacySiteItem, c: Colors): string {
-  const names = s.names.length > 0 ? s.names.map((n) => (n.mapsTo ? `${n.imported} -> ${n.mapsTo}` : `${n.imported} (not in concept)`)).join(', ') : `whole module (${s.form})`;
+  const names = s.names.length > 0 ? capList(s.names.map((n) => (n.mapsTo ? `${n.imported} -> ${n.mapsTo}` : `${n.imported} (not in concept)`)), 8) : `whole module (${s.form})`;
   return `    ${c.cyan(`${s.file}:${s.line}`)}  ${s.form}  ${oneLine(s.code)}\n      ${c.dim(names)}`;
 }
 
@@ -71,6 +71,15 @@ function concept(cr: ConceptReport, report: Report, c: Colors): string[] {
     out.push('');
   }
 
+  if (s.transitionSites > 0) {
+    out.push(
+      c.bold(`  Transition: the canonical module re-exports legacy modules (${s.transitionSites})`) +
+        c.dim(' — the usual first step of a consolidation; not violations, but the legacy module stays until they go'),
+    );
+    for (const site of cr.transitionSites) out.push(`    ${c.cyan(`${site.file}:${site.line}`)}  ${oneLine(site.code)}`);
+    out.push('');
+  }
+
   out.push(c.bold(`  Canonical import sites (${s.canonicalSites})`) + `, ${s.compatSites} on the compat layer`);
   for (const site of cr.canonicalSites) {
     out.push(`    ${c.cyan(`${site.file}:${site.line}`)}  ${site.specifier}${site.compat ? c.yellow(' (compat)') : ''}  ${site.names.map((n) => n.imported).join(', ')}`);
@@ -83,16 +92,38 @@ function concept(cr: ConceptReport, report: Report, c: Colors): string[] {
 
   out.push(c.bold('  Legacy modules'));
   for (const m of s.modules) {
-    const status = m.status === null ? c.dim('unknown (partial report)') : m.status === 'safe-to-delete' ? c.green('safe to delete') : m.status === 'broken' ? c.red('deleted, still imported') : m.status === 'deleted' ? c.green('deleted') : 'in use';
-    out.push(`    ${m.module.padEnd(40)} ${status}  ${c.dim(`${plural(m.legacySites, 'site')}, ${m.nonConceptSites} non-concept, ${m.internalSites} from legacy modules`)}`);
+    const status =
+      m.status === null
+        ? c.dim(`not decided (${undecidedReason(report)})`)
+        : m.status === 'safe-to-delete'
+          ? c.green('safe to delete')
+          : m.status === 'broken'
+            ? c.red('deleted, still imported')
+            : m.status === 'deleted'
+              ? c.green('deleted')
+              : 'in use';
+    const transition = m.transitionSites > 0 ? `, ${m.transitionSites} from the canonical module` : '';
+    out.push(`    ${m.module.padEnd(40)} ${status}  ${c.dim(`${plural(m.legacySites, 'site')}, ${m.nonConceptSites} non-concept, ${m.internalSites} from legacy modules${transition}`)}`);
   }
   out.push(
     s.safeToDelete === null
-      ? c.dim('    safe to delete: not known in a partial report (other files may still import them)')
-      : `    safe to delete: ${s.safeToDelete.length > 0 ? c.green(s.safeToDelete.join(', ')) : 'none'}`,
+      ? c.dim(`    safe to delete: not decided (${undecidedReason(report)})`)
+      : s.safeToDelete.length > 0
+        ? `    safe to delete: ${c.green(s.safeToDelete.join(', '))}` + c.dim(` (no file of the ${report.files.inScope} in scope imports them, by any name or in any form)`)
+        : '    safe to delete: none',
   );
-  void report;
   return out;
+}
+
+/** The verdict in words: compliant, not compliant, or incomplete (files in scope could not be read). */
+export function verdictLabel(report: Report): string {
+  return report.verdict === 'not-compliant' ? 'not compliant' : report.verdict;
+}
+
+/** Why "safe to delete" is not decided: only a whole scope, read in full, can show that nothing imports a module. */
+export function undecidedReason(report: Report): string {
+  if (report.scope.partial) return 'partial report: files outside it may import them';
+  return `${plural(report.files.skipped.length, 'file')} in scope could not be read and may import them`;
 }
 
 /** Grouped, human-readable text; colour only when asked (the CLI decides with src/cli/tty.ts). */
@@ -128,7 +159,7 @@ export function formatText(report: Report, options: TextOptions): string {
   out.push(
     c.bold('Totals: ') +
       `${plural(t.concepts, 'concept')} (${t.compliantConcepts} compliant); ${plural(t.duplicates, 'duplicate')}, ${plural(t.legacySites, 'legacy site')}` +
-      ` (${t.missingModuleImports} broken), ${t.nonConceptLegacySites} non-concept, ${plural(t.canonicalSites, 'canonical site')} (${t.compatSites} on compat); ` +
+      `, ${plural(t.missingModuleImports, 'broken import')}, ${t.nonConceptLegacySites} non-concept, ${t.transitionSites} transition, ${plural(t.canonicalSites, 'canonical site')} (${t.compatSites} on compat); ` +
       `${plural(t.violations, 'violation')}`,
   );
   const reasons = report.concepts
@@ -136,7 +167,11 @@ export function formatText(report: Report, options: TextOptions): string {
     .map((cr) => `${cr.id}: ${plural(cr.summary.duplicates, 'duplicate')}, ${plural(cr.summary.legacySites, 'legacy site')}, ${plural(cr.summary.missingModuleImports, 'broken import')}`);
   out.push(
     c.bold('Verdict: ') +
-      (report.verdict === 'compliant' ? c.green('compliant') + c.dim(' (every concept has one implementation and no legacy sites)') : c.red('not compliant') + ` — ${reasons.join('; ')}`),
+      (report.verdict === 'compliant'
+        ? c.green('compliant') + c.dim(' (every concept has one implementation and no legacy sites)')
+        : report.verdict === 'incomplete'
+          ? c.yellow('incomplete') + ` — no violation found, but ${plural(f.skipped.length, 'file')} in scope could not be read (listed above)`
+          : c.red('not compliant') + ` — ${reasons.join('; ')}`),
   );
   if (report.timing) {
     const tm = report.timing;
