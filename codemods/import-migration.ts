@@ -8,27 +8,40 @@ import { applyEdits, planFileRewrite, type PlanOptions } from '../src/core/rewri
 import { changeRangeOf, verifyRewrite } from '../src/core/rewrite/verify.js';
 import type { ClassifiedSite } from '../src/core/types.js';
 
-/** A refused site as reported: where, what, why. */
-export interface RefusedSite {
+/** A legacy import site as a migration reports it: where and what. */
+export interface SiteRef {
   line: number;
   column: number;
   form: ClassifiedSite['form'];
   specifier: string;
+}
+
+/** A refused site as reported: where, what, why. */
+export interface RefusedSite extends SiteRef {
   reason: string;
 }
 
+/**
+ * One file's migration. Its counts are the lengths of its lists (`rewritten`, `refused`,
+ * `kept`): a summary adds lists up and never carries a number of its own.
+ */
 export interface TextMigration {
   /** 'changed': `output` differs; 'unchanged': nothing to do; 'failed': the change was refused for the file. */
   status: 'changed' | 'unchanged' | 'failed';
   parsed: boolean;
   output?: string;
   error?: string;
-  sitesRewritten: number;
+  /** Legacy sites the output moves; empty unless `status` is 'changed'. */
+  rewritten: SiteRef[];
   /** Legacy sites that stay on the legacy module although they hold concept names. */
   refused: RefusedSite[];
   /** Legacy sites that stay because none of their names is part of the concept. */
-  kept: number;
+  kept: SiteRef[];
   notes: string[];
+}
+
+function siteRef(site: ClassifiedSite): SiteRef {
+  return { line: site.line, column: site.column, form: site.form, specifier: site.specifier };
 }
 
 /** The core's analysis context plus the narrow prefilter of legacy import sites. */
@@ -49,7 +62,7 @@ export function createMigrationContext(config: ResolvedConfig): MigrationContext
  */
 export function migrateText(mctx: MigrationContext, file: string, text: string, options: PlanOptions = {}): TextMigration {
   const { ctx } = mctx;
-  const base = { parsed: false, sitesRewritten: 0, refused: [] as RefusedSite[], kept: 0, notes: [] as string[] };
+  const base = { parsed: false, rewritten: [] as SiteRef[], refused: [] as RefusedSite[], kept: [] as SiteRef[], notes: [] as string[] };
   // The text prefilter first: a file that spells no legacy module cannot hold a legacy site.
   if (!mctx.prefilter.mayMatch(text)) return { status: 'unchanged', ...base };
   const absolute = path.resolve(file);
@@ -59,8 +72,8 @@ export function migrateText(mctx: MigrationContext, file: string, text: string, 
   base.parsed = true;
   if (!analysis.sites.some((s) => s.target.kind === 'legacy' && !s.target.internal)) return { status: 'unchanged', ...base };
   const plan = planFileRewrite(ctx, analysis, text, { ...options, sourceFile: parsed.sourceFile });
-  const refused = plan.refused.map(({ site, reason }) => ({ line: site.line, column: site.column, form: site.form, specifier: site.specifier, reason }));
-  const result = { ...base, refused, kept: plan.kept.length, notes: plan.notes };
+  const refused = plan.refused.map(({ site, reason }) => ({ ...siteRef(site), reason }));
+  const result = { ...base, refused, kept: plan.kept.map(siteRef), notes: plan.notes };
   if (plan.edits.length === 0) return { status: 'unchanged', ...result };
   let output: string;
   try {
@@ -73,5 +86,5 @@ export function migrateText(mctx: MigrationContext, file: string, text: string, 
   const change = changeRangeOf(plan.edits);
   const verdict = verifyRewrite(ctx, absolute, text, output, { specifiers: plan.specifiers, ...(change ? { previous: { sourceFile: parsed.sourceFile, change } } : {}) });
   if (!verdict.ok) return { status: 'failed', ...result, error: `refused: ${verdict.error}` };
-  return { status: 'changed', ...result, output, sitesRewritten: plan.rewritten.length };
+  return { status: 'changed', ...result, output, rewritten: plan.rewritten.map(siteRef) };
 }

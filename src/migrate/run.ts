@@ -2,13 +2,14 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createMigrationContext, type MigrationContext } from '../../codemods/import-migration.js';
 import type { ResolvedConfig } from '../core/config/types.js';
-import { listFiles } from '../core/files.js';
+import { listScope } from '../engine/collect.js';
 import { defaultJobs, MIN_ITEMS_FOR_HELPERS, startPool, type Pool } from '../engine/pool.js';
 import { writeFileAtomic } from '../shared/atomic-write.js';
 import { UsageError } from '../shared/errors.js';
 import { displayPath } from '../shared/paths.js';
 import { selectShard, type Shard } from '../shared/shard.js';
 import { readSourceFile } from '../shared/source-file.js';
+import type { SiteRef } from '../../codemods/import-migration.js';
 import { migrateWorker, writeFailed, type FileOutcome, type MigrateItem, type MigrateWorkerInit } from './worker.js';
 import { startWriteBehind, type WriteBehind } from './write-behind.js';
 
@@ -49,20 +50,36 @@ export interface MigrateFileReport {
   status: 'changed' | 'unchanged' | 'skipped' | 'failed';
   reason?: string;
   error?: string;
+  /** Skipped because it could not be read (not UTF-8 text, binary, unreadable): not migrated, and it fails the run. */
+  unreadable?: boolean;
+  parsed: boolean;
+  /** Sites moved (written, unless a dry run); `sitesRewritten` is its length. */
+  rewritten: SiteRef[];
   sitesRewritten: number;
   refused: FileOutcome['refused'];
+  /** Legacy sites left because none of their names is part of the concept. */
+  kept: SiteRef[];
   notes?: string[];
   diff?: string;
   newDiagnostics?: TypecheckFinding[];
   rolledBack?: boolean;
 }
 
+/**
+ * Counts of a run, each the length of a list in `files` (or a sum of per-file lists), except
+ * `filesRuledOut`: files the text prefilter proved to hold no legacy import, counted, not listed.
+ */
 export interface MigrateSummary {
+  /** `files.length` + filesRuledOut. */
   filesScanned: number;
+  filesRuledOut: number;
   filesParsed: number;
   filesChanged: number;
+  /** Listed unchanged files + filesRuledOut. */
   filesUnchanged: number;
   filesSkipped: number;
+  /** Of filesSkipped: files that could not be read. */
+  filesUnreadable: number;
   filesFailed: number;
   sitesRewritten: number;
   sitesRefused: number;
@@ -77,12 +94,46 @@ export interface MigrateSummary {
   timeMs: number;
 }
 
+/** The counts of a run from its listed files (and the number of files the prefilter ruled out). */
+export function summarize(
+  files: readonly MigrateFileReport[],
+  filesRuledOut: number,
+  run: { dryRun: boolean; gitTree: boolean; jobs: number; threads: number; timeMs: number; typecheck: boolean },
+): MigrateSummary {
+  const count = (f: (r: MigrateFileReport) => boolean): number => files.filter(f).length;
+  const sum = (f: (r: MigrateFileReport) => number): number => files.reduce((n, r) => n + f(r), 0);
+  return {
+    filesScanned: files.length + filesRuledOut,
+    filesRuledOut,
+    filesParsed: count((r) => r.parsed),
+    filesChanged: count((r) => r.status === 'changed'),
+    filesUnchanged: count((r) => r.status === 'unchanged') + filesRuledOut,
+    filesSkipped: count((r) => r.status === 'skipped'),
+    filesUnreadable: count((r) => r.unreadable === true),
+    filesFailed: count((r) => r.status === 'failed'),
+    sitesRewritten: sum((r) => r.rewritten.length),
+    sitesRefused: sum((r) => r.refused.length),
+    sitesKept: sum((r) => r.kept.length),
+    ...(run.typecheck ? { newTypeErrors: sum((r) => r.newDiagnostics?.length ?? 0), filesRolledBack: count((r) => r.rolledBack === true) } : {}),
+    dryRun: run.dryRun,
+    gitTree: run.gitTree,
+    jobs: run.jobs,
+    threads: run.threads,
+    timeMs: run.timeMs,
+  };
+}
+
+/** 1 when the run did not do everything: a file failed or could not be read, a site was refused, or types broke. */
+export function migrateExitCode(summary: MigrateSummary): 0 | 1 {
+  return summary.filesFailed > 0 || summary.filesUnreadable > 0 || summary.sitesRefused > 0 || (summary.newTypeErrors ?? 0) > 0 ? 1 : 0;
+}
+
 export interface MigrateResult {
   root: string;
   files: MigrateFileReport[];
   missing: string[];
   summary: MigrateSummary;
-  /** 0: all good; 1: some file failed or some site was refused. */
+  /** 0: all good; 1: some file failed or could not be read, some site was refused, or types broke (migrateExitCode). */
   exitCode: 0 | 1;
 }
 
@@ -120,9 +171,8 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
     throw new MigrateUsageError(`the git tree has uncommitted changes; commit or stash them, or pass --allow-dirty:\n  ${shown}${dirty.length > 10 ? `\n  ... and ${dirty.length - 10} more` : ''}`);
   }
 
-  const listing = listFiles(config, options.paths ?? []);
-  if (listing.missing.length > 0) throw new MigrateUsageError(`no such file or folder: ${listing.missing.join(', ')}`);
-  let files = listing.files;
+  // A missing path or an empty scope is an error (exit 2), as for report and check.
+  let files = listScope(config, options.paths ?? []).files;
   if (options.shard) files = selectShard(root, files, options.shard, options.shard.by);
   const init: MigrateWorkerInit = {
     config,
@@ -166,9 +216,9 @@ async function run(options: MigrateOptions, files: string[], started: number, gi
   const candidates: string[] = [];
   let candidateBytes = 0;
   for (const file of files) {
-    const empty = { file, parsed: false, sitesRewritten: 0, refused: [], kept: 0, notes: [] };
+    const empty = { file, parsed: false, rewritten: [], refused: [], kept: [], notes: [] };
     const source = readSourceFile(file);
-    if (!source.ok) ruledOut.push({ ...empty, status: 'skipped', reason: source.reason });
+    if (!source.ok) ruledOut.push({ ...empty, status: 'skipped', reason: source.reason, unreadable: true });
     else if (prefilter.mayMatch(source.text)) {
       candidates.push(file);
       candidateBytes += source.bytes;
@@ -219,7 +269,7 @@ async function run(options: MigrateOptions, files: string[], started: number, gi
         outcomes = outcomes.map((o) => {
           if (!beyond.has(o.file)) return o;
           const { diff: _diff, ...rest } = o;
-          return { ...rest, status: 'skipped', reason: `beyond --limit ${options.limit}`, sitesRewritten: 0 };
+          return { ...rest, status: 'skipped', reason: `beyond --limit ${options.limit}`, rewritten: [] };
         });
       }
     } else {
@@ -228,7 +278,7 @@ async function run(options: MigrateOptions, files: string[], started: number, gi
       if (options.limit !== undefined) {
         const beyond = new Set(chosen.slice(options.limit));
         chosen = chosen.slice(0, options.limit);
-        outcomes = outcomes.map((o) => (beyond.has(o.file) ? { ...o, status: 'skipped', reason: `beyond --limit ${options.limit}`, sitesRewritten: 0 } : o));
+        outcomes = outcomes.map((o) => (beyond.has(o.file) ? { ...o, status: 'skipped', reason: `beyond --limit ${options.limit}`, rewritten: [] } : o));
       }
       const originals = new Map<string, string>();
       let before: Map<string, TypecheckFinding[]> | undefined;
@@ -263,28 +313,16 @@ async function run(options: MigrateOptions, files: string[], started: number, gi
     // Back in path order with the files the prefilter ruled out.
     outcomes = [...outcomes, ...ruledOut].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
     const reports: MigrateFileReport[] = [];
-    const summary: MigrateSummary = {
-      filesScanned: files.length,
-      filesParsed: 0,
-      filesChanged: 0,
-      filesUnchanged: 0,
-      filesSkipped: 0,
-      filesFailed: 0,
-      sitesRewritten: 0,
-      sitesRefused: 0,
-      sitesKept: 0,
-      dryRun: Boolean(options.dryRun),
-      gitTree,
-      jobs,
-      threads: helpers + 1,
-      timeMs: 0,
-    };
+    let filesRuledOut = 0;
     for (const o of outcomes) {
-      if (o.parsed) summary.filesParsed++;
-      summary.sitesRefused += o.refused.length;
-      summary.sitesKept += o.kept;
-      const report: MigrateFileReport = { file: displayPath(root, o.file), status: o.status, sitesRewritten: o.sitesRewritten, refused: o.refused };
+      // Files the prefilter ruled out are counted, not listed.
+      if (!o.parsed && o.status === 'unchanged') {
+        filesRuledOut++;
+        continue;
+      }
+      const report: MigrateFileReport = { file: displayPath(root, o.file), status: o.status, parsed: o.parsed, rewritten: o.rewritten, sitesRewritten: 0, refused: o.refused, kept: o.kept };
       if (o.reason) report.reason = o.reason;
+      if (o.unreadable) report.unreadable = true;
       if (o.error) report.error = o.error;
       if (o.notes.length > 0) report.notes = o.notes;
       if (o.diff) report.diff = o.diff;
@@ -294,24 +332,21 @@ async function run(options: MigrateOptions, files: string[], started: number, gi
         report.rolledBack = true;
         report.status = 'failed';
         report.error = `rolled back: ${diags?.length ?? 0} new type error(s)`;
-        report.sitesRewritten = 0;
+        report.rewritten = [];
       }
-      if (report.status === 'changed') summary.filesChanged++;
-      else if (report.status === 'unchanged') summary.filesUnchanged++;
-      else if (report.status === 'skipped') summary.filesSkipped++;
-      else summary.filesFailed++;
-      summary.sitesRewritten += report.sitesRewritten;
-      // Files the prefilter ruled out are counted, not listed.
-      if (o.parsed || report.status !== 'unchanged') reports.push(report);
-    }
-    if (options.typecheck) {
-      summary.newTypeErrors = [...typecheckReports.values()].reduce((n, l) => n + l.length, 0);
-      summary.filesRolledBack = rolledBack.size;
+      report.sitesRewritten = report.rewritten.length;
+      reports.push(report);
     }
     for (const note of rollbackNotes) options.onNotice?.(note);
-    summary.timeMs = Math.round(performance.now() - started);
-    const failed = summary.filesFailed > 0 || summary.sitesRefused > 0 || (summary.newTypeErrors ?? 0) > 0;
-    return { root, files: reports, missing: [], summary, exitCode: failed ? 1 : 0 };
+    const summary = summarize(reports, filesRuledOut, {
+      dryRun: Boolean(options.dryRun),
+      gitTree,
+      jobs,
+      threads: helpers + 1,
+      timeMs: Math.round(performance.now() - started),
+      typecheck: Boolean(options.typecheck),
+    });
+    return { root, files: reports, missing: [], summary, exitCode: migrateExitCode(summary) };
   }
 }
 

@@ -1,4 +1,4 @@
-import { createMigrationContext, migrateText, type MigrationContext, type RefusedSite } from '../../codemods/import-migration.js';
+import { createMigrationContext, migrateText, type MigrationContext, type RefusedSite, type SiteRef } from '../../codemods/import-migration.js';
 import type { ResolvedConfig } from '../core/config/types.js';
 import { defineWorker } from '../engine/pool.js';
 import { writeFileAtomic } from '../shared/atomic-write.js';
@@ -25,10 +25,13 @@ export interface FileOutcome {
   status: 'changed' | 'unchanged' | 'skipped' | 'failed';
   parsed: boolean;
   reason?: string;
+  /** Skipped because it could not be read (readSourceFile's reason). */
+  unreadable?: boolean;
   error?: string;
-  sitesRewritten: number;
+  /** Sites rewritten: in write mode only once written; a file that failed or was skipped has none. */
+  rewritten: SiteRef[];
   refused: RefusedSite[];
-  kept: number;
+  kept: SiteRef[];
   notes: string[];
   diff?: string;
 }
@@ -48,9 +51,9 @@ export function migrateWorker(init: MigrateWorkerInit, context?: MigrationContex
     ...(init.concepts ? { concepts: init.concepts } : {}),
   };
   return ({ file, mode }) => {
-    const empty = { file, parsed: false, sitesRewritten: 0, refused: [], kept: 0, notes: [] };
+    const empty = { file, parsed: false, rewritten: [], refused: [], kept: [], notes: [] };
     const source = readSourceFile(file);
-    if (!source.ok) return { ...empty, status: 'skipped', reason: source.reason };
+    if (!source.ok) return { ...empty, status: 'skipped', reason: source.reason, unreadable: true };
     const text = source.text;
     let result;
     try {
@@ -75,7 +78,7 @@ export function migrateWorker(init: MigrateWorkerInit, context?: MigrationContex
 
 /** The outcome of a file whose write failed: nothing of it was rewritten. */
 export function writeFailed(outcome: FileOutcome, reason: string): FileOutcome {
-  return { ...outcome, status: 'failed', error: `write failed: ${reason}`, sitesRewritten: 0 };
+  return { ...outcome, status: 'failed', error: `write failed: ${reason}`, rewritten: [] };
 }
 
 defineWorker<MigrateWorkerInit, MigrateItem, FileOutcome>(import.meta.url, (init) => migrateWorker(init));

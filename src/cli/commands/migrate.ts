@@ -32,7 +32,7 @@ function printText(result: MigrateResult, dryRun: boolean): void {
     if (dryRun && f.diff) out.push(f.diff.trimEnd());
     if (f.status === 'changed' && !dryRun) out.push(`${c.green('changed')}   ${f.file} (${f.sitesRewritten} site${f.sitesRewritten === 1 ? '' : 's'})`);
     if (f.status === 'failed') out.push(`${c.red('failed')}    ${f.file}: ${f.error ?? ''}`);
-    if (f.status === 'skipped' && f.reason) out.push(`${c.yellow('skipped')}   ${f.file}: ${f.reason}`);
+    if (f.status === 'skipped' && f.reason) out.push(`${(f.unreadable ? c.red : c.yellow)('skipped')}   ${f.file}: ${f.reason}${f.unreadable ? ' (not migrated: the run fails; exclude it in the config if it is not source)' : ''}`);
     for (const r of f.refused) out.push(`${c.yellow('refused')}   ${f.file}:${r.line}:${r.column} ${r.form} '${r.specifier}': ${r.reason}`);
     for (const d of f.newDiagnostics ?? []) out.push(`${c.red('type')}      ${f.file}:${d.line}:${d.column} TS${d.code}: ${d.message.split('\n')[0]}`);
     for (const n of f.notes ?? []) out.push(`${c.dim('note')}      ${f.file}: ${n}`);
@@ -42,7 +42,8 @@ function printText(result: MigrateResult, dryRun: boolean): void {
   out.push(
     c.bold(
       `ssot migrate: ${s.filesScanned} files scanned, ${s.filesParsed} parsed, ${s.filesChanged} ${verb}, ${s.sitesRewritten} sites rewritten, ` +
-        `${s.sitesRefused} refused, ${s.filesFailed} failed${s.newTypeErrors !== undefined ? `, ${s.newTypeErrors} new type errors` : ''} in ${(s.timeMs / 1000).toFixed(2)} s` +
+        `${s.sitesRefused} refused, ${s.filesFailed} failed${s.filesUnreadable > 0 ? `, ${s.filesUnreadable} not readable` : ''}` +
+        `${s.newTypeErrors !== undefined ? `, ${s.newTypeErrors} new type errors` : ''} in ${(s.timeMs / 1000).toFixed(2)} s` +
         `${dryRun ? ' (dry run: nothing written)' : ''}`,
     ),
   );
