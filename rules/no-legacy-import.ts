@@ -31,6 +31,7 @@ export default createRule<[NoLegacyImportOptions], LegacyMessageIds>({
   },
   defaultOptions: [{ missing: true, fix: true }],
   create(context, [options]) {
-    return reportLegacySites(context, options, (site) => site.target.kind === 'legacy' && (!site.target.missing || options.missing !== false));
+    // The core's rule for the site (legacySiteRule), as the report decides it.
+    return reportLegacySites(context, options, (rule) => rule === 'no-legacy-import' || (rule === 'no-missing-legacy-module' && options.missing !== false));
   },
 });

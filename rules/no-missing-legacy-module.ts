@@ -28,6 +28,6 @@ export default createRule<[NoMissingLegacyModuleOptions], LegacyMessageIds>({
   },
   defaultOptions: [{ fix: true }],
   create(context, [options]) {
-    return reportLegacySites(context, options, (site) => site.target.kind === 'legacy' && site.target.missing);
+    return reportLegacySites(context, options, (rule) => rule === RULE_NAME);
   },
 });

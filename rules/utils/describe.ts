@@ -8,6 +8,7 @@ import type {
 import { core } from './core.js';
 import * as path from 'node:path';
 import { NO_REPLACEMENT_PREFIX } from './options.js';
+import { capList } from '../../src/shared/terminal.js';
 
 /** How each import form is named in messages. */
 export const FORM_LABELS: Readonly<Record<ImportForm, string>> = {
@@ -45,20 +46,23 @@ export function legacySiteInfo(ctx: AnalysisContext, site: ClassifiedSite): Lega
   return { concept, legacy, replacement };
 }
 
-/** " (A as B; C stays on the legacy module)" for the names of a site whose mapping is not 1:1. */
-export function namesNote(ctx: AnalysisContext, info: LegacySiteInfo, site: ClassifiedSite): string {
+/**
+ * " (A as B; C has no replacement)" for the names of a site whose mapping is not 1:1, from the
+ * core's mapping of the site (`target.mapsTo`); long lists are capped (one line per message).
+ */
+export function namesNote(site: ClassifiedSite): string {
+  const mapsTo = site.target.kind === 'legacy' ? site.target.mapsTo : [];
   const renamed: string[] = [];
   const staying: string[] = [];
-  for (const n of site.names) {
-    if (n.imported === '*') continue;
-    // The planner's mapping (a default import of `export default X` maps like X): the message and the fix agree.
-    const mapped = core().mapSiteName(ctx, site, info.concept, info.legacy, n.imported);
-    if (!mapped) staying.push(n.imported);
-    else if (mapped.name !== n.imported) renamed.push(`${n.imported} as ${mapped.name}`);
-  }
+  site.names.forEach((n, i) => {
+    if (n.imported === '*') return;
+    const mapped = mapsTo[i] ?? null;
+    if (mapped === null) staying.push(n.imported);
+    else if (mapped !== n.imported) renamed.push(`${n.imported} as ${mapped}`);
+  });
   const parts: string[] = [];
-  if (renamed.length > 0) parts.push(renamed.join(', '));
-  if (staying.length > 0) parts.push(`${staying.join(', ')} ${staying.length === 1 ? 'has' : 'have'} no replacement`);
+  if (renamed.length > 0) parts.push(capList(renamed));
+  if (staying.length > 0) parts.push(`${capList(staying)} ${staying.length === 1 ? 'has' : 'have'} no replacement`);
   return parts.length > 0 ? ` (${parts.join('; ')})` : '';
 }
 

@@ -1,6 +1,7 @@
 import type { TSESLint } from '@typescript-eslint/utils';
 import type { JSONSchema4 } from '@typescript-eslint/utils/json-schema';
-import type { ClassifiedSite } from '../../src/core/index.js';
+import type { RuleId } from '../../src/core/index.js';
+import { core } from './core.js';
 import { analyzeLintedFile, withAnalysisContext } from './context.js';
 import { customNote, FORM_LABELS, legacySiteInfo, namesNote } from './describe.js';
 import { planSiteFix } from './fix.js';
@@ -31,23 +32,24 @@ export const legacySchemaProperties: Record<string, JSONSchema4> = { ...restrict
 type Context = Readonly<TSESLint.RuleContext<LegacyMessageIds, readonly unknown[]>>;
 
 /**
- * Reports legacy import sites the core classified; `which` chooses existing or missing modules.
- * A thin adapter: the core classifies, maps and (via the planner) rewrites.
+ * Reports the legacy import sites that break a rule, as the core decides it for the report too
+ * (legacySiteRule: broken imports, and sites that use the concept outside the legacy modules and
+ * the canonical module); `which` picks the rule ids this ESLint rule reports. A thin adapter: the
+ * core classifies, maps and (via the planner) rewrites.
  */
 export function reportLegacySites(
   context: Context,
   options: ConfigOptions & RestrictedImportsOptions & { fix?: boolean },
-  which: (site: ClassifiedSite) => boolean,
+  which: (rule: RuleId) => boolean,
 ): TSESLint.RuleListener {
   return withAnalysisContext(context, options, (ctx, filename) => ({
     Program(): void {
       const sourceCode = context.sourceCode;
       const { analysis, sourceFile } = analyzeLintedFile(ctx, sourceCode, filename);
       for (const site of analysis.sites) {
-        if (site.target.kind !== 'legacy' || !which(site)) continue;
-        // A legacy module's own imports of the concept go with it (the core marks them internal),
-        // unless they point at a module that no longer exists: that is still a break.
-        if (site.target.internal && !site.target.missing) continue;
+        if (site.target.kind !== 'legacy') continue;
+        const rule = core().legacySiteRule(site.target);
+        if (rule === null || !which(rule)) continue;
         const info = legacySiteInfo(ctx, site);
         if (!info) continue;
         const loc = { start: sourceCode.getLocFromIndex(site.specifierStart), end: sourceCode.getLocFromIndex(site.specifierEnd) };
@@ -57,7 +59,7 @@ export function reportLegacySites(
           legacyModule: info.legacy.module,
           concept: info.concept.id,
           replacement: info.replacement ?? '',
-          names: namesNote(ctx, info, site),
+          names: namesNote(site),
           note: customNote(info.legacy),
         };
         const messageId: LegacyMessageIds = !info.replacement

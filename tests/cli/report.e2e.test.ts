@@ -110,7 +110,7 @@ describe('ssot report on the demo app', () => {
     const c = report.concepts[0]!;
     const broken = c.legacySites.filter((s) => s.missing);
     expect(broken.map((s) => `${s.file}:${s.line}`)).toEqual(['src/jobs/digest.ts:1']);
-    expect(broken[0]!.rule).toBe('missing-legacy-module');
+    expect(broken[0]!.rule).toBe('no-missing-legacy-module');
     expect(c.summary.missingModuleImports).toBe(1);
     expect(c.summary.modules.find((m) => m.module === 'src/realtime/ws-broadcaster.ts')!.status).toBe('broken');
     expect(c.compliant).toBe(false);
@@ -186,7 +186,7 @@ describe('formats', () => {
     expectValidSarif(sarif);
 
     const run = sarif.runs[0];
-    expect(run.tool.driver.rules.map((r: { id: string }) => r.id)).toEqual(['ssot/no-duplicate-implementation', 'ssot/no-legacy-import', 'ssot/missing-legacy-module']);
+    expect(run.tool.driver.rules.map((r: { id: string }) => r.id)).toEqual(['ssot/no-duplicate-implementation', 'ssot/no-legacy-import', 'ssot/no-missing-legacy-module']);
     for (const rule of run.tool.driver.rules) {
       expect(rule.helpUri).toMatch(/^https:\/\//);
       expect(rule.shortDescription.text.length).toBeGreaterThan(0);
@@ -195,7 +195,7 @@ describe('formats', () => {
     const dup = run.results.find((r: { ruleId: string; message: { text: string } }) => r.ruleId === 'ssot/no-duplicate-implementation' && r.message.text.startsWith('connectionHub'));
     expect(dup.partialFingerprints['ssotFingerprint/v1']).toBe(report.concepts[0]!.duplicates.find((d) => d.symbol === 'connectionHub')!.fingerprint);
     expect(dup.locations[0].physicalLocation.artifactLocation).toEqual({ uri: 'src/realtime-shim/connection-hub.ts', uriBaseId: '%SRCROOT%' });
-    expect(run.results.filter((r: { ruleId: string }) => r.ruleId === 'ssot/missing-legacy-module')).toHaveLength(1);
+    expect(run.results.filter((r: { ruleId: string }) => r.ruleId === 'ssot/no-missing-legacy-module')).toHaveLength(1);
     // A result's ruleIndex points at its rule.
     for (const r of run.results) expect(run.tool.driver.rules[r.ruleIndex].id).toBe(r.ruleId);
   });
@@ -233,7 +233,7 @@ describe('formats', () => {
     const errors = gh.filter((l) => l.startsWith('::error '));
     expect(errors).toHaveLength(report.totals.violations);
     expect(errors).toContain(
-      '::error file=src/jobs/digest.ts,line=1,col=43,title=ssot/missing-legacy-module::imports WebSocketBroadcastService from legacy module src/realtime/ws-broadcaster.ts, which no longer exists: this import is broken',
+      '::error file=src/jobs/digest.ts,line=1,col=43,title=ssot/no-missing-legacy-module::imports WebSocketBroadcastService from legacy module src/realtime/ws-broadcaster.ts, which no longer exists: this import is broken',
     );
     expect(gh.at(-1)).toMatch(/^::notice title=ssot report::not-compliant/);
   });
@@ -293,9 +293,11 @@ describe('errors and problems are reported, never dropped', () => {
     expect(text).toMatch(/parse error src\/broken\.ts:2:14: /);
   });
 
-  it('a path that does not exist is reported', () => {
-    const r = jsonReport(demo, ['src/nope']);
-    expect(r.files.missingPaths).toEqual(['src/nope']);
+  it('a path that does not exist is an error (exit 2) that names it, never a verdict', () => {
+    const r = ssot(['report', '--format', 'json', 'src/nope'], demo);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/no such file or folder: src\/nope/);
   });
 });
 
@@ -347,7 +349,7 @@ describe('speed features: cache, shards, changed files', () => {
     expect(r.stderr).toMatch(/warning: ignoring corrupt cache/);
     expect(withoutTiming(JSON.parse(r.stdout))).toEqual(withoutTiming(jsonReport(project)));
     // ... and rewritten.
-    expect(JSON.parse(fs.readFileSync(path.join(cacheDir, 'report-cache.json'), 'utf8')).format).toBe(1);
+    expect(JSON.parse(fs.readFileSync(path.join(cacheDir, 'report-cache.json'), 'utf8')).format).toBe(2);
   });
 
   it('--cache without a location uses .ssot-cache (no node_modules in the project)', () => {

@@ -155,9 +155,12 @@ describe('the message-router preset and the mapping function', () => {
 
   it('maps legacy names to the same compat name (stage 1), custom names as configured', () => {
     const [local, pkg] = concept.legacy;
-    expect(mapLegacyName(concept, local!, 'MessageRouter')).toEqual({ module: 'ssot-kit/router/compat', isPath: false, name: 'MessageRouter' });
-    expect(mapLegacyName(concept, local!, 'OldRouter')).toMatchObject({ name: 'MessageRouter' });
+    // Without names, the preset's names; the compat layer has the same name.
+    expect(mapLegacyName(concept, pkg!, 'MessageRouter')).toEqual({ module: 'ssot-kit/router/compat', isPath: false, name: 'MessageRouter' });
     expect(mapLegacyName(concept, pkg!, 'broadcastToUser')).toMatchObject({ name: 'broadcastToUser' });
+    // Written names are the whole list: OldRouter only, the preset's names are not added to it.
+    expect(mapLegacyName(concept, local!, 'OldRouter')).toMatchObject({ name: 'MessageRouter' });
+    expect(mapLegacyName(concept, local!, 'MessageRouter')).toBeNull();
     // Not part of the concept: stays on the legacy module.
     expect(mapLegacyName(concept, local!, 'RouterOptions')).toBeNull();
     expect(mapLegacyName(concept, local!, 'default')).toBeNull();

@@ -110,7 +110,8 @@ describe('write-behind', () => {
   });
 
   it('a file whose write failed counts as failed with no site rewritten', () => {
-    const outcome: FileOutcome = { file: '/p/a.ts', status: 'changed', parsed: true, sitesRewritten: 3, refused: [], kept: 0, notes: [] };
-    expect(workerMod.writeFailed(outcome, 'EROFS')).toMatchObject({ status: 'failed', error: 'write failed: EROFS', sitesRewritten: 0 });
+    const site = { line: 1, column: 1, form: 'import' as const, specifier: './legacy' };
+    const outcome: FileOutcome = { file: '/p/a.ts', status: 'changed', parsed: true, rewritten: [site, site, site], refused: [], kept: [], notes: [] };
+    expect(workerMod.writeFailed(outcome, 'EROFS')).toMatchObject({ status: 'failed', error: 'write failed: EROFS', rewritten: [] });
   });
 });

@@ -66,7 +66,7 @@ describe('what a legacy site is and what counts', () => {
     const c = r.concepts[0]!;
     expect(c.legacySites.map((s) => [s.file, s.form, s.wholeModule, s.missing, s.rule])).toEqual([
       ['src/use2.ts', 'side-effect', true, false, 'no-legacy-import'],
-      ['src/use3.ts', 'import', false, true, 'missing-legacy-module'],
+      ['src/use3.ts', 'import', false, true, 'no-missing-legacy-module'],
       ['src/use4.ts', 'import', false, false, 'no-legacy-import'],
     ]);
     expect(c.nonConceptLegacySites.map((s) => [s.file, s.rule])).toEqual([['src/use1.ts', null]]);
@@ -86,7 +86,7 @@ describe('what a legacy site is and what counts', () => {
     });
     expect(c.summary.safeToDelete).toEqual(['src/unused.ts', 'src/a.ts', 'src/b.ts']);
     expect(c.summary.violations).toBe(3);
-    expect(violations(r).map((v) => v.rule)).toEqual(['no-legacy-import', 'missing-legacy-module', 'no-legacy-import']);
+    expect(violations(r).map((v) => v.rule)).toEqual(['no-legacy-import', 'no-missing-legacy-module', 'no-legacy-import']);
     expect(c.compliant).toBe(false);
   });
 

@@ -31,6 +31,11 @@ ruleTester.run<LegacyMessageIds, [NoLegacyImportOptions]>('no-legacy-import (con
     { filename: app('c.ts'), code: "// import { OldRouter } from '../legacy/router';\nconst s = '../legacy/router';" },
     // A same-named module in another folder is a different module (resolution decides, not text).
     { filename: app('d.ts'), code: "import { OldRouter } from './legacy/router';" },
+    // The canonical module re-exporting the legacy one: a transition (the first step of a
+    // consolidation), not a violation; it would import itself if it moved.
+    { filename: path.join(root, 'src/canonical/router.ts'), code: "export { OldRouter } from '../legacy/router';" },
+    // A name outside the concept (Options is not in the module's `names`): nothing to migrate, no violation.
+    { filename: app('type2.ts'), code: "import type { Options } from '../legacy/router';" },
     // missing: false leaves deleted modules to no-missing-legacy-module.
     { filename: app('e.ts'), code: "import { GoneRouter } from '../legacy/gone';", options: [{ missing: false }] },
     // A legacy module's own imports of another legacy module go with it (internal sites).
@@ -49,11 +54,11 @@ ruleTester.run<LegacyMessageIds, [NoLegacyImportOptions]>('no-legacy-import (con
       errors: [legacy(1, 27, 'Import', ' (OldRouter as Router)')],
     },
     {
-      filename: app('all-mapped.ts'),
+      // `names` lists the concept's names on the module and nothing else: LEGACY_VERSION stays.
+      filename: app('unlisted-stays.ts'),
       code: "import { createOldRouter, LEGACY_VERSION } from '../legacy/router';",
-      output: "import { createRouter as createOldRouter, LEGACY_VERSION } from '../canonical/router';",
-      // Without a compat layer every other name maps to itself ("*": "*").
-      errors: [legacy(1, 49, 'Import', ' (createOldRouter as createRouter)')],
+      output: "import { LEGACY_VERSION } from '../legacy/router';\nimport { createRouter as createOldRouter } from '../canonical/router';",
+      errors: [legacy(1, 49, 'Import', ' (createOldRouter as createRouter; LEGACY_VERSION has no replacement)')],
     },
     {
       // Split: the names that are not part of the concept stay on the legacy module.
@@ -82,17 +87,11 @@ ruleTester.run<LegacyMessageIds, [NoLegacyImportOptions]>('no-legacy-import (con
       code: "import { createRouter } from '../canonical/router';\nimport { OldRouter, LEGACY_VERSION } from '../legacy/router';\nexport { createRouter, OldRouter, LEGACY_VERSION };",
       output: [
         "import { createRouter } from '../canonical/router';",
-        "import { Router as OldRouter, LEGACY_VERSION } from '../canonical/router';",
+        "import { LEGACY_VERSION } from '../legacy/router';",
+        "import { Router as OldRouter } from '../canonical/router';",
         'export { createRouter, OldRouter, LEGACY_VERSION };',
       ].join('\n'),
-      errors: [legacy(2, 43, 'Import', ' (OldRouter as Router)')],
-    },
-    {
-      // A module that would import itself: reported, neither fixed nor suggested.
-      filename: path.join(root, 'src/canonical/router.ts'),
-      code: "export { OldRouter } from '../legacy/router';",
-      output: null,
-      errors: [{ ...legacy(1, 27, 'Re-export', ' (OldRouter as Router)'), suggestions: [] }],
+      errors: [legacy(2, 43, 'Import', ' (OldRouter as Router; LEGACY_VERSION has no replacement)')],
     },
     {
       // A type-only import stays type-only; double quotes are kept.
@@ -101,7 +100,6 @@ ruleTester.run<LegacyMessageIds, [NoLegacyImportOptions]>('no-legacy-import (con
       output: 'import type { Router as HelperOptions } from "../canonical/router";\nexport type T = HelperOptions;',
       errors: [helpers(1, 36, 'Type import', ' (HelperOptions as Router)')],
     },
-    { filename: app('type2.ts'), code: "import type { Options } from '../legacy/router';", output: "import type { Options } from '../canonical/router';", errors: [legacy(1, 30, 'Type import')] },
     { filename: app('side.ts'), code: "import '../legacy/router';", output: "import '../canonical/router';", errors: [legacy(1, 8, 'Side-effect import')] },
     { filename: app('reexport.ts'), code: "export { OldRouter as R } from '../legacy/router';", output: "export { Router as R } from '../canonical/router';", errors: [legacy(1, 32, 'Re-export', ' (OldRouter as Router)')] },
     {
@@ -162,7 +160,8 @@ ruleTester.run<LegacyMessageIds, [NoLegacyImportOptions]>('no-legacy-import (con
       errors: [legacy(1, 27, 'Import', ' (OldRouter as Router)', '@app/legacy/router')],
     },
     {
-      // A default import of `export default OldRouter` maps like OldRouter (listed in names).
+      // A default import of a module whose default export is a concept class (`export default
+      // OldRouter`) is a concept site: it maps as OldRouter does.
       filename: app('suffix.ts'),
       code: "import OldRouter from '../legacy/router.js';",
       output: "import { Router as OldRouter } from '../canonical/router.js';",
@@ -226,9 +225,9 @@ ruleTester.run<LegacyMessageIds, [NoLegacyImportOptions]>('no-legacy-import (con
 ruleTester.run<LegacyMessageIds, [NoLegacyImportOptions]>('no-legacy-import (inline options)', rule as never, {
   valid: [
     // no-restricted-imports shape: importNames restricts only those names.
-    { filename: app('v1.ts'), code: "import { filter } from 'lodash';", options: [{ rootDir: root, paths: [{ name: 'lodash', importNames: ['map'] }] }] },
+    { filename: app('v1.ts'), code: "import { LEGACY_VERSION } from '../legacy/router';", options: [{ rootDir: root, paths: [{ name: '../legacy/router', importNames: ['OldRouter'] }] }] },
     // allowTypeImports: type-only imports pass.
-    { filename: app('v2.ts'), code: "import type { Options } from 'legacy-lib';", options: [{ rootDir: root, paths: [{ name: 'legacy-lib', allowTypeImports: true }] }] },
+    { filename: app('v2.ts'), code: "import type { Options } from '../legacy/router';", options: [{ rootDir: root, paths: [{ name: '../legacy/router', allowTypeImports: true }] }] },
     // paths match whole specifiers, as no-restricted-imports does.
     { filename: app('v3.ts'), code: "import x from 'lodash/fp';", options: [{ rootDir: root, paths: ['lodash'] }] },
     { filename: app('v4.ts'), code: "import x from 'modern-ui';", options: [{ rootDir: root, patterns: ['legacy-*'] }] },
