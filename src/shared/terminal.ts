@@ -56,3 +56,12 @@ export function createProgress(label: string, stream: NodeJS.WriteStream = proce
 export function plural(n: number, one: string, many = one + 's'): string {
   return `${n} ${n === 1 ? one : many}`;
 }
+
+/** How many names a one-line message lists before it says how many more there are. */
+export const MAX_LISTED_NAMES = 5;
+
+/** `a, b, c, d, e and 95 more`: at most `max` items, then the count of the rest, so a message stays one short line. */
+export function capList(items: readonly string[], max = MAX_LISTED_NAMES): string {
+  if (items.length <= max) return items.join(', ');
+  return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
+}
