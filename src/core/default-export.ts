@@ -75,7 +75,7 @@ export function defaultExportName(resolver: ModuleResolver, file: string, seen: 
   for (;;) {
     if (seen.has(current)) return undefined;
     seen.add(current);
-    const source = readSourceFile(current);
+    const source = readSourceFile(current, { allowInvalidUtf8: true });
     if (!source.ok) return undefined;
     const origin = defaultOrigin(parseFile(current, source.text, { parents: false }).sourceFile);
     if (!origin) return undefined;

@@ -36,7 +36,7 @@ export function analyzeProject(config: ResolvedConfig, options: AnalyzeProjectOp
   const analyses: FileAnalysis[] = [];
   const skipped: SkippedFile[] = [];
   files.forEach((file, i) => {
-    const source = readSourceFile(file);
+    const source = readSourceFile(file, { allowInvalidUtf8: true });
     if (!source.ok) skipped.push({ file, reason: source.reason });
     else analyses.push(analyzeFile(ctx, file, source.text));
     options.onFile?.(i + 1, files.length);

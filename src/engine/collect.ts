@@ -138,7 +138,7 @@ export async function collectRecords(config: ResolvedConfig, options: CollectOpt
     todo = [];
     const texts = new Map<string, { text: string; hash: string }>();
     for (const file of files) {
-      const source = readSourceFile(file);
+      const source = readSourceFile(file, { allowInvalidUtf8: true });
       if (!source.ok) {
         byFile.set(file, { file, skipped: source.reason });
         continue;

@@ -48,7 +48,7 @@ export function safeRecord(ctx: ReturnType<typeof createAnalysisContext>, file: 
 defineWorker<ReportWorkerInit, string, FileRecord>(import.meta.url, ({ config }) => {
   const ctx = createAnalysisContext(config);
   return (file) => {
-    const source = readSourceFile(file);
+    const source = readSourceFile(file, { allowInvalidUtf8: true });
     if (!source.ok) return { file, skipped: source.reason };
     return safeRecord(ctx, file, source.text, hashText(source.text));
   };

@@ -217,7 +217,7 @@ async function run(options: MigrateOptions, files: string[], started: number, gi
   let candidateBytes = 0;
   for (const file of files) {
     const empty = { file, parsed: false, rewritten: [], refused: [], kept: [], notes: [] };
-    const source = readSourceFile(file);
+    const source = readSourceFile(file, { allowInvalidUtf8: true });
     if (!source.ok) ruledOut.push({ ...empty, status: 'skipped', reason: source.reason, unreadable: true });
     else if (prefilter.mayMatch(source.text)) {
       candidates.push(file);

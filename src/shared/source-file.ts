@@ -1,15 +1,23 @@
 import * as fs from 'node:fs';
 
 export type SourceRead =
-  | { ok: true; text: string; bytes: number }
+  | {
+      ok: true;
+      text: string;
+      bytes: number;
+      /** False when the bytes are not valid UTF-8 (only with `allowInvalidUtf8`): the text holds U+FFFD where they were. */
+      validUtf8: boolean;
+    }
   | { ok: false; reason: string };
 
 /**
- * Reads a file as source text for analysis or rewriting. A file that cannot be read, holds a
- * NUL byte (binary) or is not valid UTF-8 is a `reason`, never an exception: one odd file must
- * not end the run, and bytes a text round trip cannot reproduce must never be rewritten.
+ * Reads a file as source text for analysis or rewriting. A file that cannot be read or holds a
+ * NUL byte (binary) is a `reason`, never an exception: one odd file must not end the run.
+ * A file that is not valid UTF-8 is a reason too, unless `allowInvalidUtf8`: analysis reads it
+ * as ESLint does (each invalid sequence becomes U+FFFD; module specifiers and names are intact),
+ * while a rewrite must refuse it, since a text round trip would not reproduce its bytes.
  */
-export function readSourceFile(file: string): SourceRead {
+export function readSourceFile(file: string, options: { allowInvalidUtf8?: boolean } = {}): SourceRead {
   let buffer: Buffer;
   try {
     buffer = fs.readFileSync(file);
@@ -20,8 +28,7 @@ export function readSourceFile(file: string): SourceRead {
   const text = buffer.toString('utf8');
   // toString replaces invalid sequences with U+FFFD; a file that holds U+FFFD itself re-encodes
   // to the same bytes, so the comparison is only needed when the replacement character appears.
-  if (text.includes('\uFFFD') && !Buffer.from(text, 'utf8').equals(buffer)) {
-    return { ok: false, reason: 'not valid UTF-8' };
-  }
-  return { ok: true, text, bytes: buffer.length };
+  const validUtf8 = !text.includes('\uFFFD') || Buffer.from(text, 'utf8').equals(buffer);
+  if (!validUtf8 && !options.allowInvalidUtf8) return { ok: false, reason: 'not valid UTF-8' };
+  return { ok: true, text, bytes: buffer.length, validUtf8 };
 }

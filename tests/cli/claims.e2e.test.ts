@@ -126,7 +126,7 @@ describe('4. the gate never passes over what it could not read', () => {
     expect(ssot(['check', '--update-baseline'], project).code).toBe(0);
     const gate = ssot(['check'], project);
     expect(gate.code, gate.stdout).toBe(1);
-    expect(gate.stdout).toContain('src/legacy-notes.ts: not valid UTF-8');
+    expect(gate.stdout).toContain('src/vendor/blob.js: binary file (contains a NUL byte)');
     expect(gate.stdout).toMatch(/failed\n$/);
     const allowed = ssot(['check', '--allow-skipped'], project);
     expect(allowed.code).toBe(0);
@@ -208,19 +208,24 @@ describe('6. the ESLint plugin and the report are the same findings', () => {
 });
 
 describe('7. every count migrate prints is the length of a list it prints', () => {
-  it('a file that is not UTF-8 is listed as not read, rewrites nothing, and fails the run; the summary sums the listed files', () => {
-    const project = committed(claims('unreadable-file'));
+  it('a file that is not UTF-8 is analysed like ESLint reads it, but migrate lists it as not rewritable, rewrites nothing there and fails', () => {
+    const project = committed(claims('latin1-file'));
+    // The report reads it (an import spells ASCII) and finds its legacy import.
+    expect(sites(report(project).concepts[0]!.legacySites)).toEqual(['src/legacy-notes.ts:2']);
     const m = ssot(['migrate', '--json'], project);
     expect(m.code).toBe(1);
     const out = JSON.parse(m.stdout) as {
       files: { file: string; status: string; rewritten: unknown[]; refused: unknown[]; kept: unknown[] }[];
-      summary: { sitesRewritten: number; sitesRefused: number; sitesKept: number; filesSkipped: number; filesScanned: number; filesRuledOut: number };
+      summary: { sitesRewritten: number; sitesRefused: number; sitesKept: number; filesSkipped: number; filesUnreadable: number; filesScanned: number; filesRuledOut: number };
     };
     const notes = out.files.find((f) => f.file === 'src/legacy-notes.ts')!;
-    expect(notes).toMatchObject({ status: 'skipped', unreadable: true, rewritten: [] });
+    expect(notes).toMatchObject({ status: 'skipped', reason: 'not valid UTF-8', unreadable: true, rewritten: [] });
     const sum = (k: 'rewritten' | 'refused' | 'kept') => out.files.reduce((n, f) => n + f[k].length, 0);
-    expect(out.summary).toMatchObject({ sitesRewritten: sum('rewritten'), sitesRefused: sum('refused'), sitesKept: sum('kept'), filesSkipped: 1 });
+    expect(out.summary).toMatchObject({ sitesRewritten: sum('rewritten'), sitesRefused: sum('refused'), sitesKept: sum('kept'), filesSkipped: 1, filesUnreadable: 1 });
+    expect(out.summary.sitesRewritten).toBe(0);
     expect(out.summary.filesScanned).toBe(out.files.length + out.summary.filesRuledOut);
+    // Its bytes are untouched.
+    expect(fs.readFileSync(path.join(project, 'src/legacy-notes.ts')).includes(Buffer.from([0xe9]))).toBe(true);
   });
 });
 
