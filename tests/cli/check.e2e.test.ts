@@ -76,7 +76,7 @@ describe('ssot check: the gate', () => {
     expect(r.stdout).toContain(`${violations} known, 0 new, 0 fixed since the baseline`);
   });
 
-  it('a fixed violation is counted; the stale entry is a warning, an error with --stale error, silent with off', () => {
+  it('a fixed violation is counted and listed; the stale entry is a warning, an error with --stale error, ignored with off', () => {
     const project = baselined();
     fs.rmSync(path.join(project, 'src/realtime-shim/connection-hub.ts'));
     const r = ssot(['check'], project);
@@ -87,7 +87,9 @@ describe('ssot check: the gate', () => {
     expect(strict.code).toBe(1);
     const off = ssot(['check', '--stale', 'off'], project);
     expect(off.code).toBe(0);
-    expect(off.stdout).not.toContain('connectionHub');
+    // Still listed (the summary counts it), marked as ignored.
+    expect(off.stdout).toContain('1 stale entry, ignored with --stale off');
+    expect(off.stdout).toMatch(/src\/realtime-shim\/connection-hub\.ts\s+no-duplicate-implementation\s+connectionHub/);
     // --prune drops the stale entry and nothing else.
     const pruned = ssot(['check', '--prune', '--stale', 'error'], project);
     expect(pruned.code).toBe(0);

@@ -96,7 +96,10 @@ describe('inventory: skipping subtrees without a site word', () => {
       // Walk both trees in lockstep: the same shape, node by node.
       const twin = new Map<ts.Node, ts.Node>([[full, lazy]]);
       const pairs: [ts.Node, ts.Node][] = [];
-      const walk = (a: ts.Node, b: ts.Node): void => {
+      // An explicit stack: fixtures/claims/deep-expression nests deeper than a recursive walk can go.
+      const stack: [ts.Node, ts.Node][] = [[full, lazy]];
+      while (stack.length > 0) {
+        const [a, b] = stack.pop()!;
         const as: ts.Node[] = [];
         const bs: ts.Node[] = [];
         ts.forEachChild(a, (c) => void as.push(c));
@@ -105,10 +108,9 @@ describe('inventory: skipping subtrees without a site word', () => {
         as.forEach((c, i) => {
           twin.set(c, bs[i]!);
           pairs.push([c, bs[i]!]);
-          walk(c, bs[i]!);
+          stack.push([c, bs[i]!]);
         });
-      };
-      walk(full, lazy);
+      }
       for (const [a, b] of pairs) {
         const parent = (b as { parent?: ts.Node }).parent;
         // Whatever parent is set is the right one.

@@ -64,9 +64,10 @@ function formatText(o: Outcome, color: boolean): string {
     out.push('', c.bold(`Known violations, in the baseline (${o.comparison.known.length}):`));
     for (const v of o.comparison.known) out.push(c.dim(`  ${v.file}:${v.line}:${v.column}  ssot/${v.rule}  ${v.symbol}`));
   }
-  if (o.comparison.fixed.length > 0 && o.stale !== 'off') {
-    const paint = o.stale === 'error' ? c.red : c.yellow;
-    out.push('', paint(`Fixed since the baseline (${o.comparison.fixed.length} stale ${o.comparison.fixed.length === 1 ? 'entry' : 'entries'}${o.stale === 'error' ? ', an error with --stale error' : ''}; remove with --prune):`));
+  if (o.comparison.fixed.length > 0) {
+    const paint = o.stale === 'error' ? c.red : o.stale === 'warn' ? c.yellow : c.dim;
+    const policy = o.stale === 'error' ? ', an error with --stale error' : o.stale === 'off' ? ', ignored with --stale off' : '';
+    out.push('', paint(`Fixed since the baseline (${o.comparison.fixed.length} stale ${o.comparison.fixed.length === 1 ? 'entry' : 'entries'}${policy}; remove with --prune):`));
     for (const e of o.comparison.fixed) out.push(`  ${e.file}  ${e.rule}  ${e.symbol}  ${c.dim(e.fingerprint.slice(0, 12))}`);
   }
   if (o.skipped.length > 0) {
@@ -74,6 +75,7 @@ function formatText(o: Outcome, color: boolean): string {
     out.push('', paint(`Not checked: ${plural(o.skipped.length, 'file')} in scope could not be read (${o.allowSkipped ? 'allowed by --allow-skipped' : 'the gate fails; exclude them in the config, or pass --allow-skipped'}):`));
     for (const s of o.skipped) out.push(paint(`  ${s.file}: ${s.reason}`));
   }
+  if (o.report.files.parseErrors.length > 0) out.push('');
   for (const p of o.report.files.parseErrors) out.push(c.yellow(`warning: parse error ${p.file}:${p.line}:${p.column}: ${p.message}`));
   if (o.wrote) out.push('', c.green(`wrote ${rel}: ${plural(o.wrote.entries, 'entry', 'entries')} (${o.wrote.added} added, ${o.wrote.removed} removed)`));
   out.push('', o.exitCode === EXIT_OK ? c.green('passed') : c.red('failed'));
@@ -109,13 +111,16 @@ function formatGithub(o: Outcome, prefix = ''): string {
   for (const v of o.comparison.added) {
     lines.push(`::error file=${ghProperty(prefix + v.file)},line=${v.line},col=${v.column},title=${ghProperty(`ssot/${v.rule} (new)`)}::${ghData(v.message)}`);
   }
-  if (o.stale !== 'off') {
-    for (const e of o.comparison.fixed) {
-      lines.push(`::${o.stale === 'error' ? 'error' : 'warning'} file=${ghProperty(prefix + e.file)},title=ssot stale baseline entry::${ghData(`${e.rule} ${e.symbol} is in the baseline but no longer found; run ssot check --prune`)}`);
-    }
+  for (const e of o.comparison.fixed) {
+    const message = ghData(`${e.rule} ${e.symbol} is in the baseline but no longer found; run ssot check --prune`);
+    if (o.stale === 'off') lines.push(`::debug::${ghData(`stale ${prefix + e.file} `)}${message}`);
+    else lines.push(`::${o.stale === 'error' ? 'error' : 'warning'} file=${ghProperty(prefix + e.file)},title=ssot stale baseline entry::${message}`);
   }
   for (const p of o.report.files.parseErrors) lines.push(`::warning file=${ghProperty(prefix + p.file)},line=${p.line},col=${p.column},title=ssot parse error::${ghData(p.message)}`);
   for (const s of o.skipped) lines.push(`::${o.allowSkipped ? 'warning' : 'error'} file=${ghProperty(prefix + s.file)},title=ssot file not read::${ghData(s.reason)}`);
+  // Known violations are listed too (as debug lines, shown with step debug logging), so the
+  // summary's every count is a count of lines above it.
+  for (const v of o.comparison.known) lines.push(`::debug::${ghData(`known ${prefix + v.file}:${v.line}:${v.column} ssot/${v.rule} ${v.symbol}`)}`);
   lines.push(`::notice title=ssot check::${ghData(summaryLine(o))}`);
   return lines.join('\n') + '\n';
 }
@@ -172,6 +177,9 @@ async function checkAction(flags: CheckFlags): Promise<number> {
   process.stdout.write(format === 'json' ? formatJson(outcome) : format === 'github' ? formatGithub(outcome, gitPrefix(report.scope.root) ?? '') : formatText(outcome, color));
   return outcome.exitCode;
 }
+
+// The output formats, for tests that hold every printed count to the lines printed.
+export { formatText as formatCheckText, formatJson as formatCheckJson, formatGithub as formatCheckGithub, type Outcome as CheckOutcome };
 
 export function registerCheck(program: Command): void {
   program

@@ -348,12 +348,15 @@ function makeCtx(ctx: AnalysisContext, analysis: FileAnalysis, text: string, opt
   };
 }
 
-function selectedSites(analysis: FileAnalysis, options: PlanOptions): ClassifiedSite[] {
-  // Sites inside a legacy module itself (`internal`) go with the module: never rewritten.
+function selectedSites(analysis: FileAnalysis, options: PlanOptions, usingConcept: boolean): ClassifiedSite[] {
+  // Sites inside a legacy module itself (`internal`) go with the module: never rewritten. Sites
+  // the classification says do not use the concept (names outside it, a type import allowed by
+  // allowTypeImports) stay as they are: kept.
   return analysis.sites.filter(
     (s) =>
       s.target.kind === 'legacy' &&
       !s.target.internal &&
+      s.target.concept === usingConcept &&
       (!options.concepts || options.concepts.includes(s.target.conceptId)),
   );
 }
@@ -369,7 +372,8 @@ export function planFileRewrite(
   options: PlanOptions = {},
 ): FilePlan {
   const c = makeCtx(ctx, analysis, text, options);
-  const sites = selectedSites(analysis, options);
+  const sites = selectedSites(analysis, options, true);
+  c.kept.push(...selectedSites(analysis, options, false));
   if (sites.length > 0) planSites(c, sites);
   return {
     edits: c.edits,
@@ -402,6 +406,9 @@ export function planSiteRewrite(
       safe: false,
       reason: 'the importing file is itself a legacy module: the site goes with the module',
     };
+  if (!site.target.concept) {
+    return { site, edits: [], safe: false, reason: 'no name of this import is part of the concept' };
+  }
   planSites(c, [site]);
   const refused = c.refused.find((r) => r.site === site);
   if (refused) return { site, edits: [], safe: false, reason: refused.reason };

@@ -1,5 +1,6 @@
 import { violations } from '../derive.js';
-import type { Report } from '../types.js';
+import { RULES, type Report, type RuleId } from '../types.js';
+import { plural } from '../../shared/terminal.js';
 import { oneLine, percent, undecidedReason, verdictLabel } from './text.js';
 
 function escapeMd(s: string): string {
@@ -50,7 +51,12 @@ export function formatMarkdown(report: Report): string {
     }
     if (c.nonConceptLegacySites.length > 0) {
       out.push('', `<details><summary>Non-concept imports still on legacy modules (${c.nonConceptLegacySites.length})</summary>`, '', '| file | module | statement |', '|---|---|---|');
-      for (const l of c.nonConceptLegacySites) out.push(`| \`${l.file}:${l.line}\` | \`${l.module}\` | ${code(l.code)} |`);
+      for (const l of c.nonConceptLegacySites) out.push(`| \`${l.file}:${l.line}\`${l.missing ? ' ⚠️ broken' : ''} | \`${l.module}\` | ${code(l.code)} |`);
+      out.push('', '</details>');
+    }
+    if (c.canonicalSites.length > 0) {
+      out.push('', `<details><summary>Canonical import sites (${c.canonicalSites.length})</summary>`, '', '| file | module | names |', '|---|---|---|');
+      for (const x of c.canonicalSites) out.push(`| \`${x.file}:${x.line}\`${x.compat ? ' (compat)' : ''} | \`${x.specifier}\` | ${x.names.map((n) => escapeMd(n.imported)).join(', ')} |`);
       out.push('', '</details>');
     }
     if (s.compatNames.length > 0) {
@@ -124,7 +130,9 @@ export function ghProperty(s: string): string {
 export function formatGithub(report: Report, options: { srcRootPrefix?: string } = {}): string {
   const prefix = options.srcRootPrefix ?? '';
   const lines: string[] = [];
-  for (const v of violations(report)) {
+  const all = violations(report);
+  const byRule = (rule: RuleId): number => all.filter((v) => v.rule === rule).length;
+  for (const v of all) {
     lines.push(`::error file=${ghProperty(prefix + v.file)},line=${v.line},col=${v.column},title=${ghProperty(`ssot/${v.rule}`)}::${ghData(v.message)}`);
   }
   for (const p of report.files.parseErrors) {
@@ -133,7 +141,8 @@ export function formatGithub(report: Report, options: { srcRootPrefix?: string }
   for (const s of report.files.skipped) lines.push(`::warning file=${ghProperty(prefix + s.file)},title=ssot skipped file::${ghData(s.reason)}`);
   const t = report.totals;
   lines.push(
-    `::notice title=ssot report::${ghData(`${report.verdict}: ${t.duplicates} duplicates, ${t.legacySites} legacy sites, ${t.missingModuleImports} broken imports, ${t.canonicalSites} canonical sites; progress ${report.concepts.map((c) => `${c.id} ${percent(c.summary.progress)}`).join(', ')}`)}`,
+    // Counts of the annotations above, by rule: the only findings this format lists.
+    `::notice title=ssot report::${ghData(`${report.verdict}: ${plural(all.length, 'violation')} (${byRule(RULES.duplicate)} duplicates, ${byRule(RULES.legacy)} legacy imports to migrate, ${byRule(RULES.missing)} broken imports); progress ${report.concepts.map((c) => `${c.id} ${percent(c.summary.progress)}`).join(', ')}`)}`,
   );
   return lines.join('\n') + '\n';
 }

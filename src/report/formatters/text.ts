@@ -21,7 +21,7 @@ function bar(progress: number | null, width = 24): string {
 
 function siteLine(s: LegacySiteItem, c: Colors): string {
   const names = s.names.length > 0 ? capList(s.names.map((n) => (n.mapsTo ? `${n.imported} -> ${n.mapsTo}` : `${n.imported} (not in concept)`)), 8) : `whole module (${s.form})`;
-  return `    ${c.cyan(`${s.file}:${s.line}`)}  ${s.form}  ${oneLine(s.code)}\n      ${c.dim(names)}`;
+  return `    ${c.cyan(`${s.file}:${s.line}`)}  ${s.form}  ${oneLine(s.code)}\n      ${c.dim(`${s.module}: ${names}`)}`;
 }
 
 function concept(cr: ConceptReport, report: Report, c: Colors): string[] {
@@ -67,7 +67,7 @@ function concept(cr: ConceptReport, report: Report, c: Colors): string[] {
 
   if (s.internalLegacySites > 0) {
     out.push(c.bold(`  Imports inside legacy modules (${s.internalLegacySites})`) + c.dim(' — part of the code being retired; they go with the module, not counted as legacy sites'));
-    for (const site of cr.internalLegacySites) out.push(`    ${c.cyan(`${site.file}:${site.line}`)}  ${oneLine(site.code)}`);
+    for (const site of cr.internalLegacySites) out.push(`    ${c.cyan(`${site.file}:${site.line}`)}  ${oneLine(site.code)}  ${c.dim(`(${site.module})`)}`);
     out.push('');
   }
 
@@ -76,7 +76,7 @@ function concept(cr: ConceptReport, report: Report, c: Colors): string[] {
       c.bold(`  Transition: the canonical module re-exports legacy modules (${s.transitionSites})`) +
         c.dim(' — the usual first step of a consolidation; not violations, but the legacy module stays until they go'),
     );
-    for (const site of cr.transitionSites) out.push(`    ${c.cyan(`${site.file}:${site.line}`)}  ${oneLine(site.code)}`);
+    for (const site of cr.transitionSites) out.push(`    ${c.cyan(`${site.file}:${site.line}`)}  ${oneLine(site.code)}  ${c.dim(`(${site.module})`)}`);
     out.push('');
   }
 
