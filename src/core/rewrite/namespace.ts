@@ -4,6 +4,7 @@ import { describe, push, quoteOf, refuse, specifierEdit, type Ctx, type Legacy }
 import { findNode, insertAfterStatement, semicolonOf } from './edits.js';
 import { bindingReferences, nameConflict, singleFileChecker } from './references.js';
 import { wholeModuleRefusal } from './whole-module.js';
+import { capList } from '../../shared/terminal.js';
 import { mapLegacyName } from '../mapping.js';
 
 /** One `ns.X` (or `ns['X']`, or `ns.X` in a type) of a namespace-like binding. */
@@ -107,7 +108,7 @@ export function planNamespaceBinding(
     return;
   }
   if (staying.length === new Set(use.members.map((m) => m.name)).size) return void c.kept.push(site);
-  const members = staying.map((n) => `${binding.text}.${n}`).join(', ');
+  const members = capList(staying.map((n) => `${binding.text}.${n}`));
   const notPart = `${members} ${staying.length === 1 ? 'is' : 'are'} not part of ${describe(info.concept)}`;
   if (label !== 'namespace import')
     return refuse(c, site, `${label} ${binding.text}: ${notPart}; a ${label} cannot be split`);

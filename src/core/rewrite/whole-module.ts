@@ -1,3 +1,4 @@
+import { capList } from '../../shared/terminal.js';
 import { mapLegacyName } from '../mapping.js';
 import type { ClassifiedSite } from '../types.js';
 import { describe, push, refuse, specifierEdit, type Ctx, type Legacy } from './context.js';
@@ -31,7 +32,8 @@ export function wholeModuleRefusal(
     else if (m.name !== name) bad.push(`${name} (maps to ${m.name})`);
   }
   if (bad.length > 0)
-    return `${what}: ${info.legacy.module} also exports ${bad.join(', ')}; rewrite by hand or list the names`;
+    // capList: one line however many names the module exports.
+    return `${what}: ${info.legacy.module} also exports ${capList(bad)}; rewrite by hand or list the names`;
   return undefined;
 }
 
