@@ -3,7 +3,6 @@ import picomatch from 'picomatch';
 import type ts from 'typescript';
 import type { ResolvedConfig } from './config/types.js';
 import { SiteClassifier } from './classify.js';
-import { defaultExportName } from './default-export.js';
 import { stripExtension, toPosix } from '../shared/paths.js';
 import { compileNamePatterns, detectDuplicates } from './detect.js';
 import { collectImportSites } from './inventory.js';
@@ -23,28 +22,8 @@ export interface AnalysisContext {
   namePatterns: Map<string, ReturnType<typeof compileNamePatterns>>;
 }
 
-/**
- * The config with what only the sources can say about its legacy modules: the declaration each
- * file module exports as default (`defaultExport`), so that a default import of a concept class
- * maps like an import of the class by name (mapLegacyName). Read once per context.
- */
-function withDefaultExports(config: ResolvedConfig, resolver: ModuleResolver): ResolvedConfig {
-  return {
-    ...config,
-    concepts: config.concepts.map((concept) => ({
-      ...concept,
-      legacy: concept.legacy.map((legacy) => {
-        if (legacy.kind !== 'path' || !legacy.path || !legacy.exists || legacy.isDirectory) return legacy;
-        const declared = defaultExportName(resolver, legacy.path);
-        return declared !== undefined ? { ...legacy, defaultExport: declared } : legacy;
-      }),
-    })),
-  };
-}
-
-export function createAnalysisContext(input: ResolvedConfig): AnalysisContext {
-  const resolver = new ModuleResolver(input.rootDir, input.tsconfig);
-  const config = withDefaultExports(input, resolver);
+export function createAnalysisContext(config: ResolvedConfig): AnalysisContext {
+  const resolver = new ModuleResolver(config.rootDir, config.tsconfig);
   const mayDefine = new Map<string, (f: string) => boolean>();
   const namePatterns = new Map<string, ReturnType<typeof compileNamePatterns>>();
   for (const concept of config.concepts) {

@@ -5,7 +5,8 @@ import { isInside, stripExtension, type ModuleResolver } from './resolve.js';
 import type { ImportSite, Resolution, SiteTarget } from './types.js';
 import type { Prefilter } from './prefilter.js';
 import { compileSpecifierPattern } from './pattern.js';
-import { mapLegacyName, usesConcept } from './mapping.js';
+import { defaultExportName } from './default-export.js';
+import { mapSiteName, usesConcept } from './mapping.js';
 import { toPosix } from '../shared/paths.js';
 
 /**
@@ -48,6 +49,12 @@ function intendsLegacy(intended: string, legacy: ResolvedLegacyModule): boolean 
 export class SiteClassifier {
   private readonly canonicalMatchers = new Map<string, (file: string) => boolean>();
   private readonly patternMatchers = new Map<ResolvedLegacyModule, (specifier: string) => boolean>();
+  private readonly defaults = new Map<string, string | undefined>();
+  /** The declaration a module exports as default (defaultExportName), read once per file. */
+  readonly defaultOf = (file: string): string | undefined => {
+    if (!this.defaults.has(file)) this.defaults.set(file, defaultExportName(this.resolver, file));
+    return this.defaults.get(file);
+  };
 
   constructor(
     private readonly config: ResolvedConfig,
@@ -81,6 +88,7 @@ export class SiteClassifier {
       const legacyIndex = concept.legacy.findIndex((legacy) => this.isLegacy(specifier, file, resolution, legacy));
       if (legacyIndex >= 0) {
         const legacy = concept.legacy[legacyIndex]!;
+        const map = (imported: string) => mapSiteName(concept, legacy, { resolution }, imported, this.defaultOf);
         const missing = resolution.kind === 'unresolved' || (legacy.kind === 'path' && !legacy.exists);
         const transition = this.isCanonicalFile(file, concept);
         const internal = transition || concept.legacy.some((l) => l.kind === 'path' && l.path !== undefined && resolvedIntoLegacy(file, l));
@@ -92,8 +100,8 @@ export class SiteClassifier {
           missing,
           internal,
           transition,
-          concept: usesConcept(concept, legacy, site),
-          mapsTo: site.names.map((n) => mapLegacyName(concept, legacy, n.imported)?.name ?? null),
+          concept: usesConcept(legacy, site, map),
+          mapsTo: site.names.map((n) => map(n.imported)?.name ?? null),
         };
       }
       const canonical = this.canonicalKind(specifier, resolution, concept);

@@ -1,5 +1,5 @@
 import type { ResolvedConcept, ResolvedLegacyModule } from './config/types.js';
-import type { ImportSite } from './types.js';
+import type { ImportSite, Resolution } from './types.js';
 
 /** Where a legacy import of one name should point instead. */
 export interface MappedName {
@@ -43,9 +43,8 @@ export function siteMigrationTarget(
  * The one mapping function: for (legacy module, imported name), the module and name to use.
  * Returns null when the name is not part of the concept and must stay on the legacy module.
  * `imported` is 'default', '*' (namespace import or any whole-module reference) or an export name.
- * `legacy.names` is the whole list of the concept's names on the module ("*": every other
- * name). A default import maps by `names.default` when written, else by the name of the
- * declaration the module exports as default (`legacy.defaultExport`, see createAnalysisContext).
+ * `legacy.names` is the whole list of the concept's names on the module ("*": every other name
+ * but `default`, which maps only by `names.default` here; see mapSiteName for a default import).
  */
 export function mapLegacyName(
   concept: ResolvedConcept,
@@ -58,27 +57,47 @@ export function mapLegacyName(
     ? legacy.names[imported]
     : undefined;
   if (explicit !== undefined) return { ...target, name: explicit === '*' ? imported : explicit };
-  if (imported === 'default') {
-    const declared = legacy.defaultExport;
-    return declared !== undefined && declared !== 'default' ? mapLegacyName(concept, legacy, declared) : null;
-  }
   const wildcard = legacy.names['*'];
-  if (wildcard !== undefined) return { ...target, name: wildcard === '*' ? imported : wildcard };
+  if (wildcard !== undefined && imported !== 'default') {
+    return { ...target, name: wildcard === '*' ? imported : wildcard };
+  }
   return null;
 }
 
 /**
+ * What an imported name of one site maps to: `mapLegacyName`, and for a default import of a module
+ * whose default export is a concept declaration (`export default MessageRouter`, or a re-export of
+ * one: `defaultOf(file)` names it), that declaration's mapping, so `import LegacyRouter from
+ * './handlers'` becomes `import { MessageRouter as LegacyRouter } from ...`. Only a name the legacy
+ * module's `names` lists counts: `"*"` says nothing about what a default export is. The one
+ * per-site mapping: the classifier (what the report and ESLint see) and the planner both use it.
+ */
+export function mapSiteName(
+  concept: ResolvedConcept,
+  legacy: ResolvedLegacyModule,
+  site: { resolution: Resolution },
+  imported: string,
+  defaultOf: (file: string) => string | undefined,
+): MappedName | null {
+  const direct = mapLegacyName(concept, legacy, imported);
+  if (direct || imported !== 'default' || site.resolution.kind !== 'file') return direct;
+  const name = defaultOf(site.resolution.path);
+  if (name === undefined || name === '*' || !Object.prototype.hasOwnProperty.call(legacy.names, name)) return null;
+  return mapLegacyName(concept, legacy, name);
+}
+
+/**
  * Whether a site on a legacy module uses the concept (and so has something to migrate): one of
- * its names maps (mapLegacyName), or it takes the module as a whole (a namespace, `export *`,
- * a require or dynamic import without destructuring, a mock), which hands over the concept's
- * names too. `allowTypeImports`: a type-only site does not count. `importNames` (the shape of
- * no-restricted-imports): of the forms that bind no name, only `export *` counts.
+ * its names maps (`map`: mapSiteName for the site), or it takes the module as a whole (a
+ * namespace, `export *`, a require or dynamic import without destructuring, a mock), which hands
+ * over the concept's names too. `allowTypeImports`: a type-only site does not count. `importNames`
+ * (the shape of no-restricted-imports): of the forms that bind no name, only `export *` counts.
  * A site that does not use the concept is still an import of the module: it blocks deleting it.
  */
-export function usesConcept(concept: ResolvedConcept, legacy: ResolvedLegacyModule, site: ImportSite): boolean {
+export function usesConcept(legacy: ResolvedLegacyModule, site: ImportSite, map: (imported: string) => MappedName | null): boolean {
   if (legacy.allowTypeImports && (site.typeOnly || (site.names.length > 0 && site.names.every((n) => n.isTypeOnly)))) return false;
   if (site.names.length === 0) return site.form === 'export-all' || !legacy.importNames || legacy.importNames.length === 0;
-  return site.names.some((n) => mapLegacyName(concept, legacy, n.imported) !== null);
+  return site.names.some((n) => map(n.imported) !== null);
 }
 
 /** Stage 2: the canonical replacement of a compat name, if the concept has a compat layer. */

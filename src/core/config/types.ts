@@ -128,11 +128,6 @@ export interface ResolvedLegacyModule {
   subpathsOf?: string;
   /** The concept's names on this module -> their names in the migration target ("*": every other name). */
   names: Record<string, string>;
-  /**
-   * The name of the declaration the module exports as default, when it has one (a file module
-   * only). Filled by createAnalysisContext from the module's source, not by the config loader.
-   */
-  defaultExport?: string;
   /** Set when the module is matched by specifier text (`no-restricted-imports` style) instead of by resolution. */
   pattern?: LegacyPatternInput;
   importNames?: string[];

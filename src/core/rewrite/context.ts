@@ -1,9 +1,8 @@
 import type ts from '../typescript.cjs';
 import type { AnalysisContext } from '../analyze.js';
 import type { ResolvedConcept, ResolvedLegacyModule } from '../config/types.js';
-import { mapLegacyName, type MappedName } from '../mapping.js';
+import { mapSiteName as mapSiteNameOf, type MappedName } from '../mapping.js';
 import type { ClassifiedSite, FileAnalysis, ImportedName, TextEdit } from '../types.js';
-import { defaultExportName } from './exports.js';
 
 export interface PlanOptions {
   /**
@@ -92,13 +91,7 @@ export function mapImported(c: Ctx, site: ClassifiedSite, info: Legacy, imported
   return mapSiteName(c.ctx, site, info.concept, info.legacy, imported);
 }
 
-/**
- * What an imported name of a site maps to: `mapLegacyName`, and for a default import of a module
- * whose default export is a concept name under its own name (`export default MessageRouter`), that
- * name's mapping: `import LegacyRouter from './handlers'` becomes
- * `import { MessageRouter as LegacyRouter } from ...`. Only a name the legacy module's `names`
- * lists counts: `"*"` says nothing about what a default export is.
- */
+/** What an imported name of a site maps to: the core's mapSiteName (a default import maps by its module's default export). */
 export function mapSiteName(
   ctx: AnalysisContext,
   site: ClassifiedSite,
@@ -106,9 +99,5 @@ export function mapSiteName(
   legacy: ResolvedLegacyModule,
   imported: string,
 ): MappedName | null {
-  const direct = mapLegacyName(concept, legacy, imported);
-  if (direct || imported !== 'default' || site.resolution.kind !== 'file') return direct;
-  const name = defaultExportName(ctx, site.resolution.path);
-  if (name === undefined || name === '*' || !Object.prototype.hasOwnProperty.call(legacy.names, name)) return null;
-  return mapLegacyName(concept, legacy, name);
+  return mapSiteNameOf(concept, legacy, site, imported, ctx.classifier.defaultOf);
 }

@@ -48,36 +48,14 @@ function parseModule(file: string): { sf: ts.SourceFile } | { unknown: string } 
   return { sf: parseFile(file, text, { skipJsDoc: true }).sourceFile };
 }
 
-const defaults = new WeakMap<AnalysisContext, Map<string, string | undefined>>();
-
 /**
- * The name of the declaration a module exports as its default: `export default MessageRouter;`,
- * `export default class MessageRouter {}`, `export { MessageRouter as default }`. Undefined when
- * it has none, or its default is no named local (`export default {}`, a re-exported default).
+ * The name of the declaration a module exports as its default (`export default MessageRouter;`,
+ * `export default class MessageRouter {}`, `export { MessageRouter as default }`, followed through
+ * `export { default } from` and an imported binding): the core's defaultExportName, read once per
+ * file by the context's classifier, so the planner and the classification agree.
  */
 export function defaultExportName(ctx: AnalysisContext, file: string): string | undefined {
-  let perCtx = defaults.get(ctx);
-  if (!perCtx) defaults.set(ctx, (perCtx = new Map()));
-  if (perCtx.has(file)) return perCtx.get(file);
-  const parsed = parseModule(file);
-  const name = 'sf' in parsed ? defaultNameOf(parsed.sf) : undefined;
-  perCtx.set(file, name);
-  return name;
-}
-
-function defaultNameOf(sf: ts.SourceFile): string | undefined {
-  for (const st of sf.statements) {
-    if (ts.isExportAssignment(st) && !st.isExportEquals) {
-      return ts.isIdentifier(st.expression) ? st.expression.text : undefined;
-    }
-    const declaration = ts.isClassDeclaration(st) || ts.isFunctionDeclaration(st);
-    if (declaration && hasExportModifier(st) && hasDefaultModifier(st)) return st.name?.text;
-    if (ts.isExportDeclaration(st) && !st.moduleSpecifier && st.exportClause && ts.isNamedExports(st.exportClause)) {
-      const el = st.exportClause.elements.find((e) => e.name.text === 'default');
-      if (el) return (el.propertyName ?? el.name).text;
-    }
-  }
-  return undefined;
+  return ctx.classifier.defaultOf(file);
 }
 
 function listUncached(ctx: AnalysisContext, file: string, seen: Set<string>): ExportList {
