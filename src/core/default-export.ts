@@ -10,7 +10,13 @@ function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
 
 function unwrap(expr: ts.Expression): ts.Expression {
   let e = expr;
-  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e)) e = e.expression;
+  while (
+    ts.isParenthesizedExpression(e) ||
+    ts.isAsExpression(e) ||
+    ts.isSatisfiesExpression(e) ||
+    ts.isTypeAssertionExpression(e)
+  )
+    e = e.expression;
   return e;
 }
 
@@ -32,7 +38,10 @@ function originOfLocal(sf: ts.SourceFile, local: string): Origin {
       }
     } else if ((ts.isClassDeclaration(st) || ts.isFunctionDeclaration(st)) && st.name?.text === local) {
       return { name: local };
-    } else if (ts.isVariableStatement(st) && st.declarationList.declarations.some((d) => ts.isIdentifier(d.name) && d.name.text === local)) {
+    } else if (
+      ts.isVariableStatement(st) &&
+      st.declarationList.declarations.some((d) => ts.isIdentifier(d.name) && d.name.text === local)
+    ) {
       return { name: local };
     }
   }
@@ -46,7 +55,11 @@ function defaultOrigin(sf: ts.SourceFile): Origin {
       const e = unwrap(st.expression);
       return ts.isIdentifier(e) ? originOfLocal(sf, e.text) : undefined;
     }
-    if ((ts.isClassDeclaration(st) || ts.isFunctionDeclaration(st)) && hasModifier(st, ts.SyntaxKind.ExportKeyword) && hasModifier(st, ts.SyntaxKind.DefaultKeyword)) {
+    if (
+      (ts.isClassDeclaration(st) || ts.isFunctionDeclaration(st)) &&
+      hasModifier(st, ts.SyntaxKind.ExportKeyword) &&
+      hasModifier(st, ts.SyntaxKind.DefaultKeyword)
+    ) {
       return st.name ? { name: st.name.text } : undefined;
     }
     if (ts.isExportDeclaration(st) && st.exportClause && ts.isNamedExports(st.exportClause)) {
@@ -69,7 +82,11 @@ function defaultOrigin(sf: ts.SourceFile): Origin {
  * anonymous, an expression, absent, or the file cannot be read. A default import of a legacy
  * module whose default is a concept declaration is a concept site (see mapLegacyName).
  */
-export function defaultExportName(resolver: ModuleResolver, file: string, seen: Set<string> = new Set()): string | undefined {
+export function defaultExportName(
+  resolver: ModuleResolver,
+  file: string,
+  seen: Set<string> = new Set(),
+): string | undefined {
   let current = path.resolve(file);
   // A loop, not recursion: each step follows one `export { default } from` to the next module.
   for (;;) {

@@ -8,7 +8,16 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/types.js';
-import { cleanup, copyDemo, copyFixture, ensureBuilt, REPO, ssotSync as ssot, typecheck, write } from '../helpers/index.js';
+import {
+  cleanup,
+  copyDemo,
+  copyFixture,
+  ensureBuilt,
+  REPO,
+  ssotSync as ssot,
+  typecheck,
+  write,
+} from '../helpers/index.js';
 
 beforeAll(ensureBuilt);
 afterAll(cleanup);
@@ -28,7 +37,17 @@ const sites = (list: readonly { file: string; line: number }[]): string[] => lis
 /** A git work tree with everything committed (migrate refuses a dirty tree). */
 function committed(project: string): string {
   const git = (...args: string[]) =>
-    spawnSync('git', args, { cwd: project, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+    spawnSync('git', args, {
+      cwd: project,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 't',
+        GIT_AUTHOR_EMAIL: 't@t',
+        GIT_COMMITTER_NAME: 't',
+        GIT_COMMITTER_EMAIL: 't@t',
+      },
+    });
   git('init', '-q');
   git('add', '-A');
   git('commit', '-qm', 'fixture');
@@ -45,16 +64,37 @@ interface LintMessage {
 /** The real ESLint CLI with the built plugin's recommended config, on a project. */
 function eslint(project: string): LintMessage[] {
   fs.mkdirSync(path.join(project, 'node_modules'), { recursive: true });
-  if (!fs.existsSync(path.join(project, 'node_modules/ssot-kit'))) fs.symlinkSync(REPO, path.join(project, 'node_modules/ssot-kit'), 'dir');
-  write(project, 'eslint.config.js', "import ssot from 'ssot-kit/eslint-plugin';\n\nexport default [{ ignores: ['eslint.config.js'] }, ...ssot.configs.recommended];\n");
-  const r = spawnSync(process.execPath, [path.join(REPO, 'node_modules/eslint/bin/eslint.js'), '--format', 'json', '.'], { cwd: project, encoding: 'utf8' });
-  const results = JSON.parse(r.stdout || '[]') as { filePath: string; messages: { line: number; ruleId: string | null; message: string }[] }[];
-  return results.flatMap((f) => f.messages.map((m) => ({ file: path.relative(project, f.filePath).split(path.sep).join('/'), line: m.line, ruleId: m.ruleId, message: m.message })));
+  if (!fs.existsSync(path.join(project, 'node_modules/ssot-kit')))
+    fs.symlinkSync(REPO, path.join(project, 'node_modules/ssot-kit'), 'dir');
+  write(
+    project,
+    'eslint.config.js',
+    "import ssot from 'ssot-kit/eslint-plugin';\n\nexport default [{ ignores: ['eslint.config.js'] }, ...ssot.configs.recommended];\n",
+  );
+  const r = spawnSync(
+    process.execPath,
+    [path.join(REPO, 'node_modules/eslint/bin/eslint.js'), '--format', 'json', '.'],
+    { cwd: project, encoding: 'utf8' },
+  );
+  const results = JSON.parse(r.stdout || '[]') as {
+    filePath: string;
+    messages: { line: number; ruleId: string | null; message: string }[];
+  }[];
+  return results.flatMap((f) =>
+    f.messages.map((m) => ({
+      file: path.relative(project, f.filePath).split(path.sep).join('/'),
+      line: m.line,
+      ruleId: m.ruleId,
+      message: m.message,
+    })),
+  );
 }
 
 /** "file:line ruleId" per ESLint finding, sorted. */
 function eslintFindings(project: string): string[] {
-  return eslint(project).map((m) => `${m.file}:${m.line} ${m.ruleId}`).sort();
+  return eslint(project)
+    .map((m) => `${m.file}:${m.line} ${m.ruleId}`)
+    .sort();
 }
 
 describe('1. legacy[].names lists the concept names on the module and nothing else', () => {
@@ -64,7 +104,10 @@ describe('1. legacy[].names lists the concept names on the module and nothing el
     expect(sites(c.legacySites)).toEqual(['src/app.ts:1', 'src/history.ts:1']);
     expect(sites(c.nonConceptLegacySites)).toEqual(['src/resize.ts:1', 'src/title.ts:1']);
     const app = c.legacySites[0]!;
-    expect(app.names.map((n) => `${n.imported}->${n.mapsTo}`)).toEqual(['APP_NAME->null', 'Emitter->src/emitter.ts#Emitter']);
+    expect(app.names.map((n) => `${n.imported}->${n.mapsTo}`)).toEqual([
+      'APP_NAME->null',
+      'Emitter->src/emitter.ts#Emitter',
+    ]);
     expect(r.totals.violations).toBe(2);
   });
 
@@ -74,7 +117,9 @@ describe('1. legacy[].names lists the concept names on the module and nothing el
     expect(m.code, m.stderr).toBe(0);
     const out = JSON.parse(m.stdout) as { summary: { filesChanged: number; sitesRewritten: number } };
     expect(out.summary).toMatchObject({ filesChanged: 2, sitesRewritten: 2 });
-    expect(fs.readFileSync(path.join(project, 'src/app.ts'), 'utf8')).toMatch(/^import \{ APP_NAME \} from '\.\/common';\nimport \{ Emitter \} from '\.\/emitter';/);
+    expect(fs.readFileSync(path.join(project, 'src/app.ts'), 'utf8')).toMatch(
+      /^import \{ APP_NAME \} from '\.\/common';\nimport \{ Emitter \} from '\.\/emitter';/,
+    );
     expect(fs.readFileSync(path.join(project, 'src/title.ts'), 'utf8')).toContain("from './common'");
     expect(fs.readFileSync(path.join(project, 'src/resize.ts'), 'utf8')).toContain("from './common'");
     expect(typecheck(project)).toBe('');
@@ -86,7 +131,12 @@ describe('2. safe to delete means no import of the module remains, of any name, 
     const r = report(claims('safe-to-delete'));
     const c = r.concepts[0]!;
     expect(c.legacySites).toEqual([]);
-    expect(sites(c.nonConceptLegacySites)).toEqual(['src/app.ts:1', 'src/resize.ts:1', 'src/title.ts:1', 'src/types.ts:1']);
+    expect(sites(c.nonConceptLegacySites)).toEqual([
+      'src/app.ts:1',
+      'src/resize.ts:1',
+      'src/title.ts:1',
+      'src/types.ts:1',
+    ]);
     expect(c.summary.modules[0]).toMatchObject({ module: 'src/common/index.ts', status: 'in-use', nonConceptSites: 4 });
     expect(c.summary.safeToDelete).toEqual([]);
   });
@@ -105,7 +155,10 @@ describe('2. safe to delete means no import of the module remains, of any name, 
 
 describe('3. a path argument that does not exist is an error, never a verdict', () => {
   it('report, check-style runs and migrate exit 2 and name the path', () => {
-    for (const args of [['report', 'fixtures/demo-app/typo'], ['report', '--format', 'json', 'fixtures/demo-app/typo']]) {
+    for (const args of [
+      ['report', 'fixtures/demo-app/typo'],
+      ['report', '--format', 'json', 'fixtures/demo-app/typo'],
+    ]) {
       const r = ssot(args, REPO);
       expect(r.code).toBe(2);
       expect(r.stdout).toBe('');
@@ -144,7 +197,11 @@ describe('4. the gate never passes over what it could not read', () => {
   it('a detect.names regex with nested quantifiers runs in linear time: the report finishes and matches', () => {
     const project = claims('catastrophic-regex');
     // A backtracking engine needs days for the 40-letter name; spawnSync's timeout only stops a hang.
-    const r = spawnSync(process.execPath, [path.join(REPO, 'dist/src/cli/bin.js'), 'report', '--format', 'json'], { cwd: project, encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(process.execPath, [path.join(REPO, 'dist/src/cli/bin.js'), 'report', '--format', 'json'], {
+      cwd: project,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(r.signal).toBeNull();
     expect(r.status, r.stderr).toBe(0);
     expect((JSON.parse(r.stdout) as Report).concepts[0]!.duplicates.map((d) => d.symbol)).toEqual(['aaaa']);
@@ -155,7 +212,9 @@ describe('5. canonical and legacy modules', () => {
   it('a module listed both as canonical and as legacy is a config error naming both keys (exit 2)', () => {
     const r = ssot(['report'], claims('overlap'));
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('concepts[0].legacy[0].module: "src/router/index.ts" overlaps the canonical module (concepts[0].canonical.module');
+    expect(r.stderr).toContain(
+      'concepts[0].legacy[0].module: "src/router/index.ts" overlaps the canonical module (concepts[0].canonical.module',
+    );
     expect(r.stderr).toContain('a canonical file (concepts[0].canonical.files[0]: "src/router/**")');
   });
 
@@ -174,8 +233,12 @@ describe('5. canonical and legacy modules', () => {
     const project = committed(claims('transition'));
     const m = ssot(['migrate', '--json'], project);
     expect(m.code, m.stdout).toBe(0);
-    expect(fs.readFileSync(path.join(project, 'src/app.ts'), 'utf8')).toContain("import { MessageRouter } from './router';");
-    expect(fs.readFileSync(path.join(project, 'src/router/index.ts'), 'utf8')).toContain("from '../legacy/message-router'");
+    expect(fs.readFileSync(path.join(project, 'src/app.ts'), 'utf8')).toContain(
+      "import { MessageRouter } from './router';",
+    );
+    expect(fs.readFileSync(path.join(project, 'src/router/index.ts'), 'utf8')).toContain(
+      "from '../legacy/message-router'",
+    );
   });
 });
 
@@ -185,7 +248,11 @@ describe('6. the ESLint plugin and the report are the same findings', () => {
     const r = report(project);
     const fromReport = [
       ...r.concepts.flatMap((c) => c.duplicates.map((d) => `${d.file}:${d.line} ssot/no-duplicate-implementation`)),
-      ...r.concepts.flatMap((c) => [...c.legacySites, ...c.nonConceptLegacySites].filter((s) => s.rule).map((s) => `${s.file}:${s.line} ssot/${s.rule}`)),
+      ...r.concepts.flatMap((c) =>
+        [...c.legacySites, ...c.nonConceptLegacySites]
+          .filter((s) => s.rule)
+          .map((s) => `${s.file}:${s.line} ssot/${s.rule}`),
+      ),
     ].sort();
     expect(fromReport).toHaveLength(r.totals.violations);
     const check = ssot(['check'], project);
@@ -197,11 +264,15 @@ describe('6. the ESLint plugin and the report are the same findings', () => {
     const project = claims('many-names');
     const r = ssot(['report', '--format', 'github'], project);
     const annotation = r.stdout.split('\n').find((l) => l.includes('ssot/no-legacy-import'))!;
-    expect(annotation).toContain('imports MessageRouter, helper01, helper02, helper03, helper04 and 36 more from legacy module');
+    expect(annotation).toContain(
+      'imports MessageRouter, helper01, helper02, helper03, helper04 and 36 more from legacy module',
+    );
     expect(annotation.length).toBeLessThan(400);
     const lint = eslint(project).filter((m) => m.ruleId === 'ssot/no-legacy-import');
     expect(lint).toHaveLength(1);
-    expect(lint[0]!.message).toContain('(helper01, helper02, helper03, helper04, helper05 and 35 more have no replacement)');
+    expect(lint[0]!.message).toContain(
+      '(helper01, helper02, helper03, helper04, helper05 and 35 more have no replacement)',
+    );
     expect(lint[0]!.message).not.toContain('\n');
     expect(lint[0]!.message.length).toBeLessThan(300);
   });
@@ -216,12 +287,26 @@ describe('7. every count migrate prints is the length of a list it prints', () =
     expect(m.code).toBe(1);
     const out = JSON.parse(m.stdout) as {
       files: { file: string; status: string; rewritten: unknown[]; refused: unknown[]; kept: unknown[] }[];
-      summary: { sitesRewritten: number; sitesRefused: number; sitesKept: number; filesSkipped: number; filesUnreadable: number; filesScanned: number; filesRuledOut: number };
+      summary: {
+        sitesRewritten: number;
+        sitesRefused: number;
+        sitesKept: number;
+        filesSkipped: number;
+        filesUnreadable: number;
+        filesScanned: number;
+        filesRuledOut: number;
+      };
     };
     const notes = out.files.find((f) => f.file === 'src/legacy-notes.ts')!;
     expect(notes).toMatchObject({ status: 'skipped', reason: 'not valid UTF-8', unreadable: true, rewritten: [] });
     const sum = (k: 'rewritten' | 'refused' | 'kept') => out.files.reduce((n, f) => n + f[k].length, 0);
-    expect(out.summary).toMatchObject({ sitesRewritten: sum('rewritten'), sitesRefused: sum('refused'), sitesKept: sum('kept'), filesSkipped: 1, filesUnreadable: 1 });
+    expect(out.summary).toMatchObject({
+      sitesRewritten: sum('rewritten'),
+      sitesRefused: sum('refused'),
+      sitesKept: sum('kept'),
+      filesSkipped: 1,
+      filesUnreadable: 1,
+    });
     expect(out.summary.sitesRewritten).toBe(0);
     expect(out.summary.filesScanned).toBe(out.files.length + out.summary.filesRuledOut);
     // Its bytes are untouched.
@@ -234,8 +319,14 @@ describe('8. a default import of a legacy module whose default export is a conce
     const project = claims('default-export');
     const c = report(project).concepts[0]!;
     expect(sites(c.legacySites)).toEqual(['src/app.ts:1', 'src/server.ts:1']);
-    expect(c.legacySites.map((s) => s.names[0]!.mapsTo)).toEqual(['ssot-kit/router/compat#MessageRouter', 'ssot-kit/router/compat#MessageRouter']);
+    expect(c.legacySites.map((s) => s.names[0]!.mapsTo)).toEqual([
+      'ssot-kit/router/compat#MessageRouter',
+      'ssot-kit/router/compat#MessageRouter',
+    ]);
     expect(sites(c.nonConceptLegacySites)).toEqual(['src/settings.ts:1']);
-    expect(eslintFindings(project).filter((f) => f.endsWith('ssot/no-legacy-import'))).toEqual(['src/app.ts:1 ssot/no-legacy-import', 'src/server.ts:1 ssot/no-legacy-import']);
+    expect(eslintFindings(project).filter((f) => f.endsWith('ssot/no-legacy-import'))).toEqual([
+      'src/app.ts:1 ssot/no-legacy-import',
+      'src/server.ts:1 ssot/no-legacy-import',
+    ]);
   });
 });

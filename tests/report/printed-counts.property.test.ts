@@ -9,7 +9,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { formatCheckGithub, formatCheckJson, formatCheckText, type CheckOutcome } from '../../src/cli/commands/check.js';
+import {
+  formatCheckGithub,
+  formatCheckJson,
+  formatCheckText,
+  type CheckOutcome,
+} from '../../src/cli/commands/check.js';
 import { createAnalysisContext } from '../../src/core/analyze.js';
 import { loadConfig } from '../../src/core/config/load.js';
 import { listFiles } from '../../src/core/files.js';
@@ -58,8 +63,25 @@ const EXPORTS: Record<string, string[]> = {
 const module = fc.constantFrom('a', 'b', 'gone', 'c');
 
 const statement = fc.oneof(
-  fc.record({ kind: fc.constant('named' as const), module, pick: fc.uniqueArray(fc.nat(3), { minLength: 1, maxLength: 3 }), typeOnly: fc.boolean() }),
-  fc.record({ kind: fc.constantFrom('namespace', 'side-effect', 'export-all', 'require', 'dynamic', 'mock', 'default', 'export-from' as const), module }),
+  fc.record({
+    kind: fc.constant('named' as const),
+    module,
+    pick: fc.uniqueArray(fc.nat(3), { minLength: 1, maxLength: 3 }),
+    typeOnly: fc.boolean(),
+  }),
+  fc.record({
+    kind: fc.constantFrom(
+      'namespace',
+      'side-effect',
+      'export-all',
+      'require',
+      'dynamic',
+      'mock',
+      'default',
+      'export-from' as const,
+    ),
+    module,
+  }),
   fc.record({ kind: fc.constantFrom('canonical', 'compat', 'duplicate', 'shape' as const), module: fc.constant('a') }),
 );
 
@@ -141,7 +163,14 @@ function reportOf(root: string): Report {
     const source = readSourceFile(f, { allowInvalidUtf8: true });
     return source.ok ? safeRecord(ctx, f, source.text, hashText(source.text)) : { file: f, skipped: source.reason };
   });
-  return buildReport({ config, toolVersion: '0.0.0-test', records, inScope: files.length, missingPaths: [], paths: [] });
+  return buildReport({
+    config,
+    toolVersion: '0.0.0-test',
+    records,
+    inScope: files.length,
+    missingPaths: [],
+    paths: [],
+  });
 }
 
 // ---- reading the outputs back ----------------------------------------------------------------------
@@ -153,7 +182,10 @@ const num = (text: string, re: RegExp): number => {
 };
 
 /** The item lines under a text section header `title (N)`: 4-space lines with file:line, up to the blank line. */
-function textSection(lines: readonly string[], title: RegExp): { count: number; items: string[]; subs: string[] } | undefined {
+function textSection(
+  lines: readonly string[],
+  title: RegExp,
+): { count: number; items: string[]; subs: string[] } | undefined {
   const at = lines.findIndex((l) => title.test(l));
   if (at < 0) return undefined;
   const count = Number(/\((\d+)\)/.exec(lines[at]!.replace(title, (m) => m))![1]);
@@ -202,7 +234,10 @@ function checkText(report: Report): void {
         const [name, n] = [part.slice(0, part.lastIndexOf(' ')), Number(part.slice(part.lastIndexOf(' ') + 1))];
         expect(leg.subs.filter((s) => moduleOf(s) === name)).toHaveLength(n);
       }
-      for (const part of block.find((l) => l.startsWith('    by form: '))!.slice('    by form:   '.length).split(', ')) {
+      for (const part of block
+        .find((l) => l.startsWith('    by form: '))!
+        .slice('    by form:   '.length)
+        .split(', ')) {
         const [form, n] = part.split(' ');
         expect(leg.items.filter((l) => l.split('  ')[3] === form)).toHaveLength(Number(n));
       }
@@ -221,7 +256,9 @@ function checkText(report: Report): void {
     expect(num(canHeader, /, (\d+) on the compat layer/)).toBe(compatLines.length);
     for (const l of block.filter((x) => x.startsWith('    compat name '))) {
       const name = /compat name (\S+) used/.exec(l)![1]!;
-      expect(num(l, /used (\d+) times?/)).toBe(compatLines.filter((c) => c.split('  ').pop()!.split(', ').includes(name)).length);
+      expect(num(l, /used (\d+) times?/)).toBe(
+        compatLines.filter((c) => c.split('  ').pop()!.split(', ').includes(name)).length,
+      );
     }
     const progress = block.find((l) => l.startsWith('  migration progress: '))!;
     expect(num(progress, /= (\d+) canonical \//)).toBe(can.items.length);
@@ -232,7 +269,9 @@ function checkText(report: Report): void {
       const line = block.find((l) => l.startsWith(`    ${m.module} `) && / sites?, /.test(l))!;
       expect(num(line, /(\d+) sites?, /)).toBe(leg.subs.filter((s) => moduleOf(s) === m.module).length);
       expect(num(line, /, (\d+) non-concept/)).toBe(nonSubs.filter((s) => moduleOf(s) === m.module).length);
-      expect(num(line, /, (\d+) from legacy modules/)).toBe((internal?.items ?? []).filter((l) => l.endsWith(`(${m.module})`)).length);
+      expect(num(line, /, (\d+) from legacy modules/)).toBe(
+        (internal?.items ?? []).filter((l) => l.endsWith(`(${m.module})`)).length,
+      );
       const fromCanonical = (trans?.items ?? []).filter((l) => l.endsWith(`(${m.module})`)).length;
       if (fromCanonical > 0) expect(num(line, /, (\d+) from the canonical module/)).toBe(fromCanonical);
       else expect(line).not.toContain('from the canonical module');
@@ -275,7 +314,9 @@ function checkJsonModel(report: Report): void {
       expect(m.nonConceptSites).toBe(c.nonConceptLegacySites.filter((x) => x.module === m.module).length);
       // Safe to delete only when no listed site imports it (any list but the internal one).
       if (m.status === 'safe-to-delete') {
-        expect([...c.legacySites, ...c.nonConceptLegacySites, ...c.transitionSites].some((x) => x.module === m.module)).toBe(false);
+        expect(
+          [...c.legacySites, ...c.nonConceptLegacySites, ...c.transitionSites].some((x) => x.module === m.module),
+        ).toBe(false);
         expect(report.files.skipped).toEqual([]);
       }
     }
@@ -284,10 +325,18 @@ function checkJsonModel(report: Report): void {
 }
 
 function checkSarif(report: Report): void {
-  const sarif = JSON.parse(formatSarif(report)) as { runs: { results: unknown[]; properties: { totals: Report['totals'] }; invocations: { toolExecutionNotifications: unknown[] }[] }[] };
+  const sarif = JSON.parse(formatSarif(report)) as {
+    runs: {
+      results: unknown[];
+      properties: { totals: Report['totals'] };
+      invocations: { toolExecutionNotifications: unknown[] }[];
+    }[];
+  };
   const run = sarif.runs[0]!;
   expect(run.results).toHaveLength(run.properties.totals.violations);
-  expect(run.invocations[0]!.toolExecutionNotifications).toHaveLength(run.properties.totals.parseErrors + run.properties.totals.skippedFiles);
+  expect(run.invocations[0]!.toolExecutionNotifications).toHaveLength(
+    run.properties.totals.parseErrors + run.properties.totals.skippedFiles,
+  );
 }
 
 function checkJunit(report: Report): void {
@@ -309,10 +358,18 @@ function checkGithub(report: Report): void {
   const errors = lines.filter((l) => l.startsWith('::error '));
   const notice = lines.find((l) => l.startsWith('::notice title=ssot report::'))!;
   expect(num(notice, /(\d+) violations?/)).toBe(errors.length);
-  expect(num(notice, /(\d+) duplicates/)).toBe(errors.filter((l) => l.includes('title=ssot/no-duplicate-implementation::')).length);
-  expect(num(notice, /(\d+) legacy imports to migrate/)).toBe(errors.filter((l) => l.includes('title=ssot/no-legacy-import::')).length);
-  expect(num(notice, /(\d+) broken imports/)).toBe(errors.filter((l) => l.includes('title=ssot/no-missing-legacy-module::')).length);
-  expect(lines.filter((l) => l.startsWith('::warning '))).toHaveLength(report.files.parseErrors.length + report.files.skipped.length);
+  expect(num(notice, /(\d+) duplicates/)).toBe(
+    errors.filter((l) => l.includes('title=ssot/no-duplicate-implementation::')).length,
+  );
+  expect(num(notice, /(\d+) legacy imports to migrate/)).toBe(
+    errors.filter((l) => l.includes('title=ssot/no-legacy-import::')).length,
+  );
+  expect(num(notice, /(\d+) broken imports/)).toBe(
+    errors.filter((l) => l.includes('title=ssot/no-missing-legacy-module::')).length,
+  );
+  expect(lines.filter((l) => l.startsWith('::warning '))).toHaveLength(
+    report.files.parseErrors.length + report.files.skipped.length,
+  );
 }
 
 function checkMarkdown(report: Report): void {
@@ -321,7 +378,10 @@ function checkMarkdown(report: Report): void {
     const at = md.indexOf(`<summary>${title} (`);
     if (at < 0) return [];
     const count = Number(/\((\d+)\)/.exec(md.slice(at))![1]);
-    const body = md.slice(at, md.indexOf('</details>', at)).split('\n').filter((l) => l.startsWith('| `'));
+    const body = md
+      .slice(at, md.indexOf('</details>', at))
+      .split('\n')
+      .filter((l) => l.startsWith('| `'));
     expect(body).toHaveLength(count);
     return body;
   };
@@ -335,10 +395,17 @@ function checkMarkdown(report: Report): void {
   expect(num(first, /(\d+) legacy import sites?/)).toBe(leg.length);
   expect(num(first, /(\d+) broken imports?/)).toBe([...leg, ...non].filter((r) => r.includes('⚠️ broken')).length);
   expect(num(first, /(\d+) canonical sites?/)).toBe(can.length);
-  expect(num(first, /(\d+) skipped/)).toBe(md.split('\n').filter((l) => / skipped: /.test(l) && l.startsWith('- ')).length);
-  expect(num(first, /(\d+) parse errors/)).toBe(md.split('\n').filter((l) => / parse error: /.test(l) && l.startsWith('- ')).length);
+  expect(num(first, /(\d+) skipped/)).toBe(
+    md.split('\n').filter((l) => / skipped: /.test(l) && l.startsWith('- ')).length,
+  );
+  expect(num(first, /(\d+) parse errors/)).toBe(
+    md.split('\n').filter((l) => / parse error: /.test(l) && l.startsWith('- ')).length,
+  );
   if (report.concepts.length === 1) {
-    const row = md.split('\n').find((l) => l.startsWith(`| ${report.concepts[0]!.id} |`))!.split(' | ');
+    const row = md
+      .split('\n')
+      .find((l) => l.startsWith(`| ${report.concepts[0]!.id} |`))!
+      .split(' | ');
     // | concept | verdict | progress | implementations | duplicates | legacy sites | broken | non-concept | canonical (compat) |
     expect(Number(row[3])).toBe(dup.length + 1);
     expect(Number(row[4])).toBe(dup.length);
@@ -374,10 +441,27 @@ function checkHtml(report: Report): void {
 function checkGate(report: Report, keep: readonly boolean[], stale: number): void {
   const current = violations(report);
   const baseline: BaselineEntry[] = current.filter((_, i) => keep[i % Math.max(1, keep.length)]).map(entryOf);
-  for (let i = 0; i < stale; i++) baseline.push({ file: `src/gone${i}.ts`, rule: 'no-legacy-import', concept: 'router', symbol: 'X', fingerprint: `${i}`.padStart(32, 'f') });
+  for (let i = 0; i < stale; i++)
+    baseline.push({
+      file: `src/gone${i}.ts`,
+      rule: 'no-legacy-import',
+      concept: 'router',
+      symbol: 'X',
+      fingerprint: `${i}`.padStart(32, 'f'),
+    });
   const comparison = compareWithBaseline(current, baseline);
   for (const policy of ['warn', 'off'] as const) {
-    const outcome: CheckOutcome = { report, baselineFile: '/b.json', baselineFound: true, comparison, maxNew: 0, stale: policy, skipped: report.files.skipped, allowSkipped: false, exitCode: 1 };
+    const outcome: CheckOutcome = {
+      report,
+      baselineFile: '/b.json',
+      baselineFound: true,
+      comparison,
+      maxNew: 0,
+      stale: policy,
+      skipped: report.files.skipped,
+      allowSkipped: false,
+      exitCode: 1,
+    };
     const text = formatCheckText(outcome, false);
     const summary = text.split('\n').find((l) => l.startsWith('ssot check: '))!;
     const listed = (title: string): number => {
@@ -393,13 +477,25 @@ function checkGate(report: Report, keep: readonly boolean[], stale: number): voi
     expect(num(summary, /(\d+) fixed/)).toBe(listed('Fixed since the baseline'));
     const notRead = /(\d+) files? not read/.exec(summary);
     expect(notRead ? Number(notRead[1]) : 0).toBe(listed('Not checked: '));
-    const json = JSON.parse(formatCheckJson(outcome)) as { known: unknown[]; new: unknown[]; fixed: unknown[]; skipped: unknown[] };
-    expect([json.known.length, json.new.length, json.fixed.length, json.skipped.length]).toEqual([comparison.known.length, comparison.added.length, comparison.fixed.length, report.files.skipped.length]);
+    const json = JSON.parse(formatCheckJson(outcome)) as {
+      known: unknown[];
+      new: unknown[];
+      fixed: unknown[];
+      skipped: unknown[];
+    };
+    expect([json.known.length, json.new.length, json.fixed.length, json.skipped.length]).toEqual([
+      comparison.known.length,
+      comparison.added.length,
+      comparison.fixed.length,
+      report.files.skipped.length,
+    ]);
     const gh = formatCheckGithub(outcome).trimEnd().split('\n');
     const notice = gh.find((l) => l.startsWith('::notice title=ssot check::'))!;
     expect(num(notice, /(\d+) known/)).toBe(gh.filter((l) => l.startsWith('::debug::known ')).length);
     expect(num(notice, /(\d+) new/)).toBe(gh.filter((l) => l.includes(' (new)::')).length);
-    expect(num(notice, /(\d+) fixed/)).toBe(gh.filter((l) => l.includes('title=ssot stale baseline entry::') || l.startsWith('::debug::stale ')).length);
+    expect(num(notice, /(\d+) fixed/)).toBe(
+      gh.filter((l) => l.includes('title=ssot stale baseline entry::') || l.startsWith('::debug::stale ')).length,
+    );
   }
 }
 
@@ -407,17 +503,28 @@ async function checkMigrate(root: string, report: Report): Promise<void> {
   const config = loadConfig({ cwd: root });
   const result = await migrate({ config, dryRun: true, allowDirty: true, jobs: 1 });
   const { timeMs: _t, ...summary } = result.summary;
-  const { timeMs: _u, ...recounted } = summarize(result.files, result.summary.filesRuledOut, { ...result.summary, typecheck: false });
+  const { timeMs: _u, ...recounted } = summarize(result.files, result.summary.filesRuledOut, {
+    ...result.summary,
+    typecheck: false,
+  });
   expect(summary).toEqual(recounted);
   for (const f of result.files) expect(f.sitesRewritten).toBe(f.rewritten.length);
   // Site by site: the report's concept sites are what migrate moves or refuses; its non-concept sites what migrate keeps.
   const at = (file: string, s: { line: number; column: number }) => `${file}:${s.line}:${s.column}`;
   const moved = result.files.flatMap((f) => [...f.rewritten, ...f.refused].map((s) => at(f.file, s))).sort();
   const kept = result.files.flatMap((f) => f.kept.map((s) => at(f.file, s))).sort();
-  const unreadable = new Set(result.files.filter((f) => f.status === 'skipped' || f.status === 'failed').map((f) => f.file));
+  const unreadable = new Set(
+    result.files.filter((f) => f.status === 'skipped' || f.status === 'failed').map((f) => f.file),
+  );
   const c = report.concepts[0]!;
-  const concept = c.legacySites.filter((s) => !unreadable.has(s.file)).map((s) => at(s.file, s)).sort();
-  const other = c.nonConceptLegacySites.filter((s) => !unreadable.has(s.file)).map((s) => at(s.file, s)).sort();
+  const concept = c.legacySites
+    .filter((s) => !unreadable.has(s.file))
+    .map((s) => at(s.file, s))
+    .sort();
+  const other = c.nonConceptLegacySites
+    .filter((s) => !unreadable.has(s.file))
+    .map((s) => at(s.file, s))
+    .sort();
   expect(moved).toEqual(concept);
   expect(kept).toEqual(other);
 }
@@ -425,20 +532,25 @@ async function checkMigrate(root: string, report: Report): Promise<void> {
 describe('every printed count is the number of listed items', () => {
   it('in every report format, in check and in migrate, over random projects', async () => {
     await fc.assert(
-      fc.asyncProperty(projectShape, fc.array(fc.boolean(), { minLength: 1, maxLength: 5 }), fc.nat(2), async (shape, keep, stale) => {
-        const root = writeProject(shape);
-        const report = reportOf(root);
-        checkText(report);
-        checkJsonModel(report);
-        checkSarif(report);
-        checkJunit(report);
-        checkGithub(report);
-        checkMarkdown(report);
-        checkHtml(report);
-        checkGate(report, keep, stale);
-        await checkMigrate(root, report);
-        fs.rmSync(root, { recursive: true, force: true });
-      }),
+      fc.asyncProperty(
+        projectShape,
+        fc.array(fc.boolean(), { minLength: 1, maxLength: 5 }),
+        fc.nat(2),
+        async (shape, keep, stale) => {
+          const root = writeProject(shape);
+          const report = reportOf(root);
+          checkText(report);
+          checkJsonModel(report);
+          checkSarif(report);
+          checkJunit(report);
+          checkGithub(report);
+          checkMarkdown(report);
+          checkHtml(report);
+          checkGate(report, keep, stale);
+          await checkMigrate(root, report);
+          fs.rmSync(root, { recursive: true, force: true });
+        },
+      ),
       { numRuns: 40 },
     );
   });

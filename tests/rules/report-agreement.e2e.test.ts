@@ -34,9 +34,16 @@ function eslint(root: string, projects: readonly string[]): Map<string, Findings
     path.join(root, 'eslint.config.js'),
     "import ssot from 'ssot-kit/eslint-plugin';\n\nexport default [{ ignores: ['eslint.config.js'] }, ...ssot.configs.recommended];\n",
   );
-  const r = spawnSync(process.execPath, [ESLINT, '--format', 'json', '.'], { cwd: root, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [ESLINT, '--format', 'json', '.'], {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
   expect(r.stderr).toBe('');
-  const results = JSON.parse(r.stdout) as { filePath: string; messages: { line: number; column: number; ruleId: string | null; fatal?: boolean }[] }[];
+  const results = JSON.parse(r.stdout) as {
+    filePath: string;
+    messages: { line: number; column: number; ruleId: string | null; fatal?: boolean }[];
+  }[];
   const out = new Map<string, Findings>(projects.map((p) => [p, { violations: [], unparsed: [] }]));
   for (const f of results) {
     const project = projects.find((p) => f.filePath.startsWith(p + path.sep));
@@ -60,7 +67,8 @@ function reported(report: Report, leaveOut: readonly string[]): string[] {
   const out: string[] = [];
   for (const c of report.concepts) {
     for (const d of c.duplicates) out.push(`${d.file}:${d.line}:${d.column} ssot/no-duplicate-implementation`);
-    for (const s of [...c.legacySites, ...c.nonConceptLegacySites]) if (s.rule) out.push(`${s.file}:${s.line}:${s.column} ssot/${s.rule}`);
+    for (const s of [...c.legacySites, ...c.nonConceptLegacySites])
+      if (s.rule) out.push(`${s.file}:${s.line}:${s.column} ssot/${s.rule}`);
   }
   return out.filter((v) => !leaveOut.includes(v.slice(0, v.indexOf(':')))).sort();
 }
@@ -83,14 +91,23 @@ describe('ESLint (configs.recommended) and ssot report list the same violations'
   // Every project under one folder, linted by one ESLint run.
   const root = tempDir('agree');
   const demo = path.join(root, 'demo-app');
-  const cases = fs.readdirSync(FIXTURES, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const cases = fs
+    .readdirSync(FIXTURES, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   const corpus = path.join(root, 'corpus');
   let lint: Map<string, Findings>;
 
   beforeAll(() => {
     fs.cpSync(copyDemo(), demo, { recursive: true });
-    for (const name of cases) fs.cpSync(path.join(FIXTURES, name, 'input'), path.join(root, 'codemods', name), { recursive: true });
-    const gen = spawnSync(process.execPath, [path.join(REPO, 'bench/corpus/generate.mjs'), '--files', '200', '--out', corpus], { encoding: 'utf8' });
+    for (const name of cases)
+      fs.cpSync(path.join(FIXTURES, name, 'input'), path.join(root, 'codemods', name), { recursive: true });
+    const gen = spawnSync(
+      process.execPath,
+      [path.join(REPO, 'bench/corpus/generate.mjs'), '--files', '200', '--out', corpus],
+      { encoding: 'utf8' },
+    );
     expect(gen.status, gen.stderr).toBe(0);
     fs.rmSync(path.join(corpus, '.bench-manifest.json'), { force: true });
     lint = eslint(root, [demo, ...cases.map((name) => path.join(root, 'codemods', name)), corpus]);

@@ -56,17 +56,33 @@ export function checkOverlaps(concepts: readonly ResolvedConcept[], rootDir: str
   concepts.forEach((concept, ci) => {
     const at = `concepts[${ci}]`;
     const others: { key: string; what: string; module: string; path?: string }[] = [
-      { key: `${at}.canonical.module`, what: 'the canonical module', module: concept.canonical.module, ...(concept.canonical.path ? { path: concept.canonical.path } : {}) },
+      {
+        key: `${at}.canonical.module`,
+        what: 'the canonical module',
+        module: concept.canonical.module,
+        ...(concept.canonical.path ? { path: concept.canonical.path } : {}),
+      },
     ];
     if (concept.compat) {
-      others.push({ key: `${at}.compat.module`, what: 'the compat module', module: concept.compat.module, ...(concept.compat.path ? { path: concept.compat.path } : {}) });
+      others.push({
+        key: `${at}.compat.module`,
+        what: 'the compat module',
+        module: concept.compat.module,
+        ...(concept.compat.path ? { path: concept.compat.path } : {}),
+      });
     }
-    const canonicalFiles = concept.canonical.files.map((glob, gi) => ({ gi, glob, isMatch: picomatch(glob, { dot: true }) }));
+    const canonicalFiles = concept.canonical.files.map((glob, gi) => ({
+      gi,
+      glob,
+      isMatch: picomatch(glob, { dot: true }),
+    }));
     concept.legacy.forEach((legacy, li) => {
       if (legacy.pattern) return;
       const key = `${at}.legacy[${li}].module`;
       for (const other of others) {
-        const overlap = other.path ? pathsOverlap(other.path, legacy) : legacy.kind === 'package' && packageOverlaps(other.module, legacy.module);
+        const overlap = other.path
+          ? pathsOverlap(other.path, legacy)
+          : legacy.kind === 'package' && packageOverlaps(other.module, legacy.module);
         if (overlap) {
           out.push({
             path: key,
