@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ts from './typescript.cjs';
 import type { ImportForm, Resolution } from './types.js';
+import { isInside } from '../shared/paths.js';
 
 /** The forms that Node resolves as CommonJS `require` calls. */
 const REQUIRE_FORMS: ReadonlySet<ImportForm> = new Set(['require', 'import-equals']);
@@ -337,10 +338,8 @@ export function stripExtension(p: string): string {
   return p.replace(/\.d\.(c|m)?ts$/, '').replace(/\.(c|m)?(t|j)sx?$/, '');
 }
 
-export function isInside(child: string, parent: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
+// One definition of "inside a folder" for the whole tool (a `..name` folder is inside).
+export { isInside };
 
 /** Expands a workspace glob such as `packages/*` or `apps/**` to package folders. */
 function expandWorkspaceGlob(rootDir: string, pattern: string): string[] {

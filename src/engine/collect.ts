@@ -3,10 +3,11 @@ import * as path from 'node:path';
 import { createAnalysisContext } from '../core/analyze.js';
 import { toPosix } from '../shared/paths.js';
 import type { ResolvedConfig } from '../core/config/types.js';
-import { listFiles } from '../core/files.js';
+import { describeRefusedPaths, listFiles } from '../core/files.js';
 import { CACHE_FILE_NAME, ReportCache, cacheKey, defaultCacheDir } from './cache.js';
 import { mapInPool } from './pool.js';
 import { hashText, safeRecord, type FileRecord, type ReportWorkerInit } from './report-worker.js';
+import { ensureDir } from '../shared/atomic-write.js';
 import { UsageError } from '../shared/errors.js';
 import { selectShard, type Shard } from '../shared/shard.js';
 import { readSourceFile } from '../shared/source-file.js';
@@ -97,6 +98,7 @@ export function currentCommit(dir: string): string | undefined {
  */
 export async function collectRecords(config: ResolvedConfig, options: CollectOptions): Promise<Collected> {
   const listing = listFiles(config, options.paths);
+  if (listing.refused.length > 0) throw new CollectError(describeRefusedPaths(listing));
   let files = listing.files;
   if (options.changedSince !== undefined) {
     const changed = changedFiles(config.rootDir, options.changedSince);
@@ -111,6 +113,8 @@ export async function collectRecords(config: ResolvedConfig, options: CollectOpt
     // Resolution depends on which files exist, so the key covers the whole scope, not just `paths`.
     const whole = options.paths && options.paths.length > 0 ? listFiles(config).files : listing.files;
     const dir = options.cacheLocation ? path.resolve(options.cacheLocation) : defaultCacheDir(config.rootDir);
+    // A --cache-location that cannot be a folder is a usage error now, not a warning after the work.
+    if (options.cacheLocation) ensureDir(dir);
     cache = new ReportCache(path.join(dir, CACHE_FILE_NAME), cacheKey(config, options.toolVersion, whole));
     todo = [];
     const texts = new Map<string, { text: string; hash: string }>();

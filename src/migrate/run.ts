@@ -1,15 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { createMigrationContext, type MigrationContext } from '../../codemods/import-migration.js';
 import type { ResolvedConfig } from '../core/config/types.js';
-import { listFiles } from '../core/files.js';
+import { describeRefusedPaths, listFiles } from '../core/files.js';
 import { defaultJobs, MIN_ITEMS_FOR_HELPERS, startPool, type Pool } from '../engine/pool.js';
-import { writeFileAtomic } from '../shared/atomic-write.js';
+import { contentHash, removeStaleTempFiles, TEMP_FILE_PATTERN, writeFailureOf, writeFileAtomic } from '../shared/atomic-write.js';
 import { UsageError } from '../shared/errors.js';
 import { displayPath } from '../shared/paths.js';
 import { selectShard, type Shard } from '../shared/shard.js';
 import { readSourceFile } from '../shared/source-file.js';
-import { migrateWorker, writeFailed, type FileOutcome, type MigrateItem, type MigrateWorkerInit } from './worker.js';
+import { changedDuringRun, migrateWorker, projectRealRoot, writeFailed, type FileOutcome, type MigrateItem, type MigrateWorkerInit } from './worker.js';
 import { startWriteBehind, type WriteBehind } from './write-behind.js';
 
 /** A problem with the inputs (dirty tree, bad shard, unknown concept): exit 2, nothing written. */
@@ -55,6 +55,8 @@ export interface MigrateFileReport {
   diff?: string;
   newDiagnostics?: TypecheckFinding[];
   rolledBack?: boolean;
+  /** Another process changed the file while the run was at it: left alone (status `failed`). */
+  changedDuringRun?: boolean;
 }
 
 export interface MigrateSummary {
@@ -64,6 +66,8 @@ export interface MigrateSummary {
   filesUnchanged: number;
   filesSkipped: number;
   filesFailed: number;
+  /** Of the failed files: those another process changed during the run (left as they were). */
+  filesChangedDuringRun: number;
   sitesRewritten: number;
   sitesRefused: number;
   sitesKept: number;
@@ -88,13 +92,24 @@ export interface MigrateResult {
 
 // ---- git --------------------------------------------------------------------------------------
 
-/** `undefined` when `dir` is not in a git work tree (or git is missing); else the dirty paths. */
+/**
+ * `undefined` when `dir` is not in a git work tree (or git is missing); else the dirty paths.
+ * Temp files of atomic writes (a killed run's leftovers, which this run removes, or a concurrent
+ * run's) are not changes of the user's.
+ */
 export function gitDirtyPaths(dir: string): string[] | undefined {
   const inside = spawnSync('git', ['rev-parse', '--is-inside-work-tree'], { cwd: dir, encoding: 'utf8' });
   if (inside.error || inside.status !== 0 || inside.stdout.trim() !== 'true') return undefined;
   const status = spawnSync('git', ['status', '--porcelain', '--untracked-files=normal', '--', '.'], { cwd: dir, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   if (status.status !== 0) return undefined;
-  return status.stdout.split('\n').filter((l) => l.trim().length > 0);
+  return status.stdout.split('\n').filter((l) => l.trim().length > 0 && !isTempFileLine(l));
+}
+
+/** A porcelain line of an untracked temp file: `?? src/.a.ts.ssot-123-0123456789abcdef.tmp`. */
+function isTempFileLine(line: string): boolean {
+  if (!line.startsWith('?? ')) return false;
+  const name = line.slice(3).replace(/^"(.*)"$/, '$1');
+  return TEMP_FILE_PATTERN.test(path.posix.basename(name));
 }
 
 // ---- the run ------------------------------------------------------------------------------------
@@ -122,6 +137,14 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
 
   const listing = listFiles(config, options.paths ?? []);
   if (listing.missing.length > 0) throw new MigrateUsageError(`no such file or folder: ${listing.missing.join(', ')}`);
+  if (listing.refused.length > 0) throw new MigrateUsageError(describeRefusedPaths(listing));
+  if (listing.tempFiles.length > 0) {
+    if (options.dryRun) options.onNotice?.(`${listing.tempFiles.length} temp file(s) of an interrupted or concurrent run (a run that writes removes the leftovers)`);
+    else {
+      const removed = removeStaleTempFiles(listing.tempFiles);
+      if (removed.length > 0) options.onNotice?.(`removed ${removed.length} temp file(s) left by an interrupted run`);
+    }
+  }
   let files = listing.files;
   if (options.shard) files = selectShard(root, files, options.shard, options.shard.by);
   const init: MigrateWorkerInit = {
@@ -180,7 +203,8 @@ async function run(options: MigrateOptions, files: string[], started: number, gi
   const { jobs, helpers } = helpersFor(options, candidates.length, candidateBytes);
   // Files this thread migrates are written by a write-behind thread, which overlaps the writes
   // with the parsing of the next files; worth its start-up only when there is much to write.
-  const writer: WriteBehind | undefined = !options.dryRun && candidates.length >= WRITE_BEHIND_MIN_FILES ? startWriteBehind() : undefined;
+  const within = projectRealRoot(config);
+  const writer: WriteBehind | undefined = !options.dryRun && candidates.length >= WRITE_BEHIND_MIN_FILES ? startWriteBehind({ within }) : undefined;
   const pool: Pool<MigrateItem, FileOutcome> = startPool({
     workerUrl: new URL('./worker.js', import.meta.url),
     init,
@@ -195,8 +219,9 @@ async function run(options: MigrateOptions, files: string[], started: number, gi
 
   // (a function declaration: hoisted above its use)
   async function runWith(pool: Pool<MigrateItem, FileOutcome>): Promise<MigrateResult> {
-    const runPool = async (list: readonly string[], mode: MigrateItem['mode'], withProgress: boolean): Promise<FileOutcome[]> => {
-      const out = await pool.map(list.map((file) => ({ file, mode })), withProgress ? progress : undefined);
+    const runPool = async (items: readonly MigrateItem[], withProgress: boolean): Promise<FileOutcome[]> => {
+      const mode = items[0]?.mode;
+      const out = await pool.map(items, withProgress ? progress : undefined);
       if (!writer || mode !== 'write') return out;
       // A file counts as changed only once its write is confirmed.
       const failedWrites = await writer.flush();
@@ -212,7 +237,8 @@ async function run(options: MigrateOptions, files: string[], started: number, gi
     const rolledBack = new Set<string>();
     let rollbackNotes: string[] = [];
     if (!twoPhase) {
-      outcomes = await runPool(candidates, options.dryRun ? 'diff' : 'write', true);
+      const mode = options.dryRun ? 'diff' : 'write';
+      outcomes = await runPool(candidates.map((file) => ({ file, mode })), true);
       if (options.dryRun && options.limit !== undefined) {
         // A dry run shows what the limited run would change: the first n files that change.
         const beyond = new Set(outcomes.filter((o) => o.status === 'changed').slice(options.limit).map((o) => o.file));
@@ -223,7 +249,8 @@ async function run(options: MigrateOptions, files: string[], started: number, gi
         });
       }
     } else {
-      outcomes = await runPool(candidates, 'plan', true);
+      outcomes = await runPool(candidates.map((file) => ({ file, mode: 'plan' })), true);
+      const planned = new Map(outcomes.map((o) => [o.file, o]));
       let chosen = outcomes.filter((o) => o.status === 'changed').map((o) => o.file);
       if (options.limit !== undefined) {
         const beyond = new Set(chosen.slice(options.limit));
@@ -234,12 +261,23 @@ async function run(options: MigrateOptions, files: string[], started: number, gi
       let before: Map<string, TypecheckFinding[]> | undefined;
       let checker: Awaited<ReturnType<typeof import('./typecheck.js').createTypechecker>> | undefined;
       if (options.typecheck && chosen.length > 0) {
-        for (const f of chosen) originals.set(f, fs.readFileSync(f, 'utf8'));
+        // The text a rollback restores: what was planned on (else the file changed meanwhile).
+        chosen = chosen.filter((f) => {
+          const source = readSourceFile(f);
+          if (source.ok && contentHash(source.text) === planned.get(f)?.readSha256) {
+            originals.set(f, source.text);
+            return true;
+          }
+          finalOutcomes.set(f, changedDuringRun(planned.get(f)!, 'changed since it was planned'));
+          return false;
+        });
         const { createTypechecker } = await import('./typecheck.js');
         checker = createTypechecker(config, chosen);
         before = checker.diagnostics(chosen);
       }
-      const written = chosen.length > 0 ? await runPool(chosen, 'write', false) : [];
+      // Each file is written only if it still holds the text that was planned (and type-checked).
+      const items: MigrateItem[] = chosen.map((file) => ({ file, mode: 'write', expectSha256: planned.get(file)!.readSha256! }));
+      const written = items.length > 0 ? await runPool(items, false) : [];
       for (const o of written) finalOutcomes.set(o.file, o);
       if (checker && before) {
         const changed = written.filter((o) => o.status === 'changed').map((o) => o.file);
@@ -251,8 +289,19 @@ async function run(options: MigrateOptions, files: string[], started: number, gi
             if (found.length === 0) continue;
             const original = originals.get(file);
             if (original === undefined) continue;
-            writeFileAtomic(file, original);
-            rolledBack.add(file);
+            // Restore only what this run wrote: an edit made since stays.
+            const now = readSourceFile(file);
+            const ours = finalOutcomes.get(file)?.writtenSha256;
+            if (!now.ok || ours === undefined || contentHash(now.text) !== ours) {
+              finalOutcomes.set(file, changedDuringRun(finalOutcomes.get(file)!, 'changed since it was written, not rolled back'));
+              continue;
+            }
+            try {
+              writeFileAtomic(file, original, { within, expect: { stamp: now.stamp, sha256: ours } });
+              rolledBack.add(file);
+            } catch (error) {
+              finalOutcomes.set(file, writeFailed(finalOutcomes.get(file)!, writeFailureOf(error)));
+            }
           }
           if (rolledBack.size > 0) rollbackNotes = [`rolled back ${rolledBack.size} file(s) with new type errors`];
         }
@@ -270,6 +319,7 @@ async function run(options: MigrateOptions, files: string[], started: number, gi
       filesUnchanged: 0,
       filesSkipped: 0,
       filesFailed: 0,
+      filesChangedDuringRun: 0,
       sitesRewritten: 0,
       sitesRefused: 0,
       sitesKept: 0,
@@ -288,6 +338,10 @@ async function run(options: MigrateOptions, files: string[], started: number, gi
       if (o.error) report.error = o.error;
       if (o.notes.length > 0) report.notes = o.notes;
       if (o.diff) report.diff = o.diff;
+      if (o.changedDuringRun) {
+        report.changedDuringRun = true;
+        summary.filesChangedDuringRun++;
+      }
       const diags = typecheckReports.get(o.file);
       if (diags && diags.length > 0) report.newDiagnostics = diags;
       if (rolledBack.has(o.file)) {

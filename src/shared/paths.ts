@@ -15,3 +15,9 @@ export function displayPath(rootDir: string, file: string): string {
   const rel = path.relative(rootDir, file);
   return rel.startsWith('..') || path.isAbsolute(rel) ? toPosix(file) : toPosix(rel);
 }
+
+/** True when `child` is `parent` or lies below it (lexically: resolve symlinks first where it matters). */
+export function isInside(child: string, parent: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
+}

@@ -42,7 +42,7 @@ function printText(result: MigrateResult, dryRun: boolean): void {
   out.push(
     c.bold(
       `ssot migrate: ${s.filesScanned} files scanned, ${s.filesParsed} parsed, ${s.filesChanged} ${verb}, ${s.sitesRewritten} sites rewritten, ` +
-        `${s.sitesRefused} refused, ${s.filesFailed} failed${s.newTypeErrors !== undefined ? `, ${s.newTypeErrors} new type errors` : ''} in ${(s.timeMs / 1000).toFixed(2)} s` +
+        `${s.sitesRefused} refused, ${s.filesFailed} failed${s.filesChangedDuringRun > 0 ? ` (${s.filesChangedDuringRun} changed during migration)` : ''}${s.newTypeErrors !== undefined ? `, ${s.newTypeErrors} new type errors` : ''} in ${(s.timeMs / 1000).toFixed(2)} s` +
         `${dryRun ? ' (dry run: nothing written)' : ''}`,
     ),
   );
