@@ -216,11 +216,11 @@ describe('temp files of an interrupted run', () => {
     for (const rel of [leftover, older, live]) fs.writeFileSync(path.join(work, rel), '');
     const dry = await ssot(['migrate', '--dry-run', '.'], work);
     expect(dry.code).toBe(0);
-    expect(dry.stderr).toMatch(/3 temp file\(s\) of an interrupted or concurrent run/);
     expect(tempFilesUnder(work)).toHaveLength(3); // a dry run changes nothing
     const r = await ssot(['migrate', '--json', '.'], work);
     expect(r.stderr).not.toMatch(/uncommitted changes/);
     expect(r.code).toBe(0);
+    expect(dry.stderr).toMatch(/3 temp file\(s\) of an interrupted or concurrent run/);
     expect(r.stderr).toMatch(/removed 2 temp file\(s\) left by an interrupted run/);
     expect((JSON.parse(r.stdout) as Result).summary.filesChanged).toBe(3);
     expect(tempFilesUnder(work)).toEqual([live]);
