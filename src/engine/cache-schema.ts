@@ -18,7 +18,11 @@ const importedName: JsonSchema = {
 
 const resolution: JsonSchema = {
   anyOf: [
-    { type: 'object', required: ['kind', 'path', 'isExternalLibrary'], properties: { kind: { const: 'file' }, path: string, isExternalLibrary: boolean, packageName: string } },
+    {
+      type: 'object',
+      required: ['kind', 'path', 'isExternalLibrary'],
+      properties: { kind: { const: 'file' }, path: string, isExternalLibrary: boolean, packageName: string },
+    },
     { type: 'object', required: ['kind', 'name'], properties: { kind: { const: 'builtin' }, name: string } },
     { type: 'object', required: ['kind'], properties: { kind: { enum: ['unresolved', 'not-resolved'] } } },
   ],
@@ -29,16 +33,42 @@ const target: JsonSchema = {
     {
       type: 'object',
       required: ['kind', 'conceptId', 'legacyIndex', 'legacyModule', 'missing', 'internal'],
-      properties: { kind: { const: 'legacy' }, conceptId: string, legacyIndex: integer, legacyModule: string, missing: boolean, internal: boolean },
+      properties: {
+        kind: { const: 'legacy' },
+        conceptId: string,
+        legacyIndex: integer,
+        legacyModule: string,
+        missing: boolean,
+        internal: boolean,
+      },
     },
-    { type: 'object', required: ['kind', 'conceptId', 'compat'], properties: { kind: { const: 'canonical' }, conceptId: string, compat: boolean } },
+    {
+      type: 'object',
+      required: ['kind', 'conceptId', 'compat'],
+      properties: { kind: { const: 'canonical' }, conceptId: string, compat: boolean },
+    },
     { type: 'object', required: ['kind'], properties: { kind: { const: 'other' } } },
   ],
 };
 
 const site: JsonSchema = {
   type: 'object',
-  required: ['form', 'specifier', 'line', 'column', 'specifierStart', 'specifierEnd', 'nodeStart', 'nodeEnd', 'quote', 'typeOnly', 'names', 'file', 'resolution', 'target'],
+  required: [
+    'form',
+    'specifier',
+    'line',
+    'column',
+    'specifierStart',
+    'specifierEnd',
+    'nodeStart',
+    'nodeEnd',
+    'quote',
+    'typeOnly',
+    'names',
+    'file',
+    'resolution',
+    'target',
+  ],
   properties: {
     form: { enum: [...IMPORT_FORMS] },
     specifier: string,
@@ -60,7 +90,18 @@ const site: JsonSchema = {
 
 const duplicate: JsonSchema = {
   type: 'object',
-  required: ['conceptId', 'file', 'line', 'column', 'start', 'end', 'symbol', 'declarationKind', 'signals', 'fingerprint'],
+  required: [
+    'conceptId',
+    'file',
+    'line',
+    'column',
+    'start',
+    'end',
+    'symbol',
+    'declarationKind',
+    'signals',
+    'fingerprint',
+  ],
   properties: {
     conceptId: string,
     file: string,
@@ -75,13 +116,26 @@ const duplicate: JsonSchema = {
       items: {
         anyOf: [
           { type: 'object', required: ['kind', 'pattern'], properties: { kind: { const: 'name' }, pattern: string } },
-          { type: 'object', required: ['kind', 'name'], properties: { kind: { const: 'canonical-name' }, name: string } },
+          {
+            type: 'object',
+            required: ['kind', 'name'],
+            properties: { kind: { const: 'canonical-name' }, name: string },
+          },
           {
             type: 'object',
             required: ['kind', 'matched', 'total', 'required'],
-            properties: { kind: { const: 'shape' }, matched: { type: 'array', items: string }, total: integer, required: integer },
+            properties: {
+              kind: { const: 'shape' },
+              matched: { type: 'array', items: string },
+              total: integer,
+              required: integer,
+            },
           },
-          { type: 'object', required: ['kind', 'clause', 'typeName'], properties: { kind: { const: 'heritage' }, clause: { enum: ['extends', 'implements'] }, typeName: string } },
+          {
+            type: 'object',
+            required: ['kind', 'clause', 'typeName'],
+            properties: { kind: { const: 'heritage' }, clause: { enum: ['extends', 'implements'] }, typeName: string },
+          },
         ],
       },
     },

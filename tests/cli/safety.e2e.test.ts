@@ -16,8 +16,16 @@ afterAll(() => cleanup());
 const onLinux = fs.existsSync('/proc/self');
 
 /** The CLI with a time limit: a run that hangs is killed and fails the test. */
-function bounded(args: string[], cwd: string): { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1', CI: '1' } });
+function bounded(
+  args: string[],
+  cwd: string,
+): { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, NO_COLOR: '1', CI: '1' },
+  });
   return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -33,21 +41,27 @@ describe('outputs', () => {
     expect(r.stderr).toBe(`ssot: cannot write ${path.join(project, 'src')}: not a regular file (folder)\n`);
   });
 
-  it.runIf(onLinux)('--output, --baseline, --cache-location and --history under /proc fail at once with the path (no endless mkdir)', () => {
-    const project = copyDemo();
-    const cases: [string[], string][] = [
-      [['report', '--output', '/proc/ssot-x/report.txt'], 'ssot: cannot create the folder /proc/ssot-x: ENOENT'],
-      [['check', '--update-baseline', '--baseline', '/proc/ssot-x/baseline.json'], 'ssot: cannot create the folder /proc/ssot-x: ENOENT'],
-      [['report', '--cache-location', '/proc/ssot-x/cache'], 'ssot: cannot create the folder /proc/ssot-x: ENOENT'],
-      [['report', '--history', '/proc/ssot-x/history.jsonl'], 'ssot: cannot create the folder /proc/ssot-x: ENOENT'],
-    ];
-    for (const [args, message] of cases) {
-      const r = bounded(args, project);
-      expect(r.signal, args.join(' ')).toBeNull();
-      expect(r.code, args.join(' ')).toBe(2);
-      expect(r.stderr.trim().split('\n').pop(), args.join(' ')).toBe(message);
-    }
-  });
+  it.runIf(onLinux)(
+    '--output, --baseline, --cache-location and --history under /proc fail at once with the path (no endless mkdir)',
+    () => {
+      const project = copyDemo();
+      const cases: [string[], string][] = [
+        [['report', '--output', '/proc/ssot-x/report.txt'], 'ssot: cannot create the folder /proc/ssot-x: ENOENT'],
+        [
+          ['check', '--update-baseline', '--baseline', '/proc/ssot-x/baseline.json'],
+          'ssot: cannot create the folder /proc/ssot-x: ENOENT',
+        ],
+        [['report', '--cache-location', '/proc/ssot-x/cache'], 'ssot: cannot create the folder /proc/ssot-x: ENOENT'],
+        [['report', '--history', '/proc/ssot-x/history.jsonl'], 'ssot: cannot create the folder /proc/ssot-x: ENOENT'],
+      ];
+      for (const [args, message] of cases) {
+        const r = bounded(args, project);
+        expect(r.signal, args.join(' ')).toBeNull();
+        expect(r.code, args.join(' ')).toBe(2);
+        expect(r.stderr.trim().split('\n').pop(), args.join(' ')).toBe(message);
+      }
+    },
+  );
 
   it('a --history that is a FIFO or a folder is refused, not waited on', () => {
     const project = copyDemo();
@@ -57,7 +71,9 @@ describe('outputs', () => {
     expect(r.signal).toBeNull();
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`ssot: cannot write ${fifo}: not a regular file (FIFO)`);
-    expect(bounded(['report', '--history', project], project).stderr).toContain(`ssot: cannot write ${project}: not a regular file (folder)`);
+    expect(bounded(['report', '--history', project], project).stderr).toContain(
+      `ssot: cannot write ${project}: not a regular file (folder)`,
+    );
   });
 
   it.runIf(onLinux)('the leftovers of a killed write of the report or the baseline are removed by the next one', () => {
@@ -83,12 +99,16 @@ describe('the report cache', () => {
     expect(ssot(['report', '--format', 'json', '--cache-location', cacheDir], project).code).toBe(0);
     // What the issue saw: every analysis's `sites` is no list (the next run ended with
     // "a.sites.forEach is not a function" until the cache was deleted).
-    const cache = JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as { entries: Record<string, { analysis?: { sites: unknown } }> };
+    const cache = JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as {
+      entries: Record<string, { analysis?: { sites: unknown } }>;
+    };
     for (const entry of Object.values(cache.entries)) if (entry.analysis) entry.analysis.sites = {};
     fs.writeFileSync(cacheFile, JSON.stringify(cache));
     const bad = ssot(['report', '--format', 'json', '--cache-location', cacheDir], project);
     expect(bad.code, bad.stderr).toBe(0);
-    expect(bad.stderr).toMatch(/warning: cache .*report-cache\.json holds entries of the wrong shape .*analysing them again and rewriting the cache/);
+    expect(bad.stderr).toMatch(
+      /warning: cache .*report-cache\.json holds entries of the wrong shape .*analysing them again and rewriting the cache/,
+    );
     expect(withoutTiming(JSON.parse(bad.stdout) as Report)).toEqual(withoutTiming(JSON.parse(plain.stdout) as Report));
     // Rebuilt: the next run answers every file from it, without a warning.
     const warm = ssot(['report', '--format', 'json', '--cache-location', cacheDir], project);
@@ -111,7 +131,9 @@ describe('--merge inputs', () => {
     const r = ssot(['report', '--merge', stub], project);
     expect(r.code).toBe(2);
     expect(r.stderr).not.toMatch(/internal error/);
-    expect(r.stderr).toContain(`ssot: ${stub}: not a valid ssot JSON report (schema/ssot.report.schema.json):\n  tool: is required`);
+    expect(r.stderr).toContain(
+      `ssot: ${stub}: not a valid ssot JSON report (schema/ssot.report.schema.json):\n  tool: is required`,
+    );
     // A real shard with one field of the wrong shape.
     const shard = path.join(dir, 'shard.json');
     expect(ssot(['report', '--format', 'json', '--shard', '1/1', '--output', shard], project).code).toBe(0);

@@ -46,7 +46,9 @@ describe('the config search stops at the project boundary', () => {
     const project = path.join(outer, 'project');
     write(project, 'src/a.ts', '');
     fs.mkdirSync(path.join(project, '.git'));
-    expect(configError(() => loadConfig({ cwd: path.join(project, 'src') })).message).toMatch(/^No ssot config found in .*\/project\/src or a parent folder up to the project root/);
+    expect(configError(() => loadConfig({ cwd: path.join(project, 'src') })).message).toMatch(
+      /^No ssot config found in .*\/project\/src or a parent folder up to the project root/,
+    );
     // A worktree's or submodule's `.git` is a file: the same boundary.
     fs.rmSync(path.join(project, '.git'), { recursive: true });
     fs.writeFileSync(path.join(project, '.git'), 'gitdir: /elsewhere\n');
@@ -78,27 +80,32 @@ describe('the config search stops at the project boundary', () => {
     const project = path.join(shared, 'project');
     write(project, 'src/a.ts', '');
     const message = configError(() => loadConfig({ cwd: path.join(project, 'src') })).message;
-    expect(message).toContain(`Ignored ${path.join(shared, 'ssot.config.json')}: the folder ${shared} is writable by every user (name it with --config to use it)`);
+    expect(message).toContain(
+      `Ignored ${path.join(shared, 'ssot.config.json')}: the folder ${shared} is writable by every user (name it with --config to use it)`,
+    );
     // Named explicitly, a JSON config is data: it is read.
     expect(loadConfig({ cwd: project, configPath: path.join(shared, 'ssot.config.json') }).rootDir).toBe(shared);
   });
 
-  it.runIf(isRoot)("the issue's case: a config module in a world-writable parent, owned by another user, does not run for report or migrate --dry-run", async () => {
-    const parent = tempDir('parent');
-    fs.chmodSync(parent, 0o1777);
-    const marker = path.join(tempDir('marker'), 'ran');
-    write(parent, 'ssot.config.mjs', markingModule(marker));
-    fs.chownSync(path.join(parent, 'ssot.config.mjs'), OTHER_UID, OTHER_GID);
-    const project = path.join(parent, 'project');
-    write(project, 'src/a.ts', "import { MessageRouter } from './legacy';\n");
-    execFileSync('git', ['init', '-q'], { cwd: project });
-    for (const args of [['report'], ['migrate', '--dry-run']]) {
-      const r = await ssot(args, project);
-      expect(r.code, args.join(' ')).toBe(2);
-      expect(r.stderr).toMatch(/No ssot config found/);
-      expect(fs.existsSync(marker), `${args.join(' ')} ran the planted config`).toBe(false);
-    }
-  });
+  it.runIf(isRoot)(
+    "the issue's case: a config module in a world-writable parent, owned by another user, does not run for report or migrate --dry-run",
+    async () => {
+      const parent = tempDir('parent');
+      fs.chmodSync(parent, 0o1777);
+      const marker = path.join(tempDir('marker'), 'ran');
+      write(parent, 'ssot.config.mjs', markingModule(marker));
+      fs.chownSync(path.join(parent, 'ssot.config.mjs'), OTHER_UID, OTHER_GID);
+      const project = path.join(parent, 'project');
+      write(project, 'src/a.ts', "import { MessageRouter } from './legacy';\n");
+      execFileSync('git', ['init', '-q'], { cwd: project });
+      for (const args of [['report'], ['migrate', '--dry-run']]) {
+        const r = await ssot(args, project);
+        expect(r.code, args.join(' ')).toBe(2);
+        expect(r.stderr).toMatch(/No ssot config found/);
+        expect(fs.existsSync(marker), `${args.join(' ')} ran the planted config`).toBe(false);
+      }
+    },
+  );
 });
 
 describe('a config module runs only when no other user could have put it there', () => {
@@ -109,7 +116,9 @@ describe('a config module runs only when no other user could have put it there',
     write(project, 'ssot.config.mjs', markingModule(marker));
     fs.chownSync(file, OTHER_UID, OTHER_GID);
     const message = configError(() => loadConfig({ cwd: project })).message;
-    expect(message).toContain(`Refusing to run the config module ${file}: it is owned by uid ${OTHER_UID}, not by you (uid 0) or root.`);
+    expect(message).toContain(
+      `Refusing to run the config module ${file}: it is owned by uid ${OTHER_UID}, not by you (uid 0) or root.`,
+    );
     expect(message).toContain(`allow it with ${SAFE_CONFIG_ENV}=${file}`);
     expect(fs.existsSync(marker)).toBe(false);
     // The same through --config: naming a module does not make it trusted.
@@ -152,9 +161,18 @@ describe('config validation uses own properties only', () => {
       ['{"__proto__": {"x": 1}, "concepts": [{"id": "a", "preset": "message-router"}]}', /__proto__: unknown key/],
       ['{"constructor": 1, "concepts": [{"id": "a", "preset": "message-router"}]}', /constructor: unknown key/],
       ['{"toString": "x", "concepts": [{"id": "a", "preset": "message-router"}]}', /toString: unknown key/],
-      ['{"concepts": [{"id": "a", "preset": "message-router", "constructor": {}}]}', /concepts\[0\]\.constructor: unknown key/],
-      ['{"concepts": [{"id": "a", "canonical": {"module": "x", "__proto__": []}}]}', /concepts\[0\]\.canonical\.__proto__: unknown key/],
-      ['{"concepts": [{"id": "a", "preset": "message-router", "legacy": [{"module": "x", "hasOwnProperty": 1}]}]}', /legacy\[0\]\.hasOwnProperty: unknown key/],
+      [
+        '{"concepts": [{"id": "a", "preset": "message-router", "constructor": {}}]}',
+        /concepts\[0\]\.constructor: unknown key/,
+      ],
+      [
+        '{"concepts": [{"id": "a", "canonical": {"module": "x", "__proto__": []}}]}',
+        /concepts\[0\]\.canonical\.__proto__: unknown key/,
+      ],
+      [
+        '{"concepts": [{"id": "a", "preset": "message-router", "legacy": [{"module": "x", "hasOwnProperty": 1}]}]}',
+        /legacy\[0\]\.hasOwnProperty: unknown key/,
+      ],
     ];
     const ajv = new AjvModule.default({ allErrors: true, strict: false });
     const validate = ajv.compile(configSchema);
@@ -184,11 +202,18 @@ describe('config validation uses own properties only', () => {
     expect(configError(() => resolveConfig(config('../../../../etc/passwd'), project)).message).toContain(
       'concepts[0].legacy[0].module: "../../../../etc/passwd" resolves to /etc/passwd, outside the project root',
     );
-    expect(configError(() => resolveConfig(config('/etc/hosts'), project)).message).toMatch(/legacy\[0\]\.module: "\/etc\/hosts" resolves to \/etc\/hosts, outside/);
+    expect(configError(() => resolveConfig(config('/etc/hosts'), project)).message).toMatch(
+      /legacy\[0\]\.module: "\/etc\/hosts" resolves to \/etc\/hosts, outside/,
+    );
     // Through a symlink inside the project that leads out.
-    expect(configError(() => resolveConfig(config('vendor/old.ts'), project)).message).toMatch(/legacy\[0\]\.module: "vendor\/old\.ts" resolves to .*, outside the project root/);
+    expect(configError(() => resolveConfig(config('vendor/old.ts'), project)).message).toMatch(
+      /legacy\[0\]\.module: "vendor\/old\.ts" resolves to .*, outside the project root/,
+    );
     // Inside (also a module that no longer exists) is fine; packages are no paths.
-    expect(resolveConfig(config('src/gone.ts'), project).concepts[0]!.legacy[0]).toMatchObject({ kind: 'path', exists: false });
+    expect(resolveConfig(config('src/gone.ts'), project).concepts[0]!.legacy[0]).toMatchObject({
+      kind: 'path',
+      exists: false,
+    });
     expect(resolveConfig(config('@acme/legacy'), project).concepts[0]!.legacy[0]).toMatchObject({ kind: 'package' });
   });
 });

@@ -30,7 +30,11 @@ function sequence(seed: number): () => number {
 describe('migrate killed at random points', () => {
   it('leaves every file old or new; the next run removes the temp files and finishes the job', async () => {
     const corpus = path.join(tempDir('kill-corpus'), 'corpus');
-    const gen = spawnSync(process.execPath, [path.join(REPO, 'bench/corpus/generate.mjs'), '--files', String(CORPUS_FILES), '--seed', '16', '--out', corpus], { encoding: 'utf8' });
+    const gen = spawnSync(
+      process.execPath,
+      [path.join(REPO, 'bench/corpus/generate.mjs'), '--files', String(CORPUS_FILES), '--seed', '16', '--out', corpus],
+      { encoding: 'utf8' },
+    );
     expect(gen.status, gen.stderr).toBe(0);
     fs.rmSync(path.join(corpus, '.bench-manifest.json'));
 
@@ -51,9 +55,15 @@ describe('migrate killed at random points', () => {
     let partial = 0;
     const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     for (let i = 0; i < KILLS; i++) {
-      const child = spawn(process.execPath, [BIN, 'migrate', '--json', '.'], { cwd: work, stdio: 'ignore', env: { ...process.env, NO_COLOR: '1' } });
+      const child = spawn(process.execPath, [BIN, 'migrate', '--json', '.'], {
+        cwd: work,
+        stdio: 'ignore',
+        env: { ...process.env, NO_COLOR: '1' },
+      });
       let running = true;
-      const exited = new Promise<void>((resolve) => child.on('exit', () => resolve((running = false) as unknown as void)));
+      const exited = new Promise<void>((resolve) =>
+        child.on('exit', () => resolve((running = false) as unknown as void)),
+      );
       let delay: number;
       if (i % 2 === 0) {
         // Anywhere from start-up to just past the end of a complete run.
@@ -78,7 +88,9 @@ describe('migrate killed at random points', () => {
         expect(old, `unexpected file ${rel} after kill ${i + 1}`).toBeDefined();
         const isOld = bytes.equals(old!);
         const isNew = bytes.equals(after.get(rel)!);
-        expect(isOld || isNew, `${rel} is neither old nor new after kill ${i + 1} at ${Math.round(delay)} ms`).toBe(true);
+        expect(isOld || isNew, `${rel} is neither old nor new after kill ${i + 1} at ${Math.round(delay)} ms`).toBe(
+          true,
+        );
         if (!isOld) migrated++;
       }
       for (const rel of before.keys()) expect(tree.has(rel), `${rel} is gone after kill ${i + 1}`).toBe(true);
@@ -92,6 +104,8 @@ describe('migrate killed at random points', () => {
     expect([...final.keys()].sort()).toEqual([...after.keys()].sort());
     for (const [rel, bytes] of after) expect(final.get(rel)!.equals(bytes), rel).toBe(true);
     // Informational (the kill points depend on the machine's speed): how many kills hit mid-run.
-    console.log(`kill-resume: ${partial} of ${KILLS} kills left a partly migrated tree (${changed.length} files change, complete run ${Math.round(duration)} ms)`);
+    console.log(
+      `kill-resume: ${partial} of ${KILLS} kills left a partly migrated tree (${changed.length} files change, complete run ${Math.round(duration)} ms)`,
+    );
   }, 300_000);
 });

@@ -33,13 +33,22 @@ function project(n = 0): string {
   const work = tempDir('migrate-safety');
   fs.cpSync(path.join(FIXTURES, 'named', 'input'), work, { recursive: true });
   for (let i = 0; i < n; i++) {
-    fs.writeFileSync(path.join(work, `src/use-${String(i).padStart(3, '0')}.ts`), `${LEGACY_IMPORT}\nexport const r${i} = new MessageRouter();\n`);
+    fs.writeFileSync(
+      path.join(work, `src/use-${String(i).padStart(3, '0')}.ts`),
+      `${LEGACY_IMPORT}\nexport const r${i} = new MessageRouter();\n`,
+    );
   }
   return work;
 }
 
 function git(cwd: string, ...args: string[]): string {
-  const env = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' };
+  const env = {
+    ...process.env,
+    GIT_AUTHOR_NAME: 't',
+    GIT_AUTHOR_EMAIL: 't@t',
+    GIT_COMMITTER_NAME: 't',
+    GIT_COMMITTER_EMAIL: 't@t',
+  };
   return execFileSync('git', args, { cwd, encoding: 'utf8', env });
 }
 
@@ -58,7 +67,10 @@ function deadPid(): number {
 describe('another process edits files while migrate runs', () => {
   it('no edit is lost: a file changed after it was read is left as it is and reported, nothing counted for it', async () => {
     const work = project(150);
-    const files = fs.readdirSync(path.join(work, 'src')).filter((f) => f.endsWith('.ts')).map((f) => path.join(work, 'src', f));
+    const files = fs
+      .readdirSync(path.join(work, 'src'))
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => path.join(work, 'src', f));
     const control = tempDir('editor');
     const listFile = path.join(control, 'list.json');
     const stopFile = path.join(control, 'stop');
@@ -84,10 +96,15 @@ describe('another process edits files while migrate runs', () => {
         pause(15);
       }
       fs.writeFileSync(logFile, JSON.stringify(log));`;
-    const child = spawn(process.execPath, ['-e', editor, listFile, stopFile, logFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['-e', editor, listFile, stopFile, logFile], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const editorDone = new Promise<number | null>((resolve) => child.on('exit', resolve));
     const ready = new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
-    await Promise.race([ready, editorDone.then((code) => Promise.reject(new Error(`the editor exited early (${code})`)))]);
+    await Promise.race([
+      ready,
+      editorDone.then((code) => Promise.reject(new Error(`the editor exited early (${code})`))),
+    ]);
     let result;
     try {
       result = await ssot(['migrate', '--json', '.'], work);
@@ -101,7 +118,13 @@ describe('another process edits files while migrate runs', () => {
     const texts = new Map(files.map((f) => [f, fs.readFileSync(f, 'utf8')]));
     // Every line the editor appended is still in its file.
     const lost = log.filter(([f, line]) => !texts.get(f)!.includes(line));
-    expect(lost.length, `lost edits: ${lost.slice(0, 5).map(([f, l]) => `${path.basename(f)}: ${l.trim()}`).join(', ')}`).toBe(0);
+    expect(
+      lost.length,
+      `lost edits: ${lost
+        .slice(0, 5)
+        .map(([f, l]) => `${path.basename(f)}: ${l.trim()}`)
+        .join(', ')}`,
+    ).toBe(0);
     // Each file is either migrated (reported changed) or left as it was (reported changed
     // during migration, failed, with nothing counted for it).
     const byFile = new Map(report.files.map((f) => [path.join(work, f.file), f]));
@@ -116,7 +139,9 @@ describe('another process edits files while migrate runs', () => {
       } else {
         conflicts++;
         expect(entry, f).toMatchObject({ status: 'failed', changedDuringRun: true, sitesRewritten: 0, refused: [] });
-        expect(entry.error).toMatch(/^changed during migration: changed (since it was read|while it was being replaced)/);
+        expect(entry.error).toMatch(
+          /^changed during migration: changed (since it was read|while it was being replaced)/,
+        );
         expect(text.startsWith(LEGACY_IMPORT), f).toBe(true);
       }
     }
@@ -141,16 +166,22 @@ describe('symlinks never lead a write out of the project', () => {
 
     const file = await ssot(['migrate', 'src/x.ts'], work);
     expect(file.code).toBe(2);
-    expect(file.stderr).toContain(`${path.join(work, 'src/x.ts')}: resolves to ${victim}, outside the project root ${work}`);
+    expect(file.stderr).toContain(
+      `${path.join(work, 'src/x.ts')}: resolves to ${victim}, outside the project root ${work}`,
+    );
     const folder = await ssot(['migrate', 'src/linked'], work);
     expect(folder.code).toBe(2);
-    expect(folder.stderr).toContain(`${path.join(work, 'src/linked')}: resolves to ${outside}, outside the project root ${work}`);
+    expect(folder.stderr).toContain(
+      `${path.join(work, 'src/linked')}: resolves to ${outside}, outside the project root ${work}`,
+    );
     const under = await ssot(['migrate', 'src/linked/victim.ts'], work);
     expect(under.code).toBe(2);
     // The whole project: symlinks are not followed by the walk; the project's own file migrates.
     const whole = await ssot(['migrate', '--json', '.'], work);
     expect(whole.code).toBe(0);
-    expect((JSON.parse(whole.stdout) as Result).files.filter((f) => f.status === 'changed').map((f) => f.file)).toEqual(['src/app.ts']);
+    expect((JSON.parse(whole.stdout) as Result).files.filter((f) => f.status === 'changed').map((f) => f.file)).toEqual(
+      ['src/app.ts'],
+    );
     expect(fs.readFileSync(victim, 'utf8')).toBe(original);
   });
 });
@@ -194,8 +225,17 @@ describe('inputs that are not source files', () => {
     const fifo = path.join(work, 'src/pipe.ts');
     expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
     // spawnSync with a timeout: a run that waits on the FIFO is killed and fails here.
-    for (const args of [['migrate', 'src/pipe.ts'], ['migrate', '--dry-run', 'src/pipe.ts'], ['report', 'src/pipe.ts']]) {
-      const r = spawnSync(process.execPath, [BIN, ...args], { cwd: work, encoding: 'utf8', timeout: 30_000, env: { ...process.env, NO_COLOR: '1' } });
+    for (const args of [
+      ['migrate', 'src/pipe.ts'],
+      ['migrate', '--dry-run', 'src/pipe.ts'],
+      ['report', 'src/pipe.ts'],
+    ]) {
+      const r = spawnSync(process.execPath, [BIN, ...args], {
+        cwd: work,
+        encoding: 'utf8',
+        timeout: 30_000,
+        env: { ...process.env, NO_COLOR: '1' },
+      });
       expect(r.signal, args.join(' ')).toBeNull();
       expect(r.status, args.join(' ')).toBe(2);
       expect(r.stderr).toContain(`${fifo}: not a regular file (FIFO)`);
@@ -204,7 +244,7 @@ describe('inputs that are not source files', () => {
 });
 
 describe('temp files of an interrupted run', () => {
-  it('are not uncommitted changes, and the next run removes them (a concurrent run\'s are kept)', async () => {
+  it("are not uncommitted changes, and the next run removes them (a concurrent run's are kept)", async () => {
     const work = project(2);
     git(work, 'init', '-q');
     git(work, 'add', '-A');
@@ -226,7 +266,7 @@ describe('temp files of an interrupted run', () => {
     expect(tempFilesUnder(work)).toEqual([live]);
   });
 
-  it('a named file\'s leftovers are found beside it', async () => {
+  it("a named file's leftovers are found beside it", async () => {
     const work = project(1);
     const leftover = path.join(work, `src/.use-000.ts.ssot-${deadPid()}-00112233445566dd.tmp`);
     fs.writeFileSync(leftover, '');

@@ -86,8 +86,15 @@ describe('writeFileAtomic', () => {
     fs.chownSync(file, OTHER_UID + 1, OTHER_GID + 1);
     const module = path.join(REPO, 'dist/src/shared/atomic-write.js');
     const code = `import(${JSON.stringify(module)}).then((m) => { try { m.writeFileAtomic(${JSON.stringify(file)}, 'new\\n'); console.log('written'); } catch (e) { console.log(e.kind + ': ' + e.message); } });`;
-    const r = spawnSync(process.execPath, ['-e', code], { uid: OTHER_UID, gid: OTHER_GID, encoding: 'utf8', timeout: 30_000 });
-    expect(r.stdout.trim()).toMatch(/^refused: cannot write .*a\.ts: owned by 4243:4344, which this user cannot keep \(EPERM\)$/);
+    const r = spawnSync(process.execPath, ['-e', code], {
+      uid: OTHER_UID,
+      gid: OTHER_GID,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(r.stdout.trim()).toMatch(
+      /^refused: cannot write .*a\.ts: owned by 4243:4344, which this user cannot keep \(EPERM\)$/,
+    );
     expect(fs.readFileSync(file, 'utf8')).toBe('old\n');
     expect(fs.statSync(file).uid).toBe(OTHER_UID + 1);
     expect(tempNames(dir)).toEqual([]);
@@ -128,12 +135,18 @@ describe('writeFileAtomic', () => {
 
   it('a folder, a FIFO or a device is no target: a usage error naming the path, nothing written', () => {
     const dir = tempDir('aw');
-    expect(writeError(() => writeFileAtomic(dir, 'x')).message).toBe(`cannot write ${dir}: not a regular file (folder)`);
+    expect(writeError(() => writeFileAtomic(dir, 'x')).message).toBe(
+      `cannot write ${dir}: not a regular file (folder)`,
+    );
     const fifo = path.join(dir, 'pipe');
     spawnSync('mkfifo', [fifo]);
-    expect(writeError(() => writeFileAtomic(fifo, 'x')).message).toBe(`cannot write ${fifo}: not a regular file (FIFO)`);
+    expect(writeError(() => writeFileAtomic(fifo, 'x')).message).toBe(
+      `cannot write ${fifo}: not a regular file (FIFO)`,
+    );
     expect(fs.statSync(fifo).isFIFO()).toBe(true);
-    expect(writeError(() => writeFileAtomic('/dev/null', 'x')).message).toBe('cannot write /dev/null: not a regular file (character device)');
+    expect(writeError(() => writeFileAtomic('/dev/null', 'x')).message).toBe(
+      'cannot write /dev/null: not a regular file (character device)',
+    );
     expect(tempNames(dir)).toEqual([]);
   });
 
@@ -169,9 +182,13 @@ describe('writeFileAtomic', () => {
     const read = asRead(file);
     fs.writeFileSync(path.join(dir, 'b.ts'), 'one\n');
     fs.renameSync(path.join(dir, 'b.ts'), file);
-    expect(writeError(() => writeFileAtomic(file, 'x', { expect: read })).reason).toBe('changed since it was read (replaced)');
+    expect(writeError(() => writeFileAtomic(file, 'x', { expect: read })).reason).toBe(
+      'changed since it was read (replaced)',
+    );
     fs.rmSync(file);
-    expect(writeError(() => writeFileAtomic(file, 'x', { expect: read })).reason).toBe('changed since it was read (deleted)');
+    expect(writeError(() => writeFileAtomic(file, 'x', { expect: read })).reason).toBe(
+      'changed since it was read (deleted)',
+    );
     expect(fs.existsSync(file)).toBe(false);
   });
 
@@ -189,20 +206,25 @@ describe('writeFileAtomic', () => {
     expect(error.name).toBe('WriteError');
   });
 
-  it.runIf(fs.existsSync('/proc/self'))('creates missing folders one by one; under /proc that fails at once instead of looping', () => {
-    const dir = tempDir('aw');
-    writeFileAtomic(path.join(dir, 'a/b/c/report.json'), '{}', { createDirs: true });
-    expect(fs.readFileSync(path.join(dir, 'a/b/c/report.json'), 'utf8')).toBe('{}');
-    // fs.mkdirSync(..., { recursive: true }) never returns here: run it where a hang is a failure.
-    const module = path.join(REPO, 'dist/src/shared/atomic-write.js');
-    const code = `import(${JSON.stringify(module)}).then((m) => { try { m.writeFileAtomic('/proc/ssot-x/y/out.json', '{}', { createDirs: true }); } catch (e) { console.log(e.message); } });`;
-    const r = spawnSync(process.execPath, ['-e', code], { encoding: 'utf8', timeout: 20_000 });
-    expect(r.signal).toBeNull();
-    expect(r.stdout.trim()).toBe('cannot create the folder /proc/ssot-x: ENOENT');
-    const file = path.join(dir, 'plain');
-    fs.writeFileSync(file, '');
-    expect(writeError(() => ensureDir(path.join(file, 'sub'))).message).toBe(`cannot create the folder ${file}/sub: ENOTDIR`);
-  });
+  it.runIf(fs.existsSync('/proc/self'))(
+    'creates missing folders one by one; under /proc that fails at once instead of looping',
+    () => {
+      const dir = tempDir('aw');
+      writeFileAtomic(path.join(dir, 'a/b/c/report.json'), '{}', { createDirs: true });
+      expect(fs.readFileSync(path.join(dir, 'a/b/c/report.json'), 'utf8')).toBe('{}');
+      // fs.mkdirSync(..., { recursive: true }) never returns here: run it where a hang is a failure.
+      const module = path.join(REPO, 'dist/src/shared/atomic-write.js');
+      const code = `import(${JSON.stringify(module)}).then((m) => { try { m.writeFileAtomic('/proc/ssot-x/y/out.json', '{}', { createDirs: true }); } catch (e) { console.log(e.message); } });`;
+      const r = spawnSync(process.execPath, ['-e', code], { encoding: 'utf8', timeout: 20_000 });
+      expect(r.signal).toBeNull();
+      expect(r.stdout.trim()).toBe('cannot create the folder /proc/ssot-x: ENOENT');
+      const file = path.join(dir, 'plain');
+      fs.writeFileSync(file, '');
+      expect(writeError(() => ensureDir(path.join(file, 'sub'))).message).toBe(
+        `cannot create the folder ${file}/sub: ENOTDIR`,
+      );
+    },
+  );
 });
 
 describe('temp files', () => {

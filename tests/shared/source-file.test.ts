@@ -41,7 +41,10 @@ describe('readSourceFile', () => {
     const dir = tempDir('src');
     fs.writeFileSync(path.join(dir, 'bin.ts'), Buffer.from([0x61, 0x00, 0x62]));
     fs.writeFileSync(path.join(dir, 'latin1.ts'), Buffer.from([0x61, 0xe4, 0x62]));
-    expect(readSourceFile(path.join(dir, 'bin.ts'))).toEqual({ ok: false, reason: 'binary file (contains a NUL byte)' });
+    expect(readSourceFile(path.join(dir, 'bin.ts'))).toEqual({
+      ok: false,
+      reason: 'binary file (contains a NUL byte)',
+    });
     expect(readSourceFile(path.join(dir, 'latin1.ts'))).toEqual({ ok: false, reason: 'not valid UTF-8' });
   });
 

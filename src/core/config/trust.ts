@@ -40,7 +40,8 @@ export function untrustedFolderReason(dir: string): string | undefined {
   } catch {
     return undefined;
   }
-  if (st.uid !== ids.uid && st.uid !== 0) return `the folder ${dir} is owned by uid ${st.uid}, not by you (uid ${ids.uid}) or root`;
+  if (st.uid !== ids.uid && st.uid !== 0)
+    return `the folder ${dir} is owned by uid ${st.uid}, not by you (uid ${ids.uid}) or root`;
   const who = writableByOthers(st, ids);
   return who ? `the folder ${dir} is writable by ${who}` : undefined;
 }
@@ -49,7 +50,9 @@ export function untrustedFolderReason(dir: string): string | undefined {
 export function allowedByEnv(file: string): boolean {
   const setting = process.env[SAFE_CONFIG_ENV];
   if (!setting) return false;
-  return setting.split(path.delimiter).some((entry) => entry.trim() === '*' || (entry.trim() !== '' && isInside(file, path.resolve(entry.trim()))));
+  return setting
+    .split(path.delimiter)
+    .some((entry) => entry.trim() === '*' || (entry.trim() !== '' && isInside(file, path.resolve(entry.trim()))));
 }
 
 /**
