@@ -78,7 +78,11 @@ describe('another process edits files while migrate runs', () => {
     fs.writeFileSync(listFile, JSON.stringify(files));
     // The editor: a second process that appends a line to every other file, round after round
     // (a pause after each round), until told to stop; it logs each line it appended. The files
-    // it leaves alone must all be migrated.
+    // it leaves alone must all be migrated. One case no tool that replaces files by rename can
+    // see: an append that opened the file before the replace and writes after it goes to the
+    // replaced file (docs/codemods.md#safety, "What is left"); the editor notices that (the name
+    // holds another file than the one it wrote) and appends the line again, so that the test
+    // counts only edits made between migrate's read and its write.
     const editor = `
       const fs = require('node:fs');
       const [listFile, stopFile, logFile] = process.argv.slice(1);
@@ -89,7 +93,12 @@ describe('another process edits files while migrate runs', () => {
         files.forEach((f, i) => {
           if (i % 2 === 0) return;
           const line = '// edit ' + round + ' of file ' + i + '\\n';
-          fs.appendFileSync(f, line);
+          for (let landed = false; !landed; ) {
+            const fd = fs.openSync(f, 'a');
+            fs.writeSync(fd, line);
+            landed = fs.fstatSync(fd).ino === fs.statSync(f).ino;
+            fs.closeSync(fd);
+          }
           log.push([f, line]);
         });
         if (round === 0) process.stdout.write('ready\\n');
@@ -142,7 +151,8 @@ describe('another process edits files while migrate runs', () => {
         expect(entry.error).toMatch(
           /^changed during migration: changed (since it was read|while it was being replaced)/,
         );
-        expect(text.startsWith(LEGACY_IMPORT), f).toBe(true);
+        // Left as it was; unless a second write came while the first was being put back.
+        if (!/could not be put back/.test(entry.error!)) expect(text.startsWith(LEGACY_IMPORT), f).toBe(true);
       }
     }
     expect(report.summary.filesChangedDuringRun).toBe(conflicts);

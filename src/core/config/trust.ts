@@ -6,8 +6,8 @@ import { isInside } from '../../shared/paths.js';
  * Which configs the tool may load, in the spirit of git's `safe.directory`. A config module
  * (`.mjs`/`.js`/`.cjs`) is code that runs with the invoking user's rights, so it must be owned by
  * that user or root, and neither it nor its folder may be writable by other users. The upward
- * search for a config never enters a folder other users can write (a planted config in /tmp is
- * never found). POSIX only: where there are no uids (Windows) every file passes.
+ * search for a config never enters a folder other users can write (a config planted in the shared
+ * temp folder is never found). POSIX only: where there are no uids (Windows) every file passes.
  *
  * `SSOT_SAFE_CONFIG` lists config files or folders (separated by `path.delimiter`) to load
  * anyway, or `*` for every config.
