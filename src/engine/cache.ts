@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ResolvedConfig } from '../core/config/types.js';
-import { validateAgainstSchema } from '../core/config/validate.js';
+import { conformsTo } from '../core/config/validate.js';
 import type { FileRecord } from './report-worker.js';
 import { cacheEntrySchema } from './cache-schema.js';
 import { writeFileAtomic } from '../shared/atomic-write.js';
@@ -151,7 +151,7 @@ export class ReportCache {
   get(file: string, hash: string): FileRecord | undefined {
     const entry = Object.hasOwn(this.entries, file) ? this.entries[file] : undefined;
     if (entry && entry.hash === hash && (entry.analysis || entry.skipped)) {
-      if (entry.file === file && validateAgainstSchema(entry, cacheEntrySchema).length === 0) {
+      if (entry.file === file && conformsTo(entry, cacheEntrySchema)) {
         this.stats.hits++;
         this.fresh[file] = entry;
         return entry;
