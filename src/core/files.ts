@@ -20,7 +20,10 @@ export interface FileListing {
    * block the read). Callers refuse the run with these.
    */
   refused: { path: string; reason: string }[];
-  /** Temp files of atomic writes seen on the way (`.x.ts.ssot-<pid>-<hex>.tmp`): a killed run's leftovers, or a concurrent run's. */
+  /**
+   * Temp files of atomic writes seen on the way (`.x.ts.ssot-<pid>-<hex>.tmp`): a killed run's
+   * leftovers, or a concurrent run's.
+   */
   tempFiles: string[];
 }
 
@@ -125,7 +128,9 @@ export function listFiles(config: ResolvedConfig, paths: readonly string[] = [])
     } catch {
       return;
     }
-    for (const name of names) if (name.startsWith(prefix) && TEMP_FILE_PATTERN.test(name)) tempFiles.push(path.join(path.dirname(file), name));
+    for (const name of names) {
+      if (name.startsWith(prefix) && TEMP_FILE_PATTERN.test(name)) tempFiles.push(path.join(path.dirname(file), name));
+    }
   };
 
   const starts = paths.length > 0 ? paths.map((p) => path.resolve(p)) : [root];

@@ -136,10 +136,17 @@ export class ReportCache {
     }
     try {
       const parsed = JSON.parse(text) as Partial<CacheFile>;
-      if (!parsed || typeof parsed !== 'object' || parsed.format !== CACHE_FORMAT || typeof parsed.key !== 'string') throw new Error('unexpected content');
-      if (typeof parsed.entries !== 'object' || parsed.entries === null || Array.isArray(parsed.entries)) throw new Error('unexpected content');
+      const fits =
+        parsed &&
+        typeof parsed === 'object' &&
+        parsed.format === CACHE_FORMAT &&
+        typeof parsed.key === 'string' &&
+        typeof parsed.entries === 'object' &&
+        parsed.entries !== null &&
+        !Array.isArray(parsed.entries);
+      if (!fits) throw new Error('unexpected content');
       if (parsed.key === key) {
-        this.entries = parsed.entries;
+        this.entries = parsed.entries!;
         this.loadedUnderKey = true;
       }
     } catch (error) {
@@ -156,7 +163,10 @@ export class ReportCache {
         this.fresh[file] = entry;
         return entry;
       }
-      if (this.badEntries++ === 0) this.warnings.push(`cache ${this.file} holds entries of the wrong shape (first: ${file}); analysing them again and rewriting the cache`);
+      if (this.badEntries++ === 0) {
+        const what = `holds entries of the wrong shape (first: ${file})`;
+        this.warnings.push(`cache ${this.file} ${what}; analysing them again and rewriting the cache`);
+      }
     }
     this.stats.misses++;
     return undefined;

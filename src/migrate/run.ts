@@ -4,12 +4,26 @@ import { createMigrationContext, type MigrationContext } from '../../codemods/im
 import type { ResolvedConfig } from '../core/config/types.js';
 import { describeRefusedPaths, listFiles } from '../core/files.js';
 import { defaultJobs, MIN_ITEMS_FOR_HELPERS, startPool, type Pool } from '../engine/pool.js';
-import { contentHash, removeStaleTempFiles, TEMP_FILE_PATTERN, writeFailureOf, writeFileAtomic } from '../shared/atomic-write.js';
+import {
+  contentHash,
+  removeStaleTempFiles,
+  TEMP_FILE_PATTERN,
+  writeFailureOf,
+  writeFileAtomic,
+} from '../shared/atomic-write.js';
 import { UsageError } from '../shared/errors.js';
 import { displayPath } from '../shared/paths.js';
 import { selectShard, type Shard } from '../shared/shard.js';
 import { readSourceFile } from '../shared/source-file.js';
-import { changedDuringRun, migrateWorker, projectRealRoot, writeFailed, type FileOutcome, type MigrateItem, type MigrateWorkerInit } from './worker.js';
+import {
+  changedDuringRun,
+  migrateWorker,
+  projectRealRoot,
+  writeFailed,
+  type FileOutcome,
+  type MigrateItem,
+  type MigrateWorkerInit,
+} from './worker.js';
 import { startWriteBehind, type WriteBehind } from './write-behind.js';
 
 /** A problem with the inputs (dirty tree, bad shard, unknown concept): exit 2, nothing written. */
@@ -139,7 +153,11 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
   if (listing.missing.length > 0) throw new MigrateUsageError(`no such file or folder: ${listing.missing.join(', ')}`);
   if (listing.refused.length > 0) throw new MigrateUsageError(describeRefusedPaths(listing));
   if (listing.tempFiles.length > 0) {
-    if (options.dryRun) options.onNotice?.(`${listing.tempFiles.length} temp file(s) of an interrupted or concurrent run (a run that writes removes the leftovers)`);
+    const count = listing.tempFiles.length;
+    if (options.dryRun) {
+      const note = 'of an interrupted or concurrent run (a run that writes removes the leftovers)';
+      options.onNotice?.(`${count} temp file(s) ${note}`);
+    }
     else {
       const removed = removeStaleTempFiles(listing.tempFiles);
       if (removed.length > 0) options.onNotice?.(`removed ${removed.length} temp file(s) left by an interrupted run`);
@@ -204,7 +222,8 @@ async function run(options: MigrateOptions, files: string[], started: number, gi
   // Files this thread migrates are written by a write-behind thread, which overlaps the writes
   // with the parsing of the next files; worth its start-up only when there is much to write.
   const within = projectRealRoot(config);
-  const writer: WriteBehind | undefined = !options.dryRun && candidates.length >= WRITE_BEHIND_MIN_FILES ? startWriteBehind({ within }) : undefined;
+  const writeBehind = !options.dryRun && candidates.length >= WRITE_BEHIND_MIN_FILES;
+  const writer: WriteBehind | undefined = writeBehind ? startWriteBehind({ within }) : undefined;
   const pool: Pool<MigrateItem, FileOutcome> = startPool({
     workerUrl: new URL('./worker.js', import.meta.url),
     init,
@@ -276,7 +295,9 @@ async function run(options: MigrateOptions, files: string[], started: number, gi
         before = checker.diagnostics(chosen);
       }
       // Each file is written only if it still holds the text that was planned (and type-checked).
-      const items: MigrateItem[] = chosen.map((file) => ({ file, mode: 'write', expectSha256: planned.get(file)!.readSha256! }));
+      const items: MigrateItem[] = chosen.map((file) => {
+        return { file, mode: 'write', expectSha256: planned.get(file)!.readSha256! };
+      });
       const written = items.length > 0 ? await runPool(items, false) : [];
       for (const o of written) finalOutcomes.set(o.file, o);
       if (checker && before) {
@@ -293,7 +314,8 @@ async function run(options: MigrateOptions, files: string[], started: number, gi
             const now = readSourceFile(file);
             const ours = finalOutcomes.get(file)?.writtenSha256;
             if (!now.ok || ours === undefined || contentHash(now.text) !== ours) {
-              finalOutcomes.set(file, changedDuringRun(finalOutcomes.get(file)!, 'changed since it was written, not rolled back'));
+              const reason = 'changed since it was written, not rolled back';
+              finalOutcomes.set(file, changedDuringRun(finalOutcomes.get(file)!, reason));
               continue;
             }
             try {

@@ -2,7 +2,13 @@ import * as fs from 'node:fs';
 import { createMigrationContext, migrateText, type MigrationContext, type RefusedSite } from '../../codemods/import-migration.js';
 import type { ResolvedConfig } from '../core/config/types.js';
 import { defineWorker } from '../engine/pool.js';
-import { contentHash, writeFailureOf, writeFileAtomic, type ExpectedFile, type WriteFailure } from '../shared/atomic-write.js';
+import {
+  contentHash,
+  writeFailureOf,
+  writeFileAtomic,
+  type ExpectedFile,
+  type WriteFailure,
+} from '../shared/atomic-write.js';
 import { displayPath } from '../shared/paths.js';
 import { readSourceFile } from '../shared/source-file.js';
 import { unifiedDiff } from './diff.js';
@@ -62,7 +68,11 @@ export function projectRealRoot(config: ResolvedConfig): string {
 }
 
 /** Reads, plans, verifies and (in write mode) atomically writes one file. */
-export function migrateWorker(init: MigrateWorkerInit, context?: MigrationContext, writer?: WriteFile): (item: MigrateItem) => FileOutcome {
+export function migrateWorker(
+  init: MigrateWorkerInit,
+  context?: MigrationContext,
+  writer?: WriteFile,
+): (item: MigrateItem) => FileOutcome {
   const mctx = context ?? createMigrationContext(init.config);
   const within = projectRealRoot(init.config);
   const writeFile: WriteFile = writer ?? ((file, data, expect) => writeFileAtomic(file, data, { within, expect }));
@@ -110,7 +120,9 @@ export function migrateWorker(init: MigrateWorkerInit, context?: MigrationContex
  */
 export function changedDuringRun(outcome: FileOutcome, reason: string): FileOutcome {
   const { file, parsed } = outcome;
-  return { file, parsed, status: 'failed', error: `changed during migration: ${reason}; left as it is`, sitesRewritten: 0, refused: [], kept: 0, notes: [], changedDuringRun: true };
+  const error = `changed during migration: ${reason}; left as it is`;
+  const nothing = { sitesRewritten: 0, refused: [], kept: 0, notes: [] };
+  return { file, parsed, status: 'failed', error, ...nothing, changedDuringRun: true };
 }
 
 /** The outcome of a file whose write failed or was refused: nothing of it was rewritten. */

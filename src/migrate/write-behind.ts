@@ -69,7 +69,8 @@ export function startWriteBehind(options: WriteBehindOptions = {}): WriteBehind 
   const fail = (error: Error): void => {
     crashed ??= error;
     // Whatever the thread had not confirmed counts as failed: never report an unconfirmed write.
-    for (const { file } of pending.values()) failed.set(file, { reason: `writer thread failed: ${error.message}`, kind: 'io' });
+    const reason = `writer thread failed: ${error.message}`;
+    for (const { file } of pending.values()) failed.set(file, { reason, kind: 'io' });
     pending.clear();
     pendingBytes = 0;
     settle();

@@ -34,7 +34,8 @@ export function mergeReports(parts: readonly { name: string; report: Report }[])
     const violations = reportShapeViolations(report);
     if (violations.length > 0) {
       const shown = violations.slice(0, 5).map((v) => `  ${v}`).join('\n');
-      throw new MergeError(`${name}: not a valid ssot JSON report (${REPORT_SCHEMA_FILE}):\n${shown}${violations.length > 5 ? `\n  ... and ${violations.length - 5} more` : ''}`);
+      const more = violations.length > 5 ? `\n  ... and ${violations.length - 5} more` : '';
+      throw new MergeError(`${name}: not a valid ssot JSON report (${REPORT_SCHEMA_FILE}):\n${shown}${more}`);
     }
     if (!report.scope.shard) throw new MergeError(`${name}: not a shard (written without --shard i/n)`);
     const same: [string, unknown, unknown][] = [

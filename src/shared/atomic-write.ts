@@ -79,7 +79,8 @@ export function ensureDir(dir: string): void {
     try {
       st = fs.statSync(current);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new WriteError(current, codeOf(error), 'io', 'create the folder');
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        throw new WriteError(current, codeOf(error), 'io', 'create the folder');
       missing.push(current);
       const parent = path.dirname(current);
       if (parent === current) throw new WriteError(current, codeOf(error), 'io', 'create the folder');
@@ -93,7 +94,8 @@ export function ensureDir(dir: string): void {
     try {
       fs.mkdirSync(folder);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new WriteError(folder, codeOf(error), 'io', 'create the folder');
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw new WriteError(folder, codeOf(error), 'io', 'create the folder');
     }
   }
 }
@@ -146,7 +148,14 @@ function openUnchanged(file: string, target: string, expected: ExpectedFile): nu
  * status change time moves with the rename itself); if so its content is put back, compare-and-
  * swap against what this write put there, and the file counts as changed.
  */
-function renameChecked(file: string, tmp: string, target: string, data: string | Buffer, expected: ExpectedFile, options: AtomicWriteOptions): void {
+function renameChecked(
+  file: string,
+  tmp: string,
+  target: string,
+  data: string | Buffer,
+  expected: ExpectedFile,
+  options: AtomicWriteOptions,
+): void {
   const held = openUnchanged(file, target, expected);
   try {
     fs.renameSync(tmp, target);
@@ -157,7 +166,11 @@ function renameChecked(file: string, tmp: string, target: string, data: string |
     try {
       writeFileAtomic(file, theirs, { ...options, expect: { stamp: stampOf(ours), sha256: contentHash(data) } });
     } catch {
-      throw new WriteError(file, 'changed while it was being replaced; its other version could not be put back (written to again)', 'changed');
+      throw new WriteError(
+        file,
+        'changed while it was being replaced; its other version could not be put back (written to again)',
+        'changed',
+      );
     }
     throw new WriteError(file, 'changed while it was being replaced; that version was put back', 'changed');
   } finally {
@@ -201,11 +214,19 @@ export function writeFileAtomic(file: string, data: string | Buffer, options: At
   }
   if (existing) {
     if (!existing.isFile()) throw new WriteError(file, `not a regular file (${fileKind(existing)})`, 'refused');
-    if (existing.nlink > 1) throw new WriteError(file, `has ${existing.nlink} hard links; replacing it would cut it from the others`, 'refused');
+    if (existing.nlink > 1)
+      throw new WriteError(
+        file,
+        `has ${existing.nlink} hard links; replacing it would cut it from the others`,
+        'refused',
+      );
   }
   if (options.removeLeftovers) removeStaleTempFiles(staleTempFilesOf(target));
   const mode = existing ? existing.mode & 0o7777 : 0o666;
-  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.ssot-${process.pid}-${randomBytes(8).toString('hex')}.tmp`);
+  const tmp = path.join(
+    path.dirname(target),
+    `.${path.basename(target)}.ssot-${process.pid}-${randomBytes(8).toString('hex')}.tmp`,
+  );
   let fd: number | undefined;
   try {
     fd = fs.openSync(tmp, 'wx', mode);
@@ -233,7 +254,11 @@ function keepOwner(fd: number, file: string, original: fs.Stats): void {
   try {
     fs.fchownSync(fd, original.uid, original.gid);
   } catch (error) {
-    throw new WriteError(file, `owned by ${original.uid}:${original.gid}, which this user cannot keep (${codeOf(error)})`, 'refused');
+    throw new WriteError(
+      file,
+      `owned by ${original.uid}:${original.gid}, which this user cannot keep (${codeOf(error)})`,
+      'refused',
+    );
   }
 }
 

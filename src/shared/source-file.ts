@@ -17,9 +17,7 @@ export interface FileStamp {
   mode: number;
 }
 
-export type SourceRead =
-  | { ok: true; text: string; bytes: number; stamp: FileStamp }
-  | { ok: false; reason: string };
+export type SourceRead = { ok: true; text: string; bytes: number; stamp: FileStamp } | { ok: false; reason: string };
 
 export function stampOf(st: fs.BigIntStats): FileStamp {
   return {

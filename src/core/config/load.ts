@@ -248,7 +248,10 @@ function resolveConcept(input: ConceptInput, index: number, rootDir: string, fil
       ...(entry.message !== undefined ? { message: entry.message } : {}),
     };
     // With importNames only those names are legacy: the default mapping covers just them.
-    const baseNames = entry.importNames ? Object.fromEntries(entry.importNames.map((n) => [n, (Object.hasOwn(defaultNames, n) ? defaultNames[n] : undefined) ?? n])) : defaultNames;
+    const defaultName = (n: string): string => (Object.hasOwn(defaultNames, n) ? defaultNames[n]! : n);
+    const baseNames = entry.importNames
+      ? Object.fromEntries(entry.importNames.map((n) => [n, defaultName(n)]))
+      : defaultNames;
     const names = { ...baseNames, ...(entry.names ?? {}) };
     if (entry.pattern) {
       const where = `${at}.legacy[${li}]`;
@@ -279,7 +282,8 @@ function resolveConcept(input: ConceptInput, index: number, rootDir: string, fil
     const r = resolveConfigModule(entry.module, rootDir);
     // A legacy module is reported "safe to delete" and its importers rewritten: it must be the project's.
     if (r.kind === 'path' && r.path && !insideRoot(r.path, rootDir)) {
-      throw new ConfigError(file, [{ path: `${at}.legacy[${li}].module`, message: `"${entry.module}" resolves to ${r.path}, outside the project root ${rootDir}` }]);
+      const message = `"${entry.module}" resolves to ${r.path}, outside the project root ${rootDir}`;
+      throw new ConfigError(file, [{ path: `${at}.legacy[${li}].module`, message }]);
     }
     return {
       module: entry.module,
@@ -365,14 +369,19 @@ export interface LoadConfigOptions {
 /** Finds, reads, validates and resolves the config. Throws ConfigError on any problem. */
 export function loadConfig(options: LoadConfigOptions = {}): ResolvedConfig {
   const cwd = path.resolve(options.cwd ?? process.cwd());
-  const search: ConfigSearch = options.configPath ? { file: path.resolve(cwd, options.configPath) } : searchConfigFile(cwd);
+  const search: ConfigSearch = options.configPath
+    ? { file: path.resolve(cwd, options.configPath) }
+    : searchConfigFile(cwd);
   const file = search.file;
   if (!file) {
-    const ignored = search.ignored ? ` Ignored ${search.ignored.file}: ${search.ignored.reason} (name it with --config to use it).` : '';
+    const { ignored } = search;
+    const why = ignored ? ` Ignored ${ignored.file}: ${ignored.reason} (name it with --config to use it).` : '';
     throw new ConfigError(
       undefined,
       [],
-      `No ssot config found in ${cwd} or a parent folder up to the project root (the git work tree's root, else the folder of package.json; looked for ${CONFIG_FILE_NAMES.join(', ')} and a "ssot" key in package.json).${ignored} Run \`ssot init\` to write one.`,
+      `No ssot config found in ${cwd} or a parent folder up to the project root (the git work tree's root, ` +
+        `else the folder of package.json; looked for ${CONFIG_FILE_NAMES.join(', ')} and a "ssot" key in ` +
+        `package.json).${why} Run \`ssot init\` to write one.`,
     );
   }
   if (!fs.existsSync(file)) throw new ConfigError(file, [], `Config file not found: ${file}`);

@@ -80,7 +80,8 @@ export function untrustedModuleReason(file: string): string | undefined {
 export function untrustedModuleMessage(file: string, reason: string): string {
   return (
     `Refusing to run the config module ${file}: ${reason}. A config module runs as you; ` +
-    `if you trust it, allow it with ${SAFE_CONFIG_ENV}=${file} (a list of files or folders separated by "${path.delimiter}", or * for all), ` +
+    `if you trust it, allow it with ${SAFE_CONFIG_ENV}=${file} ` +
+    `(a list of files or folders separated by "${path.delimiter}", or * for all), ` +
     'or use an ssot.config.json, which is read as data and never run.'
   );
 }

@@ -26,7 +26,12 @@ function jsonEqual(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) !== Array.isArray(b)) return false;
   const ka = Object.keys(a);
   const kb = Object.keys(b);
-  return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  return (
+    ka.length === kb.length &&
+    ka.every(
+      (k) => Object.hasOwn(b, k) && jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
+    )
+  );
 }
 
 function resolveRef(ref: string, root: JsonSchema): JsonSchema {
@@ -89,39 +94,74 @@ function compile(schema: JsonSchema, root: JsonSchema): Checker {
   const types = schema.type === undefined ? undefined : Array.isArray(schema.type) ? schema.type : [schema.type];
   if (schema.enum) {
     const list = schema.enum;
-    steps.push((v, at, sink) => list.some((e) => jsonEqual(e, v)) || (sink !== undefined && report(sink, at, `must be one of ${list.map((e) => JSON.stringify(e)).join(', ')}`)));
+    steps.push(
+      (v, at, sink) =>
+        list.some((e) => jsonEqual(e, v)) ||
+        (sink !== undefined && report(sink, at, `must be one of ${list.map((e) => JSON.stringify(e)).join(', ')}`)),
+    );
   }
   if (Object.hasOwn(schema, 'const')) {
     const expected = schema.const;
-    steps.push((v, at, sink) => jsonEqual(expected, v) || (sink !== undefined && report(sink, at, `must be ${JSON.stringify(expected)}`)));
+    steps.push(
+      (v, at, sink) =>
+        jsonEqual(expected, v) || (sink !== undefined && report(sink, at, `must be ${JSON.stringify(expected)}`)),
+    );
   }
   if (schema.anyOf) {
     const alternatives = schema.anyOf.map((s) => compile(s, root));
-    steps.push((v, at, sink) => alternatives.some((c) => c(v, at, undefined)) || (sink !== undefined && report(sink, at, 'matches none of the allowed shapes')));
+    steps.push(
+      (v, at, sink) =>
+        alternatives.some((c) => c(v, at, undefined)) ||
+        (sink !== undefined && report(sink, at, 'matches none of the allowed shapes')),
+    );
   }
   if (schema.oneOf) {
     const alternatives = schema.oneOf.map((s) => compile(s, root));
-    steps.push((v, at, sink) => alternatives.filter((c) => c(v, at, undefined)).length === 1 || (sink !== undefined && report(sink, at, 'must match exactly one of the allowed shapes')));
+    steps.push(
+      (v, at, sink) =>
+        alternatives.filter((c) => c(v, at, undefined)).length === 1 ||
+        (sink !== undefined && report(sink, at, 'must match exactly one of the allowed shapes')),
+    );
   }
   if (schema.not) {
     const forbidden = compile(schema.not, root);
-    steps.push((v, at, sink) => !forbidden(v, at, undefined) || (sink !== undefined && report(sink, at, 'has a form that is not allowed')));
+    steps.push(
+      (v, at, sink) =>
+        !forbidden(v, at, undefined) || (sink !== undefined && report(sink, at, 'has a form that is not allowed')),
+    );
   }
   const { minLength, minimum, maximum, minItems } = schema;
   if (minLength !== undefined) {
     const message = minLength === 1 ? 'must not be empty' : `must have at least ${minLength} characters`;
-    steps.push((v, at, sink) => typeof v !== 'string' || v.length >= minLength || (sink !== undefined && report(sink, at, message)));
+    steps.push(
+      (v, at, sink) =>
+        typeof v !== 'string' || v.length >= minLength || (sink !== undefined && report(sink, at, message)),
+    );
   }
   if (schema.pattern) {
     const pattern = new RegExp(schema.pattern);
     const message = `must match ${schema.pattern}`;
-    steps.push((v, at, sink) => typeof v !== 'string' || pattern.test(v) || (sink !== undefined && report(sink, at, message)));
+    steps.push(
+      (v, at, sink) => typeof v !== 'string' || pattern.test(v) || (sink !== undefined && report(sink, at, message)),
+    );
   }
-  if (minimum !== undefined) steps.push((v, at, sink) => typeof v !== 'number' || v >= minimum || (sink !== undefined && report(sink, at, `must be at least ${minimum}`)));
-  if (maximum !== undefined) steps.push((v, at, sink) => typeof v !== 'number' || v <= maximum || (sink !== undefined && report(sink, at, `must be at most ${maximum}`)));
+  if (minimum !== undefined)
+    steps.push(
+      (v, at, sink) =>
+        typeof v !== 'number' ||
+        v >= minimum ||
+        (sink !== undefined && report(sink, at, `must be at least ${minimum}`)),
+    );
+  if (maximum !== undefined)
+    steps.push(
+      (v, at, sink) =>
+        typeof v !== 'number' || v <= maximum || (sink !== undefined && report(sink, at, `must be at most ${maximum}`)),
+    );
   if (minItems !== undefined) {
     const message = `must have at least ${minItems} item${minItems === 1 ? '' : 's'}`;
-    steps.push((v, at, sink) => !Array.isArray(v) || v.length >= minItems || (sink !== undefined && report(sink, at, message)));
+    steps.push(
+      (v, at, sink) => !Array.isArray(v) || v.length >= minItems || (sink !== undefined && report(sink, at, message)),
+    );
   }
   if (schema.items) {
     const item = schema.items;
@@ -197,7 +237,12 @@ function compile(schema: JsonSchema, root: JsonSchema): Checker {
  * Checks a value against the subset of JSON Schema described by JsonSchema and returns every
  * violation with its key path. Unknown keys are violations, never silently ignored.
  */
-export function validateAgainstSchema(value: unknown, schema: JsonSchema, path = '', root: JsonSchema = schema): SchemaViolation[] {
+export function validateAgainstSchema(
+  value: unknown,
+  schema: JsonSchema,
+  path = '',
+  root: JsonSchema = schema,
+): SchemaViolation[] {
   const sink: Sink = { out: [], base: path };
   compile(schema, root)(value, undefined, sink);
   return sink.out;
