@@ -2,7 +2,7 @@
 // and never enters a folder other users can write; a config module runs only when no other user
 // could have put it there. Validation looks at own properties only. Real folders, real owners
 // (the suite runs as root, so chown works) and the built CLI where the issue saw the problem.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import AjvModule from 'ajv';
@@ -11,7 +11,7 @@ import { ConfigError, loadConfig, resolveConfig } from '../../src/core/config/lo
 import { configSchema, type JsonSchema } from '../../src/core/config/schema.js';
 import { SAFE_CONFIG_ENV } from '../../src/core/config/trust.js';
 import { validateAgainstSchema } from '../../src/core/config/validate.js';
-import { cleanup, copyDemo, ensureBuilt, REPO, ssot, tempDir, write } from '../helpers/index.js';
+import { BIN, cleanup, copyDemo, ensureBuilt, REPO, ssot, tempDir, write } from '../helpers/index.js';
 
 const isRoot = process.getuid?.() === 0;
 const OTHER_UID = 4242;
@@ -145,6 +145,17 @@ describe('a config module runs only when no other user could have put it there',
       fs.chownSync(project, 0, process.getgid!());
       expect(loadConfig({ cwd: project }).concepts[0]!.id).toBe('router');
     }
+  });
+
+  it('a config that is a FIFO is an error at once, not a read that waits for a writer', () => {
+    const project = tempDir('project');
+    const fifo = path.join(project, 'ssot.config.json');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const env = { ...process.env, NO_COLOR: '1' };
+    const r = spawnSync(process.execPath, [BIN, 'report'], { cwd: project, encoding: 'utf8', timeout: 30_000, env });
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`ssot config ${fifo} is not a regular file`);
   });
 
   it('a JSON config is data: never run, so ownership does not matter', () => {

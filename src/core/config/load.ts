@@ -106,6 +106,9 @@ export function findConfigFile(startDir: string): string | undefined {
 /** Reads the raw config object from a file (JSON, ESM/CJS module default export, package.json key). */
 export function readConfigFile(file: string): unknown {
   const base = path.basename(file);
+  // A FIFO or device at the config's name would block the read.
+  const kind = statKind(file);
+  if (kind !== undefined && kind !== 'file') throw new ConfigError(file, [], `ssot config ${file} is not a regular file`);
   if (base.endsWith('.json')) {
     let text: string;
     try {
@@ -152,10 +155,10 @@ function looksLikePath(spec: string, rootDir: string): boolean {
   return SOURCE_EXTENSIONS.some((ext) => spec.endsWith(ext));
 }
 
-function statKind(p: string): 'file' | 'dir' | undefined {
+function statKind(p: string): 'file' | 'dir' | 'other' | undefined {
   try {
     const st = fs.statSync(p);
-    return st.isDirectory() ? 'dir' : st.isFile() ? 'file' : undefined;
+    return st.isDirectory() ? 'dir' : st.isFile() ? 'file' : 'other';
   } catch {
     return undefined;
   }
