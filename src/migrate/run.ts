@@ -319,7 +319,7 @@ async function run(options: MigrateOptions, files: string[], started: number, gi
               continue;
             }
             try {
-              writeFileAtomic(file, original, { within, expect: { stamp: now.stamp, sha256: ours } });
+              writeFileAtomic(file, original, { within, expect: { stamp: now.stamp, content: now.text } });
               rolledBack.add(file);
             } catch (error) {
               finalOutcomes.set(file, writeFailed(finalOutcomes.get(file)!, writeFailureOf(error)));

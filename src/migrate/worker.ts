@@ -86,7 +86,7 @@ export function migrateWorker(
     const source = readSourceFile(file);
     if (!source.ok) return { ...empty, status: 'skipped', reason: source.reason };
     const text = source.text;
-    // Hashed only when it matters: for a two-phase write, and for the compare-and-swap below.
+    // Hashed only for a two-phase write (the compare-and-swap below compares the text itself).
     const readSha256 = expectSha256 !== undefined ? contentHash(text) : undefined;
     if (expectSha256 !== undefined && readSha256 !== expectSha256) {
       return changedDuringRun({ ...empty, status: 'failed' }, 'changed since it was planned');
@@ -104,7 +104,7 @@ export function migrateWorker(
     if (mode === 'diff') outcome.diff = unifiedDiff(displayPath(init.config.rootDir, file), text, output);
     if (mode === 'write') {
       try {
-        writeFile(file, output, { stamp: source.stamp, sha256: readSha256 ?? contentHash(text) });
+        writeFile(file, output, { stamp: source.stamp, content: text });
       } catch (error) {
         return writeFailed(outcome, writeFailureOf(error));
       }

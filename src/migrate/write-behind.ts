@@ -81,7 +81,8 @@ export function startWriteBehind(options: WriteBehindOptions = {}): WriteBehind 
   worker.unref();
   return {
     write(file, data, expect) {
-      const bytes = data.length * 2; // what the queued string holds, at most
+      // What the queued strings hold, at most (the output, and the original to compare with).
+      const bytes = (data.length + (typeof expect?.content === 'string' ? expect.content.length : 0)) * 2;
       if (crashed || pendingBytes + bytes > maxPendingBytes) {
         try {
           writeFileAtomic(file, data, { ...(within !== undefined ? { within } : {}), ...(expect ? { expect } : {}) });

@@ -40,8 +40,12 @@ export function writeFailureOf(error: unknown): WriteFailure {
 /** The file as it was read: written over only while it still is (compare-and-swap). */
 export interface ExpectedFile {
   stamp: FileStamp;
-  /** contentHash() of the bytes that were read. */
-  sha256: string;
+  /**
+   * What was read: the text (readSourceFile's, which encodes back to exactly the bytes read) or
+   * the bytes. Compared byte for byte with the file just before the rename: cheaper than a hash
+   * of both, and the caller holds it anyway.
+   */
+  content: string | Buffer;
 }
 
 export interface AtomicWriteOptions {
@@ -57,7 +61,7 @@ export interface AtomicWriteOptions {
   removeLeftovers?: boolean;
 }
 
-/** The hash compare-and-swap compares: sha256 of the bytes (of a string: its UTF-8 bytes). */
+/** sha256 of the bytes (of a string: its UTF-8 bytes): how a run that plans first recognises a file later. */
 export function contentHash(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
@@ -133,7 +137,8 @@ function openUnchanged(file: string, target: string, expected: ExpectedFile): nu
     if (st.mtimeNs !== was.mtimeNs) throw changed('modification time');
     if (st.ctimeNs !== was.ctimeNs) throw changed('status change time');
     // Same size and times can still hide a write within one clock tick: compare the bytes too.
-    if (contentHash(readWhole(fd)) !== expected.sha256) throw changed('content');
+    const content = typeof expected.content === 'string' ? Buffer.from(expected.content, 'utf8') : expected.content;
+    if (!readWhole(fd).equals(content)) throw changed('content');
     return fd;
   } catch (error) {
     fs.closeSync(fd);
@@ -164,7 +169,7 @@ function renameChecked(
     const theirs = readWhole(held);
     const ours = fs.statSync(target, { bigint: true });
     try {
-      writeFileAtomic(file, theirs, { ...options, expect: { stamp: stampOf(ours), sha256: contentHash(data) } });
+      writeFileAtomic(file, theirs, { ...options, expect: { stamp: stampOf(ours), content: data } });
     } catch {
       throw new WriteError(
         file,

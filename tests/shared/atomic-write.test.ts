@@ -6,7 +6,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
-  contentHash,
   ensureDir,
   isStaleTempName,
   removeStaleTempFiles,
@@ -30,7 +29,7 @@ afterEach(() => cleanup());
 function asRead(file: string): ExpectedFile {
   const source = readSourceFile(file);
   if (!source.ok) throw new Error(source.reason);
-  return { stamp: source.stamp, sha256: contentHash(source.text) };
+  return { stamp: source.stamp, content: source.text };
 }
 
 function writeError(fn: () => unknown): WriteError {
