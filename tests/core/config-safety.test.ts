@@ -55,13 +55,18 @@ describe('the config search stops at the project boundary', () => {
     configError(() => loadConfig({ cwd: path.join(project, 'src') }));
   });
 
-  it('without git, the folder of the nearest package.json', () => {
+  it('without git, the outermost folder holding a package.json (a monorepo root, above its packages)', () => {
     const outer = tempDir('outer');
     write(outer, 'ssot.config.json', JSON.stringify(minimal));
     const project = path.join(outer, 'project');
     write(project, 'package.json', '{"name":"p"}');
-    write(project, 'src/a.ts', '');
-    configError(() => loadConfig({ cwd: path.join(project, 'src') }));
+    write(project, 'packages/a/package.json', '{"name":"a"}');
+    write(project, 'packages/a/src/a.ts', '');
+    configError(() => loadConfig({ cwd: path.join(project, 'packages/a/src') }));
+    write(project, 'ssot.config.json', JSON.stringify(minimal));
+    expect(loadConfig({ cwd: path.join(project, 'packages/a/src') }).configPath).toBe(
+      path.join(project, 'ssot.config.json'),
+    );
   });
 
   it('inside the boundary the search still walks up (a monorepo package finds the root config)', () => {

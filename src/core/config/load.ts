@@ -37,17 +37,18 @@ export class ConfigError extends UsageError {
 
 /**
  * The outermost folder the config search may reach from `startDir`: the root of the git work
- * tree (a folder holding `.git`, a folder or a worktree's file), else the nearest folder holding
- * a package.json, else none (the search then ends only where the folders stop being trusted).
+ * tree (a folder holding `.git`, a folder or a worktree's file), else the outermost folder holding
+ * a package.json (a monorepo's root, above its packages' own), else none. Either way the search
+ * also ends where the folders stop being trusted (searchConfigFile).
  */
 export function projectBoundary(startDir: string): string | undefined {
-  let nearestPackage: string | undefined;
+  let outermostPackage: string | undefined;
   let dir = path.resolve(startDir);
   for (;;) {
     if (fs.existsSync(path.join(dir, '.git'))) return dir;
-    if (nearestPackage === undefined && fs.existsSync(path.join(dir, 'package.json'))) nearestPackage = dir;
+    if (fs.existsSync(path.join(dir, 'package.json'))) outermostPackage = dir;
     const parent = path.dirname(dir);
-    if (parent === dir) return nearestPackage;
+    if (parent === dir) return outermostPackage;
     dir = parent;
   }
 }
@@ -108,7 +109,9 @@ export function readConfigFile(file: string): unknown {
   const base = path.basename(file);
   // A FIFO or device at the config's name would block the read.
   const kind = statKind(file);
-  if (kind !== undefined && kind !== 'file') throw new ConfigError(file, [], `ssot config ${file} is not a regular file`);
+  if (kind !== undefined && kind !== 'file') {
+    throw new ConfigError(file, [], `ssot config ${file} is not a regular file`);
+  }
   if (base.endsWith('.json')) {
     let text: string;
     try {
@@ -383,7 +386,7 @@ export function loadConfig(options: LoadConfigOptions = {}): ResolvedConfig {
       undefined,
       [],
       `No ssot config found in ${cwd} or a parent folder up to the project root (the git work tree's root, ` +
-        `else the folder of package.json; looked for ${CONFIG_FILE_NAMES.join(', ')} and a "ssot" key in ` +
+        `else the outermost folder of a package.json; looked for ${CONFIG_FILE_NAMES.join(', ')} and a "ssot" key in ` +
         `package.json).${why} Run \`ssot init\` to write one.`,
     );
   }
