@@ -3,7 +3,9 @@ import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
 import type { ResolvedConfig } from './config/types.js';
-import { toPosix } from '../shared/paths.js';
+import { TEMP_FILE_PATTERN } from '../shared/atomic-write.js';
+import { isInside, toPosix } from '../shared/paths.js';
+import { fileKind } from '../shared/source-file.js';
 
 /** Folders never scanned, whatever the config says: installed code and VCS metadata. */
 const ALWAYS_SKIPPED = new Set(['node_modules', '.git', '.hg', '.svn']);
@@ -12,6 +14,17 @@ export interface FileListing {
   files: string[];
   /** Paths named on the command line that do not exist. */
   missing: string[];
+  /**
+   * Paths named on the command line that are not project source: they resolve (through
+   * symlinks) outside the project root, or are neither a regular file nor a folder (a FIFO would
+   * block the read). Callers refuse the run with these.
+   */
+  refused: { path: string; reason: string }[];
+  /**
+   * Temp files of atomic writes seen on the way (`.x.ts.ssot-<pid>-<hex>.tmp`): a killed run's
+   * leftovers, or a concurrent run's.
+   */
+  tempFiles: string[];
 }
 
 interface IgnoreLayer {
@@ -50,6 +63,14 @@ export function listFiles(config: ResolvedConfig, paths: readonly string[] = [])
   const isExcluded = config.exclude.length > 0 ? picomatch(config.exclude, { dot: true }) : () => false;
   const out: string[] = [];
   const missing: string[] = [];
+  const refused: FileListing['refused'] = [];
+  const tempFiles: string[] = [];
+  let realRoot = root;
+  try {
+    realRoot = fs.realpathSync(root);
+  } catch {
+    // a root that does not exist lists nothing anyway
+  }
 
   // .gitignore files above a named path still apply, so collect the layers from the root down.
   const layersFor = (dir: string): IgnoreLayer[] => {
@@ -90,21 +111,52 @@ export function listFiles(config: ResolvedConfig, paths: readonly string[] = [])
         const rel = toPosix(path.relative(root, abs));
         if (config.exclude.length > 0 && isExcluded(rel + '/')) continue;
         walk(abs, layers);
-      } else if (entry.isFile()) consider(abs, layers);
+      } else if (entry.isFile()) {
+        if (TEMP_FILE_PATTERN.test(entry.name)) tempFiles.push(abs);
+        else consider(abs, layers);
+      }
+      // Symlinks are not followed (they may lead out of the project); FIFOs, sockets and devices are no source.
+    }
+  };
+
+  // Temp files of a named file sit beside it, in a folder that is not walked.
+  const tempFilesBeside = (file: string): void => {
+    const prefix = `.${path.basename(file)}.ssot-`;
+    let names: string[];
+    try {
+      names = fs.readdirSync(path.dirname(file));
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      if (name.startsWith(prefix) && TEMP_FILE_PATTERN.test(name)) tempFiles.push(path.join(path.dirname(file), name));
     }
   };
 
   const starts = paths.length > 0 ? paths.map((p) => path.resolve(p)) : [root];
   for (const start of starts) {
     let stat: fs.Stats;
+    let real: string;
     try {
-      stat = fs.statSync(start);
+      real = fs.realpathSync(start);
+      stat = fs.statSync(real);
     } catch {
       missing.push(start);
       continue;
     }
-    if (stat.isDirectory()) walk(start, layersFor(path.join(start, '__probe__')).filter((l) => l.dir !== start));
-    else consider(start, layersFor(start));
+    if (!isInside(real, realRoot)) {
+      refused.push({ path: start, reason: `resolves to ${real}, outside the project root ${root}` });
+    } else if (stat.isDirectory()) walk(start, layersFor(path.join(start, '__probe__')).filter((l) => l.dir !== start));
+    else if (!stat.isFile()) refused.push({ path: start, reason: `not a regular file (${fileKind(stat)})` });
+    else {
+      consider(start, layersFor(start));
+      tempFilesBeside(start);
+    }
   }
-  return { files: [...new Set(out)].sort(), missing };
+  return { files: [...new Set(out)].sort(), missing, refused, tempFiles: [...new Set(tempFiles)].sort() };
+}
+
+/** The message of a run refused for `listing.refused` paths. */
+export function describeRefusedPaths(listing: FileListing): string {
+  return `not project source:\n${listing.refused.map((r) => `  ${r.path}: ${r.reason}`).join('\n')}`;
 }

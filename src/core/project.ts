@@ -32,9 +32,10 @@ export interface AnalyzeProjectOptions {
 /** Analyses every file in scope, one after another (the CLI adds worker threads and a cache). */
 export function analyzeProject(config: ResolvedConfig, options: AnalyzeProjectOptions = {}): ProjectAnalysis {
   const ctx = options.context ?? createAnalysisContext(config);
-  const { files, missing } = listFiles(config, options.paths);
+  const { files, missing, refused } = listFiles(config, options.paths);
   const analyses: FileAnalysis[] = [];
-  const skipped: SkippedFile[] = [];
+  // Named paths that are not project source (outside the root, a FIFO, ...) are never read.
+  const skipped: SkippedFile[] = refused.map((r) => ({ file: r.path, reason: r.reason }));
   files.forEach((file, i) => {
     const source = readSourceFile(file, { allowInvalidUtf8: true });
     if (!source.ok) skipped.push({ file, reason: source.reason });

@@ -5,14 +5,17 @@
 // CommonJS export scanner over the 9 MB typescript.js in every process and worker thread (about
 // 0.5 s of CPU, measured); a CommonJS module whose `module.exports = ts` the scanner does not
 // follow avoids it, types unchanged. (2) Compiling typescript.js, and then lazily each parser
-// function it runs, costs ~0.1-0.15 s per process or thread. Node 22 has a compile cache for this
-// (module.enableCompileCache); on Node 20 we do the same for this one file: compile it through
-// vm.Script with V8's cached data, made after a run (so it holds the functions that ran) and kept
-// in `<node_modules>/.cache/ssot-kit/` (the babel/eslint-loader convention), or in
+// function it runs, costs ~0.1-0.15 s per process or thread. Node >= 22.1 has a compile cache for
+// this (module.enableCompileCache), which we enable in our own folder (never its default, a shared
+// temp folder another user could have planted code in); on Node 20 we do the same for this one
+// file: compile it through vm.Script with V8's cached data, made after a run (so it holds the
+// functions that ran). On every Node version the cache is kept in
+// `<node_modules>/.cache/ssot-kit/` (the babel/eslint-loader convention), or in
 // $SSOT_COMPILE_CACHE; `SSOT_COMPILE_CACHE=off` turns it off. V8 checks the data against the source
 // and its own version and flags, and rejects what does not fit: then the file is compiled as usual
 // and the cache is rewritten. The module is registered in require.cache, so every later
 // require('typescript') (typescript-eslint, ts-morph's peers) shares this one instance.
+import crypto = require('node:crypto');
 import fs = require('node:fs');
 import Module = require('node:module');
 import path = require('node:path');
@@ -46,17 +49,19 @@ function cacheDir(tsFile: string): string | undefined {
 function load(): Loaded {
   const tsFile = localRequire.resolve('typescript');
   if (localRequire.cache[tsFile]) return { ts: localRequire('typescript') as typeof TS, state: 'already-loaded' };
-  const native = (Module as unknown as { enableCompileCache?: () => unknown }).enableCompileCache;
+  const dir = cacheDir(tsFile);
+  const native = (Module as unknown as { enableCompileCache?: (dir: string) => unknown }).enableCompileCache;
   if (typeof native === 'function') {
-    // Node >= 22.1 caches compiled code itself.
+    // Node >= 22.1 caches compiled code itself; called without a folder it would use
+    // <tmpdir>/node-compile-cache, shared by every user: ours or none.
+    if (!dir) return { ts: localRequire('typescript') as typeof TS, state: 'off' };
     try {
-      native();
+      native(dir);
     } catch {
       // not fatal: plain loading below
     }
-    return { ts: localRequire('typescript') as typeof TS, state: 'native' };
+    return { ts: localRequire('typescript') as typeof TS, state: 'native', cacheFile: dir };
   }
-  const dir = cacheDir(tsFile);
   if (!dir) return { ts: localRequire('typescript') as typeof TS, state: 'off' };
   try {
     const source = fs.readFileSync(tsFile, 'utf8');
@@ -87,9 +92,22 @@ function load(): Loaded {
 
 const loaded = load();
 
-/** How TypeScript was loaded in this process or thread (for tests and diagnostics). */
+/**
+ * How TypeScript was loaded in this process or thread (for tests and diagnostics); `file` is the
+ * cache file, or with Node's own cache ('native') the folder it was given.
+ */
 export function compileCacheState(): { state: CacheState; file?: string } {
   return { state: loaded.state, ...(loaded.cacheFile ? { file: loaded.cacheFile } : {}) };
+}
+
+/**
+ * Creates a folder and its missing parents one at a time: fs.mkdirSync's recursive mode loops
+ * forever where mkdir answers ENOENT under an existing parent (/proc).
+ */
+function makeFolder(dir: string): void {
+  const missing: string[] = [];
+  for (let d = dir; !fs.existsSync(d) && path.dirname(d) !== d; d = path.dirname(d)) missing.push(d);
+  for (const d of missing.reverse()) fs.mkdirSync(d);
 }
 
 /**
@@ -103,10 +121,17 @@ export function saveCompileCache(): void {
   const file = loaded.cacheFile;
   try {
     const data = loaded.script.createCachedData();
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, data);
-    fs.renameSync(tmp, file);
+    makeFolder(path.dirname(file));
+    // A random name created exclusively (O_EXCL): a file or symlink planted at a guessable name
+    // is never written through. (This CommonJS module cannot load the ESM atomic-write helper.)
+    const tmp = `${file}.${crypto.randomBytes(8).toString('hex')}.tmp`;
+    try {
+      fs.writeFileSync(tmp, data, { flag: 'wx' });
+      fs.renameSync(tmp, file);
+    } catch (error) {
+      fs.rmSync(tmp, { force: true });
+      throw error;
+    }
     loaded.state = 'hit';
   } catch {
     // no cache this time

@@ -2,8 +2,11 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ResolvedConfig } from '../core/config/types.js';
+import { conformsTo } from '../core/config/validate.js';
 import type { FileRecord } from './report-worker.js';
+import { cacheEntrySchema } from './cache-schema.js';
 import { writeFileAtomic } from '../shared/atomic-write.js';
+import { fileKind } from '../shared/source-file.js';
 
 /**
  * The report's content-hash cache: one JSON file holding a FileRecord per file, keyed by the
@@ -12,8 +15,9 @@ import { writeFileAtomic } from '../shared/atomic-write.js';
  * (resolution of a specifier depends on which files exist) and the tsconfig/package.json
  * contents that steer resolution. When that key changes, every entry is stale.
  *
- * Written atomically (temporary file + rename); a cache that cannot be read or parsed is ignored
- * with a warning, never trusted.
+ * Written atomically (temporary file + rename); a cache that cannot be read or parsed, or is
+ * not of the cache's shape, is ignored with a warning and rebuilt, never trusted: each entry is
+ * checked against cacheEntrySchema before the report sees it.
  */
 export const CACHE_FILE_NAME = 'report-cache.json';
 const CACHE_FORMAT = 2;
@@ -112,6 +116,8 @@ export class ReportCache {
   private entries: Record<string, FileRecord> = {};
   /** True when the file on disk was written under this key (so a run without misses need not rewrite it). */
   private loadedUnderKey = false;
+  /** Entries of the wrong shape were found: the next save keeps only what this run checked or made. */
+  private badEntries = 0;
   private readonly fresh: Record<string, FileRecord> = {};
   readonly stats: CacheStats = { hits: 0, misses: 0 };
   readonly warnings: string[] = [];
@@ -122,6 +128,9 @@ export class ReportCache {
   ) {
     let text: string;
     try {
+      // A FIFO or device at the cache's name would block the read or never end.
+      const st = fs.statSync(file);
+      if (!st.isFile()) throw new Error(`not a regular file (${fileKind(st)})`);
       text = fs.readFileSync(file, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.warnings.push(`cannot read cache ${file}: ${(error as Error).message}; ignoring it`);
@@ -129,11 +138,17 @@ export class ReportCache {
     }
     try {
       const parsed = JSON.parse(text) as Partial<CacheFile>;
-      if (!parsed || typeof parsed !== 'object' || parsed.format !== CACHE_FORMAT || typeof parsed.entries !== 'object' || parsed.entries === null) {
-        throw new Error('unexpected content');
-      }
+      const fits =
+        parsed &&
+        typeof parsed === 'object' &&
+        parsed.format === CACHE_FORMAT &&
+        typeof parsed.key === 'string' &&
+        typeof parsed.entries === 'object' &&
+        parsed.entries !== null &&
+        !Array.isArray(parsed.entries);
+      if (!fits) throw new Error('unexpected content');
       if (parsed.key === key) {
-        this.entries = parsed.entries;
+        this.entries = parsed.entries!;
         this.loadedUnderKey = true;
       }
     } catch (error) {
@@ -143,11 +158,17 @@ export class ReportCache {
 
   /** The cached record for a file whose content hashes to `hash`, if any. */
   get(file: string, hash: string): FileRecord | undefined {
-    const entry = this.entries[file];
+    const entry = Object.hasOwn(this.entries, file) ? this.entries[file] : undefined;
     if (entry && entry.hash === hash && (entry.analysis || entry.skipped)) {
-      this.stats.hits++;
-      this.fresh[file] = entry;
-      return entry;
+      if (entry.file === file && conformsTo(entry, cacheEntrySchema)) {
+        this.stats.hits++;
+        this.fresh[file] = entry;
+        return entry;
+      }
+      if (this.badEntries++ === 0) {
+        const what = `holds entries of the wrong shape (first: ${file})`;
+        this.warnings.push(`cache ${this.file} ${what}; analysing them again and rewriting the cache`);
+      }
     }
     this.stats.misses++;
     return undefined;
@@ -163,7 +184,9 @@ export class ReportCache {
    */
   save(): void {
     if (this.loadedUnderKey && this.stats.misses === 0) return; // nothing new to write
-    const out: CacheFile = { format: CACHE_FORMAT, key: this.key, entries: { ...this.entries, ...this.fresh } };
-    writeFileAtomic(this.file, JSON.stringify(out), { createDirs: true });
+    // After a bad entry, entries this run did not check are not carried over.
+    const kept = this.badEntries > 0 ? {} : this.entries;
+    const out: CacheFile = { format: CACHE_FORMAT, key: this.key, entries: { ...kept, ...this.fresh } };
+    writeFileAtomic(this.file, JSON.stringify(out), { createDirs: true, removeLeftovers: true });
   }
 }

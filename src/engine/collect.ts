@@ -3,11 +3,12 @@ import * as path from 'node:path';
 import { createAnalysisContext } from '../core/analyze.js';
 import { toPosix } from '../shared/paths.js';
 import type { ResolvedConfig } from '../core/config/types.js';
-import { listFiles, type FileListing } from '../core/files.js';
+import { describeRefusedPaths, listFiles, type FileListing } from '../core/files.js';
 import { displayPath } from '../shared/paths.js';
 import { CACHE_FILE_NAME, ReportCache, cacheKey, defaultCacheDir } from './cache.js';
 import { mapInPool } from './pool.js';
 import { hashText, safeRecord, type FileRecord, type ReportWorkerInit } from './report-worker.js';
+import { ensureDir } from '../shared/atomic-write.js';
 import { UsageError } from '../shared/errors.js';
 import { selectShard, type Shard } from '../shared/shard.js';
 import { readSourceFile } from '../shared/source-file.js';
@@ -79,6 +80,7 @@ function changedFiles(rootDir: string, ref: string): Set<string> {
  */
 export function listScope(config: ResolvedConfig, paths: readonly string[] = []): FileListing {
   const listing = listFiles(config, paths);
+  if (listing.refused.length > 0) throw new CollectError(describeRefusedPaths(listing));
   if (listing.missing.length > 0) {
     throw new CollectError(`no such file or folder: ${listing.missing.map((p) => displayPath(config.rootDir, p)).join(', ')}`);
   }
@@ -134,6 +136,8 @@ export async function collectRecords(config: ResolvedConfig, options: CollectOpt
     // Resolution depends on which files exist, so the key covers the whole scope, not just `paths`.
     const whole = options.paths && options.paths.length > 0 ? listFiles(config).files : listing.files;
     const dir = options.cacheLocation ? path.resolve(options.cacheLocation) : defaultCacheDir(config.rootDir);
+    // A --cache-location that cannot be a folder is a usage error now, not a warning after the work.
+    if (options.cacheLocation) ensureDir(dir);
     cache = new ReportCache(path.join(dir, CACHE_FILE_NAME), cacheKey(config, options.toolVersion, whole));
     todo = [];
     const texts = new Map<string, { text: string; hash: string }>();

@@ -1,16 +1,30 @@
 import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { createMigrationContext, type MigrationContext } from '../../codemods/import-migration.js';
 import type { ResolvedConfig } from '../core/config/types.js';
 import { listScope } from '../engine/collect.js';
 import { defaultJobs, MIN_ITEMS_FOR_HELPERS, startPool, type Pool } from '../engine/pool.js';
-import { writeFileAtomic } from '../shared/atomic-write.js';
+import {
+  contentHash,
+  removeStaleTempFiles,
+  TEMP_FILE_PATTERN,
+  writeFailureOf,
+  writeFileAtomic,
+} from '../shared/atomic-write.js';
 import { UsageError } from '../shared/errors.js';
 import { displayPath } from '../shared/paths.js';
 import { selectShard, type Shard } from '../shared/shard.js';
 import { readSourceFile } from '../shared/source-file.js';
 import type { SiteRef } from '../../codemods/import-migration.js';
-import { migrateWorker, writeFailed, type FileOutcome, type MigrateItem, type MigrateWorkerInit } from './worker.js';
+import {
+  changedDuringRun,
+  migrateWorker,
+  projectRealRoot,
+  writeFailed,
+  type FileOutcome,
+  type MigrateItem,
+  type MigrateWorkerInit,
+} from './worker.js';
 import { startWriteBehind, type WriteBehind } from './write-behind.js';
 
 /** A problem with the inputs (dirty tree, bad shard, unknown concept): exit 2, nothing written. */
@@ -63,6 +77,8 @@ export interface MigrateFileReport {
   diff?: string;
   newDiagnostics?: TypecheckFinding[];
   rolledBack?: boolean;
+  /** Another process changed the file while the run was at it: left alone (status `failed`). */
+  changedDuringRun?: boolean;
 }
 
 /**
@@ -81,6 +97,8 @@ export interface MigrateSummary {
   /** Of filesSkipped: files that could not be read. */
   filesUnreadable: number;
   filesFailed: number;
+  /** Of the failed files: those another process changed during the run (left as they were). */
+  filesChangedDuringRun: number;
   sitesRewritten: number;
   sitesRefused: number;
   sitesKept: number;
@@ -111,6 +129,7 @@ export function summarize(
     filesSkipped: count((r) => r.status === 'skipped'),
     filesUnreadable: count((r) => r.unreadable === true),
     filesFailed: count((r) => r.status === 'failed'),
+    filesChangedDuringRun: count((r) => r.changedDuringRun === true),
     sitesRewritten: sum((r) => r.rewritten.length),
     sitesRefused: sum((r) => r.refused.length),
     sitesKept: sum((r) => r.kept.length),
@@ -139,13 +158,24 @@ export interface MigrateResult {
 
 // ---- git --------------------------------------------------------------------------------------
 
-/** `undefined` when `dir` is not in a git work tree (or git is missing); else the dirty paths. */
+/**
+ * `undefined` when `dir` is not in a git work tree (or git is missing); else the dirty paths.
+ * Temp files of atomic writes (a killed run's leftovers, which this run removes, or a concurrent
+ * run's) are not changes of the user's.
+ */
 export function gitDirtyPaths(dir: string): string[] | undefined {
   const inside = spawnSync('git', ['rev-parse', '--is-inside-work-tree'], { cwd: dir, encoding: 'utf8' });
   if (inside.error || inside.status !== 0 || inside.stdout.trim() !== 'true') return undefined;
   const status = spawnSync('git', ['status', '--porcelain', '--untracked-files=normal', '--', '.'], { cwd: dir, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   if (status.status !== 0) return undefined;
-  return status.stdout.split('\n').filter((l) => l.trim().length > 0);
+  return status.stdout.split('\n').filter((l) => l.trim().length > 0 && !isTempFileLine(l));
+}
+
+/** A porcelain line of an untracked temp file: `?? src/.a.ts.ssot-123-0123456789abcdef.tmp`. */
+function isTempFileLine(line: string): boolean {
+  if (!line.startsWith('?? ')) return false;
+  const name = line.slice(3).replace(/^"(.*)"$/, '$1');
+  return TEMP_FILE_PATTERN.test(path.posix.basename(name));
 }
 
 // ---- the run ------------------------------------------------------------------------------------
@@ -171,8 +201,19 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
     throw new MigrateUsageError(`the git tree has uncommitted changes; commit or stash them, or pass --allow-dirty:\n  ${shown}${dirty.length > 10 ? `\n  ... and ${dirty.length - 10} more` : ''}`);
   }
 
-  // A missing path or an empty scope is an error (exit 2), as for report and check.
-  let files = listScope(config, options.paths ?? []).files;
+  // A missing path, a path outside the project or an empty scope is an error (exit 2), as for report and check.
+  const listing = listScope(config, options.paths ?? []);
+  if (listing.tempFiles.length > 0) {
+    const count = listing.tempFiles.length;
+    if (options.dryRun) {
+      const note = 'of an interrupted or concurrent run (a run that writes removes the leftovers)';
+      options.onNotice?.(`${count} temp file(s) ${note}`);
+    } else {
+      const removed = removeStaleTempFiles(listing.tempFiles);
+      if (removed.length > 0) options.onNotice?.(`removed ${removed.length} temp file(s) left by an interrupted run`);
+    }
+  }
+  let files = listing.files;
   if (options.shard) files = selectShard(root, files, options.shard, options.shard.by);
   const init: MigrateWorkerInit = {
     config,
@@ -230,7 +271,9 @@ async function run(options: MigrateOptions, files: string[], started: number, gi
   const { jobs, helpers } = helpersFor(options, candidates.length, candidateBytes);
   // Files this thread migrates are written by a write-behind thread, which overlaps the writes
   // with the parsing of the next files; worth its start-up only when there is much to write.
-  const writer: WriteBehind | undefined = !options.dryRun && candidates.length >= WRITE_BEHIND_MIN_FILES ? startWriteBehind() : undefined;
+  const within = projectRealRoot(config);
+  const writeBehind = !options.dryRun && candidates.length >= WRITE_BEHIND_MIN_FILES;
+  const writer: WriteBehind | undefined = writeBehind ? startWriteBehind({ within }) : undefined;
   const pool: Pool<MigrateItem, FileOutcome> = startPool({
     workerUrl: new URL('./worker.js', import.meta.url),
     init,
@@ -245,8 +288,9 @@ async function run(options: MigrateOptions, files: string[], started: number, gi
 
   // (a function declaration: hoisted above its use)
   async function runWith(pool: Pool<MigrateItem, FileOutcome>): Promise<MigrateResult> {
-    const runPool = async (list: readonly string[], mode: MigrateItem['mode'], withProgress: boolean): Promise<FileOutcome[]> => {
-      const out = await pool.map(list.map((file) => ({ file, mode })), withProgress ? progress : undefined);
+    const runPool = async (items: readonly MigrateItem[], withProgress: boolean): Promise<FileOutcome[]> => {
+      const mode = items[0]?.mode;
+      const out = await pool.map(items, withProgress ? progress : undefined);
       if (!writer || mode !== 'write') return out;
       // A file counts as changed only once its write is confirmed.
       const failedWrites = await writer.flush();
@@ -262,7 +306,8 @@ async function run(options: MigrateOptions, files: string[], started: number, gi
     const rolledBack = new Set<string>();
     let rollbackNotes: string[] = [];
     if (!twoPhase) {
-      outcomes = await runPool(candidates, options.dryRun ? 'diff' : 'write', true);
+      const mode = options.dryRun ? 'diff' : 'write';
+      outcomes = await runPool(candidates.map((file) => ({ file, mode })), true);
       if (options.dryRun && options.limit !== undefined) {
         // A dry run shows what the limited run would change: the first n files that change.
         const beyond = new Set(outcomes.filter((o) => o.status === 'changed').slice(options.limit).map((o) => o.file));
@@ -273,7 +318,8 @@ async function run(options: MigrateOptions, files: string[], started: number, gi
         });
       }
     } else {
-      outcomes = await runPool(candidates, 'plan', true);
+      outcomes = await runPool(candidates.map((file) => ({ file, mode: 'plan' })), true);
+      const planned = new Map(outcomes.map((o) => [o.file, o]));
       let chosen = outcomes.filter((o) => o.status === 'changed').map((o) => o.file);
       if (options.limit !== undefined) {
         const beyond = new Set(chosen.slice(options.limit));
@@ -284,12 +330,25 @@ async function run(options: MigrateOptions, files: string[], started: number, gi
       let before: Map<string, TypecheckFinding[]> | undefined;
       let checker: Awaited<ReturnType<typeof import('./typecheck.js').createTypechecker>> | undefined;
       if (options.typecheck && chosen.length > 0) {
-        for (const f of chosen) originals.set(f, fs.readFileSync(f, 'utf8'));
+        // The text a rollback restores: what was planned on (else the file changed meanwhile).
+        chosen = chosen.filter((f) => {
+          const source = readSourceFile(f);
+          if (source.ok && contentHash(source.text) === planned.get(f)?.readSha256) {
+            originals.set(f, source.text);
+            return true;
+          }
+          finalOutcomes.set(f, changedDuringRun(planned.get(f)!, 'changed since it was planned'));
+          return false;
+        });
         const { createTypechecker } = await import('./typecheck.js');
         checker = createTypechecker(config, chosen);
         before = checker.diagnostics(chosen);
       }
-      const written = chosen.length > 0 ? await runPool(chosen, 'write', false) : [];
+      // Each file is written only if it still holds the text that was planned (and type-checked).
+      const items: MigrateItem[] = chosen.map((file) => {
+        return { file, mode: 'write', expectSha256: planned.get(file)!.readSha256! };
+      });
+      const written = items.length > 0 ? await runPool(items, false) : [];
       for (const o of written) finalOutcomes.set(o.file, o);
       if (checker && before) {
         const changed = written.filter((o) => o.status === 'changed').map((o) => o.file);
@@ -301,8 +360,20 @@ async function run(options: MigrateOptions, files: string[], started: number, gi
             if (found.length === 0) continue;
             const original = originals.get(file);
             if (original === undefined) continue;
-            writeFileAtomic(file, original);
-            rolledBack.add(file);
+            // Restore only what this run wrote: an edit made since stays.
+            const now = readSourceFile(file);
+            const ours = finalOutcomes.get(file)?.writtenSha256;
+            if (!now.ok || ours === undefined || contentHash(now.text) !== ours) {
+              const reason = 'changed since it was written, not rolled back';
+              finalOutcomes.set(file, changedDuringRun(finalOutcomes.get(file)!, reason));
+              continue;
+            }
+            try {
+              writeFileAtomic(file, original, { within, expect: { stamp: now.stamp, content: now.text } });
+              rolledBack.add(file);
+            } catch (error) {
+              finalOutcomes.set(file, writeFailed(finalOutcomes.get(file)!, writeFailureOf(error)));
+            }
           }
           if (rolledBack.size > 0) rollbackNotes = [`rolled back ${rolledBack.size} file(s) with new type errors`];
         }
@@ -326,6 +397,7 @@ async function run(options: MigrateOptions, files: string[], started: number, gi
       if (o.error) report.error = o.error;
       if (o.notes.length > 0) report.notes = o.notes;
       if (o.diff) report.diff = o.diff;
+      if (o.changedDuringRun) report.changedDuringRun = true;
       const diags = typecheckReports.get(o.file);
       if (diags && diags.length > 0) report.newDiagnostics = diags;
       if (rolledBack.has(o.file)) {

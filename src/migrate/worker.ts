@@ -1,7 +1,14 @@
+import * as fs from 'node:fs';
 import { createMigrationContext, migrateText, type MigrationContext, type RefusedSite, type SiteRef } from '../../codemods/import-migration.js';
 import type { ResolvedConfig } from '../core/config/types.js';
 import { defineWorker } from '../engine/pool.js';
-import { writeFileAtomic } from '../shared/atomic-write.js';
+import {
+  contentHash,
+  writeFailureOf,
+  writeFileAtomic,
+  type ExpectedFile,
+  type WriteFailure,
+} from '../shared/atomic-write.js';
 import { displayPath } from '../shared/paths.js';
 import { readSourceFile } from '../shared/source-file.js';
 import { unifiedDiff } from './diff.js';
@@ -17,6 +24,11 @@ export interface MigrateWorkerInit {
 export interface MigrateItem {
   file: string;
   mode: 'plan' | 'diff' | 'write';
+  /**
+   * Write only if the file still holds what an earlier 'plan' decided on (its `readSha256`):
+   * a two-phase run (--limit, --typecheck) must write what it planned and type-checked.
+   */
+  expectSha256?: string;
 }
 
 /** What a worker reports for one file (never its content, except a diff in `diff` mode). */
@@ -34,27 +46,54 @@ export interface FileOutcome {
   kept: SiteRef[];
   notes: string[];
   diff?: string;
+  /** The file changed while the run was at it: left as it was, nothing counted for it. */
+  changedDuringRun?: boolean;
+  /** 'plan' of a changed file: the hash of the text the decision was made on. */
+  readSha256?: string;
+  /** 'write' with `expectSha256`: the hash of what was written (a rollback restores only that). */
+  writtenSha256?: string;
 }
 
 /**
- * Writes one file atomically; throws if it failed. A write-behind writer (write-behind.ts)
- * returns at once instead and reports failures when flushed: its caller patches the outcomes.
+ * Writes one file atomically, inside the project, if it is still as `expect` says; throws if it
+ * failed. A write-behind writer (write-behind.ts) returns at once instead and reports failures
+ * when flushed: its caller patches the outcomes.
  */
-export type WriteFile = (file: string, data: string) => void;
+export type WriteFile = (file: string, data: string, expect: ExpectedFile) => void;
+
+/** The real path of the project root: every write must land inside it. */
+export function projectRealRoot(config: ResolvedConfig): string {
+  try {
+    return fs.realpathSync(config.rootDir);
+  } catch {
+    return config.rootDir;
+  }
+}
 
 /** Reads, plans, verifies and (in write mode) atomically writes one file. */
-export function migrateWorker(init: MigrateWorkerInit, context?: MigrationContext, writeFile: WriteFile = writeFileAtomic): (item: MigrateItem) => FileOutcome {
+export function migrateWorker(
+  init: MigrateWorkerInit,
+  context?: MigrationContext,
+  writer?: WriteFile,
+): (item: MigrateItem) => FileOutcome {
   const mctx = context ?? createMigrationContext(init.config);
+  const within = projectRealRoot(init.config);
+  const writeFile: WriteFile = writer ?? ((file, data, expect) => writeFileAtomic(file, data, { within, expect }));
   const options = {
     rename: init.rename,
     mergeImports: init.mergeImports,
     ...(init.concepts ? { concepts: init.concepts } : {}),
   };
-  return ({ file, mode }) => {
+  return ({ file, mode, expectSha256 }) => {
     const empty = { file, parsed: false, rewritten: [], refused: [], kept: [], notes: [] };
     const source = readSourceFile(file);
     if (!source.ok) return { ...empty, status: 'skipped', reason: source.reason, unreadable: true };
     const text = source.text;
+    // Hashed only for a two-phase write (the compare-and-swap below compares the text itself).
+    const readSha256 = expectSha256 !== undefined ? contentHash(text) : undefined;
+    if (expectSha256 !== undefined && readSha256 !== expectSha256) {
+      return changedDuringRun({ ...empty, status: 'failed' }, 'changed since it was planned');
+    }
     let result;
     try {
       result = migrateText(mctx, file, text, options);
@@ -64,21 +103,36 @@ export function migrateWorker(init: MigrateWorkerInit, context?: MigrationContex
     const { output, ...rest } = result;
     const outcome: FileOutcome = { file, ...rest };
     if (result.status !== 'changed' || output === undefined) return outcome;
+    if (mode === 'plan') outcome.readSha256 = contentHash(text);
     if (mode === 'diff') outcome.diff = unifiedDiff(displayPath(init.config.rootDir, file), text, output);
     if (mode === 'write') {
       try {
-        writeFile(file, output);
+        writeFile(file, output, { stamp: source.stamp, content: text });
       } catch (error) {
-        return writeFailed(outcome, (error as NodeJS.ErrnoException).code ?? (error as Error).message);
+        return writeFailed(outcome, writeFailureOf(error));
       }
+      if (expectSha256 !== undefined) outcome.writtenSha256 = contentHash(output);
     }
     return outcome;
   };
 }
 
-/** The outcome of a file whose write failed: nothing of it was rewritten. */
-export function writeFailed(outcome: FileOutcome, reason: string): FileOutcome {
-  return { ...outcome, status: 'failed', error: `write failed: ${reason}`, rewritten: [] };
+/**
+ * A file another process changed between the read and the write: left as it is, reported, and
+ * nothing of it counted (its sites were found in text that is no longer there).
+ */
+export function changedDuringRun(outcome: FileOutcome, reason: string): FileOutcome {
+  const { file, parsed } = outcome;
+  const error = `changed during migration: ${reason}; left as it is`;
+  const nothing = { rewritten: [], refused: [], kept: [], notes: [] };
+  return { file, parsed, status: 'failed', error, ...nothing, changedDuringRun: true };
+}
+
+/** The outcome of a file whose write failed or was refused: nothing of it was rewritten. */
+export function writeFailed(outcome: FileOutcome, failure: WriteFailure): FileOutcome {
+  if (failure.kind === 'changed') return changedDuringRun(outcome, failure.reason);
+  const what = failure.kind === 'refused' ? 'not written' : 'write failed';
+  return { ...outcome, status: 'failed', error: `${what}: ${failure.reason}`, rewritten: [] };
 }
 
 defineWorker<MigrateWorkerInit, MigrateItem, FileOutcome>(import.meta.url, (init) => migrateWorker(init));

@@ -1,20 +1,21 @@
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { writeFileAtomic } from '../shared/atomic-write.js';
+import { writeFailureOf, writeFileAtomic, type ExpectedFile, type WriteFailure } from '../shared/atomic-write.js';
 
 /**
  * Atomic writes on a thread of their own, so the thread that parses and plans goes on with the
  * next file while the kernel creates, writes and renames the previous one (on the bench corpus
  * the writes are ~0.2 s of a ~2.4 s run). Each write is still writeFileAtomic: temp file +
- * rename, so an interrupted run leaves every file old or new. `flush()` waits for all of them
- * and says which failed; callers report a file only after that.
+ * rename, inside the project root, compare-and-swap against the file as it was read, so an
+ * interrupted run leaves every file old or new and a file edited meanwhile is left alone.
+ * `flush()` waits for all of them and says which failed; callers report a file only after that.
  *
  * Memory stays bounded: when more than `maxPendingBytes` of output waits, `write` does the write
  * itself, synchronously, until the thread catches up.
  */
 export interface WriteBehind {
-  write(file: string, data: string): void;
-  /** Waits for every write so far. Returns the failed ones: file -> error code or message. */
-  flush(): Promise<Map<string, string>>;
+  write(file: string, data: string, expect?: ExpectedFile): void;
+  /** Waits for every write so far. Returns the failed ones: file -> why. */
+  flush(): Promise<Map<string, WriteFailure>>;
   close(): Promise<void>;
 }
 
@@ -22,11 +23,12 @@ interface WriteRequest {
   id: number;
   file: string;
   data: string;
+  expect?: ExpectedFile;
 }
 
 interface WriteReply {
   id: number;
-  error?: string;
+  failure?: WriteFailure;
 }
 
 /** Marks the writer thread (other worker threads import this module too, and must not serve). */
@@ -34,15 +36,18 @@ const WRITE_BEHIND = 'ssotWriteBehind';
 
 export const DEFAULT_MAX_PENDING_BYTES = 32 * 1024 * 1024;
 
-function errorText(error: unknown): string {
-  return (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+export interface WriteBehindOptions {
+  maxPendingBytes?: number;
+  /** The real path of the folder every write must land in (the project root). */
+  within?: string;
 }
 
-export function startWriteBehind(options: { maxPendingBytes?: number } = {}): WriteBehind {
+export function startWriteBehind(options: WriteBehindOptions = {}): WriteBehind {
   const maxPendingBytes = options.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES;
-  const worker = new Worker(new URL(import.meta.url), { workerData: { [WRITE_BEHIND]: true } });
+  const within = options.within;
+  const worker = new Worker(new URL(import.meta.url), { workerData: { [WRITE_BEHIND]: true, within } });
   const pending = new Map<number, { file: string; bytes: number }>();
-  const failed = new Map<string, string>();
+  const failed = new Map<string, WriteFailure>();
   let pendingBytes = 0;
   let nextId = 0;
   let crashed: Error | undefined;
@@ -58,13 +63,14 @@ export function startWriteBehind(options: { maxPendingBytes?: number } = {}): Wr
     if (!entry) return;
     pending.delete(reply.id);
     pendingBytes -= entry.bytes;
-    if (reply.error !== undefined) failed.set(entry.file, reply.error);
+    if (reply.failure !== undefined) failed.set(entry.file, reply.failure);
     settle();
   });
   const fail = (error: Error): void => {
     crashed ??= error;
     // Whatever the thread had not confirmed counts as failed: never report an unconfirmed write.
-    for (const { file } of pending.values()) failed.set(file, `writer thread failed: ${error.message}`);
+    const reason = `writer thread failed: ${error.message}`;
+    for (const { file } of pending.values()) failed.set(file, { reason, kind: 'io' });
     pending.clear();
     pendingBytes = 0;
     settle();
@@ -74,13 +80,14 @@ export function startWriteBehind(options: { maxPendingBytes?: number } = {}): Wr
   worker.on('exit', (code) => fail(new Error(`writer thread exited (code ${code})`)));
   worker.unref();
   return {
-    write(file, data) {
-      const bytes = data.length * 2; // what the queued string holds, at most
+    write(file, data, expect) {
+      // What the queued strings hold, at most (the output, and the original to compare with).
+      const bytes = (data.length + (typeof expect?.content === 'string' ? expect.content.length : 0)) * 2;
       if (crashed || pendingBytes + bytes > maxPendingBytes) {
         try {
-          writeFileAtomic(file, data);
+          writeFileAtomic(file, data, { ...(within !== undefined ? { within } : {}), ...(expect ? { expect } : {}) });
         } catch (error) {
-          failed.set(file, errorText(error));
+          failed.set(file, writeFailureOf(error));
         }
         return;
       }
@@ -88,7 +95,7 @@ export function startWriteBehind(options: { maxPendingBytes?: number } = {}): Wr
       pending.set(id, { file, bytes });
       pendingBytes += bytes;
       worker.ref();
-      worker.postMessage({ id, file, data } satisfies WriteRequest);
+      worker.postMessage({ id, file, data, ...(expect ? { expect } : {}) } satisfies WriteRequest);
     },
     async flush() {
       if (pending.size > 0 && !crashed) await new Promise<void>((resolve) => waiters.push(resolve));
@@ -106,13 +113,14 @@ export function startWriteBehind(options: { maxPendingBytes?: number } = {}): Wr
 // The thread: write what arrives, in order, and confirm each write.
 if (!isMainThread && parentPort && (workerData as Record<string, unknown> | null)?.[WRITE_BEHIND] === true) {
   const port = parentPort;
-  port.on('message', ({ id, file, data }: WriteRequest) => {
-    let error: string | undefined;
+  const within = (workerData as { within?: string }).within;
+  port.on('message', ({ id, file, data, expect }: WriteRequest) => {
+    let failure: WriteFailure | undefined;
     try {
-      writeFileAtomic(file, data);
-    } catch (e) {
-      error = errorText(e);
+      writeFileAtomic(file, data, { ...(within !== undefined ? { within } : {}), ...(expect ? { expect } : {}) });
+    } catch (error) {
+      failure = writeFailureOf(error);
     }
-    port.postMessage({ id, ...(error !== undefined ? { error } : {}) } satisfies WriteReply);
+    port.postMessage({ id, ...(failure !== undefined ? { failure } : {}) } satisfies WriteReply);
   });
 }

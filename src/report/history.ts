@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Report } from './types.js';
+import { ensureDir, WriteError } from '../shared/atomic-write.js';
+import { fileKind } from '../shared/source-file.js';
 
 /** One line of a `--history` file (JSON Lines): the counts of one run. */
 export interface HistoryEntry {
@@ -62,8 +64,24 @@ export function readHistory(file: string): { entries: HistoryEntry[]; problems: 
   return { entries, problems };
 }
 
-/** Appends one line (an append is atomic enough for one writer: a single write of one line). */
+/**
+ * Appends one line (an append is atomic enough for one writer: a single write of one line).
+ * Any file system error is a WriteError (a usage error) naming the file.
+ */
 export function appendHistory(file: string, entry: HistoryEntry): void {
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  fs.appendFileSync(file, JSON.stringify(entry) + '\n');
+  const abs = path.resolve(file);
+  ensureDir(path.dirname(abs));
+  let st: fs.Stats | undefined;
+  try {
+    st = fs.statSync(abs);
+  } catch {
+    st = undefined; // a new history
+  }
+  // A FIFO would block the append until some reader appears.
+  if (st && !st.isFile()) throw new WriteError(abs, `not a regular file (${fileKind(st)})`, 'refused');
+  try {
+    fs.appendFileSync(abs, JSON.stringify(entry) + '\n');
+  } catch (error) {
+    throw new WriteError(abs, (error as NodeJS.ErrnoException).code ?? (error as Error).message);
+  }
 }

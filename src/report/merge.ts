@@ -1,9 +1,22 @@
+import { readFileSync } from 'node:fs';
+import type { JsonSchema } from '../core/config/schema.js';
+import { validateAgainstSchema } from '../core/config/validate.js';
 import { derive, sortFindings } from './derive.js';
 import { REPORT_SCHEMA_VERSION, type Report } from './types.js';
 import { UsageError } from '../shared/errors.js';
+import { packageFileUrl } from '../shared/version.js';
 
 /** Shards that cannot be combined into one report. The CLI exits 2 with the message. */
 class MergeError extends UsageError {}
+
+export const REPORT_SCHEMA_FILE = 'schema/ssot.report.schema.json';
+let reportSchema: JsonSchema | undefined;
+
+/** Where `value` departs from the shipped report schema (empty when it is a valid JSON report). */
+export function reportShapeViolations(value: unknown): string[] {
+  reportSchema ??= JSON.parse(readFileSync(packageFileUrl(REPORT_SCHEMA_FILE), 'utf8')) as JsonSchema;
+  return validateAgainstSchema(value, reportSchema).map((v) => `${v.path}: ${v.message}`);
+}
 
 /**
  * Combines the JSON reports of `ssot report --shard i/n` (every i from 1 to n, once) into the
@@ -16,6 +29,13 @@ export function mergeReports(parts: readonly { name: string; report: Report }[])
   for (const { name, report } of parts) {
     if (!report || typeof report !== 'object' || report.schemaVersion !== REPORT_SCHEMA_VERSION) {
       throw new MergeError(`${name}: not an ssot JSON report of schemaVersion ${REPORT_SCHEMA_VERSION}`);
+    }
+    // Everything below reads the report's fields: check its whole shape first.
+    const violations = reportShapeViolations(report);
+    if (violations.length > 0) {
+      const shown = violations.slice(0, 5).map((v) => `  ${v}`).join('\n');
+      const more = violations.length > 5 ? `\n  ... and ${violations.length - 5} more` : '';
+      throw new MergeError(`${name}: not a valid ssot JSON report (${REPORT_SCHEMA_FILE}):\n${shown}${more}`);
     }
     if (!report.scope.shard) throw new MergeError(`${name}: not a shard (written without --shard i/n)`);
     const same: [string, unknown, unknown][] = [

@@ -21,8 +21,8 @@ export function stripExtension(p: string): string {
   return p.replace(/\.d\.(c|m)?ts$/, '').replace(/\.(c|m)?(t|j)sx?$/, '');
 }
 
-/** True when `child` is `parent` or lies inside it. */
+/** True when `child` is `parent` or lies below it (lexically: resolve symlinks first where it matters). */
 export function isInside(child: string, parent: string): boolean {
   const rel = path.relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
 }

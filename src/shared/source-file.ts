@@ -1,34 +1,100 @@
 import * as fs from 'node:fs';
 
+/**
+ * What a file was when it was read: enough to tell, before replacing it, whether anything wrote
+ * to it since (compare-and-swap in atomic-write.ts), and what owner and mode to keep. Times in
+ * nanoseconds; `ino`, `dev` and the times as bigints (they exceed 2^53 on some file systems).
+ */
+export interface FileStamp {
+  dev: bigint;
+  ino: bigint;
+  size: number;
+  mtimeNs: bigint;
+  ctimeNs: bigint;
+  nlink: number;
+  uid: number;
+  gid: number;
+  mode: number;
+}
+
 export type SourceRead =
   | {
       ok: true;
       text: string;
       bytes: number;
+      stamp: FileStamp;
       /** False when the bytes are not valid UTF-8 (only with `allowInvalidUtf8`): the text holds U+FFFD where they were. */
       validUtf8: boolean;
     }
   | { ok: false; reason: string };
 
+export function stampOf(st: fs.BigIntStats): FileStamp {
+  return {
+    dev: st.dev,
+    ino: st.ino,
+    size: Number(st.size),
+    mtimeNs: st.mtimeNs,
+    ctimeNs: st.ctimeNs,
+    nlink: Number(st.nlink),
+    uid: Number(st.uid),
+    gid: Number(st.gid),
+    mode: Number(st.mode),
+  };
+}
+
+/** What kind of file a stat describes, for messages ('FIFO', 'folder', ...). */
+export function fileKind(st: fs.Stats | fs.BigIntStats): string {
+  if (st.isFile()) return 'file';
+  if (st.isDirectory()) return 'folder';
+  if (st.isFIFO()) return 'FIFO';
+  if (st.isSocket()) return 'socket';
+  if (st.isCharacterDevice()) return 'character device';
+  if (st.isBlockDevice()) return 'block device';
+  if (st.isSymbolicLink()) return 'symbolic link';
+  return 'special file';
+}
+
 /**
- * Reads a file as source text for analysis or rewriting. A file that cannot be read or holds a
- * NUL byte (binary) is a `reason`, never an exception: one odd file must not end the run.
- * A file that is not valid UTF-8 is a reason too, unless `allowInvalidUtf8`: analysis reads it
- * as ESLint does (each invalid sequence becomes U+FFFD; module specifiers and names are intact),
- * while a rewrite must refuse it, since a text round trip would not reproduce its bytes.
+ * Opening for reading never waits: a FIFO opened without O_NONBLOCK blocks until a writer
+ * appears (a FIFO named on the command line would hang the run). On regular files the flag does
+ * nothing. Windows has neither flag.
+ */
+const READ_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0) | (fs.constants.O_NOCTTY ?? 0);
+
+/**
+ * Reads a file as source text for analysis or rewriting. A file that cannot be read, is not a
+ * regular file (FIFO, device, socket) or holds a NUL byte (binary) is a `reason`, never an
+ * exception: one odd file must not end the run. A file that is not valid UTF-8 is a reason too,
+ * unless `allowInvalidUtf8`: analysis reads it as ESLint does (each invalid sequence becomes
+ * U+FFFD; specifiers and names are intact), while a rewrite must refuse it, since a text round
+ * trip would not reproduce its bytes. The stamp is taken from the open file before its bytes are
+ * read, so a write that lands during the read shows as a change later.
  */
 export function readSourceFile(file: string, options: { allowInvalidUtf8?: boolean } = {}): SourceRead {
-  let buffer: Buffer;
+  let fd: number;
   try {
-    buffer = fs.readFileSync(file);
+    fd = fs.openSync(file, READ_FLAGS);
   } catch (error) {
     return { ok: false, reason: `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` };
+  }
+  let buffer: Buffer;
+  let stamp: FileStamp;
+  try {
+    const st = fs.fstatSync(fd, { bigint: true });
+    if (!st.isFile()) return { ok: false, reason: `not a regular file (${fileKind(st)})` };
+    stamp = stampOf(st);
+    buffer = fs.readFileSync(fd);
+  } catch (error) {
+    return { ok: false, reason: `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` };
+  } finally {
+    fs.closeSync(fd);
   }
   if (buffer.includes(0)) return { ok: false, reason: 'binary file (contains a NUL byte)' };
   const text = buffer.toString('utf8');
   // toString replaces invalid sequences with U+FFFD; a file that holds U+FFFD itself re-encodes
   // to the same bytes, so the comparison is only needed when the replacement character appears.
+  // Valid UTF-8 means `text` encodes back to exactly these bytes: a hash of the text is a hash of the file.
   const validUtf8 = !text.includes('\uFFFD') || Buffer.from(text, 'utf8').equals(buffer);
   if (!validUtf8 && !options.allowInvalidUtf8) return { ok: false, reason: 'not valid UTF-8' };
-  return { ok: true, text, bytes: buffer.length, validUtf8 };
+  return { ok: true, text, bytes: buffer.length, stamp, validUtf8 };
 }

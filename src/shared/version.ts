@@ -7,12 +7,15 @@ interface Manifest {
 
 let cached: Manifest | undefined;
 
-/** ssot-kit's own package.json (same path from src/ and from dist/src/). */
+/** A file of the ssot-kit package by its path in the package (same from src/ and from dist/src/). */
+export function packageFileUrl(rel: string): URL {
+  return new URL((import.meta.url.includes('/dist/') ? '../../../' : '../../') + rel, import.meta.url);
+}
+
+/** ssot-kit's own package.json. */
 function manifest(): Manifest {
   if (cached) return cached;
-  const relative = import.meta.url.includes('/dist/') ? '../../../package.json' : '../../package.json';
-  const url = new URL(relative, import.meta.url);
-  cached = JSON.parse(readFileSync(url, 'utf8')) as Manifest;
+  cached = JSON.parse(readFileSync(packageFileUrl('package.json'), 'utf8')) as Manifest;
   return cached;
 }
 

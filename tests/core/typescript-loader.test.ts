@@ -1,7 +1,7 @@
 // The TypeScript loader of the built package (dist/src/core/typescript-loader.cjs): a V8 code
 // cache that is written after a run, used by the next one, rejected and rewritten when it does not
 // fit, and off on request. Real processes, since the cache lives per process.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -79,5 +79,59 @@ describe('TypeScript loader with a V8 code cache', () => {
     const strip = (s: string) => s.replace(/"(generatedAt|\w*Ms)":\s*("[^"]*"|\d+)/g, '"$1":0');
     expect(strip(cold)).toBe(strip(plain));
     expect(strip(warm)).toBe(strip(plain));
+  });
+
+  it("Node >= 22.1: Node's own compile cache gets our folder, or is not enabled (never its shared temp default)", () => {
+    // This machine's Node may predate module.enableCompileCache: stand in for it, recording
+    // what the loader asks of it (the one thing under test; Node does the caching).
+    const record = (setting: string | undefined, extraEnv: NodeJS.ProcessEnv = {}) => {
+      const code = `
+        const Module = require('node:module');
+        const calls = [];
+        Module.enableCompileCache = (...args) => { calls.push(args); return { status: 1, directory: args[0] }; };
+        const loader = require(${JSON.stringify(LOADER)});
+        console.log(JSON.stringify({ calls, state: loader.compileCacheState() }));`;
+      const env: NodeJS.ProcessEnv = { ...process.env, NODE_DISABLE_COMPILE_CACHE: '', ...extraEnv };
+      if (setting === undefined) delete env.SSOT_COMPILE_CACHE;
+      else env.SSOT_COMPILE_CACHE = setting;
+      return JSON.parse(execFileSync(process.execPath, ['-e', code], { env, encoding: 'utf8' }).trim()) as { calls: unknown[][]; state: { state: string; file?: string } };
+    };
+    const dir = tmp();
+    expect(record(dir)).toEqual({ calls: [[dir]], state: { state: 'native', file: dir } });
+    const ours = path.join(REPO, 'node_modules/.cache/ssot-kit');
+    expect(record(undefined)).toEqual({ calls: [[ours]], state: { state: 'native', file: ours } });
+    expect(record('off')).toEqual({ calls: [], state: { state: 'off' } });
+    expect(record(undefined, { NODE_DISABLE_COMPILE_CACHE: '1' })).toEqual({ calls: [], state: { state: 'off' } });
+  });
+
+  it('the cache is written through a fresh, exclusive temp name: a symlink planted at a guessable one is not followed', () => {
+    const dir = tmp();
+    const victim = path.join(tmp(), 'victim');
+    fs.writeFileSync(victim, 'precious');
+    // The name an earlier version used (<cache file>.<pid>.tmp), planted by "another user" just
+    // before the save.
+    const plant = `
+      const fs = require('node:fs');
+      const loader = require(${JSON.stringify(LOADER)});
+      const file = loader.compileCacheState().file;
+      fs.symlinkSync(${JSON.stringify(victim)}, file + '.' + process.pid + '.tmp');
+      loader.ts.createSourceFile('a.ts', 'export const x = 1;', 99);
+      loader.saveCompileCache();
+      console.log(loader.compileCacheState().state);`;
+    const out = execFileSync(process.execPath, ['-e', plant], { env: { ...process.env, SSOT_COMPILE_CACHE: dir, NODE_DISABLE_COMPILE_CACHE: '' }, encoding: 'utf8' });
+    expect(out.trim()).toBe('hit');
+    expect(fs.readFileSync(victim, 'utf8')).toBe('precious');
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.v8cache'))).toHaveLength(1);
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp') && !fs.lstatSync(path.join(dir, f)).isSymbolicLink())).toEqual([]);
+  });
+
+  it.runIf(fs.existsSync('/proc/self'))('a cache folder that cannot be made (under /proc) means no cache, not a hang', () => {
+    const r = spawnSync(process.execPath, [BIN, 'report', '--format', 'json', path.join(REPO, 'fixtures/demo-app')], {
+      env: { ...process.env, SSOT_COMPILE_CACHE: '/proc/ssot-x/cache', NO_COLOR: '1' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(0);
   });
 });

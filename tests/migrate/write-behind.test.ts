@@ -61,7 +61,7 @@ describe('write-behind', () => {
       return w.flush();
     });
     expect([...failed.keys()]).toEqual([gone]);
-    expect(failed.get(gone)).toBe('ENOENT');
+    expect(failed.get(gone)).toEqual({ reason: 'ENOENT', kind: 'io' });
     expect(fs.readFileSync(a!, 'utf8')).toBe('A');
     expect(fs.readFileSync(b!, 'utf8')).toBe('B');
     expect(fs.existsSync(gone)).toBe(false);
@@ -77,7 +77,7 @@ describe('write-behind', () => {
       w.write(path.join(dir, 'nope', 'y.ts'), 'Y');
       w.write(b!, 'B');
       const failed = await w.flush();
-      expect([...failed.values()]).toEqual(['ENOENT']);
+      expect([...failed.values()]).toEqual([{ reason: 'ENOENT', kind: 'io' }]);
     });
     expect(fs.readFileSync(b!, 'utf8')).toBe('B');
   });
@@ -112,6 +112,6 @@ describe('write-behind', () => {
   it('a file whose write failed counts as failed with no site rewritten', () => {
     const site = { line: 1, column: 1, form: 'import' as const, specifier: './legacy' };
     const outcome: FileOutcome = { file: '/p/a.ts', status: 'changed', parsed: true, rewritten: [site, site, site], refused: [], kept: [], notes: [] };
-    expect(workerMod.writeFailed(outcome, 'EROFS')).toMatchObject({ status: 'failed', error: 'write failed: EROFS', rewritten: [] });
+    expect(workerMod.writeFailed(outcome, { reason: 'EROFS', kind: 'io' })).toMatchObject({ status: 'failed', error: 'write failed: EROFS', rewritten: [] });
   });
 });

@@ -156,14 +156,14 @@ async function checkAction(flags: CheckFlags): Promise<number> {
 
   if (flags.updateBaseline) {
     const entries = current.map(entryOf);
-    writeFileAtomic(baselineFile, serializeBaseline(entries), { createDirs: true });
+    writeFileAtomic(baselineFile, serializeBaseline(entries), { createDirs: true, removeLeftovers: true });
     outcome.wrote = { entries: entries.length, added: comparison.added.length, removed: comparison.fixed.length };
     outcome.exitCode = EXIT_OK;
   } else {
     if (flags.prune && baseline) {
       // Keep what is still found; drop the fixed entries; never add new ones.
       const kept = comparison.known.map(entryOf);
-      writeFileAtomic(baselineFile, serializeBaseline(kept), { createDirs: true });
+      writeFileAtomic(baselineFile, serializeBaseline(kept), { createDirs: true, removeLeftovers: true });
       outcome.wrote = { entries: kept.length, added: 0, removed: comparison.fixed.length };
     }
     const tooMany = comparison.added.length > maxNew;

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { toPosix } from '../../shared/paths.js';
 import { resolveConfig } from '../../core/config/load.js';
-import { PRESETS } from '../../core/config/presets.js';
+import { PRESETS, presetNamed } from '../../core/config/presets.js';
 import { describeSignal } from '../../core/detect.js';
 import type { DuplicateFinding } from '../../core/types.js';
 import { writeFileAtomic } from '../../shared/atomic-write.js';
@@ -29,7 +29,7 @@ async function initAction(target: string | undefined, flags: InitFlags): Promise
     throw new UsageError(`no such folder: ${root}`);
   }
   if (!stat.isDirectory()) throw new UsageError(`not a folder: ${root}`);
-  const preset = PRESETS[flags.preset];
+  const preset = presetNamed(flags.preset);
   if (!preset) throw new UsageError(`--preset: unknown preset "${flags.preset}" (known: ${Object.keys(PRESETS).join(', ')})`);
   const configFile = path.join(root, 'ssot.config.json');
   if (fs.existsSync(configFile) && !flags.force && !flags.dryRun) {
@@ -79,7 +79,7 @@ async function initAction(target: string | undefined, flags: InitFlags): Promise
   if (flags.dryRun) {
     out.push('', c.bold(`--dry-run: would write ${configFile}:`), text.trimEnd());
   } else {
-    writeFileAtomic(configFile, text, { createDirs: true });
+    writeFileAtomic(configFile, text, { createDirs: true, removeLeftovers: true });
     out.push('', c.green(`wrote ${configFile}`));
   }
   out.push(

@@ -39,11 +39,13 @@ function printText(result: MigrateResult, dryRun: boolean): void {
   }
   const s = result.summary;
   const verb = dryRun ? 'would change' : 'changed';
+  const conflicts = s.filesChangedDuringRun > 0 ? ` (${s.filesChangedDuringRun} changed during migration)` : '';
   out.push(
     c.bold(
       `ssot migrate: ${s.filesScanned} files scanned, ${s.filesParsed} parsed, ${s.filesChanged} ${verb}, ${s.sitesRewritten} sites rewritten, ` +
-        `${s.sitesRefused} refused, ${s.filesFailed} failed${s.filesUnreadable > 0 ? `, ${s.filesUnreadable} not readable` : ''}` +
-        `${s.newTypeErrors !== undefined ? `, ${s.newTypeErrors} new type errors` : ''} in ${(s.timeMs / 1000).toFixed(2)} s` +
+        `${s.sitesRefused} refused, ${s.filesFailed} failed${s.filesUnreadable > 0 ? `, ${s.filesUnreadable} not readable` : ''}${conflicts}` +
+        `${s.newTypeErrors !== undefined ? `, ${s.newTypeErrors} new type errors` : ''}` +
+        ` in ${(s.timeMs / 1000).toFixed(2)} s` +
         `${dryRun ? ' (dry run: nothing written)' : ''}`,
     ),
   );

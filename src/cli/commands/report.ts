@@ -52,9 +52,9 @@ function readReportFile(file: string): Report {
   }
 }
 
-/** Writes the output atomically to --output, or to stdout. */
+/** Writes the output atomically to --output (a file system error is a usage error naming it), or to stdout. */
 function emit(text: string, output: string | undefined): void {
-  if (output) writeFileAtomic(path.resolve(output), text, { createDirs: true });
+  if (output) writeFileAtomic(path.resolve(output), text, { createDirs: true, removeLeftovers: true });
   else process.stdout.write(text);
 }
 

@@ -3,11 +3,13 @@ import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { configSchema } from './schema.js';
 import { validateAgainstSchema, type SchemaViolation } from './validate.js';
-import { PRESETS } from './presets.js';
+import { PRESETS, presetNamed } from './presets.js';
 import { describePattern } from '../pattern.js';
 import { compileUserRegex, parseRegexLiteral } from '../user-regex.js';
 import { checkOverlaps } from './overlap.js';
 import { UsageError } from '../../shared/errors.js';
+import { isInside } from '../../shared/paths.js';
+import { untrustedFolderReason, untrustedModuleMessage, untrustedModuleReason } from './trust.js';
 import type {
   ConceptInput,
   LegacyModuleInput,
@@ -36,32 +38,83 @@ export class ConfigError extends UsageError {
   }
 }
 
-/** Walks up from `startDir` to the first folder holding a config; returns its path. */
-export function findConfigFile(startDir: string): string | undefined {
+/**
+ * The outermost folder the config search may reach from `startDir`: the root of the git work
+ * tree (a folder holding `.git`, a folder or a worktree's file), else the outermost folder holding
+ * a package.json (a monorepo's root, above its packages' own), else none. Either way the search
+ * also ends where the folders stop being trusted (searchConfigFile).
+ */
+export function projectBoundary(startDir: string): string | undefined {
+  let outermostPackage: string | undefined;
   let dir = path.resolve(startDir);
   for (;;) {
-    for (const name of CONFIG_FILE_NAMES) {
-      const candidate = path.join(dir, name);
-      if (fs.existsSync(candidate)) return candidate;
-    }
-    const pkg = path.join(dir, 'package.json');
-    if (fs.existsSync(pkg)) {
-      try {
-        const json = JSON.parse(fs.readFileSync(pkg, 'utf8')) as Record<string, unknown>;
-        if (json && typeof json === 'object' && 'ssot' in json) return pkg;
-      } catch {
-        // A broken package.json is not ours to report here; keep walking.
-      }
-    }
+    if (fs.existsSync(path.join(dir, '.git'))) return dir;
+    if (fs.existsSync(path.join(dir, 'package.json'))) outermostPackage = dir;
     const parent = path.dirname(dir);
-    if (parent === dir) return undefined;
+    if (parent === dir) return outermostPackage;
     dir = parent;
   }
+}
+
+/** The config file in `dir`, if any: a config file, else a package.json with an "ssot" key. */
+function configIn(dir: string): string | undefined {
+  for (const name of CONFIG_FILE_NAMES) {
+    const candidate = path.join(dir, name);
+    if (fs.existsSync(candidate)) return candidate;
+  }
+  const pkg = path.join(dir, 'package.json');
+  if (fs.existsSync(pkg)) {
+    try {
+      const json = JSON.parse(fs.readFileSync(pkg, 'utf8')) as Record<string, unknown>;
+      if (json && typeof json === 'object' && Object.hasOwn(json, 'ssot')) return pkg;
+    } catch {
+      // A broken package.json is not ours to report here; keep walking.
+    }
+  }
+  return undefined;
+}
+
+export interface ConfigSearch {
+  file?: string;
+  /** A config the search passed by: it sits in a folder other users can write. */
+  ignored?: { file: string; reason: string };
+}
+
+/**
+ * Walks up from `startDir` to the first folder holding a config, up to the project boundary
+ * (projectBoundary) and never into a folder other users can write or another user owns (a config
+ * there could be planted; name it with --config to use it).
+ */
+export function searchConfigFile(startDir: string): ConfigSearch {
+  let dir = path.resolve(startDir);
+  const boundary = projectBoundary(dir);
+  for (;;) {
+    const untrusted = untrustedFolderReason(dir);
+    if (untrusted) {
+      const file = configIn(dir);
+      return file ? { ignored: { file, reason: untrusted } } : {};
+    }
+    const file = configIn(dir);
+    if (file) return { file };
+    const parent = path.dirname(dir);
+    if (parent === dir || dir === boundary) return {};
+    dir = parent;
+  }
+}
+
+/** Walks up from `startDir` to the first folder holding a config; returns its path (see searchConfigFile). */
+export function findConfigFile(startDir: string): string | undefined {
+  return searchConfigFile(startDir).file;
 }
 
 /** Reads the raw config object from a file (JSON, ESM/CJS module default export, package.json key). */
 export function readConfigFile(file: string): unknown {
   const base = path.basename(file);
+  // A FIFO or device at the config's name would block the read.
+  const kind = statKind(file);
+  if (kind !== undefined && kind !== 'file') {
+    throw new ConfigError(file, [], `ssot config ${file} is not a regular file`);
+  }
   if (base.endsWith('.json')) {
     let text: string;
     try {
@@ -77,13 +130,16 @@ export function readConfigFile(file: string): unknown {
     }
     if (base === 'package.json') {
       const record = json as Record<string, unknown>;
-      if (!record || typeof record !== 'object' || !('ssot' in record)) {
+      if (!record || typeof record !== 'object' || !Object.hasOwn(record, 'ssot')) {
         throw new ConfigError(file, [{ path: 'ssot', message: 'is required in package.json' }]);
       }
       return record.ssot;
     }
     return json;
   }
+  // A config module is code: run it only if no other user could have put it there.
+  const untrusted = untrustedModuleReason(file);
+  if (untrusted) throw new ConfigError(file, [], untrustedModuleMessage(file, untrusted));
   // Node >= 20.19 can require() an ES module without top-level await, which keeps this sync
   // (ESLint rules must load config synchronously).
   try {
@@ -105,10 +161,10 @@ function looksLikePath(spec: string, rootDir: string): boolean {
   return SOURCE_EXTENSIONS.some((ext) => spec.endsWith(ext));
 }
 
-function statKind(p: string): 'file' | 'dir' | undefined {
+function statKind(p: string): 'file' | 'dir' | 'other' | undefined {
   try {
     const st = fs.statSync(p);
-    return st.isDirectory() ? 'dir' : st.isFile() ? 'file' : undefined;
+    return st.isDirectory() ? 'dir' : st.isFile() ? 'file' : 'other';
   } catch {
     return undefined;
   }
@@ -158,9 +214,19 @@ function subpathPatternProblem(
   return undefined;
 }
 
+/** Whether `p` lies inside `rootDir`, also after resolving symlinks where both exist. */
+function insideRoot(p: string, rootDir: string): boolean {
+  if (!isInside(p, rootDir)) return false;
+  try {
+    return isInside(fs.realpathSync(p), fs.realpathSync(rootDir));
+  } catch {
+    return true; // not there (a deleted module): the lexical answer stands
+  }
+}
+
 function resolveConcept(input: ConceptInput, index: number, rootDir: string, file: string | undefined): ResolvedConcept {
   const at = `concepts[${index}]`;
-  const preset = input.preset ? PRESETS[input.preset] : undefined;
+  const preset = input.preset ? presetNamed(input.preset) : undefined;
   if (input.preset && !preset) {
     throw new ConfigError(file, [
       { path: `${at}.preset`, message: `unknown preset "${input.preset}" (known: ${Object.keys(PRESETS).join(', ')})` },
@@ -216,6 +282,11 @@ function resolveConcept(input: ConceptInput, index: number, rootDir: string, fil
       return { module: entry.module, kind: 'package' as const, exists: true, names, subpathsOf, ...extra };
     }
     const r = resolveConfigModule(entry.module, rootDir);
+    // A legacy module is reported "safe to delete" and its importers rewritten: it must be the project's.
+    if (r.kind === 'path' && r.path && !insideRoot(r.path, rootDir)) {
+      const message = `"${entry.module}" resolves to ${r.path}, outside the project root ${rootDir}`;
+      throw new ConfigError(file, [{ path: `${at}.legacy[${li}].module`, message }]);
+    }
     return {
       module: entry.module,
       kind: r.kind,
@@ -333,9 +404,20 @@ export interface LoadConfigOptions {
 /** Finds, reads, validates and resolves the config. Throws ConfigError on any problem. */
 export function loadConfig(options: LoadConfigOptions = {}): ResolvedConfig {
   const cwd = path.resolve(options.cwd ?? process.cwd());
-  const file = options.configPath ? path.resolve(cwd, options.configPath) : findConfigFile(cwd);
+  const search: ConfigSearch = options.configPath
+    ? { file: path.resolve(cwd, options.configPath) }
+    : searchConfigFile(cwd);
+  const file = search.file;
   if (!file) {
-    throw new ConfigError(undefined, [], `No ssot config found in ${cwd} or any parent folder (looked for ${CONFIG_FILE_NAMES.join(', ')} and a "ssot" key in package.json). Run \`ssot init\` to write one.`);
+    const { ignored } = search;
+    const why = ignored ? ` Ignored ${ignored.file}: ${ignored.reason} (name it with --config to use it).` : '';
+    throw new ConfigError(
+      undefined,
+      [],
+      `No ssot config found in ${cwd} or a parent folder up to the project root (the git work tree's root, ` +
+        `else the outermost folder of a package.json; looked for ${CONFIG_FILE_NAMES.join(', ')} and a "ssot" key in ` +
+        `package.json).${why} Run \`ssot init\` to write one.`,
+    );
   }
   if (!fs.existsSync(file)) throw new ConfigError(file, [], `Config file not found: ${file}`);
   return resolveConfig(readConfigFile(file), path.dirname(file), file);

@@ -49,3 +49,8 @@ export const PRESETS: Readonly<Record<string, Preset>> = {
     defaultLegacyNames: Object.fromEntries(Object.keys(MESSAGE_ROUTER_COMPAT_REPLACEMENTS).map((n) => [n, n])),
   },
 };
+
+/** The preset of that name: an own entry only (`__proto__`, `toString` are no presets). */
+export function presetNamed(name: string): Preset | undefined {
+  return Object.hasOwn(PRESETS, name) ? PRESETS[name] : undefined;
+}

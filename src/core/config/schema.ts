@@ -3,18 +3,33 @@
  * interprets it (to give errors with key paths) and the build writes it to
  * `schema/ssot.config.schema.json` for editors (`"$schema"`).
  */
+export type JsonType = 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean' | 'null';
+
+/**
+ * The subset of JSON Schema (draft-07) that validate.ts interprets: what the config schema and
+ * the shipped report schema (`schema/ssot.report.schema.json`, checked on `--merge`) use.
+ */
 export type JsonSchema = {
   $schema?: string;
   $id?: string;
+  /** Local references only: `#/definitions/<name>`. */
+  $ref?: string;
+  definitions?: Record<string, JsonSchema>;
   title?: string;
   description?: string;
-  type?: 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean';
+  type?: JsonType | JsonType[];
   properties?: Record<string, JsonSchema>;
   required?: string[];
   additionalProperties?: boolean | JsonSchema;
   items?: JsonSchema;
+  enum?: unknown[];
+  const?: unknown;
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  not?: JsonSchema;
   minLength?: number;
   minimum?: number;
+  maximum?: number;
   minItems?: number;
   pattern?: string;
   default?: unknown;
