@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/types.js';
 import { BIN, cleanup, copyDemo, ensureBuilt, ssotSync as ssot, tempDir, withoutTiming } from '../helpers/index.js';
+import { REPORT_SCHEMA_VERSION } from '../../src/report/types.js';
 
 beforeAll(() => ensureBuilt());
 afterAll(() => cleanup());
@@ -127,7 +128,12 @@ describe('--merge inputs', () => {
     const project = copyDemo();
     const dir = tempDir('merge');
     const stub = path.join(dir, 'stub.json');
+    // The issue's input, and the same stub at today's schema version (then the shape decides).
     fs.writeFileSync(stub, '{"schemaVersion":1}');
+    const old = ssot(['report', '--merge', stub], project);
+    expect(old.code).toBe(2);
+    expect(old.stderr).toContain(`ssot: ${stub}: not an ssot JSON report of schemaVersion`);
+    fs.writeFileSync(stub, `{"schemaVersion":${REPORT_SCHEMA_VERSION}}`);
     const r = ssot(['report', '--merge', stub], project);
     expect(r.code).toBe(2);
     expect(r.stderr).not.toMatch(/internal error/);
