@@ -38,11 +38,23 @@ export type { RouterErrorCode } from './errors.js';
 export {
   attachRouter,
   createRouterServer,
+  DEFAULT_INBOUND_ERROR_WINDOW_MS,
   DEFAULT_MAX_FRAME_BYTES,
+  DEFAULT_MAX_INBOUND_ERRORS,
   DEFAULT_MAX_INBOUND_PENDING,
+  MAX_ECHO_CHARS,
+  TOO_MANY_ERRORS_CLOSE_CODE,
   UNAUTHENTICATED_CLOSE_CODE,
 } from './ws-adapter.js';
-export type { Authenticate, ErrorFrame, RouterServer, RouterServerOptions, WebSocketAdapterOptions, WebSocketRouterBinding } from './ws-adapter.js';
+export type {
+  Authenticate,
+  ErrorFrame,
+  RouterServer,
+  RouterServerOptions,
+  WebSocketAdapterOptions,
+  WebSocketAdapterStats,
+  WebSocketRouterBinding,
+} from './ws-adapter.js';
 export type {
   AgentEvent,
   AgentEventPayloads,
