@@ -2,6 +2,8 @@
 // ssot-kit benchmark entry point (`npm run bench -- [flags]`, which builds first).
 //
 //   --suite migrate|report|eslint|router|floor|all   (repeatable or comma-separated; default all)
+//   --suite router-abuse   memory under attack (bench/router/abuse-bench.mjs; not part of `all`)
+//   --abuse-scale X        router-abuse: multiply every attack's frame count by X (default 1)
 //   --size tiny|small|default|large  or  --files N   corpus size (default: default ≈ 5,000 files)
 //   --runs N        measured runs per tool (default 3)
 //   --seed N        corpus seed (default 1)
@@ -16,10 +18,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runBench, printTable, SUITES, red } from './lib/harness.mjs';
 import { SIZES } from './corpus/generate.mjs';
+import { formatAbuseTable, runRouterAbuseBench, writeAbuseDocs } from './router/abuse-bench.mjs';
+
+/** Suites that need no corpus and run apart from the harness. */
+const STANDALONE = ['router-abuse'];
 
 function usage(msg) {
   if (msg) process.stderr.write(`bench: ${msg}\n`);
-  process.stderr.write('usage: node bench/run.mjs [--suite migrate|report|eslint|router|floor|all] [--size tiny|small|default|large | --files N] [--runs N] [--seed N] [--only tool1,tool2] [--write-docs] [--json FILE]\n');
+  process.stderr.write('usage: node bench/run.mjs [--suite migrate|report|eslint|router|floor|router-abuse|all] [--abuse-scale X] [--size tiny|small|default|large | --files N] [--runs N] [--seed N] [--only tool1,tool2] [--write-docs] [--json FILE]\n');
   process.exit(2);
 }
 
@@ -43,19 +49,36 @@ for (let i = 0; i < argv.length; i++) {
     case '--corpus-dir': opts.corpusDir = path.resolve(val()); break;
     case '--work-dir': opts.workDir = path.resolve(val()); break;
     case '--keep-work': opts.keepWork = true; break;
+    case '--abuse-scale': opts.abuseScale = Number(val()); if (!(opts.abuseScale > 0)) usage('--abuse-scale needs a positive number'); break;
     case '-h': case '--help': usage();
     default: usage(`unknown flag ${a}`);
   }
 }
 if (!opts.suites.length) opts.suites = ['all'];
-for (const s of opts.suites) if (s !== 'all' && !SUITES.includes(s)) usage(`unknown suite ${s}`);
+for (const s of opts.suites) if (s !== 'all' && !SUITES.includes(s) && !STANDALONE.includes(s)) usage(`unknown suite ${s}`);
 if (opts.files && opts.size) usage('--size and --files are exclusive');
+
+const abuse = opts.suites.includes('router-abuse');
+opts.suites = opts.suites.filter((s) => !STANDALONE.includes(s));
+let abuseOk = true;
+if (abuse) {
+  const r = await runRouterAbuseBench({ scale: opts.abuseScale ?? 1, log: (l) => process.stderr.write(`[router-abuse] ${l}\n`) });
+  const command = `${process.env.npm_lifecycle_event === 'bench' ? 'npm run bench --' : 'node bench/run.mjs'} ${argv.join(' ')}`;
+  process.stdout.write(`== router-abuse ==\n${formatAbuseTable(r)}\n`);
+  process.stdout.write(`goal: peak server RSS less than ${r.config.goalPeakMiB} MiB above its baseline under every attack: ${r.goalMet ? 'met' : 'NOT met'}\n\n`);
+  if (opts.writeDocs) writeAbuseDocs(path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'docs', 'benchmarks-router.md'), r, command);
+  if (opts.json && !opts.suites.length) fs.writeFileSync(opts.json, JSON.stringify(r, null, 1));
+  abuseOk = r.goalMet;
+  if (!opts.suites.length) process.exit(abuseOk ? 0 : 1);
+}
 
 const result = await runBench(opts);
 if (opts.json) fs.writeFileSync(opts.json, JSON.stringify(result, null, 1));
 if (result.suites.length) printTable(result);
+if (!abuseOk) process.stderr.write(red('\nrouter-abuse: the memory goal was NOT met (see its table above)\n'));
 if (!result.ok) {
   process.stderr.write(red(`\nBENCH FAILED: ${result.failures.length} disagreement(s)/failure(s) — the tools did not all change the same import sites the oracle expects:\n`));
   for (const f of result.failures) process.stderr.write(`  - ${f}\n`);
   process.exit(1);
 }
+if (!abuseOk) process.exit(1);
