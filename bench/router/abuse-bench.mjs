@@ -168,15 +168,21 @@ function openClient(url, { token = 'ok', user = 'mallory', paused = false } = {}
   });
 }
 
+/** How long one attack may send: a server that pushes back (TCP flow control) slows the client down. */
+const ATTACK_MAX_MS = 20_000;
+
 /**
- * Sends `count` frames made by `frame(i)` in batches, keeping at most 4 MiB in the client's own
- * buffer. A closed socket is replaced (the same client reconnects) when `reconnect` is set.
+ * Sends up to `count` frames made by `frame(i)` in batches, keeping at most 4 MiB in the client's
+ * own buffer, for at most ATTACK_MAX_MS. A closed socket is replaced (the same client reconnects)
+ * when `reconnect` is set. Returns the frames actually sent.
  */
 async function floodFrames(url, { count, frame, paused, reconnect, ping = false, batch = 1000 }) {
   let client = await openClient(url, { paused });
   let connections = 1;
   const closes = {};
-  for (let i = 0; i < count; ) {
+  const deadline = performance.now() + ATTACK_MAX_MS;
+  let i = 0;
+  while (i < count && performance.now() < deadline) {
     if (client.ws.readyState !== WebSocket.OPEN) {
       await Promise.race([client.closed, sleep(2000)]);
       closes[client.closeCode ?? 'unknown'] = (closes[client.closeCode ?? 'unknown'] ?? 0) + 1;
@@ -189,7 +195,7 @@ async function floodFrames(url, { count, frame, paused, reconnect, ping = false,
       else client.ws.send(frame(i));
     }
     const highWater = batch === 1 ? 0 : 4 * MiB;
-    while (client.ws.readyState === WebSocket.OPEN && client.ws.bufferedAmount > highWater) await sleep(1);
+    while (client.ws.readyState === WebSocket.OPEN && client.ws.bufferedAmount > highWater && performance.now() < deadline) await sleep(1);
     await (batch === 1 ? sleep(20) : turn());
   }
   // Let the server read what is still in flight before the client goes.
@@ -200,7 +206,7 @@ async function floodFrames(url, { count, frame, paused, reconnect, ping = false,
     closes[client.closeCode ?? 'unknown'] = (closes[client.closeCode ?? 'unknown'] ?? 0) + 1;
   }
   client.ws.terminate();
-  return { frames: count, connections, closes };
+  return { frames: i, connections, closes };
 }
 
 const ATTACKS = [
@@ -249,6 +255,14 @@ const ATTACKS = [
     id: 'slow-handler-flood',
     what: 'valid messages to a 50 ms handler, far faster than it runs (inbound overflow), not reading',
     run: (url, s) => floodFrames(url, { count: 400_000 * s, frame: () => '{"type":"slow"}', paused: true }),
+  },
+  {
+    id: 'slow-handler-big-frames',
+    what: 'valid 60 KiB messages to the 50 ms handler (inbound byte bound), not reading',
+    run: (url, s) => {
+      const big = `{"type":"slow","pad":"${'b'.repeat(60 * 1024)}"}`;
+      return floodFrames(url, { count: Math.max(10, Math.round(20_000 * s)), frame: () => big, paused: true, batch: 100 });
+    },
   },
   {
     id: 'run-flood',

@@ -4,8 +4,8 @@
 //
 // Memory per socket is bounded whatever the client sends: every frame the server sends (events,
 // replies, error frames) goes through the router's bounded queue for that connection, at most
-// `maxInboundPending` messages of at most `maxFrameBytes` wait for their handlers, and a client
-// that keeps sending refused frames exhausts its error budget and is closed (1008).
+// `maxInboundPending` messages and `maxInboundPendingBytes` of text wait for their handlers, and
+// a client that keeps sending refused frames exhausts its error budget and is closed (1008).
 
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -17,6 +17,7 @@ import type { Connection, UserContext } from './types.js';
 
 export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024;
 export const DEFAULT_MAX_INBOUND_PENDING = 256;
+export const DEFAULT_MAX_INBOUND_PENDING_BYTES = 4 * 1024 * 1024;
 export const DEFAULT_MAX_INBOUND_ERRORS = 32;
 export const DEFAULT_INBOUND_ERROR_WINDOW_MS = 10_000;
 /** Close code for sockets that got past the upgrade without an identity (attach to a non-noServer wss). */
@@ -36,6 +37,11 @@ export interface WebSocketAdapterOptions {
   /** Messages per socket waiting for their handlers before new ones are dropped (default 256). */
   readonly maxInboundPending?: number;
   /**
+   * UTF-8 bytes of the messages per socket waiting for their handlers before new ones are dropped
+   * (default 4 MiB; a message is always accepted when none is waiting).
+   */
+  readonly maxInboundPendingBytes?: number;
+  /**
    * Error frames a socket may earn per `inboundErrorWindowMs` (default 32): the budget refills
    * evenly over the window, and a refused frame with no budget left closes the socket with 1008.
    * Handler failures are the server's fault and do not count.
@@ -53,7 +59,7 @@ export interface WebSocketAdapterStats {
   readonly sockets: number;
   /** Error frames handed to sockets' queues. */
   readonly errorFrames: number;
-  /** Messages dropped because `maxInboundPending` were already waiting (one INBOUND_OVERFLOW frame answers each run of drops). */
+  /** Messages dropped because `maxInboundPending` (or `maxInboundPendingBytes`) were already waiting; one INBOUND_OVERFLOW answers each run of drops. */
   readonly inboundDropped: number;
   /** Sockets closed with 1008 because they went over their error budget. */
   readonly errorBudgetCloses: number;
@@ -158,6 +164,7 @@ class ErrorBudget {
 export function attachRouter(wss: WebSocketServer, router: CanonicalMessageRouter, options: WebSocketAdapterOptions): WebSocketRouterBinding {
   const maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
   const maxInboundPending = options.maxInboundPending ?? DEFAULT_MAX_INBOUND_PENDING;
+  const maxInboundBytes = options.maxInboundPendingBytes ?? DEFAULT_MAX_INBOUND_PENDING_BYTES;
   const maxInboundErrors = options.maxInboundErrors ?? DEFAULT_MAX_INBOUND_ERRORS;
   const errorWindowMs = options.inboundErrorWindowMs ?? DEFAULT_INBOUND_ERROR_WINDOW_MS;
   const now = options.now ?? (() => performance.now());
@@ -262,37 +269,50 @@ export function attachRouter(wss: WebSocketServer, router: CanonicalMessageRoute
     // error frames answering them: a client can match replies to what it sent by position.
     let chain: Promise<void> = Promise.resolve();
     let inboundPending = 0;
-    /** Set by the first dropped message of a run of drops, cleared once the backlog is worked off. */
+    /** UTF-8 bytes of the text messages waiting (refusals hold no message text). */
+    let inboundBytes = 0;
+    /**
+     * Set by the first dropped message of a run of drops, cleared once the backlog is worked off.
+     * Meanwhile the socket is paused: what the client sends next waits in the kernel (TCP flow
+     * control holds the client back) instead of being read only to be dropped.
+     */
     let overflowing = false;
-    const enqueue = (work: () => Promise<void> | void): void => {
+    const enqueue = (bytes: number, work: () => Promise<void> | void): void => {
       inboundPending++;
+      inboundBytes += bytes;
       chain = chain.then(work).finally(() => {
-        if (--inboundPending === 0) overflowing = false;
+        inboundBytes -= bytes;
+        if (--inboundPending === 0 && overflowing) {
+          overflowing = false;
+          ws.resume(); // also when closing: the peer's close frame must be read
+        }
       });
     };
     ws.on('message', (data, isBinary) => {
       if (!live()) return; // closing: what the peer still sends is read and discarded
-      if (inboundPending >= maxInboundPending) {
+      const size = byteLength(data);
+      const held = isBinary || size > maxFrameBytes ? 0 : size;
+      if (inboundPending >= maxInboundPending || (inboundPending > 0 && inboundBytes + held > maxInboundBytes)) {
         // Dropped, not queued, and answered once per run of drops, not once per message: one
         // error frame per dropped message would grow the outbound side instead.
         counters.inboundDropped++;
         if (!overflowing) {
           overflowing = true;
-          refuse('INBOUND_OVERFLOW', `more than ${maxInboundPending} messages are waiting; messages are dropped until they are handled`);
+          ws.pause(); // frames ws already read from the socket still arrive, and are dropped
+          refuse('INBOUND_OVERFLOW', `${inboundPending} messages (${inboundBytes} bytes) are waiting; messages are dropped until they are handled`);
         }
         return;
       }
       if (isBinary) {
-        enqueue(() => refuse('UNSUPPORTED_FRAME', 'binary frames are not accepted; send JSON text'));
+        enqueue(0, () => refuse('UNSUPPORTED_FRAME', 'binary frames are not accepted; send JSON text'));
         return;
       }
-      const size = byteLength(data);
       if (size > maxFrameBytes) {
-        enqueue(() => refuse('FRAME_TOO_LARGE', `frame of ${size} bytes exceeds the ${maxFrameBytes}-byte limit`));
+        enqueue(0, () => refuse('FRAME_TOO_LARGE', `frame of ${size} bytes exceeds the ${maxFrameBytes}-byte limit`));
         return;
       }
       const text = toText(data);
-      enqueue(() => {
+      enqueue(size, () => {
         if (!live()) return undefined;
         return router.route(context, text).then(
           (result) => {
