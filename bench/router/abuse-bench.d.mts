@@ -26,6 +26,9 @@ export interface AbuseRow {
   afterQuietMs: number;
   heapUsedBefore: number;
   heapUsedAfter: number;
+  heapTotalBefore: number;
+  heapTotalAfter: number;
+  externalAfter: number;
   socketsLeft: number;
   /** Router stats counted during the attack. */
   router?: Record<string, number>;

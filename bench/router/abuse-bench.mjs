@@ -348,6 +348,9 @@ async function runAttack(attack, { dist, scale, log, maxQuietMs }) {
       afterQuietMs: quietMs,
       heapUsedBefore: before.heapUsed,
       heapUsedAfter: after.heapUsed,
+      heapTotalBefore: before.heapTotal,
+      heapTotalAfter: after.heapTotal,
+      externalAfter: after.external,
       socketsLeft: settled.sockets,
       // Counted during the attack only (the warm-up client's are subtracted).
       router: diffStats(pickStats(after.router), pickStats(before.router)),
