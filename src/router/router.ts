@@ -100,6 +100,14 @@ function foreignClaim(message: InboundMessage, keys: readonly string[], userId: 
   return undefined;
 }
 
+/** A claim as text for the error, without calling anything on it (an object could throw from toString). */
+function describeClaim(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value === null) return 'null';
+  if (typeof value === 'object') return Array.isArray(value) ? '[array]' : '[object]';
+  return typeof value === 'symbol' ? value.toString() : String(value);
+}
+
 function identityKeys(extra: readonly string[] | undefined): readonly string[] {
   if (extra === undefined) return IDENTITY_KEYS;
   if (!Array.isArray(extra) || extra.some((k) => typeof k !== 'string' || k.length === 0)) {
@@ -345,7 +353,7 @@ export class CanonicalMessageRouter {
     const type = message.type;
     const claim = foreignClaim(message, this.#identityKeys, ctx.userId);
     if (claim !== undefined) {
-      return this.#rejectSpoof(new IsolationError(ctx.userId, String(claim.claimed), `message "${type}" (${claim.where})`), type);
+      return this.#rejectSpoof(new IsolationError(ctx.userId, describeClaim(claim.claimed), `message "${type}" (${claim.where})`), type);
     }
     if (ctx.connectionId !== undefined) {
       const owner = this.#connections.get(ctx.connectionId)?.conn.userId;
@@ -457,7 +465,7 @@ export class CanonicalMessageRouter {
       return this.#emit(ctx, type, copy['payload'] as AgentEventPayloads[AgentEventType], options, target);
     }
     try {
-      if (Object.hasOwn(copy, 'toJSON')) {
+      if (typeof copy['toJSON'] === 'function') {
         // It would replace the whole frame, type included (even with an agent event type).
         this.#counters.validationErrors++;
         throw new EventValidationError(type, ['an event must not have its own toJSON: the frame would not be the event']);

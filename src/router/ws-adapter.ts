@@ -134,20 +134,23 @@ function peek(text: string): { inReplyTo?: string; requestId?: string } {
  * one. Kept per socket, so one client's errors never cost another client anything.
  */
 class ErrorBudget {
+  readonly #capacity: number;
+  readonly #windowMs: number;
+  readonly #now: () => number;
   #tokens: number;
   #at: number;
-  constructor(
-    private readonly capacity: number,
-    private readonly windowMs: number,
-    private readonly now: () => number,
-  ) {
+
+  constructor(capacity: number, windowMs: number, now: () => number) {
+    this.#capacity = capacity;
+    this.#windowMs = windowMs;
+    this.#now = now;
     this.#tokens = capacity;
     this.#at = now();
   }
 
   take(): boolean {
-    const t = this.now();
-    if (this.windowMs > 0) this.#tokens = Math.min(this.capacity, this.#tokens + ((t - this.#at) * this.capacity) / this.windowMs);
+    const t = this.#now();
+    if (this.#windowMs > 0) this.#tokens = Math.min(this.#capacity, this.#tokens + ((t - this.#at) * this.#capacity) / this.#windowMs);
     this.#at = t;
     if (this.#tokens < 1) return false;
     this.#tokens -= 1;

@@ -109,6 +109,10 @@ describe('identity: every position is checked, not only the first one present', 
       },
     };
     expect((await router.route({ userId: 'alice' }, { type: 'chat', payload })).error).toBeInstanceOf(IsolationError);
+    // A claim that cannot even be turned into text is still just refused (route never throws for a message).
+    const r = await router.route({ userId: 'alice' }, { type: 'chat', userId: Object.create(null) as object });
+    expect(r.error).toBeInstanceOf(IsolationError);
+    expect((r.error as IsolationError).claimedUserId).toBe('[object]');
     expect(handler).not.toHaveBeenCalled();
   });
 
