@@ -1,6 +1,7 @@
 // The five agent events: payload validation and the per-run ordering tracker.
 // Validation runs before anything is sent, so a bad payload never reaches a client half-formed.
 
+import { types } from 'node:util';
 import type { AgentEventPayloads, AgentEventType, AgentRunStatus } from './types.js';
 
 export const AGENT_EVENT_TYPES: readonly AgentEventType[] = Object.freeze([
@@ -21,6 +22,31 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
   const proto: unknown = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
+}
+
+/**
+ * A copy of `payload` when it is flat JSON data: a plain object (not a proxy) with no `toJSON` on
+ * its chain, whose enumerable properties are all its own data properties holding strings, finite
+ * numbers, booleans or null. JSON.stringify of the copy is exactly JSON.stringify of the payload,
+ * and parsing that text back would give the copy again, so the copy can be validated and sent
+ * without a parse. Anything else (nested objects, getters, toJSON, class instances) yields
+ * undefined: the caller serializes and parses it back instead.
+ */
+export function flatJsonCopy(payload: unknown): Record<string, unknown> | undefined {
+  if (payload === null || typeof payload !== 'object' || types.isProxy(payload)) return undefined;
+  const proto: unknown = Object.getPrototypeOf(payload);
+  if ((proto !== Object.prototype && proto !== null) || 'toJSON' in payload) return undefined;
+  const copy: Record<string, unknown> = {};
+  // for-in also visits inherited enumerable keys: those have no own descriptor and fail below.
+  for (const key in payload) {
+    const d = Object.getOwnPropertyDescriptor(payload, key);
+    if (d === undefined || !('value' in d) || key === '__proto__') return undefined;
+    const v: unknown = d.value;
+    const t = typeof v;
+    if (!(t === 'string' || t === 'boolean' || v === null || (t === 'number' && Number.isFinite(v)))) return undefined;
+    copy[key] = v;
+  }
+  return copy;
 }
 
 function nonEmptyString(obj: Record<string, unknown>, key: string, issues: string[]): void {

@@ -10,7 +10,7 @@ import {
   RouterError,
   RunLimitError,
 } from './errors.js';
-import { isAgentEventType, RunOrderTracker, validateAgentPayload } from './events.js';
+import { flatJsonCopy, isAgentEventType, RunOrderTracker, validateAgentPayload } from './events.js';
 import { DeliveryQueue, type FatalReason, type SendOutcome } from './queue.js';
 import { ScopedRouter, type RouterCore } from './scoped.js';
 import type {
@@ -427,10 +427,13 @@ export class CanonicalMessageRouter {
         this.#counters.validationErrors++;
         throw new EventValidationError(String(type), [`"${String(type)}" is not an agent event type`]);
       }
-      // Serialize once and judge what was serialized: toJSON methods and getters run exactly once,
-      // here, so the payload that is validated and order-checked is byte for byte the one sent.
-      const json = this.#serialize(type, payload);
-      const sent: unknown = json === undefined ? undefined : JSON.parse(json);
+      // Judge what is sent, not the object: a flat payload is copied (one read of each field, and
+      // the copy serializes to exactly the JSON parsing would give back); anything else is
+      // serialized once (toJSON methods and getters run exactly once, here) and parsed back. Either
+      // way the payload validated and order-checked is byte for byte the one sent.
+      const flat = flatJsonCopy(payload);
+      const json = flat === undefined ? this.#serialize(type, payload) : undefined;
+      const sent: unknown = flat ?? (json === undefined ? undefined : JSON.parse(json));
       const issues = validateAgentPayload(type, sent);
       if (issues.length > 0) {
         this.#counters.validationErrors++;
@@ -445,9 +448,13 @@ export class CanonicalMessageRouter {
         this.#counters.orderingViolations++;
         if (this.#strict) throw new EventOrderError(type, valid.runId, verdict.reason);
       }
-      // The same key order as JSON.stringify({ type, timestamp, payload }); `type` is one of five
-      // fixed identifiers, so it needs no escaping.
-      const data = `{"type":"${type}","timestamp":${jsonTimestamp(this.#clock())},"payload":${json}}`;
+      const timestamp = this.#clock();
+      // The parsed-back case reuses its text: the same key order as JSON.stringify({ type,
+      // timestamp, payload }), and `type` is one of five fixed identifiers, so it needs no escaping.
+      const data =
+        json === undefined
+          ? this.#serialize(type, { type, timestamp, payload: sent })!
+          : `{"type":"${type}","timestamp":${jsonTimestamp(timestamp)},"payload":${json}}`;
       return this.#deliver(ctx, data, options, target);
     } catch (error) {
       return Promise.reject(error);

@@ -1,6 +1,7 @@
 // Router-level hardening (issue #15): every identity position is checked, run tracking is per
 // user, what is validated is what is sent, and every frame (replies too) goes through the
 // connection's bounded queue. The same behaviour over real sockets is in abuse.test.ts.
+import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   createMessageRouter,
@@ -260,6 +261,43 @@ describe('what is validated is what is sent', () => {
     expect(reads).toBe(1);
     expect(conn.frames[1]).toBe(result.data);
     expect(JSON.parse(result.data)).toMatchObject({ type: 'agent_thinking', payload: { runId: 'r', reasoning: 'text' } });
+  });
+
+  it('a proxy that answers differently on each read: the frame carries the value that was validated', async () => {
+    const router = createMessageRouter();
+    const conn = recording();
+    router.register(conn);
+    const s = router.forUser('u');
+    await s.emit('agent_started', { runId: 'r', agentName: 'a', threadId: 't' });
+    let reads = 0;
+    const target = { runId: 'r', reasoning: 'text' };
+    const payload = new Proxy(target, { get: (t, k) => (k === 'reasoning' && reads++ > 0 ? 42 : t[k as keyof typeof t]) });
+    // JSON.stringify reads each field once; that read is what gets validated and sent.
+    const result = await s.emit('agent_thinking', payload);
+    expect(JSON.parse(result.data).payload).toEqual({ runId: 'r', reasoning: 'text' });
+    expect(conn.frames.at(-1)).toBe(result.data);
+  });
+
+  it('a field the object shows but JSON leaves out (non-enumerable) is missing from what is judged', async () => {
+    const router = createMessageRouter();
+    router.register(recording());
+    const payload = Object.defineProperty({ agentName: 'a', threadId: 't' }, 'runId', { value: 'r', enumerable: false });
+    await expect(router.forUser('u').emit('agent_started', payload as { runId: string; agentName: string; threadId: string })).rejects.toThrow(/runId/);
+  });
+
+  it('property: for flat payloads the frame is exactly JSON.stringify({ type, timestamp, payload })', async () => {
+    const value = fc.oneof(fc.string(), fc.double(), fc.boolean(), fc.constant(null), fc.integer());
+    await fc.assert(
+      fc.asyncProperty(fc.dictionary(fc.string(), value, { maxKeys: 6 }), fc.string({ minLength: 1 }), async (extra, reasoning) => {
+        const router = createMessageRouter({ clock: () => 7 });
+        const s = router.forUser('u');
+        await s.emit('agent_started', { runId: 'r', agentName: 'a', threadId: 't' });
+        const payload = { ...extra, runId: 'r', reasoning };
+        const r = await s.emit('agent_thinking', payload);
+        expect(r.data).toBe(JSON.stringify({ type: 'agent_thinking', timestamp: 7, payload }));
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('toJSON that returns a valid payload is fine: what goes out is exactly what was checked', async () => {
