@@ -17,7 +17,7 @@ import type { Connection, UserContext } from './types.js';
 
 export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024;
 export const DEFAULT_MAX_INBOUND_PENDING = 256;
-export const DEFAULT_MAX_INBOUND_PENDING_BYTES = 4 * 1024 * 1024;
+export const DEFAULT_MAX_INBOUND_PENDING_BYTES = 1024 * 1024;
 export const DEFAULT_MAX_INBOUND_ERRORS = 32;
 export const DEFAULT_INBOUND_ERROR_WINDOW_MS = 10_000;
 /** Close code for sockets that got past the upgrade without an identity (attach to a non-noServer wss). */
@@ -38,7 +38,7 @@ export interface WebSocketAdapterOptions {
   readonly maxInboundPending?: number;
   /**
    * UTF-8 bytes of the messages per socket waiting for their handlers before new ones are dropped
-   * (default 4 MiB; a message is always accepted when none is waiting).
+   * (default 1 MiB; a message is always accepted when none is waiting).
    */
   readonly maxInboundPendingBytes?: number;
   /**
