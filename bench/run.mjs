@@ -16,6 +16,7 @@
 // Exit 0: every available tool agreed with the oracle. Exit 1: a disagreement or a failed tool.
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { runBench, printTable, SUITES, red } from './lib/harness.mjs';
 import { SIZES } from './corpus/generate.mjs';
 import { formatAbuseTable, runRouterAbuseBench, writeAbuseDocs } from './router/abuse-bench.mjs';
@@ -25,7 +26,9 @@ const STANDALONE = ['router-abuse'];
 
 function usage(msg) {
   if (msg) process.stderr.write(`bench: ${msg}\n`);
-  process.stderr.write('usage: node bench/run.mjs [--suite migrate|report|eslint|router|floor|router-abuse|all] [--abuse-scale X] [--size tiny|small|default|large | --files N] [--runs N] [--seed N] [--only tool1,tool2] [--write-docs] [--json FILE]\n');
+  process.stderr.write('usage: node bench/run.mjs [--suite migrate|report|eslint|router|floor|router-abuse|all]'
+    + ' [--abuse-scale X] [--size tiny|small|default|large | --files N] [--runs N] [--seed N]'
+    + ' [--only tool1,tool2] [--write-docs] [--json FILE]\n');
   process.exit(2);
 }
 
@@ -49,24 +52,35 @@ for (let i = 0; i < argv.length; i++) {
     case '--corpus-dir': opts.corpusDir = path.resolve(val()); break;
     case '--work-dir': opts.workDir = path.resolve(val()); break;
     case '--keep-work': opts.keepWork = true; break;
-    case '--abuse-scale': opts.abuseScale = Number(val()); if (!(opts.abuseScale > 0)) usage('--abuse-scale needs a positive number'); break;
+    case '--abuse-scale':
+      opts.abuseScale = Number(val());
+      if (!(opts.abuseScale > 0)) usage('--abuse-scale needs a positive number');
+      break;
     case '-h': case '--help': usage();
     default: usage(`unknown flag ${a}`);
   }
 }
 if (!opts.suites.length) opts.suites = ['all'];
-for (const s of opts.suites) if (s !== 'all' && !SUITES.includes(s) && !STANDALONE.includes(s)) usage(`unknown suite ${s}`);
+for (const s of opts.suites) {
+  if (s !== 'all' && !SUITES.includes(s) && !STANDALONE.includes(s)) usage(`unknown suite ${s}`);
+}
 if (opts.files && opts.size) usage('--size and --files are exclusive');
 
 const abuse = opts.suites.includes('router-abuse');
 opts.suites = opts.suites.filter((s) => !STANDALONE.includes(s));
 let abuseOk = true;
 if (abuse) {
-  const r = await runRouterAbuseBench({ scale: opts.abuseScale ?? 1, log: (l) => process.stderr.write(`[router-abuse] ${l}\n`) });
-  const command = `${process.env.npm_lifecycle_event === 'bench' ? 'npm run bench --' : 'node bench/run.mjs'} ${argv.join(' ')}`;
+  const log = (l) => process.stderr.write(`[router-abuse] ${l}\n`);
+  const r = await runRouterAbuseBench({ scale: opts.abuseScale ?? 1, log });
+  const runner = process.env.npm_lifecycle_event === 'bench' ? 'npm run bench --' : 'node bench/run.mjs';
   process.stdout.write(`== router-abuse ==\n${formatAbuseTable(r)}\n`);
-  process.stdout.write(`goal: peak server RSS less than ${r.config.goalPeakMiB} MiB above its baseline under every attack: ${r.goalMet ? 'met' : 'NOT met'}\n\n`);
-  if (opts.writeDocs) writeAbuseDocs(path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'docs', 'benchmarks-router.md'), r, command);
+  const verdict = r.goalMet ? 'met' : 'NOT met';
+  const goal = `peak server RSS less than ${r.config.goalPeakMiB} MiB above its baseline under every attack`;
+  process.stdout.write(`goal: ${goal}: ${verdict}\n\n`);
+  if (opts.writeDocs) {
+    const docs = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'benchmarks-router.md');
+    writeAbuseDocs(docs, r, `${runner} ${argv.join(' ')}`);
+  }
   if (opts.json && !opts.suites.length) fs.writeFileSync(opts.json, JSON.stringify(r, null, 1));
   abuseOk = r.goalMet;
   if (!opts.suites.length) process.exit(abuseOk ? 0 : 1);

@@ -32,7 +32,9 @@ const ACK_TEXT = 'k'.repeat(1024);
 // ---------------------------------------------------------------- server side (child process)
 
 async function serverMain({ dist }) {
-  const { createMessageRouter, createRouterServer } = await import(pathToFileURL(path.join(dist, 'dist/src/router/index.js')).href);
+  const { createMessageRouter, createRouterServer } = await import(
+    pathToFileURL(path.join(dist, 'dist/src/router/index.js')).href
+  );
   const router = createMessageRouter();
   router.on('chat', () => {});
   // An ack of 1 KiB to the sending socket (older builds without reply(): to the user's sockets).
@@ -41,7 +43,11 @@ async function serverMain({ dist }) {
     void (typeof ctx.scope.reply === 'function' ? ctx.scope.reply(ack) : ctx.scope.broadcast(ack)).catch(() => {});
   });
   router.on('slow', () => new Promise((resolve) => setTimeout(resolve, 50)));
-  router.on('start', (ctx, m) => ctx.scope.emit('agent_started', { runId: String(m.runId), agentName: 'bench', threadId: 't' }).then(() => undefined));
+  router.on('start', (ctx, m) =>
+    ctx.scope
+      .emit('agent_started', { runId: String(m.runId), agentName: 'bench', threadId: 't' })
+      .then(() => undefined),
+  );
   const server = await createRouterServer({
     router,
     authenticate: (req) => {
@@ -195,11 +201,21 @@ async function floodFrames(url, { count, frame, paused, reconnect, ping = false,
       else client.ws.send(frame(i));
     }
     const highWater = batch === 1 ? 0 : 4 * MiB;
-    while (client.ws.readyState === WebSocket.OPEN && client.ws.bufferedAmount > highWater && performance.now() < deadline) await sleep(1);
+    while (
+      client.ws.readyState === WebSocket.OPEN &&
+      client.ws.bufferedAmount > highWater &&
+      performance.now() < deadline
+    )
+      await sleep(1);
     await (batch === 1 ? sleep(20) : turn());
   }
   // Let the server read what is still in flight before the client goes.
-  for (let waited = 0; waited < 2000 && client.ws.readyState === WebSocket.OPEN && client.ws.bufferedAmount > 0; waited += 5) await sleep(5);
+  for (
+    let waited = 0;
+    waited < 2000 && client.ws.readyState === WebSocket.OPEN && client.ws.bufferedAmount > 0;
+    waited += 5
+  )
+    await sleep(5);
   await sleep(500);
   if (!paused && client.ws.readyState !== WebSocket.OPEN) {
     await Promise.race([client.closed, sleep(2000)]);
@@ -228,7 +244,12 @@ const ATTACKS = [
   {
     id: 'spoofed-ids',
     what: 'messages claiming another user at a second identity position, not reading',
-    run: (url, s) => floodFrames(url, { count: 200_000 * s, frame: () => '{"type":"chat","userId":"mallory","payload":{"userId":"victim"}}', paused: true }),
+    run: (url, s) =>
+      floodFrames(url, {
+        count: 200_000 * s,
+        frame: () => '{"type":"chat","userId":"mallory","payload":{"userId":"victim"}}',
+        paused: true,
+      }),
   },
   {
     id: 'oversize-frames',
@@ -243,7 +264,13 @@ const ATTACKS = [
     what: 'frames of 2 MiB (over ws maxPayload: closed with 1009), reconnecting',
     run: (url, s) => {
       const huge = 'h'.repeat(2 * MiB);
-      return floodFrames(url, { count: Math.max(5, Math.round(100 * s)), frame: () => huge, paused: false, reconnect: true, batch: 1 });
+      return floodFrames(url, {
+        count: Math.max(5, Math.round(100 * s)),
+        frame: () => huge,
+        paused: false,
+        reconnect: true,
+        batch: 1,
+      });
     },
   },
   {
@@ -261,13 +288,19 @@ const ATTACKS = [
     what: 'valid 60 KiB messages to the 50 ms handler (inbound byte bound), not reading',
     run: (url, s) => {
       const big = `{"type":"slow","pad":"${'b'.repeat(60 * 1024)}"}`;
-      return floodFrames(url, { count: Math.max(10, Math.round(20_000 * s)), frame: () => big, paused: true, batch: 100 });
+      return floodFrames(url, {
+        count: Math.max(10, Math.round(20_000 * s)),
+        frame: () => big,
+        paused: true,
+        batch: 100,
+      });
     },
   },
   {
     id: 'run-flood',
     what: 'one user starting 100 k agent runs that never complete',
-    run: (url, s) => floodFrames(url, { count: 100_000 * s, frame: (i) => `{"type":"start","runId":"r${i}"}`, paused: false }),
+    run: (url, s) =>
+      floodFrames(url, { count: 100_000 * s, frame: (i) => `{"type":"start","runId":"r${i}"}`, paused: false }),
   },
   {
     id: 'ping-flood',
@@ -297,7 +330,9 @@ const ATTACKS = [
       const count = Math.max(10, Math.round(5_000 * s));
       const statuses = {};
       for (let i = 0; i < count; i += 50) {
-        const round = await Promise.all(Array.from({ length: Math.min(50, count - i) }, () => openClient(url, { token: 'forged' })));
+        const round = await Promise.all(
+          Array.from({ length: Math.min(50, count - i) }, () => openClient(url, { token: 'forged' })),
+        );
         for (const r of round) {
           statuses[r.status ?? 'opened'] = (statuses[r.status ?? 'opened'] ?? 0) + 1;
           r.ws.terminate();
@@ -357,7 +392,9 @@ async function runAttack(attack, { dist, scale, log, maxQuietMs }) {
       adapter: diffStats(after.adapter, before.adapter),
     };
     log(
-      `${attack.id}: RSS ${mib(row.rssBefore)} -> peak ${mib(row.rssPeak)} (+${mib(row.rssPeak - row.rssBefore)}) -> after ${mib(row.rssAfter)} MiB; ${result.frames} frames, ${result.connections} connection(s), ${attackMs.toFixed(0)} ms`,
+      `${attack.id}: RSS ${mib(row.rssBefore)} -> peak ${mib(row.rssPeak)} (+${mib(row.rssPeak - row.rssBefore)})` +
+        ` -> after ${mib(row.rssAfter)} MiB; ${result.frames} frames, ${result.connections} connection(s),` +
+        ` ${attackMs.toFixed(0)} ms`,
     );
     return row;
   } finally {
@@ -367,16 +404,28 @@ async function runAttack(attack, { dist, scale, log, maxQuietMs }) {
 
 function pickStats(s) {
   if (!s) return undefined;
-  const keys = ['messagesRouted', 'messagesRejected', 'handlerErrors', 'eventsDelivered', 'isolationRejections', 'runLimitRefusals', 'slowConsumerDrops', 'connections'];
+  const keys = [
+    'messagesRouted',
+    'messagesRejected',
+    'handlerErrors',
+    'eventsDelivered',
+    'isolationRejections',
+    'runLimitRefusals',
+    'slowConsumerDrops',
+    'connections',
+  ];
   return Object.fromEntries(keys.filter((k) => k in s).map((k) => [k, s[k]]));
 }
 
 function diffStats(after, before) {
   if (!after) return undefined;
-  return Object.fromEntries(Object.entries(after).map(([k, v]) => [k, k === 'connections' || k === 'sockets' ? v : v - (before?.[k] ?? 0)]));
+  return Object.fromEntries(
+    Object.entries(after).map(([k, v]) => [k, k === 'connections' || k === 'sockets' ? v : v - (before?.[k] ?? 0)]),
+  );
 }
 
 const mib = (bytes) => (bytes / MiB).toFixed(1);
+const signed = (bytes) => `${bytes >= 0 ? '+' : ''}${mib(bytes)}`;
 
 /** The server's own counts (a client that does not read never sees its close frame). */
 function serverActions(r) {
@@ -388,22 +437,25 @@ function serverActions(r) {
   if (s.slowConsumerDrops) parts.push(`${s.slowConsumerDrops} closed 1013`);
   if (a.inboundDropped) parts.push(`${a.inboundDropped.toLocaleString('en-US')} dropped`);
   if (s.runLimitRefusals) parts.push(`${s.runLimitRefusals.toLocaleString('en-US')} runs refused`);
-  for (const [code, n] of Object.entries(r.closes)) if (code !== '1008' && code !== '1013') parts.push(`client saw ${code} x${n}`);
+  for (const [code, n] of Object.entries(r.closes))
+    if (code !== '1008' && code !== '1013') parts.push(`client saw ${code} x${n}`);
   return parts.join(', ') || '-';
 }
 
 /**
  * Runs the attacks and returns one row per attack. Requires a built router (dist/).
- * @param {{ scale?: number, only?: string[], dist?: string, maxQuietMs?: number, log?: (line: string) => void }} [options]
+ * @param {import('./abuse-bench.d.mts').AbuseBenchOptions} [options]
  */
 export async function runRouterAbuseBench(options = {}) {
   const scale = options.scale ?? 1;
   const maxQuietMs = options.maxQuietMs ?? 16_000;
   const dist = path.resolve(options.dist ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..'));
   const log = options.log ?? (() => {});
-  if (!fs.existsSync(path.join(dist, 'dist/src/router/index.js'))) throw new Error(`${dist}/dist/src/router/index.js is missing: build first (npx tsc -p tsconfig.build.json)`);
+  if (!fs.existsSync(path.join(dist, 'dist/src/router/index.js')))
+    throw new Error(`${dist}/dist/src/router/index.js is missing: build first (npx tsc -p tsconfig.build.json)`);
   const unknown = (options.only ?? []).filter((id) => !ATTACKS.some((a) => a.id === id));
-  if (unknown.length) throw new Error(`unknown attack(s) ${unknown.join(', ')}; known: ${ATTACKS.map((a) => a.id).join(', ')}`);
+  if (unknown.length)
+    throw new Error(`unknown attack(s) ${unknown.join(', ')}; known: ${ATTACKS.map((a) => a.id).join(', ')}`);
   const attacks = options.only?.length ? ATTACKS.filter((a) => options.only.includes(a.id)) : ATTACKS;
   const rows = [];
   for (const attack of attacks) rows.push(await runAttack(attack, { dist, scale, log, maxQuietMs }));
@@ -420,12 +472,25 @@ export const ABUSE_ATTACKS = ATTACKS.map((a) => ({ id: a.id, what: a.what }));
 /** The result as a Markdown table (what docs/benchmarks-router.md holds). */
 export function formatAbuseTable(result) {
   const lines = [
-    '| attack | frames / connections | what the server did | RSS before | peak (above before) | after (above before; s of quiet) | heap used before -> after |',
+    '| attack | frames / connections | what the server did | RSS before | peak (above before) ' +
+      '| after (above before; s of quiet) | heap used before -> after |',
     '| --- | ---: | --- | ---: | ---: | ---: | ---: |',
   ];
   for (const r of result.rows) {
     lines.push(
-      `| ${r.attack} | ${r.frames.toLocaleString('en-US')} / ${r.connections.toLocaleString('en-US')} | ${serverActions(r)} | ${mib(r.rssBefore)} MiB | ${mib(r.rssPeak)} MiB (+${mib(r.rssPeak - r.rssBefore)}) | ${mib(r.rssAfter)} MiB (${r.rssAfter >= r.rssBefore ? '+' : ''}${mib(r.rssAfter - r.rssBefore)}; ${r.afterQuietMs / 1000} s) | ${mib(r.heapUsedBefore)} -> ${mib(r.heapUsedAfter)} MiB |`,
+      [
+        '',
+        r.attack,
+        `${r.frames.toLocaleString('en-US')} / ${r.connections.toLocaleString('en-US')}`,
+        serverActions(r),
+        `${mib(r.rssBefore)} MiB`,
+        `${mib(r.rssPeak)} MiB (+${mib(r.rssPeak - r.rssBefore)})`,
+        `${mib(r.rssAfter)} MiB (${signed(r.rssAfter - r.rssBefore)}; ${r.afterQuietMs / 1000} s)`,
+        `${mib(r.heapUsedBefore)} -> ${mib(r.heapUsedAfter)} MiB`,
+        '',
+      ]
+        .join(' | ')
+        .trim(),
     );
   }
   return lines.join('\n');
@@ -437,7 +502,10 @@ export function formatAbuseTable(result) {
  */
 export function writeAbuseDocs(file, result, command) {
   const cpus = os.cpus();
-  const worst = result.rows.reduce((w, r) => (r.rssPeak - r.rssBefore > w.rssPeak - w.rssBefore ? r : w), result.rows[0]);
+  const worst = result.rows.reduce(
+    (w, r) => (r.rssPeak - r.rssBefore > w.rssPeak - w.rssBefore ? r : w),
+    result.rows[0],
+  );
   const section = [
     '<!-- bench:router-abuse:start -->',
     `Measured ${new Date().toISOString().replace('T', ' ').slice(0, 16)} UTC with:`,
@@ -446,11 +514,14 @@ export function writeAbuseDocs(file, result, command) {
     command.trim(),
     '```',
     '',
-    `Machine: ${os.availableParallelism?.() ?? cpus.length} cores (${cpus[0]?.model?.trim() ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}; 1-min load average ${os.loadavg()[0].toFixed(2)} at the end (shared machine). Scale ${result.config.scale}.`,
+    `Machine: ${os.availableParallelism?.() ?? cpus.length} cores (${cpus[0]?.model?.trim() ?? 'unknown'}), ` +
+      `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}; 1-min load average ` +
+      `${os.loadavg()[0].toFixed(2)} at the end (shared machine). Scale ${result.config.scale}.`,
     '',
     formatAbuseTable(result),
     '',
-    `Largest peak above baseline: ${mib(worst.rssPeak - worst.rssBefore)} MiB (${worst.attack}); goal < ${GOAL_PEAK_MIB} MiB: **${result.goalMet ? 'met' : 'NOT met'}**.`,
+    `Largest peak above baseline: ${mib(worst.rssPeak - worst.rssBefore)} MiB (${worst.attack}); ` +
+      `goal < ${GOAL_PEAK_MIB} MiB: **${result.goalMet ? 'met' : 'NOT met'}**.`,
     '<!-- bench:router-abuse:end -->',
   ].join('\n');
   let text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
@@ -465,7 +536,10 @@ function parseArgs(argv) {
     const a = argv[i];
     if (a === '--json') out.json = true;
     else if (a === '--scale') out.scale = Number(argv[++i]);
-    else if (a === '--only') out.only = String(argv[++i] ?? '').split(',').filter(Boolean);
+    else if (a === '--only')
+      out.only = String(argv[++i] ?? '')
+        .split(',')
+        .filter(Boolean);
     else if (a === '--router-dist') out.dist = argv[++i];
     else throw new Error(`unknown flag ${a}`);
   }
@@ -473,7 +547,8 @@ function parseArgs(argv) {
   return out;
 }
 
-const isEntry = !isServerProcess && process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+const isEntry =
+  !isServerProcess && process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (isEntry) {
   let args;
   try {
@@ -485,9 +560,18 @@ if (isEntry) {
   const result = await runRouterAbuseBench({ ...args, log: (l) => process.stderr.write(`${l}\n`) });
   if (args.json) console.log(JSON.stringify(result, null, 2));
   else {
-    console.log(`router abuse bench: one abusive client per attack against a fresh server at default settings; scale ${result.config.scale}; node ${result.machine.node}`);
+    console.log(
+      'router abuse bench: one abusive client per attack against a fresh server at default settings; ' +
+        `scale ${result.config.scale}; node ${result.machine.node}`,
+    );
     console.log(formatAbuseTable(result));
-    const worst = result.rows.reduce((w, r) => (r.rssPeak - r.rssBefore > w.rssPeak - w.rssBefore ? r : w), result.rows[0]);
-    console.log(`largest peak above baseline: ${mib(worst.rssPeak - worst.rssBefore)} MiB (${worst.attack}); goal < ${GOAL_PEAK_MIB} MiB: ${result.goalMet ? 'met' : 'NOT met'}`);
+    const worst = result.rows.reduce(
+      (w, r) => (r.rssPeak - r.rssBefore > w.rssPeak - w.rssBefore ? r : w),
+      result.rows[0],
+    );
+    console.log(
+      `largest peak above baseline: ${mib(worst.rssPeak - worst.rssBefore)} MiB (${worst.attack}); ` +
+        `goal < ${GOAL_PEAK_MIB} MiB: ${result.goalMet ? 'met' : 'NOT met'}`,
+    );
   }
 }

@@ -30,7 +30,16 @@ const encode = (text) => {
   return lastBytes;
 };
 for (let i = 0; i < 10; i++) {
-  router.register({ id: `c${i}`, userId: 'u', preservesOrder: true, send() {}, sendWithAck(data, ack) { sink += encode(data).length; ack(); } });
+  router.register({
+    id: `c${i}`,
+    userId: 'u',
+    preservesOrder: true,
+    send() {},
+    sendWithAck(data, ack) {
+      sink += encode(data).length;
+      ack();
+    },
+  });
 }
 const scope = router.forUser('u');
 const reasoning = 'x'.repeat(200);
@@ -47,4 +56,7 @@ const cpu0 = process.cpuUsage();
 for (let i = 0; i < runs; i++) oneRun();
 const cpu = process.cpuUsage(cpu0);
 const events = runs * 20;
-console.log(`${dist}: ${((cpu.user + cpu.system) / events).toFixed(3)} us CPU per event to 10 connections (${events} events; ${sink > 0 ? 'frames encoded' : ''})`);
+console.log(
+  `${dist}: ${((cpu.user + cpu.system) / events).toFixed(3)} us CPU per event to 10 connections ` +
+    `(${events} events, ${sink} bytes encoded)`,
+);

@@ -170,7 +170,8 @@ export class RunOrderTracker {
       if (run) return outOfOrder('the run was already started');
       if (user?.finished.has(runId)) return outOfOrder('the run already completed');
       if ((user?.active.size ?? 0) >= this.#maxRunsPerUser) {
-        return { code: 'RUN_LIMIT', reason: `the user already has ${this.#maxRunsPerUser} active runs (maxTrackedRunsPerUser)` };
+        const reason = `the user already has ${this.#maxRunsPerUser} active runs (maxTrackedRunsPerUser)`;
+        return { code: 'RUN_LIMIT', reason };
       }
       if (this.#active >= this.#maxRuns) {
         return { code: 'RUN_LIMIT', reason: `the router already tracks ${this.#maxRuns} active runs (maxTrackedRuns)` };
@@ -181,7 +182,8 @@ export class RunOrderTracker {
       return undefined;
     }
     if (!run || !user) {
-      return outOfOrder(user?.finished.has(runId) ? 'the run already completed' : 'agent_started was not emitted for this run');
+      const finished = user?.finished.has(runId) === true;
+      return outOfOrder(finished ? 'the run already completed' : 'agent_started was not emitted for this run');
     }
     switch (type) {
       case 'tool_executing': {

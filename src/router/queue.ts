@@ -6,7 +6,8 @@
 //     counted in frames and in UTF-8 bytes.
 //   * When an event would make pending exceed `maxPending` frames, or `maxPendingBytes` bytes
 //     while anything is pending (a single frame larger than that still goes out alone), the
-//     connection is declared a slow consumer: it is closed with code 1013 ("try again later"), removed from the router, and
+//     connection is declared a slow consumer: it is closed with code 1013 ("try again later"),
+//     removed from the router, and
 //     every event still waiting for it is reported as not delivered.
 //   * Events are never dropped from the middle of a stream. A client therefore always sees a
 //     gap-free prefix of its events and then a close, which it can detect and recover from
@@ -65,7 +66,12 @@ export class DeliveryQueue {
    * @param onFatal called once when the connection must be dropped (failed send or overflow).
    * @param maxPendingBytes bound on the UTF-8 bytes pending (default: no byte bound).
    */
-  constructor(conn: Connection, maxPending: number, onFatal: (reason: FatalReason, error?: unknown) => void, maxPendingBytes = Infinity) {
+  constructor(
+    conn: Connection,
+    maxPending: number,
+    onFatal: (reason: FatalReason, error?: unknown) => void,
+    maxPendingBytes = Infinity,
+  ) {
     this.#conn = conn;
     this.#maxPending = Math.max(1, maxPending);
     this.#maxPendingBytes = Math.max(1, maxPendingBytes);

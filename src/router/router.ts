@@ -87,7 +87,11 @@ function claimAt(obj: object, key: string): unknown {
  * absent or names `userId`. Every position is checked, not only the first one present: a handler
  * may read any of them.
  */
-function foreignClaim(message: InboundMessage, keys: readonly string[], userId: string): { claimed: unknown; where: string } | undefined {
+function foreignClaim(
+  message: InboundMessage,
+  keys: readonly string[],
+  userId: string,
+): { claimed: unknown; where: string } | undefined {
   const payload = message.payload;
   const inPayload = payload !== null && typeof payload === 'object';
   for (const key of keys) {
@@ -242,7 +246,12 @@ export class CanonicalMessageRouter {
     }
     const record: ConnectionRecord = {
       conn: connection,
-      queue: new DeliveryQueue(connection, this.#maxPending, (reason, error) => this.#onFatal(record, reason, error), this.#maxPendingBytes),
+      queue: new DeliveryQueue(
+        connection,
+        this.#maxPending,
+        (reason, error) => this.#onFatal(record, reason, error),
+        this.#maxPendingBytes,
+      ),
     };
     this.#connections.set(connection.id, record);
     let userConns = this.#byUser.get(connection.userId);
@@ -353,7 +362,8 @@ export class CanonicalMessageRouter {
     const type = message.type;
     const claim = foreignClaim(message, this.#identityKeys, ctx.userId);
     if (claim !== undefined) {
-      return this.#rejectSpoof(new IsolationError(ctx.userId, describeClaim(claim.claimed), `message "${type}" (${claim.where})`), type);
+      const where = `message "${type}" (${claim.where})`;
+      return this.#rejectSpoof(new IsolationError(ctx.userId, describeClaim(claim.claimed), where), type);
     }
     if (ctx.connectionId !== undefined) {
       const owner = this.#connections.get(ctx.connectionId)?.conn.userId;
@@ -421,7 +431,13 @@ export class CanonicalMessageRouter {
 
   // Not async on purpose: validation, ordering and enqueueing happen synchronously at call time,
   // so `emit(a); emit(b)` without awaiting still delivers a before b.
-  #emit<T extends AgentEventType>(ctx: UserContext, type: T, payload: AgentEventPayloads[T], options?: DeliveryOptions, target?: string): Promise<DeliveryResult> {
+  #emit<T extends AgentEventType>(
+    ctx: UserContext,
+    type: T,
+    payload: AgentEventPayloads[T],
+    options?: DeliveryOptions,
+    target?: string,
+  ): Promise<DeliveryResult> {
     try {
       if (!isAgentEventType(type)) {
         this.#counters.validationErrors++;
@@ -461,7 +477,12 @@ export class CanonicalMessageRouter {
     }
   }
 
-  #broadcast(ctx: UserContext, event: OutboundEvent, options?: DeliveryOptions, target?: string): Promise<DeliveryResult> {
+  #broadcast(
+    ctx: UserContext,
+    event: OutboundEvent,
+    options?: DeliveryOptions,
+    target?: string,
+  ): Promise<DeliveryResult> {
     if (event === null || typeof event !== 'object') return this.#invalidEvent();
     // One read of the event's own fields: the checks below and the frame all use this copy, so a
     // getter cannot show the checks one value and the client another.
@@ -475,7 +496,7 @@ export class CanonicalMessageRouter {
       if (typeof copy['toJSON'] === 'function') {
         // It would replace the whole frame, type included (even with an agent event type).
         this.#counters.validationErrors++;
-        throw new EventValidationError(type, ['an event must not have its own toJSON: the frame would not be the event']);
+        throw new EventValidationError(type, ['an event must not have its own toJSON: the frame would not be it']);
       }
       if (typeof copy['timestamp'] !== 'number') copy['timestamp'] = this.#clock();
       return this.#deliver(ctx, this.#serialize(type, copy)!, options, target);
@@ -558,7 +579,11 @@ export class CanonicalMessageRouter {
       const userConns = this.#byUser.get(ctx.userId);
       // Deleting the current entry while iterating a Map is safe, so closed connections can be
       // dropped in the same pass.
-      if (userConns) for (const record of userConns.values()) if (thread === undefined || record.conn.threadId === thread) offer(record);
+      if (userConns) {
+        for (const record of userConns.values()) {
+          if (thread === undefined || record.conn.threadId === thread) offer(record);
+        }
+      }
     }
     loopDone = true;
     if (waiting === 0) return Promise.resolve(result());

@@ -178,7 +178,10 @@ export interface RouterStats {
   readonly isolationRejections: number;
   readonly validationErrors: number;
   readonly orderingViolations: number;
-  /** New agent runs over `maxTrackedRunsPerUser`/`maxTrackedRuns` (refused in strict mode, delivered untracked otherwise). */
+  /**
+   * New agent runs over `maxTrackedRunsPerUser`/`maxTrackedRuns` (refused in strict mode, delivered
+   * untracked otherwise).
+   */
   readonly runLimitRefusals: number;
   /** Connections closed because their pending-send queue was full (close code 1013). */
   readonly slowConsumerDrops: number;

@@ -59,7 +59,10 @@ export interface WebSocketAdapterStats {
   readonly sockets: number;
   /** Error frames handed to sockets' queues. */
   readonly errorFrames: number;
-  /** Messages dropped because `maxInboundPending` (or `maxInboundPendingBytes`) were already waiting; one INBOUND_OVERFLOW answers each run of drops. */
+  /**
+   * Messages dropped because `maxInboundPending` (or `maxInboundPendingBytes`) were already
+   * waiting; one INBOUND_OVERFLOW answers each run of drops.
+   */
   readonly inboundDropped: number;
   /** Sockets closed with 1008 because they went over their error budget. */
   readonly errorBudgetCloses: number;
@@ -150,7 +153,9 @@ class ErrorBudget {
 
   take(): boolean {
     const t = this.#now();
-    if (this.#windowMs > 0) this.#tokens = Math.min(this.#capacity, this.#tokens + ((t - this.#at) * this.#capacity) / this.#windowMs);
+    if (this.#windowMs > 0) {
+      this.#tokens = Math.min(this.#capacity, this.#tokens + ((t - this.#at) * this.#capacity) / this.#windowMs);
+    }
     this.#at = t;
     if (this.#tokens < 1) return false;
     this.#tokens -= 1;
@@ -302,7 +307,8 @@ export function attachRouter(wss: WebSocketServer, router: CanonicalMessageRoute
         if (!overflowing) {
           overflowing = true;
           ws.pause(); // frames ws already read from the socket still arrive, and are dropped
-          refuse('INBOUND_OVERFLOW', `${inboundPending} messages (${inboundBytes} bytes) are waiting; messages are dropped until they are handled`);
+          const waiting = `${inboundPending} messages (${inboundBytes} bytes) are waiting`;
+          refuse('INBOUND_OVERFLOW', `${waiting}; messages are dropped until they are handled`);
         }
         return;
       }

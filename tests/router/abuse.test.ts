@@ -29,7 +29,10 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function start(routerOptions: RouterOptions = {}, adapter: Partial<WebSocketAdapterOptions> = {}): Promise<CanonicalMessageRouter> {
+async function start(
+  routerOptions: RouterOptions = {},
+  adapter: Partial<WebSocketAdapterOptions> = {},
+): Promise<CanonicalMessageRouter> {
   const router = createMessageRouter(routerOptions);
   server = await createRouterServer({ router, authenticate: testAuthenticate, ...adapter });
   return router;
@@ -66,7 +69,9 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
 /** The server's end of client `c`'s socket (the one whose peer port is the client's local port). */
 function serverSide(c: TestClient): WebSocket {
   const localPort = (c.ws as unknown as { _socket: { localPort: number } })._socket.localPort;
-  const found = [...server!.wss.clients].find((s) => (s as unknown as { _socket: { remotePort: number } })._socket.remotePort === localPort);
+  const found = [...server!.wss.clients].find(
+    (s) => (s as unknown as { _socket: { remotePort: number } })._socket.remotePort === localPort,
+  );
   if (!found) throw new Error(`no server socket for ${c.connectionId}`);
   return found;
 }
@@ -75,7 +80,12 @@ function serverSide(c: TestClient): WebSocket {
  * Sends `frame()` up to `max` times in batches, yielding between batches, until `stop()` holds.
  * Returns the frames sent and the largest write buffer the server held for the socket meanwhile.
  */
-async function flood(c: TestClient, frame: () => string | Buffer, max: number, stop: () => boolean): Promise<{ sent: number; peakBuffered: number }> {
+async function flood(
+  c: TestClient,
+  frame: () => string | Buffer,
+  max: number,
+  stop: () => boolean,
+): Promise<{ sent: number; peakBuffered: number }> {
   const target = serverSide(c);
   let sent = 0;
   let peakBuffered = 0;
@@ -91,21 +101,40 @@ const errorsOf = (frames: Frame[]): Frame[] => frames.filter((f) => f.type === '
 const frozen = { now: () => 0 }; // the error budget never refills: exact counts
 
 describe('a client that keeps sending refused frames is closed once its error budget is spent', () => {
-  const floods: Array<{ kind: string; code: string; frame: () => string | Buffer; adapter?: Partial<WebSocketAdapterOptions> }> = [
+  const floods: Array<{
+    kind: string;
+    code: string;
+    frame: () => string | Buffer;
+    adapter?: Partial<WebSocketAdapterOptions>;
+  }> = [
     { kind: '1-byte invalid frames', code: 'MALFORMED_MESSAGE', frame: () => 'x' },
     { kind: 'frames of an unknown type', code: 'NO_HANDLER', frame: () => '{"type":"nope"}' },
-    { kind: 'spoofed identities', code: 'ISOLATION_VIOLATION', frame: () => '{"type":"chat","payload":{"userId":"victim"}}' },
-    { kind: 'oversize frames', code: 'FRAME_TOO_LARGE', frame: () => 'y'.repeat(1500), adapter: { maxFrameBytes: 1024 } },
+    {
+      kind: 'spoofed identities',
+      code: 'ISOLATION_VIOLATION',
+      frame: () => '{"type":"chat","payload":{"userId":"victim"}}',
+    },
+    {
+      kind: 'oversize frames',
+      code: 'FRAME_TOO_LARGE',
+      frame: () => 'y'.repeat(1500),
+      adapter: { maxFrameBytes: 1024 },
+    },
     { kind: 'binary frames', code: 'UNSUPPORTED_FRAME', frame: () => Buffer.from([1, 2, 3]) },
   ];
   for (const f of floods) {
-    it(`${f.kind}, from a client that stopped reading: ${32} error frames, then close 1008; the server lets go of it`, async () => {
+    it(`${f.kind} from a client that stopped reading: 32 error frames, close 1008, socket released`, async () => {
       const router = await start({}, { ...frozen, ...f.adapter });
       router.on('chat', () => {});
       const attacker = await open('mallory', 'm1');
       const bystander = await open('alice', 'a1');
       stopReading(attacker);
-      const { peakBuffered } = await flood(attacker, f.frame, 5_000, () => server!.binding.stats().errorBudgetCloses === 1);
+      const { peakBuffered } = await flood(
+        attacker,
+        f.frame,
+        5_000,
+        () => server!.binding.stats().errorBudgetCloses === 1,
+      );
       expect(server!.binding.stats().errorBudgetCloses).toBe(1);
       expect(router.hasConnection('m1')).toBe(false);
       resumeReading(attacker);
@@ -128,13 +157,17 @@ describe('a client that keeps sending refused frames is closed once its error bu
   }
 });
 
-
-describe('every frame the server sends goes through the connection\'s bounded queue', () => {
-  it('error frames: with an unlimited error budget, a client that does not drain them is closed with 1013 and counted', async () => {
+describe("every frame the server sends goes through the connection's bounded queue", () => {
+  it('error frames: with no error budget, a client that does not drain them is closed (1013), counted', async () => {
     const router = await start({ maxPendingPerConnection: 16 }, { maxInboundErrors: 1e9 });
     const attacker = await open('mallory', 'm1');
     stopReading(attacker);
-    const { sent } = await flood(attacker, () => 'x', 20_000, () => !router.hasConnection('m1'));
+    const { sent } = await flood(
+      attacker,
+      () => 'x',
+      20_000,
+      () => !router.hasConnection('m1'),
+    );
     expect(router.hasConnection('m1')).toBe(false);
     expect(router.stats().slowConsumerDrops).toBe(1);
     resumeReading(attacker);
@@ -145,7 +178,7 @@ describe('every frame the server sends goes through the connection\'s bounded qu
     await until(() => server!.binding.socketCount === 0, 10_000, 'socket released');
   });
 
-  it('replies (acks): a client that stops reading them is closed with 1013; its other sockets and other users keep going', async () => {
+  it('replies (acks): a client that does not read them is closed (1013); other sockets and users go on', async () => {
     const router = await start({ maxPendingPerConnection: 32 });
     const ack = 'a'.repeat(8 * 1024);
     // Not awaited: a handler that awaited its reply would stall its own socket's inbound queue
@@ -157,7 +190,12 @@ describe('every frame the server sends goes through the connection\'s bounded qu
     const sameUser = await open('mallory', 'fast');
     const other = await open('alice', 'a1');
     stopReading(slow);
-    const { peakBuffered } = await flood(slow, () => '{"type":"echo"}', 20_000, () => !router.hasConnection('slow'));
+    const { peakBuffered } = await flood(
+      slow,
+      () => '{"type":"echo"}',
+      20_000,
+      () => !router.hasConnection('slow'),
+    );
     expect(router.stats().slowConsumerDrops).toBe(1);
     // Bounded by the queue: 32 pending acks of 8 KiB (plus frame headers), whatever was sent.
     expect(peakBuffered).toBeLessThanOrEqual(33 * (8 * 1024 + 64));
@@ -188,7 +226,7 @@ describe('every frame the server sends goes through the connection\'s bounded qu
     return state;
   }
 
-  it('inbound overflow: a run of dropped messages gets one INBOUND_OVERFLOW, not one frame per message; nothing is lost silently', async () => {
+  it('inbound overflow: one INBOUND_OVERFLOW per run of drops, not per message; nothing lost silently', async () => {
     const router = await start({}, { maxInboundPending: 8, maxInboundErrors: 1e9 });
     const work = gatedWork(router);
     const c = await open('u', 'c');
@@ -198,20 +236,27 @@ describe('every frame the server sends goes through the connection\'s bounded qu
     work.release();
     // Reading paused during the run of drops and resumed once the backlog was handled, so every
     // message ends up handled or counted as dropped.
-    await until(() => work.handled.length + server!.binding.stats().inboundDropped === 500, 10_000, 'all 500 accounted for');
+    await until(
+      () => work.handled.length + server!.binding.stats().inboundDropped === 500,
+      10_000,
+      'all 500 accounted for',
+    );
     // The first 8 waited; the 9th was the first one dropped.
     expect(work.handled.slice(0, 8)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     expect(work.handled[8] ?? 500).toBeGreaterThan(8);
     await c.waitFor((f) => f.filter((x) => x.type === 'worked').length === work.handled.length);
     // All drops before the release were one run, answered by one frame ahead of the first reply.
-    const beforeFirstReply = c.frames.slice(0, c.frames.findIndex((f) => f.type === 'worked'));
+    const beforeFirstReply = c.frames.slice(
+      0,
+      c.frames.findIndex((f) => f.type === 'worked'),
+    );
     expect(beforeFirstReply.map((f) => f.code)).toEqual(['INBOUND_OVERFLOW']);
     expect(droppedWhileBlocked).toBeGreaterThanOrEqual(2);
     const refusals = c.frames.filter((f) => f.code === 'INBOUND_OVERFLOW').length;
     expect(server!.binding.stats().errorFrames).toBe(refusals);
   });
 
-  it('the inbound byte bound: large messages waiting for a slow handler are dropped beyond maxInboundPendingBytes', async () => {
+  it('inbound byte bound: messages waiting for a slow handler beyond maxInboundPendingBytes are dropped', async () => {
     const router = await start({}, { maxInboundPendingBytes: 10_000 });
     const work = gatedWork(router);
     const c = await open('u', 'c');
@@ -223,7 +268,11 @@ describe('every frame the server sends goes through the connection\'s bounded qu
     for (let n = 0; n < 10; n++) c.send(message(n)); // 3 fit in 10,000 bytes; a 4th would not
     await until(() => server!.binding.stats().inboundDropped >= 1, 10_000, 'a message dropped');
     work.release();
-    await until(() => work.handled.length + server!.binding.stats().inboundDropped === 10, 10_000, 'all 10 accounted for');
+    await until(
+      () => work.handled.length + server!.binding.stats().inboundDropped === 10,
+      10_000,
+      'all 10 accounted for',
+    );
     expect(work.handled.slice(0, 3)).toEqual([0, 1, 2]);
     expect(work.handled[3] ?? 10).toBeGreaterThan(3);
     await c.waitFor((f) => f.filter((x) => x.type === 'worked').length === work.handled.length);
@@ -247,7 +296,7 @@ describe('every frame the server sends goes through the connection\'s bounded qu
 });
 
 describe('identity over real sockets', () => {
-  it('every mix of an honest and a foreign id is refused, counted, and never reaches a handler or the other user', async () => {
+  it('every mix of an honest and a foreign id is refused, counted, and reaches no handler or user', async () => {
     const router = await start({ identityKeys: ['accountId'] });
     const seen: unknown[] = [];
     router.on('x', (ctx, m) => void seen.push([ctx.userId, m]));
@@ -263,7 +312,9 @@ describe('identity over real sockets', () => {
     ];
     mixes.forEach((m, i) => alice.send({ ...m, requestId: `r${i}` }));
     await alice.waitFor((f) => f.length === mixes.length);
-    expect(alice.frames.map((f) => [f.code, f.requestId])).toEqual(mixes.map((_, i) => ['ISOLATION_VIOLATION', `r${i}`]));
+    expect(alice.frames.map((f) => [f.code, f.requestId])).toEqual(
+      mixes.map((_, i) => ['ISOLATION_VIOLATION', `r${i}`]),
+    );
     expect(seen).toEqual([]);
     expect(bob.frames).toEqual([]);
     expect(router.stats().isolationRejections).toBe(mixes.length);
@@ -273,10 +324,16 @@ describe('identity over real sockets', () => {
 });
 
 describe('run tracking over real sockets', () => {
-  it('a user starting runs without end is refused beyond its limit; another user\'s run goes on', async () => {
+  it("a user starting runs without end is refused beyond its limit; another user's run goes on", async () => {
     const router = await start({ maxTrackedRunsPerUser: 5 });
-    router.on('start', (ctx, m) => ctx.scope.emit('agent_started', { runId: String(m['runId']), agentName: 'a', threadId: 't' }).then(() => undefined));
-    router.on('think', (ctx, m) => ctx.scope.emit('agent_thinking', { runId: String(m['runId']), reasoning: 'r' }).then(() => undefined));
+    router.on('start', (ctx, m) =>
+      ctx.scope
+        .emit('agent_started', { runId: String(m['runId']), agentName: 'a', threadId: 't' })
+        .then(() => undefined),
+    );
+    router.on('think', (ctx, m) =>
+      ctx.scope.emit('agent_thinking', { runId: String(m['runId']), reasoning: 'r' }).then(() => undefined),
+    );
     const victim = await open('victim', 'v1');
     const attacker = await open('mallory', 'm1');
     victim.send({ type: 'start', runId: 'shared-name' });
@@ -324,7 +381,9 @@ describe('refused upgrades and churn leave nothing behind', () => {
     const keeper = await open('keeper', 'k1');
     const before = { ...router.stats(), sockets: server!.binding.socketCount };
     for (let batch = 0; batch < 50; batch++) {
-      const round = await Promise.all(Array.from({ length: 20 }, (_, i) => connect(server!.url, `churn${i % 7}`, `c${batch}-${i}`)));
+      const round = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => connect(server!.url, `churn${i % 7}`, `c${batch}-${i}`)),
+      );
       for (const c of round) c.send({ type: 'ping' });
       await Promise.all(round.map((c) => c.waitFor((f) => f.length === 1)));
       round.forEach((c, i) => (i % 2 ? c.ws.terminate() : c.ws.close()));

@@ -34,7 +34,7 @@ describe('bench/router/abuse-bench.mjs', () => {
   const built = new URL('../../dist/src/router/index.js', import.meta.url);
   // A smoke test at a tiny scale (the figures are the bench's job): the script runs end to end and
   // reports what the server did.
-  it.skipIf(!existsSync(built))('runRouterAbuseBench runs two attacks at a tiny scale and sees the server close the attacker', async () => {
+  it.skipIf(!existsSync(built))('runRouterAbuseBench: two tiny attacks; the server closes the attacker', async () => {
     const { runRouterAbuseBench, formatAbuseTable } = await import('../../bench/router/abuse-bench.mjs');
     const r = await runRouterAbuseBench({ scale: 0.005, only: ['invalid-frames', 'unauthenticated'], maxQuietMs: 0 });
     expect(r.rows.map((row) => row.attack)).toEqual(['invalid-frames', 'unauthenticated']);

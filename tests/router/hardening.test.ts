@@ -73,7 +73,9 @@ describe('identity: every position is checked, not only the first one present', 
     const all: Record<string, unknown> = { type: 'chat' };
     for (const p of positions) place(all, p, 'alice');
     expect(await router.route({ userId: 'alice' }, all)).toMatchObject({ ok: true });
-    expect(await router.route({ userId: 'alice' }, { type: 'chat', payload: { text: 'hi' } })).toMatchObject({ ok: true });
+    expect(await router.route({ userId: 'alice' }, { type: 'chat', payload: { text: 'hi' } })).toMatchObject({
+      ok: true,
+    });
     // An object key holding undefined is no claim (JSON cannot even carry it).
     expect(await router.route({ userId: 'alice' }, { type: 'chat', userId: undefined })).toMatchObject({ ok: true });
   });
@@ -81,10 +83,14 @@ describe('identity: every position is checked, not only the first one present', 
   it('a configured extra key is only checked when configured', async () => {
     const plain = createMessageRouter();
     plain.on('chat', () => {});
-    expect(await plain.route({ userId: 'alice' }, { type: 'chat', payload: { accountId: 'bob' } })).toMatchObject({ ok: true });
+    expect(await plain.route({ userId: 'alice' }, { type: 'chat', payload: { accountId: 'bob' } })).toMatchObject({
+      ok: true,
+    });
     const strict = createMessageRouter({ identityKeys: ['accountId'] });
     strict.on('chat', () => {});
-    expect((await strict.route({ userId: 'alice' }, { type: 'chat', payload: { accountId: 'bob' } })).error).toBeInstanceOf(IsolationError);
+    expect(
+      (await strict.route({ userId: 'alice' }, { type: 'chat', payload: { accountId: 'bob' } })).error,
+    ).toBeInstanceOf(IsolationError);
     expect(() => createMessageRouter({ identityKeys: [''] })).toThrow(TypeError);
   });
 
@@ -97,7 +103,7 @@ describe('identity: every position is checked, not only the first one present', 
     }
   });
 
-  it('in-process messages: an inherited claim counts, and a getter (which could answer differently later) is refused', async () => {
+  it('in-process messages: an inherited claim counts, and a getter (it may answer twice) is refused', async () => {
     const router = createMessageRouter();
     const handler = vi.fn();
     router.on('chat', handler);
@@ -142,7 +148,7 @@ describe('identity: every position is checked, not only the first one present', 
 describe('run tracking is per user', () => {
   const started = (runId: string) => ({ runId, agentName: 'a', threadId: 't' });
 
-  it('a user starting 10,000 runs neither evicts nor reopens another user\'s active run', async () => {
+  it("a user starting 10,000 runs neither evicts nor reopens another user's active run", async () => {
     const router = createMessageRouter();
     const victim = router.forUser('victim');
     const attacker = router.forUser('attacker');
@@ -160,7 +166,7 @@ describe('run tracking is per user', () => {
     expect(router.stats()).toMatchObject({ runLimitRefusals: 9_000, orderingViolations: 1 });
   });
 
-  it('completed runs are forgotten per user: another user\'s churn keeps a finished run finished', async () => {
+  it("completed runs are forgotten per user: another user's churn keeps a finished run finished", async () => {
     const router = createMessageRouter({ maxTrackedRunsPerUser: 10 });
     const victim = router.forUser('victim');
     await victim.emit('agent_started', started('done'));
@@ -175,15 +181,17 @@ describe('run tracking is per user', () => {
     await expect(attacker.emit('agent_started', started('a0'))).resolves.toBeDefined();
   });
 
-  it('the overall limit refuses new runs instead of evicting anyone\'s active run', async () => {
+  it("the overall limit refuses new runs instead of evicting anyone's active run", async () => {
     const router = createMessageRouter({ maxTrackedRuns: 5, maxTrackedRunsPerUser: 3 });
     const users = ['a', 'b'].map((u) => router.forUser(u));
-    for (const [i, s] of users.entries()) for (let r = 0; r < 3 - i; r++) await s.emit('agent_started', started(`r${r}`));
+    for (const [i, s] of users.entries())
+      for (let r = 0; r < 3 - i; r++) await s.emit('agent_started', started(`r${r}`));
     // a holds 3 (its own limit), b holds 2: 5 in all, the overall limit.
     await expect(users[0]!.emit('agent_started', started('r9'))).rejects.toThrow(/user already has 3 active runs/);
     await expect(users[1]!.emit('agent_started', started('r9'))).rejects.toThrow(/already tracks 5 active runs/);
     for (const [i, s] of users.entries()) {
-      for (let r = 0; r < 3 - i; r++) await s.emit('agent_completed', { runId: `r${r}`, status: 'success', finalResponse: '' });
+      for (let r = 0; r < 3 - i; r++)
+        await s.emit('agent_completed', { runId: `r${r}`, status: 'success', finalResponse: '' });
     }
     await expect(users[1]!.emit('agent_started', started('r9'))).resolves.toBeDefined();
   });
@@ -260,7 +268,10 @@ describe('what is validated is what is sent', () => {
     const result = await s.emit('agent_thinking', payload);
     expect(reads).toBe(1);
     expect(conn.frames[1]).toBe(result.data);
-    expect(JSON.parse(result.data)).toMatchObject({ type: 'agent_thinking', payload: { runId: 'r', reasoning: 'text' } });
+    expect(JSON.parse(result.data)).toMatchObject({
+      type: 'agent_thinking',
+      payload: { runId: 'r', reasoning: 'text' },
+    });
   });
 
   it('a proxy that answers differently on each read: the frame carries the value that was validated', async () => {
@@ -271,7 +282,9 @@ describe('what is validated is what is sent', () => {
     await s.emit('agent_started', { runId: 'r', agentName: 'a', threadId: 't' });
     let reads = 0;
     const target = { runId: 'r', reasoning: 'text' };
-    const payload = new Proxy(target, { get: (t, k) => (k === 'reasoning' && reads++ > 0 ? 42 : t[k as keyof typeof t]) });
+    const payload = new Proxy(target, {
+      get: (t, k) => (k === 'reasoning' && reads++ > 0 ? 42 : t[k as keyof typeof t]),
+    });
     // JSON.stringify reads each field once; that read is what gets validated and sent.
     const result = await s.emit('agent_thinking', payload);
     expect(JSON.parse(result.data).payload).toEqual({ runId: 'r', reasoning: 'text' });
@@ -281,21 +294,30 @@ describe('what is validated is what is sent', () => {
   it('a field the object shows but JSON leaves out (non-enumerable) is missing from what is judged', async () => {
     const router = createMessageRouter();
     router.register(recording());
-    const payload = Object.defineProperty({ agentName: 'a', threadId: 't' }, 'runId', { value: 'r', enumerable: false });
-    await expect(router.forUser('u').emit('agent_started', payload as { runId: string; agentName: string; threadId: string })).rejects.toThrow(/runId/);
+    const payload = Object.defineProperty({ agentName: 'a', threadId: 't' }, 'runId', {
+      value: 'r',
+      enumerable: false,
+    });
+    await expect(
+      router.forUser('u').emit('agent_started', payload as { runId: string; agentName: string; threadId: string }),
+    ).rejects.toThrow(/runId/);
   });
 
   it('property: for flat payloads the frame is exactly JSON.stringify({ type, timestamp, payload })', async () => {
     const value = fc.oneof(fc.string(), fc.double(), fc.boolean(), fc.constant(null), fc.integer());
     await fc.assert(
-      fc.asyncProperty(fc.dictionary(fc.string(), value, { maxKeys: 6 }), fc.string({ minLength: 1 }), async (extra, reasoning) => {
-        const router = createMessageRouter({ clock: () => 7 });
-        const s = router.forUser('u');
-        await s.emit('agent_started', { runId: 'r', agentName: 'a', threadId: 't' });
-        const payload = { ...extra, runId: 'r', reasoning };
-        const r = await s.emit('agent_thinking', payload);
-        expect(r.data).toBe(JSON.stringify({ type: 'agent_thinking', timestamp: 7, payload }));
-      }),
+      fc.asyncProperty(
+        fc.dictionary(fc.string(), value, { maxKeys: 6 }),
+        fc.string({ minLength: 1 }),
+        async (extra, reasoning) => {
+          const router = createMessageRouter({ clock: () => 7 });
+          const s = router.forUser('u');
+          await s.emit('agent_started', { runId: 'r', agentName: 'a', threadId: 't' });
+          const payload = { ...extra, runId: 'r', reasoning };
+          const r = await s.emit('agent_thinking', payload);
+          expect(r.data).toBe(JSON.stringify({ type: 'agent_thinking', timestamp: 7, payload }));
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -307,20 +329,28 @@ describe('what is validated is what is sent', () => {
     const s = router.forUser('u');
     await s.emit('agent_started', { runId: 'r', agentName: 'a', threadId: 't' });
     const at = new Date(0);
-    const r = await s.emit('tool_completed', { runId: 'r', toolName: 'x', results: { at }, durationMs: 1 }).catch((e: unknown) => e);
+    const r = await s
+      .emit('tool_completed', { runId: 'r', toolName: 'x', results: { at }, durationMs: 1 })
+      .catch((e: unknown) => e);
     expect(r).toBeInstanceOf(EventOrderError); // no tool_executing yet: judged on the serialized form too
     await s.emit('tool_executing', { runId: 'r', toolName: 'x', parameters: {} });
     const ok = await s.emit('tool_completed', { runId: 'r', toolName: 'x', results: { at }, durationMs: 1 });
-    expect(ok.data).toBe('{"type":"tool_completed","timestamp":5,"payload":{"runId":"r","toolName":"x","results":{"at":"1970-01-01T00:00:00.000Z"},"durationMs":1}}');
+    expect(ok.data).toBe(
+      '{"type":"tool_completed","timestamp":5,"payload":{"runId":"r","toolName":"x",' +
+        '"results":{"at":"1970-01-01T00:00:00.000Z"},"durationMs":1}}',
+    );
     expect(conn.frames.at(-1)).toBe(ok.data);
   });
 
-  it('broadcast refuses an event with its own toJSON (it could forge an agent event); reads a getter type once', async () => {
+  it('broadcast refuses an own toJSON (it could forge an agent event) and reads a getter once', async () => {
     const router = createMessageRouter();
     const conn = recording();
     router.register(conn);
     const s = router.forUser('u');
-    const forged = { type: 'note', toJSON: () => ({ type: 'agent_completed', payload: { runId: 'r', status: 'success', finalResponse: '' } }) };
+    const forged = {
+      type: 'note',
+      toJSON: () => ({ type: 'agent_completed', payload: { runId: 'r', status: 'success', finalResponse: '' } }),
+    };
     await expect(s.broadcast(forged)).rejects.toBeInstanceOf(EventValidationError);
     let reads = 0;
     const shifty = {
@@ -339,7 +369,16 @@ describe('replies and byte bounds go through the connection queue', () => {
     const closes: number[] = [];
     const sent: string[] = [];
     // Never acknowledges: every send stays pending, like a socket whose peer stopped reading.
-    return { id, userId, preservesOrder: true, closes, sent, send: () => undefined, sendWithAck: (d) => void sent.push(d), close: (code) => void closes.push(code ?? 0) };
+    return {
+      id,
+      userId,
+      preservesOrder: true,
+      closes,
+      sent,
+      send: () => undefined,
+      sendWithAck: (d) => void sent.push(d),
+      close: (code) => void closes.push(code ?? 0),
+    };
   }
 
   it('ctx.scope.reply answers only the connection the message came from', async () => {
@@ -355,7 +394,9 @@ describe('replies and byte bounds go through the connection queue', () => {
     expect(a.received).toEqual([]);
     expect(b.received.map((f) => f.type)).toEqual(['pong']);
     await expect(router.forUser('u').reply({ type: 'x' })).rejects.toThrow(TypeError);
-    await expect(router.forUser({ userId: 'mallory', connectionId: 'a' }).reply({ type: 'x' })).rejects.toBeInstanceOf(IsolationError);
+    await expect(router.forUser({ userId: 'mallory', connectionId: 'a' }).reply({ type: 'x' })).rejects.toBeInstanceOf(
+      IsolationError,
+    );
     expect(router.stats().isolationRejections).toBe(1);
   });
 
@@ -387,7 +428,13 @@ describe('replies and byte bounds go through the connection queue', () => {
 
   it('DeliveryQueue counts UTF-8 bytes, lets one oversized frame through alone, and returns to zero', () => {
     const acks: Array<(e?: Error | null) => void> = [];
-    const conn: Connection = { id: 'c', userId: 'u', preservesOrder: true, send: () => undefined, sendWithAck: (_d, ack) => void acks.push(ack) };
+    const conn: Connection = {
+      id: 'c',
+      userId: 'u',
+      preservesOrder: true,
+      send: () => undefined,
+      sendWithAck: (_d, ack) => void acks.push(ack),
+    };
     const fatal: string[] = [];
     const queue = new DeliveryQueue(conn, 100, (reason) => void fatal.push(reason), 8);
     const outcomes: string[] = [];

@@ -340,7 +340,7 @@ describe('ws adapter: connection ids and slow consumers', () => {
     await alice2.waitFor((f) => f.some((x) => x.type === 'to-new'));
   });
 
-  it('a client that floods faster than its handlers run: drops beyond the bound get one INBOUND_OVERFLOW; queued messages still run in order', async () => {
+  it('a client flooding faster than its handlers: one INBOUND_OVERFLOW for the drops; the rest in order', async () => {
     const router = createMessageRouter();
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
