@@ -174,7 +174,8 @@ export class RunOrderTracker {
         return { code: 'RUN_LIMIT', reason };
       }
       if (this.#active >= this.#maxRuns) {
-        return { code: 'RUN_LIMIT', reason: `the router already tracks ${this.#maxRuns} active runs (maxTrackedRuns)` };
+        const reason = `the router already tracks ${this.#maxRuns} active runs (maxTrackedRuns)`;
+        return { code: 'RUN_LIMIT', reason };
       }
       const runs = user ?? this.#addUser(userId);
       runs.active.set(runId, { openTools: new Map() });
