@@ -6,6 +6,8 @@
 //                   the differential harness (bench/differential): every adapter's output, byte for
 //                   byte, against the independent judge; on every codemod fixture and the corpus
 //                   (--size, default small), or on a real checkout with a config. Run on its own.
+//   --suite router-abuse   memory under attack (bench/router/abuse-bench.mjs; not part of `all`)
+//   --abuse-scale X        router-abuse: multiply every attack's frame count by X (default 1)
 //   --size tiny|small|default|large  or  --files N   corpus size (default: default ≈ 5,000 files)
 //   --runs N        measured runs per tool (default 3)
 //   --seed N        corpus seed (default 1)
@@ -18,13 +20,20 @@
 // Exit 0: every available tool agreed with the oracle. Exit 1: a disagreement or a failed tool.
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { runBench, printTable, SUITES, red, ensureCorpus } from './lib/harness.mjs';
 import { SIZES, DEFAULT_SEED } from './corpus/generate.mjs';
 import { runDifferentialCli } from './differential/cli.mjs';
+import { formatAbuseTable, runRouterAbuseBench, writeAbuseDocs } from './router/abuse-bench.mjs';
+
+/** Suites that need no corpus and run apart from the harness. */
+const STANDALONE = ['router-abuse'];
 
 function usage(msg) {
   if (msg) process.stderr.write(`bench: ${msg}\n`);
-  process.stderr.write('usage: node bench/run.mjs [--suite migrate|report|eslint|router|floor|all] [--size tiny|small|default|large | --files N] [--runs N] [--seed N] [--only tool1,tool2] [--write-docs] [--json FILE]\n');
+  process.stderr.write('usage: node bench/run.mjs [--suite migrate|report|eslint|router|floor|router-abuse|all]'
+    + ' [--abuse-scale X] [--size tiny|small|default|large | --files N] [--runs N] [--seed N]'
+    + ' [--only tool1,tool2] [--write-docs] [--json FILE]\n');
   process.stderr.write('       node bench/run.mjs --suite differential [--size S | --repo DIR --config FILE] [--adapters a,b] [--json FILE]\n');
   process.exit(2);
 }
@@ -52,6 +61,10 @@ for (let i = 0; i < argv.length; i++) {
     case '--repo': opts.repo = path.resolve(val()); break;
     case '--config': opts.config = path.resolve(val()); break;
     case '--adapters': opts.adapters = val(); break;
+    case '--abuse-scale':
+      opts.abuseScale = Number(val());
+      if (!(opts.abuseScale > 0)) usage('--abuse-scale needs a positive number');
+      break;
     case '-h': case '--help': usage();
     default: usage(`unknown flag ${a}`);
   }
@@ -72,14 +85,38 @@ if (opts.suites.includes('differential')) {
   process.exit(await runDifferentialCli(argv2));
 }
 if (!opts.suites.length) opts.suites = ['all'];
-for (const s of opts.suites) if (s !== 'all' && !SUITES.includes(s)) usage(`unknown suite ${s}`);
+for (const s of opts.suites) {
+  if (s !== 'all' && !SUITES.includes(s) && !STANDALONE.includes(s)) usage(`unknown suite ${s}`);
+}
 if (opts.files && opts.size) usage('--size and --files are exclusive');
+
+const abuse = opts.suites.includes('router-abuse');
+opts.suites = opts.suites.filter((s) => !STANDALONE.includes(s));
+let abuseOk = true;
+if (abuse) {
+  const log = (l) => process.stderr.write(`[router-abuse] ${l}\n`);
+  const r = await runRouterAbuseBench({ scale: opts.abuseScale ?? 1, log });
+  const runner = process.env.npm_lifecycle_event === 'bench' ? 'npm run bench --' : 'node bench/run.mjs';
+  process.stdout.write(`== router-abuse ==\n${formatAbuseTable(r)}\n`);
+  const verdict = r.goalMet ? 'met' : 'NOT met';
+  const goal = `peak server RSS less than ${r.config.goalPeakMiB} MiB above its baseline under every attack`;
+  process.stdout.write(`goal: ${goal}: ${verdict}\n\n`);
+  if (opts.writeDocs) {
+    const docs = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'benchmarks-router.md');
+    writeAbuseDocs(docs, r, `${runner} ${argv.join(' ')}`);
+  }
+  if (opts.json && !opts.suites.length) fs.writeFileSync(opts.json, JSON.stringify(r, null, 1));
+  abuseOk = r.goalMet;
+  if (!opts.suites.length) process.exit(abuseOk ? 0 : 1);
+}
 
 const result = await runBench(opts);
 if (opts.json) fs.writeFileSync(opts.json, JSON.stringify(result, null, 1));
 if (result.suites.length) printTable(result);
+if (!abuseOk) process.stderr.write(red('\nrouter-abuse: the memory goal was NOT met (see its table above)\n'));
 if (!result.ok) {
   process.stderr.write(red(`\nBENCH FAILED: ${result.failures.length} disagreement(s)/failure(s) — the tools did not all change the same import sites the oracle expects:\n`));
   for (const f of result.failures) process.stderr.write(`  - ${f}\n`);
   process.exit(1);
 }
+if (!abuseOk) process.exit(1);

@@ -9,6 +9,7 @@ export type RouterErrorCode =
   | 'ISOLATION_VIOLATION'
   | 'INVALID_PAYLOAD'
   | 'OUT_OF_ORDER'
+  | 'RUN_LIMIT'
   | 'FRAME_TOO_LARGE'
   | 'UNSUPPORTED_FRAME'
   | 'INBOUND_OVERFLOW'
@@ -88,6 +89,22 @@ export class EventOrderError extends RouterError {
   constructor(eventType: string, runId: string, reason: string) {
     super('OUT_OF_ORDER', `${eventType} for run "${runId}" is out of order: ${reason}`);
     this.name = 'EventOrderError';
+    this.eventType = eventType;
+    this.runId = runId;
+  }
+}
+
+/**
+ * A new agent run was refused because its user already has `maxTrackedRunsPerUser` active runs, or
+ * the router already tracks `maxTrackedRuns` active runs. Refusing is the alternative to evicting
+ * someone's active run, which would break that run's event stream.
+ */
+export class RunLimitError extends RouterError {
+  readonly eventType: string;
+  readonly runId: string;
+  constructor(eventType: string, runId: string, reason: string) {
+    super('RUN_LIMIT', `${eventType} for run "${runId}" was refused: ${reason}`);
+    this.name = 'RunLimitError';
     this.eventType = eventType;
     this.runId = runId;
   }

@@ -2,9 +2,12 @@
 // slow client may fall behind.
 //
 // Policy when a connection falls behind (documented in docs/router.md):
-//   * "pending" = sends handed to the connection that have not settled + events waiting to start.
-//   * When an event would make pending exceed `maxPending`, the connection is declared a slow
-//     consumer: it is closed with code 1013 ("try again later"), removed from the router, and
+//   * "pending" = sends handed to the connection that have not settled + events waiting to start,
+//     counted in frames and in UTF-8 bytes.
+//   * When an event would make pending exceed `maxPending` frames, or `maxPendingBytes` bytes
+//     while anything is pending (a single frame larger than that still goes out alone), the
+//     connection is declared a slow consumer: it is closed with code 1013 ("try again later"),
+//     removed from the router, and
 //     every event still waiting for it is reported as not delivered.
 //   * Events are never dropped from the middle of a stream. A client therefore always sees a
 //     gap-free prefix of its events and then a close, which it can detect and recover from
@@ -24,6 +27,7 @@ export type OutcomeCallback = (outcome: SendOutcome) => void;
 
 interface Waiting {
   readonly data: string;
+  readonly bytes: number;
   readonly done: OutcomeCallback;
 }
 
@@ -34,10 +38,13 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 export class DeliveryQueue {
   readonly #conn: Connection;
   readonly #maxPending: number;
+  readonly #maxPendingBytes: number;
   readonly #onFatal: (reason: FatalReason, error?: unknown) => void;
   /** Serial mode waits for each send to settle before starting the next one. */
   readonly #serial: boolean;
   #inFlight = 0;
+  /** UTF-8 bytes of the frames in flight or waiting. */
+  #pendingBytes = 0;
   #waiting: Waiting[] = [];
   #dead = false;
   /**
@@ -46,6 +53,8 @@ export class DeliveryQueue {
    * drains to empty after nearly every event) keeps the hot path free of allocations.
    */
   #ring = new Array<OutcomeCallback | undefined>(8);
+  /** Byte size of the send in the same slot of #ring. */
+  #ringBytes = new Array<number>(8).fill(0);
   #mask = 7;
   #sent = 0;
   #acked = 0;
@@ -55,10 +64,17 @@ export class DeliveryQueue {
 
   /**
    * @param onFatal called once when the connection must be dropped (failed send or overflow).
+   * @param maxPendingBytes bound on the UTF-8 bytes pending (default: no byte bound).
    */
-  constructor(conn: Connection, maxPending: number, onFatal: (reason: FatalReason, error?: unknown) => void) {
+  constructor(
+    conn: Connection,
+    maxPending: number,
+    onFatal: (reason: FatalReason, error?: unknown) => void,
+    maxPendingBytes = Infinity,
+  ) {
     this.#conn = conn;
     this.#maxPending = Math.max(1, maxPending);
+    this.#maxPendingBytes = Math.max(1, maxPendingBytes);
     this.#onFatal = onFatal;
     // Transports that keep call order on the wire (ws, net) can have several sends in flight;
     // for any other send we cannot know, so we serialize to guarantee per-connection order.
@@ -69,45 +85,59 @@ export class DeliveryQueue {
     return this.#inFlight + this.#waiting.length;
   }
 
+  /** UTF-8 bytes of the frames counted in `pending`. */
+  get pendingBytes(): number {
+    return this.#pendingBytes;
+  }
+
   get dead(): boolean {
     return this.#dead;
   }
 
   /**
-   * Queues `data`. Returns the outcome when it is known synchronously (sync sends, overflow, dead
-   * connection); otherwise returns undefined and calls `done` exactly once later.
+   * Queues `data` (`bytes`: its UTF-8 size, when the caller already knows it). Returns the outcome
+   * when it is known synchronously (sync sends, overflow, dead connection); otherwise returns
+   * undefined and calls `done` exactly once later.
    */
-  enqueue(data: string, done: OutcomeCallback): SendOutcome | undefined {
+  enqueue(data: string, done: OutcomeCallback, bytes = Buffer.byteLength(data, 'utf8')): SendOutcome | undefined {
     if (this.#dead) return 'failed';
-    if (this.pending >= this.#maxPending) {
+    const pending = this.pending;
+    if (pending >= this.#maxPending || (pending > 0 && this.#pendingBytes + bytes > this.#maxPendingBytes)) {
       this.#kill('overflow');
       return 'overflow';
     }
-    if (!this.#serial || (this.#inFlight === 0 && this.#waiting.length === 0)) return this.#start(data, done);
-    this.#waiting.push({ data, done });
+    this.#pendingBytes += bytes;
+    if (!this.#serial || pending === 0) return this.#start(data, bytes, done);
+    this.#waiting.push({ data, bytes, done });
     return undefined;
   }
 
-  #start(data: string, done: OutcomeCallback): SendOutcome | undefined {
+  #start(data: string, bytes: number, done: OutcomeCallback): SendOutcome | undefined {
     const conn = this.#conn;
-    if (typeof conn.sendWithAck === 'function') return this.#startWithAck(conn, data, done);
+    if (typeof conn.sendWithAck === 'function') return this.#startWithAck(conn, data, bytes, done);
     let result: unknown;
     try {
       result = conn.send(data);
     } catch (error) {
+      this.#pendingBytes -= bytes;
       this.#kill('failed', error);
       return 'failed';
     }
-    if (!isThenable(result)) return 'delivered';
+    if (!isThenable(result)) {
+      this.#pendingBytes -= bytes;
+      return 'delivered';
+    }
     this.#inFlight++;
     result.then(
       () => {
         this.#inFlight--;
+        this.#pendingBytes -= bytes;
         done('delivered');
         this.#pump();
       },
       (error: unknown) => {
         this.#inFlight--;
+        this.#pendingBytes -= bytes;
         this.#kill('failed', error);
         done('failed');
       },
@@ -115,10 +145,11 @@ export class DeliveryQueue {
     return undefined;
   }
 
-  #startWithAck(conn: Connection, data: string, done: OutcomeCallback): SendOutcome | undefined {
+  #startWithAck(conn: Connection, data: string, bytes: number, done: OutcomeCallback): SendOutcome | undefined {
     const seq = this.#sent;
     if (seq - this.#acked === this.#ring.length) this.#grow();
     this.#ring[seq & this.#mask] = done;
+    this.#ringBytes[seq & this.#mask] = bytes;
     this.#sent = seq + 1;
     this.#inFlight++;
     this.#inCallSeq = seq;
@@ -135,6 +166,7 @@ export class DeliveryQueue {
       this.#ring[seq & this.#mask] = undefined;
       if (this.#sent === seq + 1) this.#sent = seq;
       this.#inFlight--;
+      this.#pendingBytes -= bytes;
       this.#kill('failed', error);
       return 'failed';
     }
@@ -145,10 +177,16 @@ export class DeliveryQueue {
   #grow(): void {
     const old = this.#ring;
     const oldMask = this.#mask;
+    const oldBytes = this.#ringBytes;
     const ring = new Array<OutcomeCallback | undefined>(old.length * 2);
+    const ringBytes = new Array<number>(old.length * 2).fill(0);
     const mask = ring.length - 1;
-    for (let s = this.#acked; s < this.#sent; s++) ring[s & mask] = old[s & oldMask];
+    for (let s = this.#acked; s < this.#sent; s++) {
+      ring[s & mask] = old[s & oldMask];
+      ringBytes[s & mask] = oldBytes[s & oldMask]!;
+    }
     this.#ring = ring;
+    this.#ringBytes = ringBytes;
     this.#mask = mask;
   }
 
@@ -164,6 +202,7 @@ export class DeliveryQueue {
     const slot = seq & this.#mask;
     const done = this.#ring[slot];
     this.#ring[slot] = undefined;
+    this.#pendingBytes -= this.#ringBytes[slot]!;
     const sync = seq === this.#inCallSeq;
     if (sync) this.#inCallSeq = -1;
     this.#inFlight--;
@@ -182,7 +221,7 @@ export class DeliveryQueue {
     while (!this.#dead && this.#inFlight === 0) {
       const next = this.#waiting.shift();
       if (!next) return;
-      const outcome = this.#start(next.data, next.done);
+      const outcome = this.#start(next.data, next.bytes, next.done);
       if (outcome !== undefined) next.done(outcome);
     }
   }
@@ -195,17 +234,22 @@ export class DeliveryQueue {
   abandon(): void {
     if (this.#dead) return;
     this.#dead = true;
+    this.#failWaiting();
+  }
+
+  #failWaiting(): void {
     const waiting = this.#waiting;
     this.#waiting = [];
-    for (const w of waiting) w.done('failed');
+    for (const w of waiting) {
+      this.#pendingBytes -= w.bytes;
+      w.done('failed');
+    }
   }
 
   #kill(reason: FatalReason, error?: unknown): void {
     if (this.#dead) return;
     this.#dead = true;
-    const waiting = this.#waiting;
-    this.#waiting = [];
-    for (const w of waiting) w.done('failed');
+    this.#failWaiting();
     this.#onFatal(reason, error);
   }
 }

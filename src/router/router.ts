@@ -8,8 +8,9 @@ import {
   MalformedMessageError,
   NoHandlerError,
   RouterError,
+  RunLimitError,
 } from './errors.js';
-import { isAgentEventType, RunOrderTracker, validateAgentPayload } from './events.js';
+import { flatJsonCopy, isAgentEventType, RunOrderTracker, validateAgentPayload } from './events.js';
 import { DeliveryQueue, type FatalReason, type SendOutcome } from './queue.js';
 import { ScopedRouter, type RouterCore } from './scoped.js';
 import type {
@@ -30,6 +31,7 @@ import type {
 } from './types.js';
 
 export const DEFAULT_MAX_PENDING_PER_CONNECTION = 1024;
+export const DEFAULT_MAX_PENDING_BYTES_PER_CONNECTION = 8 * 1024 * 1024;
 /** Close code used for slow consumers: 1013 "Try Again Later". */
 export const SLOW_CONSUMER_CLOSE_CODE = 1013;
 /** Close code used when a send failed: 1011 "Internal Error". */
@@ -57,26 +59,70 @@ interface Counters {
   isolationRejections: number;
   validationErrors: number;
   orderingViolations: number;
+  runLimitRefusals: number;
   slowConsumerDrops: number;
   connectionsDropped: number;
 }
 
-/** Where a payload could claim an identity. Any of these that disagrees with the context is a spoof. */
-const IDENTITY_KEYS = ['userId', 'user_id'] as const;
+/** Keys that claim an identity, at the top level of a message and in its `payload`. */
+export const IDENTITY_KEYS: readonly string[] = Object.freeze(['userId', 'user_id']);
 
-function claimedUserId(message: InboundMessage): unknown {
-  for (const key of IDENTITY_KEYS) {
-    const v = message[key];
-    if (v !== undefined && v !== null) return v;
-  }
-  const payload = message.payload;
-  if (payload !== null && typeof payload === 'object') {
-    for (const key of IDENTITY_KEYS) {
-      const v = (payload as Record<string, unknown>)[key];
-      if (v !== undefined && v !== null) return v;
-    }
+/** Stands for a claim held by a getter: its value may differ between two reads, so it cannot be checked. */
+const ACCESSOR_CLAIM = '[getter]';
+
+/**
+ * The value `key` holds in `obj` as a handler reading `obj[key]` would see it (own or inherited),
+ * without running a getter: an accessor yields ACCESSOR_CLAIM.
+ */
+function claimAt(obj: object, key: string): unknown {
+  for (let o: object | null = obj; o !== null; o = Object.getPrototypeOf(o) as object | null) {
+    const d = Object.getOwnPropertyDescriptor(o, key);
+    if (d) return 'value' in d ? d.value : ACCESSOR_CLAIM;
   }
   return undefined;
+}
+
+/**
+ * The first identity claim of `message` that is not `userId`, or undefined when every position is
+ * absent or names `userId`. Every position is checked, not only the first one present: a handler
+ * may read any of them.
+ */
+function foreignClaim(
+  message: InboundMessage,
+  keys: readonly string[],
+  userId: string,
+): { claimed: unknown; where: string } | undefined {
+  const payload = message.payload;
+  const inPayload = payload !== null && typeof payload === 'object';
+  for (const key of keys) {
+    const top = claimAt(message, key);
+    if (top !== undefined && top !== userId) return { claimed: top, where: key };
+    if (!inPayload) continue;
+    const nested = claimAt(payload, key);
+    if (nested !== undefined && nested !== userId) return { claimed: nested, where: `payload.${key}` };
+  }
+  return undefined;
+}
+
+/** A claim as text for the error, without calling anything on it (an object could throw from toString). */
+function describeClaim(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value === null) return 'null';
+  if (typeof value === 'object') return Array.isArray(value) ? '[array]' : '[object]';
+  return typeof value === 'symbol' ? value.toString() : String(value);
+}
+
+function identityKeys(extra: readonly string[] | undefined): readonly string[] {
+  if (extra === undefined) return IDENTITY_KEYS;
+  if (!Array.isArray(extra) || extra.some((k) => typeof k !== 'string' || k.length === 0)) {
+    throw new TypeError('RouterOptions.identityKeys must be an array of non-empty strings');
+  }
+  return Object.freeze([...new Set([...IDENTITY_KEYS, ...extra])]);
+}
+
+/** JSON text of a timestamp; a clock that returns something odd still yields valid JSON. */
+function jsonTimestamp(value: number): string {
+  return typeof value === 'number' && Number.isFinite(value) ? String(value) : 'null';
 }
 
 function parseInbound(raw: unknown): InboundMessage {
@@ -117,6 +163,8 @@ function accepts(handler: MessageHandler, type: string): boolean {
 export class CanonicalMessageRouter {
   readonly #strict: boolean;
   readonly #maxPending: number;
+  readonly #maxPendingBytes: number;
+  readonly #identityKeys: readonly string[];
   readonly #clock: () => number;
   readonly #onError: RouterOptions['onError'];
   readonly #tracker: RunOrderTracker;
@@ -134,6 +182,7 @@ export class CanonicalMessageRouter {
     isolationRejections: 0,
     validationErrors: 0,
     orderingViolations: 0,
+    runLimitRefusals: 0,
     slowConsumerDrops: 0,
     connectionsDropped: 0,
   };
@@ -144,13 +193,19 @@ export class CanonicalMessageRouter {
   constructor(options: RouterOptions = {}) {
     this.#strict = options.strictOrdering ?? true;
     this.#maxPending = options.maxPendingPerConnection ?? DEFAULT_MAX_PENDING_PER_CONNECTION;
+    this.#maxPendingBytes = options.maxPendingBytesPerConnection ?? DEFAULT_MAX_PENDING_BYTES_PER_CONNECTION;
+    this.#identityKeys = identityKeys(options.identityKeys);
     this.#clock = options.clock ?? Date.now;
     this.#onError = options.onError;
-    this.#tracker = new RunOrderTracker(options.maxTrackedRuns);
+    this.#tracker = new RunOrderTracker({
+      ...(options.maxTrackedRuns !== undefined ? { maxRuns: options.maxTrackedRuns } : {}),
+      ...(options.maxTrackedRunsPerUser !== undefined ? { maxRunsPerUser: options.maxTrackedRunsPerUser } : {}),
+    });
     this.#core = {
       route: (ctx, raw) => this.route(ctx, raw),
       emitFor: (ctx, type, payload, opts) => this.#emit(ctx, type, payload, opts),
       broadcastFor: (ctx, event, opts) => this.#broadcast(ctx, event, opts),
+      replyFor: (ctx, event) => this.#reply(ctx, event),
       connectionIdsOf: (userId) => [...(this.#byUser.get(userId)?.keys() ?? [])],
       register: (conn) => this.register(conn),
       countIsolationRejection: (error) => this.#isolationRejected(error),
@@ -191,7 +246,12 @@ export class CanonicalMessageRouter {
     }
     const record: ConnectionRecord = {
       conn: connection,
-      queue: new DeliveryQueue(connection, this.#maxPending, (reason, error) => this.#onFatal(record, reason, error)),
+      queue: new DeliveryQueue(
+        connection,
+        this.#maxPending,
+        (reason, error) => this.#onFatal(record, reason, error),
+        this.#maxPendingBytes,
+      ),
     };
     this.#connections.set(connection.id, record);
     let userConns = this.#byUser.get(connection.userId);
@@ -286,8 +346,9 @@ export class CanonicalMessageRouter {
   /**
    * Routes one inbound message for the authenticated `ctx`. `raw` is a JSON string, bytes or an
    * already-parsed object. Never throws for a bad message: the result carries a typed error.
-   * Identity comes from `ctx` only; a message whose `userId`/`user_id` (top level or in
-   * `payload`) names someone else is rejected with an IsolationError before any handler runs.
+   * Identity comes from `ctx` only; a message in which any identity position (`userId`,
+   * `user_id` and the configured `identityKeys`, at top level and in `payload`) holds anything but
+   * `ctx.userId` is rejected with an IsolationError before any handler runs.
    */
   async route(ctx: UserContext, raw: unknown): Promise<RouteResult> {
     assertContext(ctx);
@@ -299,9 +360,10 @@ export class CanonicalMessageRouter {
       return { ok: false, handled: 0, failed: 0, error: error as RouterError };
     }
     const type = message.type;
-    const claimed = claimedUserId(message);
-    if (claimed !== undefined && claimed !== ctx.userId) {
-      return this.#rejectSpoof(new IsolationError(ctx.userId, String(claimed), `message "${type}"`), type);
+    const claim = foreignClaim(message, this.#identityKeys, ctx.userId);
+    if (claim !== undefined) {
+      const where = `message "${type}" (${claim.where})`;
+      return this.#rejectSpoof(new IsolationError(ctx.userId, describeClaim(claim.claimed), where), type);
     }
     if (ctx.connectionId !== undefined) {
       const owner = this.#connections.get(ctx.connectionId)?.conn.userId;
@@ -369,56 +431,115 @@ export class CanonicalMessageRouter {
 
   // Not async on purpose: validation, ordering and enqueueing happen synchronously at call time,
   // so `emit(a); emit(b)` without awaiting still delivers a before b.
-  #emit<T extends AgentEventType>(ctx: UserContext, type: T, payload: AgentEventPayloads[T], options?: DeliveryOptions): Promise<DeliveryResult> {
+  #emit<T extends AgentEventType>(
+    ctx: UserContext,
+    type: T,
+    payload: AgentEventPayloads[T],
+    options?: DeliveryOptions,
+    target?: string,
+  ): Promise<DeliveryResult> {
     try {
       if (!isAgentEventType(type)) {
         this.#counters.validationErrors++;
         throw new EventValidationError(String(type), [`"${String(type)}" is not an agent event type`]);
       }
-      const issues = validateAgentPayload(type, payload);
+      // Judge what is sent, not the object: a flat payload is copied (one read of each field, and
+      // the copy serializes to exactly the JSON parsing would give back); anything else is
+      // serialized once (toJSON methods and getters run exactly once, here) and parsed back. Either
+      // way the payload validated and order-checked is byte for byte the one sent.
+      const flat = flatJsonCopy(payload);
+      const json = flat === undefined ? this.#serialize(type, payload) : undefined;
+      const sent: unknown = flat ?? (json === undefined ? undefined : JSON.parse(json));
+      const issues = validateAgentPayload(type, sent);
       if (issues.length > 0) {
         this.#counters.validationErrors++;
         throw new EventValidationError(type, issues);
       }
-      const reason = this.#tracker.advance(ctx.userId, type, payload);
-      if (reason !== undefined) {
+      const valid = sent as AgentEventPayloads[T];
+      const verdict = this.#tracker.advance(ctx.userId, type, valid);
+      if (verdict?.code === 'RUN_LIMIT') {
+        this.#counters.runLimitRefusals++;
+        if (this.#strict) throw new RunLimitError(type, valid.runId, verdict.reason);
+      } else if (verdict !== undefined) {
         this.#counters.orderingViolations++;
-        if (this.#strict) throw new EventOrderError(type, payload.runId, reason);
+        if (this.#strict) throw new EventOrderError(type, valid.runId, verdict.reason);
       }
-      const data = this.#serialize(type, { type, timestamp: this.#clock(), payload });
-      return this.#deliver(ctx, data, options);
+      const timestamp = this.#clock();
+      // The parsed-back case reuses its text: the same key order as JSON.stringify({ type,
+      // timestamp, payload }), and `type` is one of five fixed identifiers, so it needs no escaping.
+      const data =
+        json === undefined
+          ? this.#serialize(type, { type, timestamp, payload: sent })!
+          : `{"type":"${type}","timestamp":${jsonTimestamp(timestamp)},"payload":${json}}`;
+      return this.#deliver(ctx, data, options, target);
     } catch (error) {
       return Promise.reject(error);
     }
   }
 
-  #broadcast(ctx: UserContext, event: OutboundEvent, options?: DeliveryOptions): Promise<DeliveryResult> {
-    if (event === null || typeof event !== 'object' || typeof event.type !== 'string' || event.type.length === 0) {
-      return Promise.reject(new EventValidationError('event', ['event must be an object with a non-empty string type']));
-    }
-    if (isAgentEventType(event.type)) {
-      return this.#emit(ctx, event.type, event.payload as AgentEventPayloads[AgentEventType], options);
+  #broadcast(
+    ctx: UserContext,
+    event: OutboundEvent,
+    options?: DeliveryOptions,
+    target?: string,
+  ): Promise<DeliveryResult> {
+    if (event === null || typeof event !== 'object') return this.#invalidEvent();
+    // One read of the event's own fields: the checks below and the frame all use this copy, so a
+    // getter cannot show the checks one value and the client another.
+    const copy: Record<string, unknown> = { ...event };
+    const type = copy['type'];
+    if (typeof type !== 'string' || type.length === 0) return this.#invalidEvent();
+    if (isAgentEventType(type)) {
+      return this.#emit(ctx, type, copy['payload'] as AgentEventPayloads[AgentEventType], options, target);
     }
     try {
-      const data = this.#serialize(event.type, { ...event, timestamp: typeof event.timestamp === 'number' ? event.timestamp : this.#clock() });
-      return this.#deliver(ctx, data, options);
+      if (typeof copy['toJSON'] === 'function') {
+        // It would replace the whole frame, type included (even with an agent event type).
+        this.#counters.validationErrors++;
+        throw new EventValidationError(type, ['an event must not have its own toJSON: the frame would not be it']);
+      }
+      if (typeof copy['timestamp'] !== 'number') copy['timestamp'] = this.#clock();
+      return this.#deliver(ctx, this.#serialize(type, copy)!, options, target);
     } catch (error) {
       return Promise.reject(error);
     }
   }
 
-  #serialize(type: string, event: object): string {
+  #invalidEvent(): Promise<never> {
+    return Promise.reject(new EventValidationError('event', ['event must be an object with a non-empty string type']));
+  }
+
+  /** Sends `event` to the one connection `ctx.connectionId` names, through that connection's queue. */
+  #reply(ctx: UserContext, event: OutboundEvent): Promise<DeliveryResult> {
+    const id = ctx.connectionId;
+    if (id === undefined) return Promise.reject(new TypeError('reply needs a scope whose context has a connectionId'));
+    const owner = this.#connections.get(id)?.conn.userId;
+    if (owner !== undefined && owner !== ctx.userId) {
+      const error = new IsolationError(ctx.userId, owner, `reply to connection "${id}"`);
+      this.#isolationRejected(error);
+      return Promise.reject(error);
+    }
+    return this.#broadcast(ctx, event, undefined, id);
+  }
+
+  #serialize(type: string, value: unknown): string | undefined {
     try {
-      return JSON.stringify(event);
+      return JSON.stringify(value);
     } catch (cause) {
       this.#counters.validationErrors++;
       throw new EventValidationError(type, [`not serializable: ${(cause as Error).message}`]);
     }
   }
 
-  #deliver(ctx: UserContext, data: string, options?: DeliveryOptions): Promise<DeliveryResult> {
+  /**
+   * Hands `data` to every open connection of the user (of `options.threadId` if given), or to the
+   * one connection `target` when it is the user's.
+   */
+  #deliver(ctx: UserContext, data: string, options?: DeliveryOptions, target?: string): Promise<DeliveryResult> {
     this.#counters.eventsEmitted++;
     const thread = options?.threadId ?? ctx.threadId;
+    // Measured once per event; each connection's queue adds it to its byte bound.
+    const bytes = Buffer.byteLength(data, 'utf8');
     let delivered = 0;
     let failed = 0;
     let skippedClosed = 0;
@@ -440,21 +561,28 @@ export class CanonicalMessageRouter {
       tally(outcome);
       if (--waiting === 0 && loopDone) resolveLate?.(result());
     };
-    const userConns = this.#byUser.get(ctx.userId);
-    if (userConns) {
+    const offer = (record: ConnectionRecord): void => {
+      if (record.conn.isOpen !== undefined && !record.conn.isOpen()) {
+        skippedClosed++;
+        this.#counters.connectionsDropped++;
+        this.#remove(record);
+        return;
+      }
+      const outcome = record.queue.enqueue(data, onLate, bytes);
+      if (outcome === undefined) waiting++;
+      else tally(outcome);
+    };
+    if (target !== undefined) {
+      const record = this.#connections.get(target);
+      if (record !== undefined && record.conn.userId === ctx.userId) offer(record);
+    } else {
+      const userConns = this.#byUser.get(ctx.userId);
       // Deleting the current entry while iterating a Map is safe, so closed connections can be
       // dropped in the same pass.
-      for (const record of userConns.values()) {
-        if (thread !== undefined && record.conn.threadId !== thread) continue;
-        if (record.conn.isOpen !== undefined && !record.conn.isOpen()) {
-          skippedClosed++;
-          this.#counters.connectionsDropped++;
-          this.#remove(record);
-          continue;
+      if (userConns) {
+        for (const record of userConns.values()) {
+          if (thread === undefined || record.conn.threadId === thread) offer(record);
         }
-        const outcome = record.queue.enqueue(data, onLate);
-        if (outcome === undefined) waiting++;
-        else tally(outcome);
       }
     }
     loopDone = true;

@@ -20,6 +20,7 @@ export interface RouterCore {
   route(ctx: UserContext, raw: unknown): Promise<RouteResult>;
   emitFor<T extends AgentEventType>(ctx: UserContext, type: T, payload: AgentEventPayloads[T], options?: DeliveryOptions): Promise<DeliveryResult>;
   broadcastFor(ctx: UserContext, event: OutboundEvent, options?: DeliveryOptions): Promise<DeliveryResult>;
+  replyFor(ctx: UserContext, event: OutboundEvent): Promise<DeliveryResult>;
   connectionIdsOf(userId: string): string[];
   register(connection: Connection): () => void;
   countIsolationRejection(error: IsolationError): void;
@@ -54,6 +55,16 @@ export class ScopedRouter implements ScopedRouterApi {
   /** Sends any event to this user's connections. Agent event types go through `emit`'s checks. */
   broadcast(event: OutboundEvent, options?: DeliveryOptions): Promise<DeliveryResult> {
     return this.#core.broadcastFor(this.context, event, options);
+  }
+
+  /**
+   * Sends `event` to this scope's connection only (`context.connectionId`: in a handler, the
+   * socket the message came from), through that connection's bounded queue. Agent event types go
+   * through `emit`'s checks. Rejects with a TypeError when the context has no connectionId, and with
+   * an IsolationError when that connection belongs to another user.
+   */
+  reply(event: OutboundEvent): Promise<DeliveryResult> {
+    return this.#core.replyFor(this.context, event);
   }
 
   /** Registers a connection for this user; a connection of another user is refused. */

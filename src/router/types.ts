@@ -127,6 +127,8 @@ export interface ScopedRouterApi {
   route(raw: unknown): Promise<RouteResult>;
   emit<T extends AgentEventType>(type: T, payload: AgentEventPayloads[T], options?: DeliveryOptions): Promise<DeliveryResult>;
   broadcast(event: OutboundEvent, options?: DeliveryOptions): Promise<DeliveryResult>;
+  /** Sends `event` to the scope's own connection (`context.connectionId`) only, e.g. an ack. */
+  reply(event: OutboundEvent): Promise<DeliveryResult>;
   connectionIds(): string[];
 }
 
@@ -137,8 +139,23 @@ export interface RouterOptions {
   readonly strictOrdering?: boolean;
   /** Maximum unsettled sends per connection before it is dropped as a slow consumer (default 1024). */
   readonly maxPendingPerConnection?: number;
-  /** How many finished runs per router are remembered to reject late events (default 10_000). */
+  /**
+   * Maximum UTF-8 bytes of unsettled sends per connection before it is dropped as a slow consumer
+   * (default 8 MiB). A single frame larger than this still goes out when nothing else is pending.
+   */
+  readonly maxPendingBytesPerConnection?: number;
+  /**
+   * Active runs tracked over all users, and separately finished run ids remembered to reject late
+   * events (default 100_000). A new run beyond the active limit is refused, never evicts a run.
+   */
   readonly maxTrackedRuns?: number;
+  /** The same two limits per user (default 1_000): a user's new run beyond them is refused. */
+  readonly maxTrackedRunsPerUser?: number;
+  /**
+   * Extra identity keys checked like `userId` and `user_id`: at top level and in `payload`, each
+   * one present must equal the authenticated user id.
+   */
+  readonly identityKeys?: readonly string[];
   /** Clock for event timestamps, in epoch milliseconds (default Date.now). */
   readonly clock?: () => number;
   /** Observer for errors the router absorbed (handler throws, failed sends). Must not throw. */
@@ -161,6 +178,11 @@ export interface RouterStats {
   readonly isolationRejections: number;
   readonly validationErrors: number;
   readonly orderingViolations: number;
+  /**
+   * New agent runs over `maxTrackedRunsPerUser`/`maxTrackedRuns` (refused in strict mode, delivered
+   * untracked otherwise).
+   */
+  readonly runLimitRefusals: number;
   /** Connections closed because their pending-send queue was full (close code 1013). */
   readonly slowConsumerDrops: number;
   /** Connections removed because they were found closed or their send failed. */

@@ -1,6 +1,11 @@
 // Adapter between the `ws` package and the canonical router: authenticates upgrades, turns each
 // socket into a router Connection, parses and routes frames, answers bad frames with an error
 // frame (never a crash), and unregisters sockets when they close.
+//
+// Memory per socket is bounded whatever the client sends: every frame the server sends (events,
+// replies, error frames) goes through the router's bounded queue for that connection, at most
+// `maxInboundPending` messages and `maxInboundPendingBytes` of text wait for their handlers, and
+// a client that keeps sending refused frames exhausts its error budget and is closed (1008).
 
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -12,8 +17,15 @@ import type { Connection, UserContext } from './types.js';
 
 export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024;
 export const DEFAULT_MAX_INBOUND_PENDING = 256;
+export const DEFAULT_MAX_INBOUND_PENDING_BYTES = 1024 * 1024;
+export const DEFAULT_MAX_INBOUND_ERRORS = 32;
+export const DEFAULT_INBOUND_ERROR_WINDOW_MS = 10_000;
 /** Close code for sockets that got past the upgrade without an identity (attach to a non-noServer wss). */
 export const UNAUTHENTICATED_CLOSE_CODE = 1008;
+/** Close code for a client that went over its error budget: 1008 "Policy Violation". */
+export const TOO_MANY_ERRORS_CLOSE_CODE = 1008;
+/** Longest `type` / `requestId` an error frame echoes; longer ones are left out, so error frames stay small. */
+export const MAX_ECHO_CHARS = 128;
 
 export type Authenticate = (request: IncomingMessage) => UserContext | null | undefined | Promise<UserContext | null | undefined>;
 
@@ -22,8 +34,38 @@ export interface WebSocketAdapterOptions {
   readonly authenticate: Authenticate;
   /** Text frames larger than this get an error frame instead of being routed (default 64 KiB). */
   readonly maxFrameBytes?: number;
-  /** Messages per socket waiting for their handlers before new ones are refused (default 256). */
+  /** Messages per socket waiting for their handlers before new ones are dropped (default 256). */
   readonly maxInboundPending?: number;
+  /**
+   * UTF-8 bytes of the messages per socket waiting for their handlers before new ones are dropped
+   * (default 1 MiB; a message is always accepted when none is waiting).
+   */
+  readonly maxInboundPendingBytes?: number;
+  /**
+   * Error frames a socket may earn per `inboundErrorWindowMs` (default 32): the budget refills
+   * evenly over the window, and a refused frame with no budget left closes the socket with 1008.
+   * Handler failures are the server's fault and do not count.
+   */
+  readonly maxInboundErrors?: number;
+  /** The window of `maxInboundErrors`, in milliseconds (default 10,000). */
+  readonly inboundErrorWindowMs?: number;
+  /** Monotonic clock in milliseconds for the error budget (default performance.now); for tests. */
+  readonly now?: () => number;
+}
+
+/** What the adapter refused or dropped, over all its sockets since it was attached. */
+export interface WebSocketAdapterStats {
+  /** Sockets currently bound. */
+  readonly sockets: number;
+  /** Error frames handed to sockets' queues. */
+  readonly errorFrames: number;
+  /**
+   * Messages dropped because `maxInboundPending` (or `maxInboundPendingBytes`) were already
+   * waiting; one INBOUND_OVERFLOW answers each run of drops.
+   */
+  readonly inboundDropped: number;
+  /** Sockets closed with 1008 because they went over their error budget. */
+  readonly errorBudgetCloses: number;
 }
 
 /** The frame a client receives when its frame was refused. */
@@ -32,9 +74,9 @@ export interface ErrorFrame {
   readonly code: string;
   readonly message: string;
   readonly timestamp: number;
-  /** The `type` of the refused message, when it could be read. */
+  /** The `type` of the refused message, when it could be read (and is at most MAX_ECHO_CHARS long). */
   readonly inReplyTo?: string;
-  /** Echo of the refused message's `requestId`, when it had one. */
+  /** Echo of the refused message's `requestId`, when it had one (of at most MAX_ECHO_CHARS). */
   readonly requestId?: string;
 }
 
@@ -45,6 +87,8 @@ export interface WebSocketRouterBinding {
   bindSocket(ws: WebSocket, ctx: UserContext): string;
   /** Number of sockets currently bound. */
   readonly socketCount: number;
+  /** Counters of what the adapter refused or dropped (router-level counts are in router.stats()). */
+  stats(): WebSocketAdapterStats;
   /** Stops listening and closes every bound socket (1001). */
   close(): void;
 }
@@ -66,6 +110,13 @@ function isUserContext(value: unknown): value is UserContext {
   return value !== null && typeof value === 'object' && typeof (value as UserContext).userId === 'string' && (value as UserContext).userId.length > 0;
 }
 
+const echoable = (v: unknown): v is string => typeof v === 'string' && v.length <= MAX_ECHO_CHARS;
+
+/** Error messages may quote what the client sent (a type, a claimed id); keep the frame small. */
+const MAX_ERROR_MESSAGE_CHARS = 512;
+const clip = (message: string): string =>
+  message.length <= MAX_ERROR_MESSAGE_CHARS ? message : `${message.slice(0, MAX_ERROR_MESSAGE_CHARS - 1)}…`;
+
 /** Best-effort peek at a refused frame so the error frame can name what it answers. */
 function peek(text: string): { inReplyTo?: string; requestId?: string } {
   try {
@@ -73,11 +124,42 @@ function peek(text: string): { inReplyTo?: string; requestId?: string } {
     if (v === null || typeof v !== 'object') return {};
     const o = v as { type?: unknown; requestId?: unknown };
     return {
-      ...(typeof o.type === 'string' ? { inReplyTo: o.type } : {}),
-      ...(typeof o.requestId === 'string' ? { requestId: o.requestId } : {}),
+      ...(echoable(o.type) ? { inReplyTo: o.type } : {}),
+      ...(echoable(o.requestId) ? { requestId: o.requestId } : {}),
     };
   } catch {
     return {};
+  }
+}
+
+/**
+ * A token bucket: `capacity` tokens, refilled evenly over `windowMs`. `take()` spends one if there is
+ * one. Kept per socket, so one client's errors never cost another client anything.
+ */
+class ErrorBudget {
+  readonly #capacity: number;
+  readonly #windowMs: number;
+  readonly #now: () => number;
+  #tokens: number;
+  #at: number;
+
+  constructor(capacity: number, windowMs: number, now: () => number) {
+    this.#capacity = capacity;
+    this.#windowMs = windowMs;
+    this.#now = now;
+    this.#tokens = capacity;
+    this.#at = now();
+  }
+
+  take(): boolean {
+    const t = this.#now();
+    if (this.#windowMs > 0) {
+      this.#tokens = Math.min(this.#capacity, this.#tokens + ((t - this.#at) * this.#capacity) / this.#windowMs);
+    }
+    this.#at = t;
+    if (this.#tokens < 1) return false;
+    this.#tokens -= 1;
+    return true;
   }
 }
 
@@ -90,6 +172,11 @@ function peek(text: string): { inReplyTo?: string; requestId?: string } {
 export function attachRouter(wss: WebSocketServer, router: CanonicalMessageRouter, options: WebSocketAdapterOptions): WebSocketRouterBinding {
   const maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
   const maxInboundPending = options.maxInboundPending ?? DEFAULT_MAX_INBOUND_PENDING;
+  const maxInboundBytes = options.maxInboundPendingBytes ?? DEFAULT_MAX_INBOUND_PENDING_BYTES;
+  const maxInboundErrors = options.maxInboundErrors ?? DEFAULT_MAX_INBOUND_ERRORS;
+  const errorWindowMs = options.inboundErrorWindowMs ?? DEFAULT_INBOUND_ERROR_WINDOW_MS;
+  const now = options.now ?? (() => performance.now());
+  const counters = { errorFrames: 0, inboundDropped: 0, errorBudgetCloses: 0 };
   const bound = new Map<WebSocket, string>();
   const byId = new Map<string, WebSocket>();
   /** Sockets this binding already dealt with, so the 'connection' listener never binds twice. */
@@ -116,14 +203,6 @@ export function attachRouter(wss: WebSocketServer, router: CanonicalMessageRoute
     } catch {
       return undefined; // an authenticator that throws refuses the request
     }
-  }
-
-  function sendError(ws: WebSocket, code: string, message: string, extra: { inReplyTo?: string; requestId?: string } = {}): void {
-    if (ws.readyState !== WebSocket.OPEN) return;
-    const frame: ErrorFrame = { type: 'error', code, message, timestamp: Date.now(), ...extra };
-    ws.send(JSON.stringify(frame), () => {
-      // An error frame that cannot be written needs no further handling: the socket is closing.
-    });
   }
 
   function bindSocket(ws: WebSocket, ctx: UserContext): string {
@@ -167,43 +246,93 @@ export function attachRouter(wss: WebSocketServer, router: CanonicalMessageRoute
     byId.set(id, ws);
     bound.set(ws, id);
 
+    const scope = router.forUser(context);
+    const budget = new ErrorBudget(maxInboundErrors, errorWindowMs, now);
+    let leaving = false;
+    /** Still this binding's open socket for `id`: otherwise nothing more is routed or answered. */
+    const live = (): boolean => !leaving && ws.readyState === WebSocket.OPEN && byId.get(id) === ws;
+
+    /**
+     * Answers a refused frame. The error frame goes through the connection's bounded queue like any
+     * event (a client that does not read them is closed with 1013 by the router); a client over its
+     * error budget is closed with 1008 instead of being answered.
+     */
+    const refuse = (code: string, message: string, echo: { inReplyTo?: string; requestId?: string } = {}): void => {
+      if (!live()) return;
+      const serversFault = code === 'HANDLER_FAILED' || code === 'INTERNAL';
+      if (!serversFault && !budget.take()) {
+        leaving = true;
+        counters.errorBudgetCloses++;
+        unregister();
+        ws.close(TOO_MANY_ERRORS_CLOSE_CODE, 'too many refused messages');
+        return;
+      }
+      counters.errorFrames++;
+      scope.reply({ type: 'error', code, message: clip(message), ...echo }).catch(() => {
+        // Only an unserializable frame could reject, and these are plain strings.
+      });
+    };
+
     // Messages of one socket are handled one after another, in arrival order, and so are the
     // error frames answering them: a client can match replies to what it sent by position.
     let chain: Promise<void> = Promise.resolve();
     let inboundPending = 0;
-    const enqueue = (work: () => Promise<void> | void): void => {
+    /** UTF-8 bytes of the text messages waiting (refusals hold no message text). */
+    let inboundBytes = 0;
+    /**
+     * Set by the first dropped message of a run of drops, cleared once the backlog is worked off.
+     * Meanwhile the socket is paused: what the client sends next waits in the kernel (TCP flow
+     * control holds the client back) instead of being read only to be dropped.
+     */
+    let overflowing = false;
+    const enqueue = (bytes: number, work: () => Promise<void> | void): void => {
       inboundPending++;
+      inboundBytes += bytes;
       chain = chain.then(work).finally(() => {
-        inboundPending--;
+        inboundBytes -= bytes;
+        if (--inboundPending === 0 && overflowing) {
+          overflowing = false;
+          ws.resume(); // also when closing: the peer's close frame must be read
+        }
       });
     };
     ws.on('message', (data, isBinary) => {
-      if (inboundPending >= maxInboundPending) {
-        // Answered at once: queueing the refusal would defeat the bound.
-        sendError(ws, 'INBOUND_OVERFLOW', `more than ${maxInboundPending} messages are waiting; slow down`);
+      if (!live()) return; // closing: what the peer still sends is read and discarded
+      const size = byteLength(data);
+      const held = isBinary || size > maxFrameBytes ? 0 : size;
+      if (inboundPending >= maxInboundPending || (inboundPending > 0 && inboundBytes + held > maxInboundBytes)) {
+        // Dropped, not queued, and answered once per run of drops, not once per message: one
+        // error frame per dropped message would grow the outbound side instead.
+        counters.inboundDropped++;
+        if (!overflowing) {
+          overflowing = true;
+          ws.pause(); // frames ws already read from the socket still arrive, and are dropped
+          const waiting = `${inboundPending} messages (${inboundBytes} bytes) are waiting`;
+          refuse('INBOUND_OVERFLOW', `${waiting}; messages are dropped until they are handled`);
+        }
         return;
       }
       if (isBinary) {
-        enqueue(() => sendError(ws, 'UNSUPPORTED_FRAME', 'binary frames are not accepted; send JSON text'));
+        enqueue(0, () => refuse('UNSUPPORTED_FRAME', 'binary frames are not accepted; send JSON text'));
         return;
       }
-      const size = byteLength(data);
       if (size > maxFrameBytes) {
-        enqueue(() => sendError(ws, 'FRAME_TOO_LARGE', `frame of ${size} bytes exceeds the ${maxFrameBytes}-byte limit`));
+        enqueue(0, () => refuse('FRAME_TOO_LARGE', `frame of ${size} bytes exceeds the ${maxFrameBytes}-byte limit`));
         return;
       }
       const text = toText(data);
-      enqueue(() =>
-        router.route(context, text).then(
+      enqueue(size, () => {
+        if (!live()) return undefined;
+        return router.route(context, text).then(
           (result) => {
             if (result.ok || !result.error) return;
             // Handler failures are the server's problem; do not leak their messages to clients.
             const message = result.error.code === 'HANDLER_FAILED' ? 'a handler failed' : result.error.message;
-            sendError(ws, result.error.code, message, peek(text));
+            refuse(result.error.code, message, peek(text));
           },
-          () => sendError(ws, 'INTERNAL', 'the message could not be routed', peek(text)),
-        ),
-      );
+          () => refuse('INTERNAL', 'the message could not be routed', peek(text)),
+        );
+      });
     });
     ws.on('error', () => {
       // 'close' always follows; unregistering happens there.
@@ -249,6 +378,9 @@ export function attachRouter(wss: WebSocketServer, router: CanonicalMessageRoute
     bindSocket,
     get socketCount() {
       return bound.size;
+    },
+    stats() {
+      return { sockets: bound.size, ...counters };
     },
     close() {
       closed = true;
