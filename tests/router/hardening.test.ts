@@ -15,7 +15,7 @@ import {
   type Connection,
   type HandlerContext,
 } from '../../src/router/index.js';
-import { fakeConnection } from './helpers.js';
+import { fakeConnection } from './fakes.js';
 
 afterEach(() => {
   vi.restoreAllMocks();
