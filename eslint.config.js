@@ -14,8 +14,6 @@ const repoConcept = {
       preset: 'message-router',
       canonical: { module: 'src/router/index.ts', files: ['src/router/**'] },
       compat: { module: 'src/router/compat.ts' },
-      // The legacy-name table: data whose keys are the legacy method names, not an implementation.
-      allow: ['src/shared/presets/**'],
     },
   ],
 };

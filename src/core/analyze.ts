@@ -4,12 +4,15 @@ import type ts from 'typescript';
 import type { ResolvedConfig } from './config/types.js';
 import { SiteClassifier } from './classify.js';
 import { stripExtension, toPosix } from '../shared/paths.js';
-import { compileNamePatterns, detectDuplicates } from './detect.js';
+import { detectDuplicates } from './detect.js';
+import { createDetectionContext, type DetectionContext } from './detection-context.js';
+import { findRegistries, type Registry } from './registry.js';
+import { copyNeedles } from './similarity.js';
 import { collectImportSites } from './inventory.js';
 import { parseFile } from './parse.js';
 import { createPrefilter, type Prefilter } from './prefilter.js';
 import { ModuleResolver } from './resolve.js';
-import type { ClassifiedSite, DuplicateFinding, FileAnalysis } from './types.js';
+import type { BuiltOnLegacy, ClassifiedSite, DuplicateFinding, FileAnalysis } from './types.js';
 
 /** Everything needed to analyse files of one project; build once, reuse for every file. */
 export interface AnalysisContext {
@@ -19,13 +22,13 @@ export interface AnalysisContext {
   prefilter: Prefilter;
   /** Per concept: true when a file may define the concept (canonical or allowed files). */
   mayDefine: Map<string, (relativeFile: string) => boolean>;
-  namePatterns: Map<string, ReturnType<typeof compileNamePatterns>>;
+  /** Duplicate detection's per-concept data and cross-file answers. */
+  detection: DetectionContext;
 }
 
 export function createAnalysisContext(config: ResolvedConfig): AnalysisContext {
   const resolver = new ModuleResolver(config.rootDir, config.tsconfig);
   const mayDefine = new Map<string, (f: string) => boolean>();
-  const namePatterns = new Map<string, ReturnType<typeof compileNamePatterns>>();
   for (const concept of config.concepts) {
     const globs = [...concept.canonical.files, ...concept.allow];
     const matches = globs.length > 0 ? picomatch(globs, { dot: true }) : () => false;
@@ -34,16 +37,22 @@ export function createAnalysisContext(config: ResolvedConfig): AnalysisContext {
       .filter((p): p is string => p !== undefined)
       .map((p) => stripExtension(toPosix(path.relative(config.rootDir, p))));
     mayDefine.set(concept.id, (file) => own.some((p) => stripExtension(file) === p || file.startsWith(p + '/')) || matches(file));
-    namePatterns.set(concept.id, compileNamePatterns(concept.detect.names));
   }
-  const prefilter = createPrefilter(config, resolver);
+  const detection = createDetectionContext(config, resolver);
+  const concepts = [...detection.concepts.values()];
+  const prefilter = createPrefilter(config, resolver, {
+    duplicates: {
+      registries: concepts.some((c) => c.profiles.length > 0),
+      copies: concepts.flatMap((c) => c.references().map((r) => copyNeedles(r.shingles, c.concept.detect.similarity))),
+    },
+  });
   return {
     config,
     resolver,
     classifier: new SiteClassifier(config, resolver, prefilter),
     prefilter,
     mayDefine,
-    namePatterns,
+    detection,
   };
 }
 
@@ -72,10 +81,26 @@ export function analyzeFile(
   const sites: ClassifiedSite[] = rawSites.map((site) => ({ ...site, file: absolute, ...ctx.classifier.classify(site, absolute) }));
   const relativeFile = relativeToRoot(ctx, absolute);
   const duplicates: DuplicateFinding[] = [];
+  const builtOnLegacy: BuiltOnLegacy[] = [];
+  let registries: Registry[] | undefined;
   for (const concept of options.skipDuplicates ? [] : ctx.config.concepts) {
     if (ctx.mayDefine.get(concept.id)?.(relativeFile)) continue;
-    duplicates.push(...detectDuplicates(sf, concept, { relativeFile, sites: rawSites }, ctx.namePatterns.get(concept.id)));
+    const detection = ctx.detection.concepts.get(concept.id)!;
+    const propertyKinds = ctx.detection.propertyKindsFor(rawSites);
+    // The file's registries serve every concept: found once, on the first concept that looks.
+    if (detection.profiles.length > 0) registries ??= findRegistries(sf, propertyKinds);
+    const found = detectDuplicates(sf, detection, { relativeFile, ...(registries ? { registries } : {}), propertyKinds, bases: ctx.detection.basesFor(sites) });
+    duplicates.push(...found.duplicates);
+    builtOnLegacy.push(...found.builtOnLegacy);
   }
   for (const d of duplicates) d.file = absolute;
-  return { file: absolute, parsed: true, sites, duplicates, parseErrors: parsed.errors.map((e) => ({ ...e, file: absolute })) };
+  for (const b of builtOnLegacy) b.file = absolute;
+  return {
+    file: absolute,
+    parsed: true,
+    sites,
+    duplicates,
+    ...(builtOnLegacy.length > 0 ? { builtOnLegacy } : {}),
+    parseErrors: parsed.errors.map((e) => ({ ...e, file: absolute })),
+  };
 }

@@ -6,12 +6,17 @@ import ts from './typescript.cjs';
  * that differ only in whitespace, line endings or comments normalise to the same text.
  */
 export function normaliseCode(text: string, languageVariant: ts.LanguageVariant = ts.LanguageVariant.Standard): string {
+  return codeTokens(text, languageVariant).join(' ');
+}
+
+/** The token texts of a piece of code, without comments and whitespace. */
+export function codeTokens(text: string, languageVariant: ts.LanguageVariant = ts.LanguageVariant.Standard): string[] {
   const scanner = ts.createScanner(ts.ScriptTarget.Latest, true, languageVariant, text);
   const tokens: string[] = [];
   for (let kind = scanner.scan(); kind !== ts.SyntaxKind.EndOfFileToken; kind = scanner.scan()) {
     tokens.push(scanner.getTokenText());
   }
-  return tokens.join(' ');
+  return tokens;
 }
 
 /**

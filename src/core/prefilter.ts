@@ -43,7 +43,30 @@ function moduleNeedles(modulePath: string, isDirectory: boolean | undefined): st
  * as the resolver says); no canonical/compat modules, no declaration names or member groups.
  * Sound for legacy sites by the same argument.
  */
-export function createPrefilter(config: ResolvedConfig, resolver: ModuleResolver, options: { legacyImportsOnly?: boolean } = {}): Prefilter {
+/**
+ * Text every file that holds a registry must contain (see registry.ts): a registration (`.push(`,
+ * `.add(`, `.set(`, `.unshift(`, `.splice(`, `.concat(`, `[k] =`, `[k] ??=`, `= [...]`) and an
+ * iteration or keyed call (`for`, `.forEach(` and the other iterating methods, `.get(`, `[k](`).
+ * Whitespace and comments may sit between a `.` and the name, so the patterns allow them.
+ */
+const REGISTRATION_TEXT = /\.\s*(?:push|unshift|add|set|splice|concat)\b|\]\s*(?:\?\?|\|\|)?=(?!=)|=\s*\[/;
+const DISPATCH_TEXT = /\bfor\b|\.\s*(?:forEach|map|some|every|filter|find|flatMap|reduce|get|call|apply)\b|\]\s*\??\.?\s*\(/;
+
+export interface DuplicateScope {
+  /** Some concept looks for registries: a file with registration and dispatch text may hold one. */
+  registries: boolean;
+  /**
+   * Per canonical or legacy body compared for copies: words one of which every copy spells
+   * (similarity.ts copyNeedles); undefined when a body has no such words (then every file passes).
+   */
+  copies: (readonly string[] | undefined)[];
+}
+
+export function createPrefilter(
+  config: ResolvedConfig,
+  resolver: ModuleResolver,
+  options: { legacyImportsOnly?: boolean; duplicates?: DuplicateScope } = {},
+): Prefilter {
   const needles = new Set<string>();
   /** Needles of case-insensitive specifier patterns, lower-cased; matched against the lower-cased text. */
   const lowerNeedles = new Set<string>();
@@ -179,6 +202,10 @@ export function createPrefilter(config: ResolvedConfig, resolver: ModuleResolver
 
   const list = [...needles].filter((n) => n.length > 0);
   const lowerList = [...lowerNeedles].filter((n) => n.length > 0);
+  const registries = !options.legacyImportsOnly && options.duplicates?.registries === true;
+  const copies = options.legacyImportsOnly ? [] : options.duplicates?.copies ?? [];
+  if (copies.some((c) => c === undefined)) passAll = true;
+  const copyWords = [...new Set(copies.flatMap((c) => c ?? []))];
   return {
     needles: [...list, ...lowerList],
     passAll,
@@ -206,6 +233,9 @@ export function createPrefilter(config: ResolvedConfig, resolver: ModuleResolver
         let count = 0;
         for (const m of group.members) if (text.includes(m) && ++count >= group.min) return true;
       }
+      if (registries && REGISTRATION_TEXT.test(text) && DISPATCH_TEXT.test(text)) return true;
+      // A copy spells one of the words (a `\u` escape could spell any identifier).
+      if (copyWords.length > 0 && (text.includes('\\u') || copyWords.some((w) => text.includes(w)))) return true;
       return false;
     },
   };

@@ -111,12 +111,60 @@ export interface ClassifiedSite extends ImportSite {
   target: SiteTarget;
 }
 
-/** A signal that made the duplicate detector fire; reported as evidence. */
+/**
+ * Evidence about a duplicate. Three kinds decide that a declaration is a second implementation
+ * (`owns`, `copy`, `canonical-name`); the others only add context to a finding one of those made
+ * (a name or members alone prove nothing: a data table has the member names as keys, a wrapper
+ * has the concept's name).
+ */
 export type DuplicateSignal =
-  | { kind: 'name'; pattern: string }
+  | {
+      kind: 'owns';
+      /** The storage: its name and declared type (or initializer) as written. */
+      storage: string;
+      storageType: string;
+      /** Stored per key (a map of handler lists). */
+      keyed: boolean;
+      /** Members that add to it. */
+      registers: string[];
+      /** The member that invokes what it holds, and how. */
+      dispatch: string;
+      call: 'each' | 'one' | 'first';
+      /** Set when a method of each stored item is called (`send`). */
+      method?: string;
+      /** Set when the stored item keeps the function in a property (`listener.callback`). */
+      via?: string;
+    }
+  | { kind: 'copy'; of: string; symbol: string; similarity: number }
   | { kind: 'canonical-name'; name: string }
+  | { kind: 'name'; pattern: string }
   | { kind: 'shape'; matched: string[]; total: number; required: number }
-  | { kind: 'heritage'; clause: 'extends' | 'implements'; typeName: string };
+  | {
+      kind: 'heritage';
+      clause: 'extends' | 'implements';
+      typeName: string;
+      /** What the base resolved to, when it is the concept's. */
+      base?: 'canonical' | 'legacy';
+    };
+
+/** The signal kinds that decide a finding on their own. */
+export const DECISIVE_SIGNALS: ReadonlySet<DuplicateSignal['kind']> = new Set(['owns', 'copy', 'canonical-name']);
+
+/**
+ * A declaration built on a legacy implementation (a subclass, or a wrapper holding an instance):
+ * not a duplicate and never a violation, but it goes when the legacy module goes.
+ */
+export interface BuiltOnLegacy {
+  conceptId: string;
+  file: string;
+  line: number;
+  column: number;
+  symbol: string;
+  relation: 'extends' | 'wraps';
+  /** The legacy implementation it is built on, and the legacy module that declares it. */
+  base: string;
+  legacyModule: string;
+}
 
 export type DeclarationKind = 'class' | 'function' | 'const-function' | 'const-object';
 
@@ -148,6 +196,8 @@ export interface FileAnalysis {
   parsed: boolean;
   sites: ClassifiedSite[];
   duplicates: DuplicateFinding[];
+  /** Subclasses and wrappers of legacy implementations (listed apart, never counted). */
+  builtOnLegacy?: BuiltOnLegacy[];
   parseErrors: ParseProblem[];
 }
 

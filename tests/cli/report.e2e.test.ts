@@ -72,8 +72,12 @@ describe('ssot report on the demo app', () => {
       expect(d.evidence.length).toBeGreaterThan(0);
       expect(d.fingerprint).toMatch(/^[0-9a-f]{32}$/);
     }
-    expect(concept.duplicates.find((d) => d.symbol === 'connectionHub')!.evidence.join()).toMatch(/shares 5 of 8 members/);
-    expect(concept.duplicates.find((d) => d.symbol === 'QualityMessageRouter')!.evidence).toContain('extends MessageRouter');
+    // The first line of evidence decides (what it owns and dispatches); names and members only add context.
+    const evidence = (symbol: string) => concept.duplicates.find((d) => d.symbol === symbol)!.evidence;
+    expect(evidence('connectionHub')[0]).toMatch(/^owns `connections`: .* \(filled in `registerConnection`\) and calls `send` on each stored item in `broadcastToUser`$/);
+    expect(evidence('connectionHub').join()).toMatch(/shares 5 of 8 members/);
+    expect(evidence('QualityMessageRouter')[0]).toMatch(/^owns `qualityHandlers`: .* \(filled in `registerHandler`\) and calls each in `routeMessage`$/);
+    expect(evidence('QualityMessageRouter')).toContain('extends legacy MessageRouter');
     expect(concept.summary.implementations).toBe(6);
   });
 

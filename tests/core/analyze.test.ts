@@ -25,7 +25,7 @@ describe('the demo app', () => {
       'src/realtime-shim/connection-hub.ts:6 connectionHub',
       'src/services/broadcast.ts:12 broadcastToUser',
       'src/websocket/message-router.ts:13 MessageRouter',
-      'src/websocket/quality-router.ts:7 QualityMessageRouter',
+      'src/websocket/quality-router.ts:8 QualityMessageRouter',
     ]);
     const text = result.analyses.flatMap((a) => a.duplicates.map((d) => d.symbol)).join(' ');
     expect(text).not.toMatch(/HttpRouter|Notifier/);

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/core/config/load.js';
 import { analyzeFile, createAnalysisContext } from '../../src/core/analyze.js';
 import { describeSignal } from '../../src/core/detect.js';
+import { parseFile } from '../../src/core/parse.js';
+import { findRegistries } from '../../src/core/registry.js';
 import type { DuplicateFinding } from '../../src/core/types.js';
 
 const root = '/virtual/repo';
@@ -29,78 +31,132 @@ function signals(text: string, rel?: string): string[][] {
   return dups(text, rel).map((d) => [d.symbol, ...d.signals.map((s) => s.kind)]);
 }
 
-describe('duplicate detection, by signal', () => {
-  it('name: classes, functions, const-bound functions and objects that match a pattern', () => {
-    expect(signals(`export class MessageRouter {}`)).toEqual([['MessageRouter', 'name']]);
-    expect(signals(`export function broadcastToUser(u: string) { return 0; }`)).toEqual([['broadcastToUser', 'name']]);
-    expect(signals(`export const broadcastToUser = (u: string) => 0;`)).toEqual([['broadcastToUser', 'name']]);
-    expect(signals(`const QualityMessageRouter = { route() {} };`)).toEqual([['QualityMessageRouter', 'name']]);
-    // The preset's regex catches renames that keep the suffix.
-    expect(signals(`class ChatMessageRouter {}`)).toEqual([['ChatMessageRouter', 'name']]);
+/** Registries of a snippet, one line each: owner, storage, keyed, registering and dispatching members. */
+function registries(text: string, file = '/virtual/x.ts'): string[] {
+  const sf = parseFile(file, text).sourceFile;
+  return findRegistries(sf).map((r) => {
+    const ds = r.dispatches.map((d) => `${d.member}:${d.call}${d.method ? `.${d.method}` : ''}${d.via ? `>${d.via}` : ''}`).join(',');
+    return `${r.owner.name}.${r.storage}${r.keyed ? ' keyed' : ''}${r.oneShot ? ' one-shot' : ''} +${r.registers.join(',')} ${ds}`;
+  });
+}
+
+const ROUTER = `class Dispatcher {
+  private handlers = new Map<string, ((m: unknown) => void)[]>();
+  addHandler(type: string, handler: (m: unknown) => void) {
+    const list = this.handlers.get(type) ?? [];
+    list.push(handler);
+    this.handlers.set(type, list);
+  }
+  routeMessage(type: string, m: unknown) {
+    for (const handler of this.handlers.get(type) ?? []) handler(m);
+  }
+}`;
+
+describe('registries: storage a declaration fills from its callers and dispatches over', () => {
+  it('class fields, keyed lists through a local alias, and the dispatching member', () => {
+    expect(registries(ROUTER)).toEqual(['Dispatcher.handlers keyed +addHandler routeMessage:each']);
   });
 
-  it('name: interfaces, types, methods and mere mentions never count', () => {
-    expect(signals(`export interface MessageRouter { route(): void }`)).toEqual([]);
-    expect(signals(`type WebSocketEventRouter = { a: 1 };`)).toEqual([]);
-    expect(signals(`class Hub { broadcastToUser() {} }`)).toEqual([]);
-    expect(signals(`// class MessageRouter {}\nconst s = 'class MessageRouter {}';\nfunction f(){ return MessageRouter; }`)).toEqual([]);
-    expect(signals(`declare function broadcastToUser(u: string): number;`)).toEqual([]);
-  });
-
-  it('canonical-name: a second definition of the canonical name itself', () => {
-    const found = dups(`export class CanonicalMessageRouter {}`);
-    expect(found.map((d) => d.signals)).toEqual([[{ kind: 'canonical-name', name: 'CanonicalMessageRouter' }]]);
-  });
-
-  it('shape: enough of the concept members under an unrelated name, in classes and object literals', () => {
-    const cls = dups(`class Dispatcher { addHandler() {} routeMessage() {} registerConnection() {} getStats() {} other() {} }`);
-    expect(cls).toHaveLength(1);
-    expect(cls[0]!.signals).toEqual([
-      { kind: 'shape', matched: ['addHandler', 'routeMessage', 'registerConnection', 'getStats'], total: 8, required: 4 },
+  it('closures of a factory and module-level lists (owned by the function that dispatches)', () => {
+    expect(registries('function make() {\n  const ls = new Set<(e: number) => void>();\n  return { on: (l: (e: number) => void) => ls.add(l), fire: (e: number) => ls.forEach((l) => l(e)) };\n}')).toEqual([
+      'make.ls +on fire:each',
     ]);
-    expect(describeSignal(cls[0]!.signals[0]!)).toBe('shares 4 of 8 members: addHandler, routeMessage, registerConnection, getStats');
-    const obj = dups(`export const hub = { registerHandler() {}, routeMessage: () => 1, registerConnection, 'unregisterConnection': 1 };`);
-    expect(obj.map((d) => [d.symbol, d.declarationKind, d.signals[0]!.kind])).toEqual([['hub', 'const-object', 'shape']]);
+    expect(registries('const subs: Array<() => void> = [];\nexport function subscribe(f: () => void) { subs.push(f); }\nexport function notify() { for (const s of [...subs]) s(); }')).toEqual([
+      'notify.subs +subscribe notify:each',
+    ]);
   });
 
-  it('shape: three members are not enough, and look-alikes stay clean', () => {
-    expect(signals(`class Partial { addHandler() {} routeMessage() {} getStats() {} }`)).toEqual([]);
-    expect(signals(`class HttpRouter { get() {} post() {} use() {} handle() {} }`)).toEqual([]);
-    expect(signals(`class Notifier { notifyUser() {} getStats() {} send() {} }`)).toEqual([]);
+  it('an object literal bound to a name, `{ data: [], end: [] }` lists, index loops and stored `{ fn }` items', () => {
+    expect(registries('export const hub = {\n  conns: new Map<string, { send(d: string): void }>(),\n  add(c: { id: string; send(d: string): void }) { this.conns.set(c.id, c); },\n  all(d: string) { for (const c of this.conns.values()) c.send(d); },\n};')).toEqual([
+      'hub.conns keyed +add all:each.send',
+    ]);
+    expect(registries('class S {\n  private listeners = { data: [] as ((d: string) => void)[], end: [] as (() => void)[] };\n  on(l: (d: string) => void) { this.listeners.data.push(l); }\n  emit(d: string) { this.listeners.data.forEach((l) => l(d)); }\n}')).toEqual([
+      'S.listeners keyed +on emit:each',
+    ]);
+    expect(registries('class L {\n  private cbs: Function[] = [];\n  add(cb: Function) { this.cbs.push(cb); }\n  invoke(...a: unknown[]) { const cbs = this.cbs.slice(0); for (let i = 0, n = cbs.length; i < n; i++) cbs[i].apply(null, a); }\n}')).toEqual([
+      'L.cbs +add invoke:each',
+    ]);
+    expect(registries('interface Entry { fn: (e: number) => void; thisArg: unknown }\nclass E {\n  private ls = new Set<Entry>();\n  on(fn: (e: number) => void, thisArg?: unknown) { const entry = { fn, thisArg }; this.ls.add(entry); }\n  fire(e: number) { for (const l of this.ls) l.fn.call(l.thisArg, e); }\n}')).toEqual([
+      'E.ls +on fire:each>fn',
+    ]);
   });
 
-  it('heritage: extends or implements a legacy or canonical type, also through an import alias', () => {
-    expect(signals(`class Mine extends MessageRouter {}`)).toEqual([['Mine', 'heritage']]);
-    expect(signals(`import { CanonicalMessageRouter as Base } from 'ssot-kit/router';\nclass Mine extends Base {}`)).toEqual([['Mine', 'heritage']]);
-    expect(signals(`import * as r from 'ssot-kit/router/compat';\nclass Mine implements r.WebSocketEventRouter {}`)).toEqual([['Mine', 'heritage']]);
-    expect(signals(`class Mine extends EventEmitter implements Disposable {}`)).toEqual([]);
+  it('a method of each stored item is a method call, unless the item type declares a function property', () => {
+    const observer = 'interface Observer { handleChange(v: number): void }\nclass Obs {\n  private os = new Set<Observer>();\n  add(o: Observer) { this.os.add(o); }\n  set(v: number) { for (const o of this.os) o.handleChange(v); }\n}';
+    expect(registries(observer)).toEqual(['Obs.os +add set:each.handleChange']);
+    expect(registries(observer.replace('handleChange(v: number): void', 'handleChange: (v: number) => void'))).toEqual(['Obs.os +add set:each>handleChange']);
+  });
+
+  it('tells chains, one-shot waiters, pending promises and own state from listener lists', () => {
+    // The loop stops on the first handler that answers: a chain of responsibility.
+    expect(registries('class C {\n  private hs: ((p: string) => string | false)[] = [];\n  push(h: (p: string) => string | false) { this.hs.push(h); }\n  route(p: string) { for (const h of this.hs) { const r = h(p); if (r) return r; } return false; }\n}')).toEqual([
+      'C.hs +push route:first',
+    ]);
+    // Emptied where dispatched: resolved once.
+    expect(registries('class W {\n  private ws: (() => void)[] = [];\n  wait(w: () => void) { this.ws.push(w); }\n  done() { for (const w of this.ws) w(); this.ws = []; }\n}')).toEqual(['W.ws one-shot +wait done:each']);
+    // A Promise's resolve is no caller's callback: nothing is registered.
+    expect(registries('class P {\n  private pending = new Set<(v: number) => void>();\n  next() { return new Promise<number>((resolve) => this.pending.add(resolve)); }\n  feed(v: number) { for (const p of this.pending) p(v); }\n}')).toEqual([]);
+    // Functions the code builds itself (tasks per editor) are its own state, not registrations.
+    expect(registries('class T {\n  private tasks = new Map<string, () => void>();\n  open(id: string) { this.tasks.set(id, () => console.log(id)); }\n  runAll() { for (const t of this.tasks.values()) t(); }\n}')).toEqual([]);
+  });
+});
+
+describe('duplicate detection, by decisive evidence', () => {
+  it('owns: the concept\'s registry under any name, with the evidence in one line', () => {
+    const found = dups(ROUTER);
+    expect(found.map((d) => [d.symbol, d.declarationKind])).toEqual([['Dispatcher', 'class']]);
+    expect(describeSignal(found[0]!.signals[0]!)).toBe(
+      'owns `handlers`: new Map<string, ((m: unknown) => void)[]>() (filled in `addHandler`) and calls each in `routeMessage`',
+    );
+    // Context follows the decisive line: the members it shares with the concept.
+    expect(found[0]!.signals.map((s) => s.kind)).toEqual(['owns']);
+  });
+
+  it('a name or members alone are no evidence: look-alikes, data tables, stubs', () => {
+    expect(signals(`export class MessageRouter {}`)).toEqual([]);
+    expect(signals(`export function broadcastToUser(u: string) { return 0; }`)).toEqual([]);
+    expect(signals(`const QualityMessageRouter = { route() {} };`)).toEqual([]);
+    expect(signals(`class Dispatcher { addHandler() {} routeMessage() {} registerConnection() {} getStats() {} other() {} }`)).toEqual([]);
+    expect(signals(`export const NOTES = { addHandler: 'on', routeMessage: 'route', registerConnection: 'register', broadcastToUser: 'emit' };`)).toEqual([]);
+  });
+
+  it('canonical-name: a second definition of the canonical name itself, not a subclass of it', () => {
+    expect(dups(`export class CanonicalMessageRouter {}`).map((d) => d.signals)).toEqual([[{ kind: 'canonical-name', name: 'CanonicalMessageRouter' }]]);
+    expect(signals(`import { CanonicalMessageRouter as Base } from 'ssot-kit/router';\nexport class CanonicalMessageRouter extends Base {}`)).toEqual([]);
+  });
+
+  it('interfaces, types, ambient declarations and .d.ts files never count', () => {
+    expect(signals(`export interface CanonicalMessageRouter { route(): void }`)).toEqual([]);
+    expect(signals(`type CanonicalMessageRouter = { a: 1 };`)).toEqual([]);
+    expect(signals(`declare class CanonicalMessageRouter { route(): void }`)).toEqual([]);
+    expect(signals(`declare module 'x' { export class CanonicalMessageRouter {} }`)).toEqual([]);
+    expect(signals(ROUTER, 'src/types/router.d.ts')).toEqual([]);
   });
 
   it('canonical files and allowed files may define the concept', () => {
-    expect(signals(`export class MessageRouter {}`, 'src/canonical/router.ts')).toEqual([]);
-    expect(signals(`export class MessageRouter {}`, 'src/tests/fakes/router.ts')).toEqual([]);
+    expect(signals(ROUTER, 'src/canonical/router.ts')).toEqual([]);
+    expect(signals(ROUTER, 'src/tests/fakes/router.ts')).toEqual([]);
   });
 
   it('anonymous and nested declarations are found', () => {
-    expect(signals(`export default class { addHandler(){} routeMessage(){} registerConnection(){} broadcastToUser(){} }`)).toEqual([['default', 'shape']]);
-    expect(signals(`function setup() { function broadcastToUser() {} return broadcastToUser; }`)).toEqual([['broadcastToUser', 'name']]);
-    expect(signals(`const R = class extends MessageRouter {};`)).toEqual([['R', 'heritage']]);
+    expect(signals(`export default ${ROUTER.replace('class Dispatcher', 'class')}`)).toEqual([['default', 'owns']]);
+    expect(signals(`function setup() { ${ROUTER} return Dispatcher; }`)).toEqual([['Dispatcher', 'owns']]);
+    expect(signals(`const R = ${ROUTER.replace('class Dispatcher', 'class')};`)).toEqual([['R', 'owns']]);
   });
 });
 
 describe('fingerprints', () => {
-  const base = `class Dispatcher {\n  addHandler() {}\n  routeMessage() {}\n  registerConnection() {}\n  getStats() {}\n}`;
   const fp = (text: string, rel?: string) => dups(text, rel)[0]!.fingerprint;
 
   it('do not change when lines are added above or when layout, comments or line endings change', () => {
-    expect(fp(`import x from 'y';\n\n\n${base}`)).toBe(fp(base));
-    expect(fp(base.replace(/\n/g, '\r\n'))).toBe(fp(base));
-    expect(fp(base.replace('addHandler() {}', 'addHandler() { /* why */ }'))).toBe(fp(base));
+    expect(fp(`import x from 'y';\n\n\n${ROUTER}`)).toBe(fp(ROUTER));
+    expect(fp(ROUTER.replace(/\n/g, '\r\n'))).toBe(fp(ROUTER));
+    expect(fp(ROUTER.replace('list.push(handler);', 'list.push(handler); /* why */'))).toBe(fp(ROUTER));
   });
 
   it('change when the code, the symbol or the file changes', () => {
-    expect(fp(base.replace('getStats() {}', 'getStats() { return 1; }'))).not.toBe(fp(base));
-    expect(fp(base.replace('Dispatcher', 'Dispatcher2'))).not.toBe(fp(base));
-    expect(fp(base, 'src/y.ts')).not.toBe(fp(base));
+    expect(fp(ROUTER.replace('handler(m);', 'handler(m ?? null);'))).not.toBe(fp(ROUTER));
+    expect(fp(ROUTER.replace('Dispatcher', 'Dispatcher2'))).not.toBe(fp(ROUTER));
+    expect(fp(ROUTER, 'src/y.ts')).not.toBe(fp(ROUTER));
   });
 });

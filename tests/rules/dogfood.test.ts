@@ -22,7 +22,18 @@ describe('dogfooding: ESLint on this repo with the plugin', () => {
 
   it('would catch a second message router outside src/router', async () => {
     const eslint = new ESLint({ cwd: REPO_ROOT });
-    const code = 'export class ShadowMessageRouter {\n  addHandler() {}\n  routeMessage() {}\n  registerConnection() {}\n  broadcastToUser() {}\n}\n';
+    const code = [
+      'export class ShadowMessageRouter {',
+      '  private readonly handlers = new Map<string, ((message: unknown) => void)[]>();',
+      '  addHandler(type: string, handler: (message: unknown) => void): void {',
+      '    this.handlers.set(type, [...(this.handlers.get(type) ?? []), handler]);',
+      '  }',
+      '  routeMessage(type: string, message: unknown): void {',
+      '    for (const handler of this.handlers.get(type) ?? []) handler(message);',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
     const [result] = await eslint.lintText(code, { filePath: path.join(REPO_ROOT, 'src/engine/shadow-router.ts') });
     expect(result?.messages.map((m) => `${m.line} ${m.ruleId}`)).toEqual(['1 ssot/no-duplicate-implementation']);
     // The canonical folder may define it.

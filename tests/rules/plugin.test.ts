@@ -64,7 +64,7 @@ describe('plugin object', () => {
   it('the recommended config reports each finding once, under one rule id', () => {
     const root = copyFixtureProject();
     const linter = new Linter({ configType: 'flat', cwd: root });
-    const code = "import { GoneRouter } from '../legacy/gone';\nimport { OldRouter } from '../legacy/router';\nexport class X extends OldRouter {}\nexport { GoneRouter };";
+    const code = "import { GoneRouter } from '../legacy/gone';\nimport { OldRouter } from '../legacy/router';\nexport class Router extends Map {}\nexport { GoneRouter, OldRouter };";
     const messages = linter.verify(code, configs.recommended as Linter.Config[], { filename: path.join(root, 'src/app/x.ts') });
     expect(messages.map((m) => `${m.line}:${m.ruleId}`)).toEqual(['1:ssot/no-missing-legacy-module', '2:ssot/no-legacy-import', '3:ssot/no-duplicate-implementation']);
   });

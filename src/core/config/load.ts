@@ -23,6 +23,9 @@ export const CONFIG_FILE_NAMES = ['ssot.config.json', 'ssot.config.mjs', 'ssot.c
 
 export const DEFAULT_INCLUDE = ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'];
 
+/** Share of code a declaration must have in common with the canonical or a legacy body to be a copy. */
+export const DEFAULT_SIMILARITY = 0.8;
+
 const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.d.ts'];
 
 /** A config that cannot be used. The CLI prints `message` and exits with code 2. */
@@ -303,6 +306,7 @@ function resolveConcept(input: ConceptInput, index: number, rootDir: string, fil
     ...new Set([...canonicalNames, ...detectNames.filter((n) => !n.startsWith('/') && /^[A-Z]/.test(n))]),
   ];
   const members = input.detect?.members ?? preset?.detect?.members ?? [];
+  const registries = input.detect?.registries ?? preset?.detect?.registries;
   return {
     id: input.id,
     ...(input.preset ? { preset: input.preset } : {}),
@@ -320,6 +324,8 @@ function resolveConcept(input: ConceptInput, index: number, rootDir: string, fil
       members,
       minMembers: input.detect?.minMembers ?? preset?.detect?.minMembers ?? Math.max(2, Math.ceil(members.length / 2)),
       heritage,
+      ...(registries ? { registries: registries.map((r) => ({ ...r })) } : {}),
+      similarity: input.detect?.similarity ?? preset?.detect?.similarity ?? DEFAULT_SIMILARITY,
     },
     allow: input.allow ?? [],
   };

@@ -1,56 +1,18 @@
-import { COMPAT_REPLACEMENTS } from '../../shared/presets/message-router.js';
-import type { ConceptInput } from './types.js';
+import { MESSAGE_ROUTER_PRESET, type ConceptPreset } from '../../shared/presets/message-router.js';
+
+export type { ConceptPreset } from '../../shared/presets/message-router.js';
+export { MESSAGE_ROUTER_MEMBERS, MESSAGE_ROUTER_COMPAT_REPLACEMENTS } from '../../shared/presets/message-router.js';
 
 /**
- * The legacy names of a chat backend's WebSocket message router that `ssot-kit/router/compat`
- * provides, each with its canonical replacement in `ssot-kit/router` (stage 2 of a migration).
- * Taken from the table the compat layer also reads, so the preset and the layer cannot disagree.
+ * The built-in presets, by name. A preset is data: the part of a concept's config a team would
+ * otherwise write (canonical module, compat layer, what detection looks for) plus the legacy
+ * names its compat layer maps. `ssot init --canonical` writes the same shape for any concept.
  */
-export const MESSAGE_ROUTER_COMPAT_REPLACEMENTS: Readonly<Record<string, string>> = Object.fromEntries(
-  Object.entries(COMPAT_REPLACEMENTS)
-    .filter(([name]) => !name.includes('#'))
-    .map(([name, replacement]) => [name, replacement.name]),
-);
-
-/** The members that make a class or object literal a message router, whatever its name. */
-export const MESSAGE_ROUTER_MEMBERS: readonly string[] = [
-  'addHandler',
-  'registerHandler',
-  'removeHandler',
-  'routeMessage',
-  'registerConnection',
-  'unregisterConnection',
-  'broadcastToUser',
-  'getStats',
-];
-
-type Preset = Omit<ConceptInput, 'id' | 'preset' | 'legacy'> & { defaultLegacyNames: Record<string, string> };
-
-export const PRESETS: Readonly<Record<string, Preset>> = {
-  'message-router': {
-    description: 'A chat backend WebSocket message router (ssot-kit/router)',
-    canonical: { module: 'ssot-kit/router', files: [], names: ['CanonicalMessageRouter'] },
-    compat: { module: 'ssot-kit/router/compat', replacements: { ...MESSAGE_ROUTER_COMPAT_REPLACEMENTS } },
-    detect: {
-      names: [
-        'MessageRouter',
-        'QualityMessageRouter',
-        'WebSocketEventRouter',
-        'UserScopedWebSocketEventRouter',
-        'WebSocketBroadcastService',
-        'broadcastToUser',
-        '/MessageRouter$/',
-      ],
-      members: [...MESSAGE_ROUTER_MEMBERS],
-      minMembers: 4,
-      heritage: [...Object.keys(MESSAGE_ROUTER_COMPAT_REPLACEMENTS).filter((n) => /^[A-Z]/.test(n)), 'CanonicalMessageRouter'],
-    },
-    // Stage 1 moves every legacy name the compat layer knows to the same name there.
-    defaultLegacyNames: Object.fromEntries(Object.keys(MESSAGE_ROUTER_COMPAT_REPLACEMENTS).map((n) => [n, n])),
-  },
+export const PRESETS: Readonly<Record<string, ConceptPreset>> = {
+  'message-router': MESSAGE_ROUTER_PRESET,
 };
 
 /** The preset of that name: an own entry only (`__proto__`, `toString` are no presets). */
-export function presetNamed(name: string): Preset | undefined {
+export function presetNamed(name: string): ConceptPreset | undefined {
   return Object.hasOwn(PRESETS, name) ? PRESETS[name] : undefined;
 }

@@ -120,6 +120,27 @@ export const configSchema: JsonSchema = {
               members: { type: 'array', items: { type: 'string', minLength: 1 } },
               minMembers: { type: 'integer', minimum: 1 },
               heritage: { type: 'array', items: { type: 'string', minLength: 1 } },
+              registries: {
+                type: 'array',
+                description:
+                  "What owning the concept's state looks like (default: derived from the canonical implementation).",
+                items: {
+                  type: 'object',
+                  additionalProperties: false,
+                  required: ['call'],
+                  properties: {
+                    call: { type: 'string', enum: ['each', 'one', 'first'] },
+                    keyed: { type: 'boolean' },
+                    method: { type: 'string', minLength: 1 },
+                  },
+                },
+              },
+              similarity: {
+                type: 'number',
+                minimum: 0.5,
+                maximum: 1,
+                description: 'Share of code a copy has in common with the canonical or a legacy body.',
+              },
             },
           },
           allow: globs,

@@ -33,17 +33,34 @@ export interface ConceptInput {
   };
   legacy?: LegacyModuleInput[];
   detect?: {
-    /** Declared names that implement the concept: exact names or `/regex/flags`. */
+    /** Names of the concept (exact or `/regex/flags`): context in a finding, never evidence alone. */
     names?: string[];
-    /** Characteristic member names of the concept. */
+    /** Characteristic member names of the concept: context in a finding, never evidence alone. */
     members?: string[];
-    /** How many of `members` a class or object needs to count as an implementation. */
+    /** How many of `members` a finding must share for the shape to be mentioned. */
     minMembers?: number;
-    /** Types whose subclasses/implementers count (defaults to legacy and canonical names). */
+    /** Base types of the concept: a subclass of one is built on it, not a duplicate. */
     heritage?: string[];
+    /**
+     * What owning the concept's state and behaviour looks like: storage the declaration fills
+     * and a dispatch over it. Default: derived from the canonical implementation's own.
+     */
+    registries?: RegistryProfile[];
+    /** Share of code (0-1) a declaration must have in common with the canonical or a legacy body to be a copy. Default 0.8. */
+    similarity?: number;
   };
   /** Globs of files allowed to define the concept (besides canonical.files). */
   allow?: string[];
+}
+
+/** A kind of registry that belongs to the concept (see src/core/registry.ts). */
+export interface RegistryProfile {
+  /** `each`: every stored handler is called; `one`: the one stored under a key; `first`: each in turn until one answers. */
+  call: 'each' | 'one' | 'first';
+  /** Only registries that store per key (`true`) or not (`false`); absent: either. */
+  keyed?: boolean;
+  /** The items are objects and this method is called on each (`send`); absent: the items are the functions. */
+  method?: string;
 }
 
 export interface LegacyModuleInput {
@@ -102,6 +119,9 @@ export interface ResolvedConcept {
     members: string[];
     minMembers: number;
     heritage: string[];
+    /** Undefined: derived from the canonical implementation when the analysis starts. */
+    registries?: RegistryProfile[];
+    similarity: number;
   };
   allow: string[];
 }

@@ -1,7 +1,8 @@
-// The legacy names of a chat backend's WebSocket message router that `ssot-kit/router/compat`
-// provides, each with its canonical replacement in `ssot-kit/router`. Plain data: the compat layer
-// builds its deprecation messages from it and the analysis core's `message-router` preset reads
-// it, so the two cannot disagree, and no analysis process loads the router to read a table.
+// The message-router preset, as data: the legacy names of a chat backend's WebSocket message router
+// that `ssot-kit/router/compat` provides, each with its canonical replacement in `ssot-kit/router`,
+// and what the concept's implementations look like. The compat layer builds its deprecation
+// messages from the same table and the analysis core's preset registry reads this file, so the
+// two cannot disagree, and no analysis process loads the router to read a table.
 
 export interface CompatReplacement {
   readonly module: 'ssot-kit/router';
@@ -56,4 +57,53 @@ export const COMPAT_REPLACEMENTS: Record<string, CompatReplacement> = {
   ...methodEntries('WebSocketEventRouter'),
   ...methodEntries('UserScopedWebSocketEventRouter'),
   ...methodEntries('WebSocketBroadcastService'),
+};
+
+/** The compat exports (not the 'Class#method' entries), each with its canonical replacement's name. */
+export const MESSAGE_ROUTER_COMPAT_REPLACEMENTS: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(COMPAT_REPLACEMENTS)
+    .filter(([name]) => !name.includes('#'))
+    .map(([name, replacement]) => [name, replacement.name]),
+);
+
+/** The members a message router has, whatever its name: context in a finding. */
+export const MESSAGE_ROUTER_MEMBERS: readonly string[] = Object.keys(METHOD_REPLACEMENTS);
+
+/**
+ * A concept preset: the parts of a concept's config it supplies (the same shape as the config's
+ * `concepts[]` entries) and the legacy names a legacy module maps by default.
+ */
+export interface ConceptPreset {
+  description: string;
+  canonical: { module: string; files: string[]; names: string[] };
+  compat?: { module: string; replacements: Record<string, string> };
+  detect: {
+    names: string[];
+    members: string[];
+    minMembers: number;
+    heritage: string[];
+    registries?: { call: 'each' | 'one' | 'first'; keyed?: boolean; method?: string }[];
+    similarity?: number;
+  };
+  defaultLegacyNames: Record<string, string>;
+}
+
+export const MESSAGE_ROUTER_PRESET: ConceptPreset = {
+  description: 'A chat backend WebSocket message router (ssot-kit/router)',
+  canonical: { module: 'ssot-kit/router', files: [], names: ['CanonicalMessageRouter'] },
+  compat: { module: 'ssot-kit/router/compat', replacements: { ...MESSAGE_ROUTER_COMPAT_REPLACEMENTS } },
+  detect: {
+    names: [...LEGACY_CLASSES, 'broadcastToUser', '/MessageRouter$/'],
+    members: [...MESSAGE_ROUTER_MEMBERS],
+    minMembers: 4,
+    heritage: [...LEGACY_CLASSES, 'CanonicalMessageRouter'],
+    // A router owns handler lists per message type and calls each handler of a type; and it
+    // owns connections and calls `send` on each of a user's.
+    registries: [
+      { call: 'each', keyed: true },
+      { call: 'each', method: 'send' },
+    ],
+  },
+  // Stage 1 moves every legacy name the compat layer knows to the same name there.
+  defaultLegacyNames: Object.fromEntries(Object.keys(MESSAGE_ROUTER_COMPAT_REPLACEMENTS).map((n) => [n, n])),
 };
