@@ -155,7 +155,7 @@ export function readCanonicalShape(sf: ts.SourceFile, name?: string): CanonicalS
   else {
     // Several exports: the one the file is named after (`emitter.ts` -> `Emitter`), if any.
     const base = sf.fileName.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '').replace(/[-_.]/g, '').toLowerCase();
-    decl = exported.find((d) => d.name.toLowerCase() === base);
+    decl = exported.find((d) => d.name.toLowerCase() === base) ?? commonBase(exported, sf);
   }
   if (!decl) {
     const known = exported.map((d) => d.name).join(', ') || 'none';
@@ -172,6 +172,15 @@ export function readCanonicalShape(sf: ts.SourceFile, name?: string): CanonicalS
     registries: live.map((r) => ({ owner: r.owner.name, storage: r.storage, description: describeRegistry(r) })),
     profiles: profilesOf(live),
   };
+}
+
+/** Several exported classes where all but one extend that one (`Emitter`, `AsyncEmitter extends Emitter`): the base. */
+function commonBase(exported: readonly ExportedDeclaration[], sf: ts.SourceFile): ExportedDeclaration | undefined {
+  const classes = exported.filter((d) => d.kind === 'class');
+  if (classes.length !== exported.length || classes.length < 2) return undefined;
+  const extendsOf = (d: ExportedDeclaration): string | undefined => heritageOf(d, sf)[0]?.replace(/<.*$/, '');
+  const roots = classes.filter((d) => classes.every((other) => other === d || extendsOf(other) === d.name));
+  return roots.length === 1 ? roots[0] : undefined;
 }
 
 function isWithin(node: ts.Node, ancestor: ts.Node): boolean {

@@ -44,6 +44,8 @@ export interface Registry {
   /** Members that add items. */
   registers: string[];
   dispatches: Dispatch[];
+  /** Every member that reaches the storage (adds, removes, reads, dispatches). */
+  touching: string[];
   /** Emptied where it is dispatched (a list of one-shot waiters, not a listener list). */
   oneShot: boolean;
 }
@@ -656,7 +658,7 @@ function registrationAt(reach: Reach, kind: SlotKind): { keyed: boolean } | unde
  * promises, not listeners.
  */
 function suppliedByCaller(expr: ts.Expression, depth = 0): boolean {
-  if (depth > 3) return false;
+  if (depth > 8) return false;
   const e = unwrap(expr);
   if (ts.isIdentifier(e)) {
     const param = parameterNamed(e);
@@ -778,7 +780,8 @@ function itemBindings(reach: Reach): { item: ts.BindingName | ts.Expression; bod
         ts.forEachChild(n, visit);
       };
       visit(loop.statement);
-      return items.map((i) => ({ item: i, body: itemScope(i) }));
+      const statement = loop.statement;
+      return items.map((i) => ({ item: i, body: statement }));
     }
   }
   return [];
@@ -787,13 +790,6 @@ function itemBindings(reach: Reach): { item: ts.BindingName | ts.Expression; bod
 function sameText(a: ts.Node, b: ts.Node): boolean {
   const sf = a.getSourceFile();
   return a.getText(sf) === b.getText(sf);
-}
-
-/** For an indexed item `s[i]`: the statement it is read in, or the variable it is bound to. */
-function itemScope(item: ts.Expression): ts.Node {
-  let n: ts.Node = item;
-  while (n.parent && !ts.isStatement(n.parent)) n = n.parent;
-  return n.parent ?? n;
 }
 
 /** Calls of a stored item in `body`: the item itself, or a property or method of it. */
@@ -828,8 +824,17 @@ function callsOfItem(binding: ts.BindingName | ts.Expression, body: ts.Node): { 
       // x.call(...) / x.apply(...) / x.p.call(...)
       if (ts.isPropertyAccessExpression(callee) && (callee.name.text === 'call' || callee.name.text === 'apply')) callee = unwrap(callee.expression);
       if (isItem(callee)) out.push({ callee: 'self', node: n });
-      else if (ts.isIdentifier(callee) && propertyNames.has(callee.text)) out.push({ callee: 'property', property: propertyNames.get(callee.text)!, node: n });
-      else if (ts.isPropertyAccessExpression(callee) && isItem(unwrap(callee.expression))) out.push({ callee: 'property', property: callee.name.text, node: n });
+      else {
+        // item.p(...), item.p.q(...), or p(...) / p.q(...) for `{ p }` destructured from the item.
+        const names: string[] = [];
+        let root = callee;
+        while (ts.isPropertyAccessExpression(root)) {
+          names.unshift(root.name.text);
+          root = unwrap(root.expression);
+        }
+        if (names.length > 0 && isItem(root)) out.push({ callee: 'property', property: names.join('.'), node: n });
+        else if (ts.isIdentifier(root) && propertyNames.has(root.text)) out.push({ callee: 'property', property: [propertyNames.get(root.text)!, ...names].join('.'), node: n });
+      }
     }
     ts.forEachChild(n, visit);
   };
@@ -895,10 +900,21 @@ const COLLECTION_METHODS = new Set([
   'join', 'sort', 'reverse', 'at', 'fill', 'flat', 'toString',
 ]);
 
-/** Does the item type say `property` holds a function (stored callback) rather than a method? */
+/**
+ * Does the item type say `property` holds a function (a stored callback) rather than a method? A
+ * record type (type literal, interface, type alias) with a function-typed property holds one; a
+ * method signature, or any member of a class instance, is a method of an object with behaviour.
+ */
 function propertyKindInType(item: ts.TypeNode | undefined, property: string, sf: ts.SourceFile, query?: PropertyKindQuery): 'function' | 'method' | undefined {
   if (!item) return undefined;
+  const [head, ...rest] = property.split('.');
   const members = typeMembers(item, sf, 0);
+  if (members && rest.length > 0) {
+    // data.listener: the type of `data`, then its `listener`.
+    const m = members.find((mm) => propertyNameText(mm.name) === head);
+    return m && (ts.isPropertySignature(m) || ts.isPropertyDeclaration(m)) ? propertyKindInType(m.type, rest.join('.'), sf, query) : undefined;
+  }
+  if (rest.length > 0) return undefined;
   if (members) {
     const m = members.find((mm) => propertyNameText(mm.name) === property);
     if (!m) return undefined;
@@ -906,8 +922,21 @@ function propertyKindInType(item: ts.TypeNode | undefined, property: string, sf:
     if ((ts.isPropertySignature(m) || ts.isPropertyDeclaration(m)) && m.type) return isFunctionType(m.type, sf, 0) ? 'function' : undefined;
     return undefined;
   }
+  if (ts.isTypeReferenceNode(item) && ts.isIdentifier(item.typeName) && localClassNamed(item.typeName.text, sf)) return 'method';
   if (ts.isTypeReferenceNode(item) && query) return query(item.typeName, property, sf);
   return undefined;
+}
+
+/** Items that are instances of a class of this file are objects with behaviour (their function properties are methods). */
+function localClassNamed(name: string, sf: ts.SourceFile): boolean {
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isClassDeclaration(n) && n.name?.text === name) found = true;
+    else if (ts.isBlock(n) || ts.isSourceFile(n) || ts.isModuleBlock(n) || ts.isModuleDeclaration(n) || ts.isStatement(n) || isFunctionLike(n)) ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return found;
 }
 
 /** Members of a type written in this file (a type literal, a local interface or type alias). */
@@ -1009,6 +1038,9 @@ function isFunctionParameter(id: ts.Identifier): boolean {
  */
 export function findRegistries(sf: ts.SourceFile, query?: PropertyKindQuery): Registry[] {
   const out: Registry[] = [];
+  // Pass 1: per slot, how it is reached, filled and dispatched.
+  const analyses: SlotAnalysis[] = [];
+  const slotOfAccess = new Map<ts.Node, SlotAnalysis>();
   for (const slot of collectSlots(sf)) {
     const accesses = accessesOf(slot, sf);
     if (accesses.length < 2) continue;
@@ -1025,7 +1057,6 @@ export function findRegistries(sf: ts.SourceFile, query?: PropertyKindQuery): Re
         keyed ||= reg.keyed;
       }
     }
-    if (registers.size === 0) continue;
     const { item } = itemTypeOf(slot.type, slot.initializer);
     const dispatches: (Dispatch & { node: ts.Node })[] = [];
     const classify = (callee: 'self' | 'property', property: string | undefined): { method?: string; via?: string } | undefined => {
@@ -1034,8 +1065,10 @@ export function findRegistries(sf: ts.SourceFile, query?: PropertyKindQuery): Re
       if (kind === 'function' || (kind === undefined && storedLiteralFunctionProperty(reaches, property))) return { via: property };
       return { method: property };
     };
+    const iterations: { binding: ts.BindingName | ts.Expression; body: ts.Node; member: string; node: ts.Node }[] = [];
     for (const r of reaches) {
       for (const { item: binding, body, firstMatch } of itemBindings(r)) {
+        iterations.push({ binding, body, member: memberOf(r.expr, slot), node: r.expr });
         for (const call of callsOfItem(binding, body)) {
           const how = classify(call.callee, call.property);
           const mode: DispatchCall = firstMatch || stopsOnResult(call.node, body) ? 'first' : 'each';
@@ -1047,10 +1080,35 @@ export function findRegistries(sf: ts.SourceFile, query?: PropertyKindQuery): Re
         if (how) dispatches.push({ member: memberOf(r.expr, slot), call: 'one', ...how, node: r.expr });
       }
     }
-    if (dispatches.length === 0) continue;
+    const analysis: SlotAnalysis = { slot, accesses, reaches, registers, keyed, dispatches, iterations };
+    analyses.push(analysis);
+    for (const a of accesses) slotOfAccess.set(a, analysis);
+  }
+  // Pass 2: items moved into another storage of the same owner and dispatched from there (a
+  // delivery queue: `for (const l of listeners) queue.push({ l, event })`) are dispatched too.
+  for (const a of analyses) {
+    for (const it of a.iterations) {
+      for (const flow of flowsOf(it.binding, it.body, slotOfAccess)) {
+        if (flow.target === a || flow.target.slot.owner.node !== a.slot.owner.node) continue;
+        for (const d of flow.target.dispatches) {
+          const path = d.via ?? d.method;
+          if (flow.property === undefined) {
+            a.dispatches.push({ ...d, member: it.member, node: it.node });
+          } else if (path?.startsWith(`${flow.property}.`)) {
+            const rest = path.slice(flow.property.length + 1);
+            a.dispatches.push({ member: it.member, call: d.call, ...(d.via ? { via: rest } : { method: rest }), node: it.node });
+          } else if (path === flow.property && d.via) {
+            a.dispatches.push({ member: it.member, call: d.call, node: it.node });
+          }
+        }
+      }
+    }
+  }
+  for (const { slot, accesses, reaches, registers, keyed, dispatches } of analyses) {
+    if (registers.size === 0 || dispatches.length === 0) continue;
     // One-shot: emptied in the very member that dispatches it (waiters resolved once).
     const emptiedIn = new Set(reaches.filter(emptiedAt).map((r) => memberOf(r.expr, slot)));
-    const oneShot = dispatches.every((d) => emptiedIn.has(d.member) || d.call === 'one' && hasDeleteIn(reaches, d.member, slot));
+    const oneShot = dispatches.every((d) => emptiedIn.has(d.member) || (d.call === 'one' && hasDeleteIn(reaches, d.member, slot)));
     const unique = new Map<string, Dispatch & { node: ts.Node }>();
     for (const d of dispatches) unique.set(`${d.member}|${d.call}|${d.method ?? ''}|${d.via ?? ''}`, d);
     if (slot.owner.node === sf) {
@@ -1064,12 +1122,54 @@ export function findRegistries(sf: ts.SourceFile, query?: PropertyKindQuery): Re
         byOwner.set(owner.node, entry);
       }
       for (const { owner, dispatches: ds } of byOwner.values()) {
-        out.push({ owner, storage: slot.name, storageText: slotText(slot, sf), declaration: slot.declaration, keyed, registers: [...registers], dispatches: ds, oneShot });
+        const touchingHere = [...new Set(accesses.filter((a) => topLevelOwner(a, sf)?.node === owner.node).map((a) => memberOf(a, slot)))];
+        out.push({ owner, storage: slot.name, storageText: slotText(slot, sf), declaration: slot.declaration, keyed, registers: [...registers], dispatches: ds, touching: touchingHere, oneShot });
       }
       continue;
     }
-    out.push({ owner: slot.owner, storage: slot.name, storageText: slotText(slot, sf), declaration: slot.declaration, keyed, registers: [...registers], dispatches: [...unique.values()].map(strip), oneShot });
+    const touching = [...new Set(accesses.map((a) => memberOf(a, slot)))];
+    out.push({ owner: slot.owner, storage: slot.name, storageText: slotText(slot, sf), declaration: slot.declaration, keyed, registers: [...registers], dispatches: [...unique.values()].map(strip), touching, oneShot });
   }
+  return out;
+}
+
+interface SlotAnalysis {
+  slot: Slot;
+  accesses: ts.Expression[];
+  reaches: Reach[];
+  registers: Set<string>;
+  keyed: boolean;
+  dispatches: (Dispatch & { node: ts.Node })[];
+  iterations: { binding: ts.BindingName | ts.Expression; body: ts.Node; member: string; node: ts.Node }[];
+}
+
+/** Stores of the iterated item into another storage: `queue.push(item)` or `queue.push({ data: item })`. */
+function flowsOf(binding: ts.BindingName | ts.Expression, body: ts.Node, slotOfAccess: Map<ts.Node, SlotAnalysis>): { target: SlotAnalysis; property?: string }[] {
+  if (!ts.isIdentifier(binding)) return [];
+  const name = binding.text;
+  const out: { target: SlotAnalysis; property?: string }[] = [];
+  const visit = (n: ts.Node): void => {
+    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && ADDING_METHODS.has(n.expression.name.text)) {
+      let target: ts.Node = n.expression.expression;
+      while (ts.isNonNullExpression(target) || ts.isParenthesizedExpression(target)) target = target.expression;
+      const analysis = slotOfAccess.get(target);
+      if (analysis) {
+        for (const arg of n.arguments) {
+          const e = unwrap(arg);
+          if (ts.isIdentifier(e) && e.text === name) out.push({ target: analysis });
+          if (ts.isObjectLiteralExpression(e)) {
+            for (const p of e.properties) {
+              const value = ts.isShorthandPropertyAssignment(p) ? p.name : ts.isPropertyAssignment(p) ? unwrap(p.initializer) : undefined;
+              const key = propertyNameText(p.name);
+              if (key && value && ts.isIdentifier(value) && value.text === name) out.push({ target: analysis, property: key });
+            }
+          }
+        }
+      }
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(body);
   return out;
 }
 
@@ -1083,4 +1183,37 @@ function hasDeleteIn(reaches: Reach[], member: string, slot: Slot): boolean {
     const p = r.expr.parent;
     return !!p && ts.isPropertyAccessExpression(p) && p.expression === r.expr && p.name.text === 'delete' && memberOf(r.expr, slot) === member;
   });
+}
+
+/** The members of a declaration that do something: methods, accessors and function-valued properties. */
+export function behaviourMembers(owner: RegistryOwner): string[] {
+  let node: ts.Node = owner.node;
+  if (ts.isVariableDeclaration(node) && node.initializer) node = unwrap(node.initializer);
+  const fromObject = (obj: ts.ObjectLiteralExpression): string[] =>
+    obj.properties
+      .filter((p) => ts.isMethodDeclaration(p) || ts.isGetAccessorDeclaration(p) || ts.isSetAccessorDeclaration(p) || (ts.isPropertyAssignment(p) && isFunctionValue(p.initializer)))
+      .map((p) => propertyNameText(p.name) ?? '(computed)');
+  if (ts.isClassLike(node)) {
+    return node.members
+      .filter((m) => ts.isMethodDeclaration(m) || ts.isGetAccessorDeclaration(m) || ts.isSetAccessorDeclaration(m) || (ts.isPropertyDeclaration(m) && !!m.initializer && isFunctionValue(m.initializer)))
+      .map((m) => propertyNameText(m.name) ?? '(computed)');
+  }
+  if (ts.isObjectLiteralExpression(node)) return fromObject(node);
+  if (isFunctionLike(node) && node.body) {
+    // A factory: what the object it returns can do.
+    let returned: ts.ObjectLiteralExpression | undefined;
+    const visit = (n: ts.Node): void => {
+      if (returned || (n !== node && isFunctionLike(n))) return;
+      if (ts.isReturnStatement(n) && n.expression && ts.isObjectLiteralExpression(unwrap(n.expression))) returned = unwrap(n.expression) as ts.ObjectLiteralExpression;
+      ts.forEachChild(n, visit);
+    };
+    visit(node.body);
+    return returned ? fromObject(returned) : [owner.name];
+  }
+  return [];
+}
+
+function isFunctionValue(expr: ts.Expression): boolean {
+  const e = unwrap(expr);
+  return ts.isArrowFunction(e) || ts.isFunctionExpression(e);
 }

@@ -170,7 +170,8 @@ export class SymbolResolver {
     const type = checker.getTypeAtLocation(node);
     const prop = type.getProperty(property);
     if (!prop) return undefined;
-    if (prop.flags & ts.SymbolFlags.Method) return 'method';
+    // An instance of a class is an object with behaviour: its function-valued properties are its methods.
+    if (prop.flags & ts.SymbolFlags.Method || (type.getSymbol()?.flags ?? 0) & ts.SymbolFlags.Class) return 'method';
     if (prop.flags & ts.SymbolFlags.Property) {
       const propType = checker.getNonNullableType(checker.getTypeOfSymbolAtLocation(prop, node));
       return propType.getCallSignatures().length > 0 ? 'function' : undefined;
