@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // ssot-kit benchmark entry point (`npm run bench -- [flags]`, which builds first).
 //
-//   --suite migrate|report|eslint|router|floor|all   (repeatable or comma-separated; default all)
+//   --suite migrate|report|eslint|router|floor|detect|all   (repeatable or comma-separated; default all)
 //   --suite differential [--repo DIR --config FILE] [--adapters migrate,eslint,jscodeshift]
 //                   the differential harness (bench/differential): every adapter's output, byte for
 //                   byte, against the independent judge; on every codemod fixture and the corpus
 //                   (--size, default small), or on a real checkout with a config. Run on its own.
 //   --suite router-abuse   memory under attack (bench/router/abuse-bench.mjs; not part of `all`)
 //   --abuse-scale X        router-abuse: multiply every attack's frame count by X (default 1)
+//   --real-dir D    where the real-repository checkouts of fixtures/real-world/ are (detect suite;
+//                   default: $SSOT_REAL_DIR); a repository without a checkout is listed as not available
 //   --size tiny|small|default|large  or  --files N   corpus size (default: default ≈ 5,000 files)
 //   --runs N        measured runs per tool (default 3)
 //   --seed N        corpus seed (default 1)
@@ -31,15 +33,15 @@ const STANDALONE = ['router-abuse'];
 
 function usage(msg) {
   if (msg) process.stderr.write(`bench: ${msg}\n`);
-  process.stderr.write('usage: node bench/run.mjs [--suite migrate|report|eslint|router|floor|router-abuse|all]'
+  process.stderr.write('usage: node bench/run.mjs [--suite migrate|report|eslint|router|floor|detect|router-abuse|all]'
     + ' [--abuse-scale X] [--size tiny|small|default|large | --files N] [--runs N] [--seed N]'
-    + ' [--only tool1,tool2] [--write-docs] [--json FILE]\n');
+    + ' [--only tool1,tool2] [--real-dir DIR] [--write-docs] [--json FILE]\n');
   process.stderr.write('       node bench/run.mjs --suite differential [--size S | --repo DIR --config FILE] [--adapters a,b] [--json FILE]\n');
   process.exit(2);
 }
 
 const argv = process.argv.slice(2);
-const opts = { suites: [], argv };
+const opts = { suites: [], argv, realDir: process.env.SSOT_REAL_DIR ? path.resolve(process.env.SSOT_REAL_DIR) : undefined };
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
   const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -65,6 +67,7 @@ for (let i = 0; i < argv.length; i++) {
       opts.abuseScale = Number(val());
       if (!(opts.abuseScale > 0)) usage('--abuse-scale needs a positive number');
       break;
+    case '--real-dir': opts.realDir = path.resolve(val()); break;
     case '-h': case '--help': usage();
     default: usage(`unknown flag ${a}`);
   }
@@ -115,7 +118,7 @@ if (opts.json) fs.writeFileSync(opts.json, JSON.stringify(result, null, 1));
 if (result.suites.length) printTable(result);
 if (!abuseOk) process.stderr.write(red('\nrouter-abuse: the memory goal was NOT met (see its table above)\n'));
 if (!result.ok) {
-  process.stderr.write(red(`\nBENCH FAILED: ${result.failures.length} disagreement(s)/failure(s) — the tools did not all change the same import sites the oracle expects:\n`));
+  process.stderr.write(red(`\nBENCH FAILED: ${result.failures.length} disagreement(s)/failure(s) with the oracle or the labels:\n`));
   for (const f of result.failures) process.stderr.write(`  - ${f}\n`);
   process.exit(1);
 }

@@ -25,10 +25,18 @@ function section(result, s) {
     '',
     `- Machine: ${m.nproc} cores (${m.cpuModel}), ${m.memGiB} GiB RAM, ${m.os}, Node ${m.node}; 1-min load average ${m.loadavgAtStart} at the start and ${m.loadavg1} at the end of the run (the machine is shared: other work inflates wall times).`,
     `- Tools: ${Object.entries(v).map(([k, x]) => `${k} ${x}`).join(', ')}.`,
-    `- Corpus \`${c.name}\` (seed ${c.seed}): ${n(c.totals.sourceFiles)} source files, ${n(c.totals.lines)} lines, ${(c.totals.bytes / 1e6).toFixed(1)} MB; ${n(c.totals.legacySites)} legacy import sites in ${n(c.totals.filesWithLegacySites)} files (${n(c.totals.decoySites)} decoy sites of the same-named analytics router).`,
-    `- ${result.runs} runs per tool (fresh corpus copy per run for tools that write); medians. ${m.measurement}.`,
+    ...(c
+      ? [
+          `- Corpus \`${c.name}\` (seed ${c.seed}): ${n(c.totals.sourceFiles)} source files, ${n(c.totals.lines)} lines, ${(c.totals.bytes / 1e6).toFixed(1)} MB; ${n(c.totals.legacySites)} legacy import sites in ${n(c.totals.filesWithLegacySites)} files (${n(c.totals.decoySites)} decoy sites of the same-named analytics router).`,
+          `- ${result.runs} runs per tool (fresh corpus copy per run for tools that write); medians. ${m.measurement}.`,
+        ]
+      : [`- One run per repository; wall times as measured. ${m.measurement}.`]),
     '',
   ];
+  if (s.markdown) {
+    lines.push(...s.markdown, '', `<!-- bench:${id}:end -->`);
+    return lines.join('\n');
+  }
   if (s.rows.length) {
     lines.push('★ = ssot-kit; † = ratio against our tool although it did not pass the oracle check (see below).', '');
     lines.push(`| ${HEADERS.join(' | ')} |`, `|${HEADERS.map((_, i) => (i === 0 || i === 5 ? '---' : '---:')).join('|')}|`);

@@ -11,9 +11,12 @@ import { goalLines } from './goals.mjs';
 import { measure, median, HAS_GNU_TIME } from './measure.mjs';
 import { makeAdapters, toolVersions } from '../tools/index.mjs';
 import { writeDocsSections } from './docs.mjs';
+import { runDetectSuite } from '../detect/real-world.mjs';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const SUITES = ['migrate', 'report', 'eslint', 'router', 'floor'];
+export const SUITES = ['migrate', 'report', 'eslint', 'router', 'floor', 'detect'];
+/** Suites that run on something else than the generated corpus (no corpus is made for them alone). */
+const NO_CORPUS = new Set(['router', 'detect']);
 export const ROUTER_BENCH = 'bench/router/router-bench.mjs';
 
 const tty = process.stderr.isTTY;
@@ -69,6 +72,7 @@ export async function runBench(opts) {
   const size = opts.files ? undefined : opts.size ?? 'default';
   const runs = opts.runs ?? 3;
   const suites = opts.suites.includes('all') ? SUITES : opts.suites;
+  if (suites.every((s) => NO_CORPUS.has(s))) return runWithoutCorpus(opts, suites, { runs, loadAtStart });
   const corpus = ensureCorpus({ size, files: opts.files, seed, corpusDir: opts.corpusDir });
   const workDir = opts.workDir ?? path.join(REPO, 'bench', '.work', corpus.name);
   fs.mkdirSync(workDir, { recursive: true });
@@ -93,6 +97,12 @@ export async function runBench(opts) {
   const suiteResults = [];
   for (const suite of suites) {
     if (suite === 'router') { suiteResults.push(await runRouterSuite({ runs, only })); continue; }
+    if (suite === 'detect') {
+      const detect = await runDetectSuite({ repo: REPO, realDir: opts.realDir });
+      failures.push(...detect.failures);
+      suiteResults.push(detect);
+      continue;
+    }
     const rows = [];
     for (const a of adapters.filter((x) => x.suite === suite || x.alsoIn?.includes(suite))) {
       if (only && !only.has(a.id)) continue;
@@ -111,6 +121,30 @@ export async function runBench(opts) {
   if (!opts.keepWork && !opts.workDir) fs.rmSync(workDir, { recursive: true, force: true });
   if (opts.writeDocs) {
     // failing rows are written too, marked FAIL with the disagreement listed under the table
+    writeDocsSections(path.join(REPO, 'docs', 'benchmarks.md'), result);
+    progress('docs/benchmarks.md updated');
+  }
+  return result;
+}
+
+/** Only suites that need no generated corpus (router, detect): no corpus, no oracle. */
+async function runWithoutCorpus(opts, suites, { runs, loadAtStart }) {
+  const failures = [];
+  const suiteResults = [];
+  const only = opts.only?.length ? new Set(opts.only) : undefined;
+  for (const suite of suites) {
+    if (suite === 'router') suiteResults.push(await runRouterSuite({ runs, only }));
+    if (suite === 'detect') {
+      const detect = await runDetectSuite({ repo: REPO, realDir: opts.realDir });
+      failures.push(...detect.failures);
+      suiteResults.push(detect);
+    }
+  }
+  const result = {
+    ok: failures.length === 0, failures, suites: suiteResults, corpus: null, machine: { ...machineFacts(), loadavgAtStart: loadAtStart },
+    versions: toolVersions(REPO), runs, section: opts.section, viaNpm: process.env.npm_lifecycle_event === 'bench', date: new Date().toISOString(), argv: opts.argv ?? [],
+  };
+  if (opts.writeDocs) {
     writeDocsSections(path.join(REPO, 'docs', 'benchmarks.md'), result);
     progress('docs/benchmarks.md updated');
   }
@@ -216,9 +250,11 @@ export const HEADERS = ['tool', 'wall (median)', 'CPU user+sys', 'max RSS (large
 
 export function printTable(result, out = process.stdout) {
   const c = result.corpus;
-  out.write(`corpus ${c.name}: ${c.totals.sourceFiles} source files, ${c.totals.lines} lines, ${c.totals.legacySites} legacy sites in ${c.totals.filesWithLegacySites} files; runs=${result.runs}; ${result.machine.nproc} cores, node ${result.machine.node}\n`);
+  if (c) out.write(`corpus ${c.name}: ${c.totals.sourceFiles} source files, ${c.totals.lines} lines, ${c.totals.legacySites} legacy sites in ${c.totals.filesWithLegacySites} files; runs=${result.runs}; ${result.machine.nproc} cores, node ${result.machine.node}\n`);
+  else out.write(`${result.machine.nproc} cores, node ${result.machine.node}\n`);
   for (const s of result.suites) {
     out.write(`\n== ${s.suite} ==\n`);
+    if (!s.rows.length && s.text) { out.write(`${s.text}\n`); continue; }
     if (!s.rows.length) { out.write('(nothing selected)\n'); continue; }
     const rows = [HEADERS, ...tableRows(s)];
     const w = HEADERS.map((_, i) => Math.min(70, Math.max(...rows.map((r) => String(r[i]).length))));
@@ -227,5 +263,5 @@ export function printTable(result, out = process.stdout) {
     if (goals.length) out.write(`\nGoals (from this run):\n${goals.map((g) => `  ${g}`).join('\n')}\n`);
     if (s.text) out.write(`\n${s.text}\n`);
   }
-  out.write('\n★ = ssot-kit. "ours ÷ this" = our median wall time divided by this tool\'s (below 1: ours is faster); † = our tool did not pass the oracle check in this run.\n');
+  if (result.suites.some((s) => s.rows.length)) out.write('\n★ = ssot-kit. "ours ÷ this" = our median wall time divided by this tool\'s (below 1: ours is faster); † = our tool did not pass the oracle check in this run.\n');
 }
