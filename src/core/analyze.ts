@@ -83,6 +83,7 @@ export function analyzeFile(
   const duplicates: DuplicateFinding[] = [];
   const builtOnLegacy: BuiltOnLegacy[] = [];
   let registries: Registry[] | undefined;
+  ctx.detection.symbols.startLog();
   for (const concept of options.skipDuplicates ? [] : ctx.config.concepts) {
     if (ctx.mayDefine.get(concept.id)?.(relativeFile)) continue;
     const detection = ctx.detection.concepts.get(concept.id)!;
@@ -95,12 +96,15 @@ export function analyzeFile(
   }
   for (const d of duplicates) d.file = absolute;
   for (const b of builtOnLegacy) b.file = absolute;
+  const references = new Set(ctx.detection.referenceFiles());
+  const dependencies = ctx.detection.symbols.stopLog().filter((f) => f !== absolute && !references.has(f));
   return {
     file: absolute,
     parsed: true,
     sites,
     duplicates,
     ...(builtOnLegacy.length > 0 ? { builtOnLegacy } : {}),
+    ...(dependencies.length > 0 ? { dependencies } : {}),
     parseErrors: parsed.errors.map((e) => ({ ...e, file: absolute })),
   };
 }

@@ -31,11 +31,25 @@ interface CachedFile {
 
 export class SymbolResolver {
   private readonly files = new Map<string, CachedFile>();
+  private log: Set<string> | undefined;
 
   constructor(private readonly resolver: ModuleResolver) {}
 
+  /** Starts recording the files read (an analysis of one file depends on them: the cache checks them). */
+  startLog(): void {
+    this.log = new Set();
+  }
+
+  /** The files read since startLog(), and stops recording. */
+  stopLog(): string[] {
+    const files = [...(this.log ?? [])].sort();
+    this.log = undefined;
+    return files;
+  }
+
   /** A parsed file, re-read when it changed on disk (editors keep one resolver for long). */
   source(file: string): ts.SourceFile | undefined {
+    this.log?.add(file);
     let st: fs.Stats;
     try {
       st = fs.statSync(file);

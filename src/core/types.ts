@@ -198,6 +198,12 @@ export interface FileAnalysis {
   duplicates: DuplicateFinding[];
   /** Subclasses and wrappers of legacy implementations (listed apart, never counted). */
   builtOnLegacy?: BuiltOnLegacy[];
+  /**
+   * Other files this analysis read (modules a base class or an item type was followed through):
+   * a cached analysis is stale when one of them changed. The canonical and legacy bodies are
+   * inputs of every analysis and not listed (see DetectionContext.referenceFiles).
+   */
+  dependencies?: string[];
   parseErrors: ParseProblem[];
 }
 

@@ -115,6 +115,26 @@ const duplicate: JsonSchema = {
       type: 'array',
       items: {
         anyOf: [
+          {
+            type: 'object',
+            required: ['kind', 'storage', 'storageType', 'keyed', 'registers', 'dispatch', 'call'],
+            properties: {
+              kind: { const: 'owns' },
+              storage: string,
+              storageType: string,
+              keyed: boolean,
+              registers: { type: 'array', items: string },
+              dispatch: string,
+              call: { enum: ['each', 'one', 'first'] },
+              method: string,
+              via: string,
+            },
+          },
+          {
+            type: 'object',
+            required: ['kind', 'of', 'symbol', 'similarity'],
+            properties: { kind: { const: 'copy' }, of: string, symbol: string, similarity: { type: 'number' } },
+          },
           { type: 'object', required: ['kind', 'pattern'], properties: { kind: { const: 'name' }, pattern: string } },
           {
             type: 'object',
@@ -134,12 +154,32 @@ const duplicate: JsonSchema = {
           {
             type: 'object',
             required: ['kind', 'clause', 'typeName'],
-            properties: { kind: { const: 'heritage' }, clause: { enum: ['extends', 'implements'] }, typeName: string },
+            properties: {
+              kind: { const: 'heritage' },
+              clause: { enum: ['extends', 'implements'] },
+              typeName: string,
+              base: { enum: ['canonical', 'legacy'] },
+            },
           },
         ],
       },
     },
     fingerprint: string,
+  },
+};
+
+const builtOnLegacy: JsonSchema = {
+  type: 'object',
+  required: ['conceptId', 'file', 'line', 'column', 'symbol', 'relation', 'base', 'legacyModule'],
+  properties: {
+    conceptId: string,
+    file: string,
+    line: integer,
+    column: integer,
+    symbol: string,
+    relation: { enum: ['extends', 'wraps'] },
+    base: string,
+    legacyModule: string,
   },
 };
 
@@ -157,6 +197,7 @@ export const cacheEntrySchema: JsonSchema = {
     hash: string,
     skipped: string,
     code: { type: 'object', additionalProperties: string },
+    dependencyHashes: { type: 'object', additionalProperties: string },
     analysis: {
       type: 'object',
       required: ['file', 'parsed', 'sites', 'duplicates', 'parseErrors'],
@@ -165,6 +206,8 @@ export const cacheEntrySchema: JsonSchema = {
         parsed: boolean,
         sites: { type: 'array', items: site },
         duplicates: { type: 'array', items: duplicate },
+        builtOnLegacy: { type: 'array', items: builtOnLegacy },
+        dependencies: { type: 'array', items: string },
         parseErrors: { type: 'array', items: parseProblem },
       },
     },

@@ -97,6 +97,37 @@ function resolutionInputs(config: ResolvedConfig, files: readonly string[]): str
   return [...found].sort().flatMap((f) => [f, readOrEmpty(f)]);
 }
 
+/**
+ * The canonical and legacy modules' files: duplicate detection reads their code in every file's
+ * analysis (the registry profile derived from the canonical, the bodies a copy is compared with).
+ */
+function detectionInputs(config: ResolvedConfig): string[] {
+  const files = new Set<string>();
+  const walk = (dir: string, depth: number): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (e.name === 'node_modules' || e.name.startsWith('.')) continue;
+      const p = path.join(dir, e.name);
+      if (e.isDirectory() && depth < 20) walk(p, depth + 1);
+      else if (e.isFile()) files.add(p);
+    }
+  };
+  for (const concept of config.concepts) {
+    if (concept.canonical.path) files.add(concept.canonical.path);
+    for (const legacy of concept.legacy) {
+      if (!legacy.path) continue;
+      if (legacy.isDirectory) walk(legacy.path, 0);
+      else files.add(legacy.path);
+    }
+  }
+  return [...files].sort().flatMap((f) => [f, readOrEmpty(f)]);
+}
+
 /** The key of everything besides a file's own content that its analysis depends on. */
 export function cacheKey(config: ResolvedConfig, toolVersion: string, filesInScope: readonly string[]): string {
   return sha([
@@ -109,7 +140,17 @@ export function cacheKey(config: ResolvedConfig, toolVersion: string, filesInSco
     ...resolutionInputs(config, filesInScope),
     // A legacy file module's default export decides how its default imports map (defaultExportName).
     ...config.concepts.flatMap((c) => c.legacy).flatMap((l) => (l.kind === 'path' && l.path && !l.isDirectory ? [readOrEmpty(l.path)] : [])),
+    ...detectionInputs(config),
   ]);
+}
+
+/** sha256 of a file's bytes (hex, 32 chars), or '' when it cannot be read. */
+function hashFile(file: string): string {
+  try {
+    return createHash('sha256').update(fs.readFileSync(file)).digest('hex').slice(0, 32);
+  } catch {
+    return '';
+  }
 }
 
 export class ReportCache {
@@ -159,7 +200,9 @@ export class ReportCache {
   /** The cached record for a file whose content hashes to `hash`, if any. */
   get(file: string, hash: string): FileRecord | undefined {
     const entry = Object.hasOwn(this.entries, file) ? this.entries[file] : undefined;
-    if (entry && entry.hash === hash && (entry.analysis || entry.skipped)) {
+    // Other files the analysis read (a base class followed through re-exports) must be unchanged too.
+    const depsUnchanged = Object.entries(entry?.dependencyHashes ?? {}).every(([dep, h]) => hashFile(dep) === h);
+    if (entry && entry.hash === hash && (entry.analysis || entry.skipped) && depsUnchanged) {
       if (entry.file === file && conformsTo(entry, cacheEntrySchema)) {
         this.stats.hits++;
         this.fresh[file] = entry;
@@ -175,7 +218,9 @@ export class ReportCache {
   }
 
   set(record: FileRecord): void {
-    if (record.hash) this.fresh[record.file] = record;
+    if (!record.hash) return;
+    const deps = record.analysis?.dependencies ?? [];
+    this.fresh[record.file] = deps.length > 0 ? { ...record, dependencyHashes: Object.fromEntries(deps.map((d) => [d, hashFile(d)])) } : record;
   }
 
   /**

@@ -20,6 +20,8 @@ export interface FileRecord {
   skipped?: string;
   /** Statement text of each legacy-target site, by index into `analysis.sites`. */
   code?: Record<number, string>;
+  /** Content hashes of `analysis.dependencies` when the record was cached (the cache checks them). */
+  dependencyHashes?: Record<string, string>;
 }
 
 export interface ReportWorkerInit {
