@@ -1,11 +1,14 @@
 import * as path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/core/config/load.js';
 import { analyzeFile, createAnalysisContext } from '../../src/core/analyze.js';
 import { describeSignal } from '../../src/core/detect.js';
 import { parseFile } from '../../src/core/parse.js';
 import { findRegistries } from '../../src/core/registry.js';
 import type { DuplicateFinding } from '../../src/core/types.js';
+import { cleanup, makeProject, read } from '../helpers/index.js';
+
+afterAll(cleanup);
 
 const root = '/virtual/repo';
 const config = resolveConfig(
@@ -158,5 +161,26 @@ describe('fingerprints', () => {
     expect(fp(ROUTER.replace('handler(m);', 'handler(m ?? null);'))).not.toBe(fp(ROUTER));
     expect(fp(ROUTER.replace('Dispatcher', 'Dispatcher2'))).not.toBe(fp(ROUTER));
     expect(fp(ROUTER, 'src/y.ts')).not.toBe(fp(ROUTER));
+  });
+});
+
+describe('built on a legacy implementation: listed apart, never a duplicate', () => {
+  it('subclasses and wrappers of a legacy class, resolved through the import', () => {
+    const root = makeProject({
+      'src/events/emitter.ts': 'export class Emitter<T> {\n  private ls = new Set<(e: T) => void>();\n  on(l: (e: T) => void) { this.ls.add(l); }\n  fire(e: T) { for (const l of this.ls) l(e); }\n}\n',
+      'src/old/bus.ts': 'export class OldBus {\n  private hs: ((e: string) => void)[] = [];\n  sub(h: (e: string) => void) { this.hs.push(h); }\n  pub(e: string) { this.hs.forEach((h) => h(e)); }\n}\n',
+      'src/app/uses.ts': "import { OldBus as Bus } from '../old/bus';\nexport class LoudBus extends Bus {}\nexport class Facade { private readonly bus = new Bus(); send(e: string) { this.bus.pub(e); } }\nexport class Plain {}\n",
+    });
+    const cfg = resolveConfig({ concepts: [{ id: 'emitter', canonical: { module: 'src/events/emitter.ts', names: ['Emitter'] }, legacy: [{ module: 'src/old/bus.ts' }] }] }, root);
+    const c = createAnalysisContext(cfg);
+    const file = path.join(root, 'src/app/uses.ts');
+    const analysis = analyzeFile(c, file, read(root, 'src/app/uses.ts'));
+    expect(analysis.duplicates).toEqual([]);
+    expect(analysis.builtOnLegacy?.map((b) => [b.symbol, b.relation, b.base, b.legacyModule, b.line])).toEqual([
+      ['LoudBus', 'extends', 'OldBus', 'src/old/bus.ts', 2],
+      ['Facade', 'wraps', 'OldBus', 'src/old/bus.ts', 3],
+    ]);
+    // The legacy implementation itself is a duplicate (what it owns), the canonical one is not.
+    expect(analyzeFile(c, path.join(root, 'src/old/bus.ts'), read(root, 'src/old/bus.ts')).duplicates.map((d) => d.symbol)).toEqual(['OldBus']);
   });
 });
