@@ -365,18 +365,30 @@ function declaresName(node: ts.Node, name: string): boolean {
   return false;
 }
 
+/** Names a block declares itself (variables, nested function declarations), outside nested functions; computed once per block. */
+const declaredInBlock = new WeakMap<ts.Node, Set<string>>();
+
 function blockDeclares(block: ts.Block, name: string): boolean {
-  let found = false;
-  const visit = (n: ts.Node): void => {
-    if (found || (n !== block && isFunctionLike(n))) {
-      if (!found && ts.isFunctionDeclaration(n) && n.name?.text === name) found = true;
-      return;
-    }
-    if (ts.isVariableDeclaration(n) && bindsName(n.name, name)) found = true;
-    ts.forEachChild(n, visit);
-  };
-  visit(block);
-  return found;
+  let names = declaredInBlock.get(block);
+  if (!names) {
+    const found = new Set<string>();
+    const visit = (n: ts.Node): void => {
+      if (n !== block && isFunctionLike(n)) {
+        if (ts.isFunctionDeclaration(n) && n.name) found.add(n.name.text);
+        return;
+      }
+      if (ts.isVariableDeclaration(n)) addBoundNames(n.name, found);
+      ts.forEachChild(n, visit);
+    };
+    visit(block);
+    declaredInBlock.set(block, (names = found));
+  }
+  return names.has(name);
+}
+
+function addBoundNames(binding: ts.BindingName, out: Set<string>): void {
+  if (ts.isIdentifier(binding)) out.add(binding.text);
+  else for (const el of binding.elements) if (!ts.isOmittedExpression(el)) addBoundNames(el.name, out);
 }
 
 function bindsName(binding: ts.BindingName, name: string): boolean {
@@ -588,17 +600,29 @@ function isAssignmentTarget(node: ts.Node): boolean {
 function localDeclarationOf(id: ts.Identifier): ts.VariableDeclaration | undefined {
   for (let n: ts.Node | undefined = id.parent; n; n = n.parent) {
     if (ts.isBlock(n) || ts.isSourceFile(n) || isFunctionLike(n)) {
-      let found: ts.VariableDeclaration | undefined;
-      const visit = (c: ts.Node): void => {
-        if (found || (c !== n && (isFunctionLike(c) || ts.isBlock(c)))) return;
-        if (ts.isVariableDeclaration(c) && ts.isIdentifier(c.name) && c.name.text === id.text) found = c;
-        ts.forEachChild(c, visit);
-      };
-      ts.forEachChild(n, visit);
+      const found = variablesOf(n).get(id.text);
       if (found) return found;
     }
   }
   return undefined;
+}
+
+/** The variables a scope node declares directly (not in nested blocks or functions); computed once per node. */
+const variablesByScope = new WeakMap<ts.Node, Map<string, ts.VariableDeclaration>>();
+
+function variablesOf(scope: ts.Node): Map<string, ts.VariableDeclaration> {
+  let map = variablesByScope.get(scope);
+  if (!map) {
+    const found = new Map<string, ts.VariableDeclaration>();
+    const visit = (c: ts.Node): void => {
+      if (isFunctionLike(c) || ts.isBlock(c)) return;
+      if (ts.isVariableDeclaration(c) && ts.isIdentifier(c.name) && !found.has(c.name.text)) found.set(c.name.text, c);
+      ts.forEachChild(c, visit);
+    };
+    ts.forEachChild(scope, visit);
+    variablesByScope.set(scope, (map = found));
+  }
+  return map;
 }
 
 /** References to a local variable inside its scope. */
