@@ -14,11 +14,16 @@ export interface CanonicalShape {
   kind: DeclarationKind;
   /** Public members (not private, protected, `#x` or `_x`). */
   members: string[];
-  /** Base types as written (`extends X`, `implements Y`). */
+  /** Base types as written, with their clause (`extends X`, `implements Y`). */
   heritage: string[];
   /** The registries the profiles come from: owner and storage, for init's output. */
   registries: { owner: string; storage: string; description: string }[];
   profiles: RegistryProfile[];
+  /**
+   * Set when the profiles are inferred rather than read: the canonical stores what its callers
+   * register but dispatches nowhere in its module (an abstract base class leaves it to subclasses).
+   */
+  assumed?: string;
 }
 
 export interface ExportedDeclaration {
@@ -97,10 +102,14 @@ function unique<T>(xs: T[]): T[] {
   return [...new Set(xs)];
 }
 
-function heritageOf(decl: ExportedDeclaration, sf: ts.SourceFile): string[] {
+function heritageOf(decl: ExportedDeclaration, sf: ts.SourceFile, clauses: 'extends' | 'all' = 'extends'): string[] {
   const node = ts.isVariableDeclaration(decl.node) && decl.node.initializer ? unwrapExpression(decl.node.initializer) : decl.node;
   if (!ts.isClassLike(node)) return [];
-  return (node.heritageClauses ?? []).flatMap((c) => c.types.map((t) => t.expression.getText(sf)));
+  return (node.heritageClauses ?? []).flatMap((c) => {
+    const clause = c.token === ts.SyntaxKind.ExtendsKeyword ? 'extends' : 'implements';
+    if (clauses === 'extends' && clause !== 'extends') return [];
+    return c.types.map((t) => (clauses === 'all' ? `${clause} ${t.expression.getText(sf)}` : t.expression.getText(sf)));
+  });
 }
 
 /** Names of the file's top-level declarations that `node` mentions (its helpers: `new CallbackList()`). */
@@ -162,16 +171,26 @@ export function readCanonicalShape(sf: ts.SourceFile, name?: string): CanonicalS
     throw new Error(name ? `${sf.fileName} exports no class, function or object named ${name} (exports: ${known})` : `${sf.fileName} exports ${exported.length === 0 ? 'no class, function or object' : `several implementations (${known}); name one with --name`}`);
   }
   const involved = new Set<ts.Node>([decl.node, ...helpersUsedBy(decl.node, sf)]);
-  const registries = findRegistries(sf).filter((r) => [...involved].some((n) => n === r.owner.node || isWithin(r.owner.node, n)));
-  const live = registries.filter((r) => !r.oneShot);
-  return {
+  const mine = (r: Registry): boolean => [...involved].some((n) => n === r.owner.node || isWithin(r.owner.node, n));
+  const registries = findRegistries(sf, undefined, { undispatched: true }).filter(mine);
+  const live = registries.filter((r) => !r.oneShot && r.dispatches.length > 0);
+  const shape: CanonicalShape = {
     name: decl.name,
     kind: decl.kind,
     members: publicMembers(decl),
-    heritage: heritageOf(decl, sf),
+    heritage: heritageOf(decl, sf, 'all'),
     registries: live.map((r) => ({ owner: r.owner.name, storage: r.storage, description: describeRegistry(r) })),
     profiles: profilesOf(live),
   };
+  const stored = registries.filter((r) => r.dispatches.length === 0);
+  if (live.length === 0 && stored.length > 0) {
+    // Callers register into it, but the dispatch is elsewhere (abstract): a registry whose items are called.
+    const r = stored[0]!;
+    shape.registries = stored.map((x) => ({ owner: x.owner.name, storage: x.storage, description: `\`${x.storage}\` filled in ${x.registers.map((m) => `\`${m}\``).join(', ')}, dispatched nowhere in its module` }));
+    shape.profiles = [{ call: 'each', ...(r.keyed ? { keyed: true } : {}) }];
+    shape.assumed = `${decl.name} stores what its callers register in \`${r.storage}\` but dispatches nowhere in its module (left to subclasses): assuming a dispatch calls each stored callback`;
+  }
+  return shape;
 }
 
 /** Several exported classes where all but one extend that one (`Emitter`, `AsyncEmitter extends Emitter`): the base. */

@@ -531,7 +531,7 @@ function reachesFrom(access: ts.Expression, sf: ts.SourceFile, kind: SlotKind, s
   const out: Reach[] = [];
   const seen = new Set<ts.Node>();
   const follow = (expr: ts.Expression, keyed: boolean, depth: number, top = true): void => {
-    if (seen.has(expr) || depth > 6) return;
+    if (seen.has(expr) || depth > 10) return;
     seen.add(expr);
     // The outermost node that is still the same value: `(x)`, `x!`, `x as T`.
     let holder: ts.Expression = expr;
@@ -568,6 +568,15 @@ function reachesFrom(access: ts.Expression, sf: ts.SourceFile, kind: SlotKind, s
     }
     if (ts.isBinaryExpression(p) && p.left === holder && (p.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || p.operatorToken.kind === ts.SyntaxKind.BarBarToken || p.operatorToken.kind === ts.SyntaxKind.QuestionQuestionEqualsToken || p.operatorToken.kind === ts.SyntaxKind.BarBarEqualsToken)) {
       follow(p, keyed, depth + 1, top);
+      return;
+    }
+    // helper(list): a local function that takes the storage (or part of it) reaches it through its parameter.
+    if (ts.isCallExpression(p) && p.arguments.includes(holder) && ts.isIdentifier(p.expression)) {
+      const fn = localFunction(p.expression);
+      const param = fn?.parameters[p.arguments.indexOf(holder)];
+      if (fn && param && ts.isIdentifier(param.name)) {
+        for (const ref of parameterReferences(fn, param.name.text)) follow(ref, keyed, depth + 1, top);
+      }
       return;
     }
     // const list = <storage ...>: the local variable reaches it too.
@@ -623,6 +632,34 @@ function variablesOf(scope: ts.Node): Map<string, ts.VariableDeclaration> {
     variablesByScope.set(scope, (map = found));
   }
   return map;
+}
+
+/** The function a local name is bound to (`const notify = (list) => ...`, `function notify(list)`). */
+function localFunction(id: ts.Identifier): ts.FunctionLikeDeclaration | undefined {
+  const decl = localDeclarationOf(id);
+  if (decl?.initializer) {
+    const init = unwrap(decl.initializer);
+    if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) return init;
+  }
+  for (let n: ts.Node | undefined = id.parent; n; n = n.parent) {
+    if (ts.isBlock(n) || ts.isSourceFile(n)) {
+      const fn = n.statements.find((st): st is ts.FunctionDeclaration => ts.isFunctionDeclaration(st) && st.name?.text === id.text);
+      if (fn) return fn;
+    }
+  }
+  return undefined;
+}
+
+/** References to a parameter inside its function. */
+function parameterReferences(fn: ts.FunctionLikeDeclaration, name: string): ts.Identifier[] {
+  const out: ts.Identifier[] = [];
+  const visit = (n: ts.Node): void => {
+    if (n !== fn && isFunctionLike(n) && declaresName(n, name)) return;
+    if (ts.isIdentifier(n) && n.text === name && isReference(n)) out.push(n);
+    ts.forEachChild(n, visit);
+  };
+  if (fn.body) visit(fn.body);
+  return out;
 }
 
 /** References to a local variable inside its scope. */
@@ -697,6 +734,7 @@ function suppliedByCaller(expr: ts.Expression, depth = 0): boolean {
     );
   }
   if (ts.isArrayLiteralExpression(e)) return e.elements.some((el) => suppliedByCaller(el, depth + 1));
+  if (ts.isNewExpression(e)) return (e.arguments ?? []).some((a) => suppliedByCaller(a, depth + 1)); // new Set([handler])
   if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression)) return suppliedByCaller(e.expression.expression, depth + 1);
   if (ts.isPropertyAccessExpression(e)) return false;
   if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) return callsAParameter(e);
@@ -1058,9 +1096,10 @@ function isFunctionParameter(id: ts.Identifier): boolean {
  * Every registry in a file: storage owned by a class, an object literal, a function or the module,
  * with the members that fill it and the members that invoke what it holds. `query` answers for
  * item types declared in another file (the detector asks the TypeScript checker); without it such
- * `item.property(...)` calls count as method calls.
+ * `item.property(...)` calls count as method calls. `undispatched` also returns storage that is
+ * filled but not dispatched in the file (`dispatches` empty).
  */
-export function findRegistries(sf: ts.SourceFile, query?: PropertyKindQuery): Registry[] {
+export function findRegistries(sf: ts.SourceFile, query?: PropertyKindQuery, options: { undispatched?: boolean } = {}): Registry[] {
   const out: Registry[] = [];
   // Pass 1: per slot, how it is reached, filled and dispatched.
   const analyses: SlotAnalysis[] = [];
@@ -1129,7 +1168,8 @@ export function findRegistries(sf: ts.SourceFile, query?: PropertyKindQuery): Re
     }
   }
   for (const { slot, accesses, reaches, registers, keyed, dispatches } of analyses) {
-    if (registers.size === 0 || dispatches.length === 0) continue;
+    // `undispatched`: storage its callers fill whose dispatch lives elsewhere (an abstract base class).
+    if (registers.size === 0 || (dispatches.length === 0 && !options.undispatched)) continue;
     // One-shot: emptied in the very member that dispatches it (waiters resolved once).
     const emptiedIn = new Set(reaches.filter(emptiedAt).map((r) => memberOf(r.expr, slot)));
     const oneShot = dispatches.every((d) => emptiedIn.has(d.member) || (d.call === 'one' && hasDeleteIn(reaches, d.member, slot)));

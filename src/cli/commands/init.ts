@@ -88,11 +88,12 @@ async function initFromCanonical(root: string, configFile: string, canonical: st
 
   const out: string[] = [];
   out.push(c.bold(`ssot init: scanned ${project.files.length} files in ${root} for other implementations of ${shape.name}`));
-  const heritage = shape.heritage.length > 0 ? `; ${shape.heritage.map((h) => `extends ${h}`).join(', ')}` : '';
+  const heritage = shape.heritage.length > 0 ? `; ${shape.heritage.join(', ')}` : '';
   out.push(`  canonical: ${module} exports ${shape.name} (${shape.kind}); public members ${shape.members.join(', ') || '(none)'}${heritage}`);
   if (shape.registries.length > 0) {
     out.push('  what owning its state and behaviour looks like (read from its AST):');
     for (const r of shape.registries) out.push(`    ${r.owner}: ${r.description}`);
+    if (shape.assumed) out.push(c.yellow(`  note: ${shape.assumed}`));
   } else {
     out.push(c.yellow(`  ${shape.name} owns no storage its callers fill with a dispatch over it: only copies of it and re-declarations of its name will be found`));
   }
