@@ -5,6 +5,7 @@ import { analyzeFile, createAnalysisContext } from '../../src/core/analyze.js';
 import { describeSignal } from '../../src/core/detect.js';
 import { parseFile } from '../../src/core/parse.js';
 import { findRegistries } from '../../src/core/registry.js';
+import { readCanonicalShape } from '../../src/core/canonical-shape.js';
 import type { DuplicateFinding } from '../../src/core/types.js';
 import { cleanup, makeProject, read } from '../helpers/index.js';
 
@@ -84,6 +85,12 @@ describe('registries: storage a declaration fills from its callers and dispatche
     ]);
   });
 
+  it('`new Set([handler])` stored per key, and a local helper function that takes the list and calls each', () => {
+    expect(registries('class B {\n  private subs = new Map<string, Set<(p: unknown) => void>>();\n  subscribe(e: string, s: (p: unknown) => void) { this.subs.set(e, new Set([s])); }\n  emit(e: string, p: unknown) {\n    const notifyAll = (list: Iterable<(p: unknown) => void>) => { for (const s of list) s(p); };\n    notifyAll(this.subs.get(e) ?? []);\n  }\n}')).toEqual([
+      'B.subs keyed +subscribe emit:each',
+    ]);
+  });
+
   it('a method of each stored item is a method call, unless the item type declares a function property', () => {
     const observer = 'interface Observer { handleChange(v: number): void }\nclass Obs {\n  private os = new Set<Observer>();\n  add(o: Observer) { this.os.add(o); }\n  set(v: number) { for (const o of this.os) o.handleChange(v); }\n}';
     expect(registries(observer)).toEqual(['Obs.os +add set:each.handleChange']);
@@ -101,6 +108,18 @@ describe('registries: storage a declaration fills from its callers and dispatche
     expect(registries('class P {\n  private pending = new Set<(v: number) => void>();\n  next() { return new Promise<number>((resolve) => this.pending.add(resolve)); }\n  feed(v: number) { for (const p of this.pending) p(v); }\n}')).toEqual([]);
     // Functions the code builds itself (tasks per editor) are its own state, not registrations.
     expect(registries('class T {\n  private tasks = new Map<string, () => void>();\n  open(id: string) { this.tasks.set(id, () => console.log(id)); }\n  runAll() { for (const t of this.tasks.values()) t(); }\n}')).toEqual([]);
+  });
+});
+
+describe('the canonical shape', () => {
+  it('an abstract canonical that stores what callers register but dispatches nowhere: the profile is assumed, and said so', () => {
+    const sf = parseFile('/virtual/bus.ts', 'export abstract class Bus {\n  protected subs = new Map<string, ((p: unknown) => void)[]>();\n  subscribe(e: string, s: (p: unknown) => void) { this.subs.set(e, [...(this.subs.get(e) ?? []), s]); }\n  abstract emit(e: string, p: unknown): void;\n}\n').sourceFile;
+    const shape = readCanonicalShape(sf);
+    expect(shape.profiles).toEqual([{ call: 'each', keyed: true }]);
+    expect(shape.assumed).toMatch(/^Bus stores what its callers register in `subs` but dispatches nowhere in its module/);
+    // With a dispatch of its own, the profile is read, not assumed.
+    const own = readCanonicalShape(parseFile('/virtual/e.ts', ROUTER.replace('class Dispatcher', 'export class Dispatcher')).sourceFile);
+    expect([own.profiles, own.assumed]).toEqual([[{ call: 'each', keyed: true }], undefined]);
   });
 });
 
