@@ -2,11 +2,11 @@
 //
 // For each fixtures/real-world/<name>/ (labels.json: commit, canonical module, one label per
 // candidate) whose checkout is at <real dir>/<name>: `ssot init --canonical` writes the config
-// (it must equal the committed fixtures/real-world/<name>/ssot.config.json: no hand edits), then
+// (it must equal the committed fixtures/real-world/<name>/ssot.config.detect.json: no hand edits), then
 // the detector runs with it, and its findings are compared with the labels:
 //   precision = findings labelled duplicate / all findings (a finding without a label counts as false)
 //   recall    = labelled duplicates found / all labelled duplicates
-// The checkouts stay out of git (fixtures/real-world/README.md says how to get them).
+// The checkouts stay out of git (fixtures/real-world/LABELS.md says how to get them).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -69,9 +69,9 @@ export async function runDetectSuite({ repo, realDir }) {
         failures.push(`${set.name}: ssot init --canonical failed: ${init.stderr.trim().slice(-300)}`);
         continue;
       }
-      const committed = path.join(set.dir, 'ssot.config.json');
+      const committed = path.join(set.dir, 'ssot.config.detect.json');
       if (!fs.existsSync(committed) || fs.readFileSync(committed, 'utf8') !== init.stdout) {
-        problems.push(`ssot init --canonical wrote a config that differs from fixtures/real-world/${set.name}/ssot.config.json`);
+        problems.push(`ssot init --canonical wrote a config that differs from fixtures/real-world/${set.name}/ssot.config.detect.json`);
       }
       const configFile = path.join(tmp, `${set.name}.json`);
       fs.writeFileSync(configFile, init.stdout);

@@ -32,7 +32,7 @@ describe('detect suite', () => {
     expect(sets.map((s) => s.name)).toEqual(['excalidraw', 'medusa', 'theia', 'vscode-js-debug', 'vscode-languageserver-node']);
     for (const { name, labels: l } of sets) {
       expect(l.commit, name).toMatch(/^[0-9a-f]{40}$/);
-      expect(fs.existsSync(path.join(REPO, 'fixtures/real-world', name, 'ssot.config.json'))).toBe(true);
+      expect(fs.existsSync(path.join(REPO, 'fixtures/real-world', name, 'ssot.config.detect.json'))).toBe(true);
       for (const c of l.candidates) {
         expect(['duplicate', 'not'], `${name} ${c.file}`).toContain(c.label);
         expect(c.reason.length, `${name} ${c.file}`).toBeGreaterThan(10);

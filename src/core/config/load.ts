@@ -181,7 +181,7 @@ interface ResolvedModulePath {
 }
 
 /** Turns a config module string into an absolute file/folder path or a package specifier. */
-function resolveConfigModule(spec: string, rootDir: string): ResolvedModulePath {
+export function resolveConfigModule(spec: string, rootDir: string): ResolvedModulePath {
   if (!looksLikePath(spec, rootDir)) return { kind: 'package', exists: true };
   const abs = path.resolve(rootDir, spec);
   const kind = statKind(abs);
