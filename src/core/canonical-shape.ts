@@ -1,4 +1,5 @@
 import ts from './typescript.cjs';
+import { walkAst } from './walk.js';
 import type { RegistryProfile } from './config/types.js';
 import { findRegistries, propertyNameText, type Registry } from './registry.js';
 import type { DeclarationKind } from './types.js';
@@ -87,12 +88,13 @@ function publicMembers(decl: ExportedDeclaration): string[] {
   if (ts.isVariableDeclaration(node) && node.initializer && ts.isObjectLiteralExpression(unwrapExpression(node.initializer))) object = unwrapExpression(node.initializer) as ts.ObjectLiteralExpression;
   else {
     // A factory: the object literal it returns.
-    const visit = (n: ts.Node): void => {
-      if (object) return;
-      if (ts.isReturnStatement(n) && n.expression && ts.isObjectLiteralExpression(unwrapExpression(n.expression))) object = unwrapExpression(n.expression) as ts.ObjectLiteralExpression;
-      else if (!ts.isClassLike(n)) ts.forEachChild(n, visit);
-    };
-    visit(node);
+    walkAst(node, (n) => {
+      if (object) return false;
+      if (ts.isReturnStatement(n) && n.expression && ts.isObjectLiteralExpression(unwrapExpression(n.expression))) {
+        object = unwrapExpression(n.expression) as ts.ObjectLiteralExpression;
+      }
+      return !ts.isClassLike(n);
+    });
   }
   if (!object) return [];
   return unique(object.properties.map((p) => (ts.isShorthandPropertyAssignment(p) ? p.name.text : propertyNameText(p.name))).filter((n): n is string => !!n && !n.startsWith('_')));
@@ -120,14 +122,12 @@ function helpersUsedBy(node: ts.Node, sf: ts.SourceFile): Set<ts.Node> {
     if (ts.isVariableStatement(st)) for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name)) topLevel.set(d.name.text, d);
   }
   const used = new Set<ts.Node>();
-  const visit = (n: ts.Node): void => {
+  walkAst(node, (n) => {
     if (ts.isIdentifier(n)) {
       const target = topLevel.get(n.text);
       if (target && target !== node) used.add(target);
     }
-    ts.forEachChild(n, visit);
-  };
-  visit(node);
+  });
   return used;
 }
 

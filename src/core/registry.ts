@@ -1,4 +1,5 @@
 import ts from './typescript.cjs';
+import { walkAst } from './walk.js';
 
 /**
  * Registries: the state and behaviour a concept like an event emitter or a message router is made
@@ -54,6 +55,15 @@ export interface Registry {
 export type PropertyKindQuery = (typeName: ts.EntityName, property: string, sf: ts.SourceFile) => 'function' | 'method' | undefined;
 
 // ---- small syntax helpers -------------------------------------------------------------------
+
+/**
+ * Visits `root` and its descendants in pre-order with an explicit stack (walk.ts: a tree nests as
+ * deep as its source does); `visit` returns false to leave a node's children unvisited.
+ */
+function walkFrom(root: ts.Node, visit: (node: ts.Node) => boolean | void): void {
+  if (visit(root) === false) return;
+  walkAst(root, (node) => visit(node));
+}
 
 function unwrap(expr: ts.Expression): ts.Expression {
   let e = expr;
@@ -271,7 +281,7 @@ function enclosingOwner(node: ts.Node): RegistryOwner | undefined {
 /** Storage declared by classes, object literals, function bodies and the module. */
 function collectSlots(sf: ts.SourceFile): Slot[] {
   const slots: Slot[] = [];
-  const visit = (node: ts.Node): void => {
+  walkAst(sf, (node) => {
     if (ts.isClassLike(node)) {
       const owner = ownerOf(node);
       if (owner) {
@@ -338,9 +348,7 @@ function collectSlots(sf: ts.SourceFile): Slot[] {
         });
       }
     }
-    ts.forEachChild(node, visit);
-  };
-  visit(sf);
+  });
   return slots;
 }
 
@@ -372,15 +380,14 @@ function blockDeclares(block: ts.Block, name: string): boolean {
   let names = declaredInBlock.get(block);
   if (!names) {
     const found = new Set<string>();
-    const visit = (n: ts.Node): void => {
-      if (n !== block && isFunctionLike(n)) {
+    walkAst(block, (n) => {
+      if (isFunctionLike(n)) {
         if (ts.isFunctionDeclaration(n) && n.name) found.add(n.name.text);
-        return;
+        return false;
       }
       if (ts.isVariableDeclaration(n)) addBoundNames(n.name, found);
-      ts.forEachChild(n, visit);
-    };
-    visit(block);
+      return true;
+    });
     declaredInBlock.set(block, (names = found));
   }
   return names.has(name);
@@ -422,12 +429,11 @@ function rebindsThis(node: ts.Node): boolean {
 
 /** `this.<name>` inside `body`, not inside nested code where `this` is something else. */
 function thisAccessesIn(body: ts.Node, name: string, out: ts.Expression[]): void {
-  const visit = (n: ts.Node): void => {
-    if (rebindsThis(n)) return;
+  walkFrom(body, (n) => {
+    if (rebindsThis(n)) return false;
     if (ts.isPropertyAccessExpression(n) && n.expression.kind === ts.SyntaxKind.ThisKeyword && n.name.text === name) out.push(n);
-    ts.forEachChild(n, visit);
-  };
-  visit(body);
+    return true;
+  });
 }
 
 /** Every expression in the file that reaches the slot's storage. */
@@ -445,22 +451,19 @@ function accessesOf(slot: Slot, sf: ts.SourceFile): ts.Expression[] {
       }
       const alias = slot.alias;
       if (alias) {
-        const visit = (n: ts.Node): void => {
+        walkAst(sf, (n) => {
           if (ts.isPropertyAccessExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === alias && n.name.text === slot.name) out.push(n);
-          ts.forEachChild(n, visit);
-        };
-        visit(sf);
+        });
       }
     }
     return out;
   }
-  const visit = (n: ts.Node): void => {
-    if (n !== slot.host && isFunctionLike(n) && declaresName(n, slot.name) && !isAncestor(n, slot.declaration)) return;
+  walkAst(slot.host, (n) => {
+    if (isFunctionLike(n) && declaresName(n, slot.name) && !isAncestor(n, slot.declaration)) return false;
     if (ts.isIdentifier(n) && n.text === slot.name && isReference(n)) out.push(n);
     else if (ts.isShorthandPropertyAssignment(n) && n.name.text === slot.name) out.push(n.name);
-    ts.forEachChild(n, visit);
-  };
-  ts.forEachChild(slot.host, visit);
+    return true;
+  });
   return out;
 }
 
@@ -623,12 +626,11 @@ function variablesOf(scope: ts.Node): Map<string, ts.VariableDeclaration> {
   let map = variablesByScope.get(scope);
   if (!map) {
     const found = new Map<string, ts.VariableDeclaration>();
-    const visit = (c: ts.Node): void => {
-      if (isFunctionLike(c) || ts.isBlock(c)) return;
+    walkAst(scope, (c) => {
+      if (isFunctionLike(c) || ts.isBlock(c)) return false;
       if (ts.isVariableDeclaration(c) && ts.isIdentifier(c.name) && !found.has(c.name.text)) found.set(c.name.text, c);
-      ts.forEachChild(c, visit);
-    };
-    ts.forEachChild(scope, visit);
+      return true;
+    });
     variablesByScope.set(scope, (map = found));
   }
   return map;
@@ -653,12 +655,13 @@ function localFunction(id: ts.Identifier): ts.FunctionLikeDeclaration | undefine
 /** References to a parameter inside its function. */
 function parameterReferences(fn: ts.FunctionLikeDeclaration, name: string): ts.Identifier[] {
   const out: ts.Identifier[] = [];
-  const visit = (n: ts.Node): void => {
-    if (n !== fn && isFunctionLike(n) && declaresName(n, name)) return;
-    if (ts.isIdentifier(n) && n.text === name && isReference(n)) out.push(n);
-    ts.forEachChild(n, visit);
-  };
-  if (fn.body) visit(fn.body);
+  if (fn.body) {
+    walkFrom(fn.body, (n) => {
+      if (isFunctionLike(n) && declaresName(n, name)) return false;
+      if (ts.isIdentifier(n) && n.text === name && isReference(n)) out.push(n);
+      return true;
+    });
+  }
   return out;
 }
 
@@ -670,12 +673,11 @@ function localReferences(decl: ts.VariableDeclaration, sf: ts.SourceFile): ts.Id
   while (scope && !(ts.isBlock(scope) || ts.isSourceFile(scope) || isFunctionLike(scope) || ts.isForOfStatement(scope) || ts.isForStatement(scope))) scope = scope.parent;
   if (!scope) scope = sf;
   const out: ts.Identifier[] = [];
-  const visit = (n: ts.Node): void => {
-    if (n !== scope && isFunctionLike(n) && declaresName(n, name)) return;
+  walkAst(scope, (n) => {
+    if (isFunctionLike(n) && declaresName(n, name)) return false;
     if (ts.isIdentifier(n) && n.text === name && n !== decl.name && isReference(n)) out.push(n);
-    ts.forEachChild(n, visit);
-  };
-  visit(scope);
+    return true;
+  });
   return out;
 }
 
@@ -761,8 +763,8 @@ function isPromiseExecutor(fn: ts.Node): boolean {
 /** A function literal whose body calls a parameter of an enclosing function (a wrapped callback). */
 function callsAParameter(fn: ts.ArrowFunction | ts.FunctionExpression): boolean {
   let found = false;
-  const visit = (n: ts.Node): void => {
-    if (found) return;
+  walkFrom(fn.body, (n) => {
+    if (found) return false;
     if (ts.isCallExpression(n)) {
       let callee = unwrap(n.expression);
       if (ts.isPropertyAccessExpression(callee) && (callee.name.text === 'call' || callee.name.text === 'apply')) callee = unwrap(callee.expression);
@@ -771,9 +773,8 @@ function callsAParameter(fn: ts.ArrowFunction | ts.FunctionExpression): boolean 
         if (param && !isAncestor(fn, param) && !isPromiseExecutor(param.parent)) found = true;
       }
     }
-    ts.forEachChild(n, visit);
-  };
-  visit(fn.body);
+    return true;
+  });
   return found;
 }
 
@@ -837,11 +838,9 @@ function itemBindings(reach: Reach): { item: ts.BindingName | ts.Expression; bod
     const header = loop && ts.isForStatement(loop) ? [loop.initializer, loop.condition].filter((x): x is ts.Expression | ts.VariableDeclarationList => !!x) : [];
     if (loop && ts.isForStatement(loop) && header.some((h) => isAncestor(h, p))) {
       const items: ts.Expression[] = [];
-      const visit = (n: ts.Node): void => {
+      walkFrom(loop.statement, (n) => {
         if (ts.isElementAccessExpression(n) && sameText(n.expression, e)) items.push(n);
-        ts.forEachChild(n, visit);
-      };
-      visit(loop.statement);
+      });
       const statement = loop.statement;
       return items.map((i) => ({ item: i, body: statement }));
     }
@@ -880,7 +879,7 @@ function callsOfItem(binding: ts.BindingName | ts.Expression, body: ts.Node): { 
     }
   }
   const isItem = (e: ts.Expression): boolean => (ts.isIdentifier(e) && selfNames.has(e.text)) || (itemText !== undefined && e.getText() === itemText);
-  const visit = (n: ts.Node): void => {
+  walkFrom(body, (n) => {
     if (ts.isCallExpression(n)) {
       let callee = unwrap(n.expression);
       // x.call(...) / x.apply(...) / x.p.call(...)
@@ -898,9 +897,7 @@ function callsOfItem(binding: ts.BindingName | ts.Expression, body: ts.Node): { 
         else if (ts.isIdentifier(root) && propertyNames.has(root.text)) out.push({ callee: 'property', property: [propertyNames.get(root.text)!, ...names].join('.'), node: n });
       }
     }
-    ts.forEachChild(n, visit);
-  };
-  visit(body);
+  });
   return out;
 }
 
@@ -921,24 +918,22 @@ function stopsOnResult(call: ts.CallExpression, body: ts.Node): boolean {
   const usesResult = (cond: ts.Node): boolean => {
     if (isAncestor(cond, call)) return true;
     let used = false;
-    const visit = (n: ts.Node): void => {
+    walkFrom(cond, (n) => {
       if (ts.isIdentifier(n) && names.has(n.text)) used = true;
-      if (!used) ts.forEachChild(n, visit);
-    };
-    visit(cond);
+      return !used;
+    });
     return used;
   };
-  const visit = (n: ts.Node): void => {
-    if (stops || isFunctionLike(n)) return;
+  walkFrom(body, (n) => {
+    if (stops || isFunctionLike(n)) return false;
     if ((ts.isReturnStatement(n) && n.expression) || ts.isBreakStatement(n)) {
       for (let a: ts.Node | undefined = n.parent; a && a !== body.parent; a = a.parent) {
         if (ts.isIfStatement(a) && usesResult(a.expression)) stops = true;
       }
       if (ts.isReturnStatement(n) && n.expression && usesResult(n.expression)) stops = true;
     }
-    ts.forEachChild(n, visit);
-  };
-  visit(body);
+    return true;
+  });
   return stops;
 }
 
@@ -992,12 +987,11 @@ function propertyKindInType(item: ts.TypeNode | undefined, property: string, sf:
 /** Items that are instances of a class of this file are objects with behaviour (their function properties are methods). */
 function localClassNamed(name: string, sf: ts.SourceFile): boolean {
   let found = false;
-  const visit = (n: ts.Node): void => {
-    if (found) return;
+  walkAst(sf, (n) => {
+    if (found) return false;
     if (ts.isClassDeclaration(n) && n.name?.text === name) found = true;
-    else if (ts.isBlock(n) || ts.isSourceFile(n) || ts.isModuleBlock(n) || ts.isModuleDeclaration(n) || ts.isStatement(n) || isFunctionLike(n)) ts.forEachChild(n, visit);
-  };
-  visit(sf);
+    return ts.isBlock(n) || ts.isModuleBlock(n) || ts.isModuleDeclaration(n) || ts.isStatement(n) || isFunctionLike(n);
+  });
   return found;
 }
 
@@ -1044,11 +1038,10 @@ function localTypeDeclaration(name: string, sf: ts.SourceFile): ts.InterfaceDecl
   let map = typeDeclarationCache.get(sf);
   if (!map) {
     const m = new Map<string, ts.InterfaceDeclaration | ts.TypeAliasDeclaration>();
-    const visit = (n: ts.Node): void => {
+    walkAst(sf, (n) => {
       if ((ts.isInterfaceDeclaration(n) || ts.isTypeAliasDeclaration(n)) && !m.has(n.name.text)) m.set(n.name.text, n);
-      if (ts.isBlock(n) || ts.isSourceFile(n) || ts.isModuleBlock(n) || ts.isModuleDeclaration(n) || isFunctionLike(n) || ts.isStatement(n)) ts.forEachChild(n, visit);
-    };
-    visit(sf);
+      return ts.isBlock(n) || ts.isModuleBlock(n) || ts.isModuleDeclaration(n) || isFunctionLike(n) || ts.isStatement(n);
+    });
     typeDeclarationCache.set(sf, (map = m));
   }
   return map.get(name);
@@ -1212,7 +1205,7 @@ function flowsOf(binding: ts.BindingName | ts.Expression, body: ts.Node, slotOfA
   if (!ts.isIdentifier(binding)) return [];
   const name = binding.text;
   const out: { target: SlotAnalysis; property?: string }[] = [];
-  const visit = (n: ts.Node): void => {
+  walkFrom(body, (n) => {
     if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && ADDING_METHODS.has(n.expression.name.text)) {
       let target: ts.Node = n.expression.expression;
       while (ts.isNonNullExpression(target) || ts.isParenthesizedExpression(target)) target = target.expression;
@@ -1231,9 +1224,7 @@ function flowsOf(binding: ts.BindingName | ts.Expression, body: ts.Node, slotOfA
         }
       }
     }
-    ts.forEachChild(n, visit);
-  };
-  visit(body);
+  });
   return out;
 }
 
@@ -1266,12 +1257,11 @@ export function behaviourMembers(owner: RegistryOwner): string[] {
   if (isFunctionLike(node) && node.body) {
     // A factory: what the object it returns can do.
     let returned: ts.ObjectLiteralExpression | undefined;
-    const visit = (n: ts.Node): void => {
-      if (returned || (n !== node && isFunctionLike(n))) return;
+    walkFrom(node.body, (n) => {
+      if (returned || isFunctionLike(n)) return false;
       if (ts.isReturnStatement(n) && n.expression && ts.isObjectLiteralExpression(unwrap(n.expression))) returned = unwrap(n.expression) as ts.ObjectLiteralExpression;
-      ts.forEachChild(n, visit);
-    };
-    visit(node.body);
+      return true;
+    });
     return returned ? fromObject(returned) : [owner.name];
   }
   return [];

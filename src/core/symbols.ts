@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ts from './typescript.cjs';
 import { parseFile } from './parse.js';
+import { walkAst } from './walk.js';
 import type { ModuleResolver } from './resolve.js';
 
 /**
@@ -156,6 +157,10 @@ export class SymbolResolver {
    * stay unresolved, which is all right for the question asked).
    */
   checkerDeclaration(from: ts.SourceFile, files: readonly string[], position: number): DeclarationRef | undefined {
+    return withoutOverflow(() => this.checkerDeclarationOf(from, files, position));
+  }
+
+  private checkerDeclarationOf(from: ts.SourceFile, files: readonly string[], position: number): DeclarationRef | undefined {
     const program = this.program(from, files);
     const sf = program.getSourceFile(from.fileName);
     if (!sf) return undefined;
@@ -175,6 +180,10 @@ export class SymbolResolver {
    * the checker sees a property holding a function, 'method' for a method.
    */
   checkerPropertyKind(from: ts.SourceFile, files: readonly string[], typePosition: number, property: string): 'function' | 'method' | undefined {
+    return withoutOverflow(() => this.checkerPropertyKindOf(from, files, typePosition, property));
+  }
+
+  private checkerPropertyKindOf(from: ts.SourceFile, files: readonly string[], typePosition: number, property: string): 'function' | 'method' | undefined {
     const program = this.program(from, files);
     const sf = program.getSourceFile(from.fileName);
     if (!sf) return undefined;
@@ -226,6 +235,19 @@ export class SymbolResolver {
   }
 }
 
+/**
+ * The checker walks recursively: on a file nested deeper than the call stack allows (a 10,000-term
+ * `'a' + 'a' + ...`) it overflows. Then it has no answer, as for a module it cannot see.
+ */
+function withoutOverflow<T>(ask: () => T | undefined): T | undefined {
+  try {
+    return ask();
+  } catch (error) {
+    if (error instanceof RangeError) return undefined;
+    throw error;
+  }
+}
+
 function extensionOf(file: string): ts.Extension {
   const ext = file.endsWith('.d.ts') ? '.d.ts' : path.extname(file);
   const known: Record<string, ts.Extension> = {
@@ -245,12 +267,11 @@ function extensionOf(file: string): ts.Extension {
 /** The innermost identifier (or private name) that starts at `position`. */
 function nodeAt(sf: ts.SourceFile, position: number): ts.Node | undefined {
   let found: ts.Node | undefined;
-  const visit = (n: ts.Node): void => {
-    if (position < n.getStart(sf) || position >= n.end) return;
+  walkAst(sf, (n) => {
+    if (position < n.getStart(sf) || position >= n.end) return false;
     if ((ts.isIdentifier(n) || ts.isPrivateIdentifier(n)) && n.getStart(sf) === position) found = n;
-    ts.forEachChild(n, visit);
-  };
-  visit(sf);
+    return true;
+  });
   return found;
 }
 

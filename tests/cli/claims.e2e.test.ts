@@ -204,7 +204,12 @@ describe('4. the gate never passes over what it could not read', () => {
     });
     expect(r.signal).toBeNull();
     expect(r.status, r.stderr).toBe(0);
-    expect((JSON.parse(r.stdout) as Report).concepts[0]!.duplicates.map((d) => d.symbol)).toEqual(['aaaa']);
+    // Both own a listener list (the evidence); the pattern, run on both names, matches one.
+    const duplicates = (JSON.parse(r.stdout) as Report).concepts[0]!.duplicates;
+    expect(duplicates.map((d) => [d.symbol, d.evidence.includes('name matches /(a+)+$/')])).toEqual([
+      ['aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab', false],
+      ['aaaa', true],
+    ]);
   });
 });
 
