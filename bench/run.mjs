@@ -41,7 +41,8 @@ function usage(msg) {
 }
 
 const argv = process.argv.slice(2);
-const opts = { suites: [], argv, realDir: process.env.SSOT_REAL_DIR ? path.resolve(process.env.SSOT_REAL_DIR) : undefined };
+const realDir = process.env.SSOT_REAL_DIR ? path.resolve(process.env.SSOT_REAL_DIR) : undefined;
+const opts = { suites: [], argv, realDir };
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
   const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -118,7 +119,8 @@ if (opts.json) fs.writeFileSync(opts.json, JSON.stringify(result, null, 1));
 if (result.suites.length) printTable(result);
 if (!abuseOk) process.stderr.write(red('\nrouter-abuse: the memory goal was NOT met (see its table above)\n'));
 if (!result.ok) {
-  process.stderr.write(red(`\nBENCH FAILED: ${result.failures.length} disagreement(s)/failure(s) with the oracle or the labels:\n`));
+  const n = result.failures.length;
+  process.stderr.write(red(`\nBENCH FAILED: ${n} disagreement(s)/failure(s) with the oracle or the labels:\n`));
   for (const f of result.failures) process.stderr.write(`  - ${f}\n`);
   process.exit(1);
 }

@@ -13,6 +13,13 @@ const [root, configFile] = process.argv.slice(2);
 const config = resolveConfig(JSON.parse(fs.readFileSync(configFile, 'utf8')), root, configFile);
 const project = await analyzeProjectParallel(config);
 const duplicates = project.analyses.flatMap((a) =>
-  a.duplicates.map((d) => ({ file: toPosix(path.relative(root, a.file)), line: d.line, symbol: d.symbol, evidence: describeSignal(d.signals[0]) })),
+  a.duplicates.map((d) => ({
+    file: toPosix(path.relative(root, a.file)),
+    line: d.line,
+    symbol: d.symbol,
+    evidence: describeSignal(d.signals[0]),
+  })),
 );
-process.stdout.write(JSON.stringify({ files: project.files.length, skipped: project.skipped.length, duplicates }) + '\n');
+process.stdout.write(
+  JSON.stringify({ files: project.files.length, skipped: project.skipped.length, duplicates }) + '\n',
+);

@@ -19,9 +19,14 @@ const pct = (x) => (x === undefined ? 'n/a' : `${(x * 100).toFixed(1)}%`);
 export function labelSets(repo) {
   const dir = path.join(repo, 'fixtures', 'real-world');
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true })
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isDirectory() && fs.existsSync(path.join(dir, e.name, 'labels.json')))
-    .map((e) => ({ name: e.name, dir: path.join(dir, e.name), labels: JSON.parse(fs.readFileSync(path.join(dir, e.name, 'labels.json'), 'utf8')) }))
+    .map((e) => ({
+      name: e.name,
+      dir: path.join(dir, e.name),
+      labels: JSON.parse(fs.readFileSync(path.join(dir, e.name, 'labels.json'), 'utf8')),
+    }))
     .sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
@@ -56,60 +61,181 @@ export async function runDetectSuite({ repo, realDir }) {
     for (const set of sets) {
       const { labels } = set;
       const checkout = realDir ? path.join(realDir, set.name) : undefined;
-      const row = { name: set.name, repo: labels.repo, commit: labels.commit, candidates: labels.candidates.length, positives: labels.candidates.filter((c) => c.label === 'duplicate').length };
+      const row = {
+        name: set.name,
+        repo: labels.repo,
+        commit: labels.commit,
+        candidates: labels.candidates.length,
+        positives: labels.candidates.filter((c) => c.label === 'duplicate').length,
+      };
       if (!checkout || !fs.existsSync(checkout)) {
-        rows.push({ ...row, available: false, summary: realDir ? `not available: no checkout at ${checkout}` : 'not available: pass --real-dir DIR (or set SSOT_REAL_DIR)' });
+        rows.push({
+          ...row,
+          available: false,
+          summary: realDir
+            ? `not available: no checkout at ${checkout}`
+            : 'not available: pass --real-dir DIR (or set SSOT_REAL_DIR)',
+        });
         continue;
       }
       const problems = [];
-      const args = [bin, 'init', checkout, '--canonical', labels.canonical.module, '--name', labels.canonical.name, '--print-config'];
+      const args = [
+        bin,
+        'init',
+        checkout,
+        '--canonical',
+        labels.canonical.module,
+        '--name',
+        labels.canonical.name,
+        '--print-config',
+      ];
       const init = await measure(process.execPath, args, { cwd: repo });
       if (init.code !== 0) {
-        rows.push({ ...row, available: true, ok: false, summary: `init failed (exit ${init.code})`, problems: [init.stderr.trim().slice(-600)] });
+        rows.push({
+          ...row,
+          available: true,
+          ok: false,
+          summary: `init failed (exit ${init.code})`,
+          problems: [init.stderr.trim().slice(-600)],
+        });
         failures.push(`${set.name}: ssot init --canonical failed: ${init.stderr.trim().slice(-300)}`);
         continue;
       }
       const committed = path.join(set.dir, 'ssot.config.detect.json');
       if (!fs.existsSync(committed) || fs.readFileSync(committed, 'utf8') !== init.stdout) {
-        problems.push(`ssot init --canonical wrote a config that differs from fixtures/real-world/${set.name}/ssot.config.detect.json`);
+        problems.push(
+          `ssot init --canonical wrote a config that differs from fixtures/real-world/${set.name}/ssot.config.detect.json`,
+        );
       }
       const configFile = path.join(tmp, `${set.name}.json`);
       fs.writeFileSync(configFile, init.stdout);
       const detect = await measure(process.execPath, [child, checkout, configFile], { cwd: repo });
       if (detect.code !== 0) {
-        rows.push({ ...row, available: true, ok: false, summary: `detection failed (exit ${detect.code})`, problems: [detect.stderr.trim().slice(-600)] });
+        rows.push({
+          ...row,
+          available: true,
+          ok: false,
+          summary: `detection failed (exit ${detect.code})`,
+          problems: [detect.stderr.trim().slice(-600)],
+        });
         failures.push(`${set.name}: detection failed: ${detect.stderr.trim().slice(-300)}`);
         continue;
       }
       const out = JSON.parse(detect.stdout);
       const s = score(labels, out.duplicates);
-      for (const f of s.falsePositives) problems.push(`false positive (${f.label}): ${f.file}:${f.line} ${f.symbol} — ${f.evidence}`);
+      for (const f of s.falsePositives)
+        problems.push(`false positive (${f.label}): ${f.file}:${f.line} ${f.symbol} — ${f.evidence}`);
       for (const m of s.missed) problems.push(`missed: ${m.file}:${m.line} ${m.symbol} — ${m.reason}`);
       const met = (x) => x === undefined || x >= GOAL;
       const ok = met(s.precision) && met(s.recall) && !problems.some((p) => p.startsWith('ssot init'));
-      if (!ok) failures.push(`${set.name}: precision ${pct(s.precision)}, recall ${pct(s.recall)}${problems.length ? `\n    ${problems.join('\n    ')}` : ''}`);
-      rows.push({ ...row, available: true, ok, files: out.files, findings: out.duplicates.length, ...s, initS: init.wallS, detectS: detect.wallS, detectRssKb: detect.maxRssKb, problems, findingsList: out.duplicates });
+      if (!ok)
+        failures.push(
+          `${set.name}: precision ${pct(s.precision)}, recall ${pct(s.recall)}${problems.length ? `\n    ${problems.join('\n    ')}` : ''}`,
+        );
+      rows.push({
+        ...row,
+        available: true,
+        ok,
+        files: out.files,
+        findings: out.duplicates.length,
+        ...s,
+        initS: init.wallS,
+        detectS: detect.wallS,
+        detectRssKb: detect.maxRssKb,
+        problems,
+        findingsList: out.duplicates,
+      });
     }
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
-  return { suite: 'detect', rows: [], detectRows: rows, ok: failures.length === 0, failures, text: detectTable(rows), markdown: detectMarkdown(rows) };
+  return {
+    suite: 'detect',
+    rows: [],
+    detectRows: rows,
+    ok: failures.length === 0,
+    failures,
+    text: detectTable(rows),
+    markdown: detectMarkdown(rows),
+  };
 }
 
-const HEAD = ['repository', 'commit', 'files', 'labelled (dup.)', 'findings', 'TP', 'FP', 'FN', 'precision', 'recall', 'init', 'detect'];
+const HEAD = [
+  'repository',
+  'commit',
+  'files',
+  'labelled (dup.)',
+  'findings',
+  'TP',
+  'FP',
+  'FN',
+  'precision',
+  'recall',
+  'init',
+  'detect',
+];
 
 function cells(r) {
-  if (!r.available) return [r.name, r.commit.slice(0, 12), '–', `${r.candidates} (${r.positives})`, r.summary, '', '', '', '', '', '', ''];
-  if (r.findings === undefined) return [r.name, r.commit.slice(0, 12), '–', `${r.candidates} (${r.positives})`, r.summary, '', '', '', '', '', '', ''];
-  return [r.name, r.commit.slice(0, 12), String(r.files), `${r.candidates} (${r.positives})`, String(r.findings), String(r.tp), String(r.fp), String(r.fn), pct(r.precision), pct(r.recall), `${r.initS.toFixed(1)} s`, `${r.detectS.toFixed(1)} s`];
+  if (!r.available)
+    return [
+      r.name,
+      r.commit.slice(0, 12),
+      '–',
+      `${r.candidates} (${r.positives})`,
+      r.summary,
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+    ];
+  if (r.findings === undefined)
+    return [
+      r.name,
+      r.commit.slice(0, 12),
+      '–',
+      `${r.candidates} (${r.positives})`,
+      r.summary,
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+    ];
+  return [
+    r.name,
+    r.commit.slice(0, 12),
+    String(r.files),
+    `${r.candidates} (${r.positives})`,
+    String(r.findings),
+    String(r.tp),
+    String(r.fp),
+    String(r.fn),
+    pct(r.precision),
+    pct(r.recall),
+    `${r.initS.toFixed(1)} s`,
+    `${r.detectS.toFixed(1)} s`,
+  ];
 }
 
 export function detectTable(rows) {
   const all = [HEAD, ...rows.map(cells)];
   const w = HEAD.map((_, i) => Math.max(...all.map((r) => String(r[i]).length)));
-  const lines = all.map((r) => r.map((c, i) => String(c).padEnd(w[i])).join('  ').trimEnd());
+  const lines = all.map((r) =>
+    r
+      .map((c, i) => String(c).padEnd(w[i]))
+      .join('  ')
+      .trimEnd(),
+  );
   for (const r of rows) for (const p of r.problems ?? []) lines.push(`  ${r.name}: ${p}`);
-  lines.push('', `Goal: precision and recall at least ${GOAL * 100}% on each repository (n/a: no finding, or no labelled duplicate).`);
+  lines.push(
+    '',
+    `Goal: precision and recall at least ${GOAL * 100}% on each repository (n/a: no finding, or no labelled duplicate).`,
+  );
   return lines.join('\n');
 }
 

@@ -141,8 +141,17 @@ async function runWithoutCorpus(opts, suites, { runs, loadAtStart }) {
     }
   }
   const result = {
-    ok: failures.length === 0, failures, suites: suiteResults, corpus: null, machine: { ...machineFacts(), loadavgAtStart: loadAtStart },
-    versions: toolVersions(REPO), runs, section: opts.section, viaNpm: process.env.npm_lifecycle_event === 'bench', date: new Date().toISOString(), argv: opts.argv ?? [],
+    ok: failures.length === 0,
+    failures,
+    suites: suiteResults,
+    corpus: null,
+    machine: { ...machineFacts(), loadavgAtStart: loadAtStart },
+    versions: toolVersions(REPO),
+    runs,
+    section: opts.section,
+    viaNpm: process.env.npm_lifecycle_event === 'bench',
+    date: new Date().toISOString(),
+    argv: opts.argv ?? [],
   };
   if (opts.writeDocs) {
     writeDocsSections(path.join(REPO, 'docs', 'benchmarks.md'), result);

@@ -90,7 +90,12 @@ export function analyzeFile(
     const propertyKinds = ctx.detection.propertyKindsFor(rawSites);
     // The file's registries serve every concept: found once, on the first concept that looks.
     if (detection.profiles.length > 0) registries ??= findRegistries(sf, propertyKinds);
-    const found = detectDuplicates(sf, detection, { relativeFile, ...(registries ? { registries } : {}), propertyKinds, bases: ctx.detection.basesFor(sites) });
+    const found = detectDuplicates(sf, detection, {
+      relativeFile,
+      ...(registries ? { registries } : {}),
+      propertyKinds,
+      bases: ctx.detection.basesFor(sites),
+    });
     duplicates.push(...found.duplicates);
     builtOnLegacy.push(...found.builtOnLegacy);
   }

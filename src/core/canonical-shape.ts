@@ -43,15 +43,19 @@ export function exportedImplementations(sf: ts.SourceFile): ExportedDeclaration[
     }
   }
   const isExported = (node: ts.Node, name: string): boolean =>
-    exportedLocals.has(name) || (ts.canHaveModifiers(node) && !!ts.getModifiers(node)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword));
+    exportedLocals.has(name) ||
+    (ts.canHaveModifiers(node) && !!ts.getModifiers(node)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword));
   for (const st of sf.statements) {
-    if (ts.isClassDeclaration(st) && st.name && isExported(st, st.name.text) && !isDeclared(st)) out.push({ name: st.name.text, kind: 'class', node: st });
-    else if (ts.isFunctionDeclaration(st) && st.name && st.body && isExported(st, st.name.text)) out.push({ name: st.name.text, kind: 'function', node: st });
+    if (ts.isClassDeclaration(st) && st.name && isExported(st, st.name.text) && !isDeclared(st))
+      out.push({ name: st.name.text, kind: 'class', node: st });
+    else if (ts.isFunctionDeclaration(st) && st.name && st.body && isExported(st, st.name.text))
+      out.push({ name: st.name.text, kind: 'function', node: st });
     else if (ts.isVariableStatement(st) && !isDeclared(st)) {
       for (const d of st.declarationList.declarations) {
         if (!ts.isIdentifier(d.name) || !d.initializer || !isExported(st, d.name.text)) continue;
         const init = unwrapExpression(d.initializer);
-        if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) out.push({ name: d.name.text, kind: 'const-function', node: d });
+        if (ts.isArrowFunction(init) || ts.isFunctionExpression(init))
+          out.push({ name: d.name.text, kind: 'const-function', node: d });
         else if (ts.isObjectLiteralExpression(init)) out.push({ name: d.name.text, kind: 'const-object', node: d });
         else if (ts.isClassExpression(init)) out.push({ name: d.name.text, kind: 'class', node: d });
       }
@@ -71,9 +75,22 @@ function unwrapExpression(expr: ts.Expression): ts.Expression {
 }
 
 function isPublic(member: ts.ClassElement): boolean {
-  if (ts.isConstructorDeclaration(member) || ts.isClassStaticBlockDeclaration(member) || ts.isIndexSignatureDeclaration(member)) return false;
-  const mods = ts.canHaveModifiers(member) ? ts.getModifiers(member) ?? [] : [];
-  if (mods.some((m) => m.kind === ts.SyntaxKind.PrivateKeyword || m.kind === ts.SyntaxKind.ProtectedKeyword || m.kind === ts.SyntaxKind.StaticKeyword)) return false;
+  if (
+    ts.isConstructorDeclaration(member) ||
+    ts.isClassStaticBlockDeclaration(member) ||
+    ts.isIndexSignatureDeclaration(member)
+  )
+    return false;
+  const mods = ts.canHaveModifiers(member) ? (ts.getModifiers(member) ?? []) : [];
+  if (
+    mods.some(
+      (m) =>
+        m.kind === ts.SyntaxKind.PrivateKeyword ||
+        m.kind === ts.SyntaxKind.ProtectedKeyword ||
+        m.kind === ts.SyntaxKind.StaticKeyword,
+    )
+  )
+    return false;
   if (member.name && ts.isPrivateIdentifier(member.name)) return false;
   const name = propertyNameText(member.name);
   return !!name && !name.startsWith('_') && !name.startsWith('[');
@@ -82,10 +99,19 @@ function isPublic(member: ts.ClassElement): boolean {
 /** Public members of a class, or the keys of the object a function or object literal provides. */
 function publicMembers(decl: ExportedDeclaration): string[] {
   const node = decl.node;
-  const classLike = ts.isClassDeclaration(node) ? node : ts.isVariableDeclaration(node) && node.initializer && ts.isClassExpression(unwrapExpression(node.initializer)) ? (unwrapExpression(node.initializer) as ts.ClassExpression) : undefined;
+  const classLike = ts.isClassDeclaration(node)
+    ? node
+    : ts.isVariableDeclaration(node) && node.initializer && ts.isClassExpression(unwrapExpression(node.initializer))
+      ? (unwrapExpression(node.initializer) as ts.ClassExpression)
+      : undefined;
   if (classLike) return unique(classLike.members.filter(isPublic).map((m) => propertyNameText(m.name)!));
   let object: ts.ObjectLiteralExpression | undefined;
-  if (ts.isVariableDeclaration(node) && node.initializer && ts.isObjectLiteralExpression(unwrapExpression(node.initializer))) object = unwrapExpression(node.initializer) as ts.ObjectLiteralExpression;
+  if (
+    ts.isVariableDeclaration(node) &&
+    node.initializer &&
+    ts.isObjectLiteralExpression(unwrapExpression(node.initializer))
+  )
+    object = unwrapExpression(node.initializer) as ts.ObjectLiteralExpression;
   else {
     // A factory: the object literal it returns.
     walkAst(node, (n) => {
@@ -97,7 +123,11 @@ function publicMembers(decl: ExportedDeclaration): string[] {
     });
   }
   if (!object) return [];
-  return unique(object.properties.map((p) => (ts.isShorthandPropertyAssignment(p) ? p.name.text : propertyNameText(p.name))).filter((n): n is string => !!n && !n.startsWith('_')));
+  return unique(
+    object.properties
+      .map((p) => (ts.isShorthandPropertyAssignment(p) ? p.name.text : propertyNameText(p.name)))
+      .filter((n): n is string => !!n && !n.startsWith('_')),
+  );
 }
 
 function unique<T>(xs: T[]): T[] {
@@ -105,7 +135,8 @@ function unique<T>(xs: T[]): T[] {
 }
 
 function heritageOf(decl: ExportedDeclaration, sf: ts.SourceFile, clauses: 'extends' | 'all' = 'extends'): string[] {
-  const node = ts.isVariableDeclaration(decl.node) && decl.node.initializer ? unwrapExpression(decl.node.initializer) : decl.node;
+  const node =
+    ts.isVariableDeclaration(decl.node) && decl.node.initializer ? unwrapExpression(decl.node.initializer) : decl.node;
   if (!ts.isClassLike(node)) return [];
   return (node.heritageClauses ?? []).flatMap((c) => {
     const clause = c.token === ts.SyntaxKind.ExtendsKeyword ? 'extends' : 'implements';
@@ -119,7 +150,8 @@ function helpersUsedBy(node: ts.Node, sf: ts.SourceFile): Set<ts.Node> {
   const topLevel = new Map<string, ts.Node>();
   for (const st of sf.statements) {
     if ((ts.isClassDeclaration(st) || ts.isFunctionDeclaration(st)) && st.name) topLevel.set(st.name.text, st);
-    if (ts.isVariableStatement(st)) for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name)) topLevel.set(d.name.text, d);
+    if (ts.isVariableStatement(st))
+      for (const d of st.declarationList.declarations) if (ts.isIdentifier(d.name)) topLevel.set(d.name.text, d);
   }
   const used = new Set<ts.Node>();
   walkAst(node, (n) => {
@@ -133,7 +165,15 @@ function helpersUsedBy(node: ts.Node, sf: ts.SourceFile): Set<ts.Node> {
 
 export function describeRegistry(r: Registry): string {
   const d = r.dispatches[0]!;
-  const how = d.method ? `calls \`${d.method}\` on each` : d.call === 'one' ? 'calls the one stored under a key' : d.call === 'first' ? 'calls each in turn until one answers' : d.via ? `calls each one's \`${d.via}\`` : 'calls each';
+  const how = d.method
+    ? `calls \`${d.method}\` on each`
+    : d.call === 'one'
+      ? 'calls the one stored under a key'
+      : d.call === 'first'
+        ? 'calls each in turn until one answers'
+        : d.via
+          ? `calls each one's \`${d.via}\``
+          : 'calls each';
   return `\`${r.storage}\` filled in ${r.registers.map((m) => `\`${m}\``).join(', ')}, ${how} in \`${d.member}\``;
 }
 
@@ -143,7 +183,11 @@ export function profilesOf(registries: readonly Registry[]): RegistryProfile[] {
   for (const r of registries) {
     if (r.oneShot) continue;
     for (const d of r.dispatches) {
-      const profile: RegistryProfile = { call: d.call, ...(r.keyed && !d.method ? { keyed: true } : {}), ...(d.method ? { method: d.method } : {}) };
+      const profile: RegistryProfile = {
+        call: d.call,
+        ...(r.keyed && !d.method ? { keyed: true } : {}),
+        ...(d.method ? { method: d.method } : {}),
+      };
       out.set(JSON.stringify(profile), profile);
     }
   }
@@ -163,12 +207,22 @@ export function readCanonicalShape(sf: ts.SourceFile, name?: string): CanonicalS
   else if (exported.length === 1) decl = exported[0];
   else {
     // Several exports: the one the file is named after (`emitter.ts` -> `Emitter`), if any.
-    const base = sf.fileName.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '').replace(/[-_.]/g, '').toLowerCase();
+    const base = sf.fileName
+      .replace(/^.*[\\/]/, '')
+      .replace(/\.[^.]+$/, '')
+      .replace(/[-_.]/g, '')
+      .toLowerCase();
     decl = exported.find((d) => d.name.toLowerCase() === base) ?? commonBase(exported, sf);
   }
   if (!decl) {
     const known = exported.map((d) => d.name).join(', ') || 'none';
-    throw new Error(name ? `${sf.fileName} exports no class, function or object named ${name} (exports: ${known})` : `${sf.fileName} exports ${exported.length === 0 ? 'no class, function or object' : `several implementations (${known}); name one with --name`}`);
+    throw new Error(
+      name
+        ? `${sf.fileName} exports no class, function or object named ${name} (exports: ${known})`
+        : exported.length === 0
+          ? `${sf.fileName} exports no class, function or object`
+          : `${sf.fileName} exports several implementations (${known}); name one with --name`,
+    );
   }
   const involved = new Set<ts.Node>([decl.node, ...helpersUsedBy(decl.node, sf)]);
   const mine = (r: Registry): boolean => [...involved].some((n) => n === r.owner.node || isWithin(r.owner.node, n));
@@ -186,9 +240,18 @@ export function readCanonicalShape(sf: ts.SourceFile, name?: string): CanonicalS
   if (live.length === 0 && stored.length > 0) {
     // Callers register into it, but the dispatch is elsewhere (abstract): a registry whose items are called.
     const r = stored[0]!;
-    shape.registries = stored.map((x) => ({ owner: x.owner.name, storage: x.storage, description: `\`${x.storage}\` filled in ${x.registers.map((m) => `\`${m}\``).join(', ')}, dispatched nowhere in its module` }));
+    shape.registries = stored.map((x) => {
+      const filled = x.registers.map((m) => `\`${m}\``).join(', ');
+      return {
+        owner: x.owner.name,
+        storage: x.storage,
+        description: `\`${x.storage}\` filled in ${filled}, dispatched nowhere in its module`,
+      };
+    });
     shape.profiles = [{ call: 'each', ...(r.keyed ? { keyed: true } : {}) }];
-    shape.assumed = `${decl.name} stores what its callers register in \`${r.storage}\` but dispatches nowhere in its module (left to subclasses): assuming a dispatch calls each stored callback`;
+    shape.assumed =
+      `${decl.name} stores what its callers register in \`${r.storage}\` but dispatches nowhere in its module ` +
+      '(left to subclasses): assuming a dispatch calls each stored callback';
   }
   return shape;
 }

@@ -44,14 +44,20 @@ export interface Declaration {
 
 function propertyNameText(name: ts.PropertyName | undefined): string | undefined {
   if (!name) return undefined;
-  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name)) return name.text;
+  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name))
+    return name.text;
   return undefined;
 }
 
 function classMembers(node: ts.ClassLikeDeclaration): string[] {
   const out: string[] = [];
   for (const member of node.members) {
-    if (ts.isConstructorDeclaration(member) || ts.isIndexSignatureDeclaration(member) || ts.isClassStaticBlockDeclaration(member)) continue;
+    if (
+      ts.isConstructorDeclaration(member) ||
+      ts.isIndexSignatureDeclaration(member) ||
+      ts.isClassStaticBlockDeclaration(member)
+    )
+      continue;
     const name = propertyNameText(member.name);
     if (name) out.push(name);
   }
@@ -79,7 +85,14 @@ function heritageOf(node: ts.ClassLikeDeclaration): Declaration['heritage'] {
 
 export function unwrapExpression(expr: ts.Expression): ts.Expression {
   let e = expr;
-  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e) || ts.isNonNullExpression(e)) e = e.expression;
+  while (
+    ts.isParenthesizedExpression(e) ||
+    ts.isAsExpression(e) ||
+    ts.isSatisfiesExpression(e) ||
+    ts.isTypeAssertionExpression(e) ||
+    ts.isNonNullExpression(e)
+  )
+    e = e.expression;
   return e;
 }
 
@@ -95,7 +108,7 @@ function isAmbient(node: ts.Node): boolean {
   return false;
 }
 
-/** Every non-ambient declaration that can implement a concept: classes, functions, const-bound functions and objects. */
+/** Every non-ambient declaration that can implement a concept: classes, functions, const-bound functions, objects. */
 export function collectDeclarations(sf: ts.SourceFile): Declaration[] {
   const out: Declaration[] = [];
   if (isAmbientFile(sf.fileName)) return out;
@@ -104,9 +117,24 @@ export function collectDeclarations(sf: ts.SourceFile): Declaration[] {
     if (ts.isModuleDeclaration(node) && isAmbient(node)) return false;
     if (ts.isClassDeclaration(node)) {
       if (isAmbient(node)) return false;
-      out.push({ name: node.name?.text ?? 'default', kind: 'class', node, nameNode: node.name ?? node, members: classMembers(node), heritage: heritageOf(node), classNode: node });
+      out.push({
+        name: node.name?.text ?? 'default',
+        kind: 'class',
+        node,
+        nameNode: node.name ?? node,
+        members: classMembers(node),
+        heritage: heritageOf(node),
+        classNode: node,
+      });
     } else if (ts.isFunctionDeclaration(node) && node.body) {
-      out.push({ name: node.name?.text ?? 'default', kind: 'function', node, nameNode: node.name ?? node, members: [], heritage: [] });
+      out.push({
+        name: node.name?.text ?? 'default',
+        kind: 'function',
+        node,
+        nameNode: node.name ?? node,
+        members: [],
+        heritage: [],
+      });
     } else if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && !isAmbient(node)) {
       const init = unwrapExpression(node.initializer);
       const name = node.name.text;
@@ -117,7 +145,15 @@ export function collectDeclarations(sf: ts.SourceFile): Declaration[] {
       } else if (ts.isClassExpression(init)) {
         // The class expression itself is no declaration of its own (the walk only takes class
         // declarations), so walking into it finds just what its members hold.
-        out.push({ name, kind: 'class', node, nameNode: node.name, members: classMembers(init), heritage: heritageOf(init), classNode: init });
+        out.push({
+          name,
+          kind: 'class',
+          node,
+          nameNode: node.name,
+          members: classMembers(init),
+          heritage: heritageOf(init),
+          classNode: init,
+        });
       }
     }
     return true;
@@ -128,7 +164,7 @@ export function collectDeclarations(sf: ts.SourceFile): Declaration[] {
 /** What a base class, or the class of a field's `new X()`, turned out to be for a concept. */
 export type BaseRole = { role: 'canonical' | 'legacy'; name: string; legacyModule?: string } | undefined;
 
-/** Resolves an expression naming a class (`extends X`, `new X()`) to the concept's canonical or legacy implementation. */
+/** Resolves a class expression (`extends X`, `new X()`) to the concept's canonical or legacy implementation. */
 export type BaseResolver = (expr: ts.Expression, sf: ts.SourceFile, concept: ResolvedConcept) => BaseRole;
 
 /** The code of a canonical or legacy implementation, for copy detection. */
@@ -193,9 +229,19 @@ function declarationFor(registry: Registry, byNode: Map<ts.Node, Declaration>): 
   const known = byNode.get(owner.node);
   if (known) return known;
   if (ts.isClassExpression(owner.node)) {
-    return { name: owner.name, kind: 'class', node: owner.node, nameNode: owner.node.name ?? owner.node, members: classMembers(owner.node), heritage: heritageOf(owner.node), classNode: owner.node };
+    return {
+      name: owner.name,
+      kind: 'class',
+      node: owner.node,
+      nameNode: owner.node.name ?? owner.node,
+      members: classMembers(owner.node),
+      heritage: heritageOf(owner.node),
+      classNode: owner.node,
+    };
   }
-  const nameNode = ts.isExportAssignment(owner.node) ? owner.node : (owner.node as { name?: ts.Node }).name ?? owner.node;
+  const nameNode = ts.isExportAssignment(owner.node)
+    ? owner.node
+    : ((owner.node as { name?: ts.Node }).name ?? owner.node);
   return { name: owner.name, kind: owner.kind, node: owner.node, nameNode, members: [], heritage: [] };
 }
 
@@ -269,7 +315,13 @@ export function detectDuplicates(sf: ts.SourceFile, detection: ConceptDetection,
         const score = similarity(mine, ref.shingles);
         if (score >= concept.detect.similarity && (!best || score > best.score)) best = { ref, score };
       }
-      if (best) add(decl, { kind: 'copy', of: best.ref.file, symbol: best.ref.symbol, similarity: Math.floor(best.score * 100) / 100 });
+      if (best)
+        add(decl, {
+          kind: 'copy',
+          of: best.ref.file,
+          symbol: best.ref.symbol,
+          similarity: Math.floor(best.score * 100) / 100,
+        });
     }
   }
 
@@ -277,7 +329,10 @@ export function detectDuplicates(sf: ts.SourceFile, detection: ConceptDetection,
   const canonicalNames = new Set(concept.canonical.names);
   for (const decl of declarations) {
     if (!canonicalNames.has(decl.name)) continue;
-    const builtOn = [...decl.heritage.filter((h) => h.clause === 'extends').map((h) => h.expression), ...fieldInstances(decl)].some((e) => options.bases?.(e, sf, concept));
+    const builtOn = [
+      ...decl.heritage.filter((h) => h.clause === 'extends').map((h) => h.expression),
+      ...fieldInstances(decl),
+    ].some((e) => options.bases?.(e, sf, concept));
     if (!builtOn) add(decl, { kind: 'canonical-name', name: decl.name });
   }
 
@@ -294,8 +349,15 @@ export function detectDuplicates(sf: ts.SourceFile, detection: ConceptDetection,
     for (const h of decl.heritage) {
       const role = h.clause === 'extends' ? options.bases?.(h.expression, sf, concept) : undefined;
       const typeName = h.expression.getText(sf);
-      if (role) context.push({ kind: 'heritage', clause: h.clause, typeName: role.name === typeName ? typeName : `${typeName} (${role.name})`, base: role.role });
-      else if (concept.detect.heritage.includes(typeName.replace(/^.*\./, ''))) context.push({ kind: 'heritage', clause: h.clause, typeName });
+      if (role)
+        context.push({
+          kind: 'heritage',
+          clause: h.clause,
+          typeName: role.name === typeName ? typeName : `${typeName} (${role.name})`,
+          base: role.role,
+        });
+      else if (concept.detect.heritage.includes(typeName.replace(/^.*\./, '')))
+        context.push({ kind: 'heritage', clause: h.clause, typeName });
     }
     const start = decl.nameNode.getStart(sf);
     const { line, character } = sf.getLineAndCharacterOfPosition(start);
@@ -309,7 +371,13 @@ export function detectDuplicates(sf: ts.SourceFile, detection: ConceptDetection,
       symbol: decl.name,
       declarationKind: decl.kind,
       signals: [...signals, ...context],
-      fingerprint: fingerprint({ rule: DUPLICATE_RULE_ID, conceptId: concept.id, file: options.relativeFile, symbol: decl.name, code: decl.node.getText(sf) }),
+      fingerprint: fingerprint({
+        rule: DUPLICATE_RULE_ID,
+        conceptId: concept.id,
+        file: options.relativeFile,
+        symbol: decl.name,
+        code: decl.node.getText(sf),
+      }),
     });
   }
   result.duplicates.sort((a, b) => a.start - b.start);
@@ -319,7 +387,9 @@ export function detectDuplicates(sf: ts.SourceFile, detection: ConceptDetection,
     for (const decl of declarations) {
       if (evidence.get(decl)?.some((s) => DECISIVE_SIGNALS.has(s.kind))) continue;
       const bases: { relation: 'extends' | 'wraps'; expr: ts.Expression }[] = [
-        ...decl.heritage.filter((h) => h.clause === 'extends').map((h) => ({ relation: 'extends' as const, expr: h.expression })),
+        ...decl.heritage
+          .filter((h) => h.clause === 'extends')
+          .map((h) => ({ relation: 'extends' as const, expr: h.expression })),
         ...fieldInstances(decl).map((expr) => ({ relation: 'wraps' as const, expr })),
       ];
       for (const { relation, expr } of bases) {
@@ -327,7 +397,16 @@ export function detectDuplicates(sf: ts.SourceFile, detection: ConceptDetection,
         if (role?.role !== 'legacy') continue;
         const start = decl.nameNode.getStart(sf);
         const { line, character } = sf.getLineAndCharacterOfPosition(start);
-        result.builtOnLegacy.push({ conceptId: concept.id, file: sf.fileName, line: line + 1, column: character + 1, symbol: decl.name, relation, base: role.name, legacyModule: role.legacyModule ?? '' });
+        result.builtOnLegacy.push({
+          conceptId: concept.id,
+          file: sf.fileName,
+          line: line + 1,
+          column: character + 1,
+          symbol: decl.name,
+          relation,
+          base: role.name,
+          legacyModule: role.legacyModule ?? '',
+        });
         break;
       }
     }

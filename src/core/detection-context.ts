@@ -4,7 +4,15 @@ import picomatch from 'picomatch';
 import ts from './typescript.cjs';
 import type { ResolvedConcept, ResolvedConfig, ResolvedLegacyModule } from './config/types.js';
 import { exportedImplementations, readCanonicalShape } from './canonical-shape.js';
-import { collectDeclarations, compileNamePatterns, unwrapExpression, type BaseResolver, type BaseRole, type ConceptDetection, type ReferenceBody } from './detect.js';
+import {
+  collectDeclarations,
+  compileNamePatterns,
+  unwrapExpression,
+  type BaseResolver,
+  type BaseRole,
+  type ConceptDetection,
+  type ReferenceBody,
+} from './detect.js';
 import { isInside, stripExtension, type ModuleResolver } from './resolve.js';
 import { findRegistries, type PropertyKindQuery, type Registry } from './registry.js';
 import { MIN_COPY_TOKENS, shinglesOf } from './similarity.js';
@@ -81,19 +89,29 @@ export function createDetectionContext(config: ResolvedConfig, resolver: ModuleR
   const roleOf = (ref: DeclarationRef, concept: ResolvedConcept): BaseRole => {
     const rel = toPosix(path.relative(config.rootDir, ref.file));
     const canonicalPath = concept.canonical.path;
-    if ((canonicalPath && stripExtension(ref.file) === stripExtension(canonicalPath)) || canonicalFileMatchers.get(concept.id)?.(rel)) {
+    if (
+      (canonicalPath && stripExtension(ref.file) === stripExtension(canonicalPath)) ||
+      canonicalFileMatchers.get(concept.id)?.(rel)
+    ) {
       return { role: 'canonical', name: ref.name };
     }
     for (const legacy of concept.legacy) {
       if (legacy.kind !== 'path' || !legacy.path) continue;
-      const inside = legacy.isDirectory ? isInside(ref.file, legacy.path) : stripExtension(ref.file) === stripExtension(legacy.path);
+      const inside = legacy.isDirectory
+        ? isInside(ref.file, legacy.path)
+        : stripExtension(ref.file) === stripExtension(legacy.path);
       if (inside) return { role: 'legacy', name: ref.name, legacyModule: legacy.module };
     }
     return undefined;
   };
 
   /** Follows an import to its declaration (re-exports included) and asks the checker on those files. */
-  const declarationOf = (sf: ts.SourceFile, site: ImportSite, imported: string, position: number): DeclarationRef | undefined => {
+  const declarationOf = (
+    sf: ts.SourceFile,
+    site: ImportSite,
+    imported: string,
+    position: number,
+  ): DeclarationRef | undefined => {
     const key = `${sf.fileName}\0${site.specifier}\0${imported}`;
     const cached = chaseCache.get(key);
     if (cached !== undefined) return cached ?? undefined;
@@ -107,7 +125,13 @@ export function createDetectionContext(config: ResolvedConfig, resolver: ModuleR
     return found;
   };
 
-  const resolveBase = (expr: ts.Expression, sf: ts.SourceFile, concept: ResolvedConcept, sites: readonly ImportSite[], depth: number): BaseRole => {
+  const resolveBase = (
+    expr: ts.Expression,
+    sf: ts.SourceFile,
+    concept: ResolvedConcept,
+    sites: readonly ImportSite[],
+    depth: number,
+  ): BaseRole => {
     if (depth > 4) return undefined;
     const e = unwrapExpression(expr);
     let local: string | undefined;
@@ -125,7 +149,8 @@ export function createDetectionContext(config: ResolvedConfig, resolver: ModuleR
       // The site names the canonical or a legacy module itself (as the classifier decided).
       const target = (site as Partial<ClassifiedSite>).target;
       if (target?.kind === 'canonical' && target.conceptId === concept.id) return { role: 'canonical', name: imported };
-      if (target?.kind === 'legacy' && target.conceptId === concept.id) return { role: 'legacy', name: imported, legacyModule: target.legacyModule };
+      if (target?.kind === 'legacy' && target.conceptId === concept.id)
+        return { role: 'legacy', name: imported, legacyModule: target.legacyModule };
       const namePosition = (ts.isPropertyAccessExpression(e) ? e.name : e).getStart(sf);
       const decl = declarationOf(sf, site, imported, namePosition);
       return decl ? roleOf(decl, concept) : undefined;
@@ -144,26 +169,29 @@ export function createDetectionContext(config: ResolvedConfig, resolver: ModuleR
     for (const st of sf.statements) {
       if (!ts.isVariableStatement(st)) continue;
       for (const d of st.declarationList.declarations) {
-        if (ts.isIdentifier(d.name) && d.name.text === local && d.initializer) return resolveBase(d.initializer, sf, concept, sites, depth + 1);
+        if (ts.isIdentifier(d.name) && d.name.text === local && d.initializer)
+          return resolveBase(d.initializer, sf, concept, sites, depth + 1);
       }
     }
     return undefined;
   };
 
-  const propertyKinds = (sites: readonly ImportSite[]): PropertyKindQuery => (typeName, property, sf) => {
-    let left: ts.EntityName = typeName;
-    while (ts.isQualifiedName(left)) left = left.left;
-    const local = left.text;
-    for (const site of sites) {
-      const bound = site.names.find((n) => n.local === local);
-      if (!bound || bound.imported === '*') continue;
-      const chased = symbols.chase(sf.fileName, site.specifier, bound.imported);
-      if (!chased) return undefined;
-      const position = (ts.isQualifiedName(typeName) ? typeName.right : typeName).getStart(sf);
-      return symbols.checkerPropertyKind(sf, chased.files, position, property);
-    }
-    return undefined;
-  };
+  const propertyKinds =
+    (sites: readonly ImportSite[]): PropertyKindQuery =>
+    (typeName, property, sf) => {
+      let left: ts.EntityName = typeName;
+      while (ts.isQualifiedName(left)) left = left.left;
+      const local = left.text;
+      for (const site of sites) {
+        const bound = site.names.find((n) => n.local === local);
+        if (!bound || bound.imported === '*') continue;
+        const chased = symbols.chase(sf.fileName, site.specifier, bound.imported);
+        if (!chased) return undefined;
+        const position = (ts.isQualifiedName(typeName) ? typeName.right : typeName).getStart(sf);
+        return symbols.checkerPropertyKind(sf, chased.files, position, property);
+      }
+      return undefined;
+    };
 
   return {
     concepts,
@@ -175,7 +203,11 @@ export function createDetectionContext(config: ResolvedConfig, resolver: ModuleR
 }
 
 /** The registry profiles of the canonical implementation, when the config names none. */
-function derivedProfiles(concept: ResolvedConcept, symbols: SymbolResolver, readFiles: Set<string>): ConceptDetection['profiles'] {
+function derivedProfiles(
+  concept: ResolvedConcept,
+  symbols: SymbolResolver,
+  readFiles: Set<string>,
+): ConceptDetection['profiles'] {
   const file = concept.canonical.path;
   if (!file) return [];
   const sf = symbols.source(file);
@@ -189,9 +221,18 @@ function derivedProfiles(concept: ResolvedConcept, symbols: SymbolResolver, read
 }
 
 /** The canonical implementation's body and the legacy implementations' bodies, for copy detection. */
-function referenceBodies(config: ResolvedConfig, concept: ResolvedConcept, profiles: ConceptDetection['profiles'], symbols: SymbolResolver, readFiles: Set<string>): ReferenceBody[] {
+function referenceBodies(
+  config: ResolvedConfig,
+  concept: ResolvedConcept,
+  profiles: ConceptDetection['profiles'],
+  symbols: SymbolResolver,
+  readFiles: Set<string>,
+): ReferenceBody[] {
   const out: ReferenceBody[] = [];
-  const addFrom = (file: string, keep: (name: string, node: ts.Node, registries: Registry[], sf: ts.SourceFile) => boolean): void => {
+  const addFrom = (
+    file: string,
+    keep: (name: string, node: ts.Node, registries: Registry[], sf: ts.SourceFile) => boolean,
+  ): void => {
     const sf = symbols.source(file);
     if (!sf) return;
     readFiles.add(file);
@@ -206,7 +247,11 @@ function referenceBodies(config: ResolvedConfig, concept: ResolvedConcept, profi
   const canonical = concept.canonical.path;
   if (canonical) {
     const names = new Set(concept.canonical.names);
-    addFrom(canonical, (name, node, _registries, sf) => names.has(name) || (names.size === 0 && exportedImplementations(sf).some((d) => d.node === node)));
+    addFrom(
+      canonical,
+      (name, node, _registries, sf) =>
+        names.has(name) || (names.size === 0 && exportedImplementations(sf).some((d) => d.node === node)),
+    );
   }
   for (const legacy of concept.legacy) {
     const mapped = new Set(Object.keys(legacy.names).filter((n) => n !== '*'));
@@ -214,7 +259,11 @@ function referenceBodies(config: ResolvedConfig, concept: ResolvedConcept, profi
       addFrom(file, (name, node, registries) => {
         if (mapped.has(name)) return true;
         // An implementation of the concept by its own registries, whatever its name.
-        return registries.some((r) => r.owner.node === node && r.dispatches.some((d) => profiles.some((p) => p.call === d.call && (p.method ?? '') === (d.method ?? ''))));
+        return registries.some(
+          (r) =>
+            r.owner.node === node &&
+            r.dispatches.some((d) => profiles.some((p) => p.call === d.call && (p.method ?? '') === (d.method ?? ''))),
+        );
       });
     }
   }

@@ -4,13 +4,24 @@ export * from './types.js';
 export * from './config/types.js';
 export { loadConfig, resolveConfig, findConfigFile, readConfigFile, ConfigError, CONFIG_FILE_NAMES, DEFAULT_INCLUDE } from './config/load.js';
 export { configSchema } from './config/schema.js';
-export { PRESETS, MESSAGE_ROUTER_COMPAT_REPLACEMENTS, MESSAGE_ROUTER_MEMBERS, type ConceptPreset } from './config/presets.js';
+export {
+  PRESETS,
+  MESSAGE_ROUTER_COMPAT_REPLACEMENTS,
+  MESSAGE_ROUTER_MEMBERS,
+  type ConceptPreset,
+} from './config/presets.js';
 export { ModuleResolver } from './resolve.js';
 export { parseFile, scriptKindFor, syntaxErrors } from './parse.js';
 export { collectImportSites, MOCK_CALLEES } from './inventory.js';
 export { SiteClassifier } from './classify.js';
 export { toPosix } from '../shared/paths.js';
-export { detectDuplicates, describeSignal, compileNamePatterns, collectDeclarations, DUPLICATE_RULE_ID } from './detect.js';
+export {
+  detectDuplicates,
+  describeSignal,
+  compileNamePatterns,
+  collectDeclarations,
+  DUPLICATE_RULE_ID,
+} from './detect.js';
 export { findRegistries, type Registry, type Dispatch } from './registry.js';
 export { readCanonicalShape, exportedImplementations, type CanonicalShape } from './canonical-shape.js';
 export { SymbolResolver, type DeclarationRef } from './symbols.js';

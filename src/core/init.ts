@@ -39,9 +39,12 @@ export function conceptIdFor(name: string): string {
 export function conceptFromCanonical(root: string, moduleSpec: string, name?: string, id?: string): CanonicalConcept {
   const resolved = resolveConfigModule(moduleSpec, root);
   if (resolved.kind !== 'path' || !resolved.exists || !resolved.path) {
-    throw new UsageError(`--canonical: ${moduleSpec} is not a file of ${root} (give the module's path, e.g. src/events/emitter.ts)`);
+    throw new UsageError(
+      `--canonical: ${moduleSpec} is not a file of ${root} (give the module's path, e.g. src/events/emitter.ts)`,
+    );
   }
-  if (resolved.isDirectory) throw new UsageError(`--canonical: ${moduleSpec} is a folder; name the module file that implements the concept`);
+  if (resolved.isDirectory)
+    throw new UsageError(`--canonical: ${moduleSpec} is a folder; name the module file that implements the concept`);
   const file = resolved.path;
   const sf = parseFile(file, fs.readFileSync(file, 'utf8')).sourceFile;
   let shape: CanonicalShape;
@@ -101,7 +104,11 @@ export function classifyFindings(root: string, findings: readonly DuplicateFindi
     const exported = new Set(exportedImplementations(sf).map((d) => d.name));
     const registries = findRegistries(sf);
     for (const finding of list) {
-      const owned = registries.filter((r) => r.owner.name === finding.symbol && sf.getLineAndCharacterOfPosition(r.owner.node.getStart(sf)).line + 1 <= finding.line);
+      const owned = registries.filter(
+        (r) =>
+          r.owner.name === finding.symbol &&
+          sf.getLineAndCharacterOfPosition(r.owner.node.getStart(sf)).line + 1 <= finding.line,
+      );
       const behaviour = owned[0] ? behaviourMembers(owned[0].owner) : [];
       const touching = new Set(owned.flatMap((r) => r.touching));
       const share = behaviour.length > 0 ? behaviour.filter((m) => touching.has(m)).length / behaviour.length : 1;
@@ -112,9 +119,21 @@ export function classifyFindings(root: string, findings: readonly DuplicateFindi
       } else if (!copy && base) {
         out.push({ file: rel, finding, role: 'embedded', reason: `it extends ${base}: more than the concept` });
       } else if (!copy && share < STANDALONE_SHARE) {
-        out.push({ file: rel, finding, role: 'embedded', reason: `its registry is ${Math.round(share * 100)}% of its ${behaviour.length} methods` });
+        out.push({
+          file: rel,
+          finding,
+          role: 'embedded',
+          reason: `its registry is ${Math.round(share * 100)}% of its ${behaviour.length} methods`,
+        });
       } else {
-        out.push({ file: rel, finding, role: 'module', reason: copy ? 'a copy of the canonical' : `its registry is ${Math.round(share * 100)}% of its ${behaviour.length} methods` });
+        out.push({
+          file: rel,
+          finding,
+          role: 'module',
+          reason: copy
+            ? 'a copy of the canonical'
+            : `its registry is ${Math.round(share * 100)}% of its ${behaviour.length} methods`,
+        });
       }
     }
   }
@@ -123,7 +142,11 @@ export function classifyFindings(root: string, findings: readonly DuplicateFindi
 
 /** The class a declaration extends, as written (a subclass of something else is more than the concept). */
 function baseClassOf(node: ts.Node, sf: ts.SourceFile): string | undefined {
-  const cls = ts.isClassLike(node) ? node : ts.isVariableDeclaration(node) && node.initializer && ts.isClassExpression(node.initializer) ? node.initializer : undefined;
+  const cls = ts.isClassLike(node)
+    ? node
+    : ts.isVariableDeclaration(node) && node.initializer && ts.isClassExpression(node.initializer)
+      ? node.initializer
+      : undefined;
   const clause = cls?.heritageClauses?.find((c) => c.token === ts.SyntaxKind.ExtendsKeyword);
   return clause?.types[0]?.expression.getText(sf);
 }

@@ -50,7 +50,8 @@ function moduleNeedles(modulePath: string, isDirectory: boolean | undefined): st
  * Whitespace and comments may sit between a `.` and the name, so the patterns allow them.
  */
 const REGISTRATION_TEXT = /\.\s*(?:push|unshift|add|set|splice|concat)\b|\]\s*(?:\?\?|\|\|)?=(?!=)|=\s*\[/;
-const DISPATCH_TEXT = /\bfor\b|\.\s*(?:forEach|map|some|every|filter|find|flatMap|reduce|get|call|apply)\b|\]\s*\??\.?\s*\(/;
+const DISPATCH_TEXT =
+  /\bfor\b|\.\s*(?:forEach|map|some|every|filter|find|flatMap|reduce|get|call|apply)\b|\]\s*\??\.?\s*\(/;
 
 export interface DuplicateScope {
   /** Some concept looks for registries: a file with registration and dispatch text may hold one. */

@@ -52,7 +52,11 @@ export interface Registry {
 }
 
 /** Answers what syntax in one file cannot: is `property` of the named type a stored function (not a method)? */
-export type PropertyKindQuery = (typeName: ts.EntityName, property: string, sf: ts.SourceFile) => 'function' | 'method' | undefined;
+export type PropertyKindQuery = (
+  typeName: ts.EntityName,
+  property: string,
+  sf: ts.SourceFile,
+) => 'function' | 'method' | undefined;
 
 // ---- small syntax helpers -------------------------------------------------------------------
 
@@ -68,7 +72,13 @@ function walkFrom(root: ts.Node, visit: (node: ts.Node) => boolean | void): void
 function unwrap(expr: ts.Expression): ts.Expression {
   let e = expr;
   for (;;) {
-    if (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e) || ts.isNonNullExpression(e)) {
+    if (
+      ts.isParenthesizedExpression(e) ||
+      ts.isAsExpression(e) ||
+      ts.isSatisfiesExpression(e) ||
+      ts.isTypeAssertionExpression(e) ||
+      ts.isNonNullExpression(e)
+    ) {
       e = e.expression;
     } else return e;
   }
@@ -76,24 +86,37 @@ function unwrap(expr: ts.Expression): ts.Expression {
 
 export function propertyNameText(name: ts.PropertyName | ts.BindingName | undefined): string | undefined {
   if (!name) return undefined;
-  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name)) return name.text;
+  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name))
+    return name.text;
   if (ts.isComputedPropertyName(name)) {
     const e = name.expression;
-    if (ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Symbol') return `[Symbol.${e.name.text}]`;
+    if (ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Symbol')
+      return `[Symbol.${e.name.text}]`;
   }
   return undefined;
 }
 
-const COLLECTION_TYPES = new Set(['Array', 'ReadonlyArray', 'Set', 'ReadonlySet', 'Map', 'ReadonlyMap', 'Record', 'WeakMap']);
+const COLLECTION_TYPES = new Set([
+  'Array',
+  'ReadonlyArray',
+  'Set',
+  'ReadonlySet',
+  'Map',
+  'ReadonlyMap',
+  'Record',
+  'WeakMap',
+]);
 const COLLECTION_CONSTRUCTORS = new Set(['Array', 'Set', 'Map', 'WeakMap']);
 
 /** The collection type inside a declared type (`X[] | undefined` -> `X[]`), if any. */
 function collectionTypeOf(type: ts.TypeNode | undefined): ts.TypeNode | undefined {
   if (!type) return undefined;
   if (ts.isParenthesizedTypeNode(type)) return collectionTypeOf(type.type);
-  if (ts.isTypeOperatorNode(type) && type.operator === ts.SyntaxKind.ReadonlyKeyword) return collectionTypeOf(type.type);
+  if (ts.isTypeOperatorNode(type) && type.operator === ts.SyntaxKind.ReadonlyKeyword)
+    return collectionTypeOf(type.type);
   if (ts.isArrayTypeNode(type)) return type;
-  if (ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) && COLLECTION_TYPES.has(type.typeName.text)) return type;
+  if (ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) && COLLECTION_TYPES.has(type.typeName.text))
+    return type;
   if (ts.isTypeLiteralNode(type) && type.members.some(ts.isIndexSignatureDeclaration)) return type;
   if (ts.isUnionTypeNode(type)) {
     for (const t of type.types) {
@@ -109,10 +132,15 @@ function isCollectionExpression(expr: ts.Expression | undefined): boolean {
   if (!expr) return false;
   const e = unwrap(expr);
   if (ts.isArrayLiteralExpression(e)) return true;
-  if (ts.isNewExpression(e) && ts.isIdentifier(e.expression) && COLLECTION_CONSTRUCTORS.has(e.expression.text)) return true;
+  if (ts.isNewExpression(e) && ts.isIdentifier(e.expression) && COLLECTION_CONSTRUCTORS.has(e.expression.text))
+    return true;
   if (ts.isObjectLiteralExpression(e) && e.properties.length === 0) return true;
   if (ts.isObjectLiteralExpression(e) && staticKeysOf(e).length > 0) return true;
-  if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && ts.isIdentifier(e.expression.expression)) {
+  if (
+    ts.isCallExpression(e) &&
+    ts.isPropertyAccessExpression(e.expression) &&
+    ts.isIdentifier(e.expression.expression)
+  ) {
     const callee = `${e.expression.expression.text}.${e.expression.name.text}`;
     if (callee === 'Object.create' && e.arguments[0]?.kind === ts.SyntaxKind.NullKeyword) return true;
   }
@@ -126,7 +154,11 @@ function staticKeysOf(obj: ts.ObjectLiteralExpression): string[] {
     if (!ts.isPropertyAssignment(p)) return [];
     const name = propertyNameText(p.name);
     const init = unwrap(p.initializer);
-    const isCollection = ts.isArrayLiteralExpression(init) || (ts.isNewExpression(init) && ts.isIdentifier(init.expression) && COLLECTION_CONSTRUCTORS.has(init.expression.text));
+    const isCollection =
+      ts.isArrayLiteralExpression(init) ||
+      (ts.isNewExpression(init) &&
+        ts.isIdentifier(init.expression) &&
+        COLLECTION_CONSTRUCTORS.has(init.expression.text));
     if (!name || !isCollection) return [];
     keys.push(name);
   }
@@ -134,7 +166,10 @@ function staticKeysOf(obj: ts.ObjectLiteralExpression): string[] {
 }
 
 /** The type of one stored item, from the declared type or the initializer's type arguments. */
-function itemTypeOf(type: ts.TypeNode | undefined, init: ts.Expression | undefined): { item?: ts.TypeNode; keyed: boolean } {
+function itemTypeOf(
+  type: ts.TypeNode | undefined,
+  init: ts.Expression | undefined,
+): { item?: ts.TypeNode; keyed: boolean } {
   const fromType = (t: ts.TypeNode | undefined): { item?: ts.TypeNode; keyed: boolean } | undefined => {
     const c = collectionTypeOf(t);
     if (!c) return undefined;
@@ -252,11 +287,21 @@ function slotText(slot: Slot, sf: ts.SourceFile): string {
 function ownerOf(node: ts.Node): RegistryOwner | undefined {
   if (ts.isClassDeclaration(node)) return { node, name: node.name?.text ?? 'default', kind: 'class' };
   if (ts.isFunctionDeclaration(node)) return { node, name: node.name?.text ?? 'default', kind: 'function' };
-  if ((ts.isClassExpression(node) || ts.isArrowFunction(node) || ts.isFunctionExpression(node) || ts.isObjectLiteralExpression(node)) && node.parent) {
+  if (
+    (ts.isClassExpression(node) ||
+      ts.isArrowFunction(node) ||
+      ts.isFunctionExpression(node) ||
+      ts.isObjectLiteralExpression(node)) &&
+    node.parent
+  ) {
     let p: ts.Node = node.parent;
     while (ts.isParenthesizedExpression(p) || ts.isAsExpression(p) || ts.isSatisfiesExpression(p)) p = p.parent;
     if (ts.isVariableDeclaration(p) && ts.isIdentifier(p.name)) {
-      const kind = ts.isClassExpression(node) ? 'class' : ts.isObjectLiteralExpression(node) ? 'const-object' : 'const-function';
+      const kind = ts.isClassExpression(node)
+        ? 'class'
+        : ts.isObjectLiteralExpression(node)
+          ? 'const-object'
+          : 'const-function';
       return { node: p, name: p.name.text, kind };
     }
     if (ts.isClassExpression(node)) return { node, name: node.name?.text ?? 'default', kind: 'class' };
@@ -291,7 +336,15 @@ function collectSlots(sf: ts.SourceFile): Slot[] {
             const name = propertyNameText(member.name);
             if (!name) continue;
             if (isCollectionExpression(member.initializer) || collectionTypeOf(member.type)) {
-              const slot: Slot = { name, access: 'this', host: node, declaration: member, owner, ...(member.type ? { type: member.type } : {}), ...(member.initializer ? { initializer: member.initializer } : {}) };
+              const slot: Slot = {
+                name,
+                access: 'this',
+                host: node,
+                declaration: member,
+                owner,
+                ...(member.type ? { type: member.type } : {}),
+                ...(member.initializer ? { initializer: member.initializer } : {}),
+              };
               declared.set(name, slot);
               slots.push(slot);
             } else if (!member.initializer) {
@@ -303,7 +356,14 @@ function collectSlots(sf: ts.SourceFile): Slot[] {
             for (const p of member.parameters) {
               const name = propertyNameText(p.name);
               if (name && ts.isParameterPropertyDeclaration(p, member) && collectionTypeOf(p.type)) {
-                slots.push({ name, access: 'this', host: node, declaration: p, owner, ...(p.type ? { type: p.type } : {}) });
+                slots.push({
+                  name,
+                  access: 'this',
+                  host: node,
+                  declaration: p,
+                  owner,
+                  ...(p.type ? { type: p.type } : {}),
+                });
               }
             }
           }
@@ -313,29 +373,56 @@ function collectSlots(sf: ts.SourceFile): Slot[] {
         ctor?.body?.statements.forEach((st) => {
           if (!ts.isExpressionStatement(st) || !ts.isBinaryExpression(st.expression)) return;
           const { left, right, operatorToken } = st.expression;
-          if (operatorToken.kind !== ts.SyntaxKind.EqualsToken || !ts.isPropertyAccessExpression(left) || left.expression.kind !== ts.SyntaxKind.ThisKeyword) return;
+          if (
+            operatorToken.kind !== ts.SyntaxKind.EqualsToken ||
+            !ts.isPropertyAccessExpression(left) ||
+            left.expression.kind !== ts.SyntaxKind.ThisKeyword
+          )
+            return;
           const name = left.name.text;
           if (!isCollectionExpression(right) || slots.some((s) => s.host === node && s.name === name)) return;
           const field = declared.get(name);
-          slots.push({ name, access: 'this', host: node, declaration: field?.declaration ?? st, owner, initializer: right });
+          slots.push({
+            name,
+            access: 'this',
+            host: node,
+            declaration: field?.declaration ?? st,
+            owner,
+            initializer: right,
+          });
         });
       }
     } else if (ts.isObjectLiteralExpression(node)) {
       const owner = ownerOf(node) ?? enclosingOwner(node);
       if (owner) {
-        const alias = owner.kind === 'const-object' && ts.isVariableDeclaration(owner.node) && ts.isIdentifier(owner.node.name) ? owner.node.name.text : undefined;
+        const alias =
+          owner.kind === 'const-object' && ts.isVariableDeclaration(owner.node) && ts.isIdentifier(owner.node.name)
+            ? owner.node.name.text
+            : undefined;
         for (const prop of node.properties) {
           if (!ts.isPropertyAssignment(prop)) continue;
           const name = propertyNameText(prop.name);
           if (name && isCollectionExpression(prop.initializer)) {
-            slots.push({ name, access: 'this', host: node, declaration: prop, owner, initializer: prop.initializer, ...(alias ? { alias } : {}) });
+            slots.push({
+              name,
+              access: 'this',
+              host: node,
+              declaration: prop,
+              owner,
+              initializer: prop.initializer,
+              ...(alias ? { alias } : {}),
+            });
           }
         }
       }
-    } else if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && (isCollectionExpression(node.initializer) || collectionTypeOf(node.type))) {
+    } else if (
+      ts.isVariableDeclaration(node) &&
+      ts.isIdentifier(node.name) &&
+      (isCollectionExpression(node.initializer) || collectionTypeOf(node.type))
+    ) {
       const scope = scopeOf(node);
       if (scope) {
-        const owner = ts.isSourceFile(scope) ? undefined : ownerOf(scope) ?? enclosingOwner(scope);
+        const owner = ts.isSourceFile(scope) ? undefined : (ownerOf(scope) ?? enclosingOwner(scope));
         const moduleOwner: RegistryOwner = { node: sf, name: '(module)', kind: 'function' };
         slots.push({
           name: node.name.text,
@@ -365,7 +452,12 @@ function scopeOf(decl: ts.VariableDeclaration): ts.Node | undefined {
 function declaresName(node: ts.Node, name: string): boolean {
   if (isFunctionLike(node)) {
     if (node.parameters.some((p) => bindsName(p.name, name))) return true;
-    if ((ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node)) && node.name?.text === name && !ts.isFunctionDeclaration(node)) return true;
+    if (
+      (ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node)) &&
+      node.name?.text === name &&
+      !ts.isFunctionDeclaration(node)
+    )
+      return true;
     const body = node.body;
     if (body && ts.isBlock(body)) return blockDeclares(body, name);
     return false;
@@ -373,7 +465,7 @@ function declaresName(node: ts.Node, name: string): boolean {
   return false;
 }
 
-/** Names a block declares itself (variables, nested function declarations), outside nested functions; computed once per block. */
+/** Names a block declares itself (variables, nested function declarations) outside nested functions; once per block. */
 const declaredInBlock = new WeakMap<ts.Node, Set<string>>();
 
 function blockDeclares(block: ts.Block, name: string): boolean {
@@ -408,8 +500,19 @@ function isReference(id: ts.Identifier): boolean {
   const p = id.parent;
   if (!p) return false;
   if (ts.isPropertyAccessExpression(p) && p.name === id) return false;
-  if ((ts.isPropertyAssignment(p) || ts.isPropertyDeclaration(p) || ts.isMethodDeclaration(p) || ts.isPropertySignature(p)) && p.name === id) return false;
-  if ((ts.isVariableDeclaration(p) || ts.isParameter(p) || ts.isFunctionDeclaration(p) || ts.isBindingElement(p)) && p.name === id) return false;
+  if (
+    (ts.isPropertyAssignment(p) ||
+      ts.isPropertyDeclaration(p) ||
+      ts.isMethodDeclaration(p) ||
+      ts.isPropertySignature(p)) &&
+    p.name === id
+  )
+    return false;
+  if (
+    (ts.isVariableDeclaration(p) || ts.isParameter(p) || ts.isFunctionDeclaration(p) || ts.isBindingElement(p)) &&
+    p.name === id
+  )
+    return false;
   if (ts.isBindingElement(p) && p.propertyName === id) return false;
   if (ts.isQualifiedName(p) || ts.isTypeReferenceNode(p)) return false;
   return true;
@@ -431,7 +534,8 @@ function rebindsThis(node: ts.Node): boolean {
 function thisAccessesIn(body: ts.Node, name: string, out: ts.Expression[]): void {
   walkFrom(body, (n) => {
     if (rebindsThis(n)) return false;
-    if (ts.isPropertyAccessExpression(n) && n.expression.kind === ts.SyntaxKind.ThisKeyword && n.name.text === name) out.push(n);
+    if (ts.isPropertyAccessExpression(n) && n.expression.kind === ts.SyntaxKind.ThisKeyword && n.name.text === name)
+      out.push(n);
     return true;
   });
 }
@@ -445,14 +549,25 @@ function accessesOf(slot: Slot, sf: ts.SourceFile): ts.Expression[] {
     } else if (ts.isObjectLiteralExpression(slot.host)) {
       for (const prop of slot.host.properties) {
         const fn = ts.isPropertyAssignment(prop) ? unwrap(prop.initializer) : prop;
-        if (ts.isMethodDeclaration(fn) || ts.isGetAccessorDeclaration(fn) || ts.isSetAccessorDeclaration(fn) || ts.isFunctionExpression(fn)) {
+        if (
+          ts.isMethodDeclaration(fn) ||
+          ts.isGetAccessorDeclaration(fn) ||
+          ts.isSetAccessorDeclaration(fn) ||
+          ts.isFunctionExpression(fn)
+        ) {
           if (fn.body) thisAccessesIn(fn.body, slot.name, out);
         }
       }
       const alias = slot.alias;
       if (alias) {
         walkAst(sf, (n) => {
-          if (ts.isPropertyAccessExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === alias && n.name.text === slot.name) out.push(n);
+          if (
+            ts.isPropertyAccessExpression(n) &&
+            ts.isIdentifier(n.expression) &&
+            n.expression.text === alias &&
+            n.name.text === slot.name
+          )
+            out.push(n);
         });
       }
     }
@@ -479,20 +594,35 @@ function memberOf(node: ts.Node, slot: Slot): string {
   let named: string | undefined;
   for (let n: ts.Node | undefined = node; n && n !== slot.host; n = n.parent) {
     if (ts.isConstructorDeclaration(n)) return 'constructor';
-    if ((ts.isMethodDeclaration(n) || ts.isGetAccessorDeclaration(n) || ts.isSetAccessorDeclaration(n) || ts.isPropertyDeclaration(n) || ts.isPropertyAssignment(n)) && n.parent && (n.parent === slot.host || ts.isClassLike(n.parent) || ts.isObjectLiteralExpression(n.parent))) {
+    if (
+      (ts.isMethodDeclaration(n) ||
+        ts.isGetAccessorDeclaration(n) ||
+        ts.isSetAccessorDeclaration(n) ||
+        ts.isPropertyDeclaration(n) ||
+        ts.isPropertyAssignment(n)) &&
+      n.parent &&
+      (n.parent === slot.host || ts.isClassLike(n.parent) || ts.isObjectLiteralExpression(n.parent))
+    ) {
       named = propertyNameText(n.name) ?? named;
       if (n.parent === slot.host) return named ?? '(anonymous)';
       continue;
     }
     if (ts.isFunctionDeclaration(n) && n.name) named ??= n.name.text;
-    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer && (ts.isArrowFunction(unwrap(n.initializer)) || ts.isFunctionExpression(unwrap(n.initializer)))) named ??= n.name.text;
+    if (
+      ts.isVariableDeclaration(n) &&
+      ts.isIdentifier(n.name) &&
+      n.initializer &&
+      (ts.isArrowFunction(unwrap(n.initializer)) || ts.isFunctionExpression(unwrap(n.initializer)))
+    )
+      named ??= n.name.text;
     if (ts.isSourceFile(n.parent ?? n)) return named ?? topLevelName(n) ?? '(module)';
   }
   return named ?? '(anonymous)';
 }
 
 function topLevelName(statement: ts.Node): string | undefined {
-  if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name) return statement.name.text;
+  if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name)
+    return statement.name.text;
   if (ts.isVariableStatement(statement)) {
     const d = statement.declarationList.declarations[0];
     if (d && ts.isIdentifier(d.name)) return d.name.text;
@@ -507,7 +637,14 @@ function topLevelOwner(node: ts.Node, sf: ts.SourceFile): RegistryOwner | undefi
   if (ts.isFunctionDeclaration(n) || ts.isClassDeclaration(n)) return ownerOf(n);
   if (ts.isVariableStatement(n)) {
     for (const d of n.declarationList.declarations) {
-      if (d.initializer && isAncestor(d, node)) return ownerOf(unwrap(d.initializer)) ?? { node: d, name: propertyNameText(d.name) ?? '(anonymous)', kind: 'const-function' };
+      if (d.initializer && isAncestor(d, node))
+        return (
+          ownerOf(unwrap(d.initializer)) ?? {
+            node: d,
+            name: propertyNameText(d.name) ?? '(anonymous)',
+            kind: 'const-function',
+          }
+        );
     }
   }
   if (ts.isExportAssignment(n)) return ownerOf(unwrap(n.expression));
@@ -530,7 +667,12 @@ const ADDING_METHODS = new Set(['push', 'unshift', 'add']);
  * Expressions that still denote the storage or a part of it, starting from an access: `s.get(k)`,
  * `s[k]`, `s.values()`, `[...s]`, `Array.from(s)`, `s ?? []`, and local variables bound to them.
  */
-function reachesFrom(access: ts.Expression, sf: ts.SourceFile, kind: SlotKind, staticKeys: readonly string[] = []): Reach[] {
+function reachesFrom(
+  access: ts.Expression,
+  sf: ts.SourceFile,
+  kind: SlotKind,
+  staticKeys: readonly string[] = [],
+): Reach[] {
   const out: Reach[] = [];
   const seen = new Set<ts.Node>();
   const follow = (expr: ts.Expression, keyed: boolean, depth: number, top = true): void => {
@@ -538,7 +680,12 @@ function reachesFrom(access: ts.Expression, sf: ts.SourceFile, kind: SlotKind, s
     seen.add(expr);
     // The outermost node that is still the same value: `(x)`, `x!`, `x as T`.
     let holder: ts.Expression = expr;
-    while (holder.parent && (ts.isParenthesizedExpression(holder.parent) || ts.isNonNullExpression(holder.parent) || ts.isAsExpression(holder.parent))) {
+    while (
+      holder.parent &&
+      (ts.isParenthesizedExpression(holder.parent) ||
+        ts.isNonNullExpression(holder.parent) ||
+        ts.isAsExpression(holder.parent))
+    ) {
       holder = holder.parent;
     }
     out.push({ expr: holder, keyed });
@@ -550,26 +697,52 @@ function reachesFrom(access: ts.Expression, sf: ts.SourceFile, kind: SlotKind, s
       return;
     }
     // s.get(k) / s[k]: the sub-collection stored under a key.
-    if (ts.isPropertyAccessExpression(p) && p.expression === holder && p.parent && ts.isCallExpression(p.parent) && p.parent.expression === p) {
+    if (
+      ts.isPropertyAccessExpression(p) &&
+      p.expression === holder &&
+      p.parent &&
+      ts.isCallExpression(p.parent) &&
+      p.parent.expression === p
+    ) {
       const method = p.name.text;
       if (method === 'get') follow(p.parent, true, depth + 1, false);
       else if (COPY_METHODS.has(method)) follow(p.parent, keyed, depth + 1, top);
       return;
     }
-    if (ts.isElementAccessExpression(p) && p.expression === holder && top && (kind === 'record' || kind === 'unknown')) {
+    if (
+      ts.isElementAccessExpression(p) &&
+      p.expression === holder &&
+      top &&
+      (kind === 'record' || kind === 'unknown')
+    ) {
       if (!isAssignmentTarget(p)) follow(p, true, depth + 1, false);
-      else if (isDefaultingAssignment(p.parent)) follow(p.parent as ts.Expression, true, depth + 1, false); // (s[k] ??= []).push(v)
+      // (s[k] ??= []).push(v)
+      else if (isDefaultingAssignment(p.parent)) follow(p.parent as ts.Expression, true, depth + 1, false);
       return;
     }
     if (ts.isSpreadElement(p) && p.parent && ts.isArrayLiteralExpression(p.parent) && p.parent.elements.length === 1) {
       follow(p.parent, keyed, depth + 1, top);
       return;
     }
-    if (ts.isCallExpression(p) && p.arguments[0] === holder && ts.isPropertyAccessExpression(p.expression) && ts.isIdentifier(p.expression.expression) && p.expression.expression.text === 'Array' && p.expression.name.text === 'from') {
+    if (
+      ts.isCallExpression(p) &&
+      p.arguments[0] === holder &&
+      ts.isPropertyAccessExpression(p.expression) &&
+      ts.isIdentifier(p.expression.expression) &&
+      p.expression.expression.text === 'Array' &&
+      p.expression.name.text === 'from'
+    ) {
       follow(p, keyed, depth + 1, top);
       return;
     }
-    if (ts.isBinaryExpression(p) && p.left === holder && (p.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || p.operatorToken.kind === ts.SyntaxKind.BarBarToken || p.operatorToken.kind === ts.SyntaxKind.QuestionQuestionEqualsToken || p.operatorToken.kind === ts.SyntaxKind.BarBarEqualsToken)) {
+    if (
+      ts.isBinaryExpression(p) &&
+      p.left === holder &&
+      (p.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken ||
+        p.operatorToken.kind === ts.SyntaxKind.BarBarToken ||
+        p.operatorToken.kind === ts.SyntaxKind.QuestionQuestionEqualsToken ||
+        p.operatorToken.kind === ts.SyntaxKind.BarBarEqualsToken)
+    ) {
       follow(p, keyed, depth + 1, top);
       return;
     }
@@ -588,7 +761,12 @@ function reachesFrom(access: ts.Expression, sf: ts.SourceFile, kind: SlotKind, s
       return;
     }
     // list = <storage ...> (a reassigned local).
-    if (ts.isBinaryExpression(p) && p.right === holder && p.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(p.left)) {
+    if (
+      ts.isBinaryExpression(p) &&
+      p.right === holder &&
+      p.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+      ts.isIdentifier(p.left)
+    ) {
       const decl = localDeclarationOf(p.left);
       if (decl) for (const ref of localReferences(decl, sf)) if (ref !== p.left) follow(ref, keyed, depth + 1, top);
     }
@@ -605,7 +783,13 @@ function isDefaultingAssignment(node: ts.Node | undefined): boolean {
 
 function isAssignmentTarget(node: ts.Node): boolean {
   const p = node.parent;
-  return !!p && ts.isBinaryExpression(p) && p.left === node && p.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && p.operatorToken.kind <= ts.SyntaxKind.LastAssignment;
+  return (
+    !!p &&
+    ts.isBinaryExpression(p) &&
+    p.left === node &&
+    p.operatorToken.kind >= ts.SyntaxKind.FirstAssignment &&
+    p.operatorToken.kind <= ts.SyntaxKind.LastAssignment
+  );
 }
 
 /** The variable declaration an identifier refers to, searching the enclosing scopes by name. */
@@ -645,7 +829,9 @@ function localFunction(id: ts.Identifier): ts.FunctionLikeDeclaration | undefine
   }
   for (let n: ts.Node | undefined = id.parent; n; n = n.parent) {
     if (ts.isBlock(n) || ts.isSourceFile(n)) {
-      const fn = n.statements.find((st): st is ts.FunctionDeclaration => ts.isFunctionDeclaration(st) && st.name?.text === id.text);
+      const fn = n.statements.find(
+        (st): st is ts.FunctionDeclaration => ts.isFunctionDeclaration(st) && st.name?.text === id.text,
+      );
       if (fn) return fn;
     }
   }
@@ -670,7 +856,17 @@ function localReferences(decl: ts.VariableDeclaration, sf: ts.SourceFile): ts.Id
   if (!ts.isIdentifier(decl.name)) return [];
   const name = decl.name.text;
   let scope: ts.Node = decl.parent;
-  while (scope && !(ts.isBlock(scope) || ts.isSourceFile(scope) || isFunctionLike(scope) || ts.isForOfStatement(scope) || ts.isForStatement(scope))) scope = scope.parent;
+  while (
+    scope &&
+    !(
+      ts.isBlock(scope) ||
+      ts.isSourceFile(scope) ||
+      isFunctionLike(scope) ||
+      ts.isForOfStatement(scope) ||
+      ts.isForStatement(scope)
+    )
+  )
+    scope = scope.parent;
   if (!scope) scope = sf;
   const out: ts.Identifier[] = [];
   walkAst(scope, (n) => {
@@ -686,16 +882,33 @@ function registrationAt(reach: Reach, kind: SlotKind): { keyed: boolean } | unde
   const e = reach.expr;
   const p = e.parent;
   if (!p) return undefined;
-  if (ts.isPropertyAccessExpression(p) && p.expression === e && p.parent && ts.isCallExpression(p.parent) && p.parent.expression === p) {
+  if (
+    ts.isPropertyAccessExpression(p) &&
+    p.expression === e &&
+    p.parent &&
+    ts.isCallExpression(p.parent) &&
+    p.parent.expression === p
+  ) {
     const call = p.parent;
     const method = p.name.text;
     if (ADDING_METHODS.has(method) && call.arguments.some(suppliedByCaller)) return { keyed: reach.keyed };
-    if (method === 'set' && call.arguments.length >= 2 && suppliedByCaller(call.arguments[1]!) && !isRemoval(call.arguments[1]!)) return { keyed: true };
+    if (
+      method === 'set' &&
+      call.arguments.length >= 2 &&
+      suppliedByCaller(call.arguments[1]!) &&
+      !isRemoval(call.arguments[1]!)
+    )
+      return { keyed: true };
     if (method === 'splice' && call.arguments.slice(2).some(suppliedByCaller)) return { keyed: reach.keyed };
     return undefined;
   }
   // s[k] = v
-  if (ts.isElementAccessExpression(p) && p.expression === e && isAssignmentTarget(p) && (kind === 'record' || kind === 'unknown' || reach.keyed)) {
+  if (
+    ts.isElementAccessExpression(p) &&
+    p.expression === e &&
+    isAssignmentTarget(p) &&
+    (kind === 'record' || kind === 'unknown' || reach.keyed)
+  ) {
     const assign = p.parent as ts.BinaryExpression;
     if (suppliedByCaller(assign.right) && !isCollectionExpression(assign.right)) return { keyed: true };
     return undefined;
@@ -703,11 +916,24 @@ function registrationAt(reach: Reach, kind: SlotKind): { keyed: boolean } | unde
   // s = [...s, v] / s = s.concat(v) / s = [s, v]
   if (isAssignmentTarget(e) && reach.expr === e) {
     const right = unwrap((p as ts.BinaryExpression).right);
-    if (ts.isArrayLiteralExpression(right) && right.elements.some((el) => !ts.isSpreadElement(el) && suppliedByCaller(el))) return { keyed: reach.keyed };
-    if (ts.isCallExpression(right) && ts.isPropertyAccessExpression(right.expression) && right.expression.name.text === 'concat' && right.arguments.some(suppliedByCaller)) {
+    if (
+      ts.isArrayLiteralExpression(right) &&
+      right.elements.some((el) => !ts.isSpreadElement(el) && suppliedByCaller(el))
+    )
+      return { keyed: reach.keyed };
+    if (
+      ts.isCallExpression(right) &&
+      ts.isPropertyAccessExpression(right.expression) &&
+      right.expression.name.text === 'concat' &&
+      right.arguments.some(suppliedByCaller)
+    ) {
       return { keyed: reach.keyed };
     }
-    if (ts.isObjectLiteralExpression(right) && right.properties.some((pr) => ts.isPropertyAssignment(pr) && ts.isComputedPropertyName(pr.name))) return { keyed: true };
+    if (
+      ts.isObjectLiteralExpression(right) &&
+      right.properties.some((pr) => ts.isPropertyAssignment(pr) && ts.isComputedPropertyName(pr.name))
+    )
+      return { keyed: true };
   }
   return undefined;
 }
@@ -732,15 +958,22 @@ function suppliedByCaller(expr: ts.Expression, depth = 0): boolean {
   if (ts.isSpreadElement(e)) return suppliedByCaller(e.expression, depth + 1);
   if (ts.isObjectLiteralExpression(e)) {
     return e.properties.some((p) =>
-      ts.isShorthandPropertyAssignment(p) ? suppliedByCaller(p.name, depth + 1) : ts.isPropertyAssignment(p) && !ts.isComputedPropertyName(p.name) && suppliedByCaller(p.initializer, depth + 1),
+      ts.isShorthandPropertyAssignment(p)
+        ? suppliedByCaller(p.name, depth + 1)
+        : ts.isPropertyAssignment(p) &&
+          !ts.isComputedPropertyName(p.name) &&
+          suppliedByCaller(p.initializer, depth + 1),
     );
   }
   if (ts.isArrayLiteralExpression(e)) return e.elements.some((el) => suppliedByCaller(el, depth + 1));
-  if (ts.isNewExpression(e)) return (e.arguments ?? []).some((a) => suppliedByCaller(a, depth + 1)); // new Set([handler])
-  if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression)) return suppliedByCaller(e.expression.expression, depth + 1);
+  // new Set([handler])
+  if (ts.isNewExpression(e)) return (e.arguments ?? []).some((a) => suppliedByCaller(a, depth + 1));
+  if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression))
+    return suppliedByCaller(e.expression.expression, depth + 1);
   if (ts.isPropertyAccessExpression(e)) return false;
   if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) return callsAParameter(e);
-  if (ts.isConditionalExpression(e)) return suppliedByCaller(e.whenTrue, depth + 1) || suppliedByCaller(e.whenFalse, depth + 1);
+  if (ts.isConditionalExpression(e))
+    return suppliedByCaller(e.whenTrue, depth + 1) || suppliedByCaller(e.whenFalse, depth + 1);
   return false;
 }
 
@@ -767,7 +1000,8 @@ function callsAParameter(fn: ts.ArrowFunction | ts.FunctionExpression): boolean 
     if (found) return false;
     if (ts.isCallExpression(n)) {
       let callee = unwrap(n.expression);
-      if (ts.isPropertyAccessExpression(callee) && (callee.name.text === 'call' || callee.name.text === 'apply')) callee = unwrap(callee.expression);
+      if (ts.isPropertyAccessExpression(callee) && (callee.name.text === 'call' || callee.name.text === 'apply'))
+        callee = unwrap(callee.expression);
       if (ts.isIdentifier(callee)) {
         const param = parameterNamed(callee);
         if (param && !isAncestor(fn, param) && !isPromiseExecutor(param.parent)) found = true;
@@ -794,7 +1028,8 @@ function emptiedAt(reach: Reach): boolean {
   if (ts.isPropertyAccessExpression(p) && p.expression === e) {
     if (p.name.text === 'clear' && p.parent && ts.isCallExpression(p.parent)) return true;
     if (p.name.text === 'length' && isAssignmentTarget(p)) return true;
-    if (p.name.text === 'splice' && p.parent && ts.isCallExpression(p.parent) && p.parent.arguments.length === 1) return true;
+    if (p.name.text === 'splice' && p.parent && ts.isCallExpression(p.parent) && p.parent.arguments.length === 1)
+      return true;
   }
   if (isAssignmentTarget(e)) {
     const right = unwrap((p as ts.BinaryExpression).right);
@@ -821,7 +1056,13 @@ function itemBindings(reach: Reach): { item: ts.BindingName | ts.Expression; bod
     }
     return [{ item: decl, body: p.statement }];
   }
-  if (ts.isPropertyAccessExpression(p) && p.expression === e && ITERATING_METHODS.has(p.name.text) && p.parent && ts.isCallExpression(p.parent)) {
+  if (
+    ts.isPropertyAccessExpression(p) &&
+    p.expression === e &&
+    ITERATING_METHODS.has(p.name.text) &&
+    p.parent &&
+    ts.isCallExpression(p.parent)
+  ) {
     const cb = p.parent.arguments[0];
     const fn = cb && unwrap(cb);
     if (fn && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))) {
@@ -835,7 +1076,10 @@ function itemBindings(reach: Reach): { item: ts.BindingName | ts.Expression; bod
   if (ts.isPropertyAccessExpression(p) && p.expression === e && p.name.text === 'length') {
     let loop: ts.Node | undefined = p.parent;
     while (loop && !ts.isForStatement(loop) && !ts.isBlock(loop) && !ts.isSourceFile(loop)) loop = loop.parent;
-    const header = loop && ts.isForStatement(loop) ? [loop.initializer, loop.condition].filter((x): x is ts.Expression | ts.VariableDeclarationList => !!x) : [];
+    const header =
+      loop && ts.isForStatement(loop)
+        ? [loop.initializer, loop.condition].filter((x): x is ts.Expression | ts.VariableDeclarationList => !!x)
+        : [];
     if (loop && ts.isForStatement(loop) && header.some((h) => isAncestor(h, p))) {
       const items: ts.Expression[] = [];
       walkFrom(loop.statement, (n) => {
@@ -854,7 +1098,10 @@ function sameText(a: ts.Node, b: ts.Node): boolean {
 }
 
 /** Calls of a stored item in `body`: the item itself, or a property or method of it. */
-function callsOfItem(binding: ts.BindingName | ts.Expression, body: ts.Node): { callee: 'self' | 'property'; property?: string; node: ts.CallExpression }[] {
+function callsOfItem(
+  binding: ts.BindingName | ts.Expression,
+  body: ts.Node,
+): { callee: 'self' | 'property'; property?: string; node: ts.CallExpression }[] {
   const out: { callee: 'self' | 'property'; property?: string; node: ts.CallExpression }[] = [];
   // Names bound to the item: the loop variable, or `{ listener }` destructured from it.
   const selfNames = new Set<string>();
@@ -868,7 +1115,12 @@ function callsOfItem(binding: ts.BindingName | ts.Expression, body: ts.Node): { 
     }
   } else if (!ts.isArrayBindingPattern(binding)) itemText = binding.getText();
   // `const x = s[i]` / `const { data } = s[i]`
-  if (itemText !== undefined && binding.parent && ts.isVariableDeclaration(binding.parent) && binding.parent.initializer === binding) {
+  if (
+    itemText !== undefined &&
+    binding.parent &&
+    ts.isVariableDeclaration(binding.parent) &&
+    binding.parent.initializer === binding
+  ) {
     const name = binding.parent.name;
     if (ts.isIdentifier(name)) selfNames.add(name.text);
     else if (ts.isObjectBindingPattern(name)) {
@@ -878,12 +1130,14 @@ function callsOfItem(binding: ts.BindingName | ts.Expression, body: ts.Node): { 
       }
     }
   }
-  const isItem = (e: ts.Expression): boolean => (ts.isIdentifier(e) && selfNames.has(e.text)) || (itemText !== undefined && e.getText() === itemText);
+  const isItem = (e: ts.Expression): boolean =>
+    (ts.isIdentifier(e) && selfNames.has(e.text)) || (itemText !== undefined && e.getText() === itemText);
   walkFrom(body, (n) => {
     if (ts.isCallExpression(n)) {
       let callee = unwrap(n.expression);
       // x.call(...) / x.apply(...) / x.p.call(...)
-      if (ts.isPropertyAccessExpression(callee) && (callee.name.text === 'call' || callee.name.text === 'apply')) callee = unwrap(callee.expression);
+      if (ts.isPropertyAccessExpression(callee) && (callee.name.text === 'call' || callee.name.text === 'apply'))
+        callee = unwrap(callee.expression);
       if (isItem(callee)) out.push({ callee: 'self', node: n });
       else {
         // item.p(...), item.p.q(...), or p(...) / p.q(...) for `{ p }` destructured from the item.
@@ -894,7 +1148,8 @@ function callsOfItem(binding: ts.BindingName | ts.Expression, body: ts.Node): { 
           root = unwrap(root.expression);
         }
         if (names.length > 0 && isItem(root)) out.push({ callee: 'property', property: names.join('.'), node: n });
-        else if (ts.isIdentifier(root) && propertyNames.has(root.text)) out.push({ callee: 'property', property: [propertyNames.get(root.text)!, ...names].join('.'), node: n });
+        else if (ts.isIdentifier(root) && propertyNames.has(root.text))
+          out.push({ callee: 'property', property: [propertyNames.get(root.text)!, ...names].join('.'), node: n });
       }
     }
   });
@@ -908,12 +1163,18 @@ function callsOfItem(binding: ts.BindingName | ts.Expression, body: ts.Node): { 
 function stopsOnResult(call: ts.CallExpression, body: ts.Node): boolean {
   // The value of the call, through `await` and parentheses.
   let value: ts.Node = call;
-  while (value.parent && (ts.isAwaitExpression(value.parent) || ts.isParenthesizedExpression(value.parent))) value = value.parent;
+  while (value.parent && (ts.isAwaitExpression(value.parent) || ts.isParenthesizedExpression(value.parent)))
+    value = value.parent;
   const parent = value.parent;
   if (!parent || ts.isExpressionStatement(parent)) return false;
   const names = new Set<string>();
   if (ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) names.add(parent.name.text);
-  else if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isIdentifier(parent.left)) names.add(parent.left.text);
+  else if (
+    ts.isBinaryExpression(parent) &&
+    parent.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+    ts.isIdentifier(parent.left)
+  )
+    names.add(parent.left.text);
   let stops = false;
   const usesResult = (cond: ts.Node): boolean => {
     if (isAncestor(cond, call)) return true;
@@ -946,15 +1207,47 @@ function oneCallsAt(reach: Reach): { callee: 'self' | 'property'; property?: str
   if (p && ts.isPropertyAccessExpression(p) && p.expression === e) {
     const name = p.name.text;
     if ((name === 'call' || name === 'apply') && p.parent && ts.isCallExpression(p.parent)) return [{ callee: 'self' }];
-    if (p.parent && ts.isCallExpression(p.parent) && p.parent.expression === p && !COLLECTION_METHODS.has(name)) return [{ callee: 'property', property: name }];
+    if (p.parent && ts.isCallExpression(p.parent) && p.parent.expression === p && !COLLECTION_METHODS.has(name))
+      return [{ callee: 'property', property: name }];
   }
   return [];
 }
 
 const COLLECTION_METHODS = new Set([
-  'get', 'set', 'has', 'delete', 'add', 'clear', 'push', 'pop', 'shift', 'unshift', 'splice', 'slice', 'indexOf', 'includes',
-  'forEach', 'map', 'filter', 'some', 'every', 'find', 'findIndex', 'reduce', 'flatMap', 'keys', 'values', 'entries', 'concat',
-  'join', 'sort', 'reverse', 'at', 'fill', 'flat', 'toString',
+  'get',
+  'set',
+  'has',
+  'delete',
+  'add',
+  'clear',
+  'push',
+  'pop',
+  'shift',
+  'unshift',
+  'splice',
+  'slice',
+  'indexOf',
+  'includes',
+  'forEach',
+  'map',
+  'filter',
+  'some',
+  'every',
+  'find',
+  'findIndex',
+  'reduce',
+  'flatMap',
+  'keys',
+  'values',
+  'entries',
+  'concat',
+  'join',
+  'sort',
+  'reverse',
+  'at',
+  'fill',
+  'flat',
+  'toString',
 ]);
 
 /**
@@ -962,29 +1255,38 @@ const COLLECTION_METHODS = new Set([
  * record type (type literal, interface, type alias) with a function-typed property holds one; a
  * method signature, or any member of a class instance, is a method of an object with behaviour.
  */
-function propertyKindInType(item: ts.TypeNode | undefined, property: string, sf: ts.SourceFile, query?: PropertyKindQuery): 'function' | 'method' | undefined {
+function propertyKindInType(
+  item: ts.TypeNode | undefined,
+  property: string,
+  sf: ts.SourceFile,
+  query?: PropertyKindQuery,
+): 'function' | 'method' | undefined {
   if (!item) return undefined;
   const [head, ...rest] = property.split('.');
   const members = typeMembers(item, sf, 0);
   if (members && rest.length > 0) {
     // data.listener: the type of `data`, then its `listener`.
     const m = members.find((mm) => propertyNameText(mm.name) === head);
-    return m && (ts.isPropertySignature(m) || ts.isPropertyDeclaration(m)) ? propertyKindInType(m.type, rest.join('.'), sf, query) : undefined;
+    return m && (ts.isPropertySignature(m) || ts.isPropertyDeclaration(m))
+      ? propertyKindInType(m.type, rest.join('.'), sf, query)
+      : undefined;
   }
   if (rest.length > 0) return undefined;
   if (members) {
     const m = members.find((mm) => propertyNameText(mm.name) === property);
     if (!m) return undefined;
     if (ts.isMethodSignature(m) || ts.isMethodDeclaration(m)) return 'method';
-    if ((ts.isPropertySignature(m) || ts.isPropertyDeclaration(m)) && m.type) return isFunctionType(m.type, sf, 0) ? 'function' : undefined;
+    if ((ts.isPropertySignature(m) || ts.isPropertyDeclaration(m)) && m.type)
+      return isFunctionType(m.type, sf, 0) ? 'function' : undefined;
     return undefined;
   }
-  if (ts.isTypeReferenceNode(item) && ts.isIdentifier(item.typeName) && localClassNamed(item.typeName.text, sf)) return 'method';
+  if (ts.isTypeReferenceNode(item) && ts.isIdentifier(item.typeName) && localClassNamed(item.typeName.text, sf))
+    return 'method';
   if (ts.isTypeReferenceNode(item) && query) return query(item.typeName, property, sf);
   return undefined;
 }
 
-/** Items that are instances of a class of this file are objects with behaviour (their function properties are methods). */
+/** Instances of a class of this file are objects with behaviour: their function properties are methods. */
 function localClassNamed(name: string, sf: ts.SourceFile): boolean {
   let found = false;
   walkAst(sf, (n) => {
@@ -996,7 +1298,11 @@ function localClassNamed(name: string, sf: ts.SourceFile): boolean {
 }
 
 /** Members of a type written in this file (a type literal, a local interface or type alias). */
-function typeMembers(type: ts.TypeNode, sf: ts.SourceFile, depth: number): readonly ts.TypeElement[] | readonly ts.ClassElement[] | undefined {
+function typeMembers(
+  type: ts.TypeNode,
+  sf: ts.SourceFile,
+  depth: number,
+): readonly ts.TypeElement[] | readonly ts.ClassElement[] | undefined {
   if (depth > 4) return undefined;
   if (ts.isTypeLiteralNode(type)) return type.members;
   if (ts.isParenthesizedTypeNode(type)) return typeMembers(type.type, sf, depth + 1);
@@ -1025,22 +1331,35 @@ function isFunctionType(type: ts.TypeNode, sf: ts.SourceFile, depth: number): bo
     if (ts.isLiteralTypeNode(key) && ts.isStringLiteral(key.literal)) {
       const members = typeMembers(type.objectType, sf, depth + 1);
       const m = members?.find((mm) => propertyNameText(mm.name) === (key.literal as ts.StringLiteral).text);
-      return !!m && (ts.isPropertySignature(m) || ts.isPropertyDeclaration(m)) && !!m.type && isFunctionType(m.type, sf, depth + 1);
+      return (
+        !!m &&
+        (ts.isPropertySignature(m) || ts.isPropertyDeclaration(m)) &&
+        !!m.type &&
+        isFunctionType(m.type, sf, depth + 1)
+      );
     }
   }
   return false;
 }
 
-const typeDeclarationCache = new WeakMap<ts.SourceFile, Map<string, ts.InterfaceDeclaration | ts.TypeAliasDeclaration>>();
+const typeDeclarationCache = new WeakMap<
+  ts.SourceFile,
+  Map<string, ts.InterfaceDeclaration | ts.TypeAliasDeclaration>
+>();
 
 /** An interface or type alias declared anywhere in the file under this name. */
-function localTypeDeclaration(name: string, sf: ts.SourceFile): ts.InterfaceDeclaration | ts.TypeAliasDeclaration | undefined {
+function localTypeDeclaration(
+  name: string,
+  sf: ts.SourceFile,
+): ts.InterfaceDeclaration | ts.TypeAliasDeclaration | undefined {
   let map = typeDeclarationCache.get(sf);
   if (!map) {
     const m = new Map<string, ts.InterfaceDeclaration | ts.TypeAliasDeclaration>();
     walkAst(sf, (n) => {
       if ((ts.isInterfaceDeclaration(n) || ts.isTypeAliasDeclaration(n)) && !m.has(n.name.text)) m.set(n.name.text, n);
-      return ts.isBlock(n) || ts.isModuleBlock(n) || ts.isModuleDeclaration(n) || isFunctionLike(n) || ts.isStatement(n);
+      return (
+        ts.isBlock(n) || ts.isModuleBlock(n) || ts.isModuleDeclaration(n) || isFunctionLike(n) || ts.isStatement(n)
+      );
     });
     typeDeclarationCache.set(sf, (map = m));
   }
@@ -1062,7 +1381,11 @@ function storedLiteralFunctionProperty(slotReaches: Reach[], property: string): 
       if (!ts.isObjectLiteralExpression(value)) continue;
       for (const prop of value.properties) {
         if (propertyNameText(prop.name) !== property) continue;
-        const v = ts.isShorthandPropertyAssignment(prop) ? prop.name : ts.isPropertyAssignment(prop) ? unwrap(prop.initializer) : undefined;
+        const v = ts.isShorthandPropertyAssignment(prop)
+          ? prop.name
+          : ts.isPropertyAssignment(prop)
+            ? unwrap(prop.initializer)
+            : undefined;
         if (!v) continue;
         // A parameter stored as is: the caller's callback (a function literal here would be a method implementation).
         if (ts.isIdentifier(v) && isFunctionParameter(v)) return true;
@@ -1092,7 +1415,11 @@ function isFunctionParameter(id: ts.Identifier): boolean {
  * `item.property(...)` calls count as method calls. `undispatched` also returns storage that is
  * filled but not dispatched in the file (`dispatches` empty).
  */
-export function findRegistries(sf: ts.SourceFile, query?: PropertyKindQuery, options: { undispatched?: boolean } = {}): Registry[] {
+export function findRegistries(
+  sf: ts.SourceFile,
+  query?: PropertyKindQuery,
+  options: { undispatched?: boolean } = {},
+): Registry[] {
   const out: Registry[] = [];
   // Pass 1: per slot, how it is reached, filled and dispatched.
   const analyses: SlotAnalysis[] = [];
@@ -1115,10 +1442,14 @@ export function findRegistries(sf: ts.SourceFile, query?: PropertyKindQuery, opt
     }
     const { item } = itemTypeOf(slot.type, slot.initializer);
     const dispatches: (Dispatch & { node: ts.Node })[] = [];
-    const classify = (callee: 'self' | 'property', property: string | undefined): { method?: string; via?: string } | undefined => {
+    const classify = (
+      callee: 'self' | 'property',
+      property: string | undefined,
+    ): { method?: string; via?: string } | undefined => {
       if (callee === 'self' || property === undefined) return {};
       const kind = propertyKindInType(item, property, sf, query);
-      if (kind === 'function' || (kind === undefined && storedLiteralFunctionProperty(reaches, property))) return { via: property };
+      if (kind === 'function' || (kind === undefined && storedLiteralFunctionProperty(reaches, property)))
+        return { via: property };
       return { method: property };
     };
     const iterations: { binding: ts.BindingName | ts.Expression; body: ts.Node; member: string; node: ts.Node }[] = [];
@@ -1152,7 +1483,12 @@ export function findRegistries(sf: ts.SourceFile, query?: PropertyKindQuery, opt
             a.dispatches.push({ ...d, member: it.member, node: it.node });
           } else if (path?.startsWith(`${flow.property}.`)) {
             const rest = path.slice(flow.property.length + 1);
-            a.dispatches.push({ member: it.member, call: d.call, ...(d.via ? { via: rest } : { method: rest }), node: it.node });
+            a.dispatches.push({
+              member: it.member,
+              call: d.call,
+              ...(d.via ? { via: rest } : { method: rest }),
+              node: it.node,
+            });
           } else if (path === flow.property && d.via) {
             a.dispatches.push({ member: it.member, call: d.call, node: it.node });
           }
@@ -1165,7 +1501,9 @@ export function findRegistries(sf: ts.SourceFile, query?: PropertyKindQuery, opt
     if (registers.size === 0 || (dispatches.length === 0 && !options.undispatched)) continue;
     // One-shot: emptied in the very member that dispatches it (waiters resolved once).
     const emptiedIn = new Set(reaches.filter(emptiedAt).map((r) => memberOf(r.expr, slot)));
-    const oneShot = dispatches.every((d) => emptiedIn.has(d.member) || (d.call === 'one' && hasDeleteIn(reaches, d.member, slot)));
+    const oneShot = dispatches.every(
+      (d) => emptiedIn.has(d.member) || (d.call === 'one' && hasDeleteIn(reaches, d.member, slot)),
+    );
     const unique = new Map<string, Dispatch & { node: ts.Node }>();
     for (const d of dispatches) unique.set(`${d.member}|${d.call}|${d.method ?? ''}|${d.via ?? ''}`, d);
     if (slot.owner.node === sf) {
@@ -1179,13 +1517,35 @@ export function findRegistries(sf: ts.SourceFile, query?: PropertyKindQuery, opt
         byOwner.set(owner.node, entry);
       }
       for (const { owner, dispatches: ds } of byOwner.values()) {
-        const touchingHere = [...new Set(accesses.filter((a) => topLevelOwner(a, sf)?.node === owner.node).map((a) => memberOf(a, slot)))];
-        out.push({ owner, storage: slot.name, storageText: slotText(slot, sf), declaration: slot.declaration, keyed, registers: [...registers], dispatches: ds, touching: touchingHere, oneShot });
+        const touchingHere = [
+          ...new Set(accesses.filter((a) => topLevelOwner(a, sf)?.node === owner.node).map((a) => memberOf(a, slot))),
+        ];
+        out.push({
+          owner,
+          storage: slot.name,
+          storageText: slotText(slot, sf),
+          declaration: slot.declaration,
+          keyed,
+          registers: [...registers],
+          dispatches: ds,
+          touching: touchingHere,
+          oneShot,
+        });
       }
       continue;
     }
     const touching = [...new Set(accesses.map((a) => memberOf(a, slot)))];
-    out.push({ owner: slot.owner, storage: slot.name, storageText: slotText(slot, sf), declaration: slot.declaration, keyed, registers: [...registers], dispatches: [...unique.values()].map(strip), touching, oneShot });
+    out.push({
+      owner: slot.owner,
+      storage: slot.name,
+      storageText: slotText(slot, sf),
+      declaration: slot.declaration,
+      keyed,
+      registers: [...registers],
+      dispatches: [...unique.values()].map(strip),
+      touching,
+      oneShot,
+    });
   }
   return out;
 }
@@ -1201,12 +1561,20 @@ interface SlotAnalysis {
 }
 
 /** Stores of the iterated item into another storage: `queue.push(item)` or `queue.push({ data: item })`. */
-function flowsOf(binding: ts.BindingName | ts.Expression, body: ts.Node, slotOfAccess: Map<ts.Node, SlotAnalysis>): { target: SlotAnalysis; property?: string }[] {
+function flowsOf(
+  binding: ts.BindingName | ts.Expression,
+  body: ts.Node,
+  slotOfAccess: Map<ts.Node, SlotAnalysis>,
+): { target: SlotAnalysis; property?: string }[] {
   if (!ts.isIdentifier(binding)) return [];
   const name = binding.text;
   const out: { target: SlotAnalysis; property?: string }[] = [];
   walkFrom(body, (n) => {
-    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && ADDING_METHODS.has(n.expression.name.text)) {
+    if (
+      ts.isCallExpression(n) &&
+      ts.isPropertyAccessExpression(n.expression) &&
+      ADDING_METHODS.has(n.expression.name.text)
+    ) {
       let target: ts.Node = n.expression.expression;
       while (ts.isNonNullExpression(target) || ts.isParenthesizedExpression(target)) target = target.expression;
       const analysis = slotOfAccess.get(target);
@@ -1216,9 +1584,14 @@ function flowsOf(binding: ts.BindingName | ts.Expression, body: ts.Node, slotOfA
           if (ts.isIdentifier(e) && e.text === name) out.push({ target: analysis });
           if (ts.isObjectLiteralExpression(e)) {
             for (const p of e.properties) {
-              const value = ts.isShorthandPropertyAssignment(p) ? p.name : ts.isPropertyAssignment(p) ? unwrap(p.initializer) : undefined;
+              const value = ts.isShorthandPropertyAssignment(p)
+                ? p.name
+                : ts.isPropertyAssignment(p)
+                  ? unwrap(p.initializer)
+                  : undefined;
               const key = propertyNameText(p.name);
-              if (key && value && ts.isIdentifier(value) && value.text === name) out.push({ target: analysis, property: key });
+              if (key && value && ts.isIdentifier(value) && value.text === name)
+                out.push({ target: analysis, property: key });
             }
           }
         }
@@ -1236,7 +1609,13 @@ function strip(d: Dispatch & { node: ts.Node }): Dispatch {
 function hasDeleteIn(reaches: Reach[], member: string, slot: Slot): boolean {
   return reaches.some((r) => {
     const p = r.expr.parent;
-    return !!p && ts.isPropertyAccessExpression(p) && p.expression === r.expr && p.name.text === 'delete' && memberOf(r.expr, slot) === member;
+    return (
+      !!p &&
+      ts.isPropertyAccessExpression(p) &&
+      p.expression === r.expr &&
+      p.name.text === 'delete' &&
+      memberOf(r.expr, slot) === member
+    );
   });
 }
 
@@ -1246,11 +1625,23 @@ export function behaviourMembers(owner: RegistryOwner): string[] {
   if (ts.isVariableDeclaration(node) && node.initializer) node = unwrap(node.initializer);
   const fromObject = (obj: ts.ObjectLiteralExpression): string[] =>
     obj.properties
-      .filter((p) => ts.isMethodDeclaration(p) || ts.isGetAccessorDeclaration(p) || ts.isSetAccessorDeclaration(p) || (ts.isPropertyAssignment(p) && isFunctionValue(p.initializer)))
+      .filter(
+        (p) =>
+          ts.isMethodDeclaration(p) ||
+          ts.isGetAccessorDeclaration(p) ||
+          ts.isSetAccessorDeclaration(p) ||
+          (ts.isPropertyAssignment(p) && isFunctionValue(p.initializer)),
+      )
       .map((p) => propertyNameText(p.name) ?? '(computed)');
   if (ts.isClassLike(node)) {
     return node.members
-      .filter((m) => ts.isMethodDeclaration(m) || ts.isGetAccessorDeclaration(m) || ts.isSetAccessorDeclaration(m) || (ts.isPropertyDeclaration(m) && !!m.initializer && isFunctionValue(m.initializer)))
+      .filter(
+        (m) =>
+          ts.isMethodDeclaration(m) ||
+          ts.isGetAccessorDeclaration(m) ||
+          ts.isSetAccessorDeclaration(m) ||
+          (ts.isPropertyDeclaration(m) && !!m.initializer && isFunctionValue(m.initializer)),
+      )
       .map((m) => propertyNameText(m.name) ?? '(computed)');
   }
   if (ts.isObjectLiteralExpression(node)) return fromObject(node);
@@ -1259,7 +1650,8 @@ export function behaviourMembers(owner: RegistryOwner): string[] {
     let returned: ts.ObjectLiteralExpression | undefined;
     walkFrom(node.body, (n) => {
       if (returned || isFunctionLike(n)) return false;
-      if (ts.isReturnStatement(n) && n.expression && ts.isObjectLiteralExpression(unwrap(n.expression))) returned = unwrap(n.expression) as ts.ObjectLiteralExpression;
+      if (ts.isReturnStatement(n) && n.expression && ts.isObjectLiteralExpression(unwrap(n.expression)))
+        returned = unwrap(n.expression) as ts.ObjectLiteralExpression;
       return true;
     });
     return returned ? fromObject(returned) : [owner.name];

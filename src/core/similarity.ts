@@ -42,7 +42,8 @@ export function sizesCanMatch(aTokens: number, bTokens: number, threshold: numbe
   return max > 0 && (2 * min) / (min + max) >= threshold;
 }
 
-const KEYWORD = /^(?:abstract|as|async|await|break|case|catch|class|const|constructor|continue|declare|default|delete|do|else|enum|export|extends|false|finally|for|from|function|get|if|implements|import|in|instanceof|interface|let|new|null|of|private|protected|public|readonly|return|set|static|super|switch|this|throw|true|try|type|typeof|undefined|var|void|while|yield)$/;
+const KEYWORD =
+  /^(?:abstract|as|async|await|break|case|catch|class|const|constructor|continue|declare|default|delete|do|else|enum|export|extends|false|finally|for|from|function|get|if|implements|import|in|instanceof|interface|let|new|null|of|private|protected|public|readonly|return|set|static|super|switch|this|throw|true|try|type|typeof|undefined|var|void|while|yield)$/;
 
 /**
  * Words at least one of which every copy of `ref` spells, for a sound text prefilter. A copy
@@ -53,7 +54,9 @@ const KEYWORD = /^(?:abstract|as|async|await|break|case|catch|class|const|constr
  */
 export function copyNeedles(ref: CodeShingles, threshold: number): string[] | undefined {
   const shared = Math.ceil((threshold * ref.shingles.size) / (2 - threshold));
-  const shingles = [...ref.shingles].map((s) => new Set(s.split('\u0000').filter((t) => /^[A-Za-z_$][\w$]*$/.test(t) && t !== '$NAME' && !KEYWORD.test(t))));
+  const shingles = [...ref.shingles].map(
+    (s) => new Set(s.split('\u0000').filter((t) => /^[A-Za-z_$][\w$]*$/.test(t) && t !== '$NAME' && !KEYWORD.test(t))),
+  );
   const words = [...new Set(shingles.flatMap((s) => [...s]))].sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
   const chosen: string[] = [];
   let uncovered = shingles;

@@ -81,7 +81,11 @@ export class SymbolResolver {
    * declaration and the files the chain went through, or undefined when it leaves the project
    * (a package without sources) or does not resolve.
    */
-  chase(fromFile: string, specifier: string, importedName: string): { declaration: DeclarationRef; files: string[] } | undefined {
+  chase(
+    fromFile: string,
+    specifier: string,
+    importedName: string,
+  ): { declaration: DeclarationRef; files: string[] } | undefined {
     const target = this.resolve(specifier, fromFile);
     if (!target) return undefined;
     const files = new Set<string>([fromFile]);
@@ -116,7 +120,8 @@ export class SymbolResolver {
         }
         continue;
       }
-      if (declaresExported(st, name)) return { file, name: name === 'default' ? declaredName(st) ?? 'default' : name };
+      if (declaresExported(st, name))
+        return { file, name: name === 'default' ? (declaredName(st) ?? 'default') : name };
     }
     for (const spec of starTargets) {
       const next = this.resolve(spec, file);
@@ -128,7 +133,12 @@ export class SymbolResolver {
   }
 
   /** `export { local }`: a declaration of this file, or a name it imported (followed further). */
-  private localOrImported(sf: ts.SourceFile, local: string, files: Set<string>, depth: number): DeclarationRef | undefined {
+  private localOrImported(
+    sf: ts.SourceFile,
+    local: string,
+    files: Set<string>,
+    depth: number,
+  ): DeclarationRef | undefined {
     for (const st of sf.statements) {
       if (ts.isImportDeclaration(st) && st.importClause && ts.isStringLiteral(st.moduleSpecifier)) {
         const clause = st.importClause;
@@ -160,7 +170,11 @@ export class SymbolResolver {
     return withoutOverflow(() => this.checkerDeclarationOf(from, files, position));
   }
 
-  private checkerDeclarationOf(from: ts.SourceFile, files: readonly string[], position: number): DeclarationRef | undefined {
+  private checkerDeclarationOf(
+    from: ts.SourceFile,
+    files: readonly string[],
+    position: number,
+  ): DeclarationRef | undefined {
     const program = this.program(from, files);
     const sf = program.getSourceFile(from.fileName);
     if (!sf) return undefined;
@@ -172,18 +186,31 @@ export class SymbolResolver {
     if (symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
     const decl = symbol.declarations?.[0];
     if (!decl) return undefined;
-    return { file: path.resolve(decl.getSourceFile().fileName), name: symbol.name === 'default' ? declaredName(decl) ?? 'default' : symbol.name };
+    return {
+      file: path.resolve(decl.getSourceFile().fileName),
+      name: symbol.name === 'default' ? (declaredName(decl) ?? 'default') : symbol.name,
+    };
   }
 
   /**
    * For `item.property(...)` where the item's type is declared in another file: 'function' when
    * the checker sees a property holding a function, 'method' for a method.
    */
-  checkerPropertyKind(from: ts.SourceFile, files: readonly string[], typePosition: number, property: string): 'function' | 'method' | undefined {
+  checkerPropertyKind(
+    from: ts.SourceFile,
+    files: readonly string[],
+    typePosition: number,
+    property: string,
+  ): 'function' | 'method' | undefined {
     return withoutOverflow(() => this.checkerPropertyKindOf(from, files, typePosition, property));
   }
 
-  private checkerPropertyKindOf(from: ts.SourceFile, files: readonly string[], typePosition: number, property: string): 'function' | 'method' | undefined {
+  private checkerPropertyKindOf(
+    from: ts.SourceFile,
+    files: readonly string[],
+    typePosition: number,
+    property: string,
+  ): 'function' | 'method' | undefined {
     const program = this.program(from, files);
     const sf = program.getSourceFile(from.fileName);
     if (!sf) return undefined;
@@ -219,7 +246,8 @@ export class SymbolResolver {
     const host = ts.createCompilerHost(options, true);
     host.getSourceFile = (fileName) => {
       const abs = path.resolve(fileName);
-      if (abs === path.resolve(from.fileName)) return ts.createSourceFile(fileName, from.text, ts.ScriptTarget.Latest, true);
+      if (abs === path.resolve(from.fileName))
+        return ts.createSourceFile(fileName, from.text, ts.ScriptTarget.Latest, true);
       const sf = this.source(abs);
       // A fresh parse per program: a program binds its files, which must not leak into the cache.
       return sf ? ts.createSourceFile(fileName, sf.text, ts.ScriptTarget.Latest, true) : undefined;
@@ -228,7 +256,9 @@ export class SymbolResolver {
       literals.map((lit) => {
         const resolved = this.resolve(lit.text, path.resolve(containingFile));
         return {
-          resolvedModule: resolved ? { resolvedFileName: resolved, extension: extensionOf(resolved), isExternalLibraryImport: false } : undefined,
+          resolvedModule: resolved
+            ? { resolvedFileName: resolved, extension: extensionOf(resolved), isExternalLibraryImport: false }
+            : undefined,
         };
       });
     return ts.createProgram({ rootNames: [...new Set([from.fileName, ...files])], options, host });
@@ -276,16 +306,27 @@ function nodeAt(sf: ts.SourceFile, position: number): ts.Node | undefined {
 }
 
 function hasExport(node: ts.Node): boolean {
-  return ts.canHaveModifiers(node) && (ts.getModifiers(node)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ?? false);
+  return (
+    ts.canHaveModifiers(node) && (ts.getModifiers(node)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) ?? false)
+  );
 }
 
 function hasDefault(node: ts.Node): boolean {
-  return ts.canHaveModifiers(node) && (ts.getModifiers(node)?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword) ?? false);
+  return (
+    ts.canHaveModifiers(node) && (ts.getModifiers(node)?.some((m) => m.kind === ts.SyntaxKind.DefaultKeyword) ?? false)
+  );
 }
 
 /** The name a top-level statement declares (class, function, interface, type, enum, first variable). */
 export function declaredName(node: ts.Node): string | undefined {
-  if ((ts.isClassDeclaration(node) || ts.isFunctionDeclaration(node) || ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node) || ts.isEnumDeclaration(node)) && node.name) {
+  if (
+    (ts.isClassDeclaration(node) ||
+      ts.isFunctionDeclaration(node) ||
+      ts.isInterfaceDeclaration(node) ||
+      ts.isTypeAliasDeclaration(node) ||
+      ts.isEnumDeclaration(node)) &&
+    node.name
+  ) {
     return node.name.text;
   }
   if (ts.isVariableStatement(node)) {
@@ -301,6 +342,7 @@ export function declaredName(node: ts.Node): string | undefined {
 function declaresExported(st: ts.Statement, name: string): boolean {
   if (!hasExport(st)) return false;
   if (name === 'default') return hasDefault(st);
-  if (ts.isVariableStatement(st)) return st.declarationList.declarations.some((d) => ts.isIdentifier(d.name) && d.name.text === name);
+  if (ts.isVariableStatement(st))
+    return st.declarationList.declarations.some((d) => ts.isIdentifier(d.name) && d.name.text === name);
   return declaredName(st) === name && !hasDefault(st);
 }

@@ -220,7 +220,8 @@ export class ReportCache {
   set(record: FileRecord): void {
     if (!record.hash) return;
     const deps = record.analysis?.dependencies ?? [];
-    this.fresh[record.file] = deps.length > 0 ? { ...record, dependencyHashes: Object.fromEntries(deps.map((d) => [d, hashFile(d)])) } : record;
+    const dependencyHashes = Object.fromEntries(deps.map((d) => [d, hashFile(d)]));
+    this.fresh[record.file] = deps.length > 0 ? { ...record, dependencyHashes } : record;
   }
 
   /**

@@ -29,7 +29,13 @@ describe('detect suite', () => {
 
   it('every committed label set names its commit, canonical and a reason per candidate', () => {
     const sets = labelSets(REPO);
-    expect(sets.map((s) => s.name)).toEqual(['excalidraw', 'medusa', 'theia', 'vscode-js-debug', 'vscode-languageserver-node']);
+    expect(sets.map((s) => s.name)).toEqual([
+      'excalidraw',
+      'medusa',
+      'theia',
+      'vscode-js-debug',
+      'vscode-languageserver-node',
+    ]);
     for (const { name, labels: l } of sets) {
       expect(l.commit, name).toMatch(/^[0-9a-f]{40}$/);
       expect(fs.existsSync(path.join(REPO, 'fixtures/real-world', name, 'ssot.config.detect.json'))).toBe(true);
@@ -42,7 +48,11 @@ describe('detect suite', () => {
 
   it('without checkouts every repository is listed as not available, and the run still succeeds', () => {
     ensureBuilt();
-    const r = spawnSync(process.execPath, ['bench/run.mjs', '--suite', 'detect', '--real-dir', tempDir()], { cwd: REPO, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', SSOT_REAL_DIR: '' } });
+    const r = spawnSync(process.execPath, ['bench/run.mjs', '--suite', 'detect', '--real-dir', tempDir()], {
+      cwd: REPO,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1', SSOT_REAL_DIR: '' },
+    });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/== detect ==/);
     expect(r.stdout.match(/not available: no checkout at/g)).toHaveLength(5);

@@ -20,7 +20,9 @@ describe('ssot init --canonical <module>', () => {
     const project = unconfigured('dup-own-storage');
     const r = ssot(['init', '--canonical', 'src/events/emitter.ts'], project);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain('canonical: src/events/emitter.ts exports Emitter (class); public members on, off, fire, size');
+    expect(r.stdout).toContain(
+      'canonical: src/events/emitter.ts exports Emitter (class); public members on, off, fire, size',
+    );
     expect(r.stdout).toContain('Emitter: `listeners` filled in `on`, calls each in `fire`');
     expect(r.stdout).toContain('found 2 other implementations; 2 modules named as legacy:');
     const config = JSON.parse(read(project, 'ssot.config.json'));
@@ -29,7 +31,14 @@ describe('ssot init --canonical <module>', () => {
         id: 'emitter',
         description: 'Emitter (src/events/emitter.ts), found by ssot init --canonical',
         canonical: { module: 'src/events/emitter.ts', files: ['src/events/emitter.ts'], names: ['Emitter'] },
-        detect: { names: ['Emitter'], members: ['on', 'off', 'fire', 'size'], minMembers: 2, heritage: ['Emitter'], registries: [{ call: 'each' }], similarity: 0.8 },
+        detect: {
+          names: ['Emitter'],
+          members: ['on', 'off', 'fire', 'size'],
+          minMembers: 2,
+          heritage: ['Emitter'],
+          registries: [{ call: 'each' }],
+          similarity: 0.8,
+        },
         legacy: [
           { module: 'src/signals/notifier.ts', names: { createNotifier: 'Emitter' } },
           { module: 'src/signals/signal-hub.ts', names: { SignalHub: 'Emitter' } },
@@ -39,27 +48,34 @@ describe('ssot init --canonical <module>', () => {
     // The written config works as is: the report finds the same two, and their modules are legacy.
     const report = JSON.parse(ssot(['report', '--format', 'json'], project).stdout) as Report;
     expect(report.concepts[0]!.duplicates.map((d) => d.symbol).sort()).toEqual(['SignalHub', 'createNotifier']);
-    expect(report.concepts[0]!.summary.modules.map((m) => m.module).sort()).toEqual(['src/signals/notifier.ts', 'src/signals/signal-hub.ts']);
+    expect(report.concepts[0]!.summary.modules.map((m) => m.module).sort()).toEqual([
+      'src/signals/notifier.ts',
+      'src/signals/signal-hub.ts',
+    ]);
   });
 
   it('a registry inside a larger class, or one its module does not export, is reported but its module is not named legacy', () => {
     const project = unconfigured('dup-own-storage');
-    write(project, 'src/scene.ts', [
-      'export class Scene {',
-      '  private readonly callbacks = new Set<() => void>();',
-      '  private elements: string[] = [];',
-      '  onUpdate(cb: () => void): void { this.callbacks.add(cb); }',
-      '  private triggerUpdate(): void { for (const cb of this.callbacks) cb(); }',
-      '  add(e: string): void { this.elements.push(e); this.triggerUpdate(); }',
-      '  remove(e: string): void { this.elements = this.elements.filter((x) => x !== e); this.triggerUpdate(); }',
-      '  count(): number { return this.elements.length; }',
-      '  clear(): void { this.elements = []; this.triggerUpdate(); }',
-      '  names(): string[] { return [...this.elements]; }',
-      '}',
-      'class Local { private ls: (() => void)[] = []; on(l: () => void) { this.ls.push(l); } fire() { this.ls.forEach((l) => l()); } }',
-      'export const local = new Local();',
-      '',
-    ].join('\n'));
+    write(
+      project,
+      'src/scene.ts',
+      [
+        'export class Scene {',
+        '  private readonly callbacks = new Set<() => void>();',
+        '  private elements: string[] = [];',
+        '  onUpdate(cb: () => void): void { this.callbacks.add(cb); }',
+        '  private triggerUpdate(): void { for (const cb of this.callbacks) cb(); }',
+        '  add(e: string): void { this.elements.push(e); this.triggerUpdate(); }',
+        '  remove(e: string): void { this.elements = this.elements.filter((x) => x !== e); this.triggerUpdate(); }',
+        '  count(): number { return this.elements.length; }',
+        '  clear(): void { this.elements = []; this.triggerUpdate(); }',
+        '  names(): string[] { return [...this.elements]; }',
+        '}',
+        'class Local { private ls: (() => void)[] = []; on(l: () => void) { this.ls.push(l); } fire() { this.ls.forEach((l) => l()); } }',
+        'export const local = new Local();',
+        '',
+      ].join('\n'),
+    );
     const r = ssot(['init', '--canonical', 'src/events/emitter.ts', '--dry-run'], project);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/src\/scene\.ts:1 {2}Scene {2}not a legacy module: its registry is 29% of its 7 methods/);
@@ -73,8 +89,13 @@ describe('ssot init --canonical <module>', () => {
     write(project, 'src/events/two.ts', 'export class A { x = 1; }\nexport class B { y = 2; }\n');
     const ambiguous = ssot(['init', '--canonical', 'src/events/two.ts'], project);
     expect(ambiguous.code).toBe(2);
-    expect(ambiguous.stderr).toContain('--canonical: src/events/two.ts exports several implementations (A, B); name one with --name');
-    const printed = ssot(['init', '--canonical', 'src/events/emitter.ts', '--name', 'Emitter', '--id', 'events', '--print-config'], project);
+    expect(ambiguous.stderr).toContain(
+      '--canonical: src/events/two.ts exports several implementations (A, B); name one with --name',
+    );
+    const printed = ssot(
+      ['init', '--canonical', 'src/events/emitter.ts', '--name', 'Emitter', '--id', 'events', '--print-config'],
+      project,
+    );
     expect(printed.code, printed.stderr).toBe(0);
     const config = JSON.parse(printed.stdout);
     expect(config.concepts[0]).toMatchObject({ id: 'events', canonical: { names: ['Emitter'] }, legacy: [] });
@@ -86,8 +107,14 @@ describe('ssot init --canonical <module>', () => {
     const cases: [string[], RegExp][] = [
       [['--canonical', 'src/nope.ts'], /--canonical: src\/nope\.ts is not a file of/],
       [['--canonical', 'src/events'], /--canonical: src\/events is a folder/],
-      [['--canonical', 'src/events/emitter.ts', '--name', 'Nope'], /exports no class, function or object named Nope \(exports: Emitter\)/],
-      [['--canonical', 'src/events/emitter.ts', '--preset', 'message-router'], /--canonical and --preset are exclusive/],
+      [
+        ['--canonical', 'src/events/emitter.ts', '--name', 'Nope'],
+        /exports no class, function or object named Nope \(exports: Emitter\)/,
+      ],
+      [
+        ['--canonical', 'src/events/emitter.ts', '--preset', 'message-router'],
+        /--canonical and --preset are exclusive/,
+      ],
       [['--name', 'Emitter'], /--name and --id go with --canonical/],
     ];
     for (const [args, message] of cases) {

@@ -24,7 +24,10 @@ const CASES_DIR = path.join(REPO, 'fixtures/detect');
 const cases = fs
   .readdirSync(CASES_DIR, { withFileTypes: true })
   .filter((e) => e.isDirectory())
-  .map((e) => ({ name: e.name, spec: JSON.parse(fs.readFileSync(path.join(CASES_DIR, e.name, 'case.json'), 'utf8')) as Case }));
+  .map((e) => ({
+    name: e.name,
+    spec: JSON.parse(fs.readFileSync(path.join(CASES_DIR, e.name, 'case.json'), 'utf8')) as Case,
+  }));
 
 const key = (d: { file: string; symbol: string }): string => `${d.file} ${d.symbol}`;
 
@@ -44,7 +47,8 @@ describe('fixtures/detect: every shape, through the core, the report and the ESL
       'not-subclass-via-reexport',
       'not-wrapper',
     ]);
-    for (const c of cases) expect(c.name.startsWith('dup-') ? c.spec.duplicates.length : c.spec.clean.length, c.name).toBeGreaterThan(0);
+    for (const c of cases)
+      expect(c.name.startsWith('dup-') ? c.spec.duplicates.length : c.spec.clean.length, c.name).toBeGreaterThan(0);
   });
 
   describe.each(cases)('$name', ({ name, spec }) => {
@@ -53,11 +57,20 @@ describe('fixtures/detect: every shape, through the core, the report and the ESL
     it('core: exactly the expected duplicates, each with its decisive evidence first', () => {
       const root = path.join(CASES_DIR, name);
       const project = analyzeProject(loadConfig({ cwd: root }));
-      const found = project.analyses.flatMap((a) => a.duplicates.map((d) => ({ file: path.relative(root, a.file).split(path.sep).join('/'), symbol: d.symbol, signals: d.signals })));
+      const found = project.analyses.flatMap((a) =>
+        a.duplicates.map((d) => ({
+          file: path.relative(root, a.file).split(path.sep).join('/'),
+          symbol: d.symbol,
+          signals: d.signals,
+        })),
+      );
       expect(found.map(key).sort()).toEqual(expected);
       for (const dup of spec.duplicates) {
         const f = found.find((x) => key(x) === key(dup))!;
-        expect(f.signals.map(describeSignal).some((line) => new RegExp(dup.evidence).test(line)), f.signals.map(describeSignal).join('\n')).toBe(true);
+        expect(
+          f.signals.map(describeSignal).some((line) => new RegExp(dup.evidence).test(line)),
+          f.signals.map(describeSignal).join('\n'),
+        ).toBe(true);
       }
       for (const clean of spec.clean) expect(found.map(key)).not.toContain(key(clean));
     });
@@ -70,13 +83,18 @@ describe('fixtures/detect: every shape, through the core, the report and the ESL
       expect(concept.summary.violations).toBe(concept.duplicates.length + concept.legacySites.length);
       for (const dup of spec.duplicates) {
         const item = concept.duplicates.find((d) => key(d) === key(dup))!;
-        expect(item.evidence.some((line) => new RegExp(dup.evidence).test(line)), item.evidence.join('\n')).toBe(true);
+        expect(
+          item.evidence.some((line) => new RegExp(dup.evidence).test(line)),
+          item.evidence.join('\n'),
+        ).toBe(true);
       }
     });
 
     it('ESLint: the built plugin reports the same declarations, nothing else', async () => {
       const root = copyFixture('detect', name);
-      const { default: plugin } = (await import(PLUGIN)) as { default: { configs: { recommended: ESLint.Options['overrideConfig'] } } };
+      const { default: plugin } = (await import(PLUGIN)) as {
+        default: { configs: { recommended: ESLint.Options['overrideConfig'] } };
+      };
       const eslint = new ESLint({
         cwd: root,
         overrideConfigFile: true,
@@ -96,7 +114,15 @@ describe('fixtures/detect: every shape, through the core, the report and the ESL
       expect(reported.map(key).sort()).toEqual(expected);
       for (const dup of spec.duplicates) {
         const message = reported.find((x) => key(x) === key(dup))!.message;
-        expect(message.split(': ').slice(1).join(': ').split('; ').some((line) => new RegExp(dup.evidence.replace(/\$$/, '(\\. Use|$)')).test(line)), message).toBe(true);
+        expect(
+          message
+            .split(': ')
+            .slice(1)
+            .join(': ')
+            .split('; ')
+            .some((line) => new RegExp(dup.evidence.replace(/\$$/, '(\\. Use|$)')).test(line)),
+          message,
+        ).toBe(true);
       }
     });
   });

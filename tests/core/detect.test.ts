@@ -39,7 +39,9 @@ function signals(text: string, rel?: string): string[][] {
 function registries(text: string, file = '/virtual/x.ts'): string[] {
   const sf = parseFile(file, text).sourceFile;
   return findRegistries(sf).map((r) => {
-    const ds = r.dispatches.map((d) => `${d.member}:${d.call}${d.method ? `.${d.method}` : ''}${d.via ? `>${d.via}` : ''}`).join(',');
+    const ds = r.dispatches
+      .map((d) => `${d.member}:${d.call}${d.method ? `.${d.method}` : ''}${d.via ? `>${d.via}` : ''}`)
+      .join(',');
     return `${r.owner.name}.${r.storage}${r.keyed ? ' keyed' : ''}${r.oneShot ? ' one-shot' : ''} +${r.registers.join(',')} ${ds}`;
   });
 }
@@ -62,69 +64,107 @@ describe('registries: storage a declaration fills from its callers and dispatche
   });
 
   it('closures of a factory and module-level lists (owned by the function that dispatches)', () => {
-    expect(registries('function make() {\n  const ls = new Set<(e: number) => void>();\n  return { on: (l: (e: number) => void) => ls.add(l), fire: (e: number) => ls.forEach((l) => l(e)) };\n}')).toEqual([
-      'make.ls +on fire:each',
-    ]);
-    expect(registries('const subs: Array<() => void> = [];\nexport function subscribe(f: () => void) { subs.push(f); }\nexport function notify() { for (const s of [...subs]) s(); }')).toEqual([
-      'notify.subs +subscribe notify:each',
-    ]);
+    expect(
+      registries(
+        'function make() {\n  const ls = new Set<(e: number) => void>();\n  return { on: (l: (e: number) => void) => ls.add(l), fire: (e: number) => ls.forEach((l) => l(e)) };\n}',
+      ),
+    ).toEqual(['make.ls +on fire:each']);
+    expect(
+      registries(
+        'const subs: Array<() => void> = [];\nexport function subscribe(f: () => void) { subs.push(f); }\nexport function notify() { for (const s of [...subs]) s(); }',
+      ),
+    ).toEqual(['notify.subs +subscribe notify:each']);
   });
 
   it('an object literal bound to a name, `{ data: [], end: [] }` lists, index loops and stored `{ fn }` items', () => {
-    expect(registries('export const hub = {\n  conns: new Map<string, { send(d: string): void }>(),\n  add(c: { id: string; send(d: string): void }) { this.conns.set(c.id, c); },\n  all(d: string) { for (const c of this.conns.values()) c.send(d); },\n};')).toEqual([
-      'hub.conns keyed +add all:each.send',
-    ]);
-    expect(registries('class S {\n  private listeners = { data: [] as ((d: string) => void)[], end: [] as (() => void)[] };\n  on(l: (d: string) => void) { this.listeners.data.push(l); }\n  emit(d: string) { this.listeners.data.forEach((l) => l(d)); }\n}')).toEqual([
-      'S.listeners keyed +on emit:each',
-    ]);
-    expect(registries('class L {\n  private cbs: Function[] = [];\n  add(cb: Function) { this.cbs.push(cb); }\n  invoke(...a: unknown[]) { const cbs = this.cbs.slice(0); for (let i = 0, n = cbs.length; i < n; i++) cbs[i].apply(null, a); }\n}')).toEqual([
-      'L.cbs +add invoke:each',
-    ]);
-    expect(registries('interface Entry { fn: (e: number) => void; thisArg: unknown }\nclass E {\n  private ls = new Set<Entry>();\n  on(fn: (e: number) => void, thisArg?: unknown) { const entry = { fn, thisArg }; this.ls.add(entry); }\n  fire(e: number) { for (const l of this.ls) l.fn.call(l.thisArg, e); }\n}')).toEqual([
-      'E.ls +on fire:each>fn',
-    ]);
+    expect(
+      registries(
+        'export const hub = {\n  conns: new Map<string, { send(d: string): void }>(),\n  add(c: { id: string; send(d: string): void }) { this.conns.set(c.id, c); },\n  all(d: string) { for (const c of this.conns.values()) c.send(d); },\n};',
+      ),
+    ).toEqual(['hub.conns keyed +add all:each.send']);
+    expect(
+      registries(
+        'class S {\n  private listeners = { data: [] as ((d: string) => void)[], end: [] as (() => void)[] };\n  on(l: (d: string) => void) { this.listeners.data.push(l); }\n  emit(d: string) { this.listeners.data.forEach((l) => l(d)); }\n}',
+      ),
+    ).toEqual(['S.listeners keyed +on emit:each']);
+    expect(
+      registries(
+        'class L {\n  private cbs: Function[] = [];\n  add(cb: Function) { this.cbs.push(cb); }\n  invoke(...a: unknown[]) { const cbs = this.cbs.slice(0); for (let i = 0, n = cbs.length; i < n; i++) cbs[i].apply(null, a); }\n}',
+      ),
+    ).toEqual(['L.cbs +add invoke:each']);
+    expect(
+      registries(
+        'interface Entry { fn: (e: number) => void; thisArg: unknown }\nclass E {\n  private ls = new Set<Entry>();\n  on(fn: (e: number) => void, thisArg?: unknown) { const entry = { fn, thisArg }; this.ls.add(entry); }\n  fire(e: number) { for (const l of this.ls) l.fn.call(l.thisArg, e); }\n}',
+      ),
+    ).toEqual(['E.ls +on fire:each>fn']);
   });
 
   it('`new Set([handler])` stored per key, and a local helper function that takes the list and calls each', () => {
-    expect(registries('class B {\n  private subs = new Map<string, Set<(p: unknown) => void>>();\n  subscribe(e: string, s: (p: unknown) => void) { this.subs.set(e, new Set([s])); }\n  emit(e: string, p: unknown) {\n    const notifyAll = (list: Iterable<(p: unknown) => void>) => { for (const s of list) s(p); };\n    notifyAll(this.subs.get(e) ?? []);\n  }\n}')).toEqual([
-      'B.subs keyed +subscribe emit:each',
-    ]);
+    expect(
+      registries(
+        'class B {\n  private subs = new Map<string, Set<(p: unknown) => void>>();\n  subscribe(e: string, s: (p: unknown) => void) { this.subs.set(e, new Set([s])); }\n  emit(e: string, p: unknown) {\n    const notifyAll = (list: Iterable<(p: unknown) => void>) => { for (const s of list) s(p); };\n    notifyAll(this.subs.get(e) ?? []);\n  }\n}',
+      ),
+    ).toEqual(['B.subs keyed +subscribe emit:each']);
   });
 
   it('a method of each stored item is a method call, unless the item type declares a function property', () => {
-    const observer = 'interface Observer { handleChange(v: number): void }\nclass Obs {\n  private os = new Set<Observer>();\n  add(o: Observer) { this.os.add(o); }\n  set(v: number) { for (const o of this.os) o.handleChange(v); }\n}';
+    const observer =
+      'interface Observer { handleChange(v: number): void }\nclass Obs {\n  private os = new Set<Observer>();\n  add(o: Observer) { this.os.add(o); }\n  set(v: number) { for (const o of this.os) o.handleChange(v); }\n}';
     expect(registries(observer)).toEqual(['Obs.os +add set:each.handleChange']);
-    expect(registries(observer.replace('handleChange(v: number): void', 'handleChange: (v: number) => void'))).toEqual(['Obs.os +add set:each>handleChange']);
+    expect(registries(observer.replace('handleChange(v: number): void', 'handleChange: (v: number) => void'))).toEqual([
+      'Obs.os +add set:each>handleChange',
+    ]);
   });
 
   it('tells chains, one-shot waiters, pending promises and own state from listener lists', () => {
     // The loop stops on the first handler that answers: a chain of responsibility.
-    expect(registries('class C {\n  private hs: ((p: string) => string | false)[] = [];\n  push(h: (p: string) => string | false) { this.hs.push(h); }\n  route(p: string) { for (const h of this.hs) { const r = h(p); if (r) return r; } return false; }\n}')).toEqual([
-      'C.hs +push route:first',
-    ]);
+    expect(
+      registries(
+        'class C {\n  private hs: ((p: string) => string | false)[] = [];\n  push(h: (p: string) => string | false) { this.hs.push(h); }\n  route(p: string) { for (const h of this.hs) { const r = h(p); if (r) return r; } return false; }\n}',
+      ),
+    ).toEqual(['C.hs +push route:first']);
     // Emptied where dispatched: resolved once.
-    expect(registries('class W {\n  private ws: (() => void)[] = [];\n  wait(w: () => void) { this.ws.push(w); }\n  done() { for (const w of this.ws) w(); this.ws = []; }\n}')).toEqual(['W.ws one-shot +wait done:each']);
+    expect(
+      registries(
+        'class W {\n  private ws: (() => void)[] = [];\n  wait(w: () => void) { this.ws.push(w); }\n  done() { for (const w of this.ws) w(); this.ws = []; }\n}',
+      ),
+    ).toEqual(['W.ws one-shot +wait done:each']);
     // A Promise's resolve is no caller's callback: nothing is registered.
-    expect(registries('class P {\n  private pending = new Set<(v: number) => void>();\n  next() { return new Promise<number>((resolve) => this.pending.add(resolve)); }\n  feed(v: number) { for (const p of this.pending) p(v); }\n}')).toEqual([]);
+    expect(
+      registries(
+        'class P {\n  private pending = new Set<(v: number) => void>();\n  next() { return new Promise<number>((resolve) => this.pending.add(resolve)); }\n  feed(v: number) { for (const p of this.pending) p(v); }\n}',
+      ),
+    ).toEqual([]);
     // Functions the code builds itself (tasks per editor) are its own state, not registrations.
-    expect(registries('class T {\n  private tasks = new Map<string, () => void>();\n  open(id: string) { this.tasks.set(id, () => console.log(id)); }\n  runAll() { for (const t of this.tasks.values()) t(); }\n}')).toEqual([]);
+    expect(
+      registries(
+        'class T {\n  private tasks = new Map<string, () => void>();\n  open(id: string) { this.tasks.set(id, () => console.log(id)); }\n  runAll() { for (const t of this.tasks.values()) t(); }\n}',
+      ),
+    ).toEqual([]);
   });
 });
 
 describe('the canonical shape', () => {
   it('an abstract canonical that stores what callers register but dispatches nowhere: the profile is assumed, and said so', () => {
-    const sf = parseFile('/virtual/bus.ts', 'export abstract class Bus {\n  protected subs = new Map<string, ((p: unknown) => void)[]>();\n  subscribe(e: string, s: (p: unknown) => void) { this.subs.set(e, [...(this.subs.get(e) ?? []), s]); }\n  abstract emit(e: string, p: unknown): void;\n}\n').sourceFile;
+    const sf = parseFile(
+      '/virtual/bus.ts',
+      'export abstract class Bus {\n  protected subs = new Map<string, ((p: unknown) => void)[]>();\n  subscribe(e: string, s: (p: unknown) => void) { this.subs.set(e, [...(this.subs.get(e) ?? []), s]); }\n  abstract emit(e: string, p: unknown): void;\n}\n',
+    ).sourceFile;
     const shape = readCanonicalShape(sf);
     expect(shape.profiles).toEqual([{ call: 'each', keyed: true }]);
-    expect(shape.assumed).toMatch(/^Bus stores what its callers register in `subs` but dispatches nowhere in its module/);
+    expect(shape.assumed).toMatch(
+      /^Bus stores what its callers register in `subs` but dispatches nowhere in its module/,
+    );
     // With a dispatch of its own, the profile is read, not assumed.
-    const own = readCanonicalShape(parseFile('/virtual/e.ts', ROUTER.replace('class Dispatcher', 'export class Dispatcher')).sourceFile);
+    const own = readCanonicalShape(
+      parseFile('/virtual/e.ts', ROUTER.replace('class Dispatcher', 'export class Dispatcher')).sourceFile,
+    );
     expect([own.profiles, own.assumed]).toEqual([[{ call: 'each', keyed: true }], undefined]);
   });
 });
 
 describe('duplicate detection, by decisive evidence', () => {
-  it('owns: the concept\'s registry under any name, with the evidence in one line', () => {
+  it("owns: the concept's registry under any name, with the evidence in one line", () => {
     const found = dups(ROUTER);
     expect(found.map((d) => [d.symbol, d.declarationKind])).toEqual([['Dispatcher', 'class']]);
     expect(describeSignal(found[0]!.signals[0]!)).toBe(
@@ -138,13 +178,27 @@ describe('duplicate detection, by decisive evidence', () => {
     expect(signals(`export class MessageRouter {}`)).toEqual([]);
     expect(signals(`export function broadcastToUser(u: string) { return 0; }`)).toEqual([]);
     expect(signals(`const QualityMessageRouter = { route() {} };`)).toEqual([]);
-    expect(signals(`class Dispatcher { addHandler() {} routeMessage() {} registerConnection() {} getStats() {} other() {} }`)).toEqual([]);
-    expect(signals(`export const NOTES = { addHandler: 'on', routeMessage: 'route', registerConnection: 'register', broadcastToUser: 'emit' };`)).toEqual([]);
+    expect(
+      signals(
+        `class Dispatcher { addHandler() {} routeMessage() {} registerConnection() {} getStats() {} other() {} }`,
+      ),
+    ).toEqual([]);
+    expect(
+      signals(
+        `export const NOTES = { addHandler: 'on', routeMessage: 'route', registerConnection: 'register', broadcastToUser: 'emit' };`,
+      ),
+    ).toEqual([]);
   });
 
   it('canonical-name: a second definition of the canonical name itself, not a subclass of it', () => {
-    expect(dups(`export class CanonicalMessageRouter {}`).map((d) => d.signals)).toEqual([[{ kind: 'canonical-name', name: 'CanonicalMessageRouter' }]]);
-    expect(signals(`import { CanonicalMessageRouter as Base } from 'ssot-kit/router';\nexport class CanonicalMessageRouter extends Base {}`)).toEqual([]);
+    expect(dups(`export class CanonicalMessageRouter {}`).map((d) => d.signals)).toEqual([
+      [{ kind: 'canonical-name', name: 'CanonicalMessageRouter' }],
+    ]);
+    expect(
+      signals(
+        `import { CanonicalMessageRouter as Base } from 'ssot-kit/router';\nexport class CanonicalMessageRouter extends Base {}`,
+      ),
+    ).toEqual([]);
   });
 
   it('interfaces, types, ambient declarations and .d.ts files never count', () => {
@@ -186,11 +240,25 @@ describe('fingerprints', () => {
 describe('built on a legacy implementation: listed apart, never a duplicate', () => {
   it('subclasses and wrappers of a legacy class, resolved through the import', () => {
     const root = makeProject({
-      'src/events/emitter.ts': 'export class Emitter<T> {\n  private ls = new Set<(e: T) => void>();\n  on(l: (e: T) => void) { this.ls.add(l); }\n  fire(e: T) { for (const l of this.ls) l(e); }\n}\n',
-      'src/old/bus.ts': 'export class OldBus {\n  private hs: ((e: string) => void)[] = [];\n  sub(h: (e: string) => void) { this.hs.push(h); }\n  pub(e: string) { this.hs.forEach((h) => h(e)); }\n}\n',
-      'src/app/uses.ts': "import { OldBus as Bus } from '../old/bus';\nexport class LoudBus extends Bus {}\nexport class Facade { private readonly bus = new Bus(); send(e: string) { this.bus.pub(e); } }\nexport class Plain {}\n",
+      'src/events/emitter.ts':
+        'export class Emitter<T> {\n  private ls = new Set<(e: T) => void>();\n  on(l: (e: T) => void) { this.ls.add(l); }\n  fire(e: T) { for (const l of this.ls) l(e); }\n}\n',
+      'src/old/bus.ts':
+        'export class OldBus {\n  private hs: ((e: string) => void)[] = [];\n  sub(h: (e: string) => void) { this.hs.push(h); }\n  pub(e: string) { this.hs.forEach((h) => h(e)); }\n}\n',
+      'src/app/uses.ts':
+        "import { OldBus as Bus } from '../old/bus';\nexport class LoudBus extends Bus {}\nexport class Facade { private readonly bus = new Bus(); send(e: string) { this.bus.pub(e); } }\nexport class Plain {}\n",
     });
-    const cfg = resolveConfig({ concepts: [{ id: 'emitter', canonical: { module: 'src/events/emitter.ts', names: ['Emitter'] }, legacy: [{ module: 'src/old/bus.ts' }] }] }, root);
+    const cfg = resolveConfig(
+      {
+        concepts: [
+          {
+            id: 'emitter',
+            canonical: { module: 'src/events/emitter.ts', names: ['Emitter'] },
+            legacy: [{ module: 'src/old/bus.ts' }],
+          },
+        ],
+      },
+      root,
+    );
     const c = createAnalysisContext(cfg);
     const file = path.join(root, 'src/app/uses.ts');
     const analysis = analyzeFile(c, file, read(root, 'src/app/uses.ts'));
@@ -200,6 +268,8 @@ describe('built on a legacy implementation: listed apart, never a duplicate', ()
       ['Facade', 'wraps', 'OldBus', 'src/old/bus.ts', 3],
     ]);
     // The legacy implementation itself is a duplicate (what it owns), the canonical one is not.
-    expect(analyzeFile(c, path.join(root, 'src/old/bus.ts'), read(root, 'src/old/bus.ts')).duplicates.map((d) => d.symbol)).toEqual(['OldBus']);
+    expect(
+      analyzeFile(c, path.join(root, 'src/old/bus.ts'), read(root, 'src/old/bus.ts')).duplicates.map((d) => d.symbol),
+    ).toEqual(['OldBus']);
   });
 });

@@ -9,10 +9,12 @@ afterAll(cleanup);
 
 describe('SymbolResolver: a name followed across files, the checker on the files involved only', () => {
   const root = makeProject({
-    'src/events/emitter.ts': 'export class Emitter<T> { fire(e: T): void {} }\nexport interface Entry { fn: (e: number) => void; run(): void }\nexport class Task { fn: () => void = () => {}; }\n',
+    'src/events/emitter.ts':
+      'export class Emitter<T> { fire(e: T): void {} }\nexport interface Entry { fn: (e: number) => void; run(): void }\nexport class Task { fn: () => void = () => {}; }\n',
     'src/events/index.ts': "export * from './emitter';\nexport { Emitter as Default } from './emitter';\n",
     'src/shared/base.ts': "import { Emitter } from '../events';\nexport { Emitter as BaseEmitter };\n",
-    'src/app/x.ts': "import { BaseEmitter as B } from '../shared/base';\nimport type { Entry, Task } from '../events';\nexport class X extends B<string> {}\nlet e: Entry; let t: Task;\n",
+    'src/app/x.ts':
+      "import { BaseEmitter as B } from '../shared/base';\nimport type { Entry, Task } from '../events';\nexport class X extends B<string> {}\nlet e: Entry; let t: Task;\n",
     'src/unrelated/big.ts': "import './never-read';\nexport const big = 1;\n",
   });
   const symbols = new SymbolResolver(new ModuleResolver(root));
@@ -22,16 +24,24 @@ describe('SymbolResolver: a name followed across files, the checker on the files
   it('follows an alias, an `import`+`export {}` pair and a barrel `export *` to the declaration', () => {
     const chased = symbols.chase(file, '../shared/base', 'BaseEmitter')!;
     expect(chased.declaration).toEqual({ file: path.join(root, 'src/events/emitter.ts'), name: 'Emitter' });
-    expect(chased.files.map((f) => path.relative(root, f)).sort()).toEqual(['src/app/x.ts', 'src/events/emitter.ts', 'src/events/index.ts', 'src/shared/base.ts']);
+    expect(chased.files.map((f) => path.relative(root, f)).sort()).toEqual([
+      'src/app/x.ts',
+      'src/events/emitter.ts',
+      'src/events/index.ts',
+      'src/shared/base.ts',
+    ]);
   });
 
   it('the checker, on those files only, names the same declaration for the base class expression', () => {
     const chased = symbols.chase(file, '../shared/base', 'BaseEmitter')!;
     const position = sf.text.indexOf('B<string>');
-    expect(symbols.checkerDeclaration(sf, chased.files, position)).toEqual({ file: path.join(root, 'src/events/emitter.ts'), name: 'Emitter' });
+    expect(symbols.checkerDeclaration(sf, chased.files, position)).toEqual({
+      file: path.join(root, 'src/events/emitter.ts'),
+      name: 'Emitter',
+    });
   });
 
-  it('tells a record type\'s function property from a method, and a class instance\'s properties as methods', () => {
+  it("tells a record type's function property from a method, and a class instance's properties as methods", () => {
     const entry = symbols.chase(file, '../events', 'Entry')!;
     const at = (text: string) => sf.text.indexOf(text);
     expect(symbols.checkerPropertyKind(sf, entry.files, at('Entry;'), 'fn')).toBe('function');

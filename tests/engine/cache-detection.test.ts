@@ -37,7 +37,11 @@ describe('the report cache and the files detection reads besides the analysed on
     const cacheDir = path.join(tempDir(), 'cache');
     const cold = report(project, cacheDir);
     expect(symbols(cold)).toEqual(['src/vendor/event-source.ts EventSource']);
-    write(project, 'src/events/emitter.ts', read(project, 'src/events/emitter.ts').replace('get size(): number {', 'get count(): number {'));
+    write(
+      project,
+      'src/events/emitter.ts',
+      read(project, 'src/events/emitter.ts').replace('get size(): number {', 'get count(): number {'),
+    );
     const after = report(project, cacheDir);
     expect(after.timing).toMatchObject({ cacheHits: 0 });
     expect(symbols(after)).toEqual(['src/vendor/event-source.ts EventSource']);

@@ -12,7 +12,7 @@ import { analyzeProjectParallel } from '../../engine/analyze-project.js';
 import { EXIT_OK } from '../exit-codes.js';
 import { UsageError } from '../../shared/errors.js';
 import { runCommand } from '../run-command.js';
-import { colors, createProgress, useColor } from '../../shared/terminal.js';
+import { colors, createProgress, plural, useColor } from '../../shared/terminal.js';
 
 interface InitFlags {
   force?: boolean;
@@ -55,12 +55,18 @@ function projectRoot(target: string | undefined): string {
 
 async function initAction(target: string | undefined, flags: InitFlags): Promise<number> {
   const root = projectRoot(target);
-  if (flags.canonical !== undefined && flags.preset !== undefined) throw new UsageError('--canonical and --preset are exclusive: a concept comes from its canonical module or from a preset');
-  if (flags.canonical === undefined && (flags.name !== undefined || flags.id !== undefined)) throw new UsageError('--name and --id go with --canonical');
+  if (flags.canonical !== undefined && flags.preset !== undefined)
+    throw new UsageError(
+      '--canonical and --preset are exclusive: a concept comes from its canonical module or from a preset',
+    );
+  if (flags.canonical === undefined && (flags.name !== undefined || flags.id !== undefined))
+    throw new UsageError('--name and --id go with --canonical');
   const configFile = path.join(root, 'ssot.config.json');
   const writes = !flags.dryRun && !flags.printConfig;
   if (fs.existsSync(configFile) && !flags.force && writes) {
-    throw new UsageError(`${configFile} already exists; not overwriting it (use --force to replace it, or --dry-run to see what init would write)`);
+    throw new UsageError(
+      `${configFile} already exists; not overwriting it (use --force to replace it, or --dry-run to see what init would write)`,
+    );
   }
   if (flags.canonical !== undefined) return initFromCanonical(root, configFile, flags.canonical, flags);
   return initFromPreset(root, configFile, flags.preset ?? 'message-router', flags);
@@ -71,14 +77,22 @@ async function initAction(target: string | undefined, flags: InitFlags): Promise
  * registries come from its AST; the other implementations are found by the detector with that
  * concept; the standalone ones become legacy modules, each name mapped to the canonical name.
  */
-async function initFromCanonical(root: string, configFile: string, canonical: string, flags: InitFlags): Promise<number> {
+async function initFromCanonical(
+  root: string,
+  configFile: string,
+  canonical: string,
+  flags: InitFlags,
+): Promise<number> {
   const c = colors(useColor(process.stdout));
   const { concept, shape, module } = conceptFromCanonical(root, canonical, flags.name, flags.id);
   const config = resolveConfig({ concepts: [concept] }, root);
   const progress = createProgress('ssot init');
   const project = await analyzeProjectParallel(config, { onProgress: (d, t) => progress.update(d, t) });
   progress.finish();
-  const findings = classifyFindings(root, project.analyses.flatMap((a) => a.duplicates));
+  const findings = classifyFindings(
+    root,
+    project.analyses.flatMap((a) => a.duplicates),
+  );
   const legacy = legacyModulesOf(findings, shape.name);
   const text = configText(root, { ...concept, legacy });
   if (flags.printConfig) {
@@ -87,28 +101,46 @@ async function initFromCanonical(root: string, configFile: string, canonical: st
   }
 
   const out: string[] = [];
-  out.push(c.bold(`ssot init: scanned ${project.files.length} files in ${root} for other implementations of ${shape.name}`));
+  out.push(
+    c.bold(`ssot init: scanned ${project.files.length} files in ${root} for other implementations of ${shape.name}`),
+  );
   const heritage = shape.heritage.length > 0 ? `; ${shape.heritage.join(', ')}` : '';
-  out.push(`  canonical: ${module} exports ${shape.name} (${shape.kind}); public members ${shape.members.join(', ') || '(none)'}${heritage}`);
+  out.push(
+    `  canonical: ${module} exports ${shape.name} (${shape.kind}); ` +
+      `public members ${shape.members.join(', ') || '(none)'}${heritage}`,
+  );
   if (shape.registries.length > 0) {
     out.push('  what owning its state and behaviour looks like (read from its AST):');
     for (const r of shape.registries) out.push(`    ${r.owner}: ${r.description}`);
     if (shape.assumed) out.push(c.yellow(`  note: ${shape.assumed}`));
   } else {
-    out.push(c.yellow(`  ${shape.name} owns no storage its callers fill with a dispatch over it: only copies of it and re-declarations of its name will be found`));
+    out.push(
+      c.yellow(
+        `  ${shape.name} owns no storage its callers fill with a dispatch over it: ` +
+          'only copies of it and re-declarations of its name will be found',
+      ),
+    );
   }
   const modules = findings.filter((f) => f.role === 'module');
   const embedded = findings.filter((f) => f.role === 'embedded');
-  if (findings.length === 0) out.push(c.green(`  no other implementation of ${shape.name} found: nothing to name as legacy`));
-  else out.push(`  found ${findings.length} other implementation${findings.length === 1 ? '' : 's'}; ${legacy.length} module${legacy.length === 1 ? '' : 's'} named as legacy:`);
+  if (findings.length === 0) {
+    out.push(c.green(`  no other implementation of ${shape.name} found: nothing to name as legacy`));
+  } else {
+    const named = `${plural(legacy.length, 'module')} named as legacy`;
+    out.push(`  found ${plural(findings.length, 'other implementation')}; ${named}:`);
+  }
   for (const f of [...modules, ...embedded]) {
     const d = f.finding;
     const tag = f.role === 'module' ? c.cyan('legacy module') : c.dim(`not a legacy module: ${f.reason}`);
     out.push(`    ${c.cyan(`${f.file}:${d.line}`)}  ${c.bold(d.symbol)}  ${tag}`);
     out.push(`      ${c.dim(describeSignal(d.signals[0]!))}`);
   }
-  for (const p of project.analyses.flatMap((a) => a.parseErrors)) out.push(c.yellow(`  warning: parse error ${toPosix(path.relative(root, p.file))}:${p.line}:${p.column}: ${p.message}`));
-  for (const s of project.skipped) out.push(c.yellow(`  warning: skipped ${toPosix(path.relative(root, s.file))}: ${s.reason}`));
+  for (const p of project.analyses.flatMap((a) => a.parseErrors))
+    out.push(
+      c.yellow(`  warning: parse error ${toPosix(path.relative(root, p.file))}:${p.line}:${p.column}: ${p.message}`),
+    );
+  for (const s of project.skipped)
+    out.push(c.yellow(`  warning: skipped ${toPosix(path.relative(root, s.file))}: ${s.reason}`));
   if (flags.dryRun) out.push('', c.bold(`--dry-run: would write ${configFile}:`), text.trimEnd());
   else {
     writeFileAtomic(configFile, text, { createDirs: true, removeLeftovers: true });
@@ -184,10 +216,20 @@ export function registerInit(program: Command): void {
       'find the implementations of a concept and write a starting ssot.config.json naming their modules as legacy',
     )
     .argument('[path]', 'project folder (default: the cwd)')
-    .option('--canonical <module>', 'the concept is what this module implements (a repo path): its shape and registries are read from its AST')
-    .option('--name <export>', 'with --canonical: the export that is the canonical implementation (default: the only one, or the one named like the file)')
-    .option('--id <concept-id>', 'with --canonical: the concept id (default: from the export name, e.g. Emitter -> emitter)')
-    .option('--preset <name>', `a built-in concept instead (${Object.keys(PRESETS).join(', ')}); the default without --canonical: message-router`)
+    .option(
+      '--canonical <module>',
+      'the concept is what this module implements (a repo path): its shape and registries are read from its AST',
+    )
+    .option(
+      '--name <export>',
+      'with --canonical: the export that is the canonical implementation ' +
+        '(default: the only one, or the one named like the file)',
+    )
+    .option('--id <concept-id>', 'with --canonical: the concept id (default: from the export name: Emitter -> emitter)')
+    .option(
+      '--preset <name>',
+      `a built-in concept instead (${Object.keys(PRESETS).join(', ')}); the default without --canonical: message-router`,
+    )
     .option('--force', 'overwrite an existing ssot.config.json')
     .option('--dry-run', 'print the config instead of writing it')
     .option('--print-config', 'print only the config JSON (for scripts); writes nothing')
