@@ -117,9 +117,16 @@ describe('ESLint (configs.recommended) and ssot report list the same violations'
     expect(agree(demo, lint.get(demo)!)).toBe(18);
   });
 
+  // parse-refused: its one legacy site is in the file ESLint cannot parse, and its legacy module
+  // holds a stub class and a factory, no implementation (names alone are no duplicates): the two
+  // agree on nothing but the parse error.
+  const NOTHING_TO_COMPARE = new Set(['parse-refused']);
+
   it.each(cases)('codemod fixture %s', (name) => {
     const project = path.join(root, 'codemods', name);
-    expect(agree(project, lint.get(project)!)).toBeGreaterThan(0);
+    const compared = agree(project, lint.get(project)!);
+    if (NOTHING_TO_COMPARE.has(name)) expect(compared).toBe(0);
+    else expect(compared).toBeGreaterThan(0);
   });
 
   it('a generated corpus (bench/corpus/generate.mjs, 200 files)', () => {
