@@ -19,7 +19,19 @@ const repoConcept = {
 };
 
 export default [
-  { ignores: ['dist/**', 'fixtures/**', 'bench/**', 'tests/**', 'scripts/**', 'schema/**', 'docs/**', 'node_modules/**', '*.config.*'] },
+  {
+    ignores: [
+      'dist/**',
+      'fixtures/**',
+      'bench/**',
+      'tests/**',
+      'scripts/**',
+      'schema/**',
+      'docs/**',
+      'node_modules/**',
+      '*.config.*',
+    ],
+  },
   ...ssot.configs.recommended,
   {
     name: 'ssot-kit/dogfood',

@@ -48,7 +48,12 @@ fs.rmSync(path.join(corpus, '.bench-manifest.json'), { force: true });
 // The core rule gets the harness's own specifier regexes for the legacy modules when they exist.
 let GLOBAL_SPEC = '@acme/legacy-router|(?:.*/)?(?:legacy/message-router|ws/quality-router|ws-events(?:/.*)?)(?:\\.js)?';
 let CHAT_LOCAL_SPEC = '(?:\\.\\.?/)+(?:src/)?(?:legacy/message-router|ws/quality-router|ws-events(?:/.*)?)(?:\\.js)?';
-let LEGACY_FILE_GLOBS = ['packages/chat/src/legacy/message-router.ts', 'packages/chat/src/ws/quality-router.ts', 'packages/chat/src/ws-events/**', 'packages/legacy-router/**'];
+let LEGACY_FILE_GLOBS = [
+  'packages/chat/src/legacy/message-router.ts',
+  'packages/chat/src/ws/quality-router.ts',
+  'packages/chat/src/ws-events/**',
+  'packages/legacy-router/**',
+];
 try {
   const peers = await import(pathToFileURL(path.join(REPO, 'bench/peers/ast-grep-rules.mjs')).href);
   ({ GLOBAL_SPEC, CHAT_LOCAL_SPEC } = peers);
@@ -88,12 +93,29 @@ const outFile = path.join(REPO, 'bench/.work', 'eslint-plugin-out.json');
 
 function eslint(which, { cache, timing }) {
   fs.writeFileSync(path.join(corpus, 'eslint.config.mjs'), CONFIGS[which]);
-  const argv = [ESLINT, '--no-warn-ignored', '--format', 'json', '--output-file', outFile, ...(cache ? ['--cache', '--cache-location', cacheFile] : []), ...(concurrency ? ['--concurrency', concurrency] : []), '.'];
+  const argv = [
+    ESLINT,
+    '--no-warn-ignored',
+    '--format',
+    'json',
+    '--output-file',
+    outFile,
+    ...(cache ? ['--cache', '--cache-location', cacheFile] : []),
+    ...(concurrency ? ['--concurrency', concurrency] : []),
+    '.',
+  ];
   const t0 = performance.now();
   // CPU time (user + sys) of the child through /usr/bin/time when there is one: on a shared, loaded
   // machine it varies much less than wall time.
-  const [cmd, cmdArgs] = TIME_BIN ? [TIME_BIN, ['-f', 'SSOT_CPU %U %S', process.execPath, ...argv]] : [process.execPath, argv];
-  const r = spawnSync(cmd, cmdArgs, { cwd: corpus, encoding: 'utf8', env: { ...process.env, ...(timing ? { TIMING: 'all' } : {}) }, maxBuffer: 256 * 1024 * 1024 });
+  const [cmd, cmdArgs] = TIME_BIN
+    ? [TIME_BIN, ['-f', 'SSOT_CPU %U %S', process.execPath, ...argv]]
+    : [process.execPath, argv];
+  const r = spawnSync(cmd, cmdArgs, {
+    cwd: corpus,
+    encoding: 'utf8',
+    env: { ...process.env, ...(timing ? { TIMING: 'all' } : {}) },
+    maxBuffer: 256 * 1024 * 1024,
+  });
   const seconds = (performance.now() - t0) / 1000;
   const cpuMatch = /SSOT_CPU ([\d.]+) ([\d.]+)/.exec(r.stderr ?? '');
   const cpu = cpuMatch ? Number(cpuMatch[1]) + Number(cpuMatch[2]) : NaN;
@@ -101,7 +123,8 @@ function eslint(which, { cache, timing }) {
   const results = JSON.parse(fs.readFileSync(outFile, 'utf8'));
   const problems = results.reduce((n, f) => n + f.messages.length, 0);
   const byRule = {};
-  for (const f of results) for (const m of f.messages) byRule[m.ruleId ?? 'fatal'] = (byRule[m.ruleId ?? 'fatal'] ?? 0) + 1;
+  for (const f of results)
+    for (const m of f.messages) byRule[m.ruleId ?? 'fatal'] = (byRule[m.ruleId ?? 'fatal'] ?? 0) + 1;
   return { seconds, cpu, problems, byRule, files: results.length, timing: timing ? parseTiming(r.stdout) : undefined };
 }
 
@@ -138,7 +161,12 @@ const warm = { core: [], ssot: [] };
 const fill = {};
 for (const which of WHICH) {
   fs.rmSync(caches[which], { force: true });
-  fs.renameSync(...(() => { fill[which] = eslint(which, { cache: true }); return [cacheFile, caches[which]]; })());
+  fs.renameSync(
+    ...(() => {
+      fill[which] = eslint(which, { cache: true });
+      return [cacheFile, caches[which]];
+    })(),
+  );
 }
 const warmRuns = Math.max(runs, 5);
 for (let i = 0; i < warmRuns; i++) {
@@ -153,8 +181,22 @@ for (let i = 0; i < warmRuns; i++) {
 for (const which of WHICH) {
   fs.rmSync(caches[which], { force: true });
   const timed = eslint(which, { cache: false, timing: true });
-  results[which] = { coldCpu: median(coldCpu[which]), warmCpu: median(warmCpu[which]), cold: median(cold[which]), coldRuns: cold[which], warm: median(warm[which]), warmRuns: warm[which], fill: fill[which].seconds, problems: last[which].problems, byRule: last[which].byRule, files: last[which].files, timing: timed.timing };
-  process.stderr.write(`${which}: cold ${results[which].cold.toFixed(2)} s, warm ${results[which].warm.toFixed(2)} s, ${last[which].problems} problems in ${last[which].files} files\n`);
+  results[which] = {
+    coldCpu: median(coldCpu[which]),
+    warmCpu: median(warmCpu[which]),
+    cold: median(cold[which]),
+    coldRuns: cold[which],
+    warm: median(warm[which]),
+    warmRuns: warm[which],
+    fill: fill[which].seconds,
+    problems: last[which].problems,
+    byRule: last[which].byRule,
+    files: last[which].files,
+    timing: timed.timing,
+  };
+  process.stderr.write(
+    `${which}: cold ${results[which].cold.toFixed(2)} s, warm ${results[which].warm.toFixed(2)} s, ${last[which].problems} problems in ${last[which].files} files\n`,
+  );
 }
 fs.rmSync(path.join(corpus, 'eslint.config.mjs'), { force: true });
 
@@ -166,8 +208,12 @@ const ratio = {
   warmCpu: results.ssot.warmCpu / results.core.warmCpu,
 };
 const fmtCpu = (s) => (Number.isFinite(s) ? `${s.toFixed(2)} s` : '–');
-const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${os.platform()}; load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} (1/5/15 min)`;
-const command = `npm run build && node bench/eslint-plugin.mjs ${args.filter((a) => a !== '--write-docs').join(' ')}`.trim();
+const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${os.platform()}; load average at the end ${os
+  .loadavg()
+  .map((l) => l.toFixed(1))
+  .join(' / ')} (1/5/15 min)`;
+const command =
+  `npm run build && node bench/eslint-plugin.mjs ${args.filter((a) => a !== '--write-docs').join(' ')}`.trim();
 const ruleRows = (t) =>
   Object.entries(t ?? {})
     .filter(([rule]) => rule.startsWith('ssot/') || rule === 'no-restricted-imports')

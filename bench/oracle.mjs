@@ -53,10 +53,21 @@ export function collectReferences(fileName, text) {
       if (spec !== undefined) {
         const c = node.importClause;
         const nb = c?.namedBindings;
-        const specifiers = nb && ts.isNamedImports(nb)
-          ? nb.elements.map((e) => ({ name: (e.propertyName ?? e.name).text, alias: e.propertyName ? e.name.text : undefined, isType: e.isTypeOnly }))
-          : null;
-        const d = { decl: 'import', typeOnly: !!c?.isTypeOnly, namespace: !!(nb && ts.isNamespaceImport(nb)), defaultName: c?.name?.text, specifiers };
+        const specifiers =
+          nb && ts.isNamedImports(nb)
+            ? nb.elements.map((e) => ({
+                name: (e.propertyName ?? e.name).text,
+                alias: e.propertyName ? e.name.text : undefined,
+                isType: e.isTypeOnly,
+              }))
+            : null;
+        const d = {
+          decl: 'import',
+          typeOnly: !!c?.isTypeOnly,
+          namespace: !!(nb && ts.isNamespaceImport(nb)),
+          defaultName: c?.name?.text,
+          specifiers,
+        };
         const names = specifiers ? specifiers.map((s) => s.name) : [];
         if (d.defaultName) names.unshift('default');
         refs.push({ form: classifyDeclaration(d), spec, names, pos: node.moduleSpecifier.getStart(sf) });
@@ -69,7 +80,12 @@ export function collectReferences(fileName, text) {
         const ec = node.exportClause;
         const star = !ec || ts.isNamespaceExport(ec);
         const names = ec && ts.isNamedExports(ec) ? ec.elements.map((e) => (e.propertyName ?? e.name).text) : [];
-        refs.push({ form: classifyDeclaration({ decl: 'export', star }), spec, names, pos: node.moduleSpecifier.getStart(sf) });
+        refs.push({
+          form: classifyDeclaration({ decl: 'export', star }),
+          spec,
+          names,
+          pos: node.moduleSpecifier.getStart(sf),
+        });
       }
       return;
     }
@@ -88,7 +104,13 @@ export function collectReferences(fileName, text) {
         let form;
         if (e.kind === ts.SyntaxKind.ImportKeyword) form = 'dynamic-import';
         else if (ts.isIdentifier(e) && e.text === 'require') form = 'require';
-        else if (ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && MOCK_OBJECTS.has(e.expression.text) && MOCK_METHODS.has(e.name.text)) form = 'mock';
+        else if (
+          ts.isPropertyAccessExpression(e) &&
+          ts.isIdentifier(e.expression) &&
+          MOCK_OBJECTS.has(e.expression.text) &&
+          MOCK_METHODS.has(e.name.text)
+        )
+          form = 'mock';
         if (form) refs.push({ form, spec, names: [], pos: node.arguments[0].getStart(sf) });
       }
     } else if (ts.isImportTypeNode(node)) {
@@ -96,7 +118,12 @@ export function collectReferences(fileName, text) {
       if (ts.isLiteralTypeNode(arg) && ts.isStringLiteral(arg.literal)) {
         let q = node.qualifier;
         while (q && ts.isQualifiedName(q)) q = q.left;
-        refs.push({ form: 'import-type', spec: arg.literal.text, names: q ? [q.text] : [], pos: arg.literal.getStart(sf) });
+        refs.push({
+          form: 'import-type',
+          spec: arg.literal.text,
+          names: q ? [q.text] : [],
+          pos: arg.literal.getStart(sf),
+        });
       }
     }
     ts.forEachChild(node, visit);
@@ -151,9 +178,16 @@ export function loadLegacyModules(dir, configPath = path.join(dir, 'ssot.config.
 
 function loadCompilerOptions(dir) {
   const tsconfig = path.join(dir, 'tsconfig.json');
-  if (!fs.existsSync(tsconfig)) return { allowJs: true, moduleResolution: ts.ModuleResolutionKind.Bundler, module: ts.ModuleKind.ESNext };
+  if (!fs.existsSync(tsconfig))
+    return { allowJs: true, moduleResolution: ts.ModuleResolutionKind.Bundler, module: ts.ModuleKind.ESNext };
   const read = ts.readConfigFile(tsconfig, ts.sys.readFile);
-  const parsed = ts.parseJsonConfigFileContent({ ...read.config, include: [], files: [] }, ts.sys, dir, undefined, tsconfig);
+  const parsed = ts.parseJsonConfigFileContent(
+    { ...read.config, include: [], files: [] },
+    ts.sys,
+    dir,
+    undefined,
+    tsconfig,
+  );
   return parsed.options;
 }
 
@@ -171,7 +205,9 @@ export function analyze(dir, { baseline } = {}) {
   const cache = ts.createModuleResolutionCache(dir, (x) => x, options);
   const files = listSourceFiles(dir);
   const result = { dir, files: {}, hashes: {}, parseErrors: {}, changedFiles: [] };
-  const isLegacyFile = (rel) => legacy.byFile(rel) !== undefined || legacy.mods.some((m) => m.kind === 'package' && m.path && rel.startsWith(`${m.path}/`));
+  const isLegacyFile = (rel) =>
+    legacy.byFile(rel) !== undefined ||
+    legacy.mods.some((m) => m.kind === 'package' && m.path && rel.startsWith(`${m.path}/`));
   for (const rel of files) {
     const buf = fs.readFileSync(path.join(dir, rel));
     const h = sha1(buf);
@@ -200,8 +236,10 @@ export function analyze(dir, { baseline } = {}) {
           const res = ts.resolveModuleName(r.spec, abs, options, host, cache).resolvedModule;
           if (res) {
             const relTarget = path.relative(dir, res.resolvedFileName).split(path.sep).join('/');
-            const id = relTarget.startsWith('..') ? undefined : legacy.byFile(relTarget)
-              ?? legacy.mods.find((m) => m.kind === 'package' && m.path && relTarget.startsWith(`${m.path}/`))?.id;
+            const id = relTarget.startsWith('..')
+              ? undefined
+              : (legacy.byFile(relTarget) ??
+                legacy.mods.find((m) => m.kind === 'package' && m.path && relTarget.startsWith(`${m.path}/`))?.id);
             target = id ? `legacy:${id}` : 'other';
           } else target = r.spec.startsWith('.') ? 'unresolved' : 'other';
         }
@@ -211,18 +249,30 @@ export function analyze(dir, { baseline } = {}) {
     }
     if (sites.length) result.files[rel] = sites;
   }
-  if (baseline) for (const rel of Object.keys(baseline.hashes)) if (!(rel in result.hashes)) result.changedFiles.push(rel);
+  if (baseline)
+    for (const rel of Object.keys(baseline.hashes)) if (!(rel in result.hashes)) result.changedFiles.push(rel);
   result.totals = totalsOf(result);
   return result;
 }
 
 export function totalsOf(result) {
-  const t = { legacySites: 0, compatSites: 0, routerSites: 0, unresolvedSites: 0, legacyByForm: {}, filesWithLegacySites: 0, parseErrorFiles: Object.keys(result.parseErrors).length };
+  const t = {
+    legacySites: 0,
+    compatSites: 0,
+    routerSites: 0,
+    unresolvedSites: 0,
+    legacyByForm: {},
+    filesWithLegacySites: 0,
+    parseErrorFiles: Object.keys(result.parseErrors).length,
+  };
   for (const sites of Object.values(result.files)) {
     let any = false;
     for (const s of sites) {
-      if (s.target.startsWith('legacy:')) { t.legacySites++; t.legacyByForm[s.form] = (t.legacyByForm[s.form] ?? 0) + 1; any = true; }
-      else if (s.target === 'compat') t.compatSites++;
+      if (s.target.startsWith('legacy:')) {
+        t.legacySites++;
+        t.legacyByForm[s.form] = (t.legacyByForm[s.form] ?? 0) + 1;
+        any = true;
+      } else if (s.target === 'compat') t.compatSites++;
       else if (s.target === 'router') t.routerSites++;
       else if (s.target === 'unresolved') t.unresolvedSites++;
     }
@@ -236,8 +286,12 @@ function diffMultiset(a, b) {
   const m = new Map();
   for (const k of a) m.set(k, (m.get(k) ?? 0) + 1);
   for (const k of b) m.set(k, (m.get(k) ?? 0) - 1);
-  const missing = [], extra = [];
-  for (const [k, v] of m) { for (let i = 0; i < v; i++) missing.push(k); for (let i = 0; i < -v; i++) extra.push(k); }
+  const missing = [],
+    extra = [];
+  for (const [k, v] of m) {
+    for (let i = 0; i < v; i++) missing.push(k);
+    for (let i = 0; i < -v; i++) extra.push(k);
+  }
   return { missing, extra };
 }
 
@@ -245,16 +299,32 @@ function diffMultiset(a, b) {
 export function checkAgainstManifest(result, manifest) {
   const problems = [];
   const filesA = new Set(Object.keys(manifest.files).filter((f) => manifest.files[f].legacySites));
-  for (const [f, sites] of Object.entries(result.files)) if (sites.some((s) => s.target.startsWith('legacy:'))) filesA.add(f);
+  for (const [f, sites] of Object.entries(result.files))
+    if (sites.some((s) => s.target.startsWith('legacy:'))) filesA.add(f);
   for (const f of [...filesA].sort()) {
-    const exp = (manifest.files[f]?.sites ?? []).map((s) => `${s.form}|${s.spec}|${s.target}|${s.names.join(',')}`).sort();
-    const got = (result.files[f] ?? []).filter((s) => s.target.startsWith('legacy:')).map((s) => `${s.form}|${s.spec}|${s.target}|${s.names.join(',')}`).sort();
+    const exp = (manifest.files[f]?.sites ?? [])
+      .map((s) => `${s.form}|${s.spec}|${s.target}|${s.names.join(',')}`)
+      .sort();
+    const got = (result.files[f] ?? [])
+      .filter((s) => s.target.startsWith('legacy:'))
+      .map((s) => `${s.form}|${s.spec}|${s.target}|${s.names.join(',')}`)
+      .sort();
     const d = diffMultiset(exp, got);
     if (d.missing.length || d.extra.length) problems.push({ file: f, missing: d.missing, extra: d.extra });
   }
-  const decoyAsLegacy = Object.entries(manifest.files).filter(([f, v]) => v.decoySpecifiers && (result.files[f] ?? []).some((s) => v.decoySpecifiers.includes(s.spec) && s.target !== 'other'));
-  for (const [f] of decoyAsLegacy) problems.push({ file: f, missing: [], extra: ['decoy specifier classified as a legacy/compat site'] });
-  if (result.totals.parseErrorFiles) problems.push({ file: '(corpus)', missing: [], extra: [`${result.totals.parseErrorFiles} files have TypeScript parse errors`] });
+  const decoyAsLegacy = Object.entries(manifest.files).filter(
+    ([f, v]) =>
+      v.decoySpecifiers &&
+      (result.files[f] ?? []).some((s) => v.decoySpecifiers.includes(s.spec) && s.target !== 'other'),
+  );
+  for (const [f] of decoyAsLegacy)
+    problems.push({ file: f, missing: [], extra: ['decoy specifier classified as a legacy/compat site'] });
+  if (result.totals.parseErrorFiles)
+    problems.push({
+      file: '(corpus)',
+      missing: [],
+      extra: [`${result.totals.parseErrorFiles} files have TypeScript parse errors`],
+    });
   return { ok: problems.length === 0, problems };
 }
 
@@ -272,7 +342,8 @@ export function expectedAfterMigration(manifest) {
 export function expectedChangedFiles(manifest) {
   const out = new Set();
   for (const [f, v] of Object.entries(manifest.files)) {
-    const a = bindingKeys(v.sites).join('\n'), b = bindingKeys(v.sites, { migrate: true }).join('\n');
+    const a = bindingKeys(v.sites).join('\n'),
+      b = bindingKeys(v.sites, { migrate: true }).join('\n');
     if (a !== b) out.add(f);
   }
   return out;
@@ -285,7 +356,8 @@ export function expectedChangedFiles(manifest) {
 export function checkMigration(after, expected, expectedChanged) {
   const files = new Set([...Object.keys(expected), ...Object.keys(after.files)]);
   const wrong = [];
-  let sitesRight = 0, sitesExpected = 0;
+  let sitesRight = 0,
+    sitesExpected = 0;
   for (const f of [...files].sort()) {
     const exp = expected[f] ?? [];
     const got = bindingKeys(after.files[f] ?? []);
@@ -295,12 +367,21 @@ export function checkMigration(after, expected, expectedChanged) {
     sitesRight += compatExp - d.missing.filter((k) => k.endsWith('|compat')).length;
     if (d.missing.length || d.extra.length) wrong.push({ file: f, missing: d.missing, extra: d.extra });
   }
-  if (after.totals.parseErrorFiles) wrong.push({ file: '(output)', missing: [], extra: [`${after.totals.parseErrorFiles} files no longer parse`] });
+  if (after.totals.parseErrorFiles)
+    wrong.push({ file: '(output)', missing: [], extra: [`${after.totals.parseErrorFiles} files no longer parse`] });
   // which files: a tool must not modify files where no binding is expected to move (legacy modules
   // themselves, the decoy's importers, reformatting of untouched files, ...)
   const unexpected = expectedChanged ? after.changedFiles.filter((f) => !expectedChanged.has(f)) : [];
-  for (const f of unexpected) wrong.push({ file: f, missing: [], extra: ['modified, but no import site in it was to change'] });
-  return { ok: wrong.length === 0, bindingsRight: sitesRight, bindingsExpected: sitesExpected, wrongFiles: wrong, filesTouched: after.changedFiles.length, unexpectedFilesTouched: unexpected.length };
+  for (const f of unexpected)
+    wrong.push({ file: f, missing: [], extra: ['modified, but no import site in it was to change'] });
+  return {
+    ok: wrong.length === 0,
+    bindingsRight: sitesRight,
+    bindingsExpected: sitesExpected,
+    wrongFiles: wrong,
+    filesTouched: after.changedFiles.length,
+    unexpectedFilesTouched: unexpected.length,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -308,16 +389,35 @@ const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPat
 if (isMain) {
   const args = process.argv.slice(2);
   const dir = args.find((a) => !a.startsWith('--'));
-  if (!dir) { console.error('usage: node bench/oracle.mjs <dir> [--manifest <file>]'); process.exit(2); }
+  if (!dir) {
+    console.error('usage: node bench/oracle.mjs <dir> [--manifest <file>]');
+    process.exit(2);
+  }
   const mi = args.indexOf('--manifest');
   const manifestPath = mi >= 0 ? args[mi + 1] : path.join(dir, '.bench-manifest.json');
   const t0 = performance.now();
   const r = analyze(dir);
-  console.log(JSON.stringify({ dir: r.dir, files: Object.keys(r.hashes).length, ...r.totals, seconds: +((performance.now() - t0) / 1000).toFixed(2) }, null, 1));
+  console.log(
+    JSON.stringify(
+      {
+        dir: r.dir,
+        files: Object.keys(r.hashes).length,
+        ...r.totals,
+        seconds: +((performance.now() - t0) / 1000).toFixed(2),
+      },
+      null,
+      1,
+    ),
+  );
   if (fs.existsSync(manifestPath)) {
     const m = JSON.parse(fs.readFileSync(manifestPath, 'utf8'));
     const c = checkAgainstManifest(r, m);
-    if (c.ok) console.log(`oracle == manifest: ${m.totals.legacySites} legacy sites in ${m.totals.filesWithLegacySites} files`);
-    else { console.error(`ORACLE DISAGREES WITH MANIFEST in ${c.problems.length} files:`); for (const p of c.problems.slice(0, 20)) console.error(JSON.stringify(p)); process.exit(1); }
+    if (c.ok)
+      console.log(`oracle == manifest: ${m.totals.legacySites} legacy sites in ${m.totals.filesWithLegacySites} files`);
+    else {
+      console.error(`ORACLE DISAGREES WITH MANIFEST in ${c.problems.length} files:`);
+      for (const p of c.problems.slice(0, 20)) console.error(JSON.stringify(p));
+      process.exit(1);
+    }
   }
 }

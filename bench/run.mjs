@@ -33,10 +33,14 @@ const STANDALONE = ['router-abuse'];
 
 function usage(msg) {
   if (msg) process.stderr.write(`bench: ${msg}\n`);
-  process.stderr.write('usage: node bench/run.mjs [--suite migrate|report|eslint|router|floor|detect|router-abuse|all]'
-    + ' [--abuse-scale X] [--size tiny|small|default|large | --files N] [--runs N] [--seed N]'
-    + ' [--only tool1,tool2] [--real-dir DIR] [--write-docs] [--json FILE]\n');
-  process.stderr.write('       node bench/run.mjs --suite differential [--size S | --repo DIR --config FILE] [--adapters a,b] [--json FILE]\n');
+  process.stderr.write(
+    'usage: node bench/run.mjs [--suite migrate|report|eslint|router|floor|detect|router-abuse|all]' +
+      ' [--abuse-scale X] [--size tiny|small|default|large | --files N] [--runs N] [--seed N]' +
+      ' [--only tool1,tool2] [--real-dir DIR] [--write-docs] [--json FILE]\n',
+  );
+  process.stderr.write(
+    '       node bench/run.mjs --suite differential [--size S | --repo DIR --config FILE] [--adapters a,b] [--json FILE]\n',
+  );
   process.exit(2);
 }
 
@@ -47,30 +51,71 @@ for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
   const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
   const val = () => inline ?? argv[++i] ?? usage(`${flag} needs a value`);
-  const int = () => { const v = Number(val()); if (!Number.isInteger(v) || v < 1) usage(`${flag} needs a positive integer`); return v; };
+  const int = () => {
+    const v = Number(val());
+    if (!Number.isInteger(v) || v < 1) usage(`${flag} needs a positive integer`);
+    return v;
+  };
   switch (flag) {
-    case '--suite': opts.suites.push(...val().split(',')); break;
-    case '--size': opts.size = val(); if (!(opts.size in SIZES)) usage(`unknown size ${opts.size}`); break;
-    case '--files': opts.files = int(); break;
-    case '--runs': opts.runs = int(); break;
-    case '--seed': opts.seed = int(); break;
-    case '--only': opts.only = val().split(',').filter(Boolean); break;
-    case '--write-docs': opts.writeDocs = true; break;
-    case '--section': opts.section = val(); if (!/^[a-z0-9-]+$/.test(opts.section)) usage('--section: lowercase letters, digits, dashes'); break;
-    case '--json': opts.json = val(); break;
-    case '--corpus-dir': opts.corpusDir = path.resolve(val()); break;
-    case '--work-dir': opts.workDir = path.resolve(val()); break;
-    case '--keep-work': opts.keepWork = true; break;
-    case '--repo': opts.repo = path.resolve(val()); break;
-    case '--config': opts.config = path.resolve(val()); break;
-    case '--adapters': opts.adapters = val(); break;
+    case '--suite':
+      opts.suites.push(...val().split(','));
+      break;
+    case '--size':
+      opts.size = val();
+      if (!(opts.size in SIZES)) usage(`unknown size ${opts.size}`);
+      break;
+    case '--files':
+      opts.files = int();
+      break;
+    case '--runs':
+      opts.runs = int();
+      break;
+    case '--seed':
+      opts.seed = int();
+      break;
+    case '--only':
+      opts.only = val().split(',').filter(Boolean);
+      break;
+    case '--write-docs':
+      opts.writeDocs = true;
+      break;
+    case '--section':
+      opts.section = val();
+      if (!/^[a-z0-9-]+$/.test(opts.section)) usage('--section: lowercase letters, digits, dashes');
+      break;
+    case '--json':
+      opts.json = val();
+      break;
+    case '--corpus-dir':
+      opts.corpusDir = path.resolve(val());
+      break;
+    case '--work-dir':
+      opts.workDir = path.resolve(val());
+      break;
+    case '--keep-work':
+      opts.keepWork = true;
+      break;
+    case '--repo':
+      opts.repo = path.resolve(val());
+      break;
+    case '--config':
+      opts.config = path.resolve(val());
+      break;
+    case '--adapters':
+      opts.adapters = val();
+      break;
     case '--abuse-scale':
       opts.abuseScale = Number(val());
       if (!(opts.abuseScale > 0)) usage('--abuse-scale needs a positive number');
       break;
-    case '--real-dir': opts.realDir = path.resolve(val()); break;
-    case '-h': case '--help': usage();
-    default: usage(`unknown flag ${a}`);
+    case '--real-dir':
+      opts.realDir = path.resolve(val());
+      break;
+    case '-h':
+    case '--help':
+      usage();
+    default:
+      usage(`unknown flag ${a}`);
   }
 }
 if (opts.suites.includes('differential')) {
@@ -78,7 +123,9 @@ if (opts.suites.includes('differential')) {
   const size = opts.size ?? (opts.files ? undefined : 'small');
   const seed = opts.seed ?? DEFAULT_SEED;
   const corpus = opts.repo ? undefined : ensureCorpus({ size, files: opts.files, seed, corpusDir: opts.corpusDir });
-  const projects = opts.repo ? ['--repo', opts.repo, ...(opts.config ? ['--config', opts.config] : [])] : ['--fixtures', '--corpus', corpus.dir];
+  const projects = opts.repo
+    ? ['--repo', opts.repo, ...(opts.config ? ['--config', opts.config] : [])]
+    : ['--fixtures', '--corpus', corpus.dir];
   const argv2 = [
     ...projects,
     ...(opts.adapters ? ['--adapters', opts.adapters] : []),

@@ -60,9 +60,20 @@ export function createMigrationContext(config: ResolvedConfig): MigrationContext
  * jscodeshift transform, so both produce the same bytes: core analysis (prefilter, parse,
  * classification) -> the core's rewrite plan -> splice -> re-parse and check the output.
  */
-export function migrateText(mctx: MigrationContext, file: string, text: string, options: PlanOptions = {}): TextMigration {
+export function migrateText(
+  mctx: MigrationContext,
+  file: string,
+  text: string,
+  options: PlanOptions = {},
+): TextMigration {
   const { ctx } = mctx;
-  const base = { parsed: false, rewritten: [] as SiteRef[], refused: [] as RefusedSite[], kept: [] as SiteRef[], notes: [] as string[] };
+  const base = {
+    parsed: false,
+    rewritten: [] as SiteRef[],
+    refused: [] as RefusedSite[],
+    kept: [] as SiteRef[],
+    notes: [] as string[],
+  };
   // The text prefilter first: a file that spells no legacy module cannot hold a legacy site.
   if (!mctx.prefilter.mayMatch(text)) return { status: 'unchanged', ...base };
   const absolute = path.resolve(file);
@@ -70,7 +81,8 @@ export function migrateText(mctx: MigrationContext, file: string, text: string, 
   const parsed = parseFile(absolute, text, { skipJsDoc: true, parents: 'sites' });
   const analysis = analyzeFile(ctx, absolute, text, { sourceFile: parsed.sourceFile, skipDuplicates: true });
   base.parsed = true;
-  if (!analysis.sites.some((s) => s.target.kind === 'legacy' && !s.target.internal)) return { status: 'unchanged', ...base };
+  if (!analysis.sites.some((s) => s.target.kind === 'legacy' && !s.target.internal))
+    return { status: 'unchanged', ...base };
   const plan = planFileRewrite(ctx, analysis, text, { ...options, sourceFile: parsed.sourceFile });
   const refused = plan.refused.map(({ site, reason }) => ({ ...siteRef(site), reason }));
   const result = { ...base, refused, kept: plan.kept.map(siteRef), notes: plan.notes };
@@ -84,7 +96,10 @@ export function migrateText(mctx: MigrationContext, file: string, text: string, 
   if (output === text) return { status: 'unchanged', ...result };
   // Nothing reads the tree after this point, so the check may reparse incrementally from it.
   const change = changeRangeOf(plan.edits);
-  const verdict = verifyRewrite(ctx, absolute, text, output, { specifiers: plan.specifiers, ...(change ? { previous: { sourceFile: parsed.sourceFile, change } } : {}) });
+  const verdict = verifyRewrite(ctx, absolute, text, output, {
+    specifiers: plan.specifiers,
+    ...(change ? { previous: { sourceFile: parsed.sourceFile, change } } : {}),
+  });
   if (!verdict.ok) return { status: 'failed', ...result, error: `refused: ${verdict.error}` };
   return { status: 'changed', ...result, output, rewritten: plan.rewritten.map(siteRef) };
 }

@@ -71,7 +71,9 @@ async function transform(file: FileInfo, api: API, options: Options): Promise<st
   const loaded = await load();
   const absolute = path.resolve(file.path);
   // --ssotConfig=<path>; --config=<path> is accepted too (jscodeshift passes unknown options through).
-  const configOption = [options.ssotConfig, options.config].find((v): v is string => typeof v === 'string' && v.length > 0);
+  const configOption = [options.ssotConfig, options.config].find(
+    (v): v is string => typeof v === 'string' && v.length > 0,
+  );
   const ctx = contextFor(loaded, absolute, configOption);
   const concepts = list(options.concept);
   const flag = (value: unknown): boolean => value === true || value === 'true';
@@ -80,7 +82,8 @@ async function transform(file: FileInfo, api: API, options: Options): Promise<st
     mergeImports: flag(options.mergeImports) || flag(options['merge-imports']),
     ...(concepts ? { concepts } : {}),
   });
-  for (const r of result.refused) api.report(`refused ${r.form} '${r.specifier}' at ${r.line}:${r.column}: ${r.reason}`);
+  for (const r of result.refused)
+    api.report(`refused ${r.form} '${r.specifier}' at ${r.line}:${r.column}: ${r.reason}`);
   if (result.status === 'failed') throw new Error(result.error ?? 'refused');
   // undefined = skipped (nothing to do); the same text = unchanged.
   if (result.status === 'unchanged') return result.parsed ? file.source : undefined;

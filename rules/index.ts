@@ -15,7 +15,8 @@ function packageMeta(): { name: string; version: string } {
     const file = path.join(dir, 'package.json');
     try {
       const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: unknown; version?: unknown };
-      if (pkg.name === 'ssot-kit' && typeof pkg.version === 'string') return { name: 'ssot-kit/eslint-plugin', version: pkg.version };
+      if (pkg.name === 'ssot-kit' && typeof pkg.version === 'string')
+        return { name: 'ssot-kit/eslint-plugin', version: pkg.version };
     } catch {
       // keep walking up
     }

@@ -20,8 +20,15 @@ const KIND_LABELS: Readonly<Record<DuplicateFinding['declarationKind'], string>>
 };
 
 /** The specifier a file writes to import the canonical module, in the file's own import style (the core decides). */
-function canonicalSpecifier(ctx: AnalysisContext, concept: ResolvedConcept, file: string, analysis: FileAnalysis): string {
-  const target = concept.canonical.path ? { module: concept.canonical.path, isPath: true } : { module: concept.canonical.module, isPath: false };
+function canonicalSpecifier(
+  ctx: AnalysisContext,
+  concept: ResolvedConcept,
+  file: string,
+  analysis: FileAnalysis,
+): string {
+  const target = concept.canonical.path
+    ? { module: concept.canonical.path, isPath: true }
+    : { module: concept.canonical.module, isPath: false };
   const spelled = core().specifierForFile(ctx, file, analysis.sites, target);
   return 'specifier' in spelled ? spelled.specifier : concept.canonical.module;
 }
@@ -54,7 +61,10 @@ export default createRule<[NoDuplicateImplementationOptions], DuplicateMessageId
           const concept = ctx.config.concepts.find((c) => c.id === finding.conceptId);
           if (!concept) continue;
           const canonical = canonicalSpecifier(ctx, concept, filename, analysis);
-          const loc = { start: sourceCode.getLocFromIndex(finding.start), end: sourceCode.getLocFromIndex(finding.end) };
+          const loc = {
+            start: sourceCode.getLocFromIndex(finding.start),
+            end: sourceCode.getLocFromIndex(finding.end),
+          };
           const canonicalName = concept.canonical.names[0];
           const suggest: TSESLint.SuggestionReportDescriptor<DuplicateMessageIds>[] = [];
           if (canonicalName && canonicalName !== finding.symbol && !declares(sourceCode, canonicalName)) {
@@ -63,11 +73,16 @@ export default createRule<[NoDuplicateImplementationOptions], DuplicateMessageId
               program.sourceType === 'module'
                 ? `import { ${canonicalName} } from ${quote}${canonical}${quote};\n`
                 : `const { ${canonicalName} } = require(${quote}${canonical}${quote});\n`;
-            const anchor = program.body.find((s) => !(s.type === 'ExpressionStatement' && 'directive' in s && s.directive));
+            const anchor = program.body.find(
+              (s) => !(s.type === 'ExpressionStatement' && 'directive' in s && s.directive),
+            );
             suggest.push({
               messageId: 'useCanonical',
               data: { name: canonicalName, canonical, symbol: finding.symbol },
-              fix: (fixer) => (anchor ? fixer.insertTextBefore(anchor, statement) : fixer.insertTextAfterRange([program.range[1], program.range[1]], `\n${statement}`)),
+              fix: (fixer) =>
+                anchor
+                  ? fixer.insertTextBefore(anchor, statement)
+                  : fixer.insertTextAfterRange([program.range[1], program.range[1]], `\n${statement}`),
             });
           }
           context.report({

@@ -1,5 +1,11 @@
 import { createRule } from './utils/create-rule.js';
-import { legacyMessages, legacySchemaProperties, reportLegacySites, sharedConfigSchema, type LegacyMessageIds } from './utils/legacy-rule.js';
+import {
+  legacyMessages,
+  legacySchemaProperties,
+  reportLegacySites,
+  sharedConfigSchema,
+  type LegacyMessageIds,
+} from './utils/legacy-rule.js';
 import type { ConfigOptions, RestrictedImportsOptions } from './utils/options.js';
 
 export interface NoLegacyImportOptions extends ConfigOptions, RestrictedImportsOptions {
@@ -16,7 +22,8 @@ export default createRule<[NoLegacyImportOptions], LegacyMessageIds>({
   meta: {
     type: 'problem',
     docs: {
-      description: 'Disallow imports of legacy modules, in every form (import, re-export, import(), require, import = require, import types, mocks); autofix to the canonical module where safe.',
+      description:
+        'Disallow imports of legacy modules, in every form (import, re-export, import(), require, import = require, import types, mocks); autofix to the canonical module where safe.',
       recommended: true,
     },
     fixable: 'code',
@@ -32,6 +39,10 @@ export default createRule<[NoLegacyImportOptions], LegacyMessageIds>({
   defaultOptions: [{ missing: true, fix: true }],
   create(context, [options]) {
     // The core's rule for the site (legacySiteRule), as the report decides it.
-    return reportLegacySites(context, options, (rule) => rule === 'no-legacy-import' || (rule === 'no-missing-legacy-module' && options.missing !== false));
+    return reportLegacySites(
+      context,
+      options,
+      (rule) => rule === 'no-legacy-import' || (rule === 'no-missing-legacy-module' && options.missing !== false),
+    );
   },
 });

@@ -1,5 +1,11 @@
 import { createRule } from './utils/create-rule.js';
-import { legacyMessages, legacySchemaProperties, reportLegacySites, sharedConfigSchema, type LegacyMessageIds } from './utils/legacy-rule.js';
+import {
+  legacyMessages,
+  legacySchemaProperties,
+  reportLegacySites,
+  sharedConfigSchema,
+  type LegacyMessageIds,
+} from './utils/legacy-rule.js';
 import type { ConfigOptions, RestrictedImportsOptions } from './utils/options.js';
 
 export interface NoMissingLegacyModuleOptions extends ConfigOptions, RestrictedImportsOptions {
@@ -14,7 +20,8 @@ export default createRule<[NoMissingLegacyModuleOptions], LegacyMessageIds>({
   meta: {
     type: 'problem',
     docs: {
-      description: 'Disallow imports of a legacy module that no longer exists (the import resolves nowhere); fix to the canonical module where safe.',
+      description:
+        'Disallow imports of a legacy module that no longer exists (the import resolves nowhere); fix to the canonical module where safe.',
       recommended: true,
     },
     fixable: 'code',

@@ -37,9 +37,19 @@ const config = JSON.parse(fs.readFileSync(configFile, 'utf8'));
 delete config.$schema;
 fs.writeFileSync(configFile, JSON.stringify(config, null, 2) + '\n');
 
-const git = (...args) => execFileSync('git', ['-c', 'user.name=demo', '-c', 'user.email=demo@example.invalid', '-c', 'commit.gpgsign=false', ...args], { cwd: demo, stdio: 'pipe' });
+const git = (...args) =>
+  execFileSync(
+    'git',
+    ['-c', 'user.name=demo', '-c', 'user.email=demo@example.invalid', '-c', 'commit.gpgsign=false', ...args],
+    { cwd: demo, stdio: 'pipe' },
+  );
 const history = path.join(tmp, 'ssot-history.jsonl');
-const report = (...extra) => execFileSync(process.execPath, [bin, 'report', demo, '--history', history, ...extra], { cwd: demo, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NO_COLOR: '1' } });
+const report = (...extra) =>
+  execFileSync(process.execPath, [bin, 'report', demo, '--history', history, ...extra], {
+    cwd: demo,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, NO_COLOR: '1' },
+  });
 
 /** Replaces text in a file of the copy; fails loudly when the demo no longer has it. */
 function edit(file, from, to) {
@@ -52,12 +62,48 @@ function edit(file, from, to) {
 }
 
 const steps = [
-  ['chat handler on the compat layer', [['src/handlers/chat-handler.ts', "from '../websocket/message-router'", "from 'ssot-kit/router/compat'"]]],
-  ['server broadcast on the compat layer', [['src/server.ts', "import { broadcastToUser } from './services/broadcast'", "import { broadcastToUser } from 'ssot-kit/router/compat'"]]],
-  ['metrics on the compat layer', [['src/legacy/metrics.js', "require('../services/broadcast')", "require('ssot-kit/router/compat')"]]],
-  ['digest job: fix the broken import', [['src/jobs/digest.ts', "from '../realtime/ws-broadcaster'", "from 'ssot-kit/router/compat'"]]],
-  ['admin console on the compat layer', [['src/admin/console.ts', "import { ChatMessageRouter } from '../events/event-router.js'", "import { WebSocketEventRouter as ChatMessageRouter } from 'ssot-kit/router/compat'"]]],
-  ['package entry re-exports from the compat layer', [['src/index.ts', "export { MessageRouter } from './websocket/message-router'", "export { MessageRouter } from 'ssot-kit/router/compat'"]]],
+  [
+    'chat handler on the compat layer',
+    [['src/handlers/chat-handler.ts', "from '../websocket/message-router'", "from 'ssot-kit/router/compat'"]],
+  ],
+  [
+    'server broadcast on the compat layer',
+    [
+      [
+        'src/server.ts',
+        "import { broadcastToUser } from './services/broadcast'",
+        "import { broadcastToUser } from 'ssot-kit/router/compat'",
+      ],
+    ],
+  ],
+  [
+    'metrics on the compat layer',
+    [['src/legacy/metrics.js', "require('../services/broadcast')", "require('ssot-kit/router/compat')"]],
+  ],
+  [
+    'digest job: fix the broken import',
+    [['src/jobs/digest.ts', "from '../realtime/ws-broadcaster'", "from 'ssot-kit/router/compat'"]],
+  ],
+  [
+    'admin console on the compat layer',
+    [
+      [
+        'src/admin/console.ts',
+        "import { ChatMessageRouter } from '../events/event-router.js'",
+        "import { WebSocketEventRouter as ChatMessageRouter } from 'ssot-kit/router/compat'",
+      ],
+    ],
+  ],
+  [
+    'package entry re-exports from the compat layer',
+    [
+      [
+        'src/index.ts',
+        "export { MessageRouter } from './websocket/message-router'",
+        "export { MessageRouter } from 'ssot-kit/router/compat'",
+      ],
+    ],
+  ],
 ];
 
 git('init', '-q');

@@ -45,7 +45,8 @@ function relativeSpecifiers(file: string): string[] {
   const out: string[] = [];
   const visit = (node: ts.Node): void => {
     let spec: ts.Expression | undefined;
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier) spec = node.moduleSpecifier;
+    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier)
+      spec = node.moduleSpecifier;
     else if (ts.isCallExpression(node) && node.arguments.length > 0) {
       const callee = node.expression;
       const isRequire = ts.isIdentifier(callee) && callee.text === 'require';
@@ -63,7 +64,10 @@ function importEdges(): { from: string; to: string; spec: string }[] {
   for (const file of sourceFiles()) {
     const from = path.relative(REPO, file).split(path.sep).join('/');
     for (const spec of relativeSpecifiers(file)) {
-      const to = path.relative(REPO, path.resolve(path.dirname(file), spec)).split(path.sep).join('/');
+      const to = path
+        .relative(REPO, path.resolve(path.dirname(file), spec))
+        .split(path.sep)
+        .join('/');
       edges.push({ from, to, spec });
     }
   }
@@ -91,7 +95,9 @@ describe('architecture: imports flow one way', () => {
   });
 
   it('nothing imports from outside the checked folders except package.json', () => {
-    const outside = edges.filter((e) => !layerOf(e.to) && !e.to.endsWith('package.json')).map((e) => `${e.from} -> ${e.spec}`);
+    const outside = edges
+      .filter((e) => !layerOf(e.to) && !e.to.endsWith('package.json'))
+      .map((e) => `${e.from} -> ${e.spec}`);
     expect(outside).toEqual([]);
   });
 

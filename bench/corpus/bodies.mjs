@@ -2,25 +2,112 @@
 // seeded choices. Every function takes the file's PRNG and returns an array of lines.
 
 const WORDS = [
-  'user', 'room', 'message', 'session', 'token', 'channel', 'presence', 'queue', 'event', 'payload',
-  'socket', 'cache', 'metric', 'invoice', 'search', 'profile', 'avatar', 'upload', 'media', 'thread',
-  'reply', 'reaction', 'notification', 'digest', 'audit', 'policy', 'role', 'permission', 'tenant',
-  'workspace', 'draft', 'schedule', 'webhook', 'retry', 'backoff', 'stream', 'chunk', 'cursor', 'page',
-  'filter', 'locale', 'theme', 'feature', 'flag', 'experiment', 'billing', 'plan', 'quota', 'limit',
-  'snapshot', 'delta', 'sync', 'batch', 'job', 'worker', 'signal', 'device', 'origin', 'region',
+  'user',
+  'room',
+  'message',
+  'session',
+  'token',
+  'channel',
+  'presence',
+  'queue',
+  'event',
+  'payload',
+  'socket',
+  'cache',
+  'metric',
+  'invoice',
+  'search',
+  'profile',
+  'avatar',
+  'upload',
+  'media',
+  'thread',
+  'reply',
+  'reaction',
+  'notification',
+  'digest',
+  'audit',
+  'policy',
+  'role',
+  'permission',
+  'tenant',
+  'workspace',
+  'draft',
+  'schedule',
+  'webhook',
+  'retry',
+  'backoff',
+  'stream',
+  'chunk',
+  'cursor',
+  'page',
+  'filter',
+  'locale',
+  'theme',
+  'feature',
+  'flag',
+  'experiment',
+  'billing',
+  'plan',
+  'quota',
+  'limit',
+  'snapshot',
+  'delta',
+  'sync',
+  'batch',
+  'job',
+  'worker',
+  'signal',
+  'device',
+  'origin',
+  'region',
 ];
-const VERBS = ['load', 'save', 'resolve', 'build', 'apply', 'merge', 'validate', 'format', 'parse', 'emit',
-  'collect', 'schedule', 'flush', 'compute', 'normalize', 'refresh', 'publish', 'subscribe', 'track', 'sync'];
-const PRIMS = ['string', 'number', 'boolean', 'Date', 'string[]', 'number | null', 'Record<string, unknown>',
-  'ReadonlyArray<string>', 'Map<string, number>', 'Set<string>'];
+const VERBS = [
+  'load',
+  'save',
+  'resolve',
+  'build',
+  'apply',
+  'merge',
+  'validate',
+  'format',
+  'parse',
+  'emit',
+  'collect',
+  'schedule',
+  'flush',
+  'compute',
+  'normalize',
+  'refresh',
+  'publish',
+  'subscribe',
+  'track',
+  'sync',
+];
+const PRIMS = [
+  'string',
+  'number',
+  'boolean',
+  'Date',
+  'string[]',
+  'number | null',
+  'Record<string, unknown>',
+  'ReadonlyArray<string>',
+  'Map<string, number>',
+  'Set<string>',
+];
 
 export const cap = (s) => s.charAt(0).toUpperCase() + s.slice(1);
 export const pascal = (...parts) => parts.map(cap).join('');
 export const camel = (first, ...rest) => first + rest.map(cap).join('');
 export { WORDS, VERBS };
 
-function word(r) { return r.pick(WORDS); }
-function type(r) { return r.chance(0.75) ? r.pick(PRIMS) : `${pascal(word(r), word(r))}Dto`; }
+function word(r) {
+  return r.pick(WORDS);
+}
+function type(r) {
+  return r.chance(0.75) ? r.pick(PRIMS) : `${pascal(word(r), word(r))}Dto`;
+}
 
 export function interfaceBlock(r, name) {
   const out = [`export interface ${name} {`];
@@ -55,7 +142,11 @@ export function typeAliasBlock(r, name) {
   const members = [];
   const n = r.range(2, 6);
   for (let i = 0; i < n; i++) members.push(`{ kind: '${word(r)}'; ${camel(word(r))}: ${type(r)} }`);
-  return [`export type ${name}<T = unknown> =`, ...members.map((m, i) => `  | ${m}${i === members.length - 1 ? ' & { meta?: T };' : ''}`), ''];
+  return [
+    `export type ${name}<T = unknown> =`,
+    ...members.map((m, i) => `  | ${m}${i === members.length - 1 ? ' & { meta?: T };' : ''}`),
+    '',
+  ];
 }
 
 function statementLines(r, indent, depth = 0) {
@@ -80,7 +171,12 @@ function statementLines(r, indent, depth = 0) {
     } else {
       out.push(`${pad}switch (mode) {`);
       const c = r.range(2, 4);
-      for (let j = 0; j < c; j++) out.push(`${pad}  case '${word(r)}${j}':`, `${pad}    result.push({ key: '${word(r)}', value: ${j} });`, `${pad}    break;`);
+      for (let j = 0; j < c; j++)
+        out.push(
+          `${pad}  case '${word(r)}${j}':`,
+          `${pad}    result.push({ key: '${word(r)}', value: ${j} });`,
+          `${pad}    break;`,
+        );
       out.push(`${pad}  default:`, `${pad}    break;`, `${pad}}`);
     }
   }
@@ -95,7 +191,9 @@ export function functionBlock(r, name, { ts = true } = {}) {
   const out = [];
   if (r.chance(0.3)) out.push('/**', ` * ${cap(VERBS[r.int(VERBS.length)])}s the ${word(r)} ${word(r)}.`, ' */');
   const isAsync = r.chance(0.3);
-  out.push(`export ${isAsync ? 'async ' : ''}function ${name}${generic ? '<T extends object>' : ''}(${params})${ts ? `: ${isAsync ? 'Promise<' : ''}Array<{ key: string; value: number }>${isAsync ? '>' : ''}` : ''} {`);
+  out.push(
+    `export ${isAsync ? 'async ' : ''}function ${name}${generic ? '<T extends object>' : ''}(${params})${ts ? `: ${isAsync ? 'Promise<' : ''}Array<{ key: string; value: number }>${isAsync ? '>' : ''}` : ''} {`,
+  );
   out.push(`  const result${ts ? ': Array<{ key: string; value: number }>' : ''} = [];`);
   out.push(...statementLines(r, 2).map((l) => l.replace('this.log?.', 'console.debug')));
   out.push('  return result;', '}', '');
@@ -114,7 +212,11 @@ export function classBlock(r, name, { decorators = false, ts = true } = {}) {
   }
   out.push(ts ? `  protected log?: (msg: string, level: number) => void;` : '  log = undefined;');
   out.push('');
-  out.push(ts ? `  constructor(private readonly options: { name: string; retries?: number } = { name: '${word(r)}' }) {}` : `  constructor(options = { name: '${word(r)}' }) {\n    this.options = options;\n  }`);
+  out.push(
+    ts
+      ? `  constructor(private readonly options: { name: string; retries?: number } = { name: '${word(r)}' }) {}`
+      : `  constructor(options = { name: '${word(r)}' }) {\n    this.options = options;\n  }`,
+  );
   const methods = r.range(2, 6);
   for (let i = 0; i < methods; i++) {
     out.push('');
@@ -150,7 +252,14 @@ export function castBlock(r, name) {
 
 export function componentBlock(r, name) {
   const props = `${name}Props`;
-  const out = [`export interface ${props} {`, `  title: string;`, `  items: ReadonlyArray<{ id: string; label: string }>;`, `  onSelect?: (id: string) => void;`, '}', ''];
+  const out = [
+    `export interface ${props} {`,
+    `  title: string;`,
+    `  items: ReadonlyArray<{ id: string; label: string }>;`,
+    `  onSelect?: (id: string) => void;`,
+    '}',
+    '',
+  ];
   out.push(`export function ${name}({ title, items, onSelect }: ${props}) {`);
   out.push(`  const [active, setActive] = useState<string | null>(null);`);
   out.push(`  const visible = useMemo(() => items.filter((i) => i.label.includes('${word(r)}')), [items]);`);
@@ -161,7 +270,9 @@ export function componentBlock(r, name) {
   for (let i = 0; i < n; i++) {
     out.push(`      <ul className="${word(r)}-list-${i}">`);
     out.push('        {visible.map((item) => (');
-    out.push(`          <li key={item.id} data-active={active === item.id} onClick={() => { setActive(item.id); onSelect?.(item.id); }}>`);
+    out.push(
+      `          <li key={item.id} data-active={active === item.id} onClick={() => { setActive(item.id); onSelect?.(item.id); }}>`,
+    );
     out.push(`            <span className="${word(r)}">{item.label}</span>`);
     out.push('          </li>');
     out.push('        ))}');
@@ -204,8 +315,8 @@ export function routerClass(name, { shapeOnly = false } = {}) {
       '  }',
       '',
       '  route(socket: unknown, raw: string): boolean {',
-      '    const [type, body] = raw.split(\'|\', 2);',
-      '    const list = this.table[type ?? \'\'] ?? [];',
+      "    const [type, body] = raw.split('|', 2);",
+      "    const list = this.table[type ?? ''] ?? [];",
       '    list.forEach((h) => h(socket, body));',
       '    return list.length > 0;',
       '  }',

@@ -242,7 +242,10 @@ export function detectTable(rows) {
 function detectMarkdown(rows) {
   const lines = [
     'Checkouts: plain trees of each repository at the commit shown, in `--real-dir` or `$SSOT_REAL_DIR`.',
-    '',`| ${HEAD.join(' | ')} |`, `|${HEAD.map((_, i) => (i < 2 ? '---' : '---:')).join('|')}|`];
+    '',
+    `| ${HEAD.join(' | ')} |`,
+    `|${HEAD.map((_, i) => (i < 2 ? '---' : '---:')).join('|')}|`,
+  ];
   for (const r of rows) lines.push(`| ${cells(r).join(' | ')} |`);
   lines.push('', 'Findings per repository (each with its decisive evidence):', '');
   for (const r of rows) {

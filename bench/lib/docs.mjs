@@ -10,9 +10,15 @@ const n = (x) => x.toLocaleString('en-US');
 const sectionId = (result, s) => (result.section ? `${s.suite}-${result.section}` : s.suite);
 
 function section(result, s) {
-  const m = result.machine, c = result.corpus, v = result.versions;
+  const m = result.machine,
+    c = result.corpus,
+    v = result.versions;
   const id = sectionId(result, s);
-  const cmd = (result.viaNpm ? `npm run bench -- ${result.argv.join(' ')}` : `npm run build && node bench/run.mjs ${result.argv.join(' ')}`).trim();
+  const cmd = (
+    result.viaNpm
+      ? `npm run bench -- ${result.argv.join(' ')}`
+      : `npm run build && node bench/run.mjs ${result.argv.join(' ')}`
+  ).trim();
   const lines = [
     `<!-- bench:${id}:start -->`,
     `### ${id}`,
@@ -24,7 +30,9 @@ function section(result, s) {
     '```',
     '',
     `- Machine: ${m.nproc} cores (${m.cpuModel}), ${m.memGiB} GiB RAM, ${m.os}, Node ${m.node}; 1-min load average ${m.loadavgAtStart} at the start and ${m.loadavg1} at the end of the run (the machine is shared: other work inflates wall times).`,
-    `- Tools: ${Object.entries(v).map(([k, x]) => `${k} ${x}`).join(', ')}.`,
+    `- Tools: ${Object.entries(v)
+      .map(([k, x]) => `${k} ${x}`)
+      .join(', ')}.`,
     ...(c
       ? [
           `- Corpus \`${c.name}\` (seed ${c.seed}): ${n(c.totals.sourceFiles)} source files, ${n(c.totals.lines)} lines, ${(c.totals.bytes / 1e6).toFixed(1)} MB; ${n(c.totals.legacySites)} legacy import sites in ${n(c.totals.filesWithLegacySites)} files (${n(c.totals.decoySites)} decoy sites of the same-named analytics router).`,
@@ -39,11 +47,15 @@ function section(result, s) {
   }
   if (s.rows.length) {
     lines.push('★ = ssot-kit; † = ratio against our tool although it did not pass the oracle check (see below).', '');
-    lines.push(`| ${HEADERS.join(' | ')} |`, `|${HEADERS.map((_, i) => (i === 0 || i === 5 ? '---' : '---:')).join('|')}|`);
+    lines.push(
+      `| ${HEADERS.join(' | ')} |`,
+      `|${HEADERS.map((_, i) => (i === 0 || i === 5 ? '---' : '---:')).join('|')}|`,
+    );
     for (const r of tableRows(s)) lines.push(`| ${r.map((x) => String(x).replace(/\|/g, '\\|')).join(' | ')} |`);
   }
   const goals = goalLines(s);
-  if (goals.length) lines.push('', 'Goals of the issue, judged from the table above:', '', ...goals.map((g) => `- ${g}`));
+  if (goals.length)
+    lines.push('', 'Goals of the issue, judged from the table above:', '', ...goals.map((g) => `- ${g}`));
   if (s.text) lines.push('', '```', s.text, '```');
   const failing = s.rows.filter((r) => r.available && !r.ok);
   if (failing.length) {

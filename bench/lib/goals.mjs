@@ -20,9 +20,17 @@ function migrateGoals(suite) {
   versus('ast-grep', 'ast-grep', 0.5);
   versus('jscodeshift-plain', 'jscodeshift (plain recast transform)', 0.1);
   versus('ts-morph', 'the plain ts-morph script', 0.1);
-  out.push({ goal: 'zero missed sites (the oracle check)', value: ours.ok ? ours.summary.split(',')[0] : 'failed', met: ours.ok });
+  out.push({
+    goal: 'zero missed sites (the oracle check)',
+    value: ours.ok ? ours.summary.split(',')[0] : 'failed',
+    met: ours.ok,
+  });
   const peakKb = Math.max(ours.median.maxRssKb ?? 0, ours.median.treePeakKb ?? 0);
-  out.push({ goal: 'peak memory under 300 MiB', value: `${Math.round(peakKb / 1024)} MiB`, met: peakKb > 0 && peakKb < 300 * 1024 });
+  out.push({
+    goal: 'peak memory under 300 MiB',
+    value: `${Math.round(peakKb / 1024)} MiB`,
+    met: peakKb > 0 && peakKb < 300 * 1024,
+  });
   return out;
 }
 
@@ -32,5 +40,7 @@ export function suiteGoals(suite) {
 }
 
 export function goalLines(suite) {
-  return suiteGoals(suite).map((g) => `${g.met === undefined ? 'not judged' : g.met ? 'met' : 'NOT met'}: ${g.goal} (${g.value})`);
+  return suiteGoals(suite).map(
+    (g) => `${g.met === undefined ? 'not judged' : g.met ? 'met' : 'NOT met'}: ${g.goal} (${g.value})`,
+  );
 }

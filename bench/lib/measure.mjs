@@ -15,7 +15,12 @@ import { spawn } from 'node:child_process';
 
 export const TIME_BIN = '/usr/bin/time';
 export const HAS_GNU_TIME = (() => {
-  try { fs.accessSync(TIME_BIN, fs.constants.X_OK); return true; } catch { return false; }
+  try {
+    fs.accessSync(TIME_BIN, fs.constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
 })();
 const HAS_PROC = fs.existsSync('/proc/self/stat');
 const PAGE_KB = 4; // x86-64 Linux page size in KiB
@@ -45,12 +50,16 @@ function sampleTree(rootPid) {
     if (!children.has(st.ppid)) children.set(st.ppid, []);
     children.get(st.ppid).push(pid);
   }
-  let rssKb = 0, cpuTicks = 0;
+  let rssKb = 0,
+    cpuTicks = 0;
   const stack = [rootPid];
   while (stack.length) {
     const pid = stack.pop();
     const st = stats.get(pid);
-    if (st) { rssKb += st.rss * PAGE_KB; cpuTicks += st.utime + st.stime; }
+    if (st) {
+      rssKb += st.rss * PAGE_KB;
+      cpuTicks += st.utime + st.stime;
+    }
     for (const k of children.get(pid) ?? []) stack.push(k);
   }
   return { rssKb, cpuTicks };
@@ -59,18 +68,38 @@ function sampleTree(rootPid) {
 /**
  * @returns {Promise<{ wallS, cpuS, userS, sysS, maxRssKb, treePeakKb, code, signal, stdout, stderr, method }>}
  */
-export function measure(cmd, args, { cwd, env, sampleMs = 50, timeoutMs = 30 * 60_000, maxBuffer = 256 * 1024 * 1024 } = {}) {
+export function measure(
+  cmd,
+  args,
+  { cwd, env, sampleMs = 50, timeoutMs = 30 * 60_000, maxBuffer = 256 * 1024 * 1024 } = {},
+) {
   return new Promise((resolve, reject) => {
-    const timeFile = path.join(os.tmpdir(), `ssot-bench-time-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`);
+    const timeFile = path.join(
+      os.tmpdir(),
+      `ssot-bench-time-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`,
+    );
     const argv = HAS_GNU_TIME ? ['-f', '%e %U %S %M %x', '-o', timeFile, cmd, ...args] : args;
     const bin = HAS_GNU_TIME ? TIME_BIN : cmd;
     const t0 = performance.now();
     const child = spawn(bin, argv, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out = [], err = [];
-    let outLen = 0, errLen = 0;
-    child.stdout.on('data', (b) => { if (outLen < maxBuffer) { out.push(b); outLen += b.length; } });
-    child.stderr.on('data', (b) => { if (errLen < 1024 * 1024) { err.push(b); errLen += b.length; } });
-    let treePeakKb = 0, lastCpuTicks = 0;
+    const out = [],
+      err = [];
+    let outLen = 0,
+      errLen = 0;
+    child.stdout.on('data', (b) => {
+      if (outLen < maxBuffer) {
+        out.push(b);
+        outLen += b.length;
+      }
+    });
+    child.stderr.on('data', (b) => {
+      if (errLen < 1024 * 1024) {
+        err.push(b);
+        errLen += b.length;
+      }
+    });
+    let treePeakKb = 0,
+      lastCpuTicks = 0;
     const sample = () => {
       if (!HAS_PROC || child.pid === undefined) return;
       const s = sampleTree(child.pid);
@@ -78,21 +107,45 @@ export function measure(cmd, args, { cwd, env, sampleMs = 50, timeoutMs = 30 * 6
       if (s.cpuTicks > lastCpuTicks) lastCpuTicks = s.cpuTicks;
     };
     const timer = setInterval(sample, sampleMs);
-    const killer = setTimeout(() => { child.kill('SIGKILL'); }, timeoutMs);
-    child.on('error', (e) => { clearInterval(timer); clearTimeout(killer); reject(e); });
+    const killer = setTimeout(() => {
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.on('error', (e) => {
+      clearInterval(timer);
+      clearTimeout(killer);
+      reject(e);
+    });
     child.on('close', (code, signal) => {
       const wallS = (performance.now() - t0) / 1000;
       clearInterval(timer);
       clearTimeout(killer);
-      const res = { wallS, treePeakKb, code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+      const res = {
+        wallS,
+        treePeakKb,
+        code,
+        signal,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      };
       if (HAS_GNU_TIME) {
         let line = '';
-        try { line = fs.readFileSync(timeFile, 'utf8').trim().split('\n').pop(); fs.rmSync(timeFile, { force: true }); } catch { /* killed */ }
+        try {
+          line = fs.readFileSync(timeFile, 'utf8').trim().split('\n').pop();
+          fs.rmSync(timeFile, { force: true });
+        } catch {
+          /* killed */
+        }
         const [, u, s, m, x] = line.split(' ').map(Number);
         Object.assign(res, { userS: u, sysS: s, cpuS: u + s, maxRssKb: m, method: 'gnu-time+proc-sampler' });
         if (Number.isFinite(x)) res.code = x; // the child's own exit status
       } else {
-        Object.assign(res, { userS: NaN, sysS: NaN, cpuS: lastCpuTicks / CLK_TCK, maxRssKb: treePeakKb, method: 'proc-sampler' });
+        Object.assign(res, {
+          userS: NaN,
+          sysS: NaN,
+          cpuS: lastCpuTicks / CLK_TCK,
+          maxRssKb: treePeakKb,
+          method: 'proc-sampler',
+        });
       }
       resolve(res);
     });

@@ -64,7 +64,10 @@ function rulesFor(language, scopeName, scope, specRe) {
   const fix = `fix: "'${COMPAT_SPECIFIER}'"`;
   const rules = [];
   // whole-statement rewrite: the statement imports/re-exports only concept names (or the whole module)
-  for (const [decl, spec] of [['import_statement', 'import_specifier'], ['export_statement', 'export_specifier']]) {
+  for (const [decl, spec] of [
+    ['import_statement', 'import_specifier'],
+    ['export_statement', 'export_specifier'],
+  ]) {
     rules.push(`id: ${id(`${decl}-source`)}
 language: ${language}
 ${scope}
@@ -83,7 +86,8 @@ ${fix}
   }
   // mixed statements: split into a compat import (concept names) and the legacy import (the rest)
   rules.push(splitRule(id('split-import'), language, scope, specRe, { decl: 'import', typeKw: false }));
-  if (language !== 'JavaScript') rules.push(splitRule(id('split-import-type'), language, scope, specRe, { decl: 'import', typeKw: true }));
+  if (language !== 'JavaScript')
+    rules.push(splitRule(id('split-import-type'), language, scope, specRe, { decl: 'import', typeKw: true }));
   rules.push(splitRule(id('split-export'), language, scope, specRe, { decl: 'export', typeKw: false }));
   if (language !== 'JavaScript') {
     rules.push(`id: ${id('import-equals')}
@@ -117,8 +121,17 @@ export function astGrepRulesYaml() {
   const anchored = (alts) => `^['"](?:${alts})['"]$`;
   const ignoreLegacy = LEGACY_FILE_GLOBS.map(yq).join(', ');
   for (const language of ['TypeScript', 'Tsx', 'JavaScript']) {
-    docs.push(...rulesFor(language, 'chat', `files: ["**/packages/chat/**"]\nignores: [${ignoreLegacy}]`, anchored(`${GLOBAL_SPEC}|${CHAT_LOCAL_SPEC}`)));
-    docs.push(...rulesFor(language, 'other', `ignores: ["**/packages/chat/**", ${ignoreLegacy}]`, anchored(GLOBAL_SPEC)));
+    docs.push(
+      ...rulesFor(
+        language,
+        'chat',
+        `files: ["**/packages/chat/**"]\nignores: [${ignoreLegacy}]`,
+        anchored(`${GLOBAL_SPEC}|${CHAT_LOCAL_SPEC}`),
+      ),
+    );
+    docs.push(
+      ...rulesFor(language, 'other', `ignores: ["**/packages/chat/**", ${ignoreLegacy}]`, anchored(GLOBAL_SPEC)),
+    );
   }
   return docs.join('---\n');
 }

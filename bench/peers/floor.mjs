@@ -25,12 +25,17 @@ function listSourceFiles(root) {
 const [mode, dirArg] = process.argv.slice(2);
 const dir = path.resolve(dirArg ?? '.');
 const files = listSourceFiles(dir);
-let bytes = 0, hits = 0;
+let bytes = 0,
+  hits = 0;
 if (mode === 'read') {
   for (const f of files) bytes += fs.readFileSync(path.join(dir, f)).length;
 } else if (mode === 'search') {
   const re = /message-router|quality-router|ws-events|legacy-router/;
-  for (const f of files) { const t = fs.readFileSync(path.join(dir, f), 'latin1'); bytes += t.length; if (re.test(t)) hits++; }
+  for (const f of files) {
+    const t = fs.readFileSync(path.join(dir, f), 'latin1');
+    bytes += t.length;
+    if (re.test(t)) hits++;
+  }
 } else if (mode === 'parse') {
   const ts = (await import('typescript')).default;
   for (const f of files) {

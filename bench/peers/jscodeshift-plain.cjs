@@ -19,10 +19,25 @@ const { legacyModules } = require('./legacy-modules.cjs');
 const ts = require('typescript');
 
 const COMPAT = 'ssot-kit/router/compat';
-const CONCEPT = new Set(['MessageRouter', 'QualityMessageRouter', 'WebSocketEventRouter', 'UserScopedWebSocketEventRouter',
-  'WebSocketBroadcastService', 'broadcastToUser', 'createMessageRouter', 'getMessageRouter']);
+const CONCEPT = new Set([
+  'MessageRouter',
+  'QualityMessageRouter',
+  'WebSocketEventRouter',
+  'UserScopedWebSocketEventRouter',
+  'WebSocketBroadcastService',
+  'broadcastToUser',
+  'createMessageRouter',
+  'getMessageRouter',
+]);
 const MOCK = /^(vi|jest)\.(mock|doMock|unmock)$/;
-const SITE_TYPES = new Set(['ImportDeclaration', 'ExportNamedDeclaration', 'TSExternalModuleReference', 'CallExpression', 'ImportExpression', 'TSImportType']);
+const SITE_TYPES = new Set([
+  'ImportDeclaration',
+  'ExportNamedDeclaration',
+  'TSExternalModuleReference',
+  'CallExpression',
+  'ImportExpression',
+  'TSImportType',
+]);
 
 // ---------------------------------------------------------------------------------------------
 // per-worker setup: legacy modules of ssot.config.json, tsconfig compiler options, resolution cache
@@ -67,7 +82,10 @@ module.exports = function transform(file, api, options) {
   const legacy = (lit) => isString(lit) && isLegacySpec(lit.value, from);
   const compat = (lit) => (lit.type === 'Literal' ? j.literal(COMPAT) : j.stringLiteral(COMPAT));
   let edits = 0;
-  const retarget = (p) => { p.replace(compat(p.node)); edits++; };
+  const retarget = (p) => {
+    p.replace(compat(p.node));
+    edits++;
+  };
   // one walk collects every candidate node; a root.find(j.ImportDeclaration) etc. per form would
   // walk the whole tree six times (~40 % slower on the small corpus)
   const sites = root.find(j.Node, (n) => SITE_TYPES.has(n.type));
@@ -114,10 +132,14 @@ module.exports = function transform(file, api, options) {
   // require('x'), import('x') (Babel: callee Import), vi.mock / jest.mock / doMock / unmock
   ofType('CallExpression').forEach((p) => {
     const { callee, arguments: args } = p.node;
-    const ok = callee.type === 'Import'
-      || (callee.type === 'Identifier' && callee.name === 'require')
-      || (callee.type === 'MemberExpression' && !callee.computed && callee.object.type === 'Identifier' && callee.property.type === 'Identifier'
-        && MOCK.test(`${callee.object.name}.${callee.property.name}`));
+    const ok =
+      callee.type === 'Import' ||
+      (callee.type === 'Identifier' && callee.name === 'require') ||
+      (callee.type === 'MemberExpression' &&
+        !callee.computed &&
+        callee.object.type === 'Identifier' &&
+        callee.property.type === 'Identifier' &&
+        MOCK.test(`${callee.object.name}.${callee.property.name}`));
     if (ok && args.length && legacy(args[0])) retarget(p.get('arguments', 0));
   });
   // import('x') as ESTree's ImportExpression (--parser=babel uses the estree plugin)

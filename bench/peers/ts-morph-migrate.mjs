@@ -15,8 +15,16 @@ import legacy from './legacy-modules.cjs';
 const { legacyModules } = legacy;
 
 const COMPAT = 'ssot-kit/router/compat';
-const CONCEPT = new Set(['MessageRouter', 'QualityMessageRouter', 'WebSocketEventRouter', 'UserScopedWebSocketEventRouter',
-  'WebSocketBroadcastService', 'broadcastToUser', 'createMessageRouter', 'getMessageRouter']);
+const CONCEPT = new Set([
+  'MessageRouter',
+  'QualityMessageRouter',
+  'WebSocketEventRouter',
+  'UserScopedWebSocketEventRouter',
+  'WebSocketBroadcastService',
+  'broadcastToUser',
+  'createMessageRouter',
+  'getMessageRouter',
+]);
 
 const dir = path.resolve(process.argv[2] ?? '.');
 const { packages, inLegacy } = legacyModules(dir);
@@ -33,7 +41,8 @@ const isLegacySpec = (spec, from) => {
   return !!r && inLegacy(path.resolve(r.resolvedFileName));
 };
 
-let edits = 0, changed = 0;
+let edits = 0,
+  changed = 0;
 const sourceFiles = project.getSourceFiles();
 for (const sf of sourceFiles) {
   const file = sf.getFilePath();
@@ -54,7 +63,8 @@ for (const sf of sourceFiles) {
     const ref = d.getModuleReference();
     if (Node.isExternalModuleReference(ref)) {
       const lit = ref.getExpression();
-      if (lit && Node.isStringLiteral(lit) && isLegacySpec(lit.getLiteralValue(), file)) actions.push(() => lit.setLiteralValue(COMPAT));
+      if (lit && Node.isStringLiteral(lit) && isLegacySpec(lit.getLiteralValue(), file))
+        actions.push(() => lit.setLiteralValue(COMPAT));
     }
   }
   for (const call of sf.getDescendantsOfKind(SyntaxKind.CallExpression)) {
@@ -62,7 +72,8 @@ for (const sf of sourceFiles) {
     if (!arg || !Node.isStringLiteral(arg)) continue;
     const e = call.getExpression();
     const text = e.getText();
-    const ok = e.getKind() === SyntaxKind.ImportKeyword || text === 'require' || /^(vi|jest)\.(mock|doMock|unmock)$/.test(text);
+    const ok =
+      e.getKind() === SyntaxKind.ImportKeyword || text === 'require' || /^(vi|jest)\.(mock|doMock|unmock)$/.test(text);
     if (ok && isLegacySpec(arg.getLiteralValue(), file)) actions.push(() => arg.setLiteralValue(COMPAT));
   }
   for (const it of sf.getDescendantsOfKind(SyntaxKind.ImportType)) {
@@ -74,15 +85,24 @@ for (const sf of sourceFiles) {
     if (!q || CONCEPT.has(q.getText())) actions.push(() => lit.setLiteralValue(COMPAT));
   }
   // 2) rewrite, last site first
-  for (const a of actions.reverse()) { a(); edits++; }
+  for (const a of actions.reverse()) {
+    a();
+    edits++;
+  }
   if (actions.length) changed++;
 }
 
 function splitDeclaration(sf, d, concept) {
   const index = d.getChildIndex();
-  const structs = concept.map((n) => ({ name: n.getNameNode().getText(), alias: n.getAliasNode()?.getText(), isTypeOnly: n.isTypeOnly() }));
-  if (Node.isImportDeclaration(d)) sf.insertImportDeclaration(index, { moduleSpecifier: COMPAT, isTypeOnly: d.isTypeOnly(), namedImports: structs });
-  else sf.insertExportDeclaration(index, { moduleSpecifier: COMPAT, isTypeOnly: d.isTypeOnly(), namedExports: structs });
+  const structs = concept.map((n) => ({
+    name: n.getNameNode().getText(),
+    alias: n.getAliasNode()?.getText(),
+    isTypeOnly: n.isTypeOnly(),
+  }));
+  if (Node.isImportDeclaration(d))
+    sf.insertImportDeclaration(index, { moduleSpecifier: COMPAT, isTypeOnly: d.isTypeOnly(), namedImports: structs });
+  else
+    sf.insertExportDeclaration(index, { moduleSpecifier: COMPAT, isTypeOnly: d.isTypeOnly(), namedExports: structs });
   for (const n of concept) n.remove();
 }
 

@@ -29,7 +29,15 @@ export interface ModeResult {
 }
 
 export interface RouterBenchResult {
-  config: { connections: number; users: number; events: number; rounds: number; repeats: number; payloadBytes: number; deliveriesPerFlood: number };
+  config: {
+    connections: number;
+    users: number;
+    events: number;
+    rounds: number;
+    repeats: number;
+    payloadBytes: number;
+    deliveriesPerFlood: number;
+  };
   machine: { node: string; platform: string };
   bare: ModeResult;
   /** Bare ws sends that wait for write callbacks (exact counting without a router). */
@@ -40,7 +48,11 @@ export interface RouterBenchResult {
   throughputRatioVsBareAck: number;
   /** bare CPU per delivery / router CPU per delivery. */
   cpuEfficiencyRatio: number;
-  goals: { routerSteadyP95Under5ms: boolean; routerBurstP95Under5ms: boolean; throughputAtLeast80PercentOfBare: boolean };
+  goals: {
+    routerSteadyP95Under5ms: boolean;
+    routerBurstP95Under5ms: boolean;
+    throughputAtLeast80PercentOfBare: boolean;
+  };
   raw: unknown;
 }
 

@@ -114,7 +114,12 @@ function median(values) {
 
 function summarize(latencies) {
   const sorted = Float64Array.from(latencies).sort();
-  return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] };
+  return {
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1],
+  };
 }
 
 const turn = () => new Promise((resolve) => setImmediate(resolve));
@@ -131,9 +136,12 @@ export async function runRouterBench(options = {}) {
   const repeats = Math.max(1, options.repeats ?? 3);
   const payloadBytes = options.payloadBytes ?? 200;
   const log = options.log ?? (() => {});
-  if (connections % users !== 0) throw new Error('connections must be a multiple of users (equal connections per user)');
+  if (connections % users !== 0)
+    throw new Error('connections must be a multiple of users (equal connections per user)');
 
-  const { createMessageRouter, createRouterServer } = await import(new URL('../../dist/src/router/index.js', import.meta.url).href);
+  const { createMessageRouter, createRouterServer } = await import(
+    new URL('../../dist/src/router/index.js', import.meta.url).href
+  );
   const router = createMessageRouter({ clock: now });
   const server = await createRouterServer({
     router,
@@ -153,10 +161,14 @@ export async function runRouterBench(options = {}) {
     socketsByUser.get(userId).push(ws);
   });
 
-  const worker = fork(fileURLToPath(import.meta.url), [CLIENT_FLAG, JSON.stringify({ url: server.url, connections, users })], {
-    serialization: 'advanced', // structured clone: latency arrays travel as Float64Array
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+  const worker = fork(
+    fileURLToPath(import.meta.url),
+    [CLIENT_FLAG, JSON.stringify({ url: server.url, connections, users })],
+    {
+      serialization: 'advanced', // structured clone: latency arrays travel as Float64Array
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
   const inbox = [];
   const waiting = [];
   worker.on('message', (msg) => {
@@ -235,7 +247,8 @@ export async function runRouterBench(options = {}) {
     const elu = performance.eventLoopUtilization(elu0);
     const cpu = process.cpuUsage(cpu0);
     const counted = (await Promise.all(pending)).reduce((n, r) => n + (typeof r === 'number' ? r : r.delivered), 0);
-    if (done.received !== deliveries || counted !== deliveries) throw new Error(`${mode} flood: received ${done.received}, counted ${counted}, expected ${deliveries}`);
+    if (done.received !== deliveries || counted !== deliveries)
+      throw new Error(`${mode} flood: received ${done.received}, counted ${counted}, expected ${deliveries}`);
     return {
       deliveries,
       elapsedMs,
@@ -270,7 +283,8 @@ export async function runRouterBench(options = {}) {
       counted += (await Promise.all(pending)).reduce((n, r) => n + (typeof r === 'number' ? r : r.delivered), 0);
       all.push(...done.latencies);
     }
-    if (counted !== rounds * connections) throw new Error(`${mode} ${style}: counted ${counted}, expected ${rounds * connections}`);
+    if (counted !== rounds * connections)
+      throw new Error(`${mode} ${style}: counted ${counted}, expected ${rounds * connections}`);
     return { deliveries: all.length, latency: summarize(all) };
   }
 
@@ -306,7 +320,10 @@ export async function runRouterBench(options = {}) {
   });
   const agg = (mode) => ({
     throughputPerSec: median(results[mode].flood.map((x) => x.throughput)),
-    throughputRangePerSec: [Math.min(...results[mode].flood.map((x) => x.throughput)), Math.max(...results[mode].flood.map((x) => x.throughput))],
+    throughputRangePerSec: [
+      Math.min(...results[mode].flood.map((x) => x.throughput)),
+      Math.max(...results[mode].flood.map((x) => x.throughput)),
+    ],
     serverUsPerDelivery: median(results[mode].flood.map((x) => x.serverUsPerDelivery)),
     serverCpuUsPerDelivery: median(results[mode].flood.map((x) => x.serverCpuUsPerDelivery)),
     floodLatencyMs: pct(results[mode].flood),
@@ -351,7 +368,8 @@ function parseArgs(argv) {
   return out;
 }
 
-const isEntry = !isClientProcess && process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+const isEntry =
+  !isClientProcess && process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (isEntry) {
   const args = parseArgs(process.argv.slice(2));
   const result = await runRouterBench({ ...args, log: args.json ? undefined : (l) => console.error(l) });
@@ -360,17 +378,31 @@ if (isEntry) {
   } else {
     const f = (n) => n.toFixed(3);
     const c = result.config;
-    console.log(`router bench: ${c.connections} connections / ${c.users} users, ${c.events} events per user per flood, ${c.rounds} paced rounds, ${c.repeats} repeats (medians), node ${result.machine.node}`);
+    console.log(
+      `router bench: ${c.connections} connections / ${c.users} users, ${c.events} events per user per flood, ${c.rounds} paced rounds, ${c.repeats} repeats (medians), node ${result.machine.node}`,
+    );
     const lat = (l) => `${f(l.p50)}/${f(l.p95)}/${f(l.p99)}`;
-    for (const [mode, r] of [['bare', result.bare], ['bare-ack', result.bareAck], ['router', result.router]]) {
+    for (const [mode, r] of [
+      ['bare', result.bare],
+      ['bare-ack', result.bareAck],
+      ['router', result.router],
+    ]) {
       console.log(
         `${mode.padEnd(8)} throughput ${Math.round(r.throughputPerSec).toLocaleString('en-US')} deliveries/s ` +
           `(range ${r.throughputRangePerSec.map((x) => Math.round(x).toLocaleString('en-US')).join('-')}; server per delivery: ${r.serverUsPerDelivery.toFixed(2)} us busy, ${r.serverCpuUsPerDelivery.toFixed(2)} us CPU)`,
       );
-      console.log(`${''.padEnd(8)} latency p50/p95/p99 ms: steady ${lat(r.steadyLatencyMs)} | burst ${lat(r.burstLatencyMs)} | flood ${lat(r.floodLatencyMs)}`);
+      console.log(
+        `${''.padEnd(8)} latency p50/p95/p99 ms: steady ${lat(r.steadyLatencyMs)} | burst ${lat(r.burstLatencyMs)} | flood ${lat(r.floodLatencyMs)}`,
+      );
     }
-    console.log(`router/bare throughput: ${(result.throughputRatio * 100).toFixed(1)}% (goal >= 80%: ${result.goals.throughputAtLeast80PercentOfBare ? 'met' : 'NOT met'}); router/bare-ack: ${(result.throughputRatioVsBareAck * 100).toFixed(1)}%`);
-    console.log(`server CPU per delivery, bare/router: ${(result.cpuEfficiencyRatio * 100).toFixed(1)}% (the throughput ratio of a CPU-bound server)`);
-    console.log(`router steady p95: ${f(result.router.steadyLatencyMs.p95)} ms (goal < 5 ms: ${result.goals.routerSteadyP95Under5ms ? 'met' : 'NOT met'}); burst p95: ${f(result.router.burstLatencyMs.p95)} ms (${result.goals.routerBurstP95Under5ms ? 'under' : 'NOT under'} 5 ms)`);
+    console.log(
+      `router/bare throughput: ${(result.throughputRatio * 100).toFixed(1)}% (goal >= 80%: ${result.goals.throughputAtLeast80PercentOfBare ? 'met' : 'NOT met'}); router/bare-ack: ${(result.throughputRatioVsBareAck * 100).toFixed(1)}%`,
+    );
+    console.log(
+      `server CPU per delivery, bare/router: ${(result.cpuEfficiencyRatio * 100).toFixed(1)}% (the throughput ratio of a CPU-bound server)`,
+    );
+    console.log(
+      `router steady p95: ${f(result.router.steadyLatencyMs.p95)} ms (goal < 5 ms: ${result.goals.routerSteadyP95Under5ms ? 'met' : 'NOT met'}); burst p95: ${f(result.router.burstLatencyMs.p95)} ms (${result.goals.routerBurstP95Under5ms ? 'under' : 'NOT under'} 5 ms)`,
+    );
   }
 }

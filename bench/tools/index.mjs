@@ -17,13 +17,26 @@ import { bindingKeys, CONCEPT_NAMES } from '../lib/semantics.mjs';
 import { astGrepRulesYaml, GLOBAL_SPEC, CHAT_LOCAL_SPEC, LEGACY_FILE_GLOBS } from '../peers/ast-grep-rules.mjs';
 
 /** Where our jscodeshift transform may live (first existing wins). */
-export const JSCODESHIFT_TRANSFORM_CANDIDATES = ['dist/codemods/jscodeshift-transform.cjs', 'codemods/jscodeshift-transform.cjs'];
+export const JSCODESHIFT_TRANSFORM_CANDIDATES = [
+  'dist/codemods/jscodeshift-transform.cjs',
+  'codemods/jscodeshift-transform.cjs',
+];
 /** Our CLI and ESLint plugin (built by `npm run build`). */
 export const SSOT_BIN = 'dist/src/cli/bin.js';
 export const SSOT_ESLINT_PLUGIN = 'dist/rules/index.js';
 /** Forms ESLint 10's core no-restricted-imports reports (ImportDeclaration, ExportNamed/AllDeclaration,
  * and with the typescript-eslint parser also `import x = require()`); not require(), import(), mocks, import('x').T. */
-export const ESLINT_CORE_FORMS = new Set(['named', 'aliased', 'namespace', 'type-only', 'inline-type', 'side-effect', 'export-named', 'export-star', 'import-equals']);
+export const ESLINT_CORE_FORMS = new Set([
+  'named',
+  'aliased',
+  'namespace',
+  'type-only',
+  'inline-type',
+  'side-effect',
+  'export-named',
+  'export-star',
+  'import-equals',
+]);
 /** The rule of our plugin whose reports must equal the oracle's legacy sites (all forms). */
 export const SSOT_IMPORT_RULE = 'ssot/no-legacy-import';
 
@@ -31,10 +44,21 @@ const exists = (p) => fs.existsSync(p);
 const shq = (s) => `'${String(s).replace(/'/g, `'\\''`)}'`;
 
 export function toolVersions(repo) {
-  const v = (p) => { try { return JSON.parse(fs.readFileSync(path.join(repo, 'node_modules', p, 'package.json'), 'utf8')).version; } catch { return 'n/a'; } };
+  const v = (p) => {
+    try {
+      return JSON.parse(fs.readFileSync(path.join(repo, 'node_modules', p, 'package.json'), 'utf8')).version;
+    } catch {
+      return 'n/a';
+    }
+  };
   return {
-    node: process.version.slice(1), typescript: v('typescript'), 'ts-morph': v('ts-morph'), jscodeshift: v('jscodeshift'),
-    '@ast-grep/cli': v('@ast-grep/cli'), eslint: v('eslint'), '@typescript-eslint/parser': v('@typescript-eslint/parser'),
+    node: process.version.slice(1),
+    typescript: v('typescript'),
+    'ts-morph': v('ts-morph'),
+    jscodeshift: v('jscodeshift'),
+    '@ast-grep/cli': v('@ast-grep/cli'),
+    eslint: v('eslint'),
+    '@typescript-eslint/parser': v('@typescript-eslint/parser'),
   };
 }
 
@@ -44,9 +68,14 @@ export function toolVersions(repo) {
 function verifyMigration(ctx, copy) {
   const after = analyze(copy, { baseline: ctx.baseline });
   const c = checkMigration(after, ctx.expected, ctx.expectedChanged);
-  const problems = c.wrongFiles.slice(0, 12).map((w) => `${w.file}: missing [${w.missing.join(', ')}] extra [${w.extra.join(', ')}]`);
+  const problems = c.wrongFiles
+    .slice(0, 12)
+    .map((w) => `${w.file}: missing [${w.missing.join(', ')}] extra [${w.extra.join(', ')}]`);
   if (c.wrongFiles.length > 12) problems.push(`... and ${c.wrongFiles.length - 12} more files`);
-  const legacyLeft = Object.values(after.files).reduce((n, sites) => n + bindingKeys(sites).filter((k) => k.includes('|legacy:')).length, 0);
+  const legacyLeft = Object.values(after.files).reduce(
+    (n, sites) => n + bindingKeys(sites).filter((k) => k.includes('|legacy:')).length,
+    0,
+  );
   return {
     ok: c.ok,
     summary: `${c.bindingsRight}/${c.bindingsExpected} bindings moved, ${legacyLeft} kept on legacy (expected ${ctx.expectedLegacyLeft}), ${c.wrongFiles.length} files wrong, ${c.filesTouched} files modified (expected ${ctx.expectedChanged.size})`,
@@ -70,27 +99,46 @@ function expectedCounts(ctx, forms) {
 function compareCounts(expected, got, what) {
   const problems = [];
   for (const f of new Set([...expected.keys(), ...got.keys()])) {
-    if ((expected.get(f) ?? 0) !== (got.get(f) ?? 0)) problems.push(`${f}: expected ${expected.get(f) ?? 0} ${what}, got ${got.get(f) ?? 0}`);
+    if ((expected.get(f) ?? 0) !== (got.get(f) ?? 0))
+      problems.push(`${f}: expected ${expected.get(f) ?? 0} ${what}, got ${got.get(f) ?? 0}`);
   }
-  const e = [...expected.values()].reduce((a, b) => a + b, 0), g = [...got.values()].reduce((a, b) => a + b, 0);
-  return { ok: problems.length === 0, expectedTotal: e, gotTotal: g, problems: problems.slice(0, 12).concat(problems.length > 12 ? [`... and ${problems.length - 12} more files`] : []) };
+  const e = [...expected.values()].reduce((a, b) => a + b, 0),
+    g = [...got.values()].reduce((a, b) => a + b, 0);
+  return {
+    ok: problems.length === 0,
+    expectedTotal: e,
+    gotTotal: g,
+    problems: problems.slice(0, 12).concat(problems.length > 12 ? [`... and ${problems.length - 12} more files`] : []),
+  };
 }
 
 function verifyEslintOutput(ctx, copy, outFile, { rulePrefix, forms }) {
   let results;
-  try { results = JSON.parse(fs.readFileSync(outFile, 'utf8')); } catch (e) { return { ok: false, summary: 'no ESLint JSON output', problems: [String(e)] }; }
+  try {
+    results = JSON.parse(fs.readFileSync(outFile, 'utf8'));
+  } catch (e) {
+    return { ok: false, summary: 'no ESLint JSON output', problems: [String(e)] };
+  }
   const got = new Map();
   let fatal = 0;
   for (const r of results) {
     const rel = path.relative(copy, r.filePath).split(path.sep).join('/');
     for (const msg of r.messages) {
-      if (msg.fatal) { fatal++; continue; }
-      if (msg.ruleId && (rulePrefix.endsWith('/') ? msg.ruleId.startsWith(rulePrefix) : msg.ruleId === rulePrefix)) got.set(rel, (got.get(rel) ?? 0) + 1);
+      if (msg.fatal) {
+        fatal++;
+        continue;
+      }
+      if (msg.ruleId && (rulePrefix.endsWith('/') ? msg.ruleId.startsWith(rulePrefix) : msg.ruleId === rulePrefix))
+        got.set(rel, (got.get(rel) ?? 0) + 1);
     }
   }
   const c = compareCounts(expectedCounts(ctx, forms), got, 'reports');
   if (fatal) c.problems.unshift(`${fatal} files failed to parse`);
-  return { ok: c.ok && !fatal, summary: `${rulePrefix}: ${c.gotTotal} reports (oracle: ${c.expectedTotal} sites${forms ? ' in the forms this rule sees' : ''}); ${results.length} files linted`, problems: c.problems };
+  return {
+    ok: c.ok && !fatal,
+    summary: `${rulePrefix}: ${c.gotTotal} reports (oracle: ${c.expectedTotal} sites${forms ? ' in the forms this rule sees' : ''}); ${results.length} files linted`,
+    problems: c.problems,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -99,7 +147,10 @@ function verifyEslintOutput(ctx, copy, outFile, { rulePrefix, forms }) {
 function coreEslintConfig(ctx) {
   const parser = pathToFileURL(path.join(ctx.repo, 'node_modules/@typescript-eslint/parser/dist/index.js')).href;
   const anchored = (alts) => `^(?:${alts})$`;
-  const rule = (re) => ['error', { patterns: [{ regex: re, message: 'Use ssot-kit/router/compat (the canonical MessageRouter).' }] }];
+  const rule = (re) => [
+    'error',
+    { patterns: [{ regex: re, message: 'Use ssot-kit/router/compat (the canonical MessageRouter).' }] },
+  ];
   return `// written by bench/tools/index.mjs: ESLint core no-restricted-imports for the legacy router modules
 import * as tsParser from ${JSON.stringify(parser)};
 export default [
@@ -143,16 +194,29 @@ export function makeAdapters(ctx) {
   const bin = (p) => path.join(repo, p);
   const out = (copy, name) => path.join(path.dirname(copy), `${path.basename(copy)}.${name}`);
   const transform = JSCODESHIFT_TRANSFORM_CANDIDATES.map(bin).find(exists);
-  const ssotAvailable = () => exists(bin(SSOT_BIN)) || `${SSOT_BIN} not built (npm run build; the CLI is not written yet?)`;
-  const jscsAvailable = () => transform ? true : `our transform is not available (${JSCODESHIFT_TRANSFORM_CANDIDATES.join(' or ')} missing); no stand-in is measured`;
+  const ssotAvailable = () =>
+    exists(bin(SSOT_BIN)) || `${SSOT_BIN} not built (npm run build; the CLI is not written yet?)`;
+  const jscsAvailable = () =>
+    transform
+      ? true
+      : `our transform is not available (${JSCODESHIFT_TRANSFORM_CANDIDATES.join(' or ')} missing); no stand-in is measured`;
   const jscs = path.join(repo, 'node_modules/jscodeshift/bin/jscodeshift.js');
   const astGrep = path.join(repo, 'node_modules/@ast-grep/cli/ast-grep');
   const eslint = path.join(repo, 'node_modules/eslint/bin/eslint.js');
   const staticForms = ESLINT_CORE_FORMS;
 
   const eslintTool = ({ id, label, suite, alsoIn = [], ours, warm, extraArgs = [], config }) => ({
-    id, label, suite, alsoIn, ours, writes: false, warm,
-    available: () => (ours ? (exists(bin(SSOT_ESLINT_PLUGIN)) || `${SSOT_ESLINT_PLUGIN} not built (the plugin is not written yet?)`) : true),
+    id,
+    label,
+    suite,
+    alsoIn,
+    ours,
+    writes: false,
+    warm,
+    available: () =>
+      ours
+        ? exists(bin(SSOT_ESLINT_PLUGIN)) || `${SSOT_ESLINT_PLUGIN} not built (the plugin is not written yet?)`
+        : true,
     prepare: (c, copy) => {
       fs.writeFileSync(path.join(copy, 'eslint.config.mjs'), config(c));
       fs.rmSync(path.join(copy, '.eslintcache'), { force: true });
@@ -160,29 +224,90 @@ export function makeAdapters(ctx) {
     beforeRun: warm ? undefined : (c, copy) => fs.rmSync(path.join(copy, '.eslintcache'), { force: true }),
     command: (c, copy) => ({
       cmd: node,
-      args: [eslint, '--no-warn-ignored', '--format', 'json', '--output-file', out(copy, 'eslint.json'), ...(warm ? ['--cache', '--cache-location', path.join(copy, '.eslintcache')] : []), ...extraArgs, '.'],
-      cwd: copy, okCodes: [0, 1],
+      args: [
+        eslint,
+        '--no-warn-ignored',
+        '--format',
+        'json',
+        '--output-file',
+        out(copy, 'eslint.json'),
+        ...(warm ? ['--cache', '--cache-location', path.join(copy, '.eslintcache')] : []),
+        ...extraArgs,
+        '.',
+      ],
+      cwd: copy,
+      okCodes: [0, 1],
     }),
-    verify: (c, copy) => verifyEslintOutput(c, copy, out(copy, 'eslint.json'), ours ? { rulePrefix: SSOT_IMPORT_RULE } : { rulePrefix: 'no-restricted-imports', forms: staticForms }),
+    verify: (c, copy) =>
+      verifyEslintOutput(
+        c,
+        copy,
+        out(copy, 'eslint.json'),
+        ours ? { rulePrefix: SSOT_IMPORT_RULE } : { rulePrefix: 'no-restricted-imports', forms: staticForms },
+      ),
   });
 
   const ssotMigrate = (compileCache) => ({
-      id: compileCache ? 'ssot-migrate' : 'ssot-migrate-nocache', label: compileCache ? 'ssot migrate (ours)' : 'ssot migrate, SSOT_COMPILE_CACHE=off (first run on a fresh install)', suite: 'migrate', ours: true, writes: true,
-      available: ssotAvailable,
-      // exit 1 = some sites refused (e.g. `export * from` a legacy module); the oracle judges which
-      command: (c, copy) => ({ cmd: node, args: [bin(SSOT_BIN), 'migrate', '--allow-dirty', '--config', path.join(copy, 'ssot.config.json'), '--json', copy], cwd: copy, okCodes: [0, 1], ...(compileCache ? {} : { env: { SSOT_COMPILE_CACHE: 'off' } }) }),
-      verify: (c, copy, res) => {
-        const v = verifyMigration(c, copy);
-        try { JSON.parse(res.stdout); } catch { v.ok = false; v.problems.unshift('stdout is not the JSON summary `--json` promises'); }
-        return v;
-      },
-    });
+    id: compileCache ? 'ssot-migrate' : 'ssot-migrate-nocache',
+    label: compileCache ? 'ssot migrate (ours)' : 'ssot migrate, SSOT_COMPILE_CACHE=off (first run on a fresh install)',
+    suite: 'migrate',
+    ours: true,
+    writes: true,
+    available: ssotAvailable,
+    // exit 1 = some sites refused (e.g. `export * from` a legacy module); the oracle judges which
+    command: (c, copy) => ({
+      cmd: node,
+      args: [
+        bin(SSOT_BIN),
+        'migrate',
+        '--allow-dirty',
+        '--config',
+        path.join(copy, 'ssot.config.json'),
+        '--json',
+        copy,
+      ],
+      cwd: copy,
+      okCodes: [0, 1],
+      ...(compileCache ? {} : { env: { SSOT_COMPILE_CACHE: 'off' } }),
+    }),
+    verify: (c, copy, res) => {
+      const v = verifyMigration(c, copy);
+      try {
+        JSON.parse(res.stdout);
+      } catch {
+        v.ok = false;
+        v.problems.unshift('stdout is not the JSON summary `--json` promises');
+      }
+      return v;
+    },
+  });
 
   const ssotReport = (warm) => ({
-    id: warm ? 'ssot-report-warm' : 'ssot-report', label: `ssot report${warm ? ' --cache (warm)' : ''}`, suite: 'report', ours: true, writes: false, warm,
+    id: warm ? 'ssot-report-warm' : 'ssot-report',
+    label: `ssot report${warm ? ' --cache (warm)' : ''}`,
+    suite: 'report',
+    ours: true,
+    writes: false,
+    warm,
     available: ssotAvailable,
-    beforeRun: warm ? undefined : (c, copy) => fs.rmSync(path.join(copy, '.ssot-cache'), { recursive: true, force: true }),
-    command: (c, copy) => ({ cmd: node, args: [bin(SSOT_BIN), 'report', '--config', path.join(copy, 'ssot.config.json'), '--format', 'json', ...(warm ? ['--cache'] : []), copy], cwd: copy, okCodes: [0, 1] }),
+    beforeRun: warm
+      ? undefined
+      : (c, copy) => fs.rmSync(path.join(copy, '.ssot-cache'), { recursive: true, force: true }),
+    command: (c, copy) => ({
+      cmd: node,
+      args: [
+        bin(SSOT_BIN),
+        'report',
+        '--config',
+        path.join(copy, 'ssot.config.json'),
+        '--format',
+        'json',
+        ...(warm ? ['--cache'] : []),
+        copy,
+      ],
+      cwd: copy,
+      okCodes: [0, 1],
+    }),
     verify: (c, copy, res) => verifyReport(c, res),
   });
 
@@ -193,90 +318,279 @@ export function makeAdapters(ctx) {
     // run of the row above): what a first run on a fresh install costs.
     ssotMigrate(false),
     {
-      id: 'jscodeshift-tsx', label: 'jscodeshift --parser=tsx, our transform', suite: 'migrate', ours: true, writes: true,
+      id: 'jscodeshift-tsx',
+      label: 'jscodeshift --parser=tsx, our transform',
+      suite: 'migrate',
+      ours: true,
+      writes: true,
       available: jscsAvailable,
-      command: (c, copy) => ({ cmd: node, args: [jscs, '-t', transform, '--parser=tsx', '--extensions=ts,tsx,js,jsx,mjs,cjs', '--ignore-pattern=**/node_modules/**', `--config=${path.join(copy, 'ssot.config.json')}`, copy], cwd: copy }),
+      command: (c, copy) => ({
+        cmd: node,
+        args: [
+          jscs,
+          '-t',
+          transform,
+          '--parser=tsx',
+          '--extensions=ts,tsx,js,jsx,mjs,cjs',
+          '--ignore-pattern=**/node_modules/**',
+          `--config=${path.join(copy, 'ssot.config.json')}`,
+          copy,
+        ],
+        cwd: copy,
+      }),
       verify: (c, copy) => verifyMigration(c, copy),
     },
     {
-      id: 'jscodeshift-by-ext', label: 'jscodeshift parser by extension (ts | tsx | babel), our transform', suite: 'migrate', ours: true, writes: true,
+      id: 'jscodeshift-by-ext',
+      label: 'jscodeshift parser by extension (ts | tsx | babel), our transform',
+      suite: 'migrate',
+      ours: true,
+      writes: true,
       available: jscsAvailable,
       command: (c, copy) => {
-        const run = (parser, exts) => [node, jscs, '-t', transform, `--parser=${parser}`, `--extensions=${exts}`, '--ignore-pattern=**/node_modules/**', `--config=${path.join(copy, 'ssot.config.json')}`, copy].map(shq).join(' ');
-        return { cmd: '/bin/sh', args: ['-c', [run('ts', 'ts,mts,cts'), run('tsx', 'tsx'), run('babel', 'js,jsx,mjs,cjs')].join(' && ')], cwd: copy };
+        const run = (parser, exts) =>
+          [
+            node,
+            jscs,
+            '-t',
+            transform,
+            `--parser=${parser}`,
+            `--extensions=${exts}`,
+            '--ignore-pattern=**/node_modules/**',
+            `--config=${path.join(copy, 'ssot.config.json')}`,
+            copy,
+          ]
+            .map(shq)
+            .join(' ');
+        return {
+          cmd: '/bin/sh',
+          args: ['-c', [run('ts', 'ts,mts,cts'), run('tsx', 'tsx'), run('babel', 'js,jsx,mjs,cjs')].join(' && ')],
+          cwd: copy,
+        };
       },
       verify: (c, copy) => verifyMigration(c, copy),
     },
     {
-      id: 'jscodeshift-plain', label: `jscodeshift ${ctx.versions.jscodeshift} runner, plain recast transform (parser by extension)`, suite: 'migrate', ours: false, writes: true,
+      id: 'jscodeshift-plain',
+      label: `jscodeshift ${ctx.versions.jscodeshift} runner, plain recast transform (parser by extension)`,
+      suite: 'migrate',
+      ours: false,
+      writes: true,
       available: () => exists(jscs) || 'node_modules/jscodeshift missing',
       // --no-babel: the peer is plain CommonJS; jscodeshift's @babel/register hook would recompile
       // everything it requires (typescript's compiler too) in every worker
       command: (c, copy) => {
-        const run = (parser, exts) => [node, jscs, '--no-babel', '-t', path.join(repo, 'bench/peers/jscodeshift-plain.cjs'), `--parser=${parser}`, `--extensions=${exts}`, '--ignore-pattern=**/node_modules/**', `--config=${path.join(copy, 'ssot.config.json')}`, copy].map(shq).join(' ');
-        return { cmd: '/bin/sh', args: ['-c', [run('ts', 'ts,mts,cts'), run('tsx', 'tsx'), run('babel', 'js,jsx,mjs,cjs')].join(' && ')], cwd: copy };
+        const run = (parser, exts) =>
+          [
+            node,
+            jscs,
+            '--no-babel',
+            '-t',
+            path.join(repo, 'bench/peers/jscodeshift-plain.cjs'),
+            `--parser=${parser}`,
+            `--extensions=${exts}`,
+            '--ignore-pattern=**/node_modules/**',
+            `--config=${path.join(copy, 'ssot.config.json')}`,
+            copy,
+          ]
+            .map(shq)
+            .join(' ');
+        return {
+          cmd: '/bin/sh',
+          args: ['-c', [run('ts', 'ts,mts,cts'), run('tsx', 'tsx'), run('babel', 'js,jsx,mjs,cjs')].join(' && ')],
+          cwd: copy,
+        };
       },
       verify: (c, copy) => verifyMigration(c, copy),
     },
     {
-      id: 'ast-grep', label: `ast-grep ${ctx.versions['@ast-grep/cli']} scan -U (YAML rewrite rules)`, suite: 'migrate', ours: false, writes: true,
+      id: 'ast-grep',
+      label: `ast-grep ${ctx.versions['@ast-grep/cli']} scan -U (YAML rewrite rules)`,
+      suite: 'migrate',
+      ours: false,
+      writes: true,
       available: () => exists(astGrep) || 'node_modules/@ast-grep/cli/ast-grep missing',
-      prepare: (c) => { fs.mkdirSync(c.workDir, { recursive: true }); fs.writeFileSync(path.join(c.workDir, 'ast-grep-rules.yml'), astGrepRulesYaml()); },
-      command: (c, copy) => ({ cmd: astGrep, args: ['scan', '-r', path.join(c.workDir, 'ast-grep-rules.yml'), '-U', '.'], cwd: copy }),
+      prepare: (c) => {
+        fs.mkdirSync(c.workDir, { recursive: true });
+        fs.writeFileSync(path.join(c.workDir, 'ast-grep-rules.yml'), astGrepRulesYaml());
+      },
+      command: (c, copy) => ({
+        cmd: astGrep,
+        args: ['scan', '-r', path.join(c.workDir, 'ast-grep-rules.yml'), '-U', '.'],
+        cwd: copy,
+      }),
       verify: (c, copy) => verifyMigration(c, copy),
     },
     {
-      id: 'ts-morph', label: `ts-morph ${ctx.versions['ts-morph']} script (tsconfig project, setModuleSpecifier)`, suite: 'migrate', ours: false, writes: true,
+      id: 'ts-morph',
+      label: `ts-morph ${ctx.versions['ts-morph']} script (tsconfig project, setModuleSpecifier)`,
+      suite: 'migrate',
+      ours: false,
+      writes: true,
       available: () => true,
       // Node's default heap (~4 GiB here) runs out on the 20,000-file corpus: give the peer the
       // heap a user would have to give it (the machine has 24 GiB).
-      command: (c, copy) => ({ cmd: node, args: ['--max-old-space-size=16384', path.join(repo, 'bench/peers/ts-morph-migrate.mjs'), copy], cwd: copy }),
+      command: (c, copy) => ({
+        cmd: node,
+        args: ['--max-old-space-size=16384', path.join(repo, 'bench/peers/ts-morph-migrate.mjs'), copy],
+        cwd: copy,
+      }),
       verify: (c, copy) => verifyMigration(c, copy),
     },
     // ---------------- report ----------------
     ssotReport(false),
     ssotReport(true),
     {
-      id: 'oracle', label: 'TypeScript parser + module resolution, one thread (bench/oracle.mjs)', suite: 'report', ours: false, writes: false,
+      id: 'oracle',
+      label: 'TypeScript parser + module resolution, one thread (bench/oracle.mjs)',
+      suite: 'report',
+      ours: false,
+      writes: false,
       available: () => true,
-      command: (c, copy) => ({ cmd: node, args: [path.join(repo, 'bench/oracle.mjs'), copy, '--manifest', path.join(c.corpusDir, '.bench-manifest.json')], cwd: copy }),
+      command: (c, copy) => ({
+        cmd: node,
+        args: [path.join(repo, 'bench/oracle.mjs'), copy, '--manifest', path.join(c.corpusDir, '.bench-manifest.json')],
+        cwd: copy,
+      }),
       verify: (c, copy, res) => {
-        let j; try { j = JSON.parse(res.stdout.slice(0, res.stdout.lastIndexOf('}') + 1)); } catch { return { ok: false, summary: 'no JSON', problems: [res.stderr.slice(-500)] }; }
-        return { ok: j.legacySites === c.manifest.totals.legacySites, summary: `counts ${j.legacySites} legacy sites (manifest: ${c.manifest.totals.legacySites})`, problems: [] };
+        let j;
+        try {
+          j = JSON.parse(res.stdout.slice(0, res.stdout.lastIndexOf('}') + 1));
+        } catch {
+          return { ok: false, summary: 'no JSON', problems: [res.stderr.slice(-500)] };
+        }
+        return {
+          ok: j.legacySites === c.manifest.totals.legacySites,
+          summary: `counts ${j.legacySites} legacy sites (manifest: ${c.manifest.totals.legacySites})`,
+          problems: [],
+        };
       },
     },
     // ---------------- eslint ----------------
-    eslintTool({ id: 'eslint-ssot', label: 'ESLint + ssot-kit recommended config (ours)', suite: 'eslint', ours: true, warm: false, config: ssotEslintConfig }),
-    eslintTool({ id: 'eslint-ssot-warm', label: 'ESLint + ssot-kit recommended, warm --cache (ours)', suite: 'eslint', ours: true, warm: true, config: ssotEslintConfig }),
-    eslintTool({ id: 'eslint-core', label: `ESLint ${ctx.versions.eslint} + typescript-eslint parser, core no-restricted-imports`, suite: 'eslint', alsoIn: ['report'], ours: false, warm: false, config: coreEslintConfig }),
-    eslintTool({ id: 'eslint-core-c2', label: 'ESLint core no-restricted-imports, --concurrency 2', suite: 'eslint', ours: false, warm: false, config: coreEslintConfig, extraArgs: ['--concurrency', '2'] }),
-    eslintTool({ id: 'eslint-core-warm', label: 'ESLint core no-restricted-imports, warm --cache', suite: 'eslint', alsoIn: ['report'], ours: false, warm: true, config: coreEslintConfig }),
+    eslintTool({
+      id: 'eslint-ssot',
+      label: 'ESLint + ssot-kit recommended config (ours)',
+      suite: 'eslint',
+      ours: true,
+      warm: false,
+      config: ssotEslintConfig,
+    }),
+    eslintTool({
+      id: 'eslint-ssot-warm',
+      label: 'ESLint + ssot-kit recommended, warm --cache (ours)',
+      suite: 'eslint',
+      ours: true,
+      warm: true,
+      config: ssotEslintConfig,
+    }),
+    eslintTool({
+      id: 'eslint-core',
+      label: `ESLint ${ctx.versions.eslint} + typescript-eslint parser, core no-restricted-imports`,
+      suite: 'eslint',
+      alsoIn: ['report'],
+      ours: false,
+      warm: false,
+      config: coreEslintConfig,
+    }),
+    eslintTool({
+      id: 'eslint-core-c2',
+      label: 'ESLint core no-restricted-imports, --concurrency 2',
+      suite: 'eslint',
+      ours: false,
+      warm: false,
+      config: coreEslintConfig,
+      extraArgs: ['--concurrency', '2'],
+    }),
+    eslintTool({
+      id: 'eslint-core-warm',
+      label: 'ESLint core no-restricted-imports, warm --cache',
+      suite: 'eslint',
+      alsoIn: ['report'],
+      ours: false,
+      warm: true,
+      config: coreEslintConfig,
+    }),
     // ---------------- floor ----------------
     {
-      id: 'floor-read', label: 'read every source file (node)', suite: 'floor', ours: false, writes: false, available: () => true,
+      id: 'floor-read',
+      label: 'read every source file (node)',
+      suite: 'floor',
+      ours: false,
+      writes: false,
+      available: () => true,
       command: (c, copy) => ({ cmd: node, args: [path.join(repo, 'bench/peers/floor.mjs'), 'read', copy], cwd: copy }),
-      verify: (c, copy, res) => ({ ok: true, summary: summarizeJson(res.stdout, (j) => `${j.files} files, ${(j.bytes / 1e6).toFixed(1)} MB`), problems: [] }),
+      verify: (c, copy, res) => ({
+        ok: true,
+        summary: summarizeJson(res.stdout, (j) => `${j.files} files, ${(j.bytes / 1e6).toFixed(1)} MB`),
+        problems: [],
+      }),
     },
     {
-      id: 'floor-grep', label: 'text search, grep -rlE (candidate files)', suite: 'floor', ours: false, writes: false, available: () => exists('/usr/bin/grep') || exists('/bin/grep') || 'grep missing',
-      command: (c, copy) => ({ cmd: 'grep', args: ['-rlE', ...['ts', 'tsx', 'mts', 'cts', 'js', 'jsx', 'mjs', 'cjs'].map((e) => `--include=*.${e}`), '--exclude-dir=node_modules', 'message-router|quality-router|ws-events|legacy-router', '.'], cwd: copy, okCodes: [0, 1] }),
-      verify: (c, copy, res) => ({ ok: true, summary: `${res.stdout.split('\n').filter(Boolean).length} candidate files (${c.manifest.totals.filesWithLegacySites} have legacy sites)`, problems: [] }),
+      id: 'floor-grep',
+      label: 'text search, grep -rlE (candidate files)',
+      suite: 'floor',
+      ours: false,
+      writes: false,
+      available: () => exists('/usr/bin/grep') || exists('/bin/grep') || 'grep missing',
+      command: (c, copy) => ({
+        cmd: 'grep',
+        args: [
+          '-rlE',
+          ...['ts', 'tsx', 'mts', 'cts', 'js', 'jsx', 'mjs', 'cjs'].map((e) => `--include=*.${e}`),
+          '--exclude-dir=node_modules',
+          'message-router|quality-router|ws-events|legacy-router',
+          '.',
+        ],
+        cwd: copy,
+        okCodes: [0, 1],
+      }),
+      verify: (c, copy, res) => ({
+        ok: true,
+        summary: `${res.stdout.split('\n').filter(Boolean).length} candidate files (${c.manifest.totals.filesWithLegacySites} have legacy sites)`,
+        problems: [],
+      }),
     },
     {
-      id: 'floor-search', label: 'text search, node (read + regex test)', suite: 'floor', ours: false, writes: false, available: () => true,
-      command: (c, copy) => ({ cmd: node, args: [path.join(repo, 'bench/peers/floor.mjs'), 'search', copy], cwd: copy }),
-      verify: (c, copy, res) => ({ ok: true, summary: summarizeJson(res.stdout, (j) => `${j.candidateFiles} candidate files`), problems: [] }),
+      id: 'floor-search',
+      label: 'text search, node (read + regex test)',
+      suite: 'floor',
+      ours: false,
+      writes: false,
+      available: () => true,
+      command: (c, copy) => ({
+        cmd: node,
+        args: [path.join(repo, 'bench/peers/floor.mjs'), 'search', copy],
+        cwd: copy,
+      }),
+      verify: (c, copy, res) => ({
+        ok: true,
+        summary: summarizeJson(res.stdout, (j) => `${j.candidateFiles} candidate files`),
+        problems: [],
+      }),
     },
     {
-      id: 'floor-parse', label: 'ts.createSourceFile of every file, one thread', suite: 'floor', ours: false, writes: false, available: () => true,
+      id: 'floor-parse',
+      label: 'ts.createSourceFile of every file, one thread',
+      suite: 'floor',
+      ours: false,
+      writes: false,
+      available: () => true,
       command: (c, copy) => ({ cmd: node, args: [path.join(repo, 'bench/peers/floor.mjs'), 'parse', copy], cwd: copy }),
-      verify: (c, copy, res) => ({ ok: true, summary: summarizeJson(res.stdout, (j) => `${j.files} files parsed`), problems: [] }),
+      verify: (c, copy, res) => ({
+        ok: true,
+        summary: summarizeJson(res.stdout, (j) => `${j.files} files parsed`),
+        problems: [],
+      }),
     },
   ];
 }
 
 function summarizeJson(stdout, f) {
-  try { return f(JSON.parse(stdout)); } catch { return stdout.trim().slice(0, 80); }
+  try {
+    return f(JSON.parse(stdout));
+  } catch {
+    return stdout.trim().slice(0, 80);
+  }
 }
 
 /**
@@ -290,13 +604,21 @@ export const REPORT_COUNT_PATHS = ['summary.legacySites', 'totals.legacySites', 
 
 function verifyReport(ctx, res) {
   let j;
-  try { j = JSON.parse(res.stdout); } catch { return { ok: false, summary: 'stdout is not JSON', problems: [res.stderr.slice(-400)] }; }
+  try {
+    j = JSON.parse(res.stdout);
+  } catch {
+    return { ok: false, summary: 'stdout is not JSON', problems: [res.stderr.slice(-400)] };
+  }
   const exp = ctx.manifest.totals.legacySites;
   if (Array.isArray(j.concepts) && j.concepts.some((c) => Array.isArray(c.legacySites))) {
-    const got = new Map(), gotNon = new Map();
+    const got = new Map(),
+      gotNon = new Map();
     for (const c of j.concepts) {
       for (const s of c.legacySites ?? []) got.set(s.file, (got.get(s.file) ?? 0) + 1);
-      for (const s of c.nonConceptLegacySites ?? []) { got.set(s.file, (got.get(s.file) ?? 0) + 1); gotNon.set(s.file, (gotNon.get(s.file) ?? 0) + 1); }
+      for (const s of c.nonConceptLegacySites ?? []) {
+        got.set(s.file, (got.get(s.file) ?? 0) + 1);
+        gotNon.set(s.file, (gotNon.get(s.file) ?? 0) + 1);
+      }
     }
     const all = compareCounts(expectedCounts(ctx), got, 'legacy sites');
     const expNon = new Map();
@@ -313,7 +635,25 @@ function verifyReport(ctx, res) {
   }
   const get = (obj, p) => p.split('.').reduce((o, k) => (o && typeof o === 'object' ? o[k] : undefined), obj);
   let n;
-  for (const p of REPORT_COUNT_PATHS) { const v = get(j, p); if (typeof v === 'number') { n = v; break; } }
-  if (n === undefined) return { ok: false, summary: 'no legacy sites in the JSON', problems: ['expected concepts[].legacySites[] (+ nonConceptLegacySites[]) or a number at one of: ' + REPORT_COUNT_PATHS.join(', ')] };
-  return { ok: n === exp, summary: `reports ${n} legacy sites (oracle: ${exp})`, problems: n === exp ? [] : [`report says ${n}, the oracle counts ${exp}`] };
+  for (const p of REPORT_COUNT_PATHS) {
+    const v = get(j, p);
+    if (typeof v === 'number') {
+      n = v;
+      break;
+    }
+  }
+  if (n === undefined)
+    return {
+      ok: false,
+      summary: 'no legacy sites in the JSON',
+      problems: [
+        'expected concepts[].legacySites[] (+ nonConceptLegacySites[]) or a number at one of: ' +
+          REPORT_COUNT_PATHS.join(', '),
+      ],
+    };
+  return {
+    ok: n === exp,
+    summary: `reports ${n} legacy sites (oracle: ${exp})`,
+    problems: n === exp ? [] : [`report says ${n}, the oracle counts ${exp}`],
+  };
 }

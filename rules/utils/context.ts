@@ -43,7 +43,8 @@ function statOf(file: string): { mtimeMs: number; size: number } | undefined {
 function configFileFor(dir: string): string | undefined {
   const now = Date.now();
   const cached = configFileByDir.get(dir);
-  if (cached && now - cached.checkedAt < DIR_TTL_MS && (cached.file === undefined || fs.existsSync(cached.file))) return cached.file;
+  if (cached && now - cached.checkedAt < DIR_TTL_MS && (cached.file === undefined || fs.existsSync(cached.file)))
+    return cached.file;
   const file = core().findConfigFile(dir);
   configFileByDir.set(dir, { file, checkedAt: now });
   return file;
@@ -74,7 +75,11 @@ function fromConfigFile(file: string): ContextResult {
 }
 
 /** The AnalysisContext for a linted file under the rule's options (cached; see above). */
-function getAnalysisContext(filename: string, options: ConfigOptions & RestrictedImportsOptions, cwd: string): ContextResult {
+function getAnalysisContext(
+  filename: string,
+  options: ConfigOptions & RestrictedImportsOptions,
+  cwd: string,
+): ContextResult {
   if (options.configFile) return fromConfigFile(path.resolve(cwd, options.configFile));
   const inline = inlineConfig(options);
   if (inline) {
@@ -139,7 +144,13 @@ function tsSourceFileOf(sourceCode: SourceCode, filename: string): ts.SourceFile
   for (const c of candidates) {
     const sf = c as ts.SourceFile | undefined;
     // SyntaxKind.SourceFile is 308 in TS 5/6 but not a stable number: check the shape instead.
-    if (sf && typeof sf.text === 'string' && Array.isArray((sf as { statements?: unknown }).statements) && sf.text === sourceCode.text) return sf;
+    if (
+      sf &&
+      typeof sf.text === 'string' &&
+      Array.isArray((sf as { statements?: unknown }).statements) &&
+      sf.text === sourceCode.text
+    )
+      return sf;
   }
   return undefined;
 }
@@ -193,7 +204,12 @@ export function withAnalysisContext<MessageIds extends string>(
   if (result.kind === 'error') {
     return {
       Program(node: TSESTree.Program): void {
-        context.report({ node, loc: { line: 1, column: 0 }, messageId: 'configError', data: { message: result.message } });
+        context.report({
+          node,
+          loc: { line: 1, column: 0 },
+          messageId: 'configError',
+          data: { message: result.message },
+        });
       },
     };
   }

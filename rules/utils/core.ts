@@ -16,7 +16,10 @@ let loaded: CoreApi | undefined;
 export function core(): CoreApi {
   if (!loaded) {
     const require = createRequire(import.meta.url);
-    loaded = { ...(require('../../src/core/index.js') as typeof CoreModule), ...(require('../../src/core/rewrite/index.js') as typeof RewriteModule) };
+    loaded = {
+      ...(require('../../src/core/index.js') as typeof CoreModule),
+      ...(require('../../src/core/rewrite/index.js') as typeof RewriteModule),
+    };
   }
   return loaded;
 }

@@ -21,7 +21,13 @@ function editsToFix(edits: readonly TextEdit[]): TSESLint.ReportFixFunction {
  * `ssot migrate`). A site the planner refuses gets a suggestion that only changes the specifier
  * (spelled by the core's `specifierFor`), with the planner's reason: the user decides.
  */
-export function planSiteFix(ctx: AnalysisContext, analysis: FileAnalysis, site: ClassifiedSite, text: string, sourceFile?: ts.SourceFile): SiteFix | undefined {
+export function planSiteFix(
+  ctx: AnalysisContext,
+  analysis: FileAnalysis,
+  site: ClassifiedSite,
+  text: string,
+  sourceFile?: ts.SourceFile,
+): SiteFix | undefined {
   const { planSiteRewrite, specifierFor, mapLegacyName, siteMigrationTarget } = core();
   const plan = planSiteRewrite(ctx, analysis, site, text, sourceFile ? { sourceFile } : {});
   if (plan.edits.length > 0) {
@@ -33,7 +39,8 @@ export function planSiteFix(ctx: AnalysisContext, analysis: FileAnalysis, site: 
   const legacy = concept?.legacy[legacyIndex];
   // Nothing of this site belongs to the concept: no suggestion to move it.
   if (!concept || !legacy || !mapLegacyName(concept, legacy, '*')) return undefined;
-  if (plan.reason === 'no name of this import is part of the concept' || plan.reason === 'nothing to change') return undefined;
+  if (plan.reason === 'no name of this import is part of the concept' || plan.reason === 'nothing to change')
+    return undefined;
   const spec = specifierFor(ctx, site, siteMigrationTarget(concept, legacy, site.specifier), analysis.sites);
   if ('error' in spec) return undefined;
   // Never suggest that a module import itself.

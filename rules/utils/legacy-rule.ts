@@ -5,14 +5,27 @@ import { core } from './core.js';
 import { analyzeLintedFile, withAnalysisContext } from './context.js';
 import { customNote, FORM_LABELS, legacySiteInfo, namesNote } from './describe.js';
 import { planSiteFix } from './fix.js';
-import { configOptionProperties, restrictedImportsProperties, type ConfigOptions, type RestrictedImportsOptions } from './options.js';
+import {
+  configOptionProperties,
+  restrictedImportsProperties,
+  type ConfigOptions,
+  type RestrictedImportsOptions,
+} from './options.js';
 
-export type LegacyMessageIds = 'legacyImport' | 'restrictedImport' | 'missingRestrictedImport' | 'missingLegacyModule' | 'rewriteImport' | 'configError';
+export type LegacyMessageIds =
+  | 'legacyImport'
+  | 'restrictedImport'
+  | 'missingRestrictedImport'
+  | 'missingLegacyModule'
+  | 'rewriteImport'
+  | 'configError';
 
 export const legacyMessages: Record<LegacyMessageIds, string> = {
-  legacyImport: "{{form}} of the legacy module {{legacyModule}} ({{concept}}): import from '{{replacement}}' instead{{names}}.{{note}}",
+  legacyImport:
+    "{{form}} of the legacy module {{legacyModule}} ({{concept}}): import from '{{replacement}}' instead{{names}}.{{note}}",
   restrictedImport: "{{form}} of '{{specifier}}' is restricted ({{legacyModule}}).{{note}}",
-  missingRestrictedImport: "{{form}} of '{{specifier}}' is restricted ({{legacyModule}}), and the module no longer exists: it resolves nowhere.{{note}}",
+  missingRestrictedImport:
+    "{{form}} of '{{specifier}}' is restricted ({{legacyModule}}), and the module no longer exists: it resolves nowhere.{{note}}",
   missingLegacyModule:
     "{{form}} of the legacy module {{legacyModule}} ({{concept}}), which no longer exists: '{{specifier}}' resolves nowhere; import from '{{replacement}}' instead{{names}}.{{note}}",
   rewriteImport: "Import from '{{replacement}}' instead{{reason}}.",
@@ -52,7 +65,10 @@ export function reportLegacySites(
         if (rule === null || !which(rule)) continue;
         const info = legacySiteInfo(ctx, site);
         if (!info) continue;
-        const loc = { start: sourceCode.getLocFromIndex(site.specifierStart), end: sourceCode.getLocFromIndex(site.specifierEnd) };
+        const loc = {
+          start: sourceCode.getLocFromIndex(site.specifierStart),
+          end: sourceCode.getLocFromIndex(site.specifierEnd),
+        };
         const data = {
           form: FORM_LABELS[site.form],
           specifier: site.specifier,
@@ -69,7 +85,10 @@ export function reportLegacySites(
           : site.target.missing
             ? 'missingLegacyModule'
             : 'legacyImport';
-        const planned = info.replacement && options.fix !== false ? planSiteFix(ctx, analysis, site, sourceCode.text, sourceFile) : undefined;
+        const planned =
+          info.replacement && options.fix !== false
+            ? planSiteFix(ctx, analysis, site, sourceCode.text, sourceFile)
+            : undefined;
         if (!planned) {
           context.report({ loc, messageId, data });
         } else if (planned.safe) {
@@ -82,7 +101,10 @@ export function reportLegacySites(
             suggest: [
               {
                 messageId: 'rewriteImport',
-                data: { replacement: info.replacement ?? '', reason: planned.reason ? ` (not applied automatically: ${planned.reason})` : '' },
+                data: {
+                  replacement: info.replacement ?? '',
+                  reason: planned.reason ? ` (not applied automatically: ${planned.reason})` : '',
+                },
                 fix: planned.fix,
               },
             ],

@@ -54,7 +54,11 @@ export interface RestrictedImportsOptions {
 const stringArray: JSONSchema4 = { type: 'array', items: { type: 'string' } };
 
 export const configOptionProperties: Record<string, JSONSchema4> = {
-  configFile: { type: 'string', minLength: 1, description: 'Path of the ssot config (default: searched upward from the linted file).' },
+  configFile: {
+    type: 'string',
+    minLength: 1,
+    description: 'Path of the ssot config (default: searched upward from the linted file).',
+  },
   rootDir: { type: 'string', minLength: 1, description: 'Project root for inline options (default: ESLint cwd).' },
   tsconfig: { type: 'string', minLength: 1, description: 'tsconfig used for module resolution with inline options.' },
   // The core's own schema for concepts: one definition of the config shape (re-validated by the core).
@@ -123,7 +127,13 @@ function hasRestrictedImports(options: RestrictedImportsOptions): boolean {
  */
 function translateRestrictedImports(options: RestrictedImportsOptions): ConceptInput[] {
   const concepts: ConceptInput[] = [];
-  const add = (kind: 'path' | 'pattern', index: number, pattern: NonNullable<LegacyModuleInput['pattern']>, entry: Exclude<RestrictedPath | RestrictedPattern, string> | undefined, display: string): void => {
+  const add = (
+    kind: 'path' | 'pattern',
+    index: number,
+    pattern: NonNullable<LegacyModuleInput['pattern']>,
+    entry: Exclude<RestrictedPath | RestrictedPattern, string> | undefined,
+    display: string,
+  ): void => {
     const replacement = entry?.replacement ?? options.replacement;
     const legacy: LegacyModuleInput = {
       pattern,
@@ -153,7 +163,13 @@ function translateRestrictedImports(options: RestrictedImportsOptions): ConceptI
       ...(entry.regex ? { regex: entry.regex } : {}),
       ...(entry.caseSensitive !== undefined ? { caseSensitive: entry.caseSensitive } : {}),
     };
-    add('pattern', i, pattern, entry, [...(entry.group ?? []), ...(entry.regex ? [`/${entry.regex}/`] : [])].join(', '));
+    add(
+      'pattern',
+      i,
+      pattern,
+      entry,
+      [...(entry.group ?? []), ...(entry.regex ? [`/${entry.regex}/`] : [])].join(', '),
+    );
   });
   return concepts;
 }

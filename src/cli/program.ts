@@ -6,7 +6,6 @@ import { registerMigrate } from './commands/migrate.js';
 import { packageVersion } from '../shared/version.js';
 import { EXIT_ERROR } from './exit-codes.js';
 
-
 /** The `ssot` program: one sub-command per file under ./commands. */
 export function createProgram(): Command {
   const program = new Command('ssot')
@@ -15,7 +14,8 @@ export function createProgram(): Command {
     .showHelpAfterError()
     .exitOverride((err) => {
       // Usage errors exit 2 like config errors; --help and --version exit 0.
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') process.exit(0);
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help')
+        process.exit(0);
       process.exit(EXIT_ERROR);
     });
   registerReport(program);

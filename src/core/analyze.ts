@@ -36,7 +36,10 @@ export function createAnalysisContext(config: ResolvedConfig): AnalysisContext {
     const own = [concept.canonical.path, concept.compat?.path]
       .filter((p): p is string => p !== undefined)
       .map((p) => stripExtension(toPosix(path.relative(config.rootDir, p))));
-    mayDefine.set(concept.id, (file) => own.some((p) => stripExtension(file) === p || file.startsWith(p + '/')) || matches(file));
+    mayDefine.set(
+      concept.id,
+      (file) => own.some((p) => stripExtension(file) === p || file.startsWith(p + '/')) || matches(file),
+    );
   }
   const detection = createDetectionContext(config, resolver);
   const concepts = [...detection.concepts.values()];
@@ -78,7 +81,11 @@ export function analyzeFile(
   const parsed = options.sourceFile ? { sourceFile: options.sourceFile, errors: [] } : parseFile(absolute, text);
   const sf = parsed.sourceFile;
   const rawSites = collectImportSites(sf);
-  const sites: ClassifiedSite[] = rawSites.map((site) => ({ ...site, file: absolute, ...ctx.classifier.classify(site, absolute) }));
+  const sites: ClassifiedSite[] = rawSites.map((site) => ({
+    ...site,
+    file: absolute,
+    ...ctx.classifier.classify(site, absolute),
+  }));
   const relativeFile = relativeToRoot(ctx, absolute);
   const duplicates: DuplicateFinding[] = [];
   const builtOnLegacy: BuiltOnLegacy[] = [];

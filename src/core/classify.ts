@@ -91,7 +91,9 @@ export class SiteClassifier {
         const map = (imported: string) => mapSiteName(concept, legacy, { resolution }, imported, this.defaultOf);
         const missing = resolution.kind === 'unresolved' || (legacy.kind === 'path' && !legacy.exists);
         const transition = this.isCanonicalFile(file, concept);
-        const internal = transition || concept.legacy.some((l) => l.kind === 'path' && l.path !== undefined && resolvedIntoLegacy(file, l));
+        const internal =
+          transition ||
+          concept.legacy.some((l) => l.kind === 'path' && l.path !== undefined && resolvedIntoLegacy(file, l));
         return {
           kind: 'legacy',
           conceptId: concept.id,
@@ -131,7 +133,11 @@ export class SiteClassifier {
     return this.canonicalMatchers.get(concept.id)?.(file) ?? false;
   }
 
-  private canonicalKind(specifier: string, resolution: Resolution, concept: ResolvedConcept): 'canonical' | 'compat' | undefined {
+  private canonicalKind(
+    specifier: string,
+    resolution: Resolution,
+    concept: ResolvedConcept,
+  ): 'canonical' | 'compat' | undefined {
     const compat = concept.compat;
     if (compat) {
       const isCompat = compat.path
@@ -143,10 +149,10 @@ export class SiteClassifier {
     }
     const canonical = concept.canonical;
     if (canonical.path) {
-      if (resolution.kind === 'file' && stripExtension(resolution.path) === stripExtension(canonical.path)) return 'canonical';
+      if (resolution.kind === 'file' && stripExtension(resolution.path) === stripExtension(canonical.path))
+        return 'canonical';
     } else if (isPackageModule(specifier, canonical.module, concept)) return 'canonical';
     if (resolution.kind === 'file' && this.canonicalMatchers.get(concept.id)?.(resolution.path)) return 'canonical';
     return undefined;
   }
 }
-

@@ -146,7 +146,11 @@ export function listFiles(config: ResolvedConfig, paths: readonly string[] = [])
     }
     if (!isInside(real, realRoot)) {
       refused.push({ path: start, reason: `resolves to ${real}, outside the project root ${root}` });
-    } else if (stat.isDirectory()) walk(start, layersFor(path.join(start, '__probe__')).filter((l) => l.dir !== start));
+    } else if (stat.isDirectory())
+      walk(
+        start,
+        layersFor(path.join(start, '__probe__')).filter((l) => l.dir !== start),
+      );
     else if (!stat.isFile()) refused.push({ path: start, reason: `not a regular file (${fileKind(stat)})` });
     else {
       consider(start, layersFor(start));

@@ -24,7 +24,13 @@ export function codeTokens(text: string, languageVariant: ts.LanguageVariant = t
  * code changes. Built from the rule, the concept, the repo-relative file, the symbol and a hash
  * of the normalised code, never from line numbers.
  */
-export function fingerprint(parts: { rule: string; conceptId: string; file: string; symbol: string; code: string }): string {
+export function fingerprint(parts: {
+  rule: string;
+  conceptId: string;
+  file: string;
+  symbol: string;
+  code: string;
+}): string {
   const codeHash = createHash('sha256').update(normaliseCode(parts.code)).digest('hex').slice(0, 16);
   return createHash('sha256')
     .update([parts.rule, parts.conceptId, parts.file, parts.symbol, codeHash].join('\0'))

@@ -2,7 +2,15 @@
 // legacy-to-canonical mapping. ESLint rules, codemods and the report are adapters over it.
 export * from './types.js';
 export * from './config/types.js';
-export { loadConfig, resolveConfig, findConfigFile, readConfigFile, ConfigError, CONFIG_FILE_NAMES, DEFAULT_INCLUDE } from './config/load.js';
+export {
+  loadConfig,
+  resolveConfig,
+  findConfigFile,
+  readConfigFile,
+  ConfigError,
+  CONFIG_FILE_NAMES,
+  DEFAULT_INCLUDE,
+} from './config/load.js';
 export { configSchema } from './config/schema.js';
 export {
   PRESETS,

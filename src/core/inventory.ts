@@ -28,7 +28,13 @@ export const MOCK_CALLEES: ReadonlySet<string> = new Set([
  * and `\u`, with which an identifier can spell any of them in escapes. A subtree whose text holds
  * none of them holds no site, so the walk need not enter it (most function bodies).
  */
-export const SITE_WORDS: readonly string[] = minimalWords(['import', 'export', 'require', '\\u', ...[...MOCK_CALLEES].map((c) => c.slice(c.lastIndexOf('.') + 1))]);
+export const SITE_WORDS: readonly string[] = minimalWords([
+  'import',
+  'export',
+  'require',
+  '\\u',
+  ...[...MOCK_CALLEES].map((c) => c.slice(c.lastIndexOf('.') + 1)),
+]);
 
 /** Drops words that contain another word of the list (`unmock` holds `mock`): same subtrees, fewer scans. */
 function minimalWords(words: readonly string[]): string[] {
@@ -64,21 +70,42 @@ function requireNames(call: ts.CallExpression, sf: ts.SourceFile): ImportedName[
   const parent = call.parent;
   if (parent && ts.isVariableDeclaration(parent) && parent.initializer === call) {
     if (ts.isIdentifier(parent.name)) {
-      return [{ imported: '*', local: parent.name.text, isTypeOnly: false, start: parent.name.getStart(sf), end: parent.name.end }];
+      return [
+        {
+          imported: '*',
+          local: parent.name.text,
+          isTypeOnly: false,
+          start: parent.name.getStart(sf),
+          end: parent.name.end,
+        },
+      ];
     }
     if (ts.isObjectBindingPattern(parent.name)) {
       const out: ImportedName[] = [];
       for (const el of parent.name.elements) {
         if (el.dotDotDotToken || !ts.isIdentifier(el.name)) continue;
         const prop = el.propertyName;
-        const imported = prop ? (ts.isIdentifier(prop) || ts.isStringLiteral(prop) ? prop.text : undefined) : el.name.text;
-        if (imported) out.push({ imported, local: el.name.text, isTypeOnly: false, start: el.getStart(sf), end: el.end });
+        const imported = prop
+          ? ts.isIdentifier(prop) || ts.isStringLiteral(prop)
+            ? prop.text
+            : undefined
+          : el.name.text;
+        if (imported)
+          out.push({ imported, local: el.name.text, isTypeOnly: false, start: el.getStart(sf), end: el.end });
       }
       return out;
     }
   }
   if (parent && ts.isPropertyAccessExpression(parent) && parent.expression === call && ts.isIdentifier(parent.name)) {
-    return [{ imported: parent.name.text, local: parent.name.text, isTypeOnly: false, start: parent.name.getStart(sf), end: parent.name.end }];
+    return [
+      {
+        imported: parent.name.text,
+        local: parent.name.text,
+        isTypeOnly: false,
+        start: parent.name.getStart(sf),
+        end: parent.name.end,
+      },
+    ];
   }
   return [];
 }
@@ -133,10 +160,23 @@ export function collectImportSites(sf: ts.SourceFile, options: { exhaustive?: bo
         else {
           const typeOnly = clause.isTypeOnly;
           const names: ImportedName[] = [];
-          if (clause.name) names.push({ imported: 'default', local: clause.name.text, isTypeOnly: typeOnly, start: clause.name.getStart(sf), end: clause.name.end });
+          if (clause.name)
+            names.push({
+              imported: 'default',
+              local: clause.name.text,
+              isTypeOnly: typeOnly,
+              start: clause.name.getStart(sf),
+              end: clause.name.end,
+            });
           const bindings = clause.namedBindings;
           if (bindings && ts.isNamespaceImport(bindings)) {
-            names.push({ imported: '*', local: bindings.name.text, isTypeOnly: typeOnly, start: bindings.getStart(sf), end: bindings.end });
+            names.push({
+              imported: '*',
+              local: bindings.name.text,
+              isTypeOnly: typeOnly,
+              start: bindings.getStart(sf),
+              end: bindings.end,
+            });
           } else if (bindings) {
             for (const el of bindings.elements) {
               names.push({
@@ -162,7 +202,15 @@ export function collectImportSites(sf: ts.SourceFile, options: { exhaustive?: bo
         else if (ts.isNamespaceExport(clause)) {
           add('export-all-as', literal, node, {
             typeOnly,
-            names: [{ imported: '*', local: nameText(clause.name), isTypeOnly: typeOnly, start: clause.getStart(sf), end: clause.end }],
+            names: [
+              {
+                imported: '*',
+                local: nameText(clause.name),
+                isTypeOnly: typeOnly,
+                start: clause.getStart(sf),
+                end: clause.end,
+              },
+            ],
           });
         } else {
           const names = clause.elements.map((el) => ({
@@ -182,7 +230,15 @@ export function collectImportSites(sf: ts.SourceFile, options: { exhaustive?: bo
       if (literal) {
         add('import-equals', literal, node, {
           typeOnly: node.isTypeOnly,
-          names: [{ imported: '*', local: node.name.text, isTypeOnly: node.isTypeOnly, start: node.name.getStart(sf), end: node.name.end }],
+          names: [
+            {
+              imported: '*',
+              local: node.name.text,
+              isTypeOnly: node.isTypeOnly,
+              start: node.name.getStart(sf),
+              end: node.name.end,
+            },
+          ],
           callee: 'require',
         });
       }
@@ -196,7 +252,13 @@ export function collectImportSites(sf: ts.SourceFile, options: { exhaustive?: bo
         if (node.qualifier) {
           let left: ts.EntityName = node.qualifier;
           while (ts.isQualifiedName(left)) left = left.left;
-          names.push({ imported: left.text, local: left.text, isTypeOnly: true, start: left.getStart(sf), end: left.end });
+          names.push({
+            imported: left.text,
+            local: left.text,
+            isTypeOnly: true,
+            start: left.getStart(sf),
+            end: left.end,
+          });
         }
         add('import-type-query', literal, node, { typeOnly: true, names });
       }
@@ -222,4 +284,3 @@ export function collectImportSites(sf: ts.SourceFile, options: { exhaustive?: bo
   walkAst(sf, visit);
   return sites;
 }
-

@@ -53,9 +53,7 @@ export function mapLegacyName(
 ): MappedName | null {
   const target = migrationTarget(concept);
   if (imported === '*') return { ...target, name: '*' };
-  const explicit = Object.prototype.hasOwnProperty.call(legacy.names, imported)
-    ? legacy.names[imported]
-    : undefined;
+  const explicit = Object.prototype.hasOwnProperty.call(legacy.names, imported) ? legacy.names[imported] : undefined;
   if (explicit !== undefined) return { ...target, name: explicit === '*' ? imported : explicit };
   const wildcard = legacy.names['*'];
   if (wildcard !== undefined && imported !== 'default') {
@@ -94,9 +92,15 @@ export function mapSiteName(
  * (the shape of no-restricted-imports): of the forms that bind no name, only `export *` counts.
  * A site that does not use the concept is still an import of the module: it blocks deleting it.
  */
-export function usesConcept(legacy: ResolvedLegacyModule, site: ImportSite, map: (imported: string) => MappedName | null): boolean {
-  if (legacy.allowTypeImports && (site.typeOnly || (site.names.length > 0 && site.names.every((n) => n.isTypeOnly)))) return false;
-  if (site.names.length === 0) return site.form === 'export-all' || !legacy.importNames || legacy.importNames.length === 0;
+export function usesConcept(
+  legacy: ResolvedLegacyModule,
+  site: ImportSite,
+  map: (imported: string) => MappedName | null,
+): boolean {
+  if (legacy.allowTypeImports && (site.typeOnly || (site.names.length > 0 && site.names.every((n) => n.isTypeOnly))))
+    return false;
+  if (site.names.length === 0)
+    return site.form === 'export-all' || !legacy.importNames || legacy.importNames.length === 0;
   return site.names.some((n) => map(n.imported) !== null);
 }
 

@@ -32,11 +32,17 @@ export interface ParsedFile {
  * (collectImportSites), which sets them on the way to every site and in each site's subtree,
  * all the rewrite planner reads (about a quarter less parse time where little of a file matters).
  */
-export function parseFile(file: string, text: string, options: { skipJsDoc?: boolean; parents?: boolean | 'sites' } = {}): ParsedFile {
+export function parseFile(
+  file: string,
+  text: string,
+  options: { skipJsDoc?: boolean; parents?: boolean | 'sites' } = {},
+): ParsedFile {
   const sourceFile = ts.createSourceFile(
     file,
     text,
-    options.skipJsDoc ? { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone } : ts.ScriptTarget.Latest,
+    options.skipJsDoc
+      ? { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }
+      : ts.ScriptTarget.Latest,
     options.parents === undefined || options.parents === true,
     scriptKindFor(file),
   );
@@ -45,7 +51,8 @@ export function parseFile(file: string, text: string, options: { skipJsDoc?: boo
 
 /** Syntax errors the parser recorded. TypeScript keeps them on the source file itself. */
 export function syntaxErrors(sourceFile: ts.SourceFile): ParseProblem[] {
-  const diagnostics = (sourceFile as unknown as { parseDiagnostics?: readonly ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+  const diagnostics =
+    (sourceFile as unknown as { parseDiagnostics?: readonly ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
   return diagnostics.map((d) => {
     const { line, character } = sourceFile.getLineAndCharacterOfPosition(d.start);
     return {

@@ -11,7 +11,10 @@ export function compileSpecifierPattern(pattern: LegacyPatternInput): (specifier
   const caseSensitive = pattern.caseSensitive ?? false;
   const exact = new Set((pattern.exact ?? []).map((e) => (caseSensitive ? e : e.toLowerCase())));
   // As ESLint does: the `ignore` package, relative paths allowed, case-insensitive by default.
-  const group = pattern.group && pattern.group.length > 0 ? ignore({ allowRelativePaths: true, ignorecase: !caseSensitive }).add(pattern.group) : undefined;
+  const group =
+    pattern.group && pattern.group.length > 0
+      ? ignore({ allowRelativePaths: true, ignorecase: !caseSensitive }).add(pattern.group)
+      : undefined;
   // Linear-time matching whatever the pattern (see compileUserRegex); the config refused what it cannot run.
   const regex = pattern.regex ? compileUserRegex(pattern.regex, caseSensitive ? '' : 'i') : undefined;
   return (specifier: string): boolean => {
@@ -40,7 +43,9 @@ export function regexLiteral(source: string): string | undefined {
  * undefined when the pattern can match without a known literal (the prefilter then passes all).
  * Case-insensitive patterns yield lower-case needles and `caseInsensitive: true`.
  */
-export function patternNeedles(pattern: LegacyPatternInput): { needles: string[]; caseInsensitive: boolean } | undefined {
+export function patternNeedles(
+  pattern: LegacyPatternInput,
+): { needles: string[]; caseInsensitive: boolean } | undefined {
   const needles: string[] = [];
   for (const e of pattern.exact ?? []) needles.push(e);
   for (const g of pattern.group ?? []) {

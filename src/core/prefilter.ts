@@ -30,9 +30,13 @@ export interface Prefilter {
 }
 
 function moduleNeedles(modulePath: string, isDirectory: boolean | undefined): string[] {
-  const base = path.basename(modulePath).replace(/\.d\.(c|m)?ts$/, '').replace(/\.(c|m)?(t|j)sx?$/, '');
+  const base = path
+    .basename(modulePath)
+    .replace(/\.d\.(c|m)?ts$/, '')
+    .replace(/\.(c|m)?(t|j)sx?$/, '');
   if (isDirectory) return [base];
-  if (base === 'index') return [path.basename(path.dirname(modulePath)), "'.'", '".."', "'..'", '"."', "'./'", '"./"', "'../'", '"../"'];
+  if (base === 'index')
+    return [path.basename(path.dirname(modulePath)), "'.'", '".."', "'..'", '"."', "'./'", '"./"', "'../'", '"../"'];
   return [base];
 }
 
@@ -79,11 +83,16 @@ export function createPrefilter(
   const namesLegacy = (specifier: string): boolean => {
     const r = resolver.resolve(specifier, probe);
     if (r.kind !== 'file') return true; // cannot tell (or a deleted module): keep the needle
-    return legacyPaths.some((l) => (l.isDirectory ? isInside(r.path, l.path!) : stripExtension(r.path) === stripExtension(l.path!)));
+    return legacyPaths.some((l) =>
+      l.isDirectory ? isInside(r.path, l.path!) : stripExtension(r.path) === stripExtension(l.path!),
+    );
   };
   const hasExportsMap = (dir: string): boolean => {
     try {
-      return (JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { exports?: unknown }).exports !== undefined;
+      return (
+        (JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { exports?: unknown }).exports !==
+        undefined
+      );
     } catch {
       return true;
     }
@@ -97,8 +106,7 @@ export function createPrefilter(
         else for (const n of found.needles) needles.add(n);
       } else if (legacy.kind === 'package') {
         needles.add(legacy.subpathsOf !== undefined ? `${legacy.subpathsOf}/` : legacy.module);
-      }
-      else if (legacy.path) {
+      } else if (legacy.path) {
         for (const n of moduleNeedles(legacy.path, legacy.isDirectory)) needles.add(n);
         // A workspace package whose folder is or holds the legacy module is imported by name.
         for (const pkg of resolver.workspacePackages()) {
@@ -106,7 +114,13 @@ export function createPrefilter(
           // For legacy import sites only: a package that merely holds the legacy module deeper
           // down is reached through subpaths that spell it, unless an `exports` map renames them
           // or the package entry itself is the legacy module.
-          if (options.legacyImportsOnly && !isInside(pkg.dir, legacy.path) && !hasExportsMap(pkg.dir) && !namesLegacy(pkg.name)) continue;
+          if (
+            options.legacyImportsOnly &&
+            !isInside(pkg.dir, legacy.path) &&
+            !hasExportsMap(pkg.dir) &&
+            !namesLegacy(pkg.name)
+          )
+            continue;
           needles.add(pkg.name);
         }
       }
@@ -124,7 +138,8 @@ export function createPrefilter(
         else passAll = true;
       } else needles.add(name);
     }
-    if (concept.detect.members.length > 0) memberGroups.push({ members: concept.detect.members, min: concept.detect.minMembers });
+    if (concept.detect.members.length > 0)
+      memberGroups.push({ members: concept.detect.members, min: concept.detect.minMembers });
   }
   // Exact tsconfig `paths` aliases (no `*`) can name a module without spelling its file name.
   const compilerOptions = resolver.optionsFor(path.join(config.rootDir, '__ssot_probe__.ts'));
@@ -151,17 +166,25 @@ export function createPrefilter(
     for (const folder of canonicalFolders) needles.add(path.basename(folder));
     for (const file of canonicalFiles) for (const n of moduleNeedles(file, false)) needles.add(n);
     for (const pkg of resolver.workspacePackages()) {
-      if ([...canonicalFolders, ...canonicalFiles].some((p) => isInside(p, pkg.dir) || isInside(pkg.dir, p))) needles.add(pkg.name);
+      if ([...canonicalFolders, ...canonicalFiles].some((p) => isInside(p, pkg.dir) || isInside(pkg.dir, p)))
+        needles.add(pkg.name);
     }
   }
 
   // Specifiers are checked against the import needles only (no declaration names or members).
   const importNeedles = [...needles].filter((n) => n.length > 0 && !/^['"]/.test(n));
   /** Legacy/canonical paths (files and folders) a `paths` alias may lead into without spelling them. */
-  const modulePaths = config.concepts.flatMap((c) => [
-    ...c.legacy.filter((l) => l.path && !l.pattern).map((l) => ({ path: l.path!, dir: Boolean(l.isDirectory) })),
-    ...[c.canonical.path, c.compat?.path].filter((p): p is string => Boolean(p)).map((p) => ({ path: p, dir: false })),
-  ]).concat(canonicalFolders.map((p) => ({ path: p, dir: true })), canonicalFiles.map((p) => ({ path: p, dir: false })));
+  const modulePaths = config.concepts
+    .flatMap((c) => [
+      ...c.legacy.filter((l) => l.path && !l.pattern).map((l) => ({ path: l.path!, dir: Boolean(l.isDirectory) })),
+      ...[c.canonical.path, c.compat?.path]
+        .filter((p): p is string => Boolean(p))
+        .map((p) => ({ path: p, dir: false })),
+    ])
+    .concat(
+      canonicalFolders.map((p) => ({ path: p, dir: true })),
+      canonicalFiles.map((p) => ({ path: p, dir: false })),
+    );
   const folderModules = modulePaths.filter((m) => m.dir).map((m) => m.path);
   const insideFolderModule = (file: string): boolean => folderModules.some((dir) => isInside(file, dir));
   const indexLegacy = modulePaths.some((m) => path.basename(stripExtension(m.path)) === 'index');
@@ -177,7 +200,9 @@ export function createPrefilter(
     const cached = aliasPrefixesByOptions.get(compilerOptions);
     if (cached) return cached;
     const out: string[] = [];
-    const base = compilerOptions.baseUrl ?? (compilerOptions.configFilePath ? path.dirname(String(compilerOptions.configFilePath)) : config.rootDir);
+    const base =
+      compilerOptions.baseUrl ??
+      (compilerOptions.configFilePath ? path.dirname(String(compilerOptions.configFilePath)) : config.rootDir);
     for (const [key, targets] of Object.entries(compilerOptions.paths ?? {})) {
       const star = key.indexOf('*');
       if (star < 0) {
@@ -192,7 +217,9 @@ export function createPrefilter(
         // Below the alias folder, a specifier spells every folder on the way and the file name;
         // it need not spell a configured folder the alias folder sits in, nor an index's folder.
         return modulePaths.some((m) =>
-          m.dir ? isInside(dir, m.path) : path.basename(stripExtension(m.path)) === 'index' && isInside(dir, path.dirname(m.path)),
+          m.dir
+            ? isInside(dir, m.path)
+            : path.basename(stripExtension(m.path)) === 'index' && isInside(dir, path.dirname(m.path)),
         );
       });
       if (reaches) out.push(key.slice(0, star));
@@ -204,7 +231,7 @@ export function createPrefilter(
   const list = [...needles].filter((n) => n.length > 0);
   const lowerList = [...lowerNeedles].filter((n) => n.length > 0);
   const registries = !options.legacyImportsOnly && options.duplicates?.registries === true;
-  const copies = options.legacyImportsOnly ? [] : options.duplicates?.copies ?? [];
+  const copies = options.legacyImportsOnly ? [] : (options.duplicates?.copies ?? []);
   if (copies.some((c) => c === undefined)) passAll = true;
   const copyWords = [...new Set(copies.flatMap((c) => c ?? []))];
   return {

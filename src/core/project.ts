@@ -28,7 +28,6 @@ export interface AnalyzeProjectOptions {
   context?: AnalysisContext;
 }
 
-
 /** Analyses every file in scope, one after another (the CLI adds worker threads and a cache). */
 export function analyzeProject(config: ResolvedConfig, options: AnalyzeProjectOptions = {}): ProjectAnalysis {
   const ctx = options.context ?? createAnalysisContext(config);

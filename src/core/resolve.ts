@@ -71,7 +71,10 @@ function createHost(rootDir: string, workspaces: () => WorkspacePackage[]): Cach
   };
   const translate = (p: string): string => {
     if (!p.startsWith(nodeModules + path.sep)) return p;
-    const rest = p.slice(nodeModules.length + 1).split(path.sep).join('/');
+    const rest = p
+      .slice(nodeModules.length + 1)
+      .split(path.sep)
+      .join('/');
     for (const pkg of virtual()) {
       if (rest === pkg.name || rest.startsWith(pkg.name + '/')) return path.join(pkg.dir, rest.slice(pkg.name.length));
     }
@@ -82,7 +85,10 @@ function createHost(rootDir: string, workspaces: () => WorkspacePackage[]): Cach
   const directoryExists = (d: string): boolean => {
     if (d === nodeModules && virtual().length > 0) return true;
     if (d.startsWith(nodeModules + path.sep)) {
-      const rest = d.slice(nodeModules.length + 1).split(path.sep).join('/');
+      const rest = d
+        .slice(nodeModules.length + 1)
+        .split(path.sep)
+        .join('/');
       if (virtual().some((pkg) => pkg.name.startsWith(rest + '/'))) return true; // a scope folder
     }
     const t = translate(d);
@@ -165,10 +171,23 @@ export class ModuleResolver {
     return result;
   }
 
-  private resolveUncached(specifier: string, fromFile: string, form: ImportForm, settings: ProjectSettings): Resolution {
+  private resolveUncached(
+    specifier: string,
+    fromFile: string,
+    form: ImportForm,
+    settings: ProjectSettings,
+  ): Resolution {
     if (specifier.startsWith('node:')) return { kind: 'builtin', name: specifier };
     const resolutionMode = this.resolutionMode(fromFile, form, settings);
-    const { resolvedModule } = ts.resolveModuleName(specifier, fromFile, settings.options, this.host, settings.cache, undefined, resolutionMode);
+    const { resolvedModule } = ts.resolveModuleName(
+      specifier,
+      fromFile,
+      settings.options,
+      this.host,
+      settings.cache,
+      undefined,
+      resolutionMode,
+    );
     if (resolvedModule) {
       const resolved = path.normalize(resolvedModule.resolvedFileName);
       // A workspace package resolved through the virtual node_modules link is the repo's own code.
@@ -197,7 +216,8 @@ export class ModuleResolver {
     }
     const options = this.settingsFor(fromFile).options;
     const out: string[] = [];
-    const base = options.baseUrl ?? (options.configFilePath ? path.dirname(String(options.configFilePath)) : this.rootDir);
+    const base =
+      options.baseUrl ?? (options.configFilePath ? path.dirname(String(options.configFilePath)) : this.rootDir);
     for (const [pattern, targets] of Object.entries(options.paths ?? {})) {
       const star = pattern.indexOf('*');
       let captured: string | undefined;
@@ -205,7 +225,11 @@ export class ModuleResolver {
       else {
         const prefix = pattern.slice(0, star);
         const suffix = pattern.slice(star + 1);
-        if (specifier.startsWith(prefix) && specifier.endsWith(suffix) && specifier.length >= prefix.length + suffix.length) {
+        if (
+          specifier.startsWith(prefix) &&
+          specifier.endsWith(suffix) &&
+          specifier.length >= prefix.length + suffix.length
+        ) {
           captured = specifier.slice(prefix.length, specifier.length - suffix.length);
         }
       }
@@ -220,7 +244,12 @@ export class ModuleResolver {
     if (REQUIRE_FORMS.has(form)) return ts.ModuleKind.CommonJS;
     const kind = settings.options.moduleResolution;
     if (kind === ts.ModuleResolutionKind.Node16 || kind === ts.ModuleResolutionKind.NodeNext) {
-      const format = ts.getImpliedNodeFormatForFile(fromFile as ts.Path, settings.cache.getPackageJsonInfoCache(), this.host, settings.options);
+      const format = ts.getImpliedNodeFormatForFile(
+        fromFile as ts.Path,
+        settings.cache.getPackageJsonInfoCache(),
+        this.host,
+        settings.options,
+      );
       return format === ts.ModuleKind.CommonJS ? ts.ModuleKind.CommonJS : ts.ModuleKind.ESNext;
     }
     return ts.ModuleKind.ESNext;
@@ -231,9 +260,16 @@ export class ModuleResolver {
     if (this.workspaces) return this.workspaces;
     const found: WorkspacePackage[] = [];
     try {
-      const root = JSON.parse(fs.readFileSync(path.join(this.rootDir, 'package.json'), 'utf8')) as Record<string, unknown>;
+      const root = JSON.parse(fs.readFileSync(path.join(this.rootDir, 'package.json'), 'utf8')) as Record<
+        string,
+        unknown
+      >;
       const ws = root.workspaces as unknown;
-      const patterns = Array.isArray(ws) ? ws : ws && typeof ws === 'object' ? ((ws as { packages?: unknown }).packages ?? []) : [];
+      const patterns = Array.isArray(ws)
+        ? ws
+        : ws && typeof ws === 'object'
+          ? ((ws as { packages?: unknown }).packages ?? [])
+          : [];
       for (const pattern of patterns as unknown[]) {
         if (typeof pattern !== 'string') continue;
         for (const dir of expandWorkspaceGlob(this.rootDir, pattern)) {
@@ -315,7 +351,8 @@ export class ModuleResolver {
           // Classic resolution cannot find packages; TypeScript's own default for a missing
           // setting is node10 / bundler depending on `module`; bundler accepts both styles.
           options.moduleResolution = ts.ModuleResolutionKind.Bundler;
-          if (options.module === undefined || options.module === ts.ModuleKind.CommonJS) options.module = ts.ModuleKind.ESNext;
+          if (options.module === undefined || options.module === ts.ModuleKind.CommonJS)
+            options.module = ts.ModuleKind.ESNext;
         }
         for (const extended of extendedCache.keys()) watched.set(extended, mtime(extended));
       }
@@ -327,7 +364,38 @@ export class ModuleResolver {
 
 const BUILTINS = new Set<string>(
   // `module.builtinModules` without importing `module` here: the list is small and stable.
-  ['assert', 'buffer', 'child_process', 'cluster', 'crypto', 'dgram', 'dns', 'events', 'fs', 'http', 'http2', 'https', 'net', 'os', 'path', 'perf_hooks', 'process', 'querystring', 'readline', 'stream', 'string_decoder', 'timers', 'tls', 'tty', 'url', 'util', 'v8', 'vm', 'worker_threads', 'zlib'],
+  [
+    'assert',
+    'buffer',
+    'child_process',
+    'cluster',
+    'crypto',
+    'dgram',
+    'dns',
+    'events',
+    'fs',
+    'http',
+    'http2',
+    'https',
+    'net',
+    'os',
+    'path',
+    'perf_hooks',
+    'process',
+    'querystring',
+    'readline',
+    'stream',
+    'string_decoder',
+    'timers',
+    'tls',
+    'tty',
+    'url',
+    'util',
+    'v8',
+    'vm',
+    'worker_threads',
+    'zlib',
+  ],
 );
 
 function isBuiltin(specifier: string): boolean {
@@ -350,7 +418,9 @@ function expandWorkspaceGlob(rootDir: string, pattern: string): string[] {
         next.push(...walkDirs(dir, 3));
       } else if (part.includes('*')) {
         const re = new RegExp('^' + part.split('*').map(escapeRe).join('[^/]*') + '$');
-        for (const entry of safeReaddir(dir)) if (entry.isDirectory() && re.test(entry.name) && entry.name !== 'node_modules') next.push(path.join(dir, entry.name));
+        for (const entry of safeReaddir(dir))
+          if (entry.isDirectory() && re.test(entry.name) && entry.name !== 'node_modules')
+            next.push(path.join(dir, entry.name));
       } else next.push(path.join(dir, part));
     }
     dirs = next;
@@ -362,7 +432,8 @@ function walkDirs(dir: string, depth: number): string[] {
   const out = [dir];
   if (depth === 0) return out;
   for (const entry of safeReaddir(dir)) {
-    if (entry.isDirectory() && entry.name !== 'node_modules' && !entry.name.startsWith('.')) out.push(...walkDirs(path.join(dir, entry.name), depth - 1));
+    if (entry.isDirectory() && entry.name !== 'node_modules' && !entry.name.startsWith('.'))
+      out.push(...walkDirs(path.join(dir, entry.name), depth - 1));
   }
   return out;
 }

@@ -65,7 +65,10 @@ function load(): Loaded {
   if (!dir) return { ts: localRequire('typescript') as typeof TS, state: 'off' };
   try {
     const source = fs.readFileSync(tsFile, 'utf8');
-    const version = /"version":\s*"([^"]+)"/.exec(fs.readFileSync(path.join(path.dirname(path.dirname(tsFile)), 'package.json'), 'utf8'))?.[1] ?? 'unknown';
+    const version =
+      /"version":\s*"([^"]+)"/.exec(
+        fs.readFileSync(path.join(path.dirname(path.dirname(tsFile)), 'package.json'), 'utf8'),
+      )?.[1] ?? 'unknown';
     const cacheFile = path.join(dir, `typescript-${version}-node${process.version}-${process.arch}.v8cache`);
     let cachedData: Buffer | undefined;
     try {
@@ -77,8 +80,16 @@ function load(): Loaded {
     // Run it as Node would run the file, and register it so that require('typescript') finds it.
     const mod = new Module(tsFile, module);
     mod.filename = tsFile;
-    mod.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(path.dirname(tsFile));
-    const wrapper = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: Module, filename: string, dirname: string) => void;
+    mod.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(
+      path.dirname(tsFile),
+    );
+    const wrapper = script.runInThisContext() as (
+      exports: unknown,
+      require: NodeJS.Require,
+      module: Module,
+      filename: string,
+      dirname: string,
+    ) => void;
     wrapper.call(mod.exports, mod.exports, Module.createRequire(tsFile), mod, tsFile, path.dirname(tsFile));
     mod.loaded = true;
     localRequire.cache[tsFile] = mod;

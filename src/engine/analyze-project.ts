@@ -20,7 +20,10 @@ export interface ParallelAnalyzeOptions {
  * (one per-file analysis path for the whole CLI), so a file the analysis crashes on is a skip
  * with its reason here too, never a failed run.
  */
-export async function analyzeProjectParallel(config: ResolvedConfig, options: ParallelAnalyzeOptions = {}): Promise<ProjectAnalysis> {
+export async function analyzeProjectParallel(
+  config: ResolvedConfig,
+  options: ParallelAnalyzeOptions = {},
+): Promise<ProjectAnalysis> {
   const listing = options.files ? { files: [...options.files], missing: [] } : listFiles(config, options.paths);
   const outcomes = await mapInPool<ReportWorkerInit, string, FileRecord>({
     workerUrl: new URL('./report-worker.js', import.meta.url),

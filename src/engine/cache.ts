@@ -139,7 +139,9 @@ export function cacheKey(config: ResolvedConfig, toolVersion: string, filesInSco
     readOrEmpty(path.join(config.rootDir, 'package.json')),
     ...resolutionInputs(config, filesInScope),
     // A legacy file module's default export decides how its default imports map (defaultExportName).
-    ...config.concepts.flatMap((c) => c.legacy).flatMap((l) => (l.kind === 'path' && l.path && !l.isDirectory ? [readOrEmpty(l.path)] : [])),
+    ...config.concepts
+      .flatMap((c) => c.legacy)
+      .flatMap((l) => (l.kind === 'path' && l.path && !l.isDirectory ? [readOrEmpty(l.path)] : [])),
     ...detectionInputs(config),
   ]);
 }
@@ -174,7 +176,8 @@ export class ReportCache {
       if (!st.isFile()) throw new Error(`not a regular file (${fileKind(st)})`);
       text = fs.readFileSync(file, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.warnings.push(`cannot read cache ${file}: ${(error as Error).message}; ignoring it`);
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        this.warnings.push(`cannot read cache ${file}: ${(error as Error).message}; ignoring it`);
       return;
     }
     try {

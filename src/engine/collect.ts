@@ -13,7 +13,6 @@ import { UsageError } from '../shared/errors.js';
 import { selectShard, type Shard } from '../shared/shard.js';
 import { readSourceFile } from '../shared/source-file.js';
 
-
 export interface CollectOptions {
   /** Files or folders to narrow the scan to (absolute or relative to the cwd). */
   paths?: readonly string[];
@@ -42,10 +41,14 @@ export interface Collected {
 /** A problem with the inputs (a bad git ref, a bad shard): the CLI exits 2 with the message. */
 class CollectError extends UsageError {}
 
-
 function git(args: string[], cwd: string): string {
   try {
-    return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 });
+    return execFileSync('git', args, {
+      cwd,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 256 * 1024 * 1024,
+    });
   } catch (error) {
     const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
     throw new CollectError(`git ${args.join(' ')} failed in ${cwd}: ${stderr || (error as Error).message}`);
@@ -63,7 +66,9 @@ function changedFiles(rootDir: string, ref: string): Set<string> {
   try {
     git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], rootDir);
   } catch (error) {
-    throw new CollectError(`--changed-since: "${ref}" is not a commit of the git repository at ${rootDir} (${(error as Error).message})`);
+    throw new CollectError(
+      `--changed-since: "${ref}" is not a commit of the git repository at ${rootDir} (${(error as Error).message})`,
+    );
   }
   const prefix = git(['rev-parse', '--show-prefix'], rootDir).trim();
   const changed = git(['diff', '--name-only', '-z', ref, '--'], rootDir).split('\0');
@@ -82,7 +87,9 @@ export function listScope(config: ResolvedConfig, paths: readonly string[] = [])
   const listing = listFiles(config, paths);
   if (listing.refused.length > 0) throw new CollectError(describeRefusedPaths(listing));
   if (listing.missing.length > 0) {
-    throw new CollectError(`no such file or folder: ${listing.missing.map((p) => displayPath(config.rootDir, p)).join(', ')}`);
+    throw new CollectError(
+      `no such file or folder: ${listing.missing.map((p) => displayPath(config.rootDir, p)).join(', ')}`,
+    );
   }
   if (listing.files.length === 0) {
     const globs = `include ${JSON.stringify(config.include)}, exclude ${JSON.stringify(config.exclude)}`;
@@ -99,7 +106,11 @@ export function listScope(config: ResolvedConfig, paths: readonly string[] = [])
 /** Best effort: the path of `dir` inside its git work tree ("" at the top, undefined outside git). */
 export function gitPrefix(dir: string): string | undefined {
   try {
-    return execFileSync('git', ['rev-parse', '--show-prefix'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('git', ['rev-parse', '--show-prefix'], {
+      cwd: dir,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     return undefined;
   }
@@ -108,7 +119,13 @@ export function gitPrefix(dir: string): string | undefined {
 /** Best effort: the current commit of the repo holding `dir`, or undefined outside git. */
 export function currentCommit(dir: string): string | undefined {
   try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || undefined;
+    return (
+      execFileSync('git', ['rev-parse', 'HEAD'], {
+        cwd: dir,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim() || undefined
+    );
   } catch {
     return undefined;
   }
@@ -194,7 +211,9 @@ export async function collectRecords(config: ResolvedConfig, options: CollectOpt
     inScope: listing.files,
     records: files.map((f) => byFile.get(f)!),
     missing: listing.missing,
-    ...(cache ? { cache: { file: cache.file, hits: cache.stats.hits, misses: cache.stats.misses, warnings: cache.warnings } } : {}),
+    ...(cache
+      ? { cache: { file: cache.file, hits: cache.stats.hits, misses: cache.stats.misses, warnings: cache.warnings } }
+      : {}),
     analysedFiles: analysed,
   };
 }

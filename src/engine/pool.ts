@@ -57,7 +57,10 @@ function moduleKey(url: string): string {
   return url.replace(/\.(c|m)?(t|j)s$/, '');
 }
 
-export function defineWorker<TInit, TItem, TResult>(moduleUrl: string, setup: WorkerSetup<TInit, TItem, TResult>): void {
+export function defineWorker<TInit, TItem, TResult>(
+  moduleUrl: string,
+  setup: WorkerSetup<TInit, TItem, TResult>,
+): void {
   setups.set(moduleKey(moduleUrl), setup as WorkerSetup<unknown, unknown, unknown>);
   if (isMainThread || !parentPort || (workerData as { moduleUrl?: string })?.moduleUrl !== moduleUrl) return;
   const port = parentPort;
@@ -90,7 +93,10 @@ export function batchSizeFor(total: number, threads: number): number {
  */
 export function startPool<TInit, TItem, TResult>(options: PoolOptions<TInit, TItem, TResult>): Pool<TItem, TResult> {
   const workerData = { moduleUrl: options.workerUrl.href, init: options.init };
-  const workers = Array.from({ length: Math.max(0, options.helpers) }, () => new Worker(options.workerUrl, { workerData }));
+  const workers = Array.from(
+    { length: Math.max(0, options.helpers) },
+    () => new Worker(options.workerUrl, { workerData }),
+  );
   let localRun: ((item: TItem) => TResult) | undefined;
   let failure: Error | undefined;
   let wake: (() => void) | undefined;
@@ -108,12 +114,15 @@ export function startPool<TInit, TItem, TResult>(options: PoolOptions<TInit, TIt
   return {
     async map(items, onProgress) {
       const total = items.length;
-      localRun ??= options.local ? options.local() : await localSetup<TInit, TItem, TResult>(options.workerUrl, options.init);
+      localRun ??= options.local
+        ? options.local()
+        : await localSetup<TInit, TItem, TResult>(options.workerUrl, options.init);
       const run = localRun;
       const useHelpers = workers.length > 0 && total >= (options.minItemsForHelpers ?? MIN_ITEMS_FOR_HELPERS);
       const batchSize = useHelpers ? batchSizeFor(total, workers.length + 1) : Math.max(1, total);
       const batches: BatchMessage<TItem>[] = [];
-      for (let i = 0, id = 0; i < total; i += batchSize, id++) batches.push({ id, items: items.slice(i, i + batchSize) });
+      for (let i = 0, id = 0; i < total; i += batchSize, id++)
+        batches.push({ id, items: items.slice(i, i + batchSize) });
       const results: TResult[][] = new Array(batches.length);
       let next = 0;
       let done = 0;

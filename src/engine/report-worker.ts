@@ -29,7 +29,12 @@ export interface ReportWorkerInit {
 }
 
 /** Builds a FileRecord from a file's text: the one place the report calls the core's analyzeFile. */
-export function recordFromText(ctx: ReturnType<typeof createAnalysisContext>, file: string, text: string, hash: string): FileRecord {
+export function recordFromText(
+  ctx: ReturnType<typeof createAnalysisContext>,
+  file: string,
+  text: string,
+  hash: string,
+): FileRecord {
   const analysis = analyzeFile(ctx, file, text);
   const code: Record<number, string> = {};
   analysis.sites.forEach((site, i) => {
@@ -39,7 +44,12 @@ export function recordFromText(ctx: ReturnType<typeof createAnalysisContext>, fi
 }
 
 /** recordFromText, but a file the analysis crashes on is a skip with the reason, not a failed run. */
-export function safeRecord(ctx: ReturnType<typeof createAnalysisContext>, file: string, text: string, hash: string): FileRecord {
+export function safeRecord(
+  ctx: ReturnType<typeof createAnalysisContext>,
+  file: string,
+  text: string,
+  hash: string,
+): FileRecord {
   try {
     return recordFromText(ctx, file, text, hash);
   } catch (error) {

@@ -133,7 +133,12 @@ export function summarize(
     sitesRewritten: sum((r) => r.rewritten.length),
     sitesRefused: sum((r) => r.refused.length),
     sitesKept: sum((r) => r.kept.length),
-    ...(run.typecheck ? { newTypeErrors: sum((r) => r.newDiagnostics?.length ?? 0), filesRolledBack: count((r) => r.rolledBack === true) } : {}),
+    ...(run.typecheck
+      ? {
+          newTypeErrors: sum((r) => r.newDiagnostics?.length ?? 0),
+          filesRolledBack: count((r) => r.rolledBack === true),
+        }
+      : {}),
     dryRun: run.dryRun,
     gitTree: run.gitTree,
     jobs: run.jobs,
@@ -144,7 +149,12 @@ export function summarize(
 
 /** 1 when the run did not do everything: a file failed or could not be read, a site was refused, or types broke. */
 export function migrateExitCode(summary: MigrateSummary): 0 | 1 {
-  return summary.filesFailed > 0 || summary.filesUnreadable > 0 || summary.sitesRefused > 0 || (summary.newTypeErrors ?? 0) > 0 ? 1 : 0;
+  return summary.filesFailed > 0 ||
+    summary.filesUnreadable > 0 ||
+    summary.sitesRefused > 0 ||
+    (summary.newTypeErrors ?? 0) > 0
+    ? 1
+    : 0;
 }
 
 export interface MigrateResult {
@@ -166,7 +176,11 @@ export interface MigrateResult {
 export function gitDirtyPaths(dir: string): string[] | undefined {
   const inside = spawnSync('git', ['rev-parse', '--is-inside-work-tree'], { cwd: dir, encoding: 'utf8' });
   if (inside.error || inside.status !== 0 || inside.stdout.trim() !== 'true') return undefined;
-  const status = spawnSync('git', ['status', '--porcelain', '--untracked-files=normal', '--', '.'], { cwd: dir, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const status = spawnSync('git', ['status', '--porcelain', '--untracked-files=normal', '--', '.'], {
+    cwd: dir,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
   if (status.status !== 0) return undefined;
   return status.stdout.split('\n').filter((l) => l.trim().length > 0 && !isTempFileLine(l));
 }
@@ -189,16 +203,23 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
   const { config } = options;
   const root = config.rootDir;
   for (const id of options.concepts ?? []) {
-    if (!config.concepts.some((c) => c.id === id)) throw new MigrateUsageError(`--concept ${id}: no such concept (known: ${config.concepts.map((c) => c.id).join(', ')})`);
+    if (!config.concepts.some((c) => c.id === id))
+      throw new MigrateUsageError(
+        `--concept ${id}: no such concept (known: ${config.concepts.map((c) => c.id).join(', ')})`,
+      );
   }
-  if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 1)) throw new MigrateUsageError('--limit expects a positive integer');
+  if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 1))
+    throw new MigrateUsageError('--limit expects a positive integer');
 
   const dirty = gitDirtyPaths(root);
   const gitTree = dirty !== undefined;
-  if (!gitTree) options.onNotice?.(`${root} is not in a git work tree: migrating without the uncommitted-changes check`);
+  if (!gitTree)
+    options.onNotice?.(`${root} is not in a git work tree: migrating without the uncommitted-changes check`);
   else if (dirty.length > 0 && !options.allowDirty && !options.dryRun) {
     const shown = dirty.slice(0, 10).join('\n  ');
-    throw new MigrateUsageError(`the git tree has uncommitted changes; commit or stash them, or pass --allow-dirty:\n  ${shown}${dirty.length > 10 ? `\n  ... and ${dirty.length - 10} more` : ''}`);
+    throw new MigrateUsageError(
+      `the git tree has uncommitted changes; commit or stash them, or pass --allow-dirty:\n  ${shown}${dirty.length > 10 ? `\n  ... and ${dirty.length - 10} more` : ''}`,
+    );
   }
 
   // A missing path, a path outside the project or an empty scope is an error (exit 2), as for report and check.
@@ -237,16 +258,33 @@ export const HELPER_THRESHOLD_BYTES = 64 * 1024 * 1024;
 /** Fewer candidate files than this are written by the migrating thread itself. */
 const WRITE_BEHIND_MIN_FILES = 64;
 
-function helpersFor(options: MigrateOptions, candidates: number, candidateBytes: number): { jobs: number; helpers: number } {
+function helpersFor(
+  options: MigrateOptions,
+  candidates: number,
+  candidateBytes: number,
+): { jobs: number; helpers: number } {
   if (options.jobs !== undefined) {
     const jobs = Math.max(1, options.jobs);
     return { jobs, helpers: candidates >= MIN_ITEMS_FOR_HELPERS ? jobs - 1 : 0 };
   }
   const jobs = Math.max(1, defaultJobs());
-  return { jobs, helpers: candidateBytes >= HELPER_THRESHOLD_BYTES ? Math.min(jobs - 1, Math.floor(candidateBytes / HELPER_THRESHOLD_BYTES)) : 0 };
+  return {
+    jobs,
+    helpers:
+      candidateBytes >= HELPER_THRESHOLD_BYTES
+        ? Math.min(jobs - 1, Math.floor(candidateBytes / HELPER_THRESHOLD_BYTES))
+        : 0,
+  };
 }
 
-async function run(options: MigrateOptions, files: string[], started: number, gitTree: boolean, init: MigrateWorkerInit, mctx: MigrationContext): Promise<MigrateResult> {
+async function run(
+  options: MigrateOptions,
+  files: string[],
+  started: number,
+  gitTree: boolean,
+  init: MigrateWorkerInit,
+  mctx: MigrationContext,
+): Promise<MigrateResult> {
   const { config } = options;
   const root = config.rootDir;
   const prefilter = mctx.prefilter;
@@ -267,7 +305,9 @@ async function run(options: MigrateOptions, files: string[], started: number, gi
   }
   options.onProgress?.(files.length - candidates.length, files.length);
   const progressOffset = files.length - candidates.length;
-  const progress = options.onProgress ? (d: number) => options.onProgress!(progressOffset + d, files.length) : undefined;
+  const progress = options.onProgress
+    ? (d: number) => options.onProgress!(progressOffset + d, files.length)
+    : undefined;
   const { jobs, helpers } = helpersFor(options, candidates.length, candidateBytes);
   // Files this thread migrates are written by a write-behind thread, which overlaps the writes
   // with the parsing of the next files; worth its start-up only when there is much to write.
@@ -294,7 +334,9 @@ async function run(options: MigrateOptions, files: string[], started: number, gi
       if (!writer || mode !== 'write') return out;
       // A file counts as changed only once its write is confirmed.
       const failedWrites = await writer.flush();
-      return failedWrites.size === 0 ? out : out.map((o) => (failedWrites.has(o.file) ? writeFailed(o, failedWrites.get(o.file)!) : o));
+      return failedWrites.size === 0
+        ? out
+        : out.map((o) => (failedWrites.has(o.file) ? writeFailed(o, failedWrites.get(o.file)!) : o));
     };
 
     // Two phases when the set of files to write must be known first (--limit, --typecheck):
@@ -307,10 +349,18 @@ async function run(options: MigrateOptions, files: string[], started: number, gi
     let rollbackNotes: string[] = [];
     if (!twoPhase) {
       const mode = options.dryRun ? 'diff' : 'write';
-      outcomes = await runPool(candidates.map((file) => ({ file, mode })), true);
+      outcomes = await runPool(
+        candidates.map((file) => ({ file, mode })),
+        true,
+      );
       if (options.dryRun && options.limit !== undefined) {
         // A dry run shows what the limited run would change: the first n files that change.
-        const beyond = new Set(outcomes.filter((o) => o.status === 'changed').slice(options.limit).map((o) => o.file));
+        const beyond = new Set(
+          outcomes
+            .filter((o) => o.status === 'changed')
+            .slice(options.limit)
+            .map((o) => o.file),
+        );
         outcomes = outcomes.map((o) => {
           if (!beyond.has(o.file)) return o;
           const { diff: _diff, ...rest } = o;
@@ -318,13 +368,20 @@ async function run(options: MigrateOptions, files: string[], started: number, gi
         });
       }
     } else {
-      outcomes = await runPool(candidates.map((file) => ({ file, mode: 'plan' })), true);
+      outcomes = await runPool(
+        candidates.map((file) => ({ file, mode: 'plan' })),
+        true,
+      );
       const planned = new Map(outcomes.map((o) => [o.file, o]));
       let chosen = outcomes.filter((o) => o.status === 'changed').map((o) => o.file);
       if (options.limit !== undefined) {
         const beyond = new Set(chosen.slice(options.limit));
         chosen = chosen.slice(0, options.limit);
-        outcomes = outcomes.map((o) => (beyond.has(o.file) ? { ...o, status: 'skipped', reason: `beyond --limit ${options.limit}`, rewritten: [] } : o));
+        outcomes = outcomes.map((o) =>
+          beyond.has(o.file)
+            ? { ...o, status: 'skipped', reason: `beyond --limit ${options.limit}`, rewritten: [] }
+            : o,
+        );
       }
       const originals = new Map<string, string>();
       let before: Map<string, TypecheckFinding[]> | undefined;
@@ -391,7 +448,15 @@ async function run(options: MigrateOptions, files: string[], started: number, gi
         filesRuledOut++;
         continue;
       }
-      const report: MigrateFileReport = { file: displayPath(root, o.file), status: o.status, parsed: o.parsed, rewritten: o.rewritten, sitesRewritten: 0, refused: o.refused, kept: o.kept };
+      const report: MigrateFileReport = {
+        file: displayPath(root, o.file),
+        status: o.status,
+        parsed: o.parsed,
+        rewritten: o.rewritten,
+        sitesRewritten: 0,
+        refused: o.refused,
+        kept: o.kept,
+      };
       if (o.reason) report.reason = o.reason;
       if (o.unreadable) report.unreadable = true;
       if (o.error) report.error = o.error;
@@ -427,7 +492,10 @@ function key(d: TypecheckFinding): string {
 }
 
 /** Diagnostics present after but not before (compared by code and message, as a multiset). */
-function newDiagnostics(before: Map<string, TypecheckFinding[]>, after: Map<string, TypecheckFinding[]>): Map<string, TypecheckFinding[]> {
+function newDiagnostics(
+  before: Map<string, TypecheckFinding[]>,
+  after: Map<string, TypecheckFinding[]>,
+): Map<string, TypecheckFinding[]> {
   const out = new Map<string, TypecheckFinding[]>();
   for (const [file, list] of after) {
     const old = new Map<string, number>();

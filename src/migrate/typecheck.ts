@@ -9,14 +9,25 @@ import type { TypecheckFinding } from './run.js';
  * (their imports are pulled in by resolution, so memory follows the touched part of the repo,
  * not the whole program). Diagnostics are taken before and after the write.
  */
-export function createTypechecker(config: ResolvedConfig, files: readonly string[]): {
+export function createTypechecker(
+  config: ResolvedConfig,
+  files: readonly string[],
+): {
   diagnostics(files: readonly string[]): Map<string, TypecheckFinding[]>;
   refresh(files: readonly string[]): void;
 } {
   const tsconfig = config.tsconfig ?? path.join(config.rootDir, 'tsconfig.json');
   const project = fs.existsSync(tsconfig)
     ? new Project({ tsConfigFilePath: tsconfig, skipAddingFilesFromTsConfig: true })
-    : new Project({ compilerOptions: { allowJs: true, strict: true, noEmit: true, moduleResolution: ts.ModuleResolutionKind.Bundler, module: ts.ModuleKind.ESNext } });
+    : new Project({
+        compilerOptions: {
+          allowJs: true,
+          strict: true,
+          noEmit: true,
+          moduleResolution: ts.ModuleResolutionKind.Bundler,
+          module: ts.ModuleKind.ESNext,
+        },
+      });
   for (const f of files) project.addSourceFileAtPath(f);
   project.resolveSourceFileDependencies();
   return {
@@ -31,7 +42,13 @@ export function createTypechecker(config: ResolvedConfig, files: readonly string
           f,
           diags.map((d) => {
             const pos = d.start !== undefined ? sf.getLineAndCharacterOfPosition(d.start) : { line: 0, character: 0 };
-            return { file: f, line: pos.line + 1, column: pos.character + 1, code: d.code, message: ts.flattenDiagnosticMessageText(d.messageText, '\n') };
+            return {
+              file: f,
+              line: pos.line + 1,
+              column: pos.character + 1,
+              code: d.code,
+              message: ts.flattenDiagnosticMessageText(d.messageText, '\n'),
+            };
           }),
         );
       }

@@ -1,5 +1,11 @@
 import * as fs from 'node:fs';
-import { createMigrationContext, migrateText, type MigrationContext, type RefusedSite, type SiteRef } from '../../codemods/import-migration.js';
+import {
+  createMigrationContext,
+  migrateText,
+  type MigrationContext,
+  type RefusedSite,
+  type SiteRef,
+} from '../../codemods/import-migration.js';
 import type { ResolvedConfig } from '../core/config/types.js';
 import { defineWorker } from '../engine/pool.js';
 import {

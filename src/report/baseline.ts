@@ -22,7 +22,6 @@ export interface BaselineEntry {
 
 class BaselineError extends UsageError {}
 
-
 export function entryOf(v: Violation): BaselineEntry {
   return { file: v.file, rule: v.rule, concept: v.conceptId, symbol: v.symbol, fingerprint: v.fingerprint };
 }
@@ -68,12 +67,15 @@ export function readBaseline(file: string): BaselineEntry[] | undefined {
   return root.entries.map((e: unknown, i: number) => {
     const entry = e as Partial<BaselineEntry>;
     for (const k of ['file', 'rule', 'concept', 'symbol', 'fingerprint'] as const) {
-      if (typeof entry?.[k] !== 'string') throw new BaselineError(`baseline ${file}: entries[${i}].${k}: expected a string`);
+      if (typeof entry?.[k] !== 'string')
+        throw new BaselineError(`baseline ${file}: entries[${i}].${k}: expected a string`);
     }
     // A baseline written before a rule was renamed keeps working: its fingerprints did not change.
     const rule = FORMER_RULE_IDS[entry.rule!] ?? entry.rule;
     if (!(RULE_IDS as readonly string[]).includes(rule!)) {
-      throw new BaselineError(`baseline ${file}: entries[${i}].rule: unknown rule "${entry.rule}" (known: ${RULE_IDS.join(', ')})`);
+      throw new BaselineError(
+        `baseline ${file}: entries[${i}].rule: unknown rule "${entry.rule}" (known: ${RULE_IDS.join(', ')})`,
+      );
     }
     return { ...(entry as BaselineEntry), rule: rule as RuleId };
   });

@@ -56,7 +56,12 @@ function legacySiteFingerprint(rule: RuleId, conceptId: string, file: string, sy
 }
 
 /** The report's item for a legacy site: every decision (module, concept use, mapping, rule) is the core's. */
-function legacyItem(config: ResolvedConfig, concept: ResolvedConcept, site: ClassifiedSite, code: string): LegacySiteItem {
+function legacyItem(
+  config: ResolvedConfig,
+  concept: ResolvedConcept,
+  site: ClassifiedSite,
+  code: string,
+): LegacySiteItem {
   const target = site.target;
   if (target.kind !== 'legacy') throw new Error('not a legacy site');
   const legacy = concept.legacy[target.legacyIndex]!;
@@ -65,9 +70,15 @@ function legacyItem(config: ResolvedConfig, concept: ResolvedConcept, site: Clas
   const targetModule = moveTo.isPath ? rel(config, moveTo.module) : moveTo.module;
   const names = site.names.map((n, i) => {
     const mapped = target.mapsTo[i] ?? null;
-    return { imported: n.imported, local: n.local, typeOnly: n.isTypeOnly, mapsTo: mapped === null ? null : `${targetModule}#${mapped}` };
+    return {
+      imported: n.imported,
+      local: n.local,
+      typeOnly: n.isTypeOnly,
+      mapsTo: mapped === null ? null : `${targetModule}#${mapped}`,
+    };
   });
-  const wholeModule = WHOLE_MODULE_FORMS.has(site.form) || site.names.length === 0 || site.names.some((n) => n.imported === '*');
+  const wholeModule =
+    WHOLE_MODULE_FORMS.has(site.form) || site.names.length === 0 || site.names.some((n) => n.imported === '*');
   const rule = legacySiteRule(target);
   const file = rel(config, site.file);
   const symbol = site.names.length > 0 ? site.names.map((n) => n.imported).join(',') : site.specifier;
@@ -105,7 +116,9 @@ export function buildReport(input: BuildInput): Report {
         files: [...concept.canonical.files],
         names: [...concept.canonical.names],
       },
-      compat: concept.compat ? { module: concept.compat.module, replacements: { ...concept.compat.replacements } } : null,
+      compat: concept.compat
+        ? { module: concept.compat.module, replacements: { ...concept.compat.replacements } }
+        : null,
       legacyModules: concept.legacy.map((l) => ({
         module: l.module,
         kind: l.kind,
@@ -184,7 +197,10 @@ export function buildReport(input: BuildInput): Report {
         form: site.form,
         compat: target.compat,
         names: target.compat
-          ? site.names.map((n) => ({ imported: n.imported, replacement: canonicalReplacement(concept, n.imported) ?? null }))
+          ? site.names.map((n) => ({
+              imported: n.imported,
+              replacement: canonicalReplacement(concept, n.imported) ?? null,
+            }))
           : site.names.map((n) => ({ imported: n.imported, replacement: null })),
       };
       report.canonicalSites.push(canonical);

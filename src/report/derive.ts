@@ -1,19 +1,25 @@
 import { capList } from '../shared/terminal.js';
 import { RULES, type ConceptReport, type ModuleStatus, type Report, type Totals, type Violation } from './types.js';
 
-const byPosition = (a: { file: string; line: number; column: number }, b: { file: string; line: number; column: number }): number =>
-  a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column;
+const byPosition = (
+  a: { file: string; line: number; column: number },
+  b: { file: string; line: number; column: number },
+): number => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column);
 
-const byKey = <T>(key: (x: T) => string) => (a: T, b: T): number => {
-  const ka = key(a);
-  const kb = key(b);
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
-};
+const byKey =
+  <T>(key: (x: T) => string) =>
+  (a: T, b: T): number => {
+    const ka = key(a);
+    const kb = key(b);
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  };
 
 /** Puts every list in a canonical order, so a report does not depend on how it was computed. */
 export function sortFindings(report: Report): void {
   report.files.skipped.sort(byKey((s) => s.file));
-  report.files.parseErrors.sort((a, b) => byPosition(a, b) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
+  report.files.parseErrors.sort(
+    (a, b) => byPosition(a, b) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0),
+  );
   report.files.missingPaths.sort();
   for (const c of report.concepts) {
     c.duplicates.sort((a, b) => byPosition(a, b) || byKey<{ symbol: string }>((d) => d.symbol)(a, b));
@@ -28,7 +34,9 @@ export function sortFindings(report: Report): void {
 function countBy<T, K extends string>(items: readonly T[], key: (x: T) => K): { key: K; count: number }[] {
   const counts = new Map<K, number>();
   for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
-  return [...counts].map(([k, count]) => ({ key: k, count })).sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return [...counts]
+    .map(([k, count]) => ({ key: k, count }))
+    .sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 /**
@@ -48,8 +56,9 @@ export function derive(report: Report): Report {
     const deletable = new Set(
       c.legacyModules.filter((m) => m.exists && !importers.some((s) => s.module === m.module)).map((m) => m.module),
     );
-    const ownerOf = (file: string): string | undefined => c.legacyModules.find((l) => l.path !== null && containsFile(l.path, file))?.module;
-    for (let changed = true; changed; ) {
+    const ownerOf = (file: string): string | undefined =>
+      c.legacyModules.find((l) => l.path !== null && containsFile(l.path, file))?.module;
+    for (let changed = true; changed;) {
       changed = false;
       for (const m of [...deletable]) {
         const blocked = internalOf(m).some((s) => {
@@ -81,7 +90,15 @@ export function derive(report: Report): Report {
             : absenceKnown
               ? 'deleted'
               : null;
-      return { module: m.module, exists: m.exists, legacySites, nonConceptSites, internalSites, transitionSites, status };
+      return {
+        module: m.module,
+        exists: m.exists,
+        legacySites,
+        nonConceptSites,
+        internalSites,
+        transitionSites,
+        status,
+      };
     });
     const compatNames = new Map<string, { count: number; replacement: string | null }>();
     for (const s of c.canonicalSites) {
@@ -135,7 +152,11 @@ export function derive(report: Report): Report {
   };
   report.totals = totals;
   report.verdict =
-    totals.compliantConcepts < totals.concepts ? 'not-compliant' : report.files.skipped.length > 0 ? 'incomplete' : 'compliant';
+    totals.compliantConcepts < totals.concepts
+      ? 'not-compliant'
+      : report.files.skipped.length > 0
+        ? 'incomplete'
+        : 'compliant';
   return report;
 }
 
@@ -183,5 +204,7 @@ export function violations(report: Report): Violation[] {
 /** True when a repo-relative file is the legacy module `modulePath` (file, its extension twin, or inside the folder). */
 function containsFile(modulePath: string, file: string): boolean {
   const strip = (p: string): string => p.replace(/\.d\.(c|m)?ts$/, '').replace(/\.(c|m)?(t|j)sx?$/, '');
-  return file === modulePath || file.startsWith(modulePath.replace(/\/$/, '') + '/') || strip(file) === strip(modulePath);
+  return (
+    file === modulePath || file.startsWith(modulePath.replace(/\/$/, '') + '/') || strip(file) === strip(modulePath)
+  );
 }

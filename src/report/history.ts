@@ -55,7 +55,8 @@ export function readHistory(file: string): { entries: HistoryEntry[]; problems: 
     if (!line.trim()) return;
     try {
       const e = JSON.parse(line) as HistoryEntry;
-      if (typeof e.timestamp !== 'string' || !e.concepts || typeof e.concepts !== 'object') throw new Error('not a history entry');
+      if (typeof e.timestamp !== 'string' || !e.concepts || typeof e.concepts !== 'object')
+        throw new Error('not a history entry');
       entries.push(e);
     } catch (error) {
       problems.push(`${file}:${i + 1}: ignored (${(error as Error).message})`);

@@ -33,7 +33,10 @@ export function mergeReports(parts: readonly { name: string; report: Report }[])
     // Everything below reads the report's fields: check its whole shape first.
     const violations = reportShapeViolations(report);
     if (violations.length > 0) {
-      const shown = violations.slice(0, 5).map((v) => `  ${v}`).join('\n');
+      const shown = violations
+        .slice(0, 5)
+        .map((v) => `  ${v}`)
+        .join('\n');
       const more = violations.length > 5 ? `\n  ... and ${violations.length - 5} more` : '';
       throw new MergeError(`${name}: not a valid ssot JSON report (${REPORT_SCHEMA_FILE}):\n${shown}${more}`);
     }
@@ -46,7 +49,9 @@ export function mergeReports(parts: readonly { name: string; report: Report }[])
       ['--changed-since', report.scope.changedSince, first.scope.changedSince],
       ['files in scope', report.files.inScope, first.files.inScope],
     ];
-    for (const [what, a, b] of same) if (a !== b) throw new MergeError(`${name}: ${what} differs from ${parts[0]!.name} (${String(a)} vs ${String(b)})`);
+    for (const [what, a, b] of same)
+      if (a !== b)
+        throw new MergeError(`${name}: ${what} differs from ${parts[0]!.name} (${String(a)} vs ${String(b)})`);
   }
   const count = first.scope.shard!.count;
   const seen = new Map<number, string>();
@@ -56,7 +61,10 @@ export function mergeReports(parts: readonly { name: string; report: Report }[])
     seen.set(i, name);
   }
   const absent = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !seen.has(i));
-  if (absent.length > 0) throw new MergeError(`missing shard${absent.length > 1 ? 's' : ''} ${absent.map((i) => `${i}/${count}`).join(', ')}`);
+  if (absent.length > 0)
+    throw new MergeError(
+      `missing shard${absent.length > 1 ? 's' : ''} ${absent.map((i) => `${i}/${count}`).join(', ')}`,
+    );
 
   const merged: Report = structuredClone(first);
   merged.scope.shard = null;

@@ -21,7 +21,9 @@ export interface RunReportOptions {
 }
 
 /** Config -> files -> analyses (workers, cache) -> report model. */
-export async function runReport(options: RunReportOptions): Promise<{ report: Report; config: ResolvedConfig; warnings: string[] }> {
+export async function runReport(
+  options: RunReportOptions,
+): Promise<{ report: Report; config: ResolvedConfig; warnings: string[] }> {
   const started = performance.now();
   const { config, paths } = loadConfigFor(options);
   const version = packageVersion();

@@ -66,7 +66,11 @@ export interface LegacyConnection {
   send?(data: string): void | Promise<unknown>;
   close?(code?: number, reason?: string): void;
   isOpen?(): boolean;
-  readonly websocket?: { send(data: string): unknown; close?(code?: number, reason?: string): void; readyState?: number };
+  readonly websocket?: {
+    send(data: string): unknown;
+    close?(code?: number, reason?: string): void;
+    readyState?: number;
+  };
 }
 
 /** What legacy routeMessage resolves to: the canonical RouteResult (`ok`, `handled`, `failed`, `error?`). */
@@ -152,7 +156,8 @@ abstract class LegacyRouterBase {
   }
 
   removeHandler(typeOrHandler: string | LegacyHandler, handler?: LegacyHandler): boolean {
-    if (typeof typeOrHandler === 'string') return handler !== undefined && this.canonical.off(typeOrHandler, handler as MessageHandler);
+    if (typeof typeOrHandler === 'string')
+      return handler !== undefined && this.canonical.off(typeOrHandler, handler as MessageHandler);
     return this.canonical.off('*', typeOrHandler as MessageHandler);
   }
 
@@ -234,7 +239,10 @@ export class UserScopedWebSocketEventRouter extends LegacyRouterBase {
   }
 
   /** As MessageRouter#routeMessage; another user's context resolves to `{ ok: false, error: IsolationError }`. */
-  override async routeMessage(ctx: LegacyContext, raw: string | InboundMessage | Record<string, unknown>): Promise<LegacyRouteResult> {
+  override async routeMessage(
+    ctx: LegacyContext,
+    raw: string | InboundMessage | Record<string, unknown>,
+  ): Promise<LegacyRouteResult> {
     const c = toContext(ctx);
     const error = this.#violation(c.userId);
     if (error) return { ok: false, handled: 0, failed: 0, error };

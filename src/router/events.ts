@@ -12,7 +12,12 @@ export const AGENT_EVENT_TYPES: readonly AgentEventType[] = Object.freeze([
   'agent_completed',
 ]);
 
-export const AGENT_RUN_STATUSES: readonly AgentRunStatus[] = Object.freeze(['success', 'error', 'cancelled', 'timeout']);
+export const AGENT_RUN_STATUSES: readonly AgentRunStatus[] = Object.freeze([
+  'success',
+  'error',
+  'cancelled',
+  'timeout',
+]);
 
 export function isAgentEventType(type: unknown): type is AgentEventType {
   return typeof type === 'string' && (AGENT_EVENT_TYPES as readonly string[]).includes(type);

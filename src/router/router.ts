@@ -291,7 +291,8 @@ export class CanonicalMessageRouter {
     if (reason === 'overflow') this.#counters.slowConsumerDrops++;
     else this.#counters.connectionsDropped++;
     if (this.#connections.get(record.conn.id) === record) this.#remove(record);
-    if (reason === 'failed') this.#report(error, { kind: 'send', userId: record.conn.userId, connectionId: record.conn.id });
+    if (reason === 'failed')
+      this.#report(error, { kind: 'send', userId: record.conn.userId, connectionId: record.conn.id });
     try {
       if (reason === 'overflow') record.conn.close?.(SLOW_CONSUMER_CLOSE_CODE, 'slow consumer');
       else record.conn.close?.(SEND_FAILED_CLOSE_CODE, 'send failed');
@@ -308,7 +309,10 @@ export class CanonicalMessageRouter {
    */
   on(type: string, handler: MessageHandler): () => void {
     if (typeof type !== 'string' || type.length === 0) throw new TypeError('handler type must be a non-empty string');
-    if (typeof handler !== 'function' && (handler === null || typeof handler !== 'object' || typeof handler.handle !== 'function')) {
+    if (
+      typeof handler !== 'function' &&
+      (handler === null || typeof handler !== 'object' || typeof handler.handle !== 'function')
+    ) {
       throw new TypeError('handler must be a function or an object with handle(ctx, message)');
     }
     const registration: Registration = { handler };
@@ -394,10 +398,16 @@ export class CanonicalMessageRouter {
         // A throwing handler must not stop the others (or other users): record and go on.
         causes.push(error);
         this.#counters.handlerErrors++;
-        this.#report(error, { kind: 'handler', userId: ctx.userId, type, ...(ctx.connectionId ? { connectionId: ctx.connectionId } : {}) });
+        this.#report(error, {
+          kind: 'handler',
+          userId: ctx.userId,
+          type,
+          ...(ctx.connectionId ? { connectionId: ctx.connectionId } : {}),
+        });
       }
     }
-    if (causes.length > 0) return { ok: false, type, handled, failed: causes.length, error: new HandlerError(type, causes) };
+    if (causes.length > 0)
+      return { ok: false, type, handled, failed: causes.length, error: new HandlerError(type, causes) };
     return { ok: true, type, handled, failed: 0 };
   }
 
@@ -546,7 +556,13 @@ export class CanonicalMessageRouter {
     let waiting = 0;
     let loopDone = false;
     let resolveLate: ((r: DeliveryResult) => void) | undefined;
-    const result = (): DeliveryResult => ({ delivered, failed, skippedClosed, targeted: delivered + failed + skippedClosed, data });
+    const result = (): DeliveryResult => ({
+      delivered,
+      failed,
+      skippedClosed,
+      targeted: delivered + failed + skippedClosed,
+      data,
+    });
     const tally = (outcome: SendOutcome): void => {
       if (outcome === 'delivered') {
         delivered++;

@@ -18,7 +18,12 @@ import type {
 /** The capabilities a scope needs from its router; kept internal to the package. */
 export interface RouterCore {
   route(ctx: UserContext, raw: unknown): Promise<RouteResult>;
-  emitFor<T extends AgentEventType>(ctx: UserContext, type: T, payload: AgentEventPayloads[T], options?: DeliveryOptions): Promise<DeliveryResult>;
+  emitFor<T extends AgentEventType>(
+    ctx: UserContext,
+    type: T,
+    payload: AgentEventPayloads[T],
+    options?: DeliveryOptions,
+  ): Promise<DeliveryResult>;
   broadcastFor(ctx: UserContext, event: OutboundEvent, options?: DeliveryOptions): Promise<DeliveryResult>;
   replyFor(ctx: UserContext, event: OutboundEvent): Promise<DeliveryResult>;
   connectionIdsOf(userId: string): string[];
@@ -48,7 +53,11 @@ export class ScopedRouter implements ScopedRouterApi {
    * Emits one of the five agent events to this user's connections (only `threadId`'s when given,
    * defaulting to the scope's thread). Validated and order-checked before anything is sent.
    */
-  emit<T extends AgentEventType>(type: T, payload: AgentEventPayloads[T], options?: DeliveryOptions): Promise<DeliveryResult> {
+  emit<T extends AgentEventType>(
+    type: T,
+    payload: AgentEventPayloads[T],
+    options?: DeliveryOptions,
+  ): Promise<DeliveryResult> {
     return this.#core.emitFor(this.context, type, payload, options);
   }
 

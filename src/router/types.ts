@@ -125,7 +125,11 @@ export interface DeliveryResult {
 export interface ScopedRouterApi {
   readonly context: Readonly<UserContext>;
   route(raw: unknown): Promise<RouteResult>;
-  emit<T extends AgentEventType>(type: T, payload: AgentEventPayloads[T], options?: DeliveryOptions): Promise<DeliveryResult>;
+  emit<T extends AgentEventType>(
+    type: T,
+    payload: AgentEventPayloads[T],
+    options?: DeliveryOptions,
+  ): Promise<DeliveryResult>;
   broadcast(event: OutboundEvent, options?: DeliveryOptions): Promise<DeliveryResult>;
   /** Sends `event` to the scope's own connection (`context.connectionId`) only, e.g. an ack. */
   reply(event: OutboundEvent): Promise<DeliveryResult>;
@@ -159,7 +163,10 @@ export interface RouterOptions {
   /** Clock for event timestamps, in epoch milliseconds (default Date.now). */
   readonly clock?: () => number;
   /** Observer for errors the router absorbed (handler throws, failed sends). Must not throw. */
-  readonly onError?: (error: unknown, info: { kind: 'handler' | 'send' | 'isolation'; userId?: string; connectionId?: string; type?: string }) => void;
+  readonly onError?: (
+    error: unknown,
+    info: { kind: 'handler' | 'send' | 'isolation'; userId?: string; connectionId?: string; type?: string },
+  ) => void;
 }
 
 export type HealthStatus = 'healthy' | 'degraded' | 'unhealthy';

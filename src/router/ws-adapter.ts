@@ -27,7 +27,9 @@ export const TOO_MANY_ERRORS_CLOSE_CODE = 1008;
 /** Longest `type` / `requestId` an error frame echoes; longer ones are left out, so error frames stay small. */
 export const MAX_ECHO_CHARS = 128;
 
-export type Authenticate = (request: IncomingMessage) => UserContext | null | undefined | Promise<UserContext | null | undefined>;
+export type Authenticate = (
+  request: IncomingMessage,
+) => UserContext | null | undefined | Promise<UserContext | null | undefined>;
 
 export interface WebSocketAdapterOptions {
   /** Yields the identity of an upgrade request, or null/undefined (or a throw) to refuse it with 401. */
@@ -107,7 +109,12 @@ function toText(data: RawData): string {
 }
 
 function isUserContext(value: unknown): value is UserContext {
-  return value !== null && typeof value === 'object' && typeof (value as UserContext).userId === 'string' && (value as UserContext).userId.length > 0;
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as UserContext).userId === 'string' &&
+    (value as UserContext).userId.length > 0
+  );
 }
 
 const echoable = (v: unknown): v is string => typeof v === 'string' && v.length <= MAX_ECHO_CHARS;
@@ -169,7 +176,11 @@ class ErrorBudget {
  * does this). Sockets that reach `wss` some other way are authenticated on 'connection' and closed
  * with 1008 if `authenticate` refuses them.
  */
-export function attachRouter(wss: WebSocketServer, router: CanonicalMessageRouter, options: WebSocketAdapterOptions): WebSocketRouterBinding {
+export function attachRouter(
+  wss: WebSocketServer,
+  router: CanonicalMessageRouter,
+  options: WebSocketAdapterOptions,
+): WebSocketRouterBinding {
   const maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
   const maxInboundPending = options.maxInboundPending ?? DEFAULT_MAX_INBOUND_PENDING;
   const maxInboundBytes = options.maxInboundPendingBytes ?? DEFAULT_MAX_INBOUND_PENDING_BYTES;

@@ -27,7 +27,12 @@ export function shardOf(key: string, count: number): number {
  * Keeps the files of one shard. `hash`: by each file's root-relative path. `dir`: whole top-level
  * folders (below the folder all files share), so each shard is a reviewable area.
  */
-export function selectShard(rootDir: string, files: readonly string[], shard: Shard, by: 'dir' | 'hash' = 'hash'): string[] {
+export function selectShard(
+  rootDir: string,
+  files: readonly string[],
+  shard: Shard,
+  by: 'dir' | 'hash' = 'hash',
+): string[] {
   const rels = files.map((f) => relativePosix(rootDir, f));
   if (by === 'hash') return files.filter((_, i) => shardOf(rels[i]!, shard.count) === shard.index);
   const dirs = rels.map((r) => r.split('/').slice(0, -1));

@@ -22,8 +22,16 @@ const wrap = (open: number, close: number) => (s: string) => `\u001b[${open}m${s
 const identity = (s: string) => s;
 
 export function colors(enabled: boolean): Colors {
-  if (!enabled) return { bold: identity, dim: identity, red: identity, green: identity, yellow: identity, cyan: identity };
-  return { bold: wrap(1, 22), dim: wrap(2, 22), red: wrap(31, 39), green: wrap(32, 39), yellow: wrap(33, 39), cyan: wrap(36, 39) };
+  if (!enabled)
+    return { bold: identity, dim: identity, red: identity, green: identity, yellow: identity, cyan: identity };
+  return {
+    bold: wrap(1, 22),
+    dim: wrap(2, 22),
+    red: wrap(31, 39),
+    green: wrap(32, 39),
+    yellow: wrap(33, 39),
+    cyan: wrap(36, 39),
+  };
 }
 
 export interface Progress {
@@ -32,7 +40,11 @@ export interface Progress {
 }
 
 /** A one-line progress counter on stderr for interactive runs; a no-op in CI and pipes. */
-export function createProgress(label: string, stream: NodeJS.WriteStream = process.stderr, env: NodeJS.ProcessEnv = process.env): Progress {
+export function createProgress(
+  label: string,
+  stream: NodeJS.WriteStream = process.stderr,
+  env: NodeJS.ProcessEnv = process.env,
+): Progress {
   const interactive = Boolean(stream.isTTY) && !env.CI;
   if (!interactive) return { update: () => undefined, finish: () => undefined };
   let last = 0;

@@ -10,28 +10,64 @@ import { fileURLToPath } from 'node:url';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const node = process.execPath;
-const ALL_FORMS = ['named', 'aliased', 'namespace', 'type-only', 'inline-type', 'side-effect', 'export-named', 'export-star',
-  'import-equals', 'require', 'dynamic-import', 'import-type', 'mock'];
+const ALL_FORMS = [
+  'named',
+  'aliased',
+  'namespace',
+  'type-only',
+  'inline-type',
+  'side-effect',
+  'export-named',
+  'export-star',
+  'import-equals',
+  'require',
+  'dynamic-import',
+  'import-type',
+  'mock',
+];
 // peers whose result does not depend on ssot-kit's own (separately tested) tools
-const PEERS = ['ast-grep', 'ts-morph', 'jscodeshift-plain', 'eslint-core', 'eslint-core-warm', 'oracle', 'floor-read', 'floor-grep', 'floor-parse'];
+const PEERS = [
+  'ast-grep',
+  'ts-morph',
+  'jscodeshift-plain',
+  'eslint-core',
+  'eslint-core-warm',
+  'oracle',
+  'floor-read',
+  'floor-grep',
+  'floor-parse',
+];
 
 let tmp = '';
-const run = (args: string[]) => spawnSync(node, args, { cwd: repo, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+const run = (args: string[]) =>
+  spawnSync(node, args, { cwd: repo, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
 
 function treeHash(dir: string): string {
   const h = crypto.createHash('sha256');
   const walk = (rel: string) => {
-    for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    for (const e of fs
+      .readdirSync(path.join(dir, rel), { withFileTypes: true })
+      .sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const r = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) walk(r);
-      else h.update(`${r}\0`).update(fs.readFileSync(path.join(dir, r))).update('\0');
+      else
+        h.update(`${r}\0`)
+          .update(fs.readFileSync(path.join(dir, r)))
+          .update('\0');
     }
   };
   walk('');
   return h.digest('hex');
 }
 
-interface Row { id: string; available: boolean; ok: boolean; summary: string; problems: string[]; runs: unknown[] }
+interface Row {
+  id: string;
+  available: boolean;
+  ok: boolean;
+  summary: string;
+  problems: string[];
+  runs: unknown[];
+}
 
 describe('bench harness (smoke: tiny corpus, runs=1)', () => {
   beforeAll(() => {
@@ -42,7 +78,11 @@ describe('bench harness (smoke: tiny corpus, runs=1)', () => {
   });
 
   it('generates the same bytes for the same seed, and different bytes for another seed', () => {
-    for (const [out, seed] of [['a', '7'], ['b', '7'], ['c', '8']] as const) {
+    for (const [out, seed] of [
+      ['a', '7'],
+      ['b', '7'],
+      ['c', '8'],
+    ] as const) {
       const r = run(['bench/corpus/generate.mjs', '--size', 'tiny', '--seed', seed, '--out', path.join(tmp, out)]);
       expect(r.status, r.stderr).toBe(0);
     }
@@ -63,10 +103,30 @@ describe('bench harness (smoke: tiny corpus, runs=1)', () => {
 
   it('runs the available peers once and they agree with the oracle', () => {
     const json = path.join(tmp, 'results.json');
-    const r = run(['bench/run.mjs', '--suite', 'migrate,report,eslint,floor', '--size', 'tiny', '--seed', '7', '--runs', '1',
-      '--only', PEERS.join(','), '--corpus-dir', path.join(tmp, 'a'), '--work-dir', path.join(tmp, 'work'), '--json', json]);
+    const r = run([
+      'bench/run.mjs',
+      '--suite',
+      'migrate,report,eslint,floor',
+      '--size',
+      'tiny',
+      '--seed',
+      '7',
+      '--runs',
+      '1',
+      '--only',
+      PEERS.join(','),
+      '--corpus-dir',
+      path.join(tmp, 'a'),
+      '--work-dir',
+      path.join(tmp, 'work'),
+      '--json',
+      json,
+    ]);
     expect(r.status, r.stdout + r.stderr).toBe(0);
-    const result = JSON.parse(fs.readFileSync(json, 'utf8')) as { ok: boolean; suites: { suite: string; rows: Row[] }[] };
+    const result = JSON.parse(fs.readFileSync(json, 'utf8')) as {
+      ok: boolean;
+      suites: { suite: string; rows: Row[] }[];
+    };
     expect(result.ok).toBe(true);
     const rows = new Map(result.suites.flatMap((s) => s.rows).map((row) => [row.id, row]));
     for (const id of ['ast-grep', 'ts-morph', 'jscodeshift-plain', 'eslint-core', 'oracle', 'floor-read']) {
@@ -90,7 +150,23 @@ describe('bench harness (smoke: tiny corpus, runs=1)', () => {
     const first = Object.keys(m.files).find((f) => m.files[f].sites.length > 0)!;
     m.files[first].sites.pop();
     fs.writeFileSync(mf, JSON.stringify(m));
-    const r = run(['bench/run.mjs', '--suite', 'floor', '--size', 'tiny', '--seed', '7', '--runs', '1', '--only', 'floor-read', '--corpus-dir', bad, '--work-dir', path.join(tmp, 'work2')]);
+    const r = run([
+      'bench/run.mjs',
+      '--suite',
+      'floor',
+      '--size',
+      'tiny',
+      '--seed',
+      '7',
+      '--runs',
+      '1',
+      '--only',
+      'floor-read',
+      '--corpus-dir',
+      bad,
+      '--work-dir',
+      path.join(tmp, 'work2'),
+    ]);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/ORACLE != MANIFEST/);
   });

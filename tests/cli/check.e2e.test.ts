@@ -3,7 +3,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/types.js';
-import { ensureBuilt as assertBuilt, cleanup, copyDemo, read, ssotSync as ssot, tempDir, write } from '../helpers/index.js';
+import {
+  ensureBuilt as assertBuilt,
+  cleanup,
+  copyDemo,
+  read,
+  ssotSync as ssot,
+  tempDir,
+  write,
+} from '../helpers/index.js';
 
 let violations: number;
 
@@ -52,7 +60,10 @@ describe('ssot check: the gate', () => {
     const text = read(project, 'ssot-baseline.json');
     expect(text).not.toContain('\r');
     expect(text).not.toContain(project);
-    const json = JSON.parse(text) as { schemaVersion: number; entries: { file: string; rule: string; fingerprint: string }[] };
+    const json = JSON.parse(text) as {
+      schemaVersion: number;
+      entries: { file: string; rule: string; fingerprint: string }[];
+    };
     expect(json.schemaVersion).toBe(1);
     expect(json.entries).toHaveLength(violations);
     const lines = text.split('\n').filter((l) => l.trim().startsWith('{"file"'));
@@ -75,15 +86,23 @@ describe('ssot check: the gate', () => {
     const r = ssot(['check'], project);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(`${violations} known, 1 new, 0 fixed since the baseline`);
-    expect(r.stdout).toMatch(/src\/extra\/fast-router\.ts:3:14\s+ssot\/no-duplicate-implementation\s+FastMessageRouter is another implementation of message-router .*owns `handlers`.* and calls each in `routeMessage`/);
+    expect(r.stdout).toMatch(
+      /src\/extra\/fast-router\.ts:3:14\s+ssot\/no-duplicate-implementation\s+FastMessageRouter is another implementation of message-router .*owns `handlers`.* and calls each in `routeMessage`/,
+    );
   });
 
   it('an edited-but-known violation passes: lines added above it, whitespace and comments changed', () => {
     const project = baselined();
     const file = 'src/websocket/message-router.ts';
     const edited = read(project, file)
-      .replace('/**\n * The original message router.', '// A note added above.\n// Another one.\n\n/**\n * The original message router.')
-      .replace('  unregisterConnection(id: string): void {', '  // a comment inside\n  unregisterConnection(id: string): void   {');
+      .replace(
+        '/**\n * The original message router.',
+        '// A note added above.\n// Another one.\n\n/**\n * The original message router.',
+      )
+      .replace(
+        '  unregisterConnection(id: string): void {',
+        '  // a comment inside\n  unregisterConnection(id: string): void   {',
+      );
     expect(edited).not.toBe(read(project, file));
     write(project, file, edited);
     write(project, 'src/handlers/chat-handler.ts', '\n\n' + read(project, 'src/handlers/chat-handler.ts'));
@@ -109,7 +128,9 @@ describe('ssot check: the gate', () => {
     // --prune drops the stale entry and nothing else.
     const pruned = ssot(['check', '--prune', '--stale', 'error'], project);
     expect(pruned.code).toBe(0);
-    expect((JSON.parse(read(project, 'ssot-baseline.json')) as { entries: unknown[] }).entries).toHaveLength(violations - 1);
+    expect((JSON.parse(read(project, 'ssot-baseline.json')) as { entries: unknown[] }).entries).toHaveLength(
+      violations - 1,
+    );
     expect(ssot(['check', '--stale', 'error'], project).stdout).toContain(`${violations - 1} known, 0 new, 0 fixed`);
   });
 
@@ -119,21 +140,38 @@ describe('ssot check: the gate', () => {
     write(
       project,
       file,
-      read(project, file).replace("import { MessageRouter } from '../websocket/message-router';", "import { MessageRouter } from 'ssot-kit/router/compat';\nimport { broadcastToUser } from '../services/broadcast';"),
+      read(project, file).replace(
+        "import { MessageRouter } from '../websocket/message-router';",
+        "import { MessageRouter } from 'ssot-kit/router/compat';\nimport { broadcastToUser } from '../services/broadcast';",
+      ),
     );
     const r = ssot(['check'], project);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(`${violations - 1} known, 1 new, 1 fixed since the baseline`);
-    expect(r.stdout).toMatch(/src\/handlers\/chat-handler\.ts:2:\d+\s+ssot\/no-legacy-import\s+imports broadcastToUser/);
+    expect(r.stdout).toMatch(
+      /src\/handlers\/chat-handler\.ts:2:\d+\s+ssot\/no-legacy-import\s+imports broadcastToUser/,
+    );
   });
 
   it('identical violations in one file count by multiplicity', () => {
     const project = baselined();
     const file = 'src/__tests__/chat-handler.test.ts';
-    write(project, file, read(project, file).replace("vi.mock('../websocket/message-router');", "vi.mock('../websocket/message-router');\nvi.mock('../websocket/message-router');"));
+    write(
+      project,
+      file,
+      read(project, file).replace(
+        "vi.mock('../websocket/message-router');",
+        "vi.mock('../websocket/message-router');\nvi.mock('../websocket/message-router');",
+      ),
+    );
     const r = ssot(['check', '--format', 'json'], project);
     expect(r.code).toBe(1);
-    const out = JSON.parse(r.stdout) as { known: unknown[]; new: { file: string; line: number; rule: string }[]; fixed: unknown[]; exitCode: number };
+    const out = JSON.parse(r.stdout) as {
+      known: unknown[];
+      new: { file: string; line: number; rule: string }[];
+      fixed: unknown[];
+      exitCode: number;
+    };
     expect(out.known).toHaveLength(violations);
     expect(out.new).toHaveLength(1);
     expect(out.new[0]).toMatchObject({ file, rule: 'no-legacy-import' });
@@ -156,7 +194,11 @@ describe('ssot check: the gate', () => {
     const r = ssot(['check', '--format', 'github'], project);
     expect(r.code).toBe(1);
     const errors = r.stdout.split('\n').filter((l) => l.startsWith('::error '));
-    expect(errors).toEqual([expect.stringMatching(/^::error file=src\/extra\/fast-router\.ts,line=1,col=14,title=ssot\/no-duplicate-implementation \(new\)::FastMessageRouter/)]);
+    expect(errors).toEqual([
+      expect.stringMatching(
+        /^::error file=src\/extra\/fast-router\.ts,line=1,col=14,title=ssot\/no-duplicate-implementation \(new\)::FastMessageRouter/,
+      ),
+    ]);
     expect(r.stdout).toContain(`::notice title=ssot check::${violations} known, 1 new, 0 fixed since the baseline`);
   });
 
@@ -182,9 +224,18 @@ describe('ssot check: the gate', () => {
     expect(r.code).toBe(0);
     expect(fs.existsSync(path.join(project, 'ssot-baseline.json'))).toBe(true);
     const custom = path.join(elsewhere, 'b.json');
-    expect(ssot(['check', '--config', path.join(project, 'ssot.config.json'), '--baseline', custom], elsewhere).code).toBe(1);
-    expect(ssot(['check', '--config', path.join(project, 'ssot.config.json'), '--baseline', custom, '--update-baseline'], elsewhere).code).toBe(0);
-    expect(ssot(['check', '--config', path.join(project, 'ssot.config.json'), '--baseline', custom], elsewhere).code).toBe(0);
+    expect(
+      ssot(['check', '--config', path.join(project, 'ssot.config.json'), '--baseline', custom], elsewhere).code,
+    ).toBe(1);
+    expect(
+      ssot(
+        ['check', '--config', path.join(project, 'ssot.config.json'), '--baseline', custom, '--update-baseline'],
+        elsewhere,
+      ).code,
+    ).toBe(0);
+    expect(
+      ssot(['check', '--config', path.join(project, 'ssot.config.json'), '--baseline', custom], elsewhere).code,
+    ).toBe(0);
   });
 });
 
@@ -220,7 +271,13 @@ describe('ssot init', () => {
     expect(r.stdout).toMatch(/not a compat name[\s\S]*ChatMessageRouter/);
     // The written config works: the report runs and finds the same five.
     const report = JSON.parse(ssot(['report', '--format', 'json'], project).stdout) as Report;
-    expect(report.concepts[0]!.duplicates.map((d) => d.symbol).sort()).toEqual(['ChatMessageRouter', 'MessageRouter', 'QualityMessageRouter', 'broadcastToUser', 'connectionHub']);
+    expect(report.concepts[0]!.duplicates.map((d) => d.symbol).sort()).toEqual([
+      'ChatMessageRouter',
+      'MessageRouter',
+      'QualityMessageRouter',
+      'broadcastToUser',
+      'connectionHub',
+    ]);
   });
 
   it('refuses to overwrite without --force (exit 2); --force overwrites; --dry-run writes nothing', () => {

@@ -8,7 +8,17 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import AjvModule from 'ajv';
 import type { Report } from '../../src/report/types.js';
-import { ensureBuilt as assertBuilt, cleanup, copyDemo, read, REPO as repo, ssotSync as ssot, tempDir, withoutTiming, write } from '../helpers/index.js';
+import {
+  ensureBuilt as assertBuilt,
+  cleanup,
+  copyDemo,
+  read,
+  REPO as repo,
+  ssotSync as ssot,
+  tempDir,
+  withoutTiming,
+  write,
+} from '../helpers/index.js';
 
 const Ajv = AjvModule.default ?? AjvModule;
 
@@ -19,7 +29,6 @@ const DUPLICATES = [
   ['src/websocket/message-router.ts', 'MessageRouter'],
   ['src/websocket/quality-router.ts', 'QualityMessageRouter'],
 ];
-
 
 /** Validates against the official SARIF 2.1.0 schema (tests/data, copied from the OASIS repository). */
 function expectValidSarif(sarif: unknown): void {
@@ -74,9 +83,13 @@ describe('ssot report on the demo app', () => {
     }
     // The first line of evidence decides (what it owns and dispatches); names and members only add context.
     const evidence = (symbol: string) => concept.duplicates.find((d) => d.symbol === symbol)!.evidence;
-    expect(evidence('connectionHub')[0]).toMatch(/^owns `connections`: .* \(filled in `registerConnection`\) and calls `send` on each stored item in `broadcastToUser`$/);
+    expect(evidence('connectionHub')[0]).toMatch(
+      /^owns `connections`: .* \(filled in `registerConnection`\) and calls `send` on each stored item in `broadcastToUser`$/,
+    );
     expect(evidence('connectionHub').join()).toMatch(/shares 5 of 8 members/);
-    expect(evidence('QualityMessageRouter')[0]).toMatch(/^owns `qualityHandlers`: .* \(filled in `registerHandler`\) and calls each in `routeMessage`$/);
+    expect(evidence('QualityMessageRouter')[0]).toMatch(
+      /^owns `qualityHandlers`: .* \(filled in `registerHandler`\) and calls each in `routeMessage`$/,
+    );
     expect(evidence('QualityMessageRouter')).toContain('extends legacy MessageRouter');
     expect(concept.summary.implementations).toBe(6);
   });
@@ -84,12 +97,21 @@ describe('ssot report on the demo app', () => {
   it('lists legacy sites in every form, by module and by form, and counts follow from the lists', () => {
     const c = report.concepts[0]!;
     const at = (file: string, line: number) => c.legacySites.find((s) => s.file === file && s.line === line);
-    expect(at('src/handlers/chat-handler.ts', 1)).toMatchObject({ form: 'import', module: 'src/websocket/message-router.ts', rule: 'no-legacy-import' });
+    expect(at('src/handlers/chat-handler.ts', 1)).toMatchObject({
+      form: 'import',
+      module: 'src/websocket/message-router.ts',
+      rule: 'no-legacy-import',
+    });
     expect(at('src/legacy/metrics.js', 2)).toMatchObject({ form: 'require', module: 'src/services/broadcast.ts' });
     expect(at('src/__tests__/chat-handler.test.ts', 4)).toMatchObject({ form: 'mock', wholeModule: true });
     expect(at('src/server.ts', 1)).toMatchObject({ form: 'import', wholeModule: true });
     expect(at('src/handlers/chat-handler.ts', 1)!.names).toEqual([
-      { imported: 'MessageRouter', local: 'MessageRouter', typeOnly: false, mapsTo: 'ssot-kit/router/compat#MessageRouter' },
+      {
+        imported: 'MessageRouter',
+        local: 'MessageRouter',
+        typeOnly: false,
+        mapsTo: 'ssot-kit/router/compat#MessageRouter',
+      },
     ]);
     // Counts are the lists' lengths; by-module and by-form add up to the total.
     expect(c.summary.legacySites).toBe(c.legacySites.length);
@@ -107,7 +129,9 @@ describe('ssot report on the demo app', () => {
     expect(site.names.map((n) => n.mapsTo)).toEqual([null]);
     expect(c.legacySites.some((s) => s.file === 'src/handlers/agent-handler.ts' && s.line === 3)).toBe(false);
     // ... but it keeps its module in use.
-    expect(c.summary.modules.find((m) => m.module === 'src/websocket/message-router.ts')!.nonConceptSites).toBeGreaterThanOrEqual(1);
+    expect(
+      c.summary.modules.find((m) => m.module === 'src/websocket/message-router.ts')!.nonConceptSites,
+    ).toBeGreaterThanOrEqual(1);
   });
 
   it('reports an import of the deleted broadcaster as a break, never a pass', () => {
@@ -134,8 +158,19 @@ describe('ssot report on the demo app', () => {
 
   it('counts canonical and compat sites, with the stage-2 replacement of each compat name', () => {
     const project = copyDemo();
-    write(project, 'src/handlers/chat-handler.ts', read(project, 'src/handlers/chat-handler.ts').replace("from '../websocket/message-router'", "from 'ssot-kit/router/compat'"));
-    write(project, 'src/new-feature.ts', "import { CanonicalMessageRouter } from 'ssot-kit/router';\nexport const r = CanonicalMessageRouter;\n");
+    write(
+      project,
+      'src/handlers/chat-handler.ts',
+      read(project, 'src/handlers/chat-handler.ts').replace(
+        "from '../websocket/message-router'",
+        "from 'ssot-kit/router/compat'",
+      ),
+    );
+    write(
+      project,
+      'src/new-feature.ts',
+      "import { CanonicalMessageRouter } from 'ssot-kit/router';\nexport const r = CanonicalMessageRouter;\n",
+    );
     const r = jsonReport(project);
     const c = r.concepts[0]!;
     expect(c.summary.canonicalSites).toBe(2);
@@ -148,11 +183,20 @@ describe('ssot report on the demo app', () => {
   it('names a legacy module nobody imports any more as safe to delete', () => {
     const project = copyDemo();
     // Move the one importer of event-router to the compat layer.
-    write(project, 'src/admin/console.ts', read(project, 'src/admin/console.ts').replace(/import \{ ChatMessageRouter \} from '..\/events\/event-router(\.js)?';/, "import { WebSocketEventRouter as ChatMessageRouter } from 'ssot-kit/router/compat';"));
+    write(
+      project,
+      'src/admin/console.ts',
+      read(project, 'src/admin/console.ts').replace(
+        /import \{ ChatMessageRouter \} from '..\/events\/event-router(\.js)?';/,
+        "import { WebSocketEventRouter as ChatMessageRouter } from 'ssot-kit/router/compat';",
+      ),
+    );
     const before = report.concepts[0]!.summary.modules.find((m) => m.module === 'src/events/event-router.ts')!;
     expect(before.status).toBe('in-use');
     const c = jsonReport(project).concepts[0]!;
-    const importers = [...c.legacySites, ...c.nonConceptLegacySites].filter((s) => s.module === 'src/events/event-router.ts');
+    const importers = [...c.legacySites, ...c.nonConceptLegacySites].filter(
+      (s) => s.module === 'src/events/event-router.ts',
+    );
     expect(importers).toEqual([]);
     expect(c.summary.safeToDelete).toContain('src/events/event-router.ts');
   });
@@ -163,7 +207,15 @@ describe('formats', () => {
     const r = ssot(['report'], demo);
     expect(r.code).toBe(0);
     expect(r.stdout).not.toMatch(/\u001b\[/);
-    for (const s of ['Duplicate implementations (5)', 'Legacy import sites', 'Non-concept imports still on legacy modules', 'Canonical import sites (0)', 'safe to delete', 'Verdict: not compliant', 'proven empty by the text prefilter']) {
+    for (const s of [
+      'Duplicate implementations (5)',
+      'Legacy import sites',
+      'Non-concept imports still on legacy modules',
+      'Canonical import sites (0)',
+      'safe to delete',
+      'Verdict: not compliant',
+      'proven empty by the text prefilter',
+    ]) {
       expect(r.stdout).toContain(s);
     }
     expect(r.stdout).toContain('src/jobs/digest.ts:1');
@@ -179,7 +231,9 @@ describe('formats', () => {
     const broken = structuredClone(report) as unknown as { concepts: { legacySites: { form: string }[] }[] };
     broken.concepts[0]!.legacySites[0]!.form = 'teleport';
     expect(validate(broken)).toBe(false);
-    const pkg = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8')) as { exports: Record<string, string> };
+    const pkg = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8')) as {
+      exports: Record<string, string>;
+    };
     expect(pkg.exports['./report-schema.json']).toBe('./schema/ssot.report.schema.json');
   });
 
@@ -190,15 +244,27 @@ describe('formats', () => {
     expectValidSarif(sarif);
 
     const run = sarif.runs[0];
-    expect(run.tool.driver.rules.map((r: { id: string }) => r.id)).toEqual(['ssot/no-duplicate-implementation', 'ssot/no-legacy-import', 'ssot/no-missing-legacy-module']);
+    expect(run.tool.driver.rules.map((r: { id: string }) => r.id)).toEqual([
+      'ssot/no-duplicate-implementation',
+      'ssot/no-legacy-import',
+      'ssot/no-missing-legacy-module',
+    ]);
     for (const rule of run.tool.driver.rules) {
       expect(rule.helpUri).toMatch(/^https:\/\//);
       expect(rule.shortDescription.text.length).toBeGreaterThan(0);
     }
     expect(run.results).toHaveLength(report.totals.violations);
-    const dup = run.results.find((r: { ruleId: string; message: { text: string } }) => r.ruleId === 'ssot/no-duplicate-implementation' && r.message.text.startsWith('connectionHub'));
-    expect(dup.partialFingerprints['ssotFingerprint/v1']).toBe(report.concepts[0]!.duplicates.find((d) => d.symbol === 'connectionHub')!.fingerprint);
-    expect(dup.locations[0].physicalLocation.artifactLocation).toEqual({ uri: 'src/realtime-shim/connection-hub.ts', uriBaseId: '%SRCROOT%' });
+    const dup = run.results.find(
+      (r: { ruleId: string; message: { text: string } }) =>
+        r.ruleId === 'ssot/no-duplicate-implementation' && r.message.text.startsWith('connectionHub'),
+    );
+    expect(dup.partialFingerprints['ssotFingerprint/v1']).toBe(
+      report.concepts[0]!.duplicates.find((d) => d.symbol === 'connectionHub')!.fingerprint,
+    );
+    expect(dup.locations[0].physicalLocation.artifactLocation).toEqual({
+      uri: 'src/realtime-shim/connection-hub.ts',
+      uriBaseId: '%SRCROOT%',
+    });
     expect(run.results.filter((r: { ruleId: string }) => r.ruleId === 'ssot/no-missing-legacy-module')).toHaveLength(1);
     // A result's ruleIndex points at its rule.
     for (const r of run.results) expect(run.tool.driver.rules[r.ruleIndex].id).toBe(r.ruleId);
@@ -208,7 +274,14 @@ describe('formats', () => {
     const project = copyDemo();
     write(project, 'src/broken.ts', "import { broadcastToUser } from './services/broadcast';\nexport const = ;\n");
     fs.writeFileSync(path.join(project, 'src/blob.ts'), Buffer.from([0x63, 0x00, 0x01]));
-    write(project, 'src/handlers/chat-handler.ts', read(project, 'src/handlers/chat-handler.ts').replace("from '../websocket/message-router'", "from 'ssot-kit/router/compat'"));
+    write(
+      project,
+      'src/handlers/chat-handler.ts',
+      read(project, 'src/handlers/chat-handler.ts').replace(
+        "from '../websocket/message-router'",
+        "from 'ssot-kit/router/compat'",
+      ),
+    );
     const r = jsonReport(project);
     expect(r.files.skipped).toEqual([{ file: 'src/blob.ts', reason: 'binary file (contains a NUL byte)' }]);
     expect(r.files.parseErrors.length).toBeGreaterThan(0);
@@ -217,7 +290,9 @@ describe('formats', () => {
     expectValidReport(jsonReport(project, ['--shard', '2/2']));
     const sarif = JSON.parse(ssot(['report', '--format', 'sarif'], project).stdout);
     expectValidSarif(sarif);
-    const notes = sarif.runs[0].invocations[0].toolExecutionNotifications.map((n: { message: { text: string } }) => n.message.text);
+    const notes = sarif.runs[0].invocations[0].toolExecutionNotifications.map(
+      (n: { message: { text: string } }) => n.message.text,
+    );
     expect(notes).toContain('skipped: binary file (contains a NUL byte)');
     expect(notes.some((t: string) => t.startsWith('parse error: '))).toBe(true);
   });
@@ -277,7 +352,11 @@ describe('formats', () => {
 describe('errors and problems are reported, never dropped', () => {
   it('a bad config exits 2 with the key path in stderr', () => {
     const project = copyDemo();
-    write(project, 'ssot.config.json', JSON.stringify({ concepts: [{ id: 'x', preset: 'message-router', legacy: [{ module: 5 }] }] }));
+    write(
+      project,
+      'ssot.config.json',
+      JSON.stringify({ concepts: [{ id: 'x', preset: 'message-router', legacy: [{ module: 5 }] }] }),
+    );
     const r = ssot(['report'], project);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('concepts[0].legacy[0].module');
@@ -310,7 +389,11 @@ describe('speed features: cache, shards, changed files', () => {
     const project = copyDemo();
     const cacheDir = path.join(tempDir(), 'cache');
     const cold = jsonReport(project, ['--cache-location', cacheDir]);
-    expect(cold.timing).toMatchObject({ cacheHits: 0, cacheMisses: cold.files.scanned, analysedFiles: cold.files.scanned });
+    expect(cold.timing).toMatchObject({
+      cacheHits: 0,
+      cacheMisses: cold.files.scanned,
+      analysedFiles: cold.files.scanned,
+    });
     const warm = jsonReport(project, ['--cache-location', cacheDir]);
     expect(warm.timing).toMatchObject({ cacheHits: warm.files.scanned, cacheMisses: 0, analysedFiles: 0 });
     expect(withoutTiming(warm)).toEqual(withoutTiming(cold));
@@ -340,7 +423,9 @@ describe('speed features: cache, shards, changed files', () => {
     const after = jsonReport(project, ['--cache-location', cacheDir]);
     const fresh = jsonReport(project);
     expect(withoutTiming(after)).toEqual(withoutTiming(fresh));
-    expect(after.concepts[0]!.legacySites.filter((s) => s.module === 'src/services/broadcast.ts').every((s) => s.missing)).toBe(true);
+    expect(
+      after.concepts[0]!.legacySites.filter((s) => s.module === 'src/services/broadcast.ts').every((s) => s.missing),
+    ).toBe(true);
   });
 
   it('--cache: a corrupt cache is ignored with a warning', () => {
@@ -383,7 +468,9 @@ describe('speed features: cache, shards, changed files', () => {
     expect(merged.code, merged.stderr).toBe(0);
     expect(withoutTiming(JSON.parse(merged.stdout))).toEqual(withoutTiming(single));
     // The merge renders in any format.
-    expect(ssot(['report', '--format', 'text', '--merge', ...parts], project).stdout).toContain('Duplicate implementations (5)');
+    expect(ssot(['report', '--format', 'text', '--merge', ...parts], project).stdout).toContain(
+      'Duplicate implementations (5)',
+    );
     // A missing shard is an error, not a smaller report.
     const missing = ssot(['report', '--format', 'json', '--merge', parts[0]!, parts[1]!], project);
     expect(missing.code).toBe(2);
@@ -392,16 +479,28 @@ describe('speed features: cache, shards, changed files', () => {
 
   it('--changed-since: only files changed since the ref, plus untracked files', () => {
     const project = copyDemo();
-    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-c', 'commit.gpgsign=false', ...args], { cwd: project, stdio: 'pipe' });
+    const git = (...args: string[]) =>
+      execFileSync(
+        'git',
+        ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-c', 'commit.gpgsign=false', ...args],
+        { cwd: project, stdio: 'pipe' },
+      );
     git('init', '-q');
     git('add', '-A');
     git('commit', '-q', '-m', 'base');
     write(project, 'src/handlers/chat-handler.ts', read(project, 'src/handlers/chat-handler.ts') + '\n// touched\n');
-    write(project, 'src/fresh.ts', "import { broadcastToUser } from './services/broadcast';\nexport const f = broadcastToUser;\n");
+    write(
+      project,
+      'src/fresh.ts',
+      "import { broadcastToUser } from './services/broadcast';\nexport const f = broadcastToUser;\n",
+    );
     const r = jsonReport(project, ['--changed-since', 'HEAD']);
     expect(r.scope).toMatchObject({ changedSince: 'HEAD', partial: true });
     expect(r.files.scanned).toBe(2);
-    expect([...new Set(r.concepts[0]!.legacySites.map((s) => s.file))].sort()).toEqual(['src/fresh.ts', 'src/handlers/chat-handler.ts']);
+    expect([...new Set(r.concepts[0]!.legacySites.map((s) => s.file))].sort()).toEqual([
+      'src/fresh.ts',
+      'src/handlers/chat-handler.ts',
+    ]);
     expect(r.concepts[0]!.duplicates).toEqual([]);
     expect(r.concepts[0]!.summary.safeToDelete).toBeNull();
     const bad = ssot(['report', '--changed-since', 'no-such-ref'], project);
@@ -415,9 +514,16 @@ describe('speed features: cache, shards, changed files', () => {
     ssot(['report', '--format', 'json', '--history', history], project);
     const html = path.join(tempDir(), 'r.html');
     ssot(['report', '--format', 'html', '--history', history, '--output', html], project);
-    const lines = fs.readFileSync(history, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = fs
+      .readFileSync(history, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatchObject({ commit: null, concepts: { 'message-router': { duplicates: 5, canonicalSites: 0, progress: 0 } } });
+    expect(lines[0]).toMatchObject({
+      commit: null,
+      concepts: { 'message-router': { duplicates: 5, canonicalSites: 0, progress: 0 } },
+    });
     expect(Date.parse(lines[0].timestamp)).not.toBeNaN();
     expect(fs.readFileSync(html, 'utf8')).toContain('aria-label="progress over time for message-router"');
   });

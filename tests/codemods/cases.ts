@@ -15,6 +15,10 @@ export function listCases(): { name: string; dir: string; meta: CaseMeta }[] {
   return fs
     .readdirSync(FIXTURES, { withFileTypes: true })
     .filter((e) => e.isDirectory())
-    .map((e) => ({ name: e.name, dir: path.join(FIXTURES, e.name), meta: JSON.parse(fs.readFileSync(path.join(FIXTURES, e.name, 'case.json'), 'utf8')) as CaseMeta }))
+    .map((e) => ({
+      name: e.name,
+      dir: path.join(FIXTURES, e.name),
+      meta: JSON.parse(fs.readFileSync(path.join(FIXTURES, e.name, 'case.json'), 'utf8')) as CaseMeta,
+    }))
     .sort((a, b) => a.name.localeCompare(b.name));
 }

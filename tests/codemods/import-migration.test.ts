@@ -1,7 +1,17 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { copyDir, ensureBuilt, jscodeshift, linkSsotKit, readTree, ssot, tempDir, treeDiff, typecheck } from '../helpers/index.js';
+import {
+  copyDir,
+  ensureBuilt,
+  jscodeshift,
+  linkSsotKit,
+  readTree,
+  ssot,
+  tempDir,
+  treeDiff,
+  typecheck,
+} from '../helpers/index.js';
 import { listCases } from './cases.js';
 
 /**
@@ -22,7 +32,9 @@ describe('fixtures/codemods through ssot migrate', () => {
     const first = await ssot(['migrate', '--json', ...c.meta.args, '.'], work);
     expect(first.stderr).not.toMatch(/internal error/);
     expect(first.code, first.stdout + first.stderr).toBe(c.meta.exitCode);
-    const report = JSON.parse(first.stdout) as { summary: { sitesRefused: number; filesFailed: number; filesChanged: number } };
+    const report = JSON.parse(first.stdout) as {
+      summary: { sitesRefused: number; filesFailed: number; filesChanged: number };
+    };
     expect(report.summary.sitesRefused).toBe(c.meta.refused ?? 0);
     expect(report.summary.filesFailed).toBe(c.meta.failed ?? 0);
     expect(treeDiff(work, path.join(c.dir, 'output'))).toBe('');

@@ -32,9 +32,12 @@ describe('the demo app', () => {
   });
 
   it('finds legacy import sites in every form the demo uses, and the deleted module', () => {
-    const legacy = result.analyses.flatMap((a) => a.sites.filter((s) => s.target.kind === 'legacy').map((s) => ({ file: rel(a.file), form: s.form, s })));
+    const legacy = result.analyses.flatMap((a) =>
+      a.sites.filter((s) => s.target.kind === 'legacy').map((s) => ({ file: rel(a.file), form: s.form, s })),
+    );
     const forms = new Set(legacy.map((l) => l.form));
-    for (const form of ['import', 'import-type', 'export-from', 'require', 'dynamic-import', 'mock']) expect(forms).toContain(form);
+    for (const form of ['import', 'import-type', 'export-from', 'require', 'dynamic-import', 'mock'])
+      expect(forms).toContain(form);
     const missing = legacy.filter((l) => l.s.target.kind === 'legacy' && l.s.target.missing);
     // quality-router.ts is itself a legacy module: its import of message-router goes with it.
     const internal = legacy.filter((l) => l.s.target.kind === 'legacy' && l.s.target.internal);
@@ -43,7 +46,9 @@ describe('the demo app', () => {
     // Every legacy site's file:line points at the specifier text that names it.
     for (const l of legacy) {
       const line = fs.readFileSync(path.join(demoRoot, l.file), 'utf8').split('\n')[l.s.line - 1]!;
-      expect(line.slice(l.s.column - 1)).toMatch(new RegExp(`^['"\`]${l.s.specifier.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+      expect(line.slice(l.s.column - 1)).toMatch(
+        new RegExp(`^['"\`]${l.s.specifier.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
+      );
     }
   });
 
@@ -53,7 +58,9 @@ describe('the demo app', () => {
       const text = fs.readFileSync(file, 'utf8');
       const full = analyzeFile(ctx, file, text, { skipPrefilter: true });
       const fast = analyzeFile(ctx, file, text);
-      expect(fast.sites, relativeToRoot(ctx, file)).toEqual(full.sites.filter((s) => s.target.kind !== 'other' || fast.parsed));
+      expect(fast.sites, relativeToRoot(ctx, file)).toEqual(
+        full.sites.filter((s) => s.target.kind !== 'other' || fast.parsed),
+      );
       expect(fast.duplicates).toEqual(full.duplicates);
       if (!fast.parsed) expect(full.sites.filter((s) => s.target.kind !== 'other')).toEqual([]);
     }
@@ -66,7 +73,9 @@ describe('the demo app', () => {
     // Real threads need the built worker module (npm test builds first).
     const built = path.resolve(import.meta.dirname, '../../dist/src/engine/analyze-project.js');
     expect(fs.existsSync(built), 'run `npm run build` first').toBe(true);
-    const { analyzeProjectParallel: builtParallel } = (await import(built)) as typeof import('../../src/engine/analyze-project.js');
+    const { analyzeProjectParallel: builtParallel } = (await import(
+      built
+    )) as typeof import('../../src/engine/analyze-project.js');
     const threaded = await builtParallel(config, { jobs: 2, minItemsForHelpers: 1 });
     expect(threaded.analyses).toEqual(result.analyses);
   });
@@ -87,9 +96,14 @@ describe('scope and odd files', () => {
       'packages/p/g.tsx': '',
     });
     roots.push(root);
-    const config = resolveConfig({ exclude: ['**/*.test.ts'], concepts: [{ id: 'r', preset: 'message-router' }] }, root);
+    const config = resolveConfig(
+      { exclude: ['**/*.test.ts'], concepts: [{ id: 'r', preset: 'message-router' }] },
+      root,
+    );
     expect(listFiles(config).files.map((f) => path.relative(root, f))).toEqual(['packages/p/g.tsx', 'src/a.ts']);
-    expect(listFiles(config, [path.join(root, 'packages')]).files.map((f) => path.relative(root, f))).toEqual(['packages/p/g.tsx']);
+    expect(listFiles(config, [path.join(root, 'packages')]).files.map((f) => path.relative(root, f))).toEqual([
+      'packages/p/g.tsx',
+    ]);
     expect(listFiles(config, [path.join(root, 'nope')]).missing).toEqual([path.join(root, 'nope')]);
   });
 
@@ -101,14 +115,19 @@ describe('scope and odd files', () => {
       'src/binary.ts': Buffer.from([0x69, 0x6d, 0, 0x70]).toString('latin1'),
     });
     roots.push(root);
-    const config = resolveConfig({ concepts: [{ id: 'r', preset: 'message-router', legacy: [{ module: 'src/legacy.ts' }] }] }, root);
+    const config = resolveConfig(
+      { concepts: [{ id: 'r', preset: 'message-router', legacy: [{ module: 'src/legacy.ts' }] }] },
+      root,
+    );
     const result = analyzeProject(config);
     const broken = result.analyses.find((a) => a.file.endsWith('broken.ts'))!;
     expect(broken.parseErrors[0]).toMatchObject({ file: path.join(root, 'src/broken.ts'), line: 2 });
     // What could be read is still reported.
     expect(broken.sites.filter((s) => s.target.kind === 'legacy')).toHaveLength(1);
     expect(result.analyses.find((a) => a.file.endsWith('ok.ts'))!.sites).toHaveLength(1);
-    expect(result.skipped).toEqual([{ file: path.join(root, 'src/binary.ts'), reason: 'binary file (contains a NUL byte)' }]);
+    expect(result.skipped).toEqual([
+      { file: path.join(root, 'src/binary.ts'), reason: 'binary file (contains a NUL byte)' },
+    ]);
   });
 });
 
@@ -119,7 +138,12 @@ describe('the specifier prefilter (resolution is skipped only where it cannot ma
         compilerOptions: {
           module: 'ESNext',
           moduleResolution: 'Bundler',
-          paths: { '@events/*': ['./src/ws-events/*'], '@impl/*': ['./src/old/*-impl'], '@feat/*': ['./src/feature/*'], '@app/*': ['./src/*'] },
+          paths: {
+            '@events/*': ['./src/ws-events/*'],
+            '@impl/*': ['./src/old/*-impl'],
+            '@feat/*': ['./src/feature/*'],
+            '@app/*': ['./src/*'],
+          },
         },
       }),
       'src/ws-events/index.ts': `export * from './bus';\nexport class WebSocketEventRouter {}`,
@@ -140,7 +164,19 @@ describe('the specifier prefilter (resolution is skipped only where it cannot ma
     });
     roots.push(root);
     const config = resolveConfig(
-      { concepts: [{ id: 'r', preset: 'message-router', legacy: [{ module: 'src/ws-events' }, { module: 'src/old/router-impl.ts' }, { module: 'src/feature/index.ts' }] }] },
+      {
+        concepts: [
+          {
+            id: 'r',
+            preset: 'message-router',
+            legacy: [
+              { module: 'src/ws-events' },
+              { module: 'src/old/router-impl.ts' },
+              { module: 'src/feature/index.ts' },
+            ],
+          },
+        ],
+      },
       root,
     );
     const ctx = createAnalysisContext(config);
@@ -149,14 +185,31 @@ describe('the specifier prefilter (resolution is skipped only where it cannot ma
       const text = fs.readFileSync(file, 'utf8');
       const analysis = analyzeFile(ctx, file, text, { skipPrefilter: true });
       for (const site of analysis.sites) {
-        expect(site.target, `${relativeToRoot(ctx, file)} ${site.specifier}`).toEqual(unfiltered.classify(site, file).target);
+        expect(site.target, `${relativeToRoot(ctx, file)} ${site.specifier}`).toEqual(
+          unfiltered.classify(site, file).target,
+        );
       }
-      expect(ctx.prefilter.mayMatch(text, file) || analysis.sites.every((s) => s.target.kind === 'other'), relativeToRoot(ctx, file)).toBe(true);
+      expect(
+        ctx.prefilter.mayMatch(text, file) || analysis.sites.every((s) => s.target.kind === 'other'),
+        relativeToRoot(ctx, file),
+      ).toBe(true);
     }
     const app = analyzeFile(ctx, path.join(root, 'src/app.ts'), fs.readFileSync(path.join(root, 'src/app.ts'), 'utf8'));
-    expect(app.sites.map((s) => s.target.kind)).toEqual(['legacy', 'legacy', 'legacy', 'other', 'legacy', 'other', 'other']);
+    expect(app.sites.map((s) => s.target.kind)).toEqual([
+      'legacy',
+      'legacy',
+      'legacy',
+      'other',
+      'legacy',
+      'other',
+      'other',
+    ]);
     // Only the sites that could matter were resolved.
-    expect(app.sites.filter((s) => s.resolution.kind === 'not-resolved').map((s) => s.specifier)).toEqual(['@app/other/util', 'node:fs', './nowhere']);
+    expect(app.sites.filter((s) => s.resolution.kind === 'not-resolved').map((s) => s.specifier)).toEqual([
+      '@app/other/util',
+      'node:fs',
+      './nowhere',
+    ]);
   });
 });
 
@@ -171,7 +224,15 @@ describe('canonical files in the prefilter', () => {
     });
     roots.push(root);
     const config = resolveConfig(
-      { concepts: [{ id: 'r', canonical: { module: 'src/canonical/router.ts', files: ['src/canonical/**'] }, legacy: [{ module: 'src/legacy.ts' }] }] },
+      {
+        concepts: [
+          {
+            id: 'r',
+            canonical: { module: 'src/canonical/router.ts', files: ['src/canonical/**'] },
+            legacy: [{ module: 'src/legacy.ts' }],
+          },
+        ],
+      },
       root,
     );
     const ctx = createAnalysisContext(config);
@@ -183,9 +244,16 @@ describe('canonical files in the prefilter', () => {
       const full = analyzeFile(ctx, file, text, { skipPrefilter: true });
       const fast = analyzeFile(ctx, file, text);
       for (const site of full.sites) expect(site.target).toEqual(unfiltered.classify(site, file).target);
-      expect(fast.sites.map((s) => s.target), relativeToRoot(ctx, file)).toEqual(full.sites.map((s) => s.target));
+      expect(
+        fast.sites.map((s) => s.target),
+        relativeToRoot(ctx, file),
+      ).toEqual(full.sites.map((s) => s.target));
     }
-    const use = analyzeFile(ctx, path.join(root, 'src/app/use.ts'), fs.readFileSync(path.join(root, 'src/app/use.ts'), 'utf8'));
+    const use = analyzeFile(
+      ctx,
+      path.join(root, 'src/app/use.ts'),
+      fs.readFileSync(path.join(root, 'src/app/use.ts'), 'utf8'),
+    );
     expect(use.sites[0]!.target).toMatchObject({ kind: 'canonical' });
   });
 });

@@ -33,7 +33,11 @@ describe('finding the config', () => {
     const config = loadConfig({ cwd: path.join(root, 'src/deep') });
     expect(config.configPath).toBe(path.join(root, 'ssot.config.json'));
     expect(config.rootDir).toBe(root);
-    expect(config.concepts[0]!.legacy[0]).toMatchObject({ kind: 'path', path: path.join(root, 'src/old.ts'), exists: true });
+    expect(config.concepts[0]!.legacy[0]).toMatchObject({
+      kind: 'path',
+      path: path.join(root, 'src/old.ts'),
+      exists: true,
+    });
   });
 
   it('reads an ESM config module and a "ssot" key in package.json', () => {
@@ -53,14 +57,21 @@ describe('finding the config', () => {
 
 describe('config errors name the file and the key path', () => {
   it('wrong types deep inside', () => {
-    const raw = { concepts: [{ id: 'a', preset: 'message-router' }, { id: 'b', canonical: { module: 'x' }, legacy: [{ module: 5 }] }] };
+    const raw = {
+      concepts: [
+        { id: 'a', preset: 'message-router' },
+        { id: 'b', canonical: { module: 'x' }, legacy: [{ module: 5 }] },
+      ],
+    };
     const err = configError(() => resolveConfig(raw, '/r', '/r/ssot.config.json'));
     expect(err.message).toContain('/r/ssot.config.json');
     expect(err.message).toContain('concepts[1].legacy[0].module: expected string, got integer');
   });
 
   it('unknown keys are errors, not silently ignored', () => {
-    const err = configError(() => resolveConfig({ concepts: [{ id: 'a', preset: 'message-router', legacyModules: [] }] }, '/r', '/r/c.json'));
+    const err = configError(() =>
+      resolveConfig({ concepts: [{ id: 'a', preset: 'message-router', legacyModules: [] }] }, '/r', '/r/c.json'),
+    );
     expect(err.message).toMatch(/concepts\[0\]\.legacyModules: unknown key/);
     const top = configError(() => resolveConfig({ concepts: minimal.concepts, includes: [] }, '/r', '/r/c.json'));
     expect(top.message).toMatch(/includes: unknown key/);
@@ -68,16 +79,32 @@ describe('config errors name the file and the key path', () => {
 
   it('missing required keys, empty lists, unknown presets, bad regexes, duplicate ids', () => {
     expect(configError(() => resolveConfig({}, '/r')).message).toMatch(/concepts: is required/);
-    expect(configError(() => resolveConfig({ concepts: [] }, '/r')).message).toMatch(/concepts: must have at least 1 item/);
+    expect(configError(() => resolveConfig({ concepts: [] }, '/r')).message).toMatch(
+      /concepts: must have at least 1 item/,
+    );
     expect(configError(() => resolveConfig({ concepts: [{ id: 'a', preset: 'nope' }] }, '/r')).message).toMatch(
       /concepts\[0\]\.preset: unknown preset "nope" \(known: message-router\)/,
     );
-    expect(configError(() => resolveConfig({ concepts: [{ id: 'a' }] }, '/r')).message).toMatch(/concepts\[0\]\.canonical\.module: is required/);
+    expect(configError(() => resolveConfig({ concepts: [{ id: 'a' }] }, '/r')).message).toMatch(
+      /concepts\[0\]\.canonical\.module: is required/,
+    );
     expect(
-      configError(() => resolveConfig({ concepts: [{ id: 'a', preset: 'message-router', detect: { names: ['/(/'] } }] }, '/r')).message,
+      configError(() =>
+        resolveConfig({ concepts: [{ id: 'a', preset: 'message-router', detect: { names: ['/(/'] } }] }, '/r'),
+      ).message,
     ).toMatch(/concepts\[0\]\.detect\.names\[0\]: invalid regular expression/);
     expect(
-      configError(() => resolveConfig({ concepts: [{ id: 'a', preset: 'message-router' }, { id: 'a', preset: 'message-router' }] }, '/r')).message,
+      configError(() =>
+        resolveConfig(
+          {
+            concepts: [
+              { id: 'a', preset: 'message-router' },
+              { id: 'a', preset: 'message-router' },
+            ],
+          },
+          '/r',
+        ),
+      ).message,
     ).toMatch(/concepts\[1\]\.id: duplicate concept id/);
   });
 
@@ -91,7 +118,9 @@ describe('config errors name the file and the key path', () => {
 
 describe('the shipped JSON Schema', () => {
   it('is the committed file, up to date', () => {
-    const committed = JSON.parse(fs.readFileSync(new URL('../../schema/ssot.config.schema.json', import.meta.url), 'utf8'));
+    const committed = JSON.parse(
+      fs.readFileSync(new URL('../../schema/ssot.config.schema.json', import.meta.url), 'utf8'),
+    );
     expect(committed).toEqual(JSON.parse(JSON.stringify(configSchema)));
   });
 
@@ -137,7 +166,10 @@ describe('the message-router preset and the mapping function', () => {
         {
           id: 'router',
           preset: 'message-router',
-          legacy: [{ module: './src/old-router.ts', names: { OldRouter: 'MessageRouter' } }, { module: '@acme/legacy-router' }],
+          legacy: [
+            { module: './src/old-router.ts', names: { OldRouter: 'MessageRouter' } },
+            { module: '@acme/legacy-router' },
+          ],
         },
       ],
     },
@@ -156,7 +188,11 @@ describe('the message-router preset and the mapping function', () => {
   it('maps legacy names to the same compat name (stage 1), custom names as configured', () => {
     const [local, pkg] = concept.legacy;
     // Without names, the preset's names; the compat layer has the same name.
-    expect(mapLegacyName(concept, pkg!, 'MessageRouter')).toEqual({ module: 'ssot-kit/router/compat', isPath: false, name: 'MessageRouter' });
+    expect(mapLegacyName(concept, pkg!, 'MessageRouter')).toEqual({
+      module: 'ssot-kit/router/compat',
+      isPath: false,
+      name: 'MessageRouter',
+    });
     expect(mapLegacyName(concept, pkg!, 'broadcastToUser')).toMatchObject({ name: 'broadcastToUser' });
     // Written names are the whole list: OldRouter only, the preset's names are not added to it.
     expect(mapLegacyName(concept, local!, 'OldRouter')).toMatchObject({ name: 'MessageRouter' });
@@ -235,8 +271,15 @@ describe('the message-router preset and the mapping function', () => {
   });
 
   it('without a preset or names, every name maps to itself in the canonical module', () => {
-    const plain = resolveConfig({ concepts: [{ id: 'c', canonical: { module: '@acme/core' }, legacy: [{ module: '@acme/old' }] }] }, root).concepts[0]!;
-    expect(mapLegacyName(plain, plain.legacy[0]!, 'anything')).toEqual({ module: '@acme/core', isPath: false, name: 'anything' });
+    const plain = resolveConfig(
+      { concepts: [{ id: 'c', canonical: { module: '@acme/core' }, legacy: [{ module: '@acme/old' }] }] },
+      root,
+    ).concepts[0]!;
+    expect(mapLegacyName(plain, plain.legacy[0]!, 'anything')).toEqual({
+      module: '@acme/core',
+      isPath: false,
+      name: 'anything',
+    });
     expect(mapLegacyName(plain, plain.legacy[0]!, 'default')).toBeNull();
   });
 });

@@ -116,7 +116,9 @@ describe('inventory: skipping subtrees without a site word', () => {
         // Whatever parent is set is the right one.
         if (parent !== undefined) expect(parent).toBe(twin.get(a.parent));
         const start = b.getStart(lazy);
-        const needed = sites.some((s) => (start <= s.nodeStart && b.end >= s.nodeEnd) || (start >= s.nodeStart && b.end <= s.nodeEnd));
+        const needed = sites.some(
+          (s) => (start <= s.nodeStart && b.end >= s.nodeEnd) || (start >= s.nodeStart && b.end <= s.nodeEnd),
+        );
         if (needed) {
           expect(parent, `${file}: ${ts.SyntaxKind[b.kind]} at ${start}`).toBeDefined();
           checked++;
@@ -128,7 +130,11 @@ describe('inventory: skipping subtrees without a site word', () => {
 
   it('every mock callee member and keyword spells a site word', () => {
     const members = [...MOCK_CALLEES].map((c) => c.split('.').pop()!);
-    for (const w of ['import', 'export', 'require', '\\u', ...members]) expect(SITE_WORDS.some((word) => w.includes(word)), w).toBe(true);
+    for (const w of ['import', 'export', 'require', '\\u', ...members])
+      expect(
+        SITE_WORDS.some((word) => w.includes(word)),
+        w,
+      ).toBe(true);
   });
 
   it('random programs of nested site-bearing fragments: pruned == exhaustive', () => {
@@ -158,7 +164,12 @@ describe('inventory: skipping subtrees without a site word', () => {
     const program = fc.array(
       fc.oneof(
         expr.map((e) => `const v${Math.abs(e.length)} = ${e};`),
-        fc.constantFrom(`import { A } from './top';`, `export * from './all';`, `import type { T } from './t';`, `export const n = 1;`),
+        fc.constantFrom(
+          `import { A } from './top';`,
+          `export * from './all';`,
+          `import type { T } from './t';`,
+          `export const n = 1;`,
+        ),
         expr.map((e) => `function g() { if (n) { return ${e}; } }`),
       ),
       { maxLength: 8 },

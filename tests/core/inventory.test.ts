@@ -52,7 +52,10 @@ describe('import inventory: every form', () => {
     ]);
     expect(one(`export type { A } from './m';`)).toMatchObject({ form: 'export-from', typeOnly: true });
     expect(one(`export * from './m';`)).toMatchObject({ form: 'export-all', names: [] });
-    expect(one(`export * as ns from './m';`)).toMatchObject({ form: 'export-all-as', names: [{ imported: '*', local: 'ns' }] });
+    expect(one(`export * as ns from './m';`)).toMatchObject({
+      form: 'export-all-as',
+      names: [{ imported: '*', local: 'ns' }],
+    });
   });
 
   it('local exports without a module are not sites', () => {
@@ -60,16 +63,24 @@ describe('import inventory: every form', () => {
   });
 
   it('import x = require()', () => {
-    expect(one(`import legacy = require('./m');`)).toMatchObject({ form: 'import-equals', names: [{ imported: '*', local: 'legacy' }] });
+    expect(one(`import legacy = require('./m');`)).toMatchObject({
+      form: 'import-equals',
+      names: [{ imported: '*', local: 'legacy' }],
+    });
   });
 
   it('require(): whole module, destructured, and property access', () => {
-    expect(one(`const m = require('./m');`, '/p/a.js')).toMatchObject({ form: 'require', names: [{ imported: '*', local: 'm' }] });
+    expect(one(`const m = require('./m');`, '/p/a.js')).toMatchObject({
+      form: 'require',
+      names: [{ imported: '*', local: 'm' }],
+    });
     expect(one(`const { A, B: C } = require('./m');`, '/p/a.cjs').names.map((n) => [n.imported, n.local])).toEqual([
       ['A', 'A'],
       ['B', 'C'],
     ]);
-    expect(one(`const R = require('./m').MessageRouter;`, '/p/a.js').names).toMatchObject([{ imported: 'MessageRouter' }]);
+    expect(one(`const R = require('./m').MessageRouter;`, '/p/a.js').names).toMatchObject([
+      { imported: 'MessageRouter' },
+    ]);
   });
 
   it('a require() with a computed argument or two arguments is not a site', () => {

@@ -15,7 +15,9 @@ function project(files: Record<string, string>): string {
 afterEach(() => roots.splice(0).forEach(removeProject));
 
 const tsconfig = (extra: Record<string, unknown> = {}) =>
-  JSON.stringify({ compilerOptions: { module: 'ESNext', moduleResolution: 'Bundler', paths: { '@app/*': ['./src/*'] }, ...extra } });
+  JSON.stringify({
+    compilerOptions: { module: 'ESNext', moduleResolution: 'Bundler', paths: { '@app/*': ['./src/*'] }, ...extra },
+  });
 
 describe('module resolution as TypeScript does it', () => {
   it('follows tsconfig paths, .js written for .ts, and index files', () => {
@@ -39,8 +41,14 @@ describe('module resolution as TypeScript does it', () => {
   it('resolves .js to .ts under NodeNext, and package exports of a workspace package', () => {
     const root = project({
       'package.json': JSON.stringify({ name: 'mono', private: true, workspaces: ['packages/*'] }),
-      'packages/chat/package.json': JSON.stringify({ name: '@acme/chat', type: 'module', exports: { '.': './src/index.ts', './legacy': './src/legacy/router.ts' } }),
-      'packages/chat/tsconfig.json': JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext' } }),
+      'packages/chat/package.json': JSON.stringify({
+        name: '@acme/chat',
+        type: 'module',
+        exports: { '.': './src/index.ts', './legacy': './src/legacy/router.ts' },
+      }),
+      'packages/chat/tsconfig.json': JSON.stringify({
+        compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext' },
+      }),
       'packages/chat/src/index.ts': 'export {}',
       'packages/chat/src/legacy/router.ts': 'export class MessageRouter {}',
       'packages/chat/src/use.ts': '',
@@ -49,10 +57,19 @@ describe('module resolution as TypeScript does it', () => {
     });
     const r = new ModuleResolver(root);
     const legacy = path.join(root, 'packages/chat/src/legacy/router.ts');
-    expect(r.resolve('./legacy/router.js', path.join(root, 'packages/chat/src/use.ts'))).toMatchObject({ kind: 'file', path: legacy });
+    expect(r.resolve('./legacy/router.js', path.join(root, 'packages/chat/src/use.ts'))).toMatchObject({
+      kind: 'file',
+      path: legacy,
+    });
     // Not linked into node_modules: found through the root package.json workspaces.
-    expect(r.resolve('@acme/chat/legacy', path.join(root, 'packages/app/src/main.ts'))).toMatchObject({ kind: 'file', path: legacy, isExternalLibrary: false });
-    expect(r.resolve('@acme/chat', path.join(root, 'packages/app/src/main.ts'))).toMatchObject({ path: path.join(root, 'packages/chat/src/index.ts') });
+    expect(r.resolve('@acme/chat/legacy', path.join(root, 'packages/app/src/main.ts'))).toMatchObject({
+      kind: 'file',
+      path: legacy,
+      isExternalLibrary: false,
+    });
+    expect(r.resolve('@acme/chat', path.join(root, 'packages/app/src/main.ts'))).toMatchObject({
+      path: path.join(root, 'packages/chat/src/index.ts'),
+    });
   });
 
   it('a tsconfig change invalidates the cache', () => {
@@ -61,7 +78,10 @@ describe('module resolution as TypeScript does it', () => {
     const from = path.join(root, 'src/main.ts');
     expect(r.resolve('@app/a', from)).toMatchObject({ path: path.join(root, 'src/a.ts') });
     expect(r.refresh()).toBe(false);
-    fs.writeFileSync(path.join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: { paths: { '@app/*': ['lib/*'] } } }));
+    fs.writeFileSync(
+      path.join(root, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { paths: { '@app/*': ['lib/*'] } } }),
+    );
     const later = new Date(Date.now() + 5000);
     fs.utimesSync(path.join(root, 'tsconfig.json'), later, later);
     expect(r.refresh()).toBe(true);
@@ -72,7 +92,10 @@ describe('module resolution as TypeScript does it', () => {
 describe('classifying sites against a concept', () => {
   function setup(files: Record<string, string>, legacy: string[]) {
     const root = project({ 'tsconfig.json': tsconfig(), ...files });
-    const config = resolveConfig({ concepts: [{ id: 'router', preset: 'message-router', legacy: legacy.map((module) => ({ module })) }] }, root);
+    const config = resolveConfig(
+      { concepts: [{ id: 'router', preset: 'message-router', legacy: legacy.map((module) => ({ module })) }] },
+      root,
+    );
     const ctx = createAnalysisContext(config);
     return {
       root,
@@ -97,7 +120,14 @@ describe('classifying sites against a concept', () => {
       ['src/legacy/message-router.ts'],
     );
     const a = analyze('src/app.ts');
-    expect(a.sites.map((s) => s.target.kind)).toEqual(['legacy', 'legacy', 'legacy', 'other', 'canonical', 'canonical']);
+    expect(a.sites.map((s) => s.target.kind)).toEqual([
+      'legacy',
+      'legacy',
+      'legacy',
+      'other',
+      'canonical',
+      'canonical',
+    ]);
     expect(a.sites[5]!.target).toMatchObject({ kind: 'canonical', compat: true });
     expect(a.sites[4]!.target).toMatchObject({ kind: 'canonical', compat: false });
   });

@@ -17,7 +17,10 @@ beforeAll(() => {
 });
 
 /** Loads the loader in a fresh process; optionally saves; prints the state and a sanity check. */
-function probe(cacheSetting: string, script = ''): { state: string; file?: string; sameInstance: boolean; parsed: number } {
+function probe(
+  cacheSetting: string,
+  script = '',
+): { state: string; file?: string; sameInstance: boolean; parsed: number } {
   const code = `
     ${script}
     const loader = require(${JSON.stringify(LOADER)});
@@ -25,8 +28,16 @@ function probe(cacheSetting: string, script = ''): { state: string; file?: strin
     const sf = loader.ts.createSourceFile('a.ts', 'import { A } from "./m"; export const x = 1;', 99);
     loader.saveCompileCache();
     console.log(JSON.stringify({ ...before, sameInstance: require(require.resolve('typescript', { paths: [${JSON.stringify(REPO)}] })) === loader.ts, parsed: sf.statements.length }));`;
-  const out = execFileSync(process.execPath, ['-e', code], { env: { ...process.env, SSOT_COMPILE_CACHE: cacheSetting, NODE_DISABLE_COMPILE_CACHE: '' }, encoding: 'utf8' });
-  return JSON.parse(out.trim().split('\n').pop()!) as { state: string; file?: string; sameInstance: boolean; parsed: number };
+  const out = execFileSync(process.execPath, ['-e', code], {
+    env: { ...process.env, SSOT_COMPILE_CACHE: cacheSetting, NODE_DISABLE_COMPILE_CACHE: '' },
+    encoding: 'utf8',
+  });
+  return JSON.parse(out.trim().split('\n').pop()!) as {
+    state: string;
+    file?: string;
+    sameInstance: boolean;
+    parsed: number;
+  };
 }
 
 const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'ssot-tscache-'));
@@ -53,7 +64,11 @@ describe('TypeScript loader with a V8 code cache', () => {
 
   it('SSOT_COMPILE_CACHE=off loads TypeScript plainly and writes nothing', () => {
     const dir = tmp();
-    expect(probe('off', `process.env.IGNORED = ${JSON.stringify(dir)};`)).toMatchObject({ state: 'off', sameInstance: true, parsed: 2 });
+    expect(probe('off', `process.env.IGNORED = ${JSON.stringify(dir)};`)).toMatchObject({
+      state: 'off',
+      sameInstance: true,
+      parsed: 2,
+    });
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 
@@ -94,7 +109,10 @@ describe('TypeScript loader with a V8 code cache', () => {
       const env: NodeJS.ProcessEnv = { ...process.env, NODE_DISABLE_COMPILE_CACHE: '', ...extraEnv };
       if (setting === undefined) delete env.SSOT_COMPILE_CACHE;
       else env.SSOT_COMPILE_CACHE = setting;
-      return JSON.parse(execFileSync(process.execPath, ['-e', code], { env, encoding: 'utf8' }).trim()) as { calls: unknown[][]; state: { state: string; file?: string } };
+      return JSON.parse(execFileSync(process.execPath, ['-e', code], { env, encoding: 'utf8' }).trim()) as {
+        calls: unknown[][];
+        state: { state: string; file?: string };
+      };
     };
     const dir = tmp();
     expect(record(dir)).toEqual({ calls: [[dir]], state: { state: 'native', file: dir } });
@@ -118,20 +136,28 @@ describe('TypeScript loader with a V8 code cache', () => {
       loader.ts.createSourceFile('a.ts', 'export const x = 1;', 99);
       loader.saveCompileCache();
       console.log(loader.compileCacheState().state);`;
-    const out = execFileSync(process.execPath, ['-e', plant], { env: { ...process.env, SSOT_COMPILE_CACHE: dir, NODE_DISABLE_COMPILE_CACHE: '' }, encoding: 'utf8' });
+    const out = execFileSync(process.execPath, ['-e', plant], {
+      env: { ...process.env, SSOT_COMPILE_CACHE: dir, NODE_DISABLE_COMPILE_CACHE: '' },
+      encoding: 'utf8',
+    });
     expect(out.trim()).toBe('hit');
     expect(fs.readFileSync(victim, 'utf8')).toBe('precious');
     expect(fs.readdirSync(dir).filter((f) => f.endsWith('.v8cache'))).toHaveLength(1);
-    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp') && !fs.lstatSync(path.join(dir, f)).isSymbolicLink())).toEqual([]);
+    expect(
+      fs.readdirSync(dir).filter((f) => f.endsWith('.tmp') && !fs.lstatSync(path.join(dir, f)).isSymbolicLink()),
+    ).toEqual([]);
   });
 
-  it.runIf(fs.existsSync('/proc/self'))('a cache folder that cannot be made (under /proc) means no cache, not a hang', () => {
-    const r = spawnSync(process.execPath, [BIN, 'report', '--format', 'json', path.join(REPO, 'fixtures/demo-app')], {
-      env: { ...process.env, SSOT_COMPILE_CACHE: '/proc/ssot-x/cache', NO_COLOR: '1' },
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
-    expect(r.signal).toBeNull();
-    expect(r.status).toBe(0);
-  });
+  it.runIf(fs.existsSync('/proc/self'))(
+    'a cache folder that cannot be made (under /proc) means no cache, not a hang',
+    () => {
+      const r = spawnSync(process.execPath, [BIN, 'report', '--format', 'json', path.join(REPO, 'fixtures/demo-app')], {
+        env: { ...process.env, SSOT_COMPILE_CACHE: '/proc/ssot-x/cache', NO_COLOR: '1' },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(r.signal).toBeNull();
+      expect(r.status).toBe(0);
+    },
+  );
 });

@@ -9,24 +9,42 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const repo = path.resolve(import.meta.dirname, '../..');
-const pkg = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8')) as { version: string; devDependencies: Record<string, string> };
+const pkg = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8')) as {
+  version: string;
+  devDependencies: Record<string, string>;
+};
 let work: string;
 let project: string;
 
 function run(cmd: string, args: string[], cwd = project, env: NodeJS.ProcessEnv = {}) {
-  const result = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CI: '1', ...env }, timeout: 240_000 });
+  const result = spawnSync(cmd, args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', CI: '1', ...env },
+    timeout: 240_000,
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 beforeAll(() => {
   expect(fs.existsSync(path.join(repo, 'dist/src/cli/bin.js')), 'npm test builds dist first').toBe(true);
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'ssot-pack-'));
-  const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: repo, encoding: 'utf8' })) as { filename: string }[];
+  const packed = JSON.parse(
+    execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: repo, encoding: 'utf8' }),
+  ) as { filename: string }[];
   const tarball = path.join(work, packed[0]!.filename);
   project = path.join(work, 'demo');
   fs.cpSync(path.join(repo, 'fixtures/demo-app'), project, { recursive: true });
   // The lock file already pulled every dependency into npm's cache: no download is needed.
-  const install = run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--no-save', tarball, `eslint@${pkg.devDependencies.eslint}`]);
+  const install = run('npm', [
+    'install',
+    '--prefer-offline',
+    '--no-audit',
+    '--no-fund',
+    '--no-save',
+    tarball,
+    `eslint@${pkg.devDependencies.eslint}`,
+  ]);
   expect(install.code, install.stderr).toBe(0);
 }, 300_000);
 
@@ -37,7 +55,14 @@ afterAll(() => {
 describe('the packed tarball', () => {
   it('ships the built entry points and schemas, not the tests or fixtures', () => {
     const root = path.join(project, 'node_modules/ssot-kit');
-    for (const rel of ['dist/src/cli/bin.js', 'dist/src/router/index.js', 'dist/src/router/compat.js', 'dist/rules/index.js', 'schema/ssot.config.schema.json', 'README.md']) {
+    for (const rel of [
+      'dist/src/cli/bin.js',
+      'dist/src/router/index.js',
+      'dist/src/router/compat.js',
+      'dist/rules/index.js',
+      'schema/ssot.config.schema.json',
+      'README.md',
+    ]) {
       expect(fs.existsSync(path.join(root, rel)), rel).toBe(true);
     }
     expect(fs.existsSync(path.join(root, 'tests'))).toBe(false);
@@ -50,7 +75,13 @@ describe('the packed tarball', () => {
     expect(report.stderr).toBe('');
     const json = JSON.parse(report.stdout) as { concepts: { id: string; duplicates: { symbol: string }[] }[] };
     const symbols = json.concepts[0]!.duplicates.map((d) => d.symbol).sort();
-    expect(symbols).toEqual(['ChatMessageRouter', 'MessageRouter', 'QualityMessageRouter', 'broadcastToUser', 'connectionHub']);
+    expect(symbols).toEqual([
+      'ChatMessageRouter',
+      'MessageRouter',
+      'QualityMessageRouter',
+      'broadcastToUser',
+      'connectionHub',
+    ]);
   });
 
   it('the ESLint plugin, from a flat config', () => {
@@ -92,7 +123,9 @@ describe('the packed tarball', () => {
   it('npx ssot migrate, then the demo type-checks and no legacy site is left', () => {
     const migrate = run('npx', ['--no-install', 'ssot', 'migrate', '--allow-dirty', '--json']);
     expect(migrate.code, migrate.stderr + migrate.stdout).toBe(0);
-    expect((JSON.parse(migrate.stdout) as { summary: { filesChanged: number } }).summary.filesChanged).toBeGreaterThan(0);
+    expect((JSON.parse(migrate.stdout) as { summary: { filesChanged: number } }).summary.filesChanged).toBeGreaterThan(
+      0,
+    );
     const tsc = run('node', [path.join(project, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.json']);
     expect(tsc.stdout + tsc.stderr).toBe('');
     expect(tsc.code).toBe(0);

@@ -9,7 +9,11 @@ import { cleanup, makeProject, write } from '../helpers/index.js';
 afterEach(cleanup);
 
 function project() {
-  const root = makeProject({ 'src/a.ts': 'export const a = 1;\n', 'src/b.ts': 'export const b = 2;\n', 'tsconfig.json': '{}' });
+  const root = makeProject({
+    'src/a.ts': 'export const a = 1;\n',
+    'src/b.ts': 'export const b = 2;\n',
+    'tsconfig.json': '{}',
+  });
   const config = resolveConfig({ concepts: [{ id: 'c', canonical: { module: 'src/a.ts' } }] }, root);
   const files = [path.join(root, 'src/a.ts'), path.join(root, 'src/b.ts')];
   return { root, config, files, cacheFile: path.join(root, '.ssot-cache', CACHE_FILE_NAME) };

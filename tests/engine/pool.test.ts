@@ -66,8 +66,18 @@ describe('startPool', () => {
 
 describe('mapInPool', () => {
   it('gives the same results with one thread and with two', async () => {
-    const one = await pool.mapInPool<Record<string, number>, number, Out>({ workerUrl, init: { factor: 2 }, items: range(120), jobs: 1 });
-    const two = await pool.mapInPool<Record<string, number>, number, Out>({ workerUrl, init: { factor: 2 }, items: range(120), jobs: 2 });
+    const one = await pool.mapInPool<Record<string, number>, number, Out>({
+      workerUrl,
+      init: { factor: 2 },
+      items: range(120),
+      jobs: 1,
+    });
+    const two = await pool.mapInPool<Record<string, number>, number, Out>({
+      workerUrl,
+      init: { factor: 2 },
+      items: range(120),
+      jobs: 2,
+    });
     expect(two.map((o) => o.value)).toEqual(one.map((o) => o.value));
     expect(new Set(one.map((o) => o.thread))).toEqual(new Set([0]));
   });

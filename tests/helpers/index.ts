@@ -33,7 +33,13 @@ function newestSource(dir: string): number {
  * first; this keeps a single `npx vitest run <file>` honest after an edit).
  */
 export function ensureBuilt(): void {
-  const outputs = [BIN, TRANSFORM, PLUGIN, path.join(REPO, 'dist/src/migrate/worker.js'), path.join(REPO, 'dist/src/router/compat.js')];
+  const outputs = [
+    BIN,
+    TRANSFORM,
+    PLUGIN,
+    path.join(REPO, 'dist/src/migrate/worker.js'),
+    path.join(REPO, 'dist/src/router/compat.js'),
+  ];
   const built = Math.min(...outputs.map((f) => (fs.existsSync(f) ? fs.statSync(f).mtimeMs : 0)));
   const sources = Math.max(...['src', 'rules', 'codemods'].map((d) => newestSource(path.join(REPO, d))));
   if (built > 0 && built >= sources) return;
@@ -133,7 +139,8 @@ export function treeDiff(actualDir: string, expectedDir: string): string {
   for (const [rel, bytes] of expected) {
     const got = actual.get(rel);
     if (!got) problems.push(`missing ${rel}`);
-    else if (!got.equals(bytes)) problems.push(`differs ${rel}:\n--- expected\n${bytes.toString('utf8')}\n--- actual\n${got.toString('utf8')}`);
+    else if (!got.equals(bytes))
+      problems.push(`differs ${rel}:\n--- expected\n${bytes.toString('utf8')}\n--- actual\n${got.toString('utf8')}`);
   }
   for (const rel of actual.keys()) if (!expected.has(rel)) problems.push(`unexpected ${rel}`);
   return problems.join('\n');
@@ -150,11 +157,19 @@ export interface Run {
 /** The environment of every tool run: no colour, not interactive. */
 const QUIET = { CI: '1', NO_COLOR: '1', FORCE_COLOR: '' };
 
-export function run(cmd: string, args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<Run> {
+export function run(
+  cmd: string,
+  args: readonly string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv },
+): Promise<Run> {
   const env = { ...process.env, ...QUIET, ...options.env };
   return new Promise((resolve) => {
     execFile(cmd, args, { cwd: options.cwd, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : 1) : 0;
+      const code = error
+        ? typeof (error as { code?: unknown }).code === 'number'
+          ? (error as { code: number }).code
+          : 1
+        : 0;
       resolve({ code, stdout: String(stdout), stderr: String(stderr) });
     });
   });
@@ -192,7 +207,11 @@ const sharedSources = new Map<string, ts.SourceFile>();
 
 /** `tsc --noEmit` on a project, in-process: the formatted diagnostics ('' when clean). */
 export function typecheck(dir: string): string {
-  const parsed = ts.getParsedCommandLineOfConfigFile(path.join(dir, 'tsconfig.json'), { noEmit: true }, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    path.join(dir, 'tsconfig.json'),
+    { noEmit: true },
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined },
+  );
   if (!parsed) return 'cannot read tsconfig.json';
   const host = ts.createCompilerHost(parsed.options);
   const read = host.getSourceFile.bind(host);
@@ -210,5 +229,9 @@ export function typecheck(dir: string): string {
   };
   const program = ts.createProgram({ rootNames: parsed.fileNames, options: parsed.options, host });
   const diagnostics = [...parsed.errors, ...ts.getPreEmitDiagnostics(program)];
-  return ts.formatDiagnostics(diagnostics, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => dir, getNewLine: () => '\n' });
+  return ts.formatDiagnostics(diagnostics, {
+    getCanonicalFileName: (f) => f,
+    getCurrentDirectory: () => dir,
+    getNewLine: () => '\n',
+  });
 }

@@ -16,7 +16,8 @@ function remainingLegacySites(root: string): string[] {
       const concept = config.concepts.find((c) => c.id === t.conceptId)!;
       const legacy = concept.legacy[t.legacyIndex]!;
       const names = s.names.length > 0 ? s.names.map((n) => n.imported) : ['*'];
-      if (names.some((n) => mapLegacyName(concept, legacy, n) !== null)) out.push(`${path.relative(root, s.file)}:${s.line} ${s.form} '${s.specifier}'`);
+      if (names.some((n) => mapLegacyName(concept, legacy, n) !== null))
+        out.push(`${path.relative(root, s.file)}:${s.line} ${s.form} '${s.specifier}'`);
     }
   }
   return out;
@@ -34,7 +35,9 @@ describe('ssot migrate on a copy of the demo app', () => {
     expect(remainingLegacySites(work).length).toBeGreaterThan(0);
     const first = await ssot(['migrate', '--json', '.'], work);
     expect(first.code, first.stdout + first.stderr).toBe(0);
-    const report = JSON.parse(first.stdout) as { summary: { filesChanged: number; sitesRewritten: number; sitesRefused: number } };
+    const report = JSON.parse(first.stdout) as {
+      summary: { filesChanged: number; sitesRewritten: number; sitesRefused: number };
+    };
     expect(report.summary.sitesRefused).toBe(0);
     expect(report.summary.filesChanged).toBeGreaterThan(0);
     expect(remainingLegacySites(work)).toEqual([]);
@@ -45,7 +48,9 @@ describe('ssot migrate on a copy of the demo app', () => {
     const after = readTree(work);
     for (const [rel, bytes] of before) expect(after.get(rel)?.equals(bytes), rel).toBe(true);
     // Names that are not part of the concept legitimately stay on the legacy module.
-    expect(fs.readFileSync(path.join(work, 'src/handlers/agent-handler.ts'), 'utf8')).toContain("import { LEGACY_ROUTER_VERSION } from '@app/websocket/message-router';");
+    expect(fs.readFileSync(path.join(work, 'src/handlers/agent-handler.ts'), 'utf8')).toContain(
+      "import { LEGACY_ROUTER_VERSION } from '@app/websocket/message-router';",
+    );
   });
 
   it('type-checks after the migration', () => {

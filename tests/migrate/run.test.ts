@@ -26,11 +26,31 @@ function project(...cases: string[]): string {
 }
 
 function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@t',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@t',
+    },
+  });
 }
 
 interface Report {
-  files: { file: string; status: string; reason?: string; error?: string; sitesRewritten: number; refused: { reason: string }[]; diff?: string; newDiagnostics?: unknown[]; rolledBack?: boolean }[];
+  files: {
+    file: string;
+    status: string;
+    reason?: string;
+    error?: string;
+    sitesRewritten: number;
+    refused: { reason: string }[];
+    diff?: string;
+    newDiagnostics?: unknown[];
+    rolledBack?: boolean;
+  }[];
   summary: Record<string, number | boolean>;
 }
 
@@ -40,7 +60,9 @@ describe('ssot migrate', () => {
     const before = readTree(work);
     const r = await ssot(['migrate', '--dry-run', '.'], work);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('--- a/src/named.ts\n+++ b/src/named.ts\n@@ -1,4 +1,4 @@\n-import { MessageRouter } from \'./legacy/message-router\';\n+import { MessageRouter } from \'ssot-kit/router/compat\';');
+    expect(r.stdout).toContain(
+      "--- a/src/named.ts\n+++ b/src/named.ts\n@@ -1,4 +1,4 @@\n-import { MessageRouter } from './legacy/message-router';\n+import { MessageRouter } from 'ssot-kit/router/compat';",
+    );
     expect(r.stdout).toContain('--- a/src/split.ts');
     expect(r.stdout).toMatch(/2 would change, 2 sites rewritten/);
     const after = readTree(work);
@@ -49,9 +71,15 @@ describe('ssot migrate', () => {
 
   it('--json gives a status per file and a summary; one failing file does not abort the run', async () => {
     const work = project('named', 'namespace-unsafe');
-    fs.writeFileSync(path.join(work, 'src/broken.ts'), "import { MessageRouter } from './legacy/message-router';\nexport const r = new MessageRouter(;\n");
+    fs.writeFileSync(
+      path.join(work, 'src/broken.ts'),
+      "import { MessageRouter } from './legacy/message-router';\nexport const r = new MessageRouter(;\n",
+    );
     fs.writeFileSync(path.join(work, 'src/plain.ts'), 'export const nothing = 1;\n');
-    fs.writeFileSync(path.join(work, 'src/binary.ts'), Buffer.from([0x4d, 0x65, 0x73, 0x73, 0x61, 0x67, 0x65, 0x52, 0x6f, 0x75, 0x74, 0x65, 0x72, 0]));
+    fs.writeFileSync(
+      path.join(work, 'src/binary.ts'),
+      Buffer.from([0x4d, 0x65, 0x73, 0x73, 0x61, 0x67, 0x65, 0x52, 0x6f, 0x75, 0x74, 0x65, 0x72, 0]),
+    );
     const r = await ssot(['migrate', '--json', '.'], work);
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout) as Report;
@@ -62,9 +90,21 @@ describe('ssot migrate', () => {
     expect(unsafe?.refused[0]?.reason).toMatch(/namespace import legacy is used as a value/);
     expect(byFile.get('src/broken.ts')).toMatchObject({ status: 'failed' });
     expect(byFile.get('src/broken.ts')?.error).toMatch(/would not parse/);
-    expect(byFile.get('src/binary.ts')).toMatchObject({ status: 'skipped', reason: 'binary file (contains a NUL byte)' });
+    expect(byFile.get('src/binary.ts')).toMatchObject({
+      status: 'skipped',
+      reason: 'binary file (contains a NUL byte)',
+    });
     expect(byFile.has('src/plain.ts')).toBe(false); // ruled out by the prefilter: counted, not listed
-    expect(report.summary).toMatchObject({ filesScanned: 6, filesChanged: 1, filesFailed: 1, filesSkipped: 1, sitesRewritten: 1, sitesRefused: 1, dryRun: false, gitTree: false });
+    expect(report.summary).toMatchObject({
+      filesScanned: 6,
+      filesChanged: 1,
+      filesFailed: 1,
+      filesSkipped: 1,
+      sitesRewritten: 1,
+      sitesRefused: 1,
+      dryRun: false,
+      gitTree: false,
+    });
     expect(report.summary.filesParsed).toBe(3); // named, namespace-unsafe, broken: the rest never spell a legacy module
     expect(typeof report.summary.timeMs).toBe('number');
     expect(r.stderr).toMatch(/not in a git work tree/);
@@ -105,30 +145,50 @@ describe('ssot migrate', () => {
     const r = await ssot(['migrate', '--json', '--limit', '2', '.'], work);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout) as Report;
-    expect(report.files.filter((f) => f.status === 'changed').map((f) => f.file)).toEqual(['src/named.ts', 'src/split.ts']);
-    expect(report.files.find((f) => f.file === 'src/type-only.ts')).toMatchObject({ status: 'skipped', reason: 'beyond --limit 2' });
+    expect(report.files.filter((f) => f.status === 'changed').map((f) => f.file)).toEqual([
+      'src/named.ts',
+      'src/split.ts',
+    ]);
+    expect(report.files.find((f) => f.file === 'src/type-only.ts')).toMatchObject({
+      status: 'skipped',
+      reason: 'beyond --limit 2',
+    });
     expect(fs.readFileSync(path.join(work, 'src/type-only.ts'), 'utf8')).toContain('./legacy/message-router');
     const preview = await ssot(['migrate', '--dry-run', '--json', '--limit', '1', '.'], work);
     const previewed = (JSON.parse(preview.stdout) as Report).files.filter((f) => f.diff).map((f) => f.file);
     expect(previewed).toEqual(['src/type-only.ts']);
     const rest = await ssot(['migrate', '--json', '--limit', '2', '.'], work);
-    expect((JSON.parse(rest.stdout) as Report).files.filter((f) => f.status === 'changed').map((f) => f.file)).toEqual(['src/type-only.ts']);
+    expect((JSON.parse(rest.stdout) as Report).files.filter((f) => f.status === 'changed').map((f) => f.file)).toEqual([
+      'src/type-only.ts',
+    ]);
   });
 
   it('--shard i/n splits the files into disjoint shards that cover them all', async () => {
     const work = project('named');
     for (const area of ['billing', 'chat', 'admin', 'jobs', 'search']) {
       fs.mkdirSync(path.join(work, 'src', area), { recursive: true });
-      fs.writeFileSync(path.join(work, 'src', area, 'use.ts'), "import { MessageRouter } from '../legacy/message-router';\nexport const r = new MessageRouter();\n");
+      fs.writeFileSync(
+        path.join(work, 'src', area, 'use.ts'),
+        "import { MessageRouter } from '../legacy/message-router';\nexport const r = new MessageRouter();\n",
+      );
     }
     for (const by of ['dir', 'hash']) {
       const changed: string[] = [];
       for (const i of [1, 2, 3]) {
         const r = await ssot(['migrate', '--dry-run', '--json', '--shard', `${i}/3`, '--shard-by', by, '.'], work);
         expect(r.code).toBe(0);
-        changed.push(...(JSON.parse(r.stdout) as Report).files.filter((f) => f.status === 'changed').map((f) => f.file));
+        changed.push(
+          ...(JSON.parse(r.stdout) as Report).files.filter((f) => f.status === 'changed').map((f) => f.file),
+        );
       }
-      expect(changed.sort()).toEqual(['src/admin/use.ts', 'src/billing/use.ts', 'src/chat/use.ts', 'src/jobs/use.ts', 'src/named.ts', 'src/search/use.ts']);
+      expect(changed.sort()).toEqual([
+        'src/admin/use.ts',
+        'src/billing/use.ts',
+        'src/chat/use.ts',
+        'src/jobs/use.ts',
+        'src/named.ts',
+        'src/search/use.ts',
+      ]);
     }
     const bad = await ssot(['migrate', '--shard', '4/3', '.'], work);
     expect(bad.code).toBe(2);
@@ -138,7 +198,9 @@ describe('ssot migrate', () => {
     const work = project('named', 'split');
     const one = await ssot(['migrate', '--json', 'src/split.ts'], work);
     expect(one.code).toBe(0);
-    expect((JSON.parse(one.stdout) as Report).files.filter((f) => f.status === 'changed').map((f) => f.file)).toEqual(['src/split.ts']);
+    expect((JSON.parse(one.stdout) as Report).files.filter((f) => f.status === 'changed').map((f) => f.file)).toEqual([
+      'src/split.ts',
+    ]);
     expect((await ssot(['migrate', '--concept', 'nope', '.'], work)).code).toBe(2);
     expect((await ssot(['migrate', '--limit', '0', '.'], work)).code).toBe(2);
     expect((await ssot(['migrate', '--rollback-on-type-errors', '.'], work)).code).toBe(2);
@@ -151,7 +213,10 @@ describe('ssot migrate', () => {
     const work = project('named');
     // Enough files (>= 200 listed) for a helper thread to start beside the main thread.
     for (let i = 0; i < 230; i++) {
-      fs.writeFileSync(path.join(work, `src/use-${String(i).padStart(3, '0')}.ts`), `import { MessageRouter, LEGACY_ROUTER_VERSION } from './legacy/message-router';\nexport const r${i} = [new MessageRouter(), LEGACY_ROUTER_VERSION];\n`);
+      fs.writeFileSync(
+        path.join(work, `src/use-${String(i).padStart(3, '0')}.ts`),
+        `import { MessageRouter, LEGACY_ROUTER_VERSION } from './legacy/message-router';\nexport const r${i} = [new MessageRouter(), LEGACY_ROUTER_VERSION];\n`,
+      );
     }
     const serial = tempDir('serial');
     copyDir(work, serial);
@@ -167,7 +232,8 @@ describe('ssot migrate', () => {
     // Over 64 files: this thread's writes went through the write-behind thread, every one landed.
     const uses = [...ta].filter(([rel]) => rel.startsWith('src/use-'));
     expect(uses).toHaveLength(230);
-    for (const [rel, bytes] of uses) expect(bytes.toString(), rel).toMatch(/^import \{ MessageRouter \} from 'ssot-kit\/router\/compat';$/m);
+    for (const [rel, bytes] of uses)
+      expect(bytes.toString(), rel).toMatch(/^import \{ MessageRouter \} from 'ssot-kit\/router\/compat';$/m);
     expect([...ta.keys()].filter((rel) => rel.endsWith('.tmp'))).toEqual([]);
   });
 
@@ -175,13 +241,35 @@ describe('ssot migrate', () => {
     const work = project('named', 'deleted-legacy-module');
     fs.writeFileSync(
       path.join(work, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', strict: true, noEmit: true, skipLibCheck: true, types: [] }, include: ['src'] }),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'ESNext',
+          moduleResolution: 'Bundler',
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          types: [],
+        },
+        include: ['src'],
+      }),
     );
     // The compat layer's broadcastToUser resolves to a Promise: this caller breaks when migrated.
-    fs.writeFileSync(path.join(work, 'src/legacy/broadcast.ts'), 'export function broadcastToUser(userId: string, event: { type: string }): number {\n  return userId.length + event.type.length;\n}\n');
-    fs.writeFileSync(path.join(work, 'src/notify.ts'), "import { broadcastToUser } from './legacy/broadcast';\n\nexport const sent: number = broadcastToUser('u1', { type: 'hello' });\n");
-    const legacy = ['src/legacy/message-router.ts', 'src/realtime/ws-broadcaster.ts', 'src/legacy/broadcast.ts'].map((module) => ({ module }));
-    fs.writeFileSync(path.join(work, 'ssot.config.json'), JSON.stringify({ concepts: [{ id: 'message-router', preset: 'message-router', legacy }] }));
+    fs.writeFileSync(
+      path.join(work, 'src/legacy/broadcast.ts'),
+      'export function broadcastToUser(userId: string, event: { type: string }): number {\n  return userId.length + event.type.length;\n}\n',
+    );
+    fs.writeFileSync(
+      path.join(work, 'src/notify.ts'),
+      "import { broadcastToUser } from './legacy/broadcast';\n\nexport const sent: number = broadcastToUser('u1', { type: 'hello' });\n",
+    );
+    const legacy = ['src/legacy/message-router.ts', 'src/realtime/ws-broadcaster.ts', 'src/legacy/broadcast.ts'].map(
+      (module) => ({ module }),
+    );
+    fs.writeFileSync(
+      path.join(work, 'ssot.config.json'),
+      JSON.stringify({ concepts: [{ id: 'message-router', preset: 'message-router', legacy }] }),
+    );
     fs.mkdirSync(path.join(work, 'node_modules'));
     fs.symlinkSync(path.resolve(FIXTURES, '../..'), path.join(work, 'node_modules/ssot-kit'), 'dir');
     const r = await ssot(['migrate', '--json', '--typecheck', '--rollback-on-type-errors', '.'], work);

@@ -27,7 +27,10 @@ function files(dir: string, n: number): string[] {
   });
 }
 
-async function withWriter<T>(options: Parameters<WriteBehindModule['startWriteBehind']>[0], fn: (w: WriteBehind) => Promise<T>): Promise<T> {
+async function withWriter<T>(
+  options: Parameters<WriteBehindModule['startWriteBehind']>[0],
+  fn: (w: WriteBehind) => Promise<T>,
+): Promise<T> {
   const w = mod.startWriteBehind(options);
   try {
     return await fn(w);
@@ -111,7 +114,19 @@ describe('write-behind', () => {
 
   it('a file whose write failed counts as failed with no site rewritten', () => {
     const site = { line: 1, column: 1, form: 'import' as const, specifier: './legacy' };
-    const outcome: FileOutcome = { file: '/p/a.ts', status: 'changed', parsed: true, rewritten: [site, site, site], refused: [], kept: [], notes: [] };
-    expect(workerMod.writeFailed(outcome, { reason: 'EROFS', kind: 'io' })).toMatchObject({ status: 'failed', error: 'write failed: EROFS', rewritten: [] });
+    const outcome: FileOutcome = {
+      file: '/p/a.ts',
+      status: 'changed',
+      parsed: true,
+      rewritten: [site, site, site],
+      refused: [],
+      kept: [],
+      notes: [],
+    };
+    expect(workerMod.writeFailed(outcome, { reason: 'EROFS', kind: 'io' })).toMatchObject({
+      status: 'failed',
+      error: 'write failed: EROFS',
+      rewritten: [],
+    });
   });
 });

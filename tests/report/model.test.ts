@@ -31,7 +31,10 @@ function project(files: Record<string, string>): string {
 }
 
 /** The report of a project, built in-process from the core's analyses (what the workers do). */
-function reportOf(root: string, extra: { shard?: { index: number; count: number }; filter?: (rel: string) => boolean } = {}): Report {
+function reportOf(
+  root: string,
+  extra: { shard?: { index: number; count: number }; filter?: (rel: string) => boolean } = {},
+): Report {
   const config = loadConfig({ cwd: root });
   const ctx = createAnalysisContext(config);
   const all = listFiles(config).files;
@@ -40,14 +43,33 @@ function reportOf(root: string, extra: { shard?: { index: number; count: number 
     const text = fs.readFileSync(f, 'utf8');
     return recordFromText(ctx, f, text, hashText(text));
   });
-  return buildReport({ config, toolVersion: '0.0.0-test', records, inScope: all.length, missingPaths: [], paths: [], shard: extra.shard });
+  return buildReport({
+    config,
+    toolVersion: '0.0.0-test',
+    records,
+    inScope: all.length,
+    missingPaths: [],
+    paths: [],
+    shard: extra.shard,
+  });
 }
 
-const config = (legacy: string[]) => JSON.stringify({ concepts: [{ id: 'router', preset: 'message-router', legacy: legacy.map((module) => ({ module })) }] });
+const config = (legacy: string[]) =>
+  JSON.stringify({
+    concepts: [{ id: 'router', preset: 'message-router', legacy: legacy.map((module) => ({ module })) }],
+  });
 
 describe('what a legacy site is and what counts', () => {
   const files = {
-    'ssot.config.json': config(['src/old.ts', 'src/gone.ts', 'src/unused.ts', 'src/a.ts', 'src/b.ts', 'src/c.ts', 'src/d.ts']),
+    'ssot.config.json': config([
+      'src/old.ts',
+      'src/gone.ts',
+      'src/unused.ts',
+      'src/a.ts',
+      'src/b.ts',
+      'src/c.ts',
+      'src/d.ts',
+    ]),
     'src/old.ts': 'export interface RouterOptions { max?: number }\nexport const MessageRouter = 1;\n',
     'src/unused.ts': 'export const nothing = 0;\n',
     'src/a.ts': "import { thing } from './b';\nexport const a = thing;\n",
@@ -58,7 +80,8 @@ describe('what a legacy site is and what counts', () => {
     'src/use2.ts': "import './old';\n",
     'src/use3.ts': "import { MessageRouter } from './gone';\nexport const g = MessageRouter;\n",
     'src/use4.ts': "import { MessageRouter } from './c';\nexport const u = MessageRouter;\n",
-    'src/use5.ts': "import { CanonicalMessageRouter } from 'ssot-kit/router';\nexport const n = CanonicalMessageRouter;\n",
+    'src/use5.ts':
+      "import { CanonicalMessageRouter } from 'ssot-kit/router';\nexport const n = CanonicalMessageRouter;\n",
   };
 
   it('splits concept, non-concept, internal and broken sites; progress and statuses follow', () => {
@@ -86,7 +109,11 @@ describe('what a legacy site is and what counts', () => {
     });
     expect(c.summary.safeToDelete).toEqual(['src/unused.ts', 'src/a.ts', 'src/b.ts']);
     expect(c.summary.violations).toBe(3);
-    expect(violations(r).map((v) => v.rule)).toEqual(['no-legacy-import', 'no-missing-legacy-module', 'no-legacy-import']);
+    expect(violations(r).map((v) => v.rule)).toEqual([
+      'no-legacy-import',
+      'no-missing-legacy-module',
+      'no-legacy-import',
+    ]);
     expect(c.compliant).toBe(false);
   });
 
@@ -124,7 +151,14 @@ describe('what a legacy site is and what counts', () => {
         'src/use.ts': "import type { RouterOptions } from './old';\nexport type O = RouterOptions;\n",
       }),
     );
-    expect(r.concepts[0]!.summary).toMatchObject({ legacySites: 0, nonConceptLegacySites: 1, duplicates: 0, progress: null, violations: 0, safeToDelete: [] });
+    expect(r.concepts[0]!.summary).toMatchObject({
+      legacySites: 0,
+      nonConceptLegacySites: 1,
+      duplicates: 0,
+      progress: null,
+      violations: 0,
+      safeToDelete: [],
+    });
     expect(r.concepts[0]!.compliant).toBe(true);
     expect(r.verdict).toBe('compliant');
     expect(formatText(r, { color: false })).toContain('Verdict: compliant');
@@ -133,23 +167,50 @@ describe('what a legacy site is and what counts', () => {
   it('merging shards gives the single report; mismatched or duplicated shards are refused', () => {
     const root = project(files);
     const single = reportOf(root);
-    const shards = [1, 2].map((index) => reportOf(root, { shard: { index, count: 2 }, filter: (rel) => (rel.charCodeAt(rel.length - 4) % 2) + 1 === index }));
+    const shards = [1, 2].map((index) =>
+      reportOf(root, {
+        shard: { index, count: 2 },
+        filter: (rel) => (rel.charCodeAt(rel.length - 4) % 2) + 1 === index,
+      }),
+    );
     const merged = mergeReports(shards.map((report, i) => ({ name: `s${i}`, report })));
     expect(merged).toEqual(single);
-    expect(() => mergeReports([{ name: 'a', report: shards[0]! }, { name: 'b', report: shards[0]! }])).toThrow(/given twice/);
+    expect(() =>
+      mergeReports([
+        { name: 'a', report: shards[0]! },
+        { name: 'b', report: shards[0]! },
+      ]),
+    ).toThrow(/given twice/);
     const other = structuredClone(shards[1]!);
     other.scope.configHash = '0000000000000000';
-    expect(() => mergeReports([{ name: 'a', report: shards[0]! }, { name: 'b', report: other }])).toThrow(/config differs/);
+    expect(() =>
+      mergeReports([
+        { name: 'a', report: shards[0]! },
+        { name: 'b', report: other },
+      ]),
+    ).toThrow(/config differs/);
     expect(() => mergeReports([{ name: 'a', report: single }])).toThrow(/not a shard/);
   });
 });
 
 describe('baseline', () => {
-  const v = (file: string, fingerprint: string, line = 1): Violation => ({ rule: 'no-legacy-import', conceptId: 'c', file, line, column: 1, symbol: 's', message: 'm', fingerprint });
+  const v = (file: string, fingerprint: string, line = 1): Violation => ({
+    rule: 'no-legacy-import',
+    conceptId: 'c',
+    file,
+    line,
+    column: 1,
+    symbol: 's',
+    message: 'm',
+    fingerprint,
+  });
 
   it('compares as a multiset of fingerprints', () => {
     const baseline: BaselineEntry[] = [v('a.ts', 'f1'), v('a.ts', 'f1'), v('b.ts', 'f2')].map(entryOf);
-    const cmp = compareWithBaseline([v('a.ts', 'f1', 3), v('a.ts', 'f1', 9), v('a.ts', 'f1', 12), v('c.ts', 'f3')], baseline);
+    const cmp = compareWithBaseline(
+      [v('a.ts', 'f1', 3), v('a.ts', 'f1', 9), v('a.ts', 'f1', 12), v('c.ts', 'f3')],
+      baseline,
+    );
     expect(cmp.known.map((x) => x.line)).toEqual([3, 9]);
     expect(cmp.added.map((x) => `${x.file}:${x.line}`)).toEqual(['a.ts:12', 'c.ts:1']);
     expect(cmp.fixed.map((e) => e.file)).toEqual(['b.ts']);
@@ -159,7 +220,12 @@ describe('baseline', () => {
     const entries = [v('b.ts', 'f2'), v('a.ts', 'f9'), v('a.ts', 'f1')].map(entryOf);
     const text = serializeBaseline(entries);
     expect(text).toBe(serializeBaseline([...entries].reverse()));
-    expect(text.split('\n').filter((l) => l.includes('"fingerprint"')).map((l) => JSON.parse(l.replace(/,$/, '')).fingerprint)).toEqual(['f1', 'f9', 'f2']);
+    expect(
+      text
+        .split('\n')
+        .filter((l) => l.includes('"fingerprint"'))
+        .map((l) => JSON.parse(l.replace(/,$/, '')).fingerprint),
+    ).toEqual(['f1', 'f9', 'f2']);
     expect(serializeBaseline([])).toBe('{\n  "schemaVersion": 1,\n  "tool": "ssot-kit",\n  "entries": [\n  ]\n}\n');
     expect(JSON.parse(serializeBaseline([])).entries).toEqual([]);
   });
@@ -177,25 +243,54 @@ describe('formatters escape what they print', () => {
     const html = formatHtml(r);
     expect(html).toContain('src/<wbr>&lt;b&gt;,x:y.ts:1'); // a break opportunity after each folder
     expect(html).not.toContain('<b>,x');
-    const gh = formatGithub(r).split('\n').find((l) => l.includes('y.ts'))!;
+    const gh = formatGithub(r)
+      .split('\n')
+      .find((l) => l.includes('y.ts'))!;
     expect(gh.startsWith('::error file=src/<b>%2Cx%3Ay.ts,line=1,')).toBe(true);
   });
 
-  it('sarif URIs are relative to the repository: the project\'s prefix in it comes first', () => {
-    const r = reportOf(project({ 'ssot.config.json': config(['src/old.ts']), 'src/old.ts': 'export const MessageRouter = 1;\n', 'src/use.ts': "import { MessageRouter } from './old';\n" }));
+  it("sarif URIs are relative to the repository: the project's prefix in it comes first", () => {
+    const r = reportOf(
+      project({
+        'ssot.config.json': config(['src/old.ts']),
+        'src/old.ts': 'export const MessageRouter = 1;\n',
+        'src/use.ts': "import { MessageRouter } from './old';\n",
+      }),
+    );
     const sarif = JSON.parse(formatSarif(r, { srcRootPrefix: 'packages/app/' }));
     expect(sarif.runs[0].results).toHaveLength(1);
-    expect(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation).toEqual({ uri: 'packages/app/src/use.ts', uriBaseId: '%SRCROOT%' });
+    expect(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation).toEqual({
+      uri: 'packages/app/src/use.ts',
+      uriBaseId: '%SRCROOT%',
+    });
   });
 
   it('a file the analysis crashes on is a skip with the reason, listed in the report', () => {
-    const root = project({ 'ssot.config.json': config(['src/old.ts']), 'src/old.ts': '', 'src/use.ts': "import { MessageRouter } from './old';\n" });
+    const root = project({
+      'ssot.config.json': config(['src/old.ts']),
+      'src/old.ts': '',
+      'src/use.ts': "import { MessageRouter } from './old';\n",
+    });
     const cfg = loadConfig({ cwd: root });
     const ctx = createAnalysisContext(cfg);
-    const broken = { ...ctx, classifier: { classify: () => { throw new Error('boom'); } } } as unknown as typeof ctx;
+    const broken = {
+      ...ctx,
+      classifier: {
+        classify: () => {
+          throw new Error('boom');
+        },
+      },
+    } as unknown as typeof ctx;
     const record = safeRecord(broken, path.join(root, 'src/use.ts'), "import { MessageRouter } from './old';\n", 'h');
     expect(record).toEqual({ file: path.join(root, 'src/use.ts'), skipped: 'analysis failed: boom' });
-    const r = buildReport({ config: cfg, toolVersion: 't', records: [record], inScope: 1, missingPaths: [], paths: [] });
+    const r = buildReport({
+      config: cfg,
+      toolVersion: 't',
+      records: [record],
+      inScope: 1,
+      missingPaths: [],
+      paths: [],
+    });
     expect(r.files.skipped).toEqual([{ file: 'src/use.ts', reason: 'analysis failed: boom' }]);
     expect(r.totals.skippedFiles).toBe(1);
   });

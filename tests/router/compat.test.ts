@@ -1,19 +1,42 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createMessageRouter as createCanonical, getDefaultRouter, resetDefaultRouter, type CanonicalMessageRouter } from '../../src/router/index.js';
+import {
+  createMessageRouter as createCanonical,
+  getDefaultRouter,
+  resetDefaultRouter,
+  type CanonicalMessageRouter,
+} from '../../src/router/index.js';
 import { fakeConnection } from './fakes.js';
 
 // Importing compat must not warn; the module is imported lazily below to check exactly that.
 type Compat = typeof import('../../src/router/compat.js');
 
-const CLASSES = ['MessageRouter', 'QualityMessageRouter', 'WebSocketEventRouter', 'UserScopedWebSocketEventRouter', 'WebSocketBroadcastService'] as const;
-const METHODS = ['addHandler', 'registerHandler', 'removeHandler', 'routeMessage', 'registerConnection', 'unregisterConnection', 'broadcastToUser', 'getStats'] as const;
+const CLASSES = [
+  'MessageRouter',
+  'QualityMessageRouter',
+  'WebSocketEventRouter',
+  'UserScopedWebSocketEventRouter',
+  'WebSocketBroadcastService',
+] as const;
+const METHODS = [
+  'addHandler',
+  'registerHandler',
+  'removeHandler',
+  'routeMessage',
+  'registerConnection',
+  'unregisterConnection',
+  'broadcastToUser',
+  'getStats',
+] as const;
 
 let warnings: Array<{ message: string; type: string | undefined; code: string | undefined }>;
 let spy: ReturnType<typeof vi.spyOn>;
 
 beforeEach(() => {
   warnings = [];
-  spy = vi.spyOn(process, 'emitWarning').mockImplementation(((message: string | Error, options?: { type?: string; code?: string }) => {
+  spy = vi.spyOn(process, 'emitWarning').mockImplementation(((
+    message: string | Error,
+    options?: { type?: string; code?: string },
+  ) => {
     warnings.push({ message: String(message), type: options?.type, code: options?.code });
   }) as typeof process.emitWarning);
 });
@@ -24,7 +47,9 @@ afterEach(() => {
 });
 
 function construct(compat: Compat, name: (typeof CLASSES)[number], router?: CanonicalMessageRouter) {
-  return name === 'UserScopedWebSocketEventRouter' ? new compat.UserScopedWebSocketEventRouter(undefined, router) : new compat[name](router);
+  return name === 'UserScopedWebSocketEventRouter'
+    ? new compat.UserScopedWebSocketEventRouter(undefined, router)
+    : new compat[name](router);
 }
 
 describe('compat layer', () => {
@@ -62,7 +87,11 @@ describe('compat layer', () => {
     compat.getMessageRouter();
     compat.getMessageRouter();
     const codes = warnings.map((w) => w.code);
-    expect(codes.slice(5)).toEqual(['SSOT_DEP_BROADCAST_TO_USER', 'SSOT_DEP_CREATE_MESSAGE_ROUTER', 'SSOT_DEP_GET_MESSAGE_ROUTER']);
+    expect(codes.slice(5)).toEqual([
+      'SSOT_DEP_BROADCAST_TO_USER',
+      'SSOT_DEP_CREATE_MESSAGE_ROUTER',
+      'SSOT_DEP_GET_MESSAGE_ROUTER',
+    ]);
     expect(warnings[5]?.message).toContain('forUser(ctx).broadcast');
     expect(warnings[6]?.message).toMatch(/createMessageRouter from 'ssot-kit\/router'/);
     expect(warnings[7]?.message).toContain('getDefaultRouter');
@@ -82,7 +111,10 @@ describe('compat layer', () => {
       new c.MessageRouter(); new c.MessageRouter(); c.getMessageRouter(); c.getMessageRouter();
       await new Promise((r) => setImmediate(r));
       console.log(JSON.stringify(seen));`;
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     expect(JSON.parse(out)).toEqual([
       ['imported'],
       ['DeprecationWarning', 'SSOT_DEP_MESSAGE_ROUTER'],
@@ -150,7 +182,11 @@ describe('compat layer', () => {
     const router = createCanonical();
     const svc = new compat.WebSocketBroadcastService(router);
     const frames: string[] = [];
-    svc.registerConnection({ connectionId: 'w1', userId: 'u', websocket: { readyState: 1, send: (d: string) => void frames.push(d) } });
+    svc.registerConnection({
+      connectionId: 'w1',
+      userId: 'u',
+      websocket: { readyState: 1, send: (d: string) => void frames.push(d) },
+    });
     svc.registerConnection({ connectionId: 'w2', userId: 'u', websocket: { readyState: 3, send: () => {} } });
     svc.registerConnection(fakeConnection('bad', 'u', { mode: 'reject' }));
     expect(await svc.broadcastToUser('u', { type: 'n' })).toBe(1);

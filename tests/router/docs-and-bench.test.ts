@@ -34,15 +34,19 @@ describe('bench/router/abuse-bench.mjs', () => {
   const built = new URL('../../dist/src/router/index.js', import.meta.url);
   // A smoke test at a tiny scale (the figures are the bench's job): the script runs end to end and
   // reports what the server did.
-  it.skipIf(!existsSync(built))('runRouterAbuseBench: two tiny attacks; the server closes the attacker', async () => {
-    const { runRouterAbuseBench, formatAbuseTable } = await import('../../bench/router/abuse-bench.mjs');
-    const r = await runRouterAbuseBench({ scale: 0.005, only: ['invalid-frames', 'unauthenticated'], maxQuietMs: 0 });
-    expect(r.rows.map((row) => row.attack)).toEqual(['invalid-frames', 'unauthenticated']);
-    expect(r.rows[0]?.adapter).toMatchObject({ errorBudgetCloses: 1 });
-    // The budget is 32 per 10 s, refilling with real time while the attack runs.
-    expect(r.rows[0]?.adapter?.['errorFrames']).toBeGreaterThanOrEqual(32);
-    expect(r.rows[1]?.closes).toEqual({ 401: 25 });
-    for (const row of r.rows) expect(row.rssPeak).toBeGreaterThanOrEqual(row.rssBefore);
-    expect(formatAbuseTable(r).split('\n')).toHaveLength(4);
-  }, 60_000);
+  it.skipIf(!existsSync(built))(
+    'runRouterAbuseBench: two tiny attacks; the server closes the attacker',
+    async () => {
+      const { runRouterAbuseBench, formatAbuseTable } = await import('../../bench/router/abuse-bench.mjs');
+      const r = await runRouterAbuseBench({ scale: 0.005, only: ['invalid-frames', 'unauthenticated'], maxQuietMs: 0 });
+      expect(r.rows.map((row) => row.attack)).toEqual(['invalid-frames', 'unauthenticated']);
+      expect(r.rows[0]?.adapter).toMatchObject({ errorBudgetCloses: 1 });
+      // The budget is 32 per 10 s, refilling with real time while the attack runs.
+      expect(r.rows[0]?.adapter?.['errorFrames']).toBeGreaterThanOrEqual(32);
+      expect(r.rows[1]?.closes).toEqual({ 401: 25 });
+      for (const row of r.rows) expect(row.rssPeak).toBeGreaterThanOrEqual(row.rssBefore);
+      expect(formatAbuseTable(r).split('\n')).toHaveLength(4);
+    },
+    60_000,
+  );
 });

@@ -3,7 +3,9 @@ import type { Connection } from '../../src/router/index.js';
 
 export interface FakeConnection extends Connection {
   /** Frames this connection's send accepted, parsed, in call order. */
-  readonly received: Array<{ type: string; timestamp: number; payload?: Record<string, unknown> } & Record<string, unknown>>;
+  readonly received: Array<
+    { type: string; timestamp: number; payload?: Record<string, unknown> } & Record<string, unknown>
+  >;
   readonly closes: Array<{ code?: number; reason?: string }>;
   open: boolean;
 }
@@ -63,7 +65,9 @@ export function deferred<T = void>(): { promise: Promise<T>; resolve: (v: T) => 
 
 /** A full, valid run of agent events for `runId`. */
 export function runEvents(runId: string, tools = 1): Array<[string, Record<string, unknown>]> {
-  const events: Array<[string, Record<string, unknown>]> = [['agent_started', { runId, agentName: 'triage', threadId: 't1' }]];
+  const events: Array<[string, Record<string, unknown>]> = [
+    ['agent_started', { runId, agentName: 'triage', threadId: 't1' }],
+  ];
   events.push(['agent_thinking', { runId, reasoning: 'looking at the question' }]);
   for (let i = 0; i < tools; i++) {
     events.push(['tool_executing', { runId, toolName: `tool${i}`, parameters: { i } }]);

@@ -59,61 +59,73 @@ function recordingConnection(id: string, userId: string, delays: number[], prese
 }
 
 describe('property: isolation', () => {
-  it('over random users, connections, spoofs and broadcasts, nobody ever receives or handles another user\'s traffic', async () => {
+  it("over random users, connections, spoofs and broadcasts, nobody ever receives or handles another user's traffic", async () => {
     const op = fc.oneof(
       fc.record({ kind: fc.constant('broadcast' as const), user: fc.nat(4) }),
-      fc.record({ kind: fc.constant('route' as const), user: fc.nat(4), claim: fc.option(fc.nat(4), { nil: undefined }), where: fc.constantFrom('top', 'payload') }),
+      fc.record({
+        kind: fc.constant('route' as const),
+        user: fc.nat(4),
+        claim: fc.option(fc.nat(4), { nil: undefined }),
+        where: fc.constantFrom('top', 'payload'),
+      }),
       fc.record({ kind: fc.constant('drop' as const), user: fc.nat(4), index: fc.nat(2) }),
     );
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 2, maxLength: 5 }), fc.array(op, { maxLength: 40 }), async (connsPerUser, ops) => {
-        const router = createMessageRouter();
-        const users = connsPerUser.map((_, u) => `u${u}`);
-        const conns = new Map<string, ReturnType<typeof recordingConnection>[]>();
-        users.forEach((userId, u) => {
-          const list = Array.from({ length: connsPerUser[u]! }, (_, k) => recordingConnection(`${userId}-${k}`, userId, [k], k % 2 === 0));
-          list.forEach((c) => router.register(c.conn));
-          conns.set(userId, list);
-        });
-        const handled: Array<{ auth: string; ctxUser: string }> = [];
-        router.on('msg', (ctx) => {
-          handled.push({ auth: ctx.requestId!, ctxUser: ctx.userId });
-        });
-        let expectedRejections = 0;
-        let expectedDelivered = 0;
-        let seq = 0;
-        for (const o of ops) {
-          const userId = users[o.user % users.length]!;
-          if (o.kind === 'broadcast') {
-            const open = conns.get(userId)!.filter((c) => router.hasConnection(c.conn.id)).length;
-            const r = await router.forUser(userId).broadcast({ type: 'evt', payload: { from: userId, seq: seq++ } });
-            expect(r.delivered).toBe(open);
-            expectedDelivered += open;
-          } else if (o.kind === 'route') {
-            const claimed = o.claim === undefined ? undefined : users[o.claim % users.length]!;
-            const message = o.where === 'top' ? { type: 'msg', userId: claimed } : { type: 'msg', payload: { userId: claimed } };
-            const r = await router.route({ userId, requestId: userId }, message);
-            if (claimed !== undefined && claimed !== userId) {
-              expectedRejections++;
-              expect(r.error).toBeInstanceOf(IsolationError);
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 2, maxLength: 5 }),
+        fc.array(op, { maxLength: 40 }),
+        async (connsPerUser, ops) => {
+          const router = createMessageRouter();
+          const users = connsPerUser.map((_, u) => `u${u}`);
+          const conns = new Map<string, ReturnType<typeof recordingConnection>[]>();
+          users.forEach((userId, u) => {
+            const list = Array.from({ length: connsPerUser[u]! }, (_, k) =>
+              recordingConnection(`${userId}-${k}`, userId, [k], k % 2 === 0),
+            );
+            list.forEach((c) => router.register(c.conn));
+            conns.set(userId, list);
+          });
+          const handled: Array<{ auth: string; ctxUser: string }> = [];
+          router.on('msg', (ctx) => {
+            handled.push({ auth: ctx.requestId!, ctxUser: ctx.userId });
+          });
+          let expectedRejections = 0;
+          let expectedDelivered = 0;
+          let seq = 0;
+          for (const o of ops) {
+            const userId = users[o.user % users.length]!;
+            if (o.kind === 'broadcast') {
+              const open = conns.get(userId)!.filter((c) => router.hasConnection(c.conn.id)).length;
+              const r = await router.forUser(userId).broadcast({ type: 'evt', payload: { from: userId, seq: seq++ } });
+              expect(r.delivered).toBe(open);
+              expectedDelivered += open;
+            } else if (o.kind === 'route') {
+              const claimed = o.claim === undefined ? undefined : users[o.claim % users.length]!;
+              const message =
+                o.where === 'top' ? { type: 'msg', userId: claimed } : { type: 'msg', payload: { userId: claimed } };
+              const r = await router.route({ userId, requestId: userId }, message);
+              if (claimed !== undefined && claimed !== userId) {
+                expectedRejections++;
+                expect(r.error).toBeInstanceOf(IsolationError);
+              } else {
+                expect(r.ok).toBe(true);
+              }
             } else {
-              expect(r.ok).toBe(true);
+              const c = conns.get(userId)![o.index % connsPerUser[o.user % users.length]!];
+              if (c) router.unregister(c.conn.id);
             }
-          } else {
-            const c = conns.get(userId)![o.index % connsPerUser[o.user % users.length]!];
-            if (c) router.unregister(c.conn.id);
           }
-        }
-        // Let every async send settle before looking at what was received.
-        for (let i = 0; i < 10; i++) await Promise.resolve();
-        for (const [userId, list] of conns) {
-          for (const c of list) for (const e of c.received) expect(e.payload['from']).toBe(userId);
-        }
-        for (const h of handled) expect(h.ctxUser).toBe(h.auth);
-        const s = router.stats();
-        expect(s.isolationRejections).toBe(expectedRejections);
-        expect(s.eventsDelivered).toBe(expectedDelivered);
-      }),
+          // Let every async send settle before looking at what was received.
+          for (let i = 0; i < 10; i++) await Promise.resolve();
+          for (const [userId, list] of conns) {
+            for (const c of list) for (const e of c.received) expect(e.payload['from']).toBe(userId);
+          }
+          for (const h of handled) expect(h.ctxUser).toBe(h.auth);
+          const s = router.stats();
+          expect(s.isolationRejections).toBe(expectedRejections);
+          expect(s.eventsDelivered).toBe(expectedDelivered);
+        },
+      ),
       { numRuns: NUM_RUNS },
     );
   });
@@ -133,7 +145,10 @@ function runSequence(runId: string, tools: string[], thoughts: number): Array<[A
 
 describe('property: ordering', () => {
   it('random interleavings of valid runs are all accepted and each connection receives exactly the emit order, whatever the send latencies', async () => {
-    const runArb = fc.record({ tools: fc.array(fc.constantFrom('search', 'fetch', 'calc'), { maxLength: 3 }), thoughts: fc.nat(2) });
+    const runArb = fc.record({
+      tools: fc.array(fc.constantFrom('search', 'fetch', 'calc'), { maxLength: 3 }),
+      thoughts: fc.nat(2),
+    });
     await fc.assert(
       fc.asyncProperty(
         fc.array(runArb, { minLength: 1, maxLength: 4 }),
@@ -178,7 +193,13 @@ describe('property: ordering', () => {
 
   it('strict mode accepts exactly the events a reference lifecycle model accepts, over random event streams', async () => {
     const eventArb = fc.record({
-      type: fc.constantFrom<AgentEventType>('agent_started', 'agent_thinking', 'tool_executing', 'tool_completed', 'agent_completed'),
+      type: fc.constantFrom<AgentEventType>(
+        'agent_started',
+        'agent_thinking',
+        'tool_executing',
+        'tool_completed',
+        'agent_completed',
+      ),
       run: fc.nat(1),
       tool: fc.constantFrom('x', 'y'),
     });
@@ -243,7 +264,14 @@ describe('property: ack bookkeeping', () => {
       fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 120 }), fc.nat(120), async (ops, failAt) => {
         const router = createMessageRouter({ maxPendingPerConnection: 10_000 });
         const acks: Array<(e?: Error | null) => void> = [];
-        router.register({ id: 'c', userId: 'u', preservesOrder: true, send: () => undefined, sendWithAck: (_d, ack) => void acks.push(ack), close: () => {} });
+        router.register({
+          id: 'c',
+          userId: 'u',
+          preservesOrder: true,
+          send: () => undefined,
+          sendWithAck: (_d, ack) => void acks.push(ack),
+          close: () => {},
+        });
         const scope = router.forUser('u');
         const results: Array<Promise<number>> = [];
         const settledOrder: number[] = [];

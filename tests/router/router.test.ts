@@ -81,7 +81,14 @@ describe('CanonicalMessageRouter: handlers and routing', () => {
   it('reports malformed messages and missing handlers with typed errors, without throwing', async () => {
     const router = createMessageRouter();
     router.on('ok', () => {});
-    for (const raw of ['{not json', '[1,2]', 'null', JSON.stringify({ payload: 1 }), JSON.stringify({ type: '' }), 42]) {
+    for (const raw of [
+      '{not json',
+      '[1,2]',
+      'null',
+      JSON.stringify({ payload: 1 }),
+      JSON.stringify({ type: '' }),
+      42,
+    ]) {
       const r = await router.route({ userId: 'u' }, raw);
       expect(r.ok).toBe(false);
       expect(r.error).toBeInstanceOf(MalformedMessageError);
@@ -104,7 +111,10 @@ describe('CanonicalMessageRouter: handlers and routing', () => {
       if (ctx.userId === 'bad') throw new Error('async boom');
     });
     router.on('x', (ctx) => void reached.push(ctx.userId));
-    const [bad, good] = await Promise.all([router.route({ userId: 'bad' }, { type: 'x' }), router.route({ userId: 'good' }, { type: 'x' })]);
+    const [bad, good] = await Promise.all([
+      router.route({ userId: 'bad' }, { type: 'x' }),
+      router.route({ userId: 'good' }, { type: 'x' }),
+    ]);
     expect(bad).toMatchObject({ ok: false, handled: 1, failed: 2 });
     expect(bad.error).toBeInstanceOf(HandlerError);
     expect((bad.error as HandlerError).causes.map((c) => (c as Error).message)).toEqual(['boom', 'async boom']);
@@ -217,9 +227,19 @@ describe('agent events: validation, stamping, ordering', () => {
     router.register(c);
     const scope = router.forUser('u');
     for (const [type, payload] of runEvents('r1')) await scope.emit(type as AgentEventType, payload as AnyPayload);
-    expect(c.received.map((e) => e.type)).toEqual(['agent_started', 'agent_thinking', 'tool_executing', 'tool_completed', 'agent_completed']);
+    expect(c.received.map((e) => e.type)).toEqual([
+      'agent_started',
+      'agent_thinking',
+      'tool_executing',
+      'tool_completed',
+      'agent_completed',
+    ]);
     expect(c.received.map((e) => e.timestamp)).toEqual([1000, 1001, 1002, 1003, 1004]);
-    expect(c.received[0]).toEqual({ type: 'agent_started', timestamp: 1000, payload: { runId: 'r1', agentName: 'triage', threadId: 't1' } });
+    expect(c.received[0]).toEqual({
+      type: 'agent_started',
+      timestamp: 1000,
+      payload: { runId: 'r1', agentName: 'triage', threadId: 't1' },
+    });
   });
 
   const invalid: Array<[AgentEventType, unknown, RegExp]> = [
@@ -255,7 +275,9 @@ describe('agent events: validation, stamping, ordering', () => {
     const router = createMessageRouter();
     const scope = router.forUser('u');
     await scope.emit('agent_started', { runId: 'r', agentName: 'a', threadId: 't' });
-    await expect(scope.emit('tool_executing', { runId: 'r', toolName: 'x', parameters: { big: 1n } })).rejects.toBeInstanceOf(EventValidationError);
+    await expect(
+      scope.emit('tool_executing', { runId: 'r', toolName: 'x', parameters: { big: 1n } }),
+    ).rejects.toBeInstanceOf(EventValidationError);
   });
 
   const outOfOrder: Array<[string, Array<[AgentEventType, Record<string, unknown>]>]> = [
@@ -336,13 +358,19 @@ describe('agent events: validation, stamping, ordering', () => {
     await s.emit('tool_executing', { runId: 'r', toolName: 'q', parameters: {} });
     await s.emit('tool_completed', { runId: 'r', toolName: 'q', results: 1, durationMs: 1 });
     await s.emit('tool_completed', { runId: 'r', toolName: 'q', results: 2, durationMs: 1 });
-    await expect(s.emit('tool_completed', { runId: 'r', toolName: 'q', results: 3, durationMs: 1 })).rejects.toBeInstanceOf(EventOrderError);
+    await expect(
+      s.emit('tool_completed', { runId: 'r', toolName: 'q', results: 3, durationMs: 1 }),
+    ).rejects.toBeInstanceOf(EventOrderError);
   });
 
   it('broadcast of an agent event type goes through the same validation and ordering', async () => {
     const router = createMessageRouter();
-    await expect(router.forUser('u').broadcast({ type: 'agent_thinking', payload: { runId: 'r', reasoning: 'x' } })).rejects.toBeInstanceOf(EventOrderError);
-    await expect(router.forUser('u').broadcast({ type: 'agent_started', payload: { runId: 'r' } })).rejects.toBeInstanceOf(EventValidationError);
+    await expect(
+      router.forUser('u').broadcast({ type: 'agent_thinking', payload: { runId: 'r', reasoning: 'x' } }),
+    ).rejects.toBeInstanceOf(EventOrderError);
+    await expect(
+      router.forUser('u').broadcast({ type: 'agent_started', payload: { runId: 'r' } }),
+    ).rejects.toBeInstanceOf(EventValidationError);
   });
 
   it('delivers to one thread only when asked, defaulting to the scope thread', async () => {
@@ -375,7 +403,14 @@ describe('delivery failures and counts', () => {
     expect(rejects.closes).toEqual([{ code: SEND_FAILED_CLOSE_CODE, reason: 'send failed' }]);
     expect(router.forUser('u').connectionIds().sort()).toEqual(['async', 'ok']);
     const s = router.stats();
-    expect(s).toMatchObject({ eventsEmitted: 1, eventsDelivered: 2, failedSends: 2, connectionsDropped: 2, connections: 2, users: 1 });
+    expect(s).toMatchObject({
+      eventsEmitted: 1,
+      eventsDelivered: 2,
+      failedSends: 2,
+      connectionsDropped: 2,
+      connections: 2,
+      users: 1,
+    });
   });
 
   it('a slow async send on one connection does not block delivery to the others', async () => {
@@ -478,7 +513,11 @@ describe('delivery failures and counts', () => {
 });
 
 describe('sendWithAck connections (the callback fast path)', () => {
-  function ackConnection(id: string, behaviour: 'sync-ok' | 'later-ok' | 'later-error' | 'sync-error' | 'throw' | 'double', log: string[]) {
+  function ackConnection(
+    id: string,
+    behaviour: 'sync-ok' | 'later-ok' | 'later-error' | 'sync-error' | 'throw' | 'double',
+    log: string[],
+  ) {
     const acks: Array<(e?: Error | null) => void> = [];
     return {
       conn: {

@@ -1,9 +1,17 @@
 // Real-socket helpers: a router server on 127.0.0.1:0 and ws clients that record what they got.
 import type { IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
-import { createRouterServer, type CanonicalMessageRouter, type RouterServer, type UserContext } from '../../src/router/index.js';
+import {
+  createRouterServer,
+  type CanonicalMessageRouter,
+  type RouterServer,
+  type UserContext,
+} from '../../src/router/index.js';
 
-export type Frame = { type: string; timestamp: number; payload?: Record<string, unknown>; code?: string } & Record<string, unknown>;
+export type Frame = { type: string; timestamp: number; payload?: Record<string, unknown>; code?: string } & Record<
+  string,
+  unknown
+>;
 
 export interface TestClient {
   readonly ws: WebSocket;
@@ -29,7 +37,10 @@ export function testAuthenticate(request: IncomingMessage): UserContext | null {
   return { userId: match[1], ...(threadId ? { threadId } : {}), ...(connectionId ? { connectionId } : {}) };
 }
 
-export async function startServer(router: CanonicalMessageRouter, extra: { maxFrameBytes?: number } = {}): Promise<RouterServer> {
+export async function startServer(
+  router: CanonicalMessageRouter,
+  extra: { maxFrameBytes?: number } = {},
+): Promise<RouterServer> {
   return createRouterServer({ router, authenticate: testAuthenticate, host: '127.0.0.1', port: 0, ...extra });
 }
 
@@ -68,7 +79,11 @@ export function connect(url: string, userId: string, connectionId: string, threa
             resolve();
           } else if (closeInfo) {
             done();
-            reject(new Error(`${connectionId} closed (${closeInfo.code}) before the condition held; got ${frames.length} frames`));
+            reject(
+              new Error(
+                `${connectionId} closed (${closeInfo.code}) before the condition held; got ${frames.length} frames`,
+              ),
+            );
           }
         };
         const timer = setTimeout(() => {

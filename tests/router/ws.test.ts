@@ -13,7 +13,15 @@ import {
 } from '../../src/router/index.js';
 import { connect, startServer, testAuthenticate, until, type Frame, type TestClient } from './ws-helpers.js';
 
-const RUN_ORDER = ['agent_started', 'agent_thinking', 'tool_executing', 'tool_completed', 'tool_executing', 'tool_completed', 'agent_completed'];
+const RUN_ORDER = [
+  'agent_started',
+  'agent_thinking',
+  'tool_executing',
+  'tool_completed',
+  'tool_executing',
+  'tool_completed',
+  'agent_completed',
+];
 
 let server: RouterServer | undefined;
 let clients: TestClient[] = [];
@@ -50,7 +58,8 @@ function installAgent(router: CanonicalMessageRouter): void {
   });
 }
 
-const agentFrames = (frames: Frame[]): Frame[] => frames.filter((f) => f.type.startsWith('agent_') || f.type.startsWith('tool_'));
+const agentFrames = (frames: Frame[]): Frame[] =>
+  frames.filter((f) => f.type.startsWith('agent_') || f.type.startsWith('tool_'));
 const errorFrames = (frames: Frame[]): Frame[] => frames.filter((f) => f.type === 'error');
 
 describe('ws adapter with real sockets on 127.0.0.1', () => {
@@ -74,7 +83,8 @@ describe('ws adapter with real sockets on 127.0.0.1', () => {
 
     // Every user starts RUNS runs at once, from different connections.
     for (const [userId, conns] of byUser) {
-      for (let r = 0; r < RUNS; r++) conns[r % conns.length]!.send({ type: 'run_agent', payload: { runId: `${userId}:run${r}` } });
+      for (let r = 0; r < RUNS; r++)
+        conns[r % conns.length]!.send({ type: 'run_agent', payload: { runId: `${userId}:run${r}` } });
     }
     const expected = RUNS * RUN_ORDER.length;
     await Promise.all(clients.map((c) => c.waitFor((f) => agentFrames(f).length >= expected)));
@@ -136,7 +146,14 @@ describe('ws adapter with real sockets on 127.0.0.1', () => {
     c.send({ type: 'unknown_type' });
     c.send({ type: 'ping' });
     await c.waitFor((f) => f.some((x) => x.type === 'pong'));
-    expect(c.frames.map((f) => f.code ?? f.type)).toEqual(['MALFORMED_MESSAGE', 'FRAME_TOO_LARGE', 'UNSUPPORTED_FRAME', 'MALFORMED_MESSAGE', 'NO_HANDLER', 'pong']);
+    expect(c.frames.map((f) => f.code ?? f.type)).toEqual([
+      'MALFORMED_MESSAGE',
+      'FRAME_TOO_LARGE',
+      'UNSUPPORTED_FRAME',
+      'MALFORMED_MESSAGE',
+      'NO_HANDLER',
+      'pong',
+    ]);
     expect(c.ws.readyState).toBe(WebSocket.OPEN);
   });
 
@@ -180,7 +197,9 @@ describe('ws adapter with real sockets on 127.0.0.1', () => {
   it('an authenticator that throws or resolves null refuses the upgrade', async () => {
     const router = createMessageRouter();
     let mode: 'throw' | 'null' | 'async-null' = 'throw';
-    server = await (await import('../../src/router/index.js')).createRouterServer({
+    server = await (
+      await import('../../src/router/index.js')
+    ).createRouterServer({
       router,
       authenticate: async () => {
         if (mode === 'throw') throw new Error('auth backend down');
@@ -259,7 +278,8 @@ describe('ws adapter with real sockets on 127.0.0.1', () => {
     // Non-ASCII text of equal length in consecutive events: a stale cached encoding would show.
     const texts = ['Grüße, 世界 🚀', 'Grüße, 世界 🚁', 'ünïcödé'];
     await scope.emit('agent_started', { runId: 'r', agentName: 'ä', threadId: 't' });
-    for (const reasoning of texts) expect((await scope.emit('agent_thinking', { runId: 'r', reasoning })).delivered).toBe(3);
+    for (const reasoning of texts)
+      expect((await scope.emit('agent_thinking', { runId: 'r', reasoning })).delivered).toBe(3);
     await router.forUser('v').emit('agent_started', { runId: 'r', agentName: 'other', threadId: 't' });
     await other.waitFor((f) => f.length === 1);
     for (const c of sockets) {
@@ -350,7 +370,9 @@ describe('ws adapter: connection ids and slow consumers', () => {
       order.push((m.payload as { n: number }).n);
       await ctx.scope.broadcast({ type: 'worked', payload: (m.payload as { n: number }).n });
     });
-    server = await (await import('../../src/router/index.js')).createRouterServer({ router, authenticate: testAuthenticate, maxInboundPending: 3 });
+    server = await (
+      await import('../../src/router/index.js')
+    ).createRouterServer({ router, authenticate: testAuthenticate, maxInboundPending: 3 });
     const c = await open('u', 'c');
     for (let n = 0; n < 5; n++) c.send({ type: 'work', payload: { n } });
     await until(() => server!.binding.stats().inboundDropped >= 1, 5000, 'a message dropped');

@@ -16,7 +16,11 @@ describe('dogfooding: ESLint on this repo with the plugin', () => {
     // The config is live: all three folders are linted, fixtures and dist are not.
     expect(new Set(linted)).toEqual(new Set(['src', 'rules', 'codemods']));
     expect(results.length).toBeGreaterThan(30);
-    const errors = results.flatMap((r) => r.messages.filter((m) => m.severity === 2).map((m) => `${path.relative(REPO_ROOT, r.filePath)}:${m.line} ${m.ruleId} ${m.message}`));
+    const errors = results.flatMap((r) =>
+      r.messages
+        .filter((m) => m.severity === 2)
+        .map((m) => `${path.relative(REPO_ROOT, r.filePath)}:${m.line} ${m.ruleId} ${m.message}`),
+    );
     expect(errors).toEqual([]);
   });
 

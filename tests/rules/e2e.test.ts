@@ -24,7 +24,14 @@ function run(cmd: string, args: string[], cwd: string): { status: number | null;
 
 interface EslintResult {
   filePath: string;
-  messages: { ruleId: string | null; line: number; message: string; fix?: unknown; suggestions?: unknown[]; fatal?: boolean }[];
+  messages: {
+    ruleId: string | null;
+    line: number;
+    message: string;
+    fix?: unknown;
+    suggestions?: unknown[];
+    fatal?: boolean;
+  }[];
 }
 
 function eslint(...args: string[]): { status: number | null; results: EslintResult[]; stderr: string } {
@@ -34,7 +41,9 @@ function eslint(...args: string[]): { status: number | null; results: EslintResu
 
 function findings(results: EslintResult[]): string[] {
   return results
-    .flatMap((r) => r.messages.map((m) => `${path.relative(copy, r.filePath).split(path.sep).join('/')}:${m.line} ${m.ruleId}`))
+    .flatMap((r) =>
+      r.messages.map((m) => `${path.relative(copy, r.filePath).split(path.sep).join('/')}:${m.line} ${m.ruleId}`),
+    )
     .sort();
 }
 
@@ -102,7 +111,11 @@ describe('eslint CLI with the built plugin on the demo app', () => {
 
   it('eslint --fix rewrites every fixable site, keeps the rest reported, and a second --fix changes nothing', () => {
     const fixable = new Set(
-      firstRun.flatMap((r) => r.messages.filter((m) => m.fix).map((m) => `${path.relative(copy, r.filePath).split(path.sep).join('/')}:${m.line} ${m.ruleId}`)),
+      firstRun.flatMap((r) =>
+        r.messages
+          .filter((m) => m.fix)
+          .map((m) => `${path.relative(copy, r.filePath).split(path.sep).join('/')}:${m.line} ${m.ruleId}`),
+      ),
     );
     expect(fixable.size).toBeGreaterThan(5);
     const fixed = eslint('--fix');
@@ -112,11 +125,17 @@ describe('eslint CLI with the built plugin on the demo app', () => {
     for (const r of fixed.results) for (const m of r.messages) expect(m.fix).toBeUndefined();
     // Every legacy finding of the demo had a fix; what stays on a legacy module are names outside
     // the concept (the part of a split import the compat layer does not provide), which break no rule.
-    const remainingLegacy = fixed.results.flatMap((r) => r.messages).filter((m) => m.ruleId !== 'ssot/no-duplicate-implementation');
+    const remainingLegacy = fixed.results
+      .flatMap((r) => r.messages)
+      .filter((m) => m.ruleId !== 'ssot/no-duplicate-implementation');
     expect(remainingLegacy).toEqual([]);
-    expect(fs.readFileSync(path.join(copy, 'src/handlers/agent-handler.ts'), 'utf8')).toContain("import { LEGACY_ROUTER_VERSION } from '@app/websocket/message-router';");
+    expect(fs.readFileSync(path.join(copy, 'src/handlers/agent-handler.ts'), 'utf8')).toContain(
+      "import { LEGACY_ROUTER_VERSION } from '@app/websocket/message-router';",
+    );
     // Duplicates are not autofixed: the same ones are still reported.
-    expect(after.filter((f) => f.endsWith('ssot/no-duplicate-implementation'))).toEqual(findings(firstRun).filter((f) => f.endsWith('ssot/no-duplicate-implementation')));
+    expect(after.filter((f) => f.endsWith('ssot/no-duplicate-implementation'))).toEqual(
+      findings(firstRun).filter((f) => f.endsWith('ssot/no-duplicate-implementation')),
+    );
     // The compat layer is what the demo now imports.
     const server = fs.readFileSync(path.join(copy, 'src/server.ts'), 'utf8');
     expect(server).toContain("'ssot-kit/router/compat'");

@@ -1,5 +1,8 @@
 import * as path from 'node:path';
-import rule, { type DuplicateMessageIds, type NoDuplicateImplementationOptions } from '../../rules/no-duplicate-implementation.js';
+import rule, {
+  type DuplicateMessageIds,
+  type NoDuplicateImplementationOptions,
+} from '../../rules/no-duplicate-implementation.js';
 import { RuleTester, copyFixtureProject, espree } from './rule-tester.js';
 
 // The rule's messages and suggestions; which shapes are duplicates (and which are not) is
@@ -20,24 +23,41 @@ const withRegistries = {
   ],
 };
 
-const duplicate = (line: number, column: number, kind: string, symbol: string, signals: string, canonical = '../canonical/router') => ({
+const duplicate = (
+  line: number,
+  column: number,
+  kind: string,
+  symbol: string,
+  signals: string,
+  canonical = '../canonical/router',
+) => ({
   messageId: 'duplicate' as const,
   line,
   column,
   data: { kind, symbol, concept: 'router', signals, canonical },
 });
 
-const BUS = 'export class Bus {\n  private readonly listeners: (() => void)[] = [];\n  on(l: () => void) { this.listeners.push(l); }\n  fire() { for (const l of this.listeners) l(); }\n}';
+const BUS =
+  'export class Bus {\n  private readonly listeners: (() => void)[] = [];\n  on(l: () => void) { this.listeners.push(l); }\n  fire() { for (const l of this.listeners) l(); }\n}';
 
 ruleTester.run<DuplicateMessageIds, [NoDuplicateImplementationOptions]>('no-duplicate-implementation', rule as never, {
   valid: [
     // The canonical files may define the concept.
-    { filename: path.join(root, 'src/canonical/router.ts'), code: 'export class Router { route() {} addHandler() {} removeHandler() {} broadcast() {} }' },
+    {
+      filename: path.join(root, 'src/canonical/router.ts'),
+      code: 'export class Router { route() {} addHandler() {} removeHandler() {} broadcast() {} }',
+    },
     // A name or members alone prove nothing: a look-alike class, a data table keyed by member names.
     { filename: app('old.ts'), code: 'export class OldRouter { route() {} addHandler() {} removeHandler() {} }' },
-    { filename: app('table.ts'), code: "export const NOTES = { route: 'use route()', addHandler: 'use on()', removeHandler: 'use off()' };" },
+    {
+      filename: app('table.ts'),
+      code: "export const NOTES = { route: 'use route()', addHandler: 'use on()', removeHandler: 'use off()' };",
+    },
     // A subclass of the canonical, through an import alias.
-    { filename: app('heir.ts'), code: "import { Router as Base } from '../canonical/router';\nexport class Router extends Base {}" },
+    {
+      filename: app('heir.ts'),
+      code: "import { Router as Base } from '../canonical/router';\nexport class Router extends Base {}",
+    },
     // Own storage and dispatch, but the concept (from the config file) has no registry profile.
     { filename: app('bus.ts'), code: BUS },
   ],
@@ -55,8 +75,19 @@ ruleTester.run<DuplicateMessageIds, [NoDuplicateImplementationOptions]>('no-dupl
       options: [withRegistries],
       errors: [
         {
-          ...duplicate(2, 14, 'Class', 'Bus', 'owns `listeners`: (() => void)[] (filled in `on`) and calls each in `fire`'),
-          suggestions: [{ messageId: 'useCanonical', output: '"use strict";\nimport { Router } from \'../canonical/router\';\n' + BUS }],
+          ...duplicate(
+            2,
+            14,
+            'Class',
+            'Bus',
+            'owns `listeners`: (() => void)[] (filled in `on`) and calls each in `fire`',
+          ),
+          suggestions: [
+            {
+              messageId: 'useCanonical',
+              output: '"use strict";\nimport { Router } from \'../canonical/router\';\n' + BUS,
+            },
+          ],
         },
       ],
     },
@@ -72,7 +103,8 @@ ruleTester.run<DuplicateMessageIds, [NoDuplicateImplementationOptions]>('no-dupl
           suggestions: [
             {
               messageId: 'useCanonical',
-              output: "const { Router } = require('../canonical/router');\nfunction makeBus() {\n  const ls = [];\n  return { on(l) { ls.push(l); }, fire(e) { ls.forEach((l) => l(e)); } };\n}\nmodule.exports = makeBus;",
+              output:
+                "const { Router } = require('../canonical/router');\nfunction makeBus() {\n  const ls = [];\n  return { on(l) { ls.push(l); }, fire(e) { ls.forEach((l) => l(e)); } };\n}\nmodule.exports = makeBus;",
             },
           ],
         },
@@ -90,7 +122,8 @@ ruleTester.run<DuplicateMessageIds, [NoDuplicateImplementationOptions]>('no-dupl
             kind: 'Class',
             symbol: 'ChatMessageRouter',
             concept: 'message-router',
-            signals: 'owns `handlers`: Record<string, ((m: unknown) => void)[]> (filled in `addHandler`) and calls each in `routeMessage`; name matches /MessageRouter$/',
+            signals:
+              'owns `handlers`: Record<string, ((m: unknown) => void)[]> (filled in `addHandler`) and calls each in `routeMessage`; name matches /MessageRouter$/',
             canonical: 'ssot-kit/router',
           },
           suggestions: [

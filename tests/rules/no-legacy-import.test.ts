@@ -12,14 +12,30 @@ const helpers = (line: number, column: number, form: string, names = '') => ({
   messageId: 'legacyImport' as const,
   line,
   column,
-  data: { form, legacyModule: 'src/legacy/helpers.ts', concept: 'router', replacement: 'src/canonical/router.ts', names, note: '', specifier: '../legacy/helpers' },
+  data: {
+    form,
+    legacyModule: 'src/legacy/helpers.ts',
+    concept: 'router',
+    replacement: 'src/canonical/router.ts',
+    names,
+    note: '',
+    specifier: '../legacy/helpers',
+  },
 });
 
 const legacy = (line: number, column: number, form: string, names = '', specifier = '../legacy/router') => ({
   messageId: 'legacyImport' as const,
   line,
   column,
-  data: { form, legacyModule: 'src/legacy/router.ts', concept: 'router', replacement: 'src/canonical/router.ts', names, note: '', specifier },
+  data: {
+    form,
+    legacyModule: 'src/legacy/router.ts',
+    concept: 'router',
+    replacement: 'src/canonical/router.ts',
+    names,
+    note: '',
+    specifier,
+  },
 });
 
 // `as never`: rule-tester 8.72 bundles its own @typescript-eslint/utils types (8.73 here).
@@ -39,11 +55,18 @@ ruleTester.run<LegacyMessageIds, [NoLegacyImportOptions]>('no-legacy-import (con
     // missing: false leaves deleted modules to no-missing-legacy-module.
     { filename: app('e.ts'), code: "import { GoneRouter } from '../legacy/gone';", options: [{ missing: false }] },
     // A legacy module's own imports of another legacy module go with it (internal sites).
-    { filename: path.join(root, 'src/legacy/helpers.ts'), code: "import { OldRouter } from './router';\nexport const r = new OldRouter();" },
+    {
+      filename: path.join(root, 'src/legacy/helpers.ts'),
+      code: "import { OldRouter } from './router';\nexport const r = new OldRouter();",
+    },
     // importNames: a site that uses none of the listed names is not a legacy site.
     { filename: app('keep.ts'), code: "import { util } from '../legacy/helpers';" },
     // JS with espree.
-    { filename: app('f.js'), code: "const { Router } = require('../canonical/router');", languageOptions: { parser: espree as never, sourceType: 'commonjs' } as never },
+    {
+      filename: app('f.js'),
+      code: "const { Router } = require('../canonical/router');",
+      languageOptions: { parser: espree as never, sourceType: 'commonjs' } as never,
+    },
   ],
   invalid: [
     {
@@ -57,14 +80,16 @@ ruleTester.run<LegacyMessageIds, [NoLegacyImportOptions]>('no-legacy-import (con
       // `names` lists the concept's names on the module and nothing else: LEGACY_VERSION stays.
       filename: app('unlisted-stays.ts'),
       code: "import { createOldRouter, LEGACY_VERSION } from '../legacy/router';",
-      output: "import { LEGACY_VERSION } from '../legacy/router';\nimport { createRouter as createOldRouter } from '../canonical/router';",
+      output:
+        "import { LEGACY_VERSION } from '../legacy/router';\nimport { createRouter as createOldRouter } from '../canonical/router';",
       errors: [legacy(1, 49, 'Import', ' (createOldRouter as createRouter; LEGACY_VERSION has no replacement)')],
     },
     {
       // Split: the names that are not part of the concept stay on the legacy module.
       filename: app('split.ts'),
       code: "import { oldHelper, util } from '../legacy/helpers';\nexport const x = [oldHelper(), util()];",
-      output: "import { util } from '../legacy/helpers';\nimport { createRouter as oldHelper } from '../canonical/router';\nexport const x = [oldHelper(), util()];",
+      output:
+        "import { util } from '../legacy/helpers';\nimport { createRouter as oldHelper } from '../canonical/router';\nexport const x = [oldHelper(), util()];",
       errors: [helpers(1, 33, 'Import', ' (oldHelper as createRouter; util has no replacement)')],
     },
     {
@@ -100,12 +125,23 @@ ruleTester.run<LegacyMessageIds, [NoLegacyImportOptions]>('no-legacy-import (con
       output: 'import type { Router as HelperOptions } from "../canonical/router";\nexport type T = HelperOptions;',
       errors: [helpers(1, 36, 'Type import', ' (HelperOptions as Router)')],
     },
-    { filename: app('side.ts'), code: "import '../legacy/router';", output: "import '../canonical/router';", errors: [legacy(1, 8, 'Side-effect import')] },
-    { filename: app('reexport.ts'), code: "export { OldRouter as R } from '../legacy/router';", output: "export { Router as R } from '../canonical/router';", errors: [legacy(1, 32, 'Re-export', ' (OldRouter as Router)')] },
+    {
+      filename: app('side.ts'),
+      code: "import '../legacy/router';",
+      output: "import '../canonical/router';",
+      errors: [legacy(1, 8, 'Side-effect import')],
+    },
+    {
+      filename: app('reexport.ts'),
+      code: "export { OldRouter as R } from '../legacy/router';",
+      output: "export { Router as R } from '../canonical/router';",
+      errors: [legacy(1, 32, 'Re-export', ' (OldRouter as Router)')],
+    },
     {
       filename: app('reexport-split.ts'),
       code: "export { oldHelper, util } from '../legacy/helpers';",
-      output: "export { util } from '../legacy/helpers';\nexport { createRouter as oldHelper } from '../canonical/router';",
+      output:
+        "export { util } from '../legacy/helpers';\nexport { createRouter as oldHelper } from '../canonical/router';",
       errors: [helpers(1, 33, 'Re-export', ' (oldHelper as createRouter; util has no replacement)')],
     },
     {
@@ -120,25 +156,49 @@ ruleTester.run<LegacyMessageIds, [NoLegacyImportOptions]>('no-legacy-import (con
       filename: app('all.ts'),
       code: "export * from '../legacy/router';",
       output: null,
-      errors: [{ ...legacy(1, 15, 'Re-export (export *)'), suggestions: [{ messageId: 'rewriteImport', output: "export * from '../canonical/router';" }] }],
+      errors: [
+        {
+          ...legacy(1, 15, 'Re-export (export *)'),
+          suggestions: [{ messageId: 'rewriteImport', output: "export * from '../canonical/router';" }],
+        },
+      ],
     },
     {
       filename: app('allas.ts'),
       code: "export * as legacy from '../legacy/router';",
       output: null,
-      errors: [{ ...legacy(1, 25, 'Re-export (export * as)'), suggestions: [{ messageId: 'rewriteImport', output: "export * as legacy from '../canonical/router';" }] }],
+      errors: [
+        {
+          ...legacy(1, 25, 'Re-export (export * as)'),
+          suggestions: [{ messageId: 'rewriteImport', output: "export * as legacy from '../canonical/router';" }],
+        },
+      ],
     },
     {
       filename: app('equals.ts'),
       code: "import r = require('../legacy/router');\nexport = r;",
       output: null,
-      errors: [{ ...legacy(1, 20, 'import = require()'), suggestions: [{ messageId: 'rewriteImport', output: "import r = require('../canonical/router');\nexport = r;" }] }],
+      errors: [
+        {
+          ...legacy(1, 20, 'import = require()'),
+          suggestions: [
+            { messageId: 'rewriteImport', output: "import r = require('../canonical/router');\nexport = r;" },
+          ],
+        },
+      ],
     },
     {
       filename: app('dynamic.ts'),
       code: "export const load = () => import('../legacy/router');",
       output: null,
-      errors: [{ ...legacy(1, 34, 'Dynamic import()'), suggestions: [{ messageId: 'rewriteImport', output: "export const load = () => import('../canonical/router');" }] }],
+      errors: [
+        {
+          ...legacy(1, 34, 'Dynamic import()'),
+          suggestions: [
+            { messageId: 'rewriteImport', output: "export const load = () => import('../canonical/router');" },
+          ],
+        },
+      ],
     },
     {
       filename: app('query.ts'),
@@ -179,8 +239,12 @@ ruleTester.run<LegacyMessageIds, [NoLegacyImportOptions]>('no-legacy-import (con
     {
       filename: app('many.ts'),
       code: 'import { OldRouter } from "../legacy/router";\nexport { createOldRouter } from "../legacy/router";',
-      output: 'import { Router as OldRouter } from "../canonical/router";\nexport { createRouter as createOldRouter } from "../canonical/router";',
-      errors: [legacy(1, 27, 'Import', ' (OldRouter as Router)'), legacy(2, 33, 'Re-export', ' (createOldRouter as createRouter)')],
+      output:
+        'import { Router as OldRouter } from "../canonical/router";\nexport { createRouter as createOldRouter } from "../canonical/router";',
+      errors: [
+        legacy(1, 27, 'Import', ' (OldRouter as Router)'),
+        legacy(2, 33, 'Re-export', ' (createOldRouter as createRouter)'),
+      ],
     },
     // Deleted legacy module: reported by default, saying it no longer exists; still fixable.
     {
@@ -192,7 +256,15 @@ ruleTester.run<LegacyMessageIds, [NoLegacyImportOptions]>('no-legacy-import (con
           messageId: 'missingLegacyModule',
           line: 1,
           column: 28,
-          data: { form: 'Import', specifier: '../legacy/gone', legacyModule: 'src/legacy/gone.ts', concept: 'router', replacement: 'src/canonical/router.ts', names: ' (GoneRouter as Router)', note: '' },
+          data: {
+            form: 'Import',
+            specifier: '../legacy/gone',
+            legacyModule: 'src/legacy/gone.ts',
+            concept: 'router',
+            replacement: 'src/canonical/router.ts',
+            names: ' (GoneRouter as Router)',
+            note: '',
+          },
         },
       ],
     },
@@ -200,7 +272,8 @@ ruleTester.run<LegacyMessageIds, [NoLegacyImportOptions]>('no-legacy-import (con
     {
       filename: app('view.tsx'),
       code: "import { OldRouter } from '../legacy/router';\nexport const View = () => <div title={String(OldRouter)} />;",
-      output: "import { Router as OldRouter } from '../canonical/router';\nexport const View = () => <div title={String(OldRouter)} />;",
+      output:
+        "import { Router as OldRouter } from '../canonical/router';\nexport const View = () => <div title={String(OldRouter)} />;",
       languageOptions: { parserOptions: { ecmaFeatures: { jsx: true } } },
       errors: [legacy(1, 27, 'Import', ' (OldRouter as Router)')],
     },
@@ -225,24 +298,72 @@ ruleTester.run<LegacyMessageIds, [NoLegacyImportOptions]>('no-legacy-import (con
 ruleTester.run<LegacyMessageIds, [NoLegacyImportOptions]>('no-legacy-import (inline options)', rule as never, {
   valid: [
     // no-restricted-imports shape: importNames restricts only those names.
-    { filename: app('v1.ts'), code: "import { LEGACY_VERSION } from '../legacy/router';", options: [{ rootDir: root, paths: [{ name: '../legacy/router', importNames: ['OldRouter'] }] }] },
+    {
+      filename: app('v1.ts'),
+      code: "import { LEGACY_VERSION } from '../legacy/router';",
+      options: [{ rootDir: root, paths: [{ name: '../legacy/router', importNames: ['OldRouter'] }] }],
+    },
     // allowTypeImports: type-only imports pass.
-    { filename: app('v2.ts'), code: "import type { Options } from '../legacy/router';", options: [{ rootDir: root, paths: [{ name: '../legacy/router', allowTypeImports: true }] }] },
+    {
+      filename: app('v2.ts'),
+      code: "import type { Options } from '../legacy/router';",
+      options: [{ rootDir: root, paths: [{ name: '../legacy/router', allowTypeImports: true }] }],
+    },
     // paths match whole specifiers, as no-restricted-imports does.
     { filename: app('v3.ts'), code: "import x from 'lodash/fp';", options: [{ rootDir: root, paths: ['lodash'] }] },
-    { filename: app('v4.ts'), code: "import x from 'modern-ui';", options: [{ rootDir: root, patterns: ['legacy-*'] }] },
+    {
+      filename: app('v4.ts'),
+      code: "import x from 'modern-ui';",
+      options: [{ rootDir: root, patterns: ['legacy-*'] }],
+    },
     // An inline concept replaces the config file.
-    { filename: app('v5.ts'), code: "import { OldRouter } from '../legacy/router';", options: [{ rootDir: root, concepts: [{ id: 'other', canonical: { module: 'new-lib' }, legacy: [{ module: 'old-lib' }] }] }] },
+    {
+      filename: app('v5.ts'),
+      code: "import { OldRouter } from '../legacy/router';",
+      options: [
+        {
+          rootDir: root,
+          concepts: [{ id: 'other', canonical: { module: 'new-lib' }, legacy: [{ module: 'old-lib' }] }],
+        },
+      ],
+    },
   ],
   invalid: [
     {
       // The brief's example: a relative path entry with importNames, message and replacement.
       filename: app('i1.ts'),
       code: "import { OldRouter, LEGACY_VERSION } from '../legacy/router';",
-      options: [{ rootDir: root, paths: [{ name: '../legacy/router', importNames: ['OldRouter'], message: 'See ADR-7.', replacement: './src/canonical/router' }] }],
+      options: [
+        {
+          rootDir: root,
+          paths: [
+            {
+              name: '../legacy/router',
+              importNames: ['OldRouter'],
+              message: 'See ADR-7.',
+              replacement: './src/canonical/router',
+            },
+          ],
+        },
+      ],
       // Split: OldRouter moves (a relative replacement is resolved from rootDir and spelled per file).
       output: "import { LEGACY_VERSION } from '../legacy/router';\nimport { OldRouter } from '../canonical/router';",
-      errors: [{ messageId: 'legacyImport', line: 1, column: 43, data: { form: 'Import', specifier: '../legacy/router', legacyModule: '../legacy/router', concept: 'replace-path-0', replacement: 'src/canonical/router.ts', names: ' (LEGACY_VERSION has no replacement)', note: ' See ADR-7.' } }],
+      errors: [
+        {
+          messageId: 'legacyImport',
+          line: 1,
+          column: 43,
+          data: {
+            form: 'Import',
+            specifier: '../legacy/router',
+            legacyModule: '../legacy/router',
+            concept: 'replace-path-0',
+            replacement: 'src/canonical/router.ts',
+            names: ' (LEGACY_VERSION has no replacement)',
+            note: ' See ADR-7.',
+          },
+        },
+      ],
     },
     {
       // A package that resolves nowhere (not installed) is reported as a module that no longer exists.
@@ -250,14 +371,32 @@ ruleTester.run<LegacyMessageIds, [NoLegacyImportOptions]>('no-legacy-import (inl
       code: "import { map } from 'lodash';",
       options: [{ rootDir: root, paths: [{ name: 'lodash', importNames: ['map'], replacement: 'lodash-es' }] }],
       output: "import { map } from 'lodash-es';",
-      errors: [{ messageId: 'missingLegacyModule', data: { form: 'Import', specifier: 'lodash', legacyModule: 'lodash', concept: 'replace-path-0', replacement: 'lodash-es', names: '', note: '' } }],
+      errors: [
+        {
+          messageId: 'missingLegacyModule',
+          data: {
+            form: 'Import',
+            specifier: 'lodash',
+            legacyModule: 'lodash',
+            concept: 'replace-path-0',
+            replacement: 'lodash-es',
+            names: '',
+            note: '',
+          },
+        },
+      ],
     },
     {
       // Not installed: restricted, and it resolves nowhere.
       filename: app('i2.ts'),
       code: "import _ from 'underscore';",
       options: [{ rootDir: root, paths: ['underscore'] }],
-      errors: [{ messageId: 'missingRestrictedImport', data: { form: 'Import', specifier: 'underscore', legacyModule: 'underscore', note: '' } }],
+      errors: [
+        {
+          messageId: 'missingRestrictedImport',
+          data: { form: 'Import', specifier: 'underscore', legacyModule: 'underscore', note: '' },
+        },
+      ],
     },
     {
       // No replacement: reported like no-restricted-imports, without a fix.
@@ -265,7 +404,19 @@ ruleTester.run<LegacyMessageIds, [NoLegacyImportOptions]>('no-legacy-import (inl
       code: "import { OldRouter } from '../legacy/router';",
       options: [{ rootDir: root, paths: [{ name: '../legacy/router', message: 'Ask the router team.' }] }],
       output: null,
-      errors: [{ messageId: 'restrictedImport', line: 1, column: 27, data: { form: 'Import', specifier: '../legacy/router', legacyModule: '../legacy/router', note: ' Ask the router team.' } }],
+      errors: [
+        {
+          messageId: 'restrictedImport',
+          line: 1,
+          column: 27,
+          data: {
+            form: 'Import',
+            specifier: '../legacy/router',
+            legacyModule: '../legacy/router',
+            note: ' Ask the router team.',
+          },
+        },
+      ],
     },
     {
       filename: app('i3.ts'),
@@ -273,32 +424,93 @@ ruleTester.run<LegacyMessageIds, [NoLegacyImportOptions]>('no-legacy-import (inl
       options: [{ rootDir: root, patterns: [{ group: ['legacy-ui', 'legacy-ui/*'], message: 'Use modern-ui.' }] }],
       errors: [
         // (legacy-ui is not installed here, so it also resolves nowhere.)
-        { messageId: 'missingRestrictedImport', line: 1, data: { form: 'Import', specifier: 'legacy-ui/button', legacyModule: 'legacy-ui, legacy-ui/*', note: ' Use modern-ui.' } },
+        {
+          messageId: 'missingRestrictedImport',
+          line: 1,
+          data: {
+            form: 'Import',
+            specifier: 'legacy-ui/button',
+            legacyModule: 'legacy-ui, legacy-ui/*',
+            note: ' Use modern-ui.',
+          },
+        },
         // Case-insensitive by default, like no-restricted-imports; require() is checked too.
-        { messageId: 'missingRestrictedImport', line: 2, data: { form: 'require()', specifier: 'Legacy-UI', legacyModule: 'legacy-ui, legacy-ui/*', note: ' Use modern-ui.' } },
+        {
+          messageId: 'missingRestrictedImport',
+          line: 2,
+          data: {
+            form: 'require()',
+            specifier: 'Legacy-UI',
+            legacyModule: 'legacy-ui, legacy-ui/*',
+            note: ' Use modern-ui.',
+          },
+        },
       ],
     },
     {
       filename: app('i4.ts'),
       code: "import { OldRouter } from '../legacy/router';",
-      options: [{ rootDir: root, patterns: [{ regex: 'legacy/(router|gone)$', replacement: 'src/canonical/router.ts' }] }],
+      options: [
+        { rootDir: root, patterns: [{ regex: 'legacy/(router|gone)$', replacement: 'src/canonical/router.ts' }] },
+      ],
       output: "import { OldRouter } from '../canonical/router';",
-      errors: [{ messageId: 'legacyImport', data: { form: 'Import', specifier: '../legacy/router', legacyModule: '/legacy/(router|gone)$/', concept: 'replace-pattern-0', replacement: 'src/canonical/router.ts', names: '', note: '' } }],
+      errors: [
+        {
+          messageId: 'legacyImport',
+          data: {
+            form: 'Import',
+            specifier: '../legacy/router',
+            legacyModule: '/legacy/(router|gone)$/',
+            concept: 'replace-pattern-0',
+            replacement: 'src/canonical/router.ts',
+            names: '',
+            note: '',
+          },
+        },
+      ],
     },
     {
       // Inline ssot concepts with an explicit tsconfig (paths alias) and rootDir.
       filename: app('i5.ts'),
       code: "import { OldRouter } from '@app/legacy/router';",
       output: "import { Router as OldRouter } from '@app/canonical/router';",
-      options: [{ rootDir: root, tsconfig: 'tsconfig.json', concepts: [{ id: 'inline', canonical: { module: 'src/canonical/router.ts' }, legacy: [{ module: 'src/legacy/router.ts', names: { OldRouter: 'Router' } }] }] }],
-      errors: [{ messageId: 'legacyImport', data: { form: 'Import', specifier: '@app/legacy/router', legacyModule: 'src/legacy/router.ts', concept: 'inline', replacement: 'src/canonical/router.ts', names: ' (OldRouter as Router)', note: '' } }],
+      options: [
+        {
+          rootDir: root,
+          tsconfig: 'tsconfig.json',
+          concepts: [
+            {
+              id: 'inline',
+              canonical: { module: 'src/canonical/router.ts' },
+              legacy: [{ module: 'src/legacy/router.ts', names: { OldRouter: 'Router' } }],
+            },
+          ],
+        },
+      ],
+      errors: [
+        {
+          messageId: 'legacyImport',
+          data: {
+            form: 'Import',
+            specifier: '@app/legacy/router',
+            legacyModule: 'src/legacy/router.ts',
+            concept: 'inline',
+            replacement: 'src/canonical/router.ts',
+            names: ' (OldRouter as Router)',
+            note: '',
+          },
+        },
+      ],
     },
     {
       // An explicit config file.
       filename: '/somewhere/else/file.ts',
       code: "import { OldRouter } from '" + path.join(root, 'src/legacy/router') + "';",
       options: [{ configFile: path.join(root, 'ssot.config.json') }],
-      output: "import { Router as OldRouter } from '" + path.relative('/somewhere/else', path.join(root, 'src/canonical/router')) + "';",
+      output:
+        "import { Router as OldRouter } from '" +
+        path.relative('/somewhere/else', path.join(root, 'src/canonical/router')) +
+        "';",
       errors: [{ messageId: 'legacyImport' }],
     },
     {

@@ -11,7 +11,15 @@ const missing = (line: number, column: number, form: string, specifier: string, 
   messageId: 'missingLegacyModule' as const,
   line,
   column,
-  data: { form, specifier, legacyModule: 'src/legacy/gone.ts', concept: 'router', replacement: 'src/canonical/router.ts', names, note: '' },
+  data: {
+    form,
+    specifier,
+    legacyModule: 'src/legacy/gone.ts',
+    concept: 'router',
+    replacement: 'src/canonical/router.ts',
+    names,
+    note: '',
+  },
 });
 
 ruleTester.run<LegacyMessageIds, [NoMissingLegacyModuleOptions]>('no-missing-legacy-module', rule as never, {

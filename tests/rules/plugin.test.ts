@@ -11,7 +11,13 @@ import { copyFixtureProject } from './rule-tester.js';
 
 const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
 
-function lint(root: string, file: string, code: string, ruleConfig: Linter.RulesRecord, parser: 'ts' | 'espree' = 'ts'): Linter.LintMessage[] {
+function lint(
+  root: string,
+  file: string,
+  code: string,
+  ruleConfig: Linter.RulesRecord,
+  parser: 'ts' | 'espree' = 'ts',
+): Linter.LintMessage[] {
   const linter = new Linter({ configType: 'flat', cwd: root });
   const config: Linter.Config[] = [
     {
@@ -34,18 +40,25 @@ describe('plugin object', () => {
   it('has meta with name and the package version, and the three rules', () => {
     expect(plugin.meta.name).toBe('ssot-kit/eslint-plugin');
     expect(plugin.meta.version).toBe(pkg.version);
-    expect(Object.keys(plugin.rules).sort()).toEqual(['no-duplicate-implementation', 'no-legacy-import', 'no-missing-legacy-module']);
+    expect(Object.keys(plugin.rules).sort()).toEqual([
+      'no-duplicate-implementation',
+      'no-legacy-import',
+      'no-missing-legacy-module',
+    ]);
     expect(rules).toBe(plugin.rules);
   });
 
-  it.each(Object.entries(rules))('%s: docs URL to docs/rules/<rule>.md (which exists), schema, defaultOptions, messages', (name, rule) => {
-    expect(rule.meta.docs?.url).toMatch(new RegExp(`/docs/rules/${name}\\.md$`));
-    expect(fs.existsSync(path.join(REPO_ROOT, 'docs/rules', `${name}.md`))).toBe(true);
-    expect(Array.isArray(rule.meta.schema)).toBe(true);
-    expect(rule.defaultOptions).toHaveLength(1);
-    expect(Object.keys(rule.meta.messages)).toContain('configError');
-    expect(rule.meta.hasSuggestions).toBe(true);
-  });
+  it.each(Object.entries(rules))(
+    '%s: docs URL to docs/rules/<rule>.md (which exists), schema, defaultOptions, messages',
+    (name, rule) => {
+      expect(rule.meta.docs?.url).toMatch(new RegExp(`/docs/rules/${name}\\.md$`));
+      expect(fs.existsSync(path.join(REPO_ROOT, 'docs/rules', `${name}.md`))).toBe(true);
+      expect(Array.isArray(rule.meta.schema)).toBe(true);
+      expect(rule.defaultOptions).toHaveLength(1);
+      expect(Object.keys(rule.meta.messages)).toContain('configError');
+      expect(rule.meta.hasSuggestions).toBe(true);
+    },
+  );
 
   it('configs.recommended: flat config array enabling the rules with the typescript-eslint parser for TS files', () => {
     expect(Array.isArray(configs.recommended)).toBe(true);
@@ -58,15 +71,24 @@ describe('plugin object', () => {
       'ssot/no-missing-legacy-module': 'error',
     });
     expect(ts?.files).toEqual(['**/*.{ts,tsx,mts,cts}']);
-    expect((ts?.languageOptions?.parser as { parseForESLint?: unknown } | undefined)?.parseForESLint).toBeTypeOf('function');
+    expect((ts?.languageOptions?.parser as { parseForESLint?: unknown } | undefined)?.parseForESLint).toBeTypeOf(
+      'function',
+    );
   });
 
   it('the recommended config reports each finding once, under one rule id', () => {
     const root = copyFixtureProject();
     const linter = new Linter({ configType: 'flat', cwd: root });
-    const code = "import { GoneRouter } from '../legacy/gone';\nimport { OldRouter } from '../legacy/router';\nexport class Router extends Map {}\nexport { GoneRouter, OldRouter };";
-    const messages = linter.verify(code, configs.recommended as Linter.Config[], { filename: path.join(root, 'src/app/x.ts') });
-    expect(messages.map((m) => `${m.line}:${m.ruleId}`)).toEqual(['1:ssot/no-missing-legacy-module', '2:ssot/no-legacy-import', '3:ssot/no-duplicate-implementation']);
+    const code =
+      "import { GoneRouter } from '../legacy/gone';\nimport { OldRouter } from '../legacy/router';\nexport class Router extends Map {}\nexport { GoneRouter, OldRouter };";
+    const messages = linter.verify(code, configs.recommended as Linter.Config[], {
+      filename: path.join(root, 'src/app/x.ts'),
+    });
+    expect(messages.map((m) => `${m.line}:${m.ruleId}`)).toEqual([
+      '1:ssot/no-missing-legacy-module',
+      '2:ssot/no-legacy-import',
+      '3:ssot/no-duplicate-implementation',
+    ]);
   });
 });
 
@@ -92,7 +114,9 @@ describe('config discovery and caching', () => {
     // No alias yet: the specifier resolves nowhere and names no legacy module.
     expect(lint(root, 'src/app/a.ts', code, ALL_RULES)).toEqual([]);
     const tsconfigFile = path.join(root, 'tsconfig.json');
-    const tsconfig = JSON.parse(fs.readFileSync(tsconfigFile, 'utf8')) as { compilerOptions: { paths: Record<string, string[]> } };
+    const tsconfig = JSON.parse(fs.readFileSync(tsconfigFile, 'utf8')) as {
+      compilerOptions: { paths: Record<string, string[]> };
+    };
     tsconfig.compilerOptions.paths['@old/*'] = ['./src/legacy/*'];
     fs.writeFileSync(tsconfigFile, JSON.stringify(tsconfig));
     const later = new Date(Date.now() + 5_000);
@@ -112,7 +136,9 @@ describe('config discovery and caching', () => {
   it('does nothing where there is no ssot config', () => {
     clearCaches();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssot-eslint-none-'));
-    expect(lint(dir, 'a.ts', "import { OldRouter } from './legacy/router';\nexport class MessageRouter {}", ALL_RULES)).toEqual([]);
+    expect(
+      lint(dir, 'a.ts', "import { OldRouter } from './legacy/router';\nexport class MessageRouter {}", ALL_RULES),
+    ).toEqual([]);
   });
 });
 
@@ -138,7 +164,17 @@ describe('performance: prefilter first, one analysis per file shared by the rule
     const before = { ...stats };
     const messages = linter.verify(
       code,
-      [{ files: ['**/*.ts'], plugins: { ssot: plugin as never }, languageOptions: { parser: tsParser as never, parserOptions: { projectService: true, tsconfigRootDir: root } }, rules: ALL_RULES }],
+      [
+        {
+          files: ['**/*.ts'],
+          plugins: { ssot: plugin as never },
+          languageOptions: {
+            parser: tsParser as never,
+            parserOptions: { projectService: true, tsconfigRootDir: root },
+          },
+          rules: ALL_RULES,
+        },
+      ],
       { filename: file },
     );
     expect(messages.map((m) => m.ruleId)).toEqual(['ssot/no-legacy-import']);

@@ -15,7 +15,6 @@ RuleTester.describe = describe;
 RuleTester.it = it;
 RuleTester.itOnly = it.only;
 
-
 const require = createRequire(import.meta.url);
 /** ESLint's default parser, for plain JS test cases. */
 export const espree = require('espree') as { parse: unknown; version: string };

@@ -1,7 +1,14 @@
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { gitPrefix } from '../../engine/collect.js';
-import { compareWithBaseline, entryOf, readBaseline, serializeBaseline, type BaselineEntry, type Comparison } from '../../report/baseline.js';
+import {
+  compareWithBaseline,
+  entryOf,
+  readBaseline,
+  serializeBaseline,
+  type BaselineEntry,
+  type Comparison,
+} from '../../report/baseline.js';
 import { violations } from '../../report/derive.js';
 import { ghData, ghProperty } from '../../report/formatters/ci.js';
 import { runReport } from '../../report/run.js';
@@ -46,7 +53,10 @@ interface Outcome {
 /** Every count on it is the length of a list the output prints (known, new, fixed, skipped). */
 function summaryLine(o: Outcome): string {
   const c = o.comparison;
-  const skipped = o.skipped.length > 0 ? `; ${plural(o.skipped.length, 'file')} not read${o.allowSkipped ? ' (allowed by --allow-skipped)' : ''}` : '';
+  const skipped =
+    o.skipped.length > 0
+      ? `; ${plural(o.skipped.length, 'file')} not read${o.allowSkipped ? ' (allowed by --allow-skipped)' : ''}`
+      : '';
   return `${c.known.length} known, ${c.added.length} new, ${c.fixed.length} fixed since the baseline${skipped}`;
 }
 
@@ -54,30 +64,59 @@ function formatText(o: Outcome, color: boolean): string {
   const c = colors(color);
   const out: string[] = [];
   const rel = path.relative(process.cwd(), o.baselineFile) || o.baselineFile;
-  if (!o.baselineFound && !o.wrote) out.push(c.yellow(`no baseline at ${rel}: every violation counts as new (write one with: ssot check --update-baseline)`));
+  if (!o.baselineFound && !o.wrote)
+    out.push(
+      c.yellow(`no baseline at ${rel}: every violation counts as new (write one with: ssot check --update-baseline)`),
+    );
   out.push(c.bold(`ssot check: ${summaryLine(o)}`) + c.dim(` (${rel})`));
   if (o.comparison.added.length > 0) {
-    out.push('', c.bold(`New violations (${o.comparison.added.length})${o.maxNew > 0 ? `, ${o.maxNew} allowed by --max-new` : ''}:`));
-    for (const v of o.comparison.added) out.push(`  ${c.cyan(`${v.file}:${v.line}:${v.column}`)}  ${c.red(`ssot/${v.rule}`)}  ${v.message}`);
+    out.push(
+      '',
+      c.bold(
+        `New violations (${o.comparison.added.length})${o.maxNew > 0 ? `, ${o.maxNew} allowed by --max-new` : ''}:`,
+      ),
+    );
+    for (const v of o.comparison.added)
+      out.push(`  ${c.cyan(`${v.file}:${v.line}:${v.column}`)}  ${c.red(`ssot/${v.rule}`)}  ${v.message}`);
   }
   if (o.comparison.known.length > 0) {
     out.push('', c.bold(`Known violations, in the baseline (${o.comparison.known.length}):`));
-    for (const v of o.comparison.known) out.push(c.dim(`  ${v.file}:${v.line}:${v.column}  ssot/${v.rule}  ${v.symbol}`));
+    for (const v of o.comparison.known)
+      out.push(c.dim(`  ${v.file}:${v.line}:${v.column}  ssot/${v.rule}  ${v.symbol}`));
   }
   if (o.comparison.fixed.length > 0) {
     const paint = o.stale === 'error' ? c.red : o.stale === 'warn' ? c.yellow : c.dim;
-    const policy = o.stale === 'error' ? ', an error with --stale error' : o.stale === 'off' ? ', ignored with --stale off' : '';
-    out.push('', paint(`Fixed since the baseline (${o.comparison.fixed.length} stale ${o.comparison.fixed.length === 1 ? 'entry' : 'entries'}${policy}; remove with --prune):`));
-    for (const e of o.comparison.fixed) out.push(`  ${e.file}  ${e.rule}  ${e.symbol}  ${c.dim(e.fingerprint.slice(0, 12))}`);
+    const policy =
+      o.stale === 'error' ? ', an error with --stale error' : o.stale === 'off' ? ', ignored with --stale off' : '';
+    out.push(
+      '',
+      paint(
+        `Fixed since the baseline (${o.comparison.fixed.length} stale ${o.comparison.fixed.length === 1 ? 'entry' : 'entries'}${policy}; remove with --prune):`,
+      ),
+    );
+    for (const e of o.comparison.fixed)
+      out.push(`  ${e.file}  ${e.rule}  ${e.symbol}  ${c.dim(e.fingerprint.slice(0, 12))}`);
   }
   if (o.skipped.length > 0) {
     const paint = o.allowSkipped ? c.yellow : c.red;
-    out.push('', paint(`Not checked: ${plural(o.skipped.length, 'file')} in scope could not be read (${o.allowSkipped ? 'allowed by --allow-skipped' : 'the gate fails; exclude them in the config, or pass --allow-skipped'}):`));
+    out.push(
+      '',
+      paint(
+        `Not checked: ${plural(o.skipped.length, 'file')} in scope could not be read (${o.allowSkipped ? 'allowed by --allow-skipped' : 'the gate fails; exclude them in the config, or pass --allow-skipped'}):`,
+      ),
+    );
     for (const s of o.skipped) out.push(paint(`  ${s.file}: ${s.reason}`));
   }
   if (o.report.files.parseErrors.length > 0) out.push('');
-  for (const p of o.report.files.parseErrors) out.push(c.yellow(`warning: parse error ${p.file}:${p.line}:${p.column}: ${p.message}`));
-  if (o.wrote) out.push('', c.green(`wrote ${rel}: ${plural(o.wrote.entries, 'entry', 'entries')} (${o.wrote.added} added, ${o.wrote.removed} removed)`));
+  for (const p of o.report.files.parseErrors)
+    out.push(c.yellow(`warning: parse error ${p.file}:${p.line}:${p.column}: ${p.message}`));
+  if (o.wrote)
+    out.push(
+      '',
+      c.green(
+        `wrote ${rel}: ${plural(o.wrote.entries, 'entry', 'entries')} (${o.wrote.added} added, ${o.wrote.removed} removed)`,
+      ),
+    );
   out.push('', o.exitCode === EXIT_OK ? c.green('passed') : c.red('failed'));
   return out.join('\n') + '\n';
 }
@@ -109,18 +148,30 @@ function formatJson(o: Outcome): string {
 function formatGithub(o: Outcome, prefix = ''): string {
   const lines: string[] = [];
   for (const v of o.comparison.added) {
-    lines.push(`::error file=${ghProperty(prefix + v.file)},line=${v.line},col=${v.column},title=${ghProperty(`ssot/${v.rule} (new)`)}::${ghData(v.message)}`);
+    lines.push(
+      `::error file=${ghProperty(prefix + v.file)},line=${v.line},col=${v.column},title=${ghProperty(`ssot/${v.rule} (new)`)}::${ghData(v.message)}`,
+    );
   }
   for (const e of o.comparison.fixed) {
     const message = ghData(`${e.rule} ${e.symbol} is in the baseline but no longer found; run ssot check --prune`);
     if (o.stale === 'off') lines.push(`::debug::${ghData(`stale ${prefix + e.file} `)}${message}`);
-    else lines.push(`::${o.stale === 'error' ? 'error' : 'warning'} file=${ghProperty(prefix + e.file)},title=ssot stale baseline entry::${message}`);
+    else
+      lines.push(
+        `::${o.stale === 'error' ? 'error' : 'warning'} file=${ghProperty(prefix + e.file)},title=ssot stale baseline entry::${message}`,
+      );
   }
-  for (const p of o.report.files.parseErrors) lines.push(`::warning file=${ghProperty(prefix + p.file)},line=${p.line},col=${p.column},title=ssot parse error::${ghData(p.message)}`);
-  for (const s of o.skipped) lines.push(`::${o.allowSkipped ? 'warning' : 'error'} file=${ghProperty(prefix + s.file)},title=ssot file not read::${ghData(s.reason)}`);
+  for (const p of o.report.files.parseErrors)
+    lines.push(
+      `::warning file=${ghProperty(prefix + p.file)},line=${p.line},col=${p.column},title=ssot parse error::${ghData(p.message)}`,
+    );
+  for (const s of o.skipped)
+    lines.push(
+      `::${o.allowSkipped ? 'warning' : 'error'} file=${ghProperty(prefix + s.file)},title=ssot file not read::${ghData(s.reason)}`,
+    );
   // Known violations are listed too (as debug lines, shown with step debug logging), so the
   // summary's every count is a count of lines above it.
-  for (const v of o.comparison.known) lines.push(`::debug::${ghData(`known ${prefix + v.file}:${v.line}:${v.column} ssot/${v.rule} ${v.symbol}`)}`);
+  for (const v of o.comparison.known)
+    lines.push(`::debug::${ghData(`known ${prefix + v.file}:${v.line}:${v.column} ssot/${v.rule} ${v.symbol}`)}`);
   lines.push(`::notice title=ssot check::${ghData(summaryLine(o))}`);
   return lines.join('\n') + '\n';
 }
@@ -128,7 +179,8 @@ function formatGithub(o: Outcome, prefix = ''): string {
 async function checkAction(flags: CheckFlags): Promise<number> {
   const format = parseChoice('--format', flags.format, ['text', 'json', 'github'] as const);
   const stale: StalePolicy = parseChoice('--stale', flags.stale, ['error', 'warn', 'off'] as const);
-  if (flags.updateBaseline && flags.prune) throw new UsageError('--update-baseline already removes fixed entries; use one of --update-baseline and --prune');
+  if (flags.updateBaseline && flags.prune)
+    throw new UsageError('--update-baseline already removes fixed entries; use one of --update-baseline and --prune');
   const maxNew = parseInteger('--max-new', flags.maxNew, 0) ?? 0;
   const jobs = parseInteger('--jobs', flags.jobs, 1);
 
@@ -152,7 +204,17 @@ async function checkAction(flags: CheckFlags): Promise<number> {
   const comparison = compareWithBaseline(current, baseline ?? []);
   const skipped = report.files.skipped;
   const allowSkipped = Boolean(flags.allowSkipped);
-  const outcome: Outcome = { report, baselineFile, baselineFound: baseline !== undefined, comparison, maxNew, stale, skipped, allowSkipped, exitCode: EXIT_OK };
+  const outcome: Outcome = {
+    report,
+    baselineFile,
+    baselineFound: baseline !== undefined,
+    comparison,
+    maxNew,
+    stale,
+    skipped,
+    allowSkipped,
+    exitCode: EXIT_OK,
+  };
 
   if (flags.updateBaseline) {
     const entries = current.map(entryOf);
@@ -174,12 +236,23 @@ async function checkAction(flags: CheckFlags): Promise<number> {
   }
 
   const color = format === 'text' && useColor(process.stdout);
-  process.stdout.write(format === 'json' ? formatJson(outcome) : format === 'github' ? formatGithub(outcome, gitPrefix(report.scope.root) ?? '') : formatText(outcome, color));
+  process.stdout.write(
+    format === 'json'
+      ? formatJson(outcome)
+      : format === 'github'
+        ? formatGithub(outcome, gitPrefix(report.scope.root) ?? '')
+        : formatText(outcome, color),
+  );
   return outcome.exitCode;
 }
 
 // The output formats, for tests that hold every printed count to the lines printed.
-export { formatText as formatCheckText, formatJson as formatCheckJson, formatGithub as formatCheckGithub, type Outcome as CheckOutcome };
+export {
+  formatText as formatCheckText,
+  formatJson as formatCheckJson,
+  formatGithub as formatCheckGithub,
+  type Outcome as CheckOutcome,
+};
 
 export function registerCheck(program: Command): void {
   program
@@ -198,6 +271,9 @@ export function registerCheck(program: Command): void {
     .option('--jobs <n>', 'worker threads (default: available cores)')
     .option('--cache', 'reuse per-file analyses from the content-hash cache')
     .option('--cache-location <dir>', 'cache folder (implies --cache)')
-    .option('--allow-skipped', 'pass although files in scope could not be read (they are listed; without it they fail the gate)')
+    .option(
+      '--allow-skipped',
+      'pass although files in scope could not be read (they are listed; without it they fail the gate)',
+    )
     .action((flags: CheckFlags) => runCommand(() => checkAction(flags)));
 }

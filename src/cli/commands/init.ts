@@ -154,7 +154,8 @@ async function initFromCanonical(
 async function initFromPreset(root: string, configFile: string, presetName: string, flags: InitFlags): Promise<number> {
   const c = colors(useColor(process.stdout));
   const preset = presetNamed(presetName);
-  if (!preset) throw new UsageError(`--preset: unknown preset "${presetName}" (known: ${Object.keys(PRESETS).join(', ')})`);
+  if (!preset)
+    throw new UsageError(`--preset: unknown preset "${presetName}" (known: ${Object.keys(PRESETS).join(', ')})`);
   flags = { ...flags, preset: presetName };
 
   // The core's detection with the preset's rules, on every file, with no legacy module yet.
@@ -174,7 +175,8 @@ async function initFromPreset(root: string, configFile: string, presetName: stri
   const modules = [...byFile.keys()].sort();
   const knownNames = new Set(Object.keys(preset.defaultLegacyNames));
   const unmapped: { file: string; symbol: string }[] = [];
-  for (const [file, ds] of byFile) for (const d of ds) if (!knownNames.has(d.symbol)) unmapped.push({ file, symbol: d.symbol });
+  for (const [file, ds] of byFile)
+    for (const d of ds) if (!knownNames.has(d.symbol)) unmapped.push({ file, symbol: d.symbol });
   const parseErrors = project.analyses.flatMap((a) => a.parseErrors);
 
   const text = configText(root, { id: conceptId, preset: presetName, legacy: modules.map((module) => ({ module })) });
@@ -185,18 +187,34 @@ async function initFromPreset(root: string, configFile: string, presetName: stri
 
   const out: string[] = [];
   out.push(c.bold(`ssot init: scanned ${project.files.length} files in ${root} with the ${presetName} preset`));
-  out.push(`  canonical module: ${config.concepts[0]!.canonical.module}${config.concepts[0]!.compat ? ` (compat layer ${config.concepts[0]!.compat.module})` : ''}`);
-  if (modules.length === 0) out.push(c.green('  no implementation of the concept found outside the canonical module: nothing to name as legacy'));
+  out.push(
+    `  canonical module: ${config.concepts[0]!.canonical.module}${config.concepts[0]!.compat ? ` (compat layer ${config.concepts[0]!.compat.module})` : ''}`,
+  );
+  if (modules.length === 0)
+    out.push(
+      c.green('  no implementation of the concept found outside the canonical module: nothing to name as legacy'),
+    );
   else out.push(`  found ${modules.length} module${modules.length === 1 ? '' : 's'} implementing ${conceptId}:`);
   for (const file of modules) {
-    for (const d of byFile.get(file)!) out.push(`    ${c.cyan(`${file}:${d.line}`)}  ${c.bold(d.symbol)}  ${c.dim(d.signals.map(describeSignal).join('; '))}`);
+    for (const d of byFile.get(file)!)
+      out.push(
+        `    ${c.cyan(`${file}:${d.line}`)}  ${c.bold(d.symbol)}  ${c.dim(d.signals.map(describeSignal).join('; '))}`,
+      );
   }
   if (unmapped.length > 0) {
-    out.push(c.yellow(`  ${unmapped.length} implementation name${unmapped.length === 1 ? ' is' : 's are'} not a compat name; importers of ${unmapped.length === 1 ? 'it' : 'them'} cannot be migrated until you map ${unmapped.length === 1 ? 'it' : 'them'} in "names" (legacy name -> compat name):`));
+    out.push(
+      c.yellow(
+        `  ${unmapped.length} implementation name${unmapped.length === 1 ? ' is' : 's are'} not a compat name; importers of ${unmapped.length === 1 ? 'it' : 'them'} cannot be migrated until you map ${unmapped.length === 1 ? 'it' : 'them'} in "names" (legacy name -> compat name):`,
+      ),
+    );
     for (const u of unmapped) out.push(c.yellow(`    ${u.file}: ${u.symbol}`));
   }
-  for (const p of parseErrors) out.push(c.yellow(`  warning: parse error ${toPosix(path.relative(root, p.file))}:${p.line}:${p.column}: ${p.message}`));
-  for (const s of project.skipped) out.push(c.yellow(`  warning: skipped ${toPosix(path.relative(root, s.file))}: ${s.reason}`));
+  for (const p of parseErrors)
+    out.push(
+      c.yellow(`  warning: parse error ${toPosix(path.relative(root, p.file))}:${p.line}:${p.column}: ${p.message}`),
+    );
+  for (const s of project.skipped)
+    out.push(c.yellow(`  warning: skipped ${toPosix(path.relative(root, s.file))}: ${s.reason}`));
   if (flags.dryRun) {
     out.push('', c.bold(`--dry-run: would write ${configFile}:`), text.trimEnd());
   } else {

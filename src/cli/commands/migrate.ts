@@ -30,11 +30,17 @@ function printText(result: MigrateResult, dryRun: boolean): void {
   const out: string[] = [];
   for (const f of result.files) {
     if (dryRun && f.diff) out.push(f.diff.trimEnd());
-    if (f.status === 'changed' && !dryRun) out.push(`${c.green('changed')}   ${f.file} (${f.sitesRewritten} site${f.sitesRewritten === 1 ? '' : 's'})`);
+    if (f.status === 'changed' && !dryRun)
+      out.push(`${c.green('changed')}   ${f.file} (${f.sitesRewritten} site${f.sitesRewritten === 1 ? '' : 's'})`);
     if (f.status === 'failed') out.push(`${c.red('failed')}    ${f.file}: ${f.error ?? ''}`);
-    if (f.status === 'skipped' && f.reason) out.push(`${(f.unreadable ? c.red : c.yellow)('skipped')}   ${f.file}: ${f.reason}${f.unreadable ? ' (not migrated: the run fails; exclude it in the config if it is not source)' : ''}`);
-    for (const r of f.refused) out.push(`${c.yellow('refused')}   ${f.file}:${r.line}:${r.column} ${r.form} '${r.specifier}': ${r.reason}`);
-    for (const d of f.newDiagnostics ?? []) out.push(`${c.red('type')}      ${f.file}:${d.line}:${d.column} TS${d.code}: ${d.message.split('\n')[0]}`);
+    if (f.status === 'skipped' && f.reason)
+      out.push(
+        `${(f.unreadable ? c.red : c.yellow)('skipped')}   ${f.file}: ${f.reason}${f.unreadable ? ' (not migrated: the run fails; exclude it in the config if it is not source)' : ''}`,
+      );
+    for (const r of f.refused)
+      out.push(`${c.yellow('refused')}   ${f.file}:${r.line}:${r.column} ${r.form} '${r.specifier}': ${r.reason}`);
+    for (const d of f.newDiagnostics ?? [])
+      out.push(`${c.red('type')}      ${f.file}:${d.line}:${d.column} TS${d.code}: ${d.message.split('\n')[0]}`);
     for (const n of f.notes ?? []) out.push(`${c.dim('note')}      ${f.file}: ${n}`);
   }
   const s = result.summary;
@@ -66,21 +72,29 @@ export function registerMigrate(program: Command): void {
     .option('--dry-run', 'print a unified diff per file and change nothing')
     .option('--json', 'print a JSON status per file and a summary on stdout')
     .option('--allow-dirty', 'run on a git tree with uncommitted changes')
-    .option('--rename', 'rename local references (scope-aware) instead of aliasing when a name maps to a different name')
+    .option(
+      '--rename',
+      'rename local references (scope-aware) instead of aliasing when a name maps to a different name',
+    )
     .option(
       '--merge-imports',
       'merge moved names into an existing import of the target in the same scope (default: each import keeps its statement)',
     )
     .option('--typecheck', 'type-check the touched files before and after, report new diagnostics')
     .option('--rollback-on-type-errors', 'with --typecheck: restore the files that gained type errors')
-    .option('--jobs <n>', 'threads, the main thread included (default: up to the number of cores, helpers only for large candidate sets)')
+    .option(
+      '--jobs <n>',
+      'threads, the main thread included (default: up to the number of cores, helpers only for large candidate sets)',
+    )
     .option('--limit <n>', 'change at most n files (in path order), for reviewable steps')
     .option('--shard <i/n>', 'only shard i of n (see --shard-by)')
     .option('--shard-by <dir|hash>', 'shard by top-level directory or by a hash of the file path', 'dir')
     .action((paths: string[], flags: MigrateFlags) =>
       runCommand(async () => {
-        if (flags.rollbackOnTypeErrors && !flags.typecheck) throw new UsageError('--rollback-on-type-errors needs --typecheck');
-        if (flags.dryRun && flags.typecheck) throw new UsageError('--typecheck checks written files; it cannot be combined with --dry-run');
+        if (flags.rollbackOnTypeErrors && !flags.typecheck)
+          throw new UsageError('--rollback-on-type-errors needs --typecheck');
+        if (flags.dryRun && flags.typecheck)
+          throw new UsageError('--typecheck checks written files; it cannot be combined with --dry-run');
         const shardBy = parseChoice('--shard-by', flags.shardBy ?? 'dir', ['dir', 'hash'] as const);
         const jobs = parseInteger('--jobs', flags.jobs, 1);
         const limit = parseInteger('--limit', flags.limit, 1);

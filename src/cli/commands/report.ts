@@ -30,11 +30,13 @@ export interface ReportFlags {
   concept?: string;
 }
 
-
 /** Keeps one concept (`--concept id`) and derives the totals again from what is left. */
 function selectConcept(report: Report, id: string): Report {
   const concept = report.concepts.find((c) => c.id === id);
-  if (!concept) throw new UsageError(`--concept: no concept "${id}" in the config (known: ${report.concepts.map((c) => c.id).join(', ')})`);
+  if (!concept)
+    throw new UsageError(
+      `--concept: no concept "${id}" in the config (known: ${report.concepts.map((c) => c.id).join(', ')})`,
+    );
   return derive({ ...report, concepts: [concept] });
 }
 
@@ -65,7 +67,8 @@ async function reportAction(paths: string[], flags: ReportFlags): Promise<number
   const warnings: string[] = [];
   {
     if (flags.merge && flags.merge.length > 0) {
-      if (paths.length > 0 || flags.shard || flags.changedSince) throw new UsageError('--merge combines shard reports; it takes no paths, --shard or --changed-since');
+      if (paths.length > 0 || flags.shard || flags.changedSince)
+        throw new UsageError('--merge combines shard reports; it takes no paths, --shard or --changed-since');
       report = mergeReports(flags.merge.map((name) => ({ name, report: readReportFile(name) })));
     } else {
       const progress = createProgress('ssot report');
@@ -97,7 +100,11 @@ async function reportAction(paths: string[], flags: ReportFlags): Promise<number
   for (const w of warnings) process.stderr.write(`ssot: warning: ${w}\n`);
   const color = format === 'text' && !flags.output && useColor(process.stdout);
   const prefix = format === 'sarif' || format === 'github' ? gitPrefix(report.scope.root) : undefined;
-  const text = formatReport(report, format, { color, ...(history ? { history } : {}), ...(prefix !== undefined ? { srcRootPrefix: prefix } : {}) });
+  const text = formatReport(report, format, {
+    color,
+    ...(history ? { history } : {}),
+    ...(prefix !== undefined ? { srcRootPrefix: prefix } : {}),
+  });
   emit(text, flags.output);
   if (flags.output) process.stderr.write(`ssot: wrote ${format} report to ${flags.output}\n`);
   return EXIT_OK;
@@ -120,7 +127,7 @@ export function registerReport(program: Command): void {
     .option('--changed-since <ref>', 'report only files changed since a git ref, plus untracked files')
     .option('--shard <i/n>', 'analyse shard i of n (files split by a stable hash of their path); combine with --merge')
     .option('--merge <reports...>', 'combine the JSON reports of all shards into one report')
-    .option('--history <file>', 'append this run\'s counts to a JSON Lines file; the html format charts it')
+    .option('--history <file>', "append this run's counts to a JSON Lines file; the html format charts it")
     .option('--concept <id>', 'report only this concept')
     .action((paths: string[], flags: ReportFlags) => runCommand(() => reportAction(paths, flags)));
 }

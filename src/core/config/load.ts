@@ -227,7 +227,12 @@ function insideRoot(p: string, rootDir: string): boolean {
   }
 }
 
-function resolveConcept(input: ConceptInput, index: number, rootDir: string, file: string | undefined): ResolvedConcept {
+function resolveConcept(
+  input: ConceptInput,
+  index: number,
+  rootDir: string,
+  file: string | undefined,
+): ResolvedConcept {
   const at = `concepts[${index}]`;
   const preset = input.preset ? presetNamed(input.preset) : undefined;
   if (input.preset && !preset) {
@@ -254,7 +259,9 @@ function resolveConcept(input: ConceptInput, index: number, rootDir: string, fil
     : undefined;
   // The names a legacy entry gets when it lists none: the preset's, else the compat layer's, else
   // the whole module ("*"). A `names` or `importNames` that is written is the whole list.
-  const defaultNames = preset?.defaultLegacyNames ?? (compat ? Object.fromEntries(Object.keys(compat.replacements).map((n) => [n, n])) : { '*': '*' });
+  const defaultNames =
+    preset?.defaultLegacyNames ??
+    (compat ? Object.fromEntries(Object.keys(compat.replacements).map((n) => [n, n])) : { '*': '*' });
   const legacy: ResolvedLegacyModule[] = (input.legacy ?? []).map((entry, li) => {
     const where = `${at}.legacy[${li}]`;
     const extra = {
@@ -264,7 +271,8 @@ function resolveConcept(input: ConceptInput, index: number, rootDir: string, fil
     };
     const names = legacyNames(file, where, entry, defaultNames);
     if (entry.pattern) {
-      if (entry.module !== undefined) throw new ConfigError(file, [{ path: where, message: 'set either module or pattern, not both' }]);
+      if (entry.module !== undefined)
+        throw new ConfigError(file, [{ path: where, message: 'set either module or pattern, not both' }]);
       const p = entry.pattern;
       if (!(p.exact?.length || p.group?.length || p.regex)) {
         throw new ConfigError(file, [{ path: `${where}.pattern`, message: 'needs exact, group or regex' }]);
@@ -302,15 +310,16 @@ function resolveConcept(input: ConceptInput, index: number, rootDir: string, fil
   });
   const canonicalNames =
     input.canonical?.names ?? preset?.canonical?.names ?? detectNames.filter((n) => !n.startsWith('/'));
-  const heritage = input.detect?.heritage ?? preset?.detect?.heritage ?? [
-    ...new Set([...canonicalNames, ...detectNames.filter((n) => !n.startsWith('/') && /^[A-Z]/.test(n))]),
-  ];
+  const heritage = input.detect?.heritage ??
+    preset?.detect?.heritage ?? [
+      ...new Set([...canonicalNames, ...detectNames.filter((n) => !n.startsWith('/') && /^[A-Z]/.test(n))]),
+    ];
   const members = input.detect?.members ?? preset?.detect?.members ?? [];
   const registries = input.detect?.registries ?? preset?.detect?.registries;
   return {
     id: input.id,
     ...(input.preset ? { preset: input.preset } : {}),
-    ...(input.description ?? preset?.description ? { description: input.description ?? preset?.description } : {}),
+    ...((input.description ?? preset?.description) ? { description: input.description ?? preset?.description } : {}),
     canonical: {
       module: canonicalModule,
       ...(canonicalResolved.kind === 'path' && canonicalResolved.path ? { path: canonicalResolved.path } : {}),
@@ -345,7 +354,8 @@ export function resolveConfig(raw: unknown, rootDir: string, file?: string): Res
   );
   const ids = new Set<string>();
   input.concepts.forEach((concept, ci) => {
-    if (ids.has(concept.id)) throw new ConfigError(file, [{ path: `concepts[${ci}].id`, message: `duplicate concept id "${concept.id}"` }]);
+    if (ids.has(concept.id))
+      throw new ConfigError(file, [{ path: `concepts[${ci}].id`, message: `duplicate concept id "${concept.id}"` }]);
     ids.add(concept.id);
   });
   const tsconfig = input.tsconfig ? path.resolve(rootDir, input.tsconfig) : undefined;
@@ -372,22 +382,41 @@ export function resolveConfig(raw: unknown, rootDir: string, file?: string): Res
  * both are set, else to the preset's or compat layer's name for it, else to itself). Neither:
  * `defaults` (the preset's names, the compat layer's names, or "*").
  */
-function legacyNames(file: string | undefined, where: string, entry: LegacyModuleInput, defaults: Record<string, string>): Record<string, string> {
+function legacyNames(
+  file: string | undefined,
+  where: string,
+  entry: LegacyModuleInput,
+  defaults: Record<string, string>,
+): Record<string, string> {
   const { names, importNames } = entry;
   if (names && Object.keys(names).length === 0) {
-    throw new ConfigError(file, [{ path: `${where}.names`, message: 'lists no name: the module would hold no concept site (write {"*": "*"} for every name)' }]);
+    throw new ConfigError(file, [
+      {
+        path: `${where}.names`,
+        message: 'lists no name: the module would hold no concept site (write {"*": "*"} for every name)',
+      },
+    ]);
   }
   if (importNames && importNames.length === 0) {
-    throw new ConfigError(file, [{ path: `${where}.importNames`, message: 'lists no name: the module would hold no concept site (leave it out for every name)' }]);
+    throw new ConfigError(file, [
+      {
+        path: `${where}.importNames`,
+        message: 'lists no name: the module would hold no concept site (leave it out for every name)',
+      },
+    ]);
   }
   if (!importNames) return { ...(names ?? defaults) };
   const unlisted = Object.keys(names ?? {}).filter((n) => !importNames.includes(n));
   if (unlisted.length > 0) {
     throw new ConfigError(file, [
-      { path: `${where}.names`, message: `${unlisted.map((n) => JSON.stringify(n)).join(', ')} not in ${where}.importNames, which lists the concept's names on this module` },
+      {
+        path: `${where}.names`,
+        message: `${unlisted.map((n) => JSON.stringify(n)).join(', ')} not in ${where}.importNames, which lists the concept's names on this module`,
+      },
     ]);
   }
-  const own = (map: Record<string, string> | undefined, n: string): string | undefined => (map && Object.hasOwn(map, n) ? map[n] : undefined);
+  const own = (map: Record<string, string> | undefined, n: string): string | undefined =>
+    map && Object.hasOwn(map, n) ? map[n] : undefined;
   return Object.fromEntries(importNames.map((n) => [n, own(names, n) ?? own(defaults, n) ?? n]));
 }
 
@@ -396,7 +425,9 @@ function userRegex(file: string | undefined, keyPath: string, source: string, fl
   try {
     compileUserRegex(source, flags);
   } catch (error) {
-    throw new ConfigError(file, [{ path: keyPath, message: `invalid regular expression: ${(error as Error).message}` }]);
+    throw new ConfigError(file, [
+      { path: keyPath, message: `invalid regular expression: ${(error as Error).message}` },
+    ]);
   }
 }
 
@@ -433,7 +464,10 @@ export function loadConfig(options: LoadConfigOptions = {}): ResolvedConfig {
  * Finds the config the way every command does: `--config`, else walking up from the first path
  * named (or the cwd). A named path that is the project root means "the whole project".
  */
-export function loadConfigFor(options: { paths?: readonly string[]; configPath?: string; cwd?: string }): { config: ResolvedConfig; paths: string[] } {
+export function loadConfigFor(options: { paths?: readonly string[]; configPath?: string; cwd?: string }): {
+  config: ResolvedConfig;
+  paths: string[];
+} {
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const absPaths = (options.paths ?? []).map((p) => path.resolve(cwd, p));
   let start = cwd;
@@ -445,7 +479,10 @@ export function loadConfigFor(options: { paths?: readonly string[]; configPath?:
       start = path.dirname(first);
     }
   }
-  const config = loadConfig({ cwd: options.configPath ? cwd : start, ...(options.configPath ? { configPath: options.configPath } : {}) });
+  const config = loadConfig({
+    cwd: options.configPath ? cwd : start,
+    ...(options.configPath ? { configPath: options.configPath } : {}),
+  });
   const paths = absPaths.filter((p) => p !== config.rootDir);
   return { config, paths };
 }

@@ -13,7 +13,9 @@ function hasExportModifier(node: ts.Node): boolean {
 }
 
 function hasDefaultModifier(node: ts.Node): boolean {
-  return ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
+  return (
+    ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.DefaultKeyword)
+  );
 }
 
 function bindingNames(name: ts.BindingName, out: string[]): void {
@@ -86,7 +88,11 @@ function listUncached(ctx: AnalysisContext, file: string, seen: Set<string>): Ex
         for (const d of st.declarationList.declarations) bindingNames(d.name, out);
         for (const n of out) names.add(n);
       } else if (
-        (ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st) || ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st) || ts.isEnumDeclaration(st)) &&
+        (ts.isFunctionDeclaration(st) ||
+          ts.isClassDeclaration(st) ||
+          ts.isInterfaceDeclaration(st) ||
+          ts.isTypeAliasDeclaration(st) ||
+          ts.isEnumDeclaration(st)) &&
         st.name
       ) {
         names.add(st.name.text);

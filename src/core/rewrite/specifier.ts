@@ -7,8 +7,6 @@ import type { ClassifiedSite, ImportForm } from '../types.js';
 /** How the file spells relative specifiers: with an extension (`.js`, `.ts`) or none. */
 type ExtensionStyle = 'none' | 'js' | 'ts';
 
-
-
 function isRelative(specifier: string): boolean {
   return specifier === '.' || specifier === '..' || specifier.startsWith('./') || specifier.startsWith('../');
 }
@@ -33,7 +31,8 @@ function extensionFor(targetPath: string, style: ExtensionStyle): string {
 /** The file's relative-specifier style: the site's own spelling first, then its neighbours'. */
 function styleFor(site: ClassifiedSite, siblings: readonly ClassifiedSite[]): { ext: ExtensionStyle; alias: boolean } {
   const own = site.specifier;
-  const alias = !isRelative(own) && !path.isAbsolute(own) && site.resolution.kind === 'file' && !site.resolution.isExternalLibrary;
+  const alias =
+    !isRelative(own) && !path.isAbsolute(own) && site.resolution.kind === 'file' && !site.resolution.isExternalLibrary;
   const ownExt = extensionStyleOf(own);
   if (ownExt) return { ext: ownExt, alias };
   if (isRelative(own) || alias) return { ext: 'none', alias };
@@ -55,7 +54,8 @@ function relativeSpecifier(fromFile: string, targetNoExt: string): string {
 function aliasSpecifiers(ctx: AnalysisContext, fromFile: string, targetNoExt: string, preferFor: string): string[] {
   const options = ctx.resolver.optionsFor(fromFile);
   const paths = options.paths ?? {};
-  const base = options.baseUrl ?? (options.configFilePath ? path.dirname(String(options.configFilePath)) : ctx.config.rootDir);
+  const base =
+    options.baseUrl ?? (options.configFilePath ? path.dirname(String(options.configFilePath)) : ctx.config.rootDir);
   const out: { spec: string; preferred: boolean }[] = [];
   for (const [pattern, targets] of Object.entries(paths)) {
     const star = pattern.indexOf('*');
@@ -100,7 +100,9 @@ export function specifierFor(
   const candidates: string[] = [];
   const withExt = (s: string, ext: ExtensionStyle) => s + extensionFor(target.module, ext);
   const dropIndex = (s: string) => (path.posix.basename(s) === 'index' ? path.posix.dirname(s) : s);
-  if (style.alias) for (const a of aliasSpecifiers(ctx, file, targetNoExt, site.specifier)) candidates.push(withExt(style.ext === 'none' ? dropIndex(a) : a, style.ext));
+  if (style.alias)
+    for (const a of aliasSpecifiers(ctx, file, targetNoExt, site.specifier))
+      candidates.push(withExt(style.ext === 'none' ? dropIndex(a) : a, style.ext));
   const rel = relativeSpecifier(file, targetNoExt);
   candidates.push(withExt(style.ext === 'none' ? dropIndex(rel) : rel, style.ext));
   // Fallbacks, should the file's style not resolve under its module settings.
@@ -110,10 +112,10 @@ export function specifierFor(
     if (resolution.kind === 'file' && sameModule(resolution.path, target.module)) return { specifier: candidate };
   }
   targetNoExt = toPosix(targetNoExt);
-  return { error: `no specifier written from ${toPosix(path.relative(ctx.config.rootDir, file))} resolves to ${targetNoExt}` };
+  return {
+    error: `no specifier written from ${toPosix(path.relative(ctx.config.rootDir, file))} resolves to ${targetNoExt}`,
+  };
 }
-
-
 
 /**
  * How `file` should spell an import of `target` when no import site is being rewritten (e.g. a
@@ -133,5 +135,7 @@ export function specifierForFile(
     const resolution = ctx.resolver.resolve(candidate, file, 'import');
     if (resolution.kind === 'file' && sameModule(resolution.path, target.module)) return { specifier: candidate };
   }
-  return { error: `no specifier written from ${toPosix(path.relative(ctx.config.rootDir, file))} resolves to ${toPosix(stripExtension(target.module))}` };
+  return {
+    error: `no specifier written from ${toPosix(path.relative(ctx.config.rootDir, file))} resolves to ${toPosix(stripExtension(target.module))}`,
+  };
 }

@@ -41,7 +41,11 @@ export function changeRangeOf(edits: readonly TextEdit[]): ts.TextChangeRange | 
  * TypeScript judges from a reused node). An empty original is parsed in full by TypeScript itself.
  * It consumes the old tree: TypeScript moves its reused nodes into the new one.
  */
-export function rewrittenSyntaxErrors(file: string, after: string, previous?: { sourceFile: ts.SourceFile; change: ts.TextChangeRange }): ParseProblem[] {
+export function rewrittenSyntaxErrors(
+  file: string,
+  after: string,
+  previous?: { sourceFile: ts.SourceFile; change: ts.TextChangeRange },
+): ParseProblem[] {
   if (previous) {
     try {
       return syntaxErrors(ts.updateSourceFile(previous.sourceFile, after, previous.change));
@@ -76,21 +80,28 @@ export function verifyRewrite(
   const errors = rewrittenSyntaxErrors(self, after, options.previous);
   const firstError = errors[0];
   if (firstError) {
-    return { ok: false, error: `the rewritten file would not parse (line ${firstError.line}, column ${firstError.column}: ${firstError.message})` };
+    return {
+      ok: false,
+      error: `the rewritten file would not parse (line ${firstError.line}, column ${firstError.column}: ${firstError.message})`,
+    };
   }
   if (options.specifiers) {
     const forms: ImportForm[] = ['import', 'require'];
     for (const specifier of options.specifiers) {
       for (const form of forms) {
         const r = ctx.resolver.resolve(specifier, self, form);
-        if (r.kind === 'file' && path.resolve(r.path) === self) return { ok: false, error: `the rewritten file would import itself ('${specifier}')` };
+        if (r.kind === 'file' && path.resolve(r.path) === self)
+          return { ok: false, error: `the rewritten file would import itself ('${specifier}')` };
       }
     }
     return { ok: true };
   }
   const now = selfImports(ctx, self, after);
   if (now.length > 0 && now.length > selfImports(ctx, self, before).length) {
-    return { ok: false, error: `the rewritten file would import itself ('${now[0]!.specifier}' at line ${now[0]!.line})` };
+    return {
+      ok: false,
+      error: `the rewritten file would import itself ('${now[0]!.specifier}' at line ${now[0]!.line})`,
+    };
   }
   return { ok: true };
 }

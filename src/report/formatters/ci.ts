@@ -25,10 +25,17 @@ export function formatMarkdown(report: Report): string {
       `${report.files.scanned} files scanned (${report.files.parsed} parsed, ${report.files.prefilterEmpty} proven empty by the prefilter), ` +
       `${report.files.skipped.length} skipped, ${report.files.parseErrors.length} parse errors.`,
   );
-  if (report.scope.partial) out.push('', '> Partial report (paths, --changed-since or a shard): "safe to delete" is not decided.');
-  if (report.verdict === 'incomplete') out.push('', `> Incomplete: no violation found, but ${report.files.skipped.length} file(s) in scope could not be read (listed below).`);
+  if (report.scope.partial)
+    out.push('', '> Partial report (paths, --changed-since or a shard): "safe to delete" is not decided.');
+  if (report.verdict === 'incomplete')
+    out.push(
+      '',
+      `> Incomplete: no violation found, but ${report.files.skipped.length} file(s) in scope could not be read (listed below).`,
+    );
   out.push('');
-  out.push('| concept | verdict | progress | implementations | duplicates | legacy sites | broken | non-concept | canonical (compat) |');
+  out.push(
+    '| concept | verdict | progress | implementations | duplicates | legacy sites | broken | non-concept | canonical (compat) |',
+  );
   out.push('|---|---|---|---|---|---|---|---|---|');
   for (const c of report.concepts) {
     const s = c.summary;
@@ -38,40 +45,91 @@ export function formatMarkdown(report: Report): string {
   }
   for (const c of report.concepts) {
     const s = c.summary;
-    out.push('', `### ${escapeMd(c.id)}`, '', `Canonical: \`${c.canonical.module}\`${c.compat ? `, compat layer \`${c.compat.module}\`` : ''}.`);
+    out.push(
+      '',
+      `### ${escapeMd(c.id)}`,
+      '',
+      `Canonical: \`${c.canonical.module}\`${c.compat ? `, compat layer \`${c.compat.module}\`` : ''}.`,
+    );
     if (c.duplicates.length > 0) {
-      out.push('', `<details><summary>Duplicate implementations (${c.duplicates.length})</summary>`, '', '| file | symbol | evidence |', '|---|---|---|');
-      for (const d of c.duplicates) out.push(`| \`${d.file}:${d.line}\` | ${escapeMd(d.symbol)} | ${d.evidence.map(escapeMd).join('; ')} |`);
+      out.push(
+        '',
+        `<details><summary>Duplicate implementations (${c.duplicates.length})</summary>`,
+        '',
+        '| file | symbol | evidence |',
+        '|---|---|---|',
+      );
+      for (const d of c.duplicates)
+        out.push(`| \`${d.file}:${d.line}\` | ${escapeMd(d.symbol)} | ${d.evidence.map(escapeMd).join('; ')} |`);
       out.push('', '</details>');
     }
     if (c.legacySites.length > 0) {
-      out.push('', `<details><summary>Legacy import sites (${c.legacySites.length})</summary>`, '', '| file | module | form | statement |', '|---|---|---|---|');
-      for (const l of c.legacySites) out.push(`| \`${l.file}:${l.line}\`${l.missing ? ' ⚠️ broken' : ''} | \`${l.module}\` | ${l.form} | ${code(l.code)} |`);
+      out.push(
+        '',
+        `<details><summary>Legacy import sites (${c.legacySites.length})</summary>`,
+        '',
+        '| file | module | form | statement |',
+        '|---|---|---|---|',
+      );
+      for (const l of c.legacySites)
+        out.push(
+          `| \`${l.file}:${l.line}\`${l.missing ? ' ⚠️ broken' : ''} | \`${l.module}\` | ${l.form} | ${code(l.code)} |`,
+        );
       out.push('', '</details>');
     }
     if (c.nonConceptLegacySites.length > 0) {
-      out.push('', `<details><summary>Non-concept imports still on legacy modules (${c.nonConceptLegacySites.length})</summary>`, '', '| file | module | statement |', '|---|---|---|');
-      for (const l of c.nonConceptLegacySites) out.push(`| \`${l.file}:${l.line}\`${l.missing ? ' ⚠️ broken' : ''} | \`${l.module}\` | ${code(l.code)} |`);
+      out.push(
+        '',
+        `<details><summary>Non-concept imports still on legacy modules (${c.nonConceptLegacySites.length})</summary>`,
+        '',
+        '| file | module | statement |',
+        '|---|---|---|',
+      );
+      for (const l of c.nonConceptLegacySites)
+        out.push(`| \`${l.file}:${l.line}\`${l.missing ? ' ⚠️ broken' : ''} | \`${l.module}\` | ${code(l.code)} |`);
       out.push('', '</details>');
     }
     if (c.canonicalSites.length > 0) {
-      out.push('', `<details><summary>Canonical import sites (${c.canonicalSites.length})</summary>`, '', '| file | module | names |', '|---|---|---|');
-      for (const x of c.canonicalSites) out.push(`| \`${x.file}:${x.line}\`${x.compat ? ' (compat)' : ''} | \`${x.specifier}\` | ${x.names.map((n) => escapeMd(n.imported)).join(', ')} |`);
+      out.push(
+        '',
+        `<details><summary>Canonical import sites (${c.canonicalSites.length})</summary>`,
+        '',
+        '| file | module | names |',
+        '|---|---|---|',
+      );
+      for (const x of c.canonicalSites)
+        out.push(
+          `| \`${x.file}:${x.line}\`${x.compat ? ' (compat)' : ''} | \`${x.specifier}\` | ${x.names.map((n) => escapeMd(n.imported)).join(', ')} |`,
+        );
       out.push('', '</details>');
     }
     if (s.compatNames.length > 0) {
-      out.push('', 'Compat names still in use (stage 2): ' + s.compatNames.map((n) => `\`${n.name}\` ×${n.count} → \`${n.replacement ?? '?'}\``).join(', '));
+      out.push(
+        '',
+        'Compat names still in use (stage 2): ' +
+          s.compatNames.map((n) => `\`${n.name}\` ×${n.count} → \`${n.replacement ?? '?'}\``).join(', '),
+      );
     }
     if (c.transitionSites.length > 0) {
-      out.push('', `<details><summary>Transition: the canonical module re-exports legacy modules (${c.transitionSites.length})</summary>`, '', '| file | module | statement |', '|---|---|---|');
+      out.push(
+        '',
+        `<details><summary>Transition: the canonical module re-exports legacy modules (${c.transitionSites.length})</summary>`,
+        '',
+        '| file | module | statement |',
+        '|---|---|---|',
+      );
       for (const l of c.transitionSites) out.push(`| \`${l.file}:${l.line}\` | \`${l.module}\` | ${code(l.code)} |`);
       out.push('', '</details>');
     }
-    out.push('', `Safe to delete: ${s.safeToDelete === null ? `not decided (${escapeMd(undecidedReason(report))})` : s.safeToDelete.length > 0 ? s.safeToDelete.map((m) => `\`${m}\``).join(', ') : 'none'}.`);
+    out.push(
+      '',
+      `Safe to delete: ${s.safeToDelete === null ? `not decided (${escapeMd(undecidedReason(report))})` : s.safeToDelete.length > 0 ? s.safeToDelete.map((m) => `\`${m}\``).join(', ') : 'none'}.`,
+    );
   }
   if (report.files.parseErrors.length > 0 || report.files.skipped.length > 0) {
     out.push('', '### Files not fully analysed', '');
-    for (const p of report.files.parseErrors) out.push(`- \`${p.file}:${p.line}:${p.column}\` parse error: ${escapeMd(p.message)}`);
+    for (const p of report.files.parseErrors)
+      out.push(`- \`${p.file}:${p.line}:${p.column}\` parse error: ${escapeMd(p.message)}`);
     for (const s of report.files.skipped) out.push(`- \`${s.file}\` skipped: ${escapeMd(s.reason)}`);
   }
   return out.join('\n') + '\n';
@@ -101,16 +159,27 @@ export function formatJunit(report: Report): string {
     }
     tests += cases.length;
     failures += mine.length;
-    suites.push(`  <testsuite name="ssot ${xml(c.id)}" tests="${cases.length}" failures="${mine.length}" errors="0" skipped="0">\n${cases.join('\n')}\n  </testsuite>`);
+    suites.push(
+      `  <testsuite name="ssot ${xml(c.id)}" tests="${cases.length}" failures="${mine.length}" errors="0" skipped="0">\n${cases.join('\n')}\n  </testsuite>`,
+    );
   }
   const problems = [
-    ...report.files.parseErrors.map((p) => ({ name: `${p.file}:${p.line}:${p.column}`, type: 'parse-error', message: p.message })),
+    ...report.files.parseErrors.map((p) => ({
+      name: `${p.file}:${p.line}:${p.column}`,
+      type: 'parse-error',
+      message: p.message,
+    })),
     ...report.files.skipped.map((s) => ({ name: s.file, type: 'skipped', message: s.reason })),
   ];
   if (problems.length > 0) {
-    const cases = problems.map((p) => `    <testcase classname="ssot.files" name="${xml(p.name)}">\n      <error type="${p.type}" message="${xml(p.message)}"/>\n    </testcase>`);
+    const cases = problems.map(
+      (p) =>
+        `    <testcase classname="ssot.files" name="${xml(p.name)}">\n      <error type="${p.type}" message="${xml(p.message)}"/>\n    </testcase>`,
+    );
     tests += cases.length;
-    suites.push(`  <testsuite name="ssot files" tests="${cases.length}" failures="0" errors="${cases.length}" skipped="0">\n${cases.join('\n')}\n  </testsuite>`);
+    suites.push(
+      `  <testsuite name="ssot files" tests="${cases.length}" failures="0" errors="${cases.length}" skipped="0">\n${cases.join('\n')}\n  </testsuite>`,
+    );
   }
   out.push(`<testsuites name="ssot report" tests="${tests}" failures="${failures}" errors="${problems.length}">`);
   out.push(...suites);
@@ -133,12 +202,17 @@ export function formatGithub(report: Report, options: { srcRootPrefix?: string }
   const all = violations(report);
   const byRule = (rule: RuleId): number => all.filter((v) => v.rule === rule).length;
   for (const v of all) {
-    lines.push(`::error file=${ghProperty(prefix + v.file)},line=${v.line},col=${v.column},title=${ghProperty(`ssot/${v.rule}`)}::${ghData(v.message)}`);
+    lines.push(
+      `::error file=${ghProperty(prefix + v.file)},line=${v.line},col=${v.column},title=${ghProperty(`ssot/${v.rule}`)}::${ghData(v.message)}`,
+    );
   }
   for (const p of report.files.parseErrors) {
-    lines.push(`::warning file=${ghProperty(prefix + p.file)},line=${p.line},col=${p.column},title=ssot parse error::${ghData(p.message)}`);
+    lines.push(
+      `::warning file=${ghProperty(prefix + p.file)},line=${p.line},col=${p.column},title=ssot parse error::${ghData(p.message)}`,
+    );
   }
-  for (const s of report.files.skipped) lines.push(`::warning file=${ghProperty(prefix + s.file)},title=ssot skipped file::${ghData(s.reason)}`);
+  for (const s of report.files.skipped)
+    lines.push(`::warning file=${ghProperty(prefix + s.file)},title=ssot skipped file::${ghData(s.reason)}`);
   const t = report.totals;
   lines.push(
     // Counts of the annotations above, by rule: the only findings this format lists.

@@ -92,7 +92,11 @@ function statusPill(status: string | null): string {
 function namesCell(s: LegacySiteItem): string {
   if (s.names.length === 0) return `<span class="chip">whole module (${esc(s.form)})</span>`;
   return s.names
-    .map((n) => (n.mapsTo ? `<span class="chip">${esc(n.imported)} → ${pathHtml(n.mapsTo)}</span>` : `<span class="chip muted">${esc(n.imported)} (not in concept)</span>`))
+    .map((n) =>
+      n.mapsTo
+        ? `<span class="chip">${esc(n.imported)} → ${pathHtml(n.mapsTo)}</span>`
+        : `<span class="chip muted">${esc(n.imported)} (not in concept)</span>`,
+    )
     .join('');
 }
 
@@ -126,7 +130,8 @@ function historyChart(id: string, history: readonly HistoryEntry[]): string {
   const R = 40;
   const T = 14;
   const B = 30;
-  const x = (i: number): number => (points.length === 1 ? L + (W - L - R) / 2 : L + (i * (W - L - R)) / (points.length - 1));
+  const x = (i: number): number =>
+    points.length === 1 ? L + (W - L - R) / 2 : L + (i * (W - L - R)) / (points.length - 1);
   const yPct = (p: number): number => T + (1 - p) * (H - T - B);
   const maxCount = Math.max(1, ...points.map((p) => p.c.legacySites + p.c.duplicates));
   const yCount = (n: number): number => T + (1 - n / maxCount) * (H - T - B);
@@ -134,7 +139,10 @@ function historyChart(id: string, history: readonly HistoryEntry[]): string {
   const openPts = points.map((p, i) => `${x(i).toFixed(1)},${yCount(p.c.legacySites + p.c.duplicates).toFixed(1)}`);
   const area = `M${x(0).toFixed(1)},${yPct(0)} L${progressPts.join(' L')} L${x(points.length - 1).toFixed(1)},${yPct(0)} Z`;
   const grid = [0, 0.25, 0.5, 0.75, 1]
-    .map((g) => `<line x1="${L}" x2="${W - R}" y1="${yPct(g)}" y2="${yPct(g)}" stroke="#e4e7ec"/><text x="${L - 6}" y="${yPct(g) + 4}" text-anchor="end" font-size="10" fill="#667085">${g * 100}%</text>`)
+    .map(
+      (g) =>
+        `<line x1="${L}" x2="${W - R}" y1="${yPct(g)}" y2="${yPct(g)}" stroke="#e4e7ec"/><text x="${L - 6}" y="${yPct(g) + 4}" text-anchor="end" font-size="10" fill="#667085">${g * 100}%</text>`,
+    )
     .join('');
   // Date, and the time of day when the kept runs all fall on one day.
   const sameDay = points[0]!.t.slice(0, 10) === points[points.length - 1]!.t.slice(0, 10);
@@ -170,7 +178,10 @@ function conceptSection(report: Report, c: ConceptReport, history: readonly Hist
     )
     .join('');
   const moduleRows = s.modules
-    .map((m) => `<tr><td><code>${pathHtml(m.module)}</code></td><td>${statusPill(m.status)}</td><td>${m.legacySites}</td><td>${m.nonConceptSites}</td><td>${m.internalSites}</td><td>${m.transitionSites}</td></tr>`)
+    .map(
+      (m) =>
+        `<tr><td><code>${pathHtml(m.module)}</code></td><td>${statusPill(m.status)}</td><td>${m.legacySites}</td><td>${m.nonConceptSites}</td><td>${m.internalSites}</td><td>${m.transitionSites}</td></tr>`,
+    )
     .join('');
   const chart = history && history.length > 0 ? historyChart(c.id, history) : '';
   return `<section class="concept">
@@ -212,8 +223,13 @@ export function formatHtml(report: Report, options: { history?: readonly History
   const fileProblems =
     f.parseErrors.length + f.skipped.length > 0
       ? `<section class="concept"><h2>Files not fully analysed</h2><table><thead><tr><th>file</th><th>problem</th></tr></thead><tbody>${[
-          ...f.parseErrors.map((p) => `<tr><td class="loc"><code>${pathHtml(p.file)}:${p.line}:${p.column}</code></td><td>parse error: ${esc(p.message)}</td></tr>`),
-          ...f.skipped.map((s) => `<tr><td class="loc"><code>${pathHtml(s.file)}</code></td><td>skipped: ${esc(s.reason)}</td></tr>`),
+          ...f.parseErrors.map(
+            (p) =>
+              `<tr><td class="loc"><code>${pathHtml(p.file)}:${p.line}:${p.column}</code></td><td>parse error: ${esc(p.message)}</td></tr>`,
+          ),
+          ...f.skipped.map(
+            (s) => `<tr><td class="loc"><code>${pathHtml(s.file)}</code></td><td>skipped: ${esc(s.reason)}</td></tr>`,
+          ),
         ].join('')}</tbody></table></section>`
       : '';
   return `<!doctype html>

@@ -74,7 +74,14 @@ export function formatSarif(report: Report, options: SarifOptions = {}): string 
     ...report.files.parseErrors.map((p) => ({
       level: 'warning',
       message: { text: `parse error: ${p.message}` },
-      locations: [{ physicalLocation: { artifactLocation: { uri: uri(p.file), uriBaseId: '%SRCROOT%' }, region: { startLine: p.line, startColumn: p.column } } }],
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: uri(p.file), uriBaseId: '%SRCROOT%' },
+            region: { startLine: p.line, startColumn: p.column },
+          },
+        },
+      ],
     })),
     ...report.files.skipped.map((s) => ({
       level: 'warning',

@@ -20,7 +20,13 @@ function bar(progress: number | null, width = 24): string {
 }
 
 function siteLine(s: LegacySiteItem, c: Colors): string {
-  const names = s.names.length > 0 ? capList(s.names.map((n) => (n.mapsTo ? `${n.imported} -> ${n.mapsTo}` : `${n.imported} (not in concept)`)), 8) : `whole module (${s.form})`;
+  const names =
+    s.names.length > 0
+      ? capList(
+          s.names.map((n) => (n.mapsTo ? `${n.imported} -> ${n.mapsTo}` : `${n.imported} (not in concept)`)),
+          8,
+        )
+      : `whole module (${s.form})`;
   return `    ${c.cyan(`${s.file}:${s.line}`)}  ${s.form}  ${oneLine(s.code)}\n      ${c.dim(`${s.module}: ${names}`)}`;
 }
 
@@ -43,31 +49,44 @@ function concept(cr: ConceptReport, report: Report, c: Colors): string[] {
 
   out.push(c.bold(`  Duplicate implementations (${s.duplicates})`));
   for (const d of cr.duplicates) {
-    out.push(`    ${c.cyan(`${d.file}:${d.line}`)}  ${c.bold(d.symbol)} ${c.dim(`(${d.declarationKind})`)}  ${c.dim(`fingerprint ${d.fingerprint.slice(0, 12)}`)}`);
+    out.push(
+      `    ${c.cyan(`${d.file}:${d.line}`)}  ${c.bold(d.symbol)} ${c.dim(`(${d.declarationKind})`)}  ${c.dim(`fingerprint ${d.fingerprint.slice(0, 12)}`)}`,
+    );
     for (const e of d.evidence) out.push(`      - ${e}`);
   }
   if (s.duplicates === 0) out.push(c.dim('    none'));
   out.push('');
 
   const broken = cr.legacySites.filter((x) => x.missing).length;
-  out.push(c.bold(`  Legacy import sites (${s.legacySites})`) + (broken > 0 ? c.red(`, ${broken} on deleted modules`) : ''));
+  out.push(
+    c.bold(`  Legacy import sites (${s.legacySites})`) + (broken > 0 ? c.red(`, ${broken} on deleted modules`) : ''),
+  );
   if (s.legacySites > 0) {
     out.push(c.dim(`    by module: ${s.legacyByModule.map((m) => `${m.module} ${m.count}`).join(', ')}`));
     out.push(c.dim(`    by form:   ${s.legacyByForm.map((m) => `${m.form} ${m.count}`).join(', ')}`));
   }
-  for (const site of cr.legacySites) out.push(siteLine(site, c) + (site.missing ? c.red('  BROKEN: module no longer exists') : ''));
+  for (const site of cr.legacySites)
+    out.push(siteLine(site, c) + (site.missing ? c.red('  BROKEN: module no longer exists') : ''));
   if (s.legacySites === 0) out.push(c.dim('    none'));
   out.push('');
 
   if (s.nonConceptLegacySites > 0) {
-    out.push(c.bold(`  Non-concept imports still on legacy modules (${s.nonConceptLegacySites})`) + c.dim(' — nothing to migrate, but they block deleting the module'));
-    for (const site of cr.nonConceptLegacySites) out.push(siteLine(site, c) + (site.missing ? c.red('  BROKEN: module no longer exists') : ''));
+    out.push(
+      c.bold(`  Non-concept imports still on legacy modules (${s.nonConceptLegacySites})`) +
+        c.dim(' — nothing to migrate, but they block deleting the module'),
+    );
+    for (const site of cr.nonConceptLegacySites)
+      out.push(siteLine(site, c) + (site.missing ? c.red('  BROKEN: module no longer exists') : ''));
     out.push('');
   }
 
   if (s.internalLegacySites > 0) {
-    out.push(c.bold(`  Imports inside legacy modules (${s.internalLegacySites})`) + c.dim(' — part of the code being retired; they go with the module, not counted as legacy sites'));
-    for (const site of cr.internalLegacySites) out.push(`    ${c.cyan(`${site.file}:${site.line}`)}  ${oneLine(site.code)}  ${c.dim(`(${site.module})`)}`);
+    out.push(
+      c.bold(`  Imports inside legacy modules (${s.internalLegacySites})`) +
+        c.dim(' — part of the code being retired; they go with the module, not counted as legacy sites'),
+    );
+    for (const site of cr.internalLegacySites)
+      out.push(`    ${c.cyan(`${site.file}:${site.line}`)}  ${oneLine(site.code)}  ${c.dim(`(${site.module})`)}`);
     out.push('');
   }
 
@@ -76,16 +95,24 @@ function concept(cr: ConceptReport, report: Report, c: Colors): string[] {
       c.bold(`  Transition: the canonical module re-exports legacy modules (${s.transitionSites})`) +
         c.dim(' — the usual first step of a consolidation; not violations, but the legacy module stays until they go'),
     );
-    for (const site of cr.transitionSites) out.push(`    ${c.cyan(`${site.file}:${site.line}`)}  ${oneLine(site.code)}  ${c.dim(`(${site.module})`)}`);
+    for (const site of cr.transitionSites)
+      out.push(`    ${c.cyan(`${site.file}:${site.line}`)}  ${oneLine(site.code)}  ${c.dim(`(${site.module})`)}`);
     out.push('');
   }
 
   out.push(c.bold(`  Canonical import sites (${s.canonicalSites})`) + `, ${s.compatSites} on the compat layer`);
   for (const site of cr.canonicalSites) {
-    out.push(`    ${c.cyan(`${site.file}:${site.line}`)}  ${site.specifier}${site.compat ? c.yellow(' (compat)') : ''}  ${site.names.map((n) => n.imported).join(', ')}`);
+    out.push(
+      `    ${c.cyan(`${site.file}:${site.line}`)}  ${site.specifier}${site.compat ? c.yellow(' (compat)') : ''}  ${site.names.map((n) => n.imported).join(', ')}`,
+    );
   }
   for (const n of s.compatNames) {
-    out.push(c.yellow(`    compat name ${n.name} used ${plural(n.count, 'time')}`) + (n.replacement ? ` -> stage 2: ${n.replacement} from ${cr.canonical.module}` : ' (no canonical replacement known)'));
+    out.push(
+      c.yellow(`    compat name ${n.name} used ${plural(n.count, 'time')}`) +
+        (n.replacement
+          ? ` -> stage 2: ${n.replacement} from ${cr.canonical.module}`
+          : ' (no canonical replacement known)'),
+    );
   }
   if (s.canonicalSites === 0) out.push(c.dim('    none'));
   out.push('');
@@ -103,13 +130,16 @@ function concept(cr: ConceptReport, report: Report, c: Colors): string[] {
               ? c.green('deleted')
               : 'in use';
     const transition = m.transitionSites > 0 ? `, ${m.transitionSites} from the canonical module` : '';
-    out.push(`    ${m.module.padEnd(40)} ${status}  ${c.dim(`${plural(m.legacySites, 'site')}, ${m.nonConceptSites} non-concept, ${m.internalSites} from legacy modules${transition}`)}`);
+    out.push(
+      `    ${m.module.padEnd(40)} ${status}  ${c.dim(`${plural(m.legacySites, 'site')}, ${m.nonConceptSites} non-concept, ${m.internalSites} from legacy modules${transition}`)}`,
+    );
   }
   out.push(
     s.safeToDelete === null
       ? c.dim(`    safe to delete: not decided (${undecidedReason(report)})`)
       : s.safeToDelete.length > 0
-        ? `    safe to delete: ${c.green(s.safeToDelete.join(', '))}` + c.dim(` (no file of the ${report.files.inScope} in scope imports them, by any name or in any form)`)
+        ? `    safe to delete: ${c.green(s.safeToDelete.join(', '))}` +
+          c.dim(` (no file of the ${report.files.inScope} in scope imports them, by any name or in any form)`)
         : '    safe to delete: none',
   );
   return out;
@@ -132,7 +162,11 @@ export function formatText(report: Report, options: TextOptions): string {
   const sc = report.scope;
   const f = report.files;
   const out: string[] = [];
-  out.push(c.bold(`ssot report`) + ` ${sc.root}` + c.dim(`  (ssot-kit ${report.tool.version}, report schema ${report.schemaVersion})`));
+  out.push(
+    c.bold(`ssot report`) +
+      ` ${sc.root}` +
+      c.dim(`  (ssot-kit ${report.tool.version}, report schema ${report.schemaVersion})`),
+  );
   out.push(
     c.dim(
       `scope: config ${sc.config ?? '(inline)'}; include ${sc.include.join(' ')}; exclude ${sc.exclude.length > 0 ? sc.exclude.join(' ') : '(none)'}; ` +
@@ -146,7 +180,8 @@ export function formatText(report: Report, options: TextOptions): string {
     `files: ${f.inScope} in scope, ${f.scanned} scanned (${f.parsed} parsed, ${f.prefilterEmpty} proven empty by the text prefilter), ` +
       `${plural(f.skipped.length, 'skipped file')}, ${plural(f.parseErrors.length, 'parse error')}`,
   );
-  if (sc.partial) out.push(c.yellow('partial report: only some files in scope were analysed; "safe to delete" is not decided'));
+  if (sc.partial)
+    out.push(c.yellow('partial report: only some files in scope were analysed; "safe to delete" is not decided'));
   for (const s of f.skipped) out.push(c.yellow(`  skipped ${s.file}: ${s.reason}`));
   for (const p of f.parseErrors) out.push(c.red(`  parse error ${p.file}:${p.line}:${p.column}: ${p.message}`));
   for (const p of f.missingPaths) out.push(c.red(`  path not found: ${p}`));
@@ -164,18 +199,27 @@ export function formatText(report: Report, options: TextOptions): string {
   );
   const reasons = report.concepts
     .filter((cr) => !cr.compliant)
-    .map((cr) => `${cr.id}: ${plural(cr.summary.duplicates, 'duplicate')}, ${plural(cr.summary.legacySites, 'legacy site')}, ${plural(cr.summary.missingModuleImports, 'broken import')}`);
+    .map(
+      (cr) =>
+        `${cr.id}: ${plural(cr.summary.duplicates, 'duplicate')}, ${plural(cr.summary.legacySites, 'legacy site')}, ${plural(cr.summary.missingModuleImports, 'broken import')}`,
+    );
   out.push(
     c.bold('Verdict: ') +
       (report.verdict === 'compliant'
         ? c.green('compliant') + c.dim(' (every concept has one implementation and no legacy sites)')
         : report.verdict === 'incomplete'
-          ? c.yellow('incomplete') + ` — no violation found, but ${plural(f.skipped.length, 'file')} in scope could not be read (listed above)`
+          ? c.yellow('incomplete') +
+            ` — no violation found, but ${plural(f.skipped.length, 'file')} in scope could not be read (listed above)`
           : c.red('not compliant') + ` — ${reasons.join('; ')}`),
   );
   if (report.timing) {
     const tm = report.timing;
-    out.push(c.dim(`time: ${tm.totalMs} ms (analysis ${tm.analyseMs} ms, ${tm.jobs} jobs); ${tm.analysedFiles} files analysed` + (tm.cacheHits + tm.cacheMisses > 0 ? `, cache ${tm.cacheHits} hits / ${tm.cacheMisses} misses` : '')));
+    out.push(
+      c.dim(
+        `time: ${tm.totalMs} ms (analysis ${tm.analyseMs} ms, ${tm.jobs} jobs); ${tm.analysedFiles} files analysed` +
+          (tm.cacheHits + tm.cacheMisses > 0 ? `, cache ${tm.cacheHits} hits / ${tm.cacheMisses} misses` : ''),
+      ),
+    );
   }
   return out.join('\n') + '\n';
 }

@@ -24,10 +24,22 @@ const METHOD_REPLACEMENTS = {
   addHandler: { module: R, name: 'on', note: 'router.on(type, handler) returns an unsubscribe function' },
   registerHandler: { module: R, name: 'on', note: 'router.on(type, handler) returns an unsubscribe function' },
   removeHandler: { module: R, name: 'off', note: 'or call the unsubscribe function returned by on()' },
-  routeMessage: { module: R, name: 'route', note: 'router.route(ctx, raw) or router.forUser(ctx).route(raw); resolves to { ok, handled, failed, error? }' },
-  registerConnection: { module: R, name: 'register', note: 'router.register(connection) returns an unregister function' },
+  routeMessage: {
+    module: R,
+    name: 'route',
+    note: 'router.route(ctx, raw) or router.forUser(ctx).route(raw); resolves to { ok, handled, failed, error? }',
+  },
+  registerConnection: {
+    module: R,
+    name: 'register',
+    note: 'router.register(connection) returns an unregister function',
+  },
   unregisterConnection: { module: R, name: 'unregister' },
-  broadcastToUser: { module: R, name: 'forUser(ctx).broadcast', note: 'forUser(ctx).emit(type, payload) for the five agent events; the count is result.delivered' },
+  broadcastToUser: {
+    module: R,
+    name: 'forUser(ctx).broadcast',
+    note: 'forUser(ctx).emit(type, payload) for the five agent events; the count is result.delivered',
+  },
   getStats: { module: R, name: 'stats' },
 } as const satisfies Record<string, CompatReplacement>;
 
@@ -44,14 +56,46 @@ function methodEntries(cls: (typeof LEGACY_CLASSES)[number]): Record<string, Com
  * replacement in 'ssot-kit/router'. Pure data: safe to import from analysis tools.
  */
 export const COMPAT_REPLACEMENTS: Record<string, CompatReplacement> = {
-  MessageRouter: { module: R, name: 'CanonicalMessageRouter', note: 'createMessageRouter(options) or new CanonicalMessageRouter(options)' },
-  QualityMessageRouter: { module: R, name: 'CanonicalMessageRouter', note: 'quality checks are built in: payload validation and strict ordering' },
-  WebSocketEventRouter: { module: R, name: 'CanonicalMessageRouter', note: 'attach it to a ws server with attachRouter/createRouterServer' },
-  UserScopedWebSocketEventRouter: { module: R, name: 'forUser', note: 'router.forUser(ctx) returns a ScopedRouter bound to one user' },
-  WebSocketBroadcastService: { module: R, name: 'forUser(ctx).broadcast', note: 'router.forUser(ctx).emit/broadcast delivers to one user\'s connections' },
-  broadcastToUser: { module: R, name: 'forUser(ctx).broadcast', note: 'forUser(ctx).emit(type, payload) for the five agent events; the count is result.delivered' },
-  createMessageRouter: { module: R, name: 'createMessageRouter', note: 'the canonical factory returns a CanonicalMessageRouter (on/route/forUser)' },
-  getMessageRouter: { module: R, name: 'getDefaultRouter', note: 'prefer creating one router and passing it explicitly' },
+  MessageRouter: {
+    module: R,
+    name: 'CanonicalMessageRouter',
+    note: 'createMessageRouter(options) or new CanonicalMessageRouter(options)',
+  },
+  QualityMessageRouter: {
+    module: R,
+    name: 'CanonicalMessageRouter',
+    note: 'quality checks are built in: payload validation and strict ordering',
+  },
+  WebSocketEventRouter: {
+    module: R,
+    name: 'CanonicalMessageRouter',
+    note: 'attach it to a ws server with attachRouter/createRouterServer',
+  },
+  UserScopedWebSocketEventRouter: {
+    module: R,
+    name: 'forUser',
+    note: 'router.forUser(ctx) returns a ScopedRouter bound to one user',
+  },
+  WebSocketBroadcastService: {
+    module: R,
+    name: 'forUser(ctx).broadcast',
+    note: "router.forUser(ctx).emit/broadcast delivers to one user's connections",
+  },
+  broadcastToUser: {
+    module: R,
+    name: 'forUser(ctx).broadcast',
+    note: 'forUser(ctx).emit(type, payload) for the five agent events; the count is result.delivered',
+  },
+  createMessageRouter: {
+    module: R,
+    name: 'createMessageRouter',
+    note: 'the canonical factory returns a CanonicalMessageRouter (on/route/forUser)',
+  },
+  getMessageRouter: {
+    module: R,
+    name: 'getDefaultRouter',
+    note: 'prefer creating one router and passing it explicitly',
+  },
   ...methodEntries('MessageRouter'),
   ...methodEntries('QualityMessageRouter'),
   ...methodEntries('WebSocketEventRouter'),

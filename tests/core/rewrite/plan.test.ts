@@ -19,10 +19,22 @@ function setup(caseName: string, file: string, text?: string) {
 
 describe('applyEdits', () => {
   it('splices by offsets into the original text, inserts keep their order', () => {
-    expect(applyEdits('abcdef', [{ start: 4, end: 6, text: 'X' }, { start: 0, end: 1, text: '' }, { start: 2, end: 2, text: '1' }, { start: 2, end: 2, text: '2' }])).toBe('b12cdX');
+    expect(
+      applyEdits('abcdef', [
+        { start: 4, end: 6, text: 'X' },
+        { start: 0, end: 1, text: '' },
+        { start: 2, end: 2, text: '1' },
+        { start: 2, end: 2, text: '2' },
+      ]),
+    ).toBe('b12cdX');
   });
   it('rejects overlapping edits', () => {
-    expect(() => applyEdits('abcdef', [{ start: 0, end: 3, text: '' }, { start: 2, end: 4, text: '' }])).toThrow(/overlapping/);
+    expect(() =>
+      applyEdits('abcdef', [
+        { start: 0, end: 3, text: '' },
+        { start: 2, end: 4, text: '' },
+      ]),
+    ).toThrow(/overlapping/);
   });
 });
 
@@ -59,18 +71,31 @@ describe('planSiteRewrite (the ESLint autofix entry point)', () => {
   });
 
   it('is not safe for a site that imports no concept name', () => {
-    const { ctx, source, analysis } = setup('split', 'src/app.ts', "import type { RouterOptions } from './legacy/message-router';\nexport const o: RouterOptions = {};\n");
+    const { ctx, source, analysis } = setup(
+      'split',
+      'src/app.ts',
+      "import type { RouterOptions } from './legacy/message-router';\nexport const o: RouterOptions = {};\n",
+    );
     const site = analysis.sites.find((s) => s.target.kind === 'legacy')!;
-    expect(planSiteRewrite(ctx, analysis, site, source)).toMatchObject({ safe: false, reason: 'no name of this import is part of the concept' });
+    expect(planSiteRewrite(ctx, analysis, site, source)).toMatchObject({
+      safe: false,
+      reason: 'no name of this import is part of the concept',
+    });
   });
 });
 
 describe('planFileRewrite', () => {
   it('--rename falls back to an alias when the canonical name is already taken', () => {
-    const text = "import { ChatMessageRouter } from './events/event-router';\n\nconst WebSocketEventRouter = 1;\nexport const r = [new ChatMessageRouter(), WebSocketEventRouter];\n";
+    const text =
+      "import { ChatMessageRouter } from './events/event-router';\n\nconst WebSocketEventRouter = 1;\nexport const r = [new ChatMessageRouter(), WebSocketEventRouter];\n";
     const { ctx, source, analysis } = setup('rename-shadowing', 'src/app.ts', text);
     const plan = planFileRewrite(ctx, analysis, source, { rename: true });
-    expect(applyEdits(source, plan.edits)).toBe(text.replace("{ ChatMessageRouter } from './events/event-router'", "{ WebSocketEventRouter as ChatMessageRouter } from 'ssot-kit/router/compat'"));
+    expect(applyEdits(source, plan.edits)).toBe(
+      text.replace(
+        "{ ChatMessageRouter } from './events/event-router'",
+        "{ WebSocketEventRouter as ChatMessageRouter } from 'ssot-kit/router/compat'",
+      ),
+    );
     expect(plan.notes[0]).toMatch(/kept ChatMessageRouter as an alias of WebSocketEventRouter/);
   });
 
@@ -78,7 +103,9 @@ describe('planFileRewrite', () => {
     const text = "import * as events from './events/event-router';\nexport const r = new events.ChatMessageRouter();\n";
     const { ctx, source, analysis } = setup('renamed-alias', 'src/app.ts', text);
     const out = applyEdits(source, planFileRewrite(ctx, analysis, source).edits);
-    expect(out).toBe("import * as events from 'ssot-kit/router/compat';\nexport const r = new events.WebSocketEventRouter();\n");
+    expect(out).toBe(
+      "import * as events from 'ssot-kit/router/compat';\nexport const r = new events.WebSocketEventRouter();\n",
+    );
   });
 
   it('splits a namespace import by scope: a shadowing local of the same name is not the namespace', () => {

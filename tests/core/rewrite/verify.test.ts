@@ -24,7 +24,9 @@ function sourceFiles(dir: string): string[] {
   return out;
 }
 
-const files = sourceFiles(path.join(repo, 'fixtures/demo-app/src')).concat(sourceFiles(path.join(repo, 'fixtures/codemods/named')));
+const files = sourceFiles(path.join(repo, 'fixtures/demo-app/src')).concat(
+  sourceFiles(path.join(repo, 'fixtures/codemods/named')),
+);
 const texts = files.map((f) => ({ file: f, text: fs.readFileSync(f, 'utf8') })).filter((t) => t.text.length > 40);
 
 const fragments = fc.constantFrom(
@@ -54,13 +56,16 @@ function editsArb(length: number): fc.Arbitrary<TextEdit[]> {
   return fc
     .array(fc.tuple(fc.nat({ max: length }), fc.nat({ max: 12 }), fragments), { minLength: 1, maxLength: 4 })
     .map((raw) => {
-      const sorted = raw.map(([start, len, text]) => ({ start, end: Math.min(length, start + len), text })).sort((a, b) => a.start - b.start);
+      const sorted = raw
+        .map(([start, len, text]) => ({ start, end: Math.min(length, start + len), text }))
+        .sort((a, b) => a.start - b.start);
       const out: TextEdit[] = [];
       let pos = 0;
-      for (const e of sorted) if (e.start >= pos) {
-        out.push(e);
-        pos = e.end;
-      }
+      for (const e of sorted)
+        if (e.start >= pos) {
+          out.push(e);
+          pos = e.end;
+        }
       return out;
     });
 }
@@ -78,7 +83,9 @@ describe('verifyRewrite: incremental reparse', () => {
   it('reports exactly the syntax errors of a full parse, on random edits of fixture files', () => {
     expect(texts.length).toBeGreaterThan(10);
     let broken = 0;
-    const arb = fc.integer({ min: 0, max: texts.length - 1 }).chain((i) => fc.tuple(fc.constant(texts[i]!), editsArb(texts[i]!.text.length)));
+    const arb = fc
+      .integer({ min: 0, max: texts.length - 1 })
+      .chain((i) => fc.tuple(fc.constant(texts[i]!), editsArb(texts[i]!.text.length)));
     fc.assert(
       fc.property(arb, ([{ file, text }, edits]) => {
         const after = applyEdits(text, edits);
@@ -111,12 +118,22 @@ describe('verifyRewrite: incremental reparse', () => {
         if (parsedBefore.errors.length > 0) brokenBefore++;
         const after = applyEdits(before, edits);
         const full = parseFile(file, after, { skipJsDoc: true, parents: false }).errors;
-        const incremental = rewrittenSyntaxErrors(file, after, { sourceFile: parsedBefore.sourceFile, change: changeRangeOf(edits)! });
+        const incremental = rewrittenSyntaxErrors(file, after, {
+          sourceFile: parsedBefore.sourceFile,
+          change: changeRangeOf(edits)!,
+        });
         // Same errors at the same places. The wording of one message may differ: TypeScript adds
         // a hint ("This '=' follows a block of statements...") judged from the previous node,
         // which the incremental parser may have reused from the broken original.
-        expect(incremental.map(({ line, column }) => ({ line, column }))).toEqual(full.map(({ line, column }) => ({ line, column })));
-        incremental.forEach((e, i) => expect(full[i]!.message.startsWith(e.message) || e.message.startsWith(full[i]!.message), `${e.message} | ${full[i]!.message}`).toBe(true));
+        expect(incremental.map(({ line, column }) => ({ line, column }))).toEqual(
+          full.map(({ line, column }) => ({ line, column })),
+        );
+        incremental.forEach((e, i) =>
+          expect(
+            full[i]!.message.startsWith(e.message) || e.message.startsWith(full[i]!.message),
+            `${e.message} | ${full[i]!.message}`,
+          ).toBe(true),
+        );
       }),
       { numRuns: Number(process.env.SSOT_PROPERTY_RUNS ?? 300) },
     );
