@@ -39,8 +39,7 @@ export function planSiteFix(
   const legacy = concept?.legacy[legacyIndex];
   // Nothing of this site belongs to the concept: no suggestion to move it.
   if (!concept || !legacy || !mapLegacyName(concept, legacy, '*')) return undefined;
-  if (plan.reason === 'no name of this import is part of the concept' || plan.reason === 'nothing to change')
-    return undefined;
+  if (plan.decision === 'non-concept' || plan.decision === 'nothing-to-change') return undefined;
   const spec = specifierFor(ctx, site, siteMigrationTarget(concept, legacy, site.specifier), analysis.sites);
   if ('error' in spec) return undefined;
   // Never suggest that a module import itself.

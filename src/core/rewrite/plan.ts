@@ -36,10 +36,19 @@ export type { PlanOptions } from './context.js';
  * original's form, right after it. Merging into imports of the target is `mergeImports`.
  */
 
+/**
+ * What the planner decided for one site, as a code adapters branch on (`reason` is for people):
+ * `rewrite` (edits follow), `not-legacy`, `internal` (the importing file is a legacy module),
+ * `non-concept` (no name of the site is part of the concept), `refused` (with the reason),
+ * `nothing-to-change`.
+ */
+export type SiteDecision = 'rewrite' | 'not-legacy' | 'internal' | 'non-concept' | 'refused' | 'nothing-to-change';
+
 export interface SiteRewrite {
   site: ClassifiedSite;
   edits: TextEdit[];
   safe: boolean;
+  decision: SiteDecision;
   reason?: string;
 }
 
@@ -398,26 +407,23 @@ export function planSiteRewrite(
   options: PlanOptions = {},
 ): SiteRewrite {
   const c = makeCtx(ctx, analysis, text, options);
-  if (site.target.kind !== 'legacy') return { site, edits: [], safe: false, reason: 'not a legacy site' };
-  if (site.target.internal)
-    return {
-      site,
-      edits: [],
-      safe: false,
-      reason: 'the importing file is itself a legacy module: the site goes with the module',
-    };
-  if (!site.target.concept) {
-    return { site, edits: [], safe: false, reason: 'no name of this import is part of the concept' };
+  const none = (decision: SiteDecision, reason: string): SiteRewrite => ({
+    site,
+    edits: [],
+    safe: false,
+    decision,
+    reason,
+  });
+  if (site.target.kind !== 'legacy') return none('not-legacy', 'not a legacy site');
+  if (site.target.internal) {
+    return none('internal', 'the importing file is itself a legacy module: the site goes with the module');
   }
+  const nonConcept = 'no name of this import is part of the concept';
+  if (!site.target.concept) return none('non-concept', nonConcept);
   planSites(c, [site]);
   const refused = c.refused.find((r) => r.site === site);
-  if (refused) return { site, edits: [], safe: false, reason: refused.reason };
-  if (c.kept.includes(site))
-    return { site, edits: [], safe: false, reason: 'no name of this import is part of the concept' };
-  return {
-    site,
-    edits: c.edits,
-    safe: c.edits.length > 0,
-    ...(c.edits.length === 0 ? { reason: 'nothing to change' } : {}),
-  };
+  if (refused) return none('refused', refused.reason);
+  if (c.kept.includes(site)) return none('non-concept', nonConcept);
+  if (c.edits.length === 0) return none('nothing-to-change', 'nothing to change');
+  return { site, edits: c.edits, safe: true, decision: 'rewrite' };
 }

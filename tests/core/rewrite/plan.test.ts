@@ -39,12 +39,22 @@ describe('applyEdits', () => {
 });
 
 describe('planSiteRewrite (the ESLint autofix entry point)', () => {
+  it('says what it decided as a code, not only in words: a site that is not legacy', () => {
+    const { ctx, source, analysis } = setup('merge-existing', 'src/app.ts');
+    const other = analysis.sites.find((s) => s.target.kind !== 'legacy');
+    if (other) expect(planSiteRewrite(ctx, analysis, other, source).decision).toBe('not-legacy');
+    const legacy = analysis.sites.find((s) => s.target.kind === 'legacy')!;
+    const internal = { ...legacy, target: { ...legacy.target, internal: true } } as typeof legacy;
+    expect(planSiteRewrite(ctx, analysis, internal, source)).toMatchObject({ decision: 'internal', edits: [] });
+  });
+
   it('plans one site with the same decisions as the file plan, with and without --merge-imports', () => {
     const { ctx, source, analysis } = setup('merge-existing', 'src/app.ts');
     const site = analysis.sites.find((s) => s.target.kind === 'legacy')!;
     for (const mergeImports of [false, true]) {
       const one = planSiteRewrite(ctx, analysis, site, source, { mergeImports });
       expect(one.safe).toBe(true);
+      expect(one.decision).toBe('rewrite');
       const file = planFileRewrite(ctx, analysis, source, { mergeImports });
       expect(applyEdits(source, one.edits)).toBe(applyEdits(source, file.edits));
     }
