@@ -4,7 +4,7 @@ export default defineConfig({
   resolve: {
     // src/core/typescript.cts only re-exports TypeScript through require() (a start-up saving for
     // the built CLI); Vite does not transform `.cts`, so under test import TypeScript itself.
-    alias: [{ find: /^(?:\.\.?\/)+typescript\.cjs$/, replacement: 'typescript' }],
+    alias: [{ find: /^(?:\.\.?\/)+(?:src\/core\/)?typescript\.cjs$/, replacement: 'typescript' }],
   },
   test: {
     include: ['tests/**/*.test.ts', 'rules/**/*.test.ts', 'codemods/**/*.test.ts'],

@@ -25,7 +25,7 @@ function isPackageModule(specifier: string, module: string, concept: ResolvedCon
 }
 
 /** True when a resolved file is (inside) the legacy module's path. */
-function resolvedIntoLegacy(resolved: string, legacy: ResolvedLegacyModule): boolean {
+export function resolvedIntoLegacy(resolved: string, legacy: ResolvedLegacyModule): boolean {
   if (!legacy.path) return false;
   if (legacy.isDirectory) return isInside(resolved, legacy.path);
   // `a.ts`, its `a.d.ts` or `a.js` twin: the same module for an importer.

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createMigrationContext, type MigrationContext } from '../../codemods/import-migration.js';
 import type { ResolvedConfig } from '../core/config/types.js';
@@ -26,6 +27,10 @@ import {
   type MigrateWorkerInit,
 } from './worker.js';
 import { startWriteBehind, type WriteBehind } from './write-behind.js';
+import { applyFit, fitSelector } from './fit.js';
+import { mayUseCompat } from '../../codemods/canonical/candidates.js';
+import { newFindings } from '../../codemods/findings.js';
+import { canonicalWorker } from './canonical.js';
 
 /** A problem with the inputs (dirty tree, bad shard, unknown concept): exit 2, nothing written. */
 export class MigrateUsageError extends UsageError {}
@@ -35,6 +40,11 @@ export interface MigrateOptions {
   /** Files or folders to migrate (default: every file in scope). */
   paths?: readonly string[];
   concepts?: readonly string[];
+  /**
+   * 'compat' (stage 1, the default): legacy imports move to the compat layer; 'canonical'
+   * (stage 2): compat uses become the canonical API.
+   */
+  to?: 'compat' | 'canonical';
   dryRun?: boolean;
   allowDirty?: boolean;
   rename?: boolean;
@@ -169,27 +179,61 @@ export interface MigrateResult {
 // ---- git --------------------------------------------------------------------------------------
 
 /**
- * `undefined` when `dir` is not in a git work tree (or git is missing); else the dirty paths.
+ * `undefined` when `dir` is not in a git work tree (or git is missing); else the absolute paths
+ * under `dir` with uncommitted changes (modified, staged, untracked; both sides of a rename).
  * Temp files of atomic writes (a killed run's leftovers, which this run removes, or a concurrent
  * run's) are not changes of the user's.
  */
 export function gitDirtyPaths(dir: string): string[] | undefined {
-  const inside = spawnSync('git', ['rev-parse', '--is-inside-work-tree'], { cwd: dir, encoding: 'utf8' });
-  if (inside.error || inside.status !== 0 || inside.stdout.trim() !== 'true') return undefined;
-  const status = spawnSync('git', ['status', '--porcelain', '--untracked-files=normal', '--', '.'], {
+  const top = spawnSync('git', ['rev-parse', '--is-inside-work-tree', '--show-toplevel'], {
+    cwd: dir,
+    encoding: 'utf8',
+  });
+  const [inside, toplevel] = top.stdout?.split('\n') ?? [];
+  if (top.error || top.status !== 0 || inside?.trim() !== 'true' || !toplevel) return undefined;
+  // -z: paths relative to the top level, unquoted, NUL-separated; a rename is followed by its old path.
+  const status = spawnSync('git', ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--', '.'], {
     cwd: dir,
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
   });
   if (status.status !== 0) return undefined;
-  return status.stdout.split('\n').filter((l) => l.trim().length > 0 && !isTempFileLine(l));
+  const entries = status.stdout.split('\0');
+  const out: string[] = [];
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!;
+    if (entry.length < 4) continue;
+    const file = entry.slice(3);
+    if (!(entry.startsWith('?? ') && TEMP_FILE_PATTERN.test(path.posix.basename(file))))
+      out.push(path.resolve(toplevel, file));
+    if (entry[0] === 'R' || entry[0] === 'C') out.push(path.resolve(toplevel, entries[++i] ?? ''));
+  }
+  return out;
 }
 
-/** A porcelain line of an untracked temp file: `?? src/.a.ts.ssot-123-0123456789abcdef.tmp`. */
-function isTempFileLine(line: string): boolean {
-  if (!line.startsWith('?? ')) return false;
-  const name = line.slice(3).replace(/^"(.*)"$/, '$1');
-  return TEMP_FILE_PATTERN.test(path.posix.basename(name));
+function realPath(file: string): string {
+  try {
+    return fs.realpathSync(file);
+  } catch {
+    return file;
+  }
+}
+
+/**
+ * The uncommitted-changes check: a run may not rewrite a file whose changes git does not hold
+ * (they could not be told apart from the codemod's, nor restored). Other uncommitted files (the
+ * tool's own config, baseline and history, a lock file, unrelated work) never block it.
+ */
+function refuseDirty(dirtyFiles: readonly string[], root: string): never {
+  const shown = dirtyFiles
+    .slice(0, 10)
+    .map((f) => displayPath(root, f))
+    .join('\n  ');
+  const more = dirtyFiles.length > 10 ? `\n  ... and ${dirtyFiles.length - 10} more` : '';
+  throw new MigrateUsageError(
+    `files this run would rewrite have uncommitted changes; commit ` +
+      `or stash them, or pass --allow-dirty:\n  ${shown}${more}`,
+  );
 }
 
 // ---- the run ------------------------------------------------------------------------------------
@@ -215,12 +259,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
   const gitTree = dirty !== undefined;
   if (!gitTree)
     options.onNotice?.(`${root} is not in a git work tree: migrating without the uncommitted-changes check`);
-  else if (dirty.length > 0 && !options.allowDirty && !options.dryRun) {
-    const shown = dirty.slice(0, 10).join('\n  ');
-    throw new MigrateUsageError(
-      `the git tree has uncommitted changes; commit or stash them, or pass --allow-dirty:\n  ${shown}${dirty.length > 10 ? `\n  ... and ${dirty.length - 10} more` : ''}`,
-    );
-  }
+  const guarded = gitTree && !options.allowDirty && !options.dryRun ? new Set(dirty) : new Set<string>();
 
   // A missing path, a path outside the project or an empty scope is an error (exit 2), as for report and check.
   const listing = listScope(config, options.paths ?? []);
@@ -242,7 +281,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
     mergeImports: Boolean(options.mergeImports),
     ...(options.concepts ? { concepts: [...options.concepts] } : {}),
   };
-  return run(options, files, started, gitTree, init, createMigrationContext(config));
+  return run(options, files, started, gitTree, init, createMigrationContext(config), guarded);
 }
 
 /**
@@ -284,15 +323,24 @@ async function run(
   gitTree: boolean,
   init: MigrateWorkerInit,
   mctx: MigrationContext,
+  dirty: ReadonlySet<string>,
 ): Promise<MigrateResult> {
   const { config } = options;
   const root = config.rootDir;
-  const prefilter = mctx.prefilter;
+  const stage2 = options.to === 'canonical';
+  const selected = config.concepts.filter((c) => !options.concepts || options.concepts.includes(c.id));
+  const prefilter = stage2 ? { mayMatch: mayUseCompat(selected) } : mctx.prefilter;
 
   // The text prefilter runs here, on the main thread: reading is cheap, parsing is the cost, so
   // only files that spell a legacy module go to the workers (as paths, never contents).
   const ruledOut: FileOutcome[] = [];
   const candidates: string[] = [];
+  // Candidates that read or call members of moved classes: planned by the pool, checked with the
+  // type checker and written here (fit.ts), so the compat layer takes every call they make.
+  const needsFit = stage2 ? () => false : fitSelector(mctx);
+  const fitFiles = new Set<string>();
+  // Stage 2 plans on this thread from the texts read here.
+  const texts = new Map<string, string>();
   let candidateBytes = 0;
   for (const file of files) {
     const empty = { file, parsed: false, rewritten: [], refused: [], kept: [], notes: [] };
@@ -301,24 +349,50 @@ async function run(
     else if (prefilter.mayMatch(source.text)) {
       candidates.push(file);
       candidateBytes += source.bytes;
+      if (needsFit(source.text)) fitFiles.add(file);
+      if (stage2) texts.set(file, source.text);
     } else ruledOut.push({ ...empty, status: 'unchanged' });
   }
+  const planOptions = {
+    rename: init.rename,
+    mergeImports: init.mergeImports,
+    ...(init.concepts ? { concepts: init.concepts } : {}),
+  };
   options.onProgress?.(files.length - candidates.length, files.length);
   const progressOffset = files.length - candidates.length;
   const progress = options.onProgress
     ? (d: number) => options.onProgress!(progressOffset + d, files.length)
     : undefined;
-  const { jobs, helpers } = helpersFor(options, candidates.length, candidateBytes);
+  const sized = helpersFor(options, candidates.length, candidateBytes);
+  const jobs = sized.jobs;
+  // Stage 2 plans every file at once, here, over one type-checked project: no helper threads.
+  const helpers = stage2 ? 0 : sized.helpers;
+  // Stage 2 loads the type checker (ts-morph) only when there is a file to rewrite.
+  const stage2Results =
+    stage2 && texts.size > 0
+      ? new Map(
+          (await import('../../codemods/canonical-api.js'))
+            .migrateToCanonical(
+              mctx,
+              [...texts].map(([file, text]) => ({ file, text })),
+              options.concepts ? { concepts: options.concepts } : {},
+            )
+            .map((r) => [r.file, r]),
+        )
+      : undefined;
   // Files this thread migrates are written by a write-behind thread, which overlaps the writes
   // with the parsing of the next files; worth its start-up only when there is much to write.
   const within = projectRealRoot(config);
-  const writeBehind = !options.dryRun && candidates.length >= WRITE_BEHIND_MIN_FILES;
+  const writeBehind = !options.dryRun && !stage2 && candidates.length >= WRITE_BEHIND_MIN_FILES;
   const writer: WriteBehind | undefined = writeBehind ? startWriteBehind({ within }) : undefined;
   const pool: Pool<MigrateItem, FileOutcome> = startPool({
     workerUrl: new URL('./worker.js', import.meta.url),
     init,
     helpers,
-    local: () => migrateWorker(init, mctx, writer?.write),
+    local: () =>
+      stage2
+        ? canonicalWorker(stage2Results ?? new Map(), texts, root, within)
+        : migrateWorker(init, mctx, writer?.write),
   });
   try {
     return await runWith(pool);
@@ -328,9 +402,32 @@ async function run(
 
   // (a function declaration: hoisted above its use)
   async function runWith(pool: Pool<MigrateItem, FileOutcome>): Promise<MigrateResult> {
-    const runPool = async (items: readonly MigrateItem[], withProgress: boolean): Promise<FileOutcome[]> => {
+    const runPool = async (
+      items: readonly MigrateItem[],
+      withProgress: boolean,
+      fit = items[0]?.mode !== 'plan',
+    ): Promise<FileOutcome[]> => {
       const mode = items[0]?.mode;
-      const out = await pool.map(items, withProgress ? progress : undefined);
+      // The files the type checker looks at are planned by the pool and written by applyFit.
+      let out = await pool.map(
+        items.map((i) => (fitFiles.has(i.file) ? { ...i, mode: 'plan' as const } : i)),
+        withProgress ? progress : undefined,
+      );
+      if (fit && mode !== undefined && fitFiles.size > 0) {
+        const fitItems = items.filter((i) => fitFiles.has(i.file));
+        const fitted = new Map(
+          (
+            await applyFit(
+              mctx,
+              out.filter((o) => fitFiles.has(o.file)),
+              fitItems,
+              mode,
+              planOptions,
+            )
+          ).map((o) => [o.file, o]),
+        );
+        out = out.map((o) => fitted.get(o.file) ?? o);
+      }
       if (!writer || mode !== 'write') return out;
       // A file counts as changed only once its write is confirmed.
       const failedWrites = await writer.flush();
@@ -338,6 +435,19 @@ async function run(
         ? out
         : out.map((o) => (failedWrites.has(o.file) ? writeFailed(o, failedWrites.get(o.file)!) : o));
     };
+
+    // Dirty candidates are planned first: the run stops before writing anything if it would
+    // rewrite one of them.
+    const dirtyCandidates = dirty.size === 0 ? [] : candidates.filter((f) => dirty.has(realPath(f)));
+    if (dirtyCandidates.length > 0) {
+      const planned = await runPool(
+        dirtyCandidates.map((file) => ({ file, mode: 'plan' })),
+        false,
+        true,
+      );
+      const blocking = planned.filter((o) => o.status === 'changed').map((o) => o.file);
+      if (blocking.length > 0) refuseDirty(blocking, root);
+    }
 
     // Two phases when the set of files to write must be known first (--limit, --typecheck):
     // plan everywhere, then write only the chosen files.
@@ -487,26 +597,12 @@ async function run(
   }
 }
 
-function key(d: TypecheckFinding): string {
-  return `${d.code}\0${d.message}`;
-}
-
-/** Diagnostics present after but not before (compared by code and message, as a multiset). */
+/** Diagnostics present after but not before, per file (compared by code and message, as a multiset). */
 function newDiagnostics(
   before: Map<string, TypecheckFinding[]>,
   after: Map<string, TypecheckFinding[]>,
 ): Map<string, TypecheckFinding[]> {
   const out = new Map<string, TypecheckFinding[]>();
-  for (const [file, list] of after) {
-    const old = new Map<string, number>();
-    for (const d of before.get(file) ?? []) old.set(key(d), (old.get(key(d)) ?? 0) + 1);
-    const fresh: TypecheckFinding[] = [];
-    for (const d of list) {
-      const n = old.get(key(d)) ?? 0;
-      if (n > 0) old.set(key(d), n - 1);
-      else fresh.push(d);
-    }
-    out.set(file, fresh);
-  }
+  for (const [file, list] of after) out.set(file, newFindings(before.get(file) ?? [], list));
   return out;
 }

@@ -1,5 +1,13 @@
 import { capList } from '../shared/terminal.js';
-import { RULES, type ConceptReport, type ModuleStatus, type Report, type Totals, type Violation } from './types.js';
+import {
+  RULES,
+  type ConceptReport,
+  type ConceptSummary,
+  type ModuleStatus,
+  type Report,
+  type Totals,
+  type Violation,
+} from './types.js';
 
 const byPosition = (
   a: { file: string; line: number; column: number },
@@ -128,6 +136,7 @@ export function derive(report: Report): Report {
       legacyByForm: countBy(c.legacySites, (s) => s.form).map(({ key, count }) => ({ form: key, count })),
       modules,
       safeToDelete: absenceKnown ? modules.filter((m) => m.status === 'safe-to-delete').map((m) => m.module) : null,
+      compatModule: compatStatus(c, absenceKnown),
       progress: canonical + legacy > 0 ? canonical / (canonical + legacy) : null,
       violations: c.duplicates.length + existingLegacy + missing,
     };
@@ -158,6 +167,18 @@ export function derive(report: Report): Report {
         ? 'incomplete'
         : 'compliant';
   return report;
+}
+
+/**
+ * The compat layer between the stages: used by compat sites, or still to be used by the legacy
+ * sites stage 1 moves. Like a legacy module, it is called safe to delete only when the report saw
+ * every file in scope (`absenceKnown`).
+ */
+function compatStatus(c: ConceptReport, absenceKnown: boolean): ConceptSummary['compatModule'] {
+  if (!c.compat) return null;
+  const sites = c.canonicalSites.filter((s) => s.compat).length;
+  const status = sites > 0 ? 'in-use' : !absenceKnown ? null : c.legacySites.length > 0 ? 'pending' : 'safe-to-delete';
+  return { module: c.compat.module, sites, status };
 }
 
 /** The violations of a report, one per finding that breaks a rule, in report order. */

@@ -180,6 +180,13 @@ export interface ModuleStatus {
   status: 'in-use' | 'safe-to-delete' | 'deleted' | 'broken' | null;
 }
 
+export interface CompatModuleStatus {
+  module: string;
+  /** Import sites of the compat layer. */
+  sites: number;
+  status: 'in-use' | 'pending' | 'safe-to-delete' | null;
+}
+
 export interface ConceptSummary {
   /** 1 (the canonical module) + duplicates. */
   implementations: number;
@@ -199,6 +206,13 @@ export interface ConceptSummary {
   modules: ModuleStatus[];
   /** Legacy modules nobody imports any more; null in a partial report. */
   safeToDelete: string[] | null;
+  /**
+   * The compat layer, between the two stages (legacy -> compat -> canonical); null when the concept
+   * has none. `in-use`: compat sites remain (stage 2 to go); `pending`: none, but legacy sites remain
+   * that stage 1 moves onto it; `safe-to-delete`: nothing imports it and nothing is left to move onto
+   * it. `null` status in a partial report.
+   */
+  compatModule: CompatModuleStatus | null;
   /** canonicalSites / (canonicalSites + legacySites), 0..1; null when both are 0. */
   progress: number | null;
   /** duplicates + legacy sites on existing modules + missing-module imports. */

@@ -12,10 +12,12 @@ import { getDefaultRouter } from './default-router.js';
 import { IsolationError } from './errors.js';
 import { CanonicalMessageRouter } from './router.js';
 import type {
+  BroadcastEvent,
   Connection,
+  HandlerContext,
   InboundMessage,
   MessageHandler,
-  MessageHandlerFn,
+  MessageHandlerObject,
   OutboundEvent,
   RouteResult,
   RouterOptions,
@@ -54,8 +56,107 @@ function deprecated(name: string): void {
 /** A legacy context: a UserContext-like object or just the user id. */
 export type LegacyContext = UserContext | string;
 
-/** Legacy handler objects; `canHandle` filters message types when registered without a type. */
-export type LegacyHandler = MessageHandlerFn | { handle: MessageHandlerFn; canHandle?(type: string): boolean };
+// ---- legacy handler shapes -----------------------------------------------------------------------
+//
+// Legacy routers called their handlers in one of three ways, told apart at run time by the number
+// of parameters the function (or an object's `handle`) declares (`Function.length`):
+//   1 (or 0)  (message)                  the parsed message
+//   2         (ctx, message)             the canonical HandlerContext: userId, connectionId, scope, ...
+//   3+        (userId, socket, message)  the user id, the connection object the message arrived on
+//                                        (as the legacy code registered it), the message
+// A two-parameter handler whose first parameter is a user id cannot be told from (ctx, message) at
+// run time, so it is registered through userIdHandler(fn); `ssot migrate` inserts that call where
+// the type checker sees such a handler.
+//
+// The parameters are typed `any` on purpose. TypeScript gives an unannotated arrow function the
+// parameter types of the first overload it tries, whatever its arity, so no set of overloads can
+// type `(message) => ...`, `(ctx, message) => ...` and `(userId, socket, message) => ...` each as
+// its own shape; legacy code compiled because its own class typed them, and it keeps compiling
+// here. Legacy routers parsed JSON and cast it to their own message type; so does this layer.
+
+export type LegacyHandlerFn = (...args: any[]) => unknown;
+/** Handler objects: `canHandle` filters message types when registered without a type. */
+export interface LegacyHandlerObject {
+  handle(...args: any[]): unknown;
+  canHandle?(type: string): boolean;
+}
+/** Every handler shape the legacy methods accept. */
+export type LegacyHandler = LegacyHandlerFn | LegacyHandlerObject;
+
+type Shape = 'message' | 'context' | 'socket';
+
+function shapeOf(fn: (...args: never[]) => unknown): Shape {
+  return fn.length <= 1 ? 'message' : fn.length === 2 ? 'context' : 'socket';
+}
+
+/** The legacy object a connection was registered with, by the canonical Connection built from it. */
+const registeredAs = new WeakMap<Connection, object>();
+
+/** What a (userId, socket, message) handler gets as its socket: the connection as the legacy code registered it. */
+function legacySocket(ctx: HandlerContext): unknown {
+  const connection = ctx.connection;
+  return connection === undefined ? undefined : (registeredAs.get(connection) ?? connection);
+}
+
+function argumentsFor(shape: Shape, ctx: HandlerContext, message: InboundMessage): unknown[] {
+  if (shape === 'message') return [message];
+  if (shape === 'context') return [ctx, message];
+  return [ctx.userId, legacySocket(ctx), message];
+}
+
+type AnyHandler =
+  ((...args: never[]) => unknown) | { handle: (...args: never[]) => unknown; canHandle?(type: string): boolean };
+
+/** One canonical handler per legacy handler, so removeHandler finds what addHandler registered. */
+const adapters = new WeakMap<object, MessageHandler>();
+
+function adapt(handler: unknown): MessageHandler {
+  if (handler === null || (typeof handler !== 'function' && typeof handler !== 'object')) {
+    throw new TypeError('handler must be a function or an object with handle()');
+  }
+  let adapter = adapters.get(handler);
+  if (!adapter) {
+    adapter = buildAdapter(handler as AnyHandler);
+    adapters.set(handler, adapter);
+  }
+  return adapter;
+}
+
+function buildAdapter(handler: AnyHandler): MessageHandler {
+  if (typeof handler === 'function') {
+    const shape = shapeOf(handler);
+    if (shape === 'context') return handler as unknown as MessageHandler;
+    const call = handler as (...args: unknown[]) => unknown;
+    return (ctx, message) => call(...argumentsFor(shape, ctx, message));
+  }
+  if (typeof handler.handle !== 'function') throw new TypeError('a handler object needs a handle() method');
+  const shape = shapeOf(handler.handle);
+  if (shape === 'context') return handler as unknown as MessageHandlerObject;
+  const object = handler as { handle: (...args: unknown[]) => unknown; canHandle?(type: string): boolean };
+  return {
+    handle: (ctx, message) => object.handle(...argumentsFor(shape, ctx, message)),
+    // Bound: legacy handler objects are often class instances whose canHandle uses `this`.
+    ...(typeof object.canHandle === 'function' ? { canHandle: (type: string) => object.canHandle!(type) } : {}),
+  };
+}
+
+const userIdAdapters = new WeakMap<object, MessageHandlerObject>();
+
+/**
+ * @deprecated Use router.on(type, ({ userId }, message) => ...) from 'ssot-kit/router'.
+ * A legacy `(userId, message)` handler, for the legacy methods: at run time a two-parameter
+ * function is taken for `(ctx, message)`, so this wrapper says the first parameter is the user id.
+ * The same function always gives the same wrapper, so removeHandler(type, userIdHandler(fn)) works.
+ */
+export function userIdHandler(handler: (userId: string, message: any) => unknown): LegacyHandlerObject {
+  deprecated('userIdHandler');
+  let wrapper = userIdAdapters.get(handler);
+  if (!wrapper) {
+    wrapper = Object.freeze({ handle: (ctx: HandlerContext, message: InboundMessage) => handler(ctx.userId, message) });
+    userIdAdapters.set(handler, wrapper);
+  }
+  return wrapper;
+}
 
 /** Legacy connections may call the id `connectionId` and carry a socket instead of `send`. */
 export interface LegacyConnection {
@@ -124,9 +225,12 @@ function toConnection(conn: LegacyConnection): Connection {
   };
 }
 
-function toEvent(event: OutboundEvent | string, payload?: unknown): OutboundEvent {
+/** An event as legacy code built it: an object literal, or a value of its own event interface. */
+export type LegacyEvent = BroadcastEvent;
+
+function toEvent(event: LegacyEvent | string, payload?: unknown): OutboundEvent {
   if (typeof event === 'string') return payload === undefined ? { type: event } : { type: event, payload };
-  return event;
+  return event as OutboundEvent;
 }
 
 /** Shared implementation of the legacy classes; not exported so it cannot be imported as a name. */
@@ -140,25 +244,34 @@ abstract class LegacyRouterBase {
   }
 
   /**
-   * addHandler('chat', (ctx, message) => ...) or addHandler('chat', { handle }) or
-   * addHandler({ canHandle, handle }) (no type: the object's canHandle decides, for every type).
+   * addHandler('chat', handler) with a handler of any legacy shape (see above), a `{ handle }`
+   * object, or addHandler({ canHandle, handle }) (no type: the object's canHandle decides, for
+   * every type). Returns an unsubscribe function.
    */
+  addHandler(type: string, handler: LegacyHandler): () => void;
+  addHandler(handler: LegacyHandlerObject): () => void;
   addHandler(typeOrHandler: string | LegacyHandler, handler?: LegacyHandler): () => void {
     if (typeof typeOrHandler === 'string') {
       if (handler === undefined) throw new TypeError('addHandler(type, handler): handler is missing');
-      return this.canonical.on(typeOrHandler, handler as MessageHandler);
+      return this.canonical.on(typeOrHandler, adapt(handler));
     }
-    return this.canonical.on('*', typeOrHandler as MessageHandler);
+    return this.canonical.on('*', adapt(typeOrHandler));
   }
 
+  /** The same as addHandler (legacy routers had both names). */
+  registerHandler(type: string, handler: LegacyHandler): () => void;
+  registerHandler(handler: LegacyHandlerObject): () => void;
   registerHandler(typeOrHandler: string | LegacyHandler, handler?: LegacyHandler): () => void {
-    return this.addHandler(typeOrHandler, handler);
+    return (this.addHandler as (t: string | LegacyHandler, h?: LegacyHandler) => () => void)(typeOrHandler, handler);
   }
 
+  /** Removes what addHandler(type, handler) or addHandler(handlerObject) registered; true if it found it. */
+  removeHandler(type: string, handler: LegacyHandler): boolean;
+  removeHandler(handler: LegacyHandlerObject): boolean;
   removeHandler(typeOrHandler: string | LegacyHandler, handler?: LegacyHandler): boolean {
     if (typeof typeOrHandler === 'string')
-      return handler !== undefined && this.canonical.off(typeOrHandler, handler as MessageHandler);
-    return this.canonical.off('*', typeOrHandler as MessageHandler);
+      return handler !== undefined && this.canonical.off(typeOrHandler, adapt(handler));
+    return this.canonical.off('*', adapt(typeOrHandler));
   }
 
   /**
@@ -166,13 +279,17 @@ abstract class LegacyRouterBase {
    * Resolves to `{ ok, handled, failed, error? }`; legacy code that tested a boolean should test
    * `.ok`. Never rejects for a bad message.
    */
-  routeMessage(ctx: LegacyContext, raw: string | InboundMessage | Record<string, unknown>): Promise<LegacyRouteResult> {
+  routeMessage(ctx: LegacyContext, raw: unknown): Promise<LegacyRouteResult> {
     return this.canonical.route(toContext(ctx), raw);
   }
 
-  /** Registers a connection; returns its id. */
+  /**
+   * Registers a connection; returns its id. A `(userId, socket, message)` handler gets this very
+   * object as its socket (or its `websocket`, when it has no `send` of its own).
+   */
   registerConnection(conn: LegacyConnection): string {
     const connection = toConnection(conn);
+    registeredAs.set(connection, typeof conn.send === 'function' || !conn.websocket ? conn : conn.websocket);
     this.canonical.register(connection);
     return connection.id;
   }
@@ -186,7 +303,7 @@ abstract class LegacyRouterBase {
    * Resolves to the number of connections whose send succeeded. Agent event types are validated
    * and order-checked (and reject like forUser(ctx).emit does).
    */
-  async broadcastToUser(userId: string, event: OutboundEvent | string, payload?: unknown): Promise<number> {
+  async broadcastToUser(userId: string, event: LegacyEvent | string, payload?: unknown): Promise<number> {
     const result = await this.canonical.forUser({ userId }).broadcast(toEvent(event, payload));
     return result.delivered;
   }
@@ -239,10 +356,7 @@ export class UserScopedWebSocketEventRouter extends LegacyRouterBase {
   }
 
   /** As MessageRouter#routeMessage; another user's context resolves to `{ ok: false, error: IsolationError }`. */
-  override async routeMessage(
-    ctx: LegacyContext,
-    raw: string | InboundMessage | Record<string, unknown>,
-  ): Promise<LegacyRouteResult> {
+  override async routeMessage(ctx: LegacyContext, raw: unknown): Promise<LegacyRouteResult> {
     const c = toContext(ctx);
     const error = this.#violation(c.userId);
     if (error) return { ok: false, handled: 0, failed: 0, error };
@@ -250,7 +364,7 @@ export class UserScopedWebSocketEventRouter extends LegacyRouterBase {
   }
 
   /** As MessageRouter#broadcastToUser; another user's id rejects with IsolationError. */
-  override async broadcastToUser(userId: string, event: OutboundEvent | string, payload?: unknown): Promise<number> {
+  override async broadcastToUser(userId: string, event: LegacyEvent | string, payload?: unknown): Promise<number> {
     const error = this.#violation(userId);
     if (error) throw error;
     return super.broadcastToUser(userId, event, payload);
@@ -268,11 +382,11 @@ export class WebSocketBroadcastService extends LegacyRouterBase {
  * @deprecated Use router.forUser({ userId }).broadcast(event) from 'ssot-kit/router'.
  * Resolves to the number of connections that got the event.
  */
-export function broadcastToUser(userId: string, event: OutboundEvent | string, payload?: unknown): Promise<number>;
+export function broadcastToUser(userId: string, event: LegacyEvent | string, payload?: unknown): Promise<number>;
 export function broadcastToUser(
   router: CanonicalMessageRouter | LegacyRouterBase | undefined,
   userId: string,
-  event: OutboundEvent | string,
+  event: LegacyEvent | string,
   payload?: unknown,
 ): Promise<number>;
 /**
@@ -285,7 +399,7 @@ export function broadcastToUser(...args: unknown[]): Promise<number> {
   const [router, userId, event, payload] = args as [
     CanonicalMessageRouter | LegacyRouterBase | undefined,
     string,
-    OutboundEvent | string,
+    LegacyEvent | string,
     unknown,
   ];
   return resolveRouter(router)

@@ -61,6 +61,7 @@ export type {
   AgentEventPayloads,
   AgentEventType,
   AgentRunStatus,
+  BroadcastEvent,
   Connection,
   DeliveryOptions,
   DeliveryResult,

@@ -16,6 +16,7 @@ import { ScopedRouter, type RouterCore } from './scoped.js';
 import type {
   AgentEventPayloads,
   AgentEventType,
+  BroadcastEvent,
   Connection,
   DeliveryOptions,
   DeliveryResult,
@@ -152,7 +153,7 @@ function assertContext(ctx: UserContext): void {
   }
 }
 
-function invoke(handler: MessageHandler, ctx: HandlerContext, message: InboundMessage): void | Promise<void> {
+function invoke(handler: MessageHandler, ctx: HandlerContext, message: InboundMessage): unknown {
   return typeof handler === 'function' ? handler(ctx, message) : handler.handle(ctx, message);
 }
 
@@ -369,11 +370,10 @@ export class CanonicalMessageRouter {
       const where = `message "${type}" (${claim.where})`;
       return this.#rejectSpoof(new IsolationError(ctx.userId, describeClaim(claim.claimed), where), type);
     }
-    if (ctx.connectionId !== undefined) {
-      const owner = this.#connections.get(ctx.connectionId)?.conn.userId;
-      if (owner !== undefined && owner !== ctx.userId) {
-        return this.#rejectSpoof(new IsolationError(ctx.userId, owner, `connection "${ctx.connectionId}"`), type);
-      }
+    const connection = ctx.connectionId !== undefined ? this.#connections.get(ctx.connectionId)?.conn : undefined;
+    if (connection !== undefined && connection.userId !== ctx.userId) {
+      const error = new IsolationError(ctx.userId, connection.userId, `connection "${ctx.connectionId}"`);
+      return this.#rejectSpoof(error, type);
     }
 
     const handlers: MessageHandler[] = [];
@@ -387,7 +387,8 @@ export class CanonicalMessageRouter {
     }
 
     this.#counters.messagesRouted++;
-    const handlerCtx: HandlerContext = Object.freeze({ ...ctx, scope: new ScopedRouter(this.#core, ctx) });
+    const scope = new ScopedRouter(this.#core, ctx);
+    const handlerCtx: HandlerContext = Object.freeze({ ...ctx, scope, ...(connection ? { connection } : {}) });
     let handled = 0;
     const causes: unknown[] = [];
     for (const handler of handlers) {
@@ -489,7 +490,7 @@ export class CanonicalMessageRouter {
 
   #broadcast(
     ctx: UserContext,
-    event: OutboundEvent,
+    event: BroadcastEvent,
     options?: DeliveryOptions,
     target?: string,
   ): Promise<DeliveryResult> {
@@ -520,7 +521,7 @@ export class CanonicalMessageRouter {
   }
 
   /** Sends `event` to the one connection `ctx.connectionId` names, through that connection's queue. */
-  #reply(ctx: UserContext, event: OutboundEvent): Promise<DeliveryResult> {
+  #reply(ctx: UserContext, event: BroadcastEvent): Promise<DeliveryResult> {
     const id = ctx.connectionId;
     if (id === undefined) return Promise.reject(new TypeError('reply needs a scope whose context has a connectionId'));
     const owner = this.#connections.get(id)?.conn.userId;

@@ -6,10 +6,10 @@ import { IsolationError } from './errors.js';
 import type {
   AgentEventPayloads,
   AgentEventType,
+  BroadcastEvent,
   Connection,
   DeliveryOptions,
   DeliveryResult,
-  OutboundEvent,
   RouteResult,
   ScopedRouterApi,
   UserContext,
@@ -24,8 +24,8 @@ export interface RouterCore {
     payload: AgentEventPayloads[T],
     options?: DeliveryOptions,
   ): Promise<DeliveryResult>;
-  broadcastFor(ctx: UserContext, event: OutboundEvent, options?: DeliveryOptions): Promise<DeliveryResult>;
-  replyFor(ctx: UserContext, event: OutboundEvent): Promise<DeliveryResult>;
+  broadcastFor(ctx: UserContext, event: BroadcastEvent, options?: DeliveryOptions): Promise<DeliveryResult>;
+  replyFor(ctx: UserContext, event: BroadcastEvent): Promise<DeliveryResult>;
   connectionIdsOf(userId: string): string[];
   register(connection: Connection): () => void;
   countIsolationRejection(error: IsolationError): void;
@@ -62,7 +62,7 @@ export class ScopedRouter implements ScopedRouterApi {
   }
 
   /** Sends any event to this user's connections. Agent event types go through `emit`'s checks. */
-  broadcast(event: OutboundEvent, options?: DeliveryOptions): Promise<DeliveryResult> {
+  broadcast(event: BroadcastEvent, options?: DeliveryOptions): Promise<DeliveryResult> {
     return this.#core.broadcastFor(this.context, event, options);
   }
 
@@ -72,7 +72,7 @@ export class ScopedRouter implements ScopedRouterApi {
    * through `emit`'s checks. Rejects with a TypeError when the context has no connectionId, and with
    * an IsolationError when that connection belongs to another user.
    */
-  reply(event: OutboundEvent): Promise<DeliveryResult> {
+  reply(event: BroadcastEvent): Promise<DeliveryResult> {
     return this.#core.replyFor(this.context, event);
   }
 

@@ -51,13 +51,23 @@ export interface InboundMessage {
 export interface HandlerContext extends UserContext {
   /** The router bound to this user: replying through it can only reach this user's connections. */
   readonly scope: ScopedRouterApi;
+  /**
+   * The connection the message arrived on (the object passed to `register`, found by
+   * `connectionId`), when it is registered. For code that needs the transport object itself, such
+   * as migrated legacy `(userId, socket, message)` handlers; sending to it bypasses the router.
+   */
+  readonly connection?: Connection;
 }
 
-export type MessageHandlerFn = (ctx: HandlerContext, message: InboundMessage) => void | Promise<void>;
+/**
+ * A handler may return anything: a promise is awaited before the next handler runs, any other value
+ * is ignored (so an expression-bodied arrow such as `(ctx, m) => log.push(m.type)` is a handler).
+ */
+export type MessageHandlerFn = (ctx: HandlerContext, message: InboundMessage) => unknown;
 
 /** Handler objects are accepted because legacy code registers `{ handle }` / `{ canHandle, handle }`. */
 export interface MessageHandlerObject {
-  handle(ctx: HandlerContext, message: InboundMessage): void | Promise<void>;
+  handle(ctx: HandlerContext, message: InboundMessage): unknown;
   canHandle?(type: string): boolean;
 }
 
@@ -103,6 +113,13 @@ export interface OutboundEvent {
   readonly [key: string]: unknown;
 }
 
+/**
+ * What `broadcast` and `reply` take: an OutboundEvent (an object literal with any fields), or a
+ * value of the application's own event interface, which OutboundEvent's index signature would not
+ * take. Its own enumerable fields are what is sent.
+ */
+export type BroadcastEvent = OutboundEvent | { readonly type: string; readonly payload?: unknown };
+
 export interface DeliveryOptions {
   /** Deliver only to connections bound to this thread. Defaults to the scope's `threadId`, if any. */
   readonly threadId?: string;
@@ -130,9 +147,9 @@ export interface ScopedRouterApi {
     payload: AgentEventPayloads[T],
     options?: DeliveryOptions,
   ): Promise<DeliveryResult>;
-  broadcast(event: OutboundEvent, options?: DeliveryOptions): Promise<DeliveryResult>;
+  broadcast(event: BroadcastEvent, options?: DeliveryOptions): Promise<DeliveryResult>;
   /** Sends `event` to the scope's own connection (`context.connectionId`) only, e.g. an ack. */
-  reply(event: OutboundEvent): Promise<DeliveryResult>;
+  reply(event: BroadcastEvent): Promise<DeliveryResult>;
   connectionIds(): string[];
 }
 

@@ -118,9 +118,18 @@ describe('the differential harness', () => {
   it('every codemod fixture: the three adapters write exactly what the judge expects', () => {
     const { code, results, output } = differential(['--fixtures']);
     expect(code, output).toBe(0);
+    // Every case the three adapters share (not those of `ssot migrate` only: stage 2, type-checked stage 1).
     const cases = fs
       .readdirSync(path.join(REPO, 'fixtures/codemods'))
-      .filter((d) => fs.statSync(path.join(REPO, 'fixtures/codemods', d)).isDirectory());
+      .filter((d) => fs.statSync(path.join(REPO, 'fixtures/codemods', d)).isDirectory())
+      .filter(
+        (d) =>
+          (
+            JSON.parse(fs.readFileSync(path.join(REPO, 'fixtures/codemods', d, 'case.json'), 'utf8')) as {
+              jscodeshift?: boolean;
+            }
+          ).jscodeshift !== false,
+      );
     expect(results.map((r) => r.name).sort()).toEqual(cases.sort());
     for (const r of results) {
       expect(r.ok, r.name).toBe(true);

@@ -9,6 +9,9 @@ export interface CaseMeta {
   failed?: number;
   typecheck?: boolean;
   typecheckReason?: string;
+  /** false: `ssot migrate` only (stage 2, or a type-checked stage-1 adaptation); the reason says why. */
+  jscodeshift?: boolean;
+  jscodeshiftReason?: string;
 }
 
 export function listCases(): { name: string; dir: string; meta: CaseMeta }[] {

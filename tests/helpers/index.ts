@@ -116,6 +116,28 @@ export function linkSsotKit(dir: string): void {
   fs.symlinkSync(REPO, path.join(dir, 'node_modules/ssot-kit'), 'dir');
 }
 
+/** The packages the demo app declares (package.json), taken from this repo's node_modules. */
+export const DEMO_DEPENDENCIES = ['ws', '@types/ws', '@types/node', 'vitest'] as const;
+
+/** A copy of the demo app made runnable: its dependencies and ssot-kit linked into node_modules. */
+export function linkDemoDependencies(dir: string): void {
+  linkSsotKit(dir);
+  for (const name of DEMO_DEPENDENCIES) {
+    const target = path.join(dir, 'node_modules', name);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.symlinkSync(path.join(REPO, 'node_modules', name), target, 'dir');
+  }
+}
+
+/**
+ * The demo app's own test suite (`vitest run` in the copy); with `framesFile`, the frames every
+ * client got are written there.
+ */
+export function demoTests(dir: string, framesFile?: string): Promise<Run> {
+  const vitest = path.join(dir, 'node_modules/vitest/vitest.mjs');
+  return run(process.execPath, [vitest, 'run'], { cwd: dir, env: framesFile ? { DEMO_FRAMES_FILE: framesFile } : {} });
+}
+
 // ---- file trees ---------------------------------------------------------------------------------
 
 /** Every file under `dir` (posix relative path -> bytes), node_modules excluded. */

@@ -132,7 +132,7 @@ describe('compat layer', () => {
       // Handlers registered through the legacy API are visible to and run by the canonical router.
       const calls: string[] = [];
       const fn = (ctx: { userId: string }, m: { type: string }) => void calls.push(`fn:${ctx.userId}:${m.type}`);
-      const obj = { handle: (ctx: { userId: string }) => void calls.push(`obj:${ctx.userId}`) };
+      const obj = { handle: (ctx: { userId: string }, _m: unknown) => void calls.push(`obj:${ctx.userId}`) };
       const typeless = { canHandle: (t: string) => t === 'ping', handle: () => void calls.push('typeless') };
       legacy.addHandler('chat', fn);
       legacy.registerHandler('chat', obj);
@@ -284,5 +284,72 @@ describe('legacy call shapes that older modules used', () => {
     expect(await compat.broadcastToUser(own, 'alice', 'presence', { online: false })).toBe(1);
     expect(c.received).toHaveLength(1);
     expect(a.received).toHaveLength(1);
+  });
+});
+
+describe('legacy handler shapes', () => {
+  const shapes = '(message), (ctx, message), (userId, socket, message), userIdHandler((userId, message))';
+  it(`calls each shape with what it declares: ${shapes}`, async () => {
+    const compat = await import('../../src/router/compat.js');
+    const router = createCanonical();
+    const legacy = new compat.WebSocketEventRouter(router);
+    const seen: unknown[][] = [];
+    const frames: string[] = [];
+    // The legacy code's own connection object: the socket handlers get this very object back.
+    const socket = { id: 'c1', userId: 'alice', label: 'legacy-socket', send: (d: string) => void frames.push(d) };
+    legacy.registerConnection(socket);
+    const onlyMessage = (message: { type: string }) => void seen.push(['message', message.type]);
+    const withContext = (ctx: { userId: string; connectionId?: string }, message: { type: string }) =>
+      void seen.push(['context', ctx.userId, ctx.connectionId, message.type]);
+    const withSocket = (userId: string, s: typeof socket | undefined, message: { type: string }) => {
+      seen.push(['socket', userId, s?.label, message.type]);
+      s?.send('reply');
+    };
+    const withUserId = (userId: string, message: { type: string }) => void seen.push(['userId', userId, message.type]);
+    legacy.addHandler('a', onlyMessage);
+    legacy.addHandler('b', withContext);
+    legacy.addHandler('c', withSocket);
+    legacy.addHandler('d', compat.userIdHandler(withUserId));
+    legacy.addHandler('e', { handle: (message: { type: string }) => void seen.push(['object-message', message.type]) });
+    legacy.addHandler({
+      canHandle: (t: string) => t === 'f',
+      handle: (userId: string, s: typeof socket | undefined, _m: unknown) =>
+        void seen.push(['object-socket', userId, s?.label]),
+    });
+    for (const type of ['a', 'b', 'c', 'd', 'e', 'f']) {
+      expect(
+        await legacy.routeMessage({ userId: 'alice', connectionId: 'c1' }, JSON.stringify({ type })),
+        type,
+      ).toMatchObject({ ok: true, handled: 1 });
+    }
+    expect(seen).toEqual([
+      ['message', 'a'],
+      ['context', 'alice', 'c1', 'b'],
+      ['socket', 'alice', 'legacy-socket', 'c'],
+      ['userId', 'alice', 'd'],
+      ['object-message', 'e'],
+      ['object-socket', 'alice', 'legacy-socket'],
+    ]);
+    expect(frames).toEqual(['reply']);
+    // A message routed by user id alone has no connection: the socket is undefined.
+    await legacy.routeMessage('alice', { type: 'c' });
+    expect(seen.at(-1)).toEqual(['socket', 'alice', undefined, 'c']);
+    // removeHandler finds what addHandler registered, whatever the shape (one adapter per handler).
+    expect(legacy.removeHandler('a', onlyMessage)).toBe(true);
+    expect(legacy.removeHandler('c', withSocket)).toBe(true);
+    expect(legacy.removeHandler('d', compat.userIdHandler(withUserId))).toBe(true);
+    expect(legacy.removeHandler('b', withContext)).toBe(true);
+    expect(router.handlerCount()).toBe(2);
+  });
+
+  it('a socket handler of a websocket-style connection gets the websocket', async () => {
+    const compat = await import('../../src/router/compat.js');
+    const legacy = new compat.MessageRouter(createCanonical());
+    const ws = { readyState: 1, send: (_d: string) => undefined };
+    legacy.registerConnection({ connectionId: 'w', userId: 'u', websocket: ws });
+    let got: unknown;
+    legacy.addHandler('x', (_userId: string, socket: unknown, _m: unknown) => void (got = socket));
+    await legacy.routeMessage({ userId: 'u', connectionId: 'w' }, { type: 'x' });
+    expect(got).toBe(ws);
   });
 });

@@ -50,6 +50,18 @@ describe('CanonicalMessageRouter: handlers and routing', () => {
     expect(seen[0]?.scope.context.userId).toBe('alice');
   });
 
+  it('gives handlers the connection the message arrived on, only when it is registered', async () => {
+    const router = createMessageRouter();
+    const mine = fakeConnection('c1', 'u1');
+    router.register(mine);
+    const seen: Array<HandlerContext['connection']> = [];
+    router.on('ping', (ctx) => void seen.push(ctx.connection));
+    await router.route({ userId: 'u1', connectionId: 'c1' }, { type: 'ping' });
+    await router.route({ userId: 'u1', connectionId: 'unknown' }, { type: 'ping' });
+    await router.route({ userId: 'u1' }, { type: 'ping' });
+    expect(seen).toEqual([mine, undefined, undefined]);
+  });
+
   it('unsubscribe removes exactly that registration and is idempotent', async () => {
     const router = createMessageRouter();
     const h = vi.fn();

@@ -114,7 +114,8 @@ describe('ESLint (configs.recommended) and ssot report list the same violations'
   });
 
   it('the demo app', () => {
-    expect(agree(demo, lint.get(demo)!)).toBe(18);
+    // 4 duplicate implementations + 13 legacy sites (one of them on the deleted module).
+    expect(agree(demo, lint.get(demo)!)).toBe(17);
   });
 
   // parse-refused: its one legacy site is in the file ESLint cannot parse, and its legacy module
@@ -125,8 +126,11 @@ describe('ESLint (configs.recommended) and ssot report list the same violations'
   it.each(cases)('codemod fixture %s', (name) => {
     const project = path.join(root, 'codemods', name);
     const compared = agree(project, lint.get(project)!);
+    // A stage-2 case starts on the compat layer: no legacy site to report (a look-alike class may
+    // still be a duplicate); every other case has something to compare.
+    const meta = JSON.parse(fs.readFileSync(path.join(FIXTURES, name, 'case.json'), 'utf8')) as { args: string[] };
     if (NOTHING_TO_COMPARE.has(name)) expect(compared).toBe(0);
-    else expect(compared).toBeGreaterThan(0);
+    else if (!meta.args.includes('canonical')) expect(compared).toBeGreaterThan(0);
   });
 
   it('a generated corpus (bench/corpus/generate.mjs, 200 files)', () => {

@@ -11,6 +11,7 @@ import { colors, createProgress, useColor } from '../../shared/terminal.js';
 
 interface MigrateFlags {
   config?: string;
+  to?: string;
   concept?: string[];
   dryRun?: boolean;
   json?: boolean;
@@ -62,13 +63,21 @@ function printText(result: MigrateResult, dryRun: boolean): void {
 export function registerMigrate(program: Command): void {
   program
     .command('migrate')
-    .summary('rewrite legacy imports to the migration target')
+    .summary('rewrite legacy imports, or compat uses (stage 2)')
     .description(
-      'rewrite legacy imports to the migration target: the compat layer if there is one, else the canonical module',
+      'stage 1: rewrite legacy imports to the migration target (the ' +
+        'compat layer if there is one, else the canonical module); ' +
+        'stage 2 (--to canonical): rewrite every use of the compat layer to the canonical API',
     )
     .argument('[paths...]', 'files or folders to migrate (default: every file in scope)')
     .option('--config <path>', 'ssot config file (default: found from the first path or the current folder upwards)')
     .option('--concept <id>', 'only this concept (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option(
+      '--to <stage>',
+      'compat: legacy imports move to the compat layer (stage 1); ' +
+        'canonical: compat uses become the canonical API (stage 2)',
+      'compat',
+    )
     .option('--dry-run', 'print a unified diff per file and change nothing')
     .option('--json', 'print a JSON status per file and a summary on stdout')
     .option('--allow-dirty', 'run on a git tree with uncommitted changes')
@@ -96,6 +105,9 @@ export function registerMigrate(program: Command): void {
         if (flags.dryRun && flags.typecheck)
           throw new UsageError('--typecheck checks written files; it cannot be combined with --dry-run');
         const shardBy = parseChoice('--shard-by', flags.shardBy ?? 'dir', ['dir', 'hash'] as const);
+        const to = parseChoice('--to', flags.to ?? 'compat', ['compat', 'canonical'] as const);
+        if (to === 'canonical' && (flags.rename || flags.mergeImports))
+          throw new UsageError('--rename and --merge-imports apply to stage 1 (--to compat) only');
         const jobs = parseInteger('--jobs', flags.jobs, 1);
         const limit = parseInteger('--limit', flags.limit, 1);
         const cwd = process.cwd();
@@ -107,6 +119,7 @@ export function registerMigrate(program: Command): void {
             config,
             paths: paths.map((p) => path.resolve(cwd, p)),
             ...(flags.concept ? { concepts: flags.concept } : {}),
+            to,
             dryRun: Boolean(flags.dryRun),
             allowDirty: Boolean(flags.allowDirty),
             rename: Boolean(flags.rename),

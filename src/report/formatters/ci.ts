@@ -103,6 +103,17 @@ export function formatMarkdown(report: Report): string {
         );
       out.push('', '</details>');
     }
+    if (s.compatModule) {
+      const status = { 'in-use': 'in use', pending: 'needed by stage 1', 'safe-to-delete': 'safe to delete' }[
+        s.compatModule.status ?? 'in-use'
+      ];
+      const decided = s.compatModule.status === null ? 'not decided (partial)' : status;
+      out.push(
+        '',
+        `Stages: legacy → compat ${s.legacySites} site(s) to go; compat → canonical ${s.compatSites} site(s) to go. ` +
+          `Compat layer \`${s.compatModule.module}\`: ${decided}.`,
+      );
+    }
     if (s.compatNames.length > 0) {
       out.push(
         '',

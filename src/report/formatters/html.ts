@@ -1,5 +1,5 @@
 import type { HistoryEntry } from '../history.js';
-import type { ConceptReport, LegacySiteItem, Report } from '../types.js';
+import type { ConceptReport, ConceptSummary, LegacySiteItem, Report } from '../types.js';
 import { oneLine, percent, undecidedReason, verdictLabel } from './text.js';
 
 /** HTML-escapes text for element content and attribute values. */
@@ -72,6 +72,22 @@ footer code{font-size:11px}
 function bar(label: string, n: number, max: number, color = 'var(--blue)'): string {
   const w = max > 0 ? Math.max(2, Math.round((n / max) * 100)) : 0;
   return `<div><code title="${esc(label)}">${esc(label)}</code><i style="width:${w}%;background:${color}"></i><span class="n">${n}</span></div>`;
+}
+
+/** The compat layer between the two stages: what is left of each, and whether the layer can go. */
+function compatLayerHtml(s: ConceptSummary): string {
+  if (!s.compatModule) return '';
+  const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
+  const pill =
+    s.compatModule.status === 'pending'
+      ? '<span class="pill" style="background:var(--blue-bg);color:var(--blue)">needed by stage 1</span>'
+      : statusPill(s.compatModule.status);
+  return (
+    `<h3>Compat layer</h3><p class="muted" style="font-size:12px;margin:0">` +
+    `legacy → compat: ${plural(s.legacySites, 'legacy site')} to go · ` +
+    `compat → canonical: ${plural(s.compatSites, 'compat site')} to go · ` +
+    `<code>${esc(s.compatModule.module)}</code> ${pill}</p>`
+  );
 }
 
 function statusPill(status: string | null): string {
@@ -202,6 +218,7 @@ ${c.description ? `<p class="desc">${esc(c.description)}</p>` : ''}
 <h3>Legacy modules</h3>
 <table><thead><tr><th>module</th><th>status</th><th>concept sites</th><th>non-concept sites</th><th>from other legacy modules</th><th>from the canonical module</th></tr></thead><tbody>${moduleRows}</tbody></table>
 <p class="muted" style="font-size:12px;margin:6px 0 0">Safe to delete: ${s.safeToDelete === null ? `not decided (${esc(undecidedReason(report))})` : s.safeToDelete.length > 0 ? s.safeToDelete.map((m) => `<code>${pathHtml(m)}</code>`).join(', ') : 'none yet'}</p>
+${compatLayerHtml(s)}
 <h3>Duplicate implementations (${s.duplicates})</h3>
 ${c.duplicates.length > 0 ? `<table class="fixed dups"><thead><tr><th>where</th><th>symbol</th><th>evidence</th><th>fingerprint</th></tr></thead><tbody>${dupRows}</tbody></table>` : '<p class="none">none: the canonical module is the only implementation</p>'}
 <h3>Legacy import sites (${s.legacySites})</h3>

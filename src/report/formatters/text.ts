@@ -45,6 +45,17 @@ function concept(cr: ConceptReport, report: Report, c: Colors): string[] {
     `  migration progress: ${bar(s.progress)} ${percent(s.progress)}  ` +
       c.dim(`= ${s.canonicalSites} canonical / (${s.canonicalSites} canonical + ${s.legacySites} legacy) sites`),
   );
+  if (s.compatModule) {
+    const stage1 =
+      s.legacySites === 0 ? c.green('done') : `${plural(s.legacySites, 'legacy site')} to go (ssot migrate)`;
+    const stage2 =
+      s.compatSites > 0
+        ? `${plural(s.compatSites, 'compat site')} to go (ssot migrate --to canonical)`
+        : s.legacySites === 0
+          ? c.green('done')
+          : 'after stage 1';
+    out.push(`  stages: legacy -> compat ${stage1} · compat -> canonical ${stage2}`);
+  }
   out.push('');
 
   out.push(c.bold(`  Duplicate implementations (${s.duplicates})`));
@@ -142,6 +153,19 @@ function concept(cr: ConceptReport, report: Report, c: Colors): string[] {
           c.dim(` (no file of the ${report.files.inScope} in scope imports them, by any name or in any form)`)
         : '    safe to delete: none',
   );
+  if (s.compatModule) {
+    const m = s.compatModule;
+    const status =
+      m.status === null
+        ? c.dim(`not decided (${undecidedReason(report)})`)
+        : m.status === 'safe-to-delete'
+          ? c.green('safe to delete')
+          : m.status === 'pending'
+            ? 'needed by stage 1'
+            : 'in use';
+    out.push(c.bold('  Compat layer'));
+    out.push(`    ${m.module.padEnd(40)} ${status}  ${c.dim(plural(m.sites, 'site'))}`);
+  }
   return out;
 }
 

@@ -96,6 +96,11 @@ export const COMPAT_REPLACEMENTS: Record<string, CompatReplacement> = {
     name: 'getDefaultRouter',
     note: 'prefer creating one router and passing it explicitly',
   },
+  userIdHandler: {
+    module: R,
+    name: 'on',
+    note: 'router.on(type, ({ userId }, message) => ...): the handler context carries the user id',
+  },
   ...methodEntries('MessageRouter'),
   ...methodEntries('QualityMessageRouter'),
   ...methodEntries('WebSocketEventRouter'),
@@ -151,3 +156,27 @@ export const MESSAGE_ROUTER_PRESET: ConceptPreset = {
   // Stage 1 moves every legacy name the compat layer knows to the same name there.
   defaultLegacyNames: Object.fromEntries(Object.keys(MESSAGE_ROUTER_COMPAT_REPLACEMENTS).map((n) => [n, n])),
 };
+/**
+ * Stage 2: the canonical type for each compat name that is used as a type (a parameter or field
+ * annotated with a legacy class, a LegacyConnection, ...). Compat names absent here and from
+ * COMPAT_REPLACEMENTS' classes have no canonical type (UserScopedWebSocketEventRouter, LegacyContext).
+ */
+export const COMPAT_TYPE_REPLACEMENTS: Readonly<Record<string, string>> = {
+  MessageRouter: 'CanonicalMessageRouter',
+  QualityMessageRouter: 'CanonicalMessageRouter',
+  WebSocketEventRouter: 'CanonicalMessageRouter',
+  WebSocketBroadcastService: 'CanonicalMessageRouter',
+  LegacyRouter: 'CanonicalMessageRouter',
+  LegacyRouteResult: 'RouteResult',
+  LegacyRouterOptions: 'RouterOptions',
+  LegacyConnection: 'Connection',
+  LegacyHandler: 'MessageHandler',
+  LegacyHandlerFn: 'MessageHandlerFn',
+  LegacyHandlerObject: 'MessageHandlerObject',
+  LegacyEvent: 'BroadcastEvent',
+};
+
+/** The compat classes that stand for a whole router (their instances become the canonical router). */
+export const COMPAT_ROUTER_CLASSES: readonly string[] = LEGACY_CLASSES.filter(
+  (c) => c !== 'UserScopedWebSocketEventRouter',
+);

@@ -1,0 +1,180 @@
+import { ts } from 'ts-morph';
+import type { TextEdit } from '../../src/core/types.js';
+import type { ClassifiedSite } from '../../src/core/types.js';
+
+/**
+ * Stage 2's import edits for one file: a compat binding whose every reference was rewritten goes
+ * (an import left empty goes with its line), and the canonical names the rewritten uses spell are
+ * imported once: into an existing import of the canonical module, in place of a compat import
+ * that went, or as a new import after the first compat import.
+ */
+
+export interface SiteBindings {
+  site: ClassifiedSite;
+  /** The statement (import declaration or variable statement) the site is. */
+  statement: ts.Statement;
+  kind: 'named' | 'namespace' | 'require-named';
+  /** Named elements with their binding symbols (for 'named' and 'require-named'). */
+  elements: { node: ts.Node; symbol: ts.Symbol | undefined }[];
+  /** The binding of a namespace-like site. */
+  binding?: ts.Symbol;
+}
+
+export interface ImportPlanInput {
+  sf: ts.SourceFile;
+  sites: SiteBindings[];
+  /** Compat sites whose specifier simply moves (namespace-like all rewritten, mocks, side effects, import('x').T). */
+  moveSpecifier: ClassifiedSite[];
+  /** Bindings all of whose references were rewritten away. */
+  gone: (symbol: ts.Symbol | undefined) => boolean;
+  /** Canonical names to import: name -> needed as a value. */
+  needs: Map<string, boolean>;
+  /** The canonical module spelled for this file (from the first compat site). */
+  canonicalSpecifier: string;
+  /** An existing named import of the canonical module to extend. */
+  existingCanonical?: ts.ImportDeclaration;
+  quote: string;
+  eol: string;
+}
+
+function lineStart(text: string, pos: number): number {
+  let i = pos;
+  while (i > 0 && text[i - 1] !== '\n') i--;
+  return i;
+}
+
+/** Removes a statement with its line when it stands alone on it. */
+function removeStatement(text: string, node: ts.Node, sf: ts.SourceFile): TextEdit {
+  const start = node.getStart(sf);
+  const ls = lineStart(text, start);
+  let e = node.end;
+  while (e < text.length && (text[e] === ' ' || text[e] === '\t')) e++;
+  if (/^[ \t]*$/.test(text.slice(ls, start))) {
+    if (text.startsWith('\r\n', e)) return { start: ls, end: e + 2, text: '' };
+    if (text[e] === '\n') return { start: ls, end: e + 1, text: '' };
+  }
+  return { start, end: node.end, text: '' };
+}
+
+/** Removes some elements of a comma list, keeping the others and their separators. */
+function removeElements(sf: ts.SourceFile, elements: readonly ts.Node[], remove: ReadonlySet<number>): TextEdit[] {
+  const edits: TextEdit[] = [];
+  let i = 0;
+  while (i < elements.length) {
+    if (!remove.has(i)) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j + 1 < elements.length && remove.has(j + 1)) j++;
+    const next = elements[j + 1];
+    const prev = elements[i - 1];
+    if (next) edits.push({ start: elements[i]!.getStart(sf), end: next.getStart(sf), text: '' });
+    else if (prev) edits.push({ start: prev.end, end: elements[j]!.end, text: '' });
+    i = j + 1;
+  }
+  return edits;
+}
+
+function specifierEdit(site: ClassifiedSite, specifier: string): TextEdit {
+  return { start: site.specifierStart + 1, end: site.specifierEnd - 1, text: specifier };
+}
+
+function semicolonOf(sf: ts.SourceFile, node: ts.Node): string {
+  return sf.text.slice(node.getStart(sf), node.end).trimEnd().endsWith(';') ? ';' : '';
+}
+
+export function planImports(input: ImportPlanInput): TextEdit[] {
+  const { sf, needs, quote: q } = input;
+  const text = sf.text;
+  const edits: TextEdit[] = [];
+  for (const site of input.moveSpecifier) edits.push(specifierEdit(site, input.canonicalSpecifier));
+
+  const names = [...needs.keys()].sort();
+  const allTypes = names.every((n) => !needs.get(n));
+  const element = (n: string, inTypeOnly: boolean): string =>
+    needs.get(n) || inTypeOnly || allTypes ? n : `type ${n}`;
+  let placed = names.length === 0;
+
+  if (!placed && input.existingCanonical) {
+    const decl = input.existingCanonical;
+    const clause = decl.importClause;
+    const bindings = clause?.namedBindings;
+    const typeOnly = Boolean(clause?.isTypeOnly);
+    if (bindings && ts.isNamedImports(bindings) && (!typeOnly || allTypes)) {
+      const present = new Set(bindings.elements.map((e) => e.name.text));
+      const missing = names.filter((n) => !present.has(n));
+      const last = bindings.elements[bindings.elements.length - 1];
+      if (missing.length > 0 && last)
+        edits.push({
+          start: last.end,
+          end: last.end,
+          text: `, ${missing.map((n) => element(n, typeOnly)).join(', ')}`,
+        });
+      placed = true;
+    }
+  }
+
+  for (const s of input.sites) {
+    if (s.kind === 'namespace') continue;
+    const removed = new Set<number>();
+    s.elements.forEach((e, i) => {
+      if (input.gone(e.symbol)) removed.add(i);
+    });
+    if (removed.size === 0) continue;
+    const whole = removed.size === s.elements.length;
+    const semi = semicolonOf(sf, s.statement);
+    if (s.kind === 'named') {
+      const typeOnly = Boolean((s.statement as ts.ImportDeclaration).importClause?.isTypeOnly) && allTypes;
+      if (whole && !placed) {
+        const list = names.map((n) => element(n, typeOnly)).join(', ');
+        edits.push({
+          start: s.statement.getStart(sf),
+          end: s.statement.end,
+          text: `import ${typeOnly ? 'type ' : ''}{ ${list} } from ${q}${input.canonicalSpecifier}${q}${semi}`,
+        });
+        placed = true;
+      } else if (whole) edits.push(removeStatement(text, s.statement, sf));
+      else
+        edits.push(
+          ...removeElements(
+            sf,
+            s.elements.map((e) => e.node),
+            removed,
+          ),
+        );
+    } else {
+      const decl = (s.statement as ts.VariableStatement).declarationList;
+      const keyword = decl.flags & ts.NodeFlags.Const ? 'const' : decl.flags & ts.NodeFlags.Let ? 'let' : 'var';
+      if (whole && !placed) {
+        edits.push({
+          start: s.statement.getStart(sf),
+          end: s.statement.end,
+          text: `${keyword} { ${names.join(', ')} } = require(${q}${input.canonicalSpecifier}${q})${semi}`,
+        });
+        placed = true;
+      } else if (whole) edits.push(removeStatement(text, s.statement, sf));
+      else
+        edits.push(
+          ...removeElements(
+            sf,
+            s.elements.map((e) => e.node),
+            removed,
+          ),
+        );
+    }
+  }
+
+  if (!placed) {
+    const anchor = input.sites[0]?.statement;
+    if (!anchor) throw new Error('no compat import to place the canonical import after');
+    const semi = semicolonOf(sf, anchor);
+    const isRequire = input.sites[0]!.kind === 'require-named';
+    const statement = isRequire
+      ? `const { ${names.join(', ')} } = require(${q}${input.canonicalSpecifier}${q})${semi}`
+      : `import ${allTypes ? 'type ' : ''}{ ${names.map((n) => element(n, false)).join(', ')} ` +
+        `} from ${q}${input.canonicalSpecifier}${q}${semi}`;
+    edits.push({ start: anchor.end, end: anchor.end, text: `${input.eol}${statement}` });
+  }
+  return edits;
+}
