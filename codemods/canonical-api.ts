@@ -40,11 +40,19 @@ interface FileState {
   concept: ResolvedConcept;
   /** Uses left on the compat layer because their rewrite added a type error: `start-end` -> why. */
   excluded: Map<string, string>;
+  /** Set when the file's rewrite adds a type error no use of it holds: the file stays as it is. */
+  frozen?: string;
   result: CanonicalFileResult;
   /** Use node ranges in the original text (for tracing a type error to a use). */
   useRanges: { start: number; end: number }[];
   edits: TextEdit[];
 }
+
+/**
+ * Each round of planning and checking leaves at least one more use (or file) on the compat layer,
+ * so the rounds end; this bounds them should a program keep changing its errors anyway.
+ */
+const MAX_ROUNDS = 20;
 
 /** Stage 2 over some files (their current text). Files without a compat site come back 'unchanged'. */
 export function migrateToCanonical(
@@ -101,7 +109,7 @@ export function migrateToCanonical(
     states.map((s) => s.file),
   );
 
-  for (let round = 0; round < 5; round++) {
+  for (let round = 0; round < MAX_ROUNDS; round++) {
     // The checker of this round's program (every text replacement makes a new one).
     const envs = new Map<string, CompatEnv | string>();
     for (const s of states) if (!envs.has(s.concept.id)) envs.set(s.concept.id, compatEnv(project, s.concept, s.file));
@@ -124,16 +132,22 @@ export function migrateToCanonical(
     }
     for (const s of states) project.getSourceFileOrThrow(s.file).replaceWithText(s.text);
     if (!retry) break;
-    if (round === 4)
+    if (round === MAX_ROUNDS - 1)
       for (const s of changed)
         s.result = { ...s.result, status: 'failed', error: 'refused: the rewrite kept adding type errors' };
   }
   return [...results, ...states.map((s) => s.result)].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
 
-/** A type error in the output: the use whose rewritten range holds it is excluded; else every use of the file. */
+/**
+ * A type error in the output: the use whose rewritten range holds it is excluded; else every use of
+ * the file; and when no use is left to exclude (the error comes from an import edit alone), the
+ * file stays as it is. Every round so excludes something, and the rounds end.
+ */
 function traceErrors(s: FileState, fresh: readonly Finding[]): void {
+  const key = (r: { start: number; end: number }): string => `${r.start}-${r.end}`;
   const mapped = s.useRanges.map((r) => ({ r, start: mapOffset(s.edits, r.start), end: mapOffset(s.edits, r.end) }));
+  let excludedNow = 0;
   for (const d of fresh) {
     const error = `TS${d.code} ${d.message.split('\n')[0]}`;
     const hit =
@@ -142,14 +156,17 @@ function traceErrors(s: FileState, fresh: readonly Finding[]): void {
         : mapped
             .filter((m) => d.start! >= m.start && d.start! <= m.end)
             .sort((a, b) => a.end - a.start - (b.end - b.start))[0];
-    if (hit) s.excluded.set(`${hit.r.start}-${hit.r.end}`, `its rewrite would not type-check: ${error}`);
-    else
-      for (const r of s.useRanges)
-        if (!s.excluded.has(`${r.start}-${r.end}`))
-          s.excluded.set(
-            `${r.start}-${r.end}`,
-            `the file would not type-check after its rewrites (line ${d.line}: ${error})`,
-          );
+    if (hit && !s.excluded.has(key(hit.r))) {
+      s.excluded.set(key(hit.r), `its rewrite would not type-check: ${error}`);
+      excludedNow++;
+      continue;
+    }
+    for (const r of s.useRanges) {
+      if (s.excluded.has(key(r))) continue;
+      s.excluded.set(key(r), `the file would not type-check after its rewrites (line ${d.line}: ${error})`);
+      excludedNow++;
+    }
+    if (excludedNow === 0) s.frozen = `the file would not type-check after its rewrite (line ${d.line}: ${error})`;
   }
 }
 
@@ -239,8 +256,13 @@ function planFile(mctx: MigrationContext, project: Project, s: FileState, env: C
   const sf = project.getSourceFileOrThrow(s.file).compilerNode;
   const refused: RefusedSite[] = [];
   const base = { file: s.file, rewritten: [] as SiteRef[], notes: [] as string[] };
-  if (typeof env === 'string') {
-    s.result = { ...base, status: 'unchanged', refused: s.compatSites.map((site) => refusedSite(sf, sf, site, env)) };
+  if (typeof env === 'string' || s.frozen !== undefined) {
+    const reason = typeof env === 'string' ? env : s.frozen!;
+    s.result = {
+      ...base,
+      status: 'unchanged',
+      refused: s.compatSites.map((site) => refusedSite(sf, sf, site, reason)),
+    };
     return;
   }
   const quote = s.compatSites[0]!.quote === '"' ? '"' : "'";
@@ -251,6 +273,8 @@ function planFile(mctx: MigrationContext, project: Project, s: FileState, env: C
   const bound: SiteBindings[] = [];
   const namespaceLike: { site: ClassifiedSite; binding: ts.Symbol; statement: ts.Node }[] = [];
   const moving: ClassifiedSite[] = [];
+  // import('<compat>').X moves only when its X is rewritten (else X is not in the canonical module).
+  const typeQueries: ClassifiedSite[] = [];
   const bindings = new Set<ts.Symbol>();
   for (const site of s.compatSites) {
     const node = siteStatement(sf, site);
@@ -258,8 +282,10 @@ function planFile(mctx: MigrationContext, project: Project, s: FileState, env: C
       refused.push(refusedSite(sf, sf, site, 'cannot find the import site'));
       continue;
     }
-    if (MOVING_FORMS.has(site.form)) moving.push(site);
-    else if (site.form === 'import' || site.form === 'import-type') {
+    if (MOVING_FORMS.has(site.form)) {
+      if (site.form === 'import-type-query') typeQueries.push(site);
+      else moving.push(site);
+    } else if (site.form === 'import' || site.form === 'import-type') {
       const clause = (node as ts.ImportDeclaration).importClause;
       const named = clause?.namedBindings;
       if (clause?.name)
@@ -333,8 +359,12 @@ function planFile(mctx: MigrationContext, project: Project, s: FileState, env: C
   dropOverlaps(planner.uses);
   const done = planner.uses.filter((u) => !u.refused);
   for (const u of planner.uses)
-    if (u.refused) refused.push(refusedSite(sf, u.node, siteOf(u, bound, namespaceLike), u.refused));
+    if (u.refused) refused.push(refusedSite(sf, u.node, siteOf(u, bound, namespaceLike, s.compatSites), u.refused));
   for (const n of namespaceLike) if (allRewritten(planner, n.binding)) moving.push(n.site);
+  for (const q of typeQueries) {
+    const inside = (u: Use) => u.node.getStart(sf) >= q.nodeStart && u.node.end <= q.nodeEnd;
+    if (done.some(inside) && !planner.uses.some((u) => u.refused && inside(u))) moving.push(q);
+  }
 
   // Names the rewrite spells, and where they come from.
   const needs = new Map<string, boolean>();
@@ -348,7 +378,12 @@ function planFile(mctx: MigrationContext, project: Project, s: FileState, env: C
       refused: [
         ...refused,
         ...done.map((u) =>
-          refusedSite(sf, u.node, siteOf(u, bound, namespaceLike), `the file already has a ${conflict} of its own`),
+          refusedSite(
+            sf,
+            u.node,
+            siteOf(u, bound, namespaceLike, s.compatSites),
+            `the file already has a ${conflict} of its own`,
+          ),
         ),
       ],
     };
@@ -407,7 +442,7 @@ function planFile(mctx: MigrationContext, project: Project, s: FileState, env: C
           ...base,
           status: 'changed',
           output,
-          rewritten: done.map((u) => siteRefOf(sf, u.node, siteOf(u, bound, namespaceLike))),
+          rewritten: done.map((u) => siteRefOf(sf, u.node, siteOf(u, bound, namespaceLike, s.compatSites))),
           refused,
           notes,
         };
@@ -427,8 +462,13 @@ function siteOf(
   u: Use,
   bound: SiteBindings[],
   namespaceLike: { site: ClassifiedSite; binding: ts.Symbol }[],
+  sites: readonly ClassifiedSite[],
 ): ClassifiedSite | undefined {
-  if (!u.binding) return bound[0]?.site ?? namespaceLike[0]?.site;
+  if (!u.binding) {
+    // import('<compat>').X: the site is the import type that holds the use.
+    const holder = sites.find((x) => u.node.pos >= x.nodeStart && u.node.end <= x.nodeEnd);
+    return holder ?? bound[0]?.site ?? namespaceLike[0]?.site;
+  }
   return (
     bound.find((b) => b.elements.some((e) => e.symbol === u.binding))?.site ??
     namespaceLike.find((n) => n.binding === u.binding)?.site
