@@ -1,6 +1,7 @@
 import { ts } from 'ts-morph';
 import type { TextEdit } from '../../src/core/types.js';
 import type { ClassifiedSite } from '../../src/core/types.js';
+import { removeListElements, removeStatement } from '../../src/core/rewrite/edits.js';
 
 /**
  * Stage 2's import edits for one file: a compat binding whose every reference was rewritten goes
@@ -35,45 +36,6 @@ export interface ImportPlanInput {
   existingCanonical?: ts.ImportDeclaration;
   quote: string;
   eol: string;
-}
-
-function lineStart(text: string, pos: number): number {
-  let i = pos;
-  while (i > 0 && text[i - 1] !== '\n') i--;
-  return i;
-}
-
-/** Removes a statement with its line when it stands alone on it. */
-function removeStatement(text: string, node: ts.Node, sf: ts.SourceFile): TextEdit {
-  const start = node.getStart(sf);
-  const ls = lineStart(text, start);
-  let e = node.end;
-  while (e < text.length && (text[e] === ' ' || text[e] === '\t')) e++;
-  if (/^[ \t]*$/.test(text.slice(ls, start))) {
-    if (text.startsWith('\r\n', e)) return { start: ls, end: e + 2, text: '' };
-    if (text[e] === '\n') return { start: ls, end: e + 1, text: '' };
-  }
-  return { start, end: node.end, text: '' };
-}
-
-/** Removes some elements of a comma list, keeping the others and their separators. */
-function removeElements(sf: ts.SourceFile, elements: readonly ts.Node[], remove: ReadonlySet<number>): TextEdit[] {
-  const edits: TextEdit[] = [];
-  let i = 0;
-  while (i < elements.length) {
-    if (!remove.has(i)) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j + 1 < elements.length && remove.has(j + 1)) j++;
-    const next = elements[j + 1];
-    const prev = elements[i - 1];
-    if (next) edits.push({ start: elements[i]!.getStart(sf), end: next.getStart(sf), text: '' });
-    else if (prev) edits.push({ start: prev.end, end: elements[j]!.end, text: '' });
-    i = j + 1;
-  }
-  return edits;
 }
 
 function specifierEdit(site: ClassifiedSite, specifier: string): TextEdit {
@@ -134,12 +96,11 @@ export function planImports(input: ImportPlanInput): TextEdit[] {
           text: `import ${typeOnly ? 'type ' : ''}{ ${list} } from ${q}${input.canonicalSpecifier}${q}${semi}`,
         });
         placed = true;
-      } else if (whole) edits.push(removeStatement(text, s.statement, sf));
+      } else if (whole) edits.push(removeStatement(text, s.statement.getStart(sf), s.statement.end));
       else
         edits.push(
-          ...removeElements(
-            sf,
-            s.elements.map((e) => e.node),
+          ...removeListElements(
+            s.elements.map((e) => ({ start: e.node.getStart(sf), end: e.node.end })),
             removed,
           ),
         );
@@ -153,12 +114,11 @@ export function planImports(input: ImportPlanInput): TextEdit[] {
           text: `${keyword} { ${names.join(', ')} } = require(${q}${input.canonicalSpecifier}${q})${semi}`,
         });
         placed = true;
-      } else if (whole) edits.push(removeStatement(text, s.statement, sf));
+      } else if (whole) edits.push(removeStatement(text, s.statement.getStart(sf), s.statement.end));
       else
         edits.push(
-          ...removeElements(
-            sf,
-            s.elements.map((e) => e.node),
+          ...removeListElements(
+            s.elements.map((e) => ({ start: e.node.getStart(sf), end: e.node.end })),
             removed,
           ),
         );
