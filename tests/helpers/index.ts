@@ -2,10 +2,11 @@
 // and tools run as child processes, file trees compared byte for byte, and tsc in-process.
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
+import type * as TS from 'typescript';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url)).replace(/\/$/, '');
 export const BIN = path.join(REPO, 'dist/src/cli/bin.js');
@@ -225,10 +226,21 @@ export function withoutTiming<T extends { timing?: unknown }>(report: T): Omit<T
 
 // ---- tsc --------------------------------------------------------------------------------------
 
-const sharedSources = new Map<string, ts.SourceFile>();
+const sharedSources = new Map<string, TS.SourceFile>();
+
+/**
+ * TypeScript through require(), on first use: most test files never type-check, and an ESM import
+ * of typescript.js makes Node scan all of it for export names first (see src/core/typescript-loader.cts).
+ */
+let loadedTs: typeof TS | undefined;
+function typescript(): typeof TS {
+  loadedTs ??= createRequire(import.meta.url)('typescript') as typeof TS;
+  return loadedTs;
+}
 
 /** `tsc --noEmit` on a project, in-process: the formatted diagnostics ('' when clean). */
 export function typecheck(dir: string): string {
+  const ts = typescript();
   const parsed = ts.getParsedCommandLineOfConfigFile(
     path.join(dir, 'tsconfig.json'),
     { noEmit: true },
