@@ -2,14 +2,25 @@
  * The ESLint plugin and the report are the same findings: the real ESLint CLI (the built plugin,
  * `configs.recommended`) and `ssot report --format json` on the demo app, every codemod fixture
  * input and a generated corpus must list the same violations, site by site (file, line, column,
- * rule id) and duplicate by duplicate.
+ * rule id) and duplicate by duplicate. The demo's report comes from the CLI in a child process;
+ * the others from the built CLI in-process (ssotInProcess: same code, same output).
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/types.js';
-import { cleanup, copyDemo, ensureBuilt, FIXTURES, REPO, ssotSync as ssot, tempDir } from '../helpers/index.js';
+import {
+  cleanup,
+  copyDemo,
+  ensureBuilt,
+  FIXTURES,
+  REPO,
+  type Run,
+  ssot,
+  ssotInProcess,
+  tempDir,
+} from '../helpers/index.js';
 
 const ESLINT = path.join(REPO, 'node_modules/eslint/bin/eslint.js');
 
@@ -57,8 +68,10 @@ function eslint(root: string, projects: readonly string[]): Map<string, Findings
   return out;
 }
 
-function reportOf(project: string): Report {
-  const r = ssot(['report', '--format', 'json'], project);
+type Cli = (args: readonly string[], cwd: string) => Promise<Run>;
+
+async function reportOf(project: string, cli: Cli): Promise<Report> {
+  const r = await cli(['report', '--format', 'json'], project);
   expect(r.code, r.stderr).toBe(0);
   return JSON.parse(r.stdout) as Report;
 }
@@ -74,8 +87,8 @@ function reported(report: Report, leaveOut: readonly string[]): string[] {
 }
 
 /** Compares ESLint's findings on a project with its report; returns the number of violations compared. */
-function agree(project: string, lint: Findings): number {
-  const report = reportOf(project);
+async function agree(project: string, lint: Findings, cli: Cli = ssotInProcess): Promise<number> {
+  const report = await reportOf(project, cli);
   // A file ESLint cannot parse has no ESLint findings at all; the report parses it with
   // TypeScript's error-tolerant parser and must say that it does not parse.
   const parseErrorFiles = new Set(report.files.parseErrors.map((p) => p.file));
@@ -113,9 +126,9 @@ describe('ESLint (configs.recommended) and ssot report list the same violations'
     lint = eslint(root, [demo, ...cases.map((name) => path.join(root, 'codemods', name)), corpus]);
   });
 
-  it('the demo app', () => {
+  it('the demo app', async () => {
     // 4 duplicate implementations + 13 legacy sites (one of them on the deleted module).
-    expect(agree(demo, lint.get(demo)!)).toBe(17);
+    expect(await agree(demo, lint.get(demo)!, ssot)).toBe(17);
   });
 
   // parse-refused: its one legacy site is in the file ESLint cannot parse, and its legacy module
@@ -123,9 +136,9 @@ describe('ESLint (configs.recommended) and ssot report list the same violations'
   // agree on nothing but the parse error.
   const NOTHING_TO_COMPARE = new Set(['parse-refused']);
 
-  it.each(cases)('codemod fixture %s', (name) => {
+  it.each(cases)('codemod fixture %s', async (name) => {
     const project = path.join(root, 'codemods', name);
-    const compared = agree(project, lint.get(project)!);
+    const compared = await agree(project, lint.get(project)!);
     // A stage-2 case starts on the compat layer: no legacy site to report (a look-alike class may
     // still be a duplicate); every other case has something to compare.
     const meta = JSON.parse(fs.readFileSync(path.join(FIXTURES, name, 'case.json'), 'utf8')) as { args: string[] };
@@ -133,7 +146,7 @@ describe('ESLint (configs.recommended) and ssot report list the same violations'
     else if (!meta.args.includes('canonical')) expect(compared).toBeGreaterThan(0);
   });
 
-  it('a generated corpus (bench/corpus/generate.mjs, 200 files)', () => {
-    expect(agree(corpus, lint.get(corpus)!)).toBeGreaterThan(20);
+  it('a generated corpus (bench/corpus/generate.mjs, 200 files)', async () => {
+    expect(await agree(corpus, lint.get(corpus)!)).toBeGreaterThan(20);
   });
 });
