@@ -1,4 +1,9 @@
-/** `ssot check` and `ssot init` as a user runs them, on temporary copies of the demo app. */
+/**
+ * `ssot check` and `ssot init` as a user runs them, on temporary copies of the demo app. The tests
+ * of the gate's matching (baselines, stale entries, --max-new, formats) run the built CLI
+ * in-process (ssotInProcess: same code, output and exit code); the report that counts the demo's
+ * violations, the first check, the exit-2 errors and `ssot init` run it as a child process.
+ */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +13,7 @@ import {
   cleanup,
   copyDemo,
   read,
+  ssotInProcess as inProcess,
   ssotSync as ssot,
   tempDir,
   write,
@@ -40,9 +46,9 @@ function router(name: string): string {
 }
 
 /** A demo copy with a baseline of today's violations. */
-function baselined(): string {
+async function baselined(): Promise<string> {
   const project = copyDemo();
-  const r = ssot(['check', '--update-baseline'], project);
+  const r = await inProcess(['check', '--update-baseline'], project);
   expect(r.code, r.stderr + r.stdout).toBe(0);
   return project;
 }
@@ -55,8 +61,8 @@ describe('ssot check: the gate', () => {
     expect(r.stdout).toMatch(/no baseline at .*ssot-baseline\.json/);
   });
 
-  it('--update-baseline writes a sorted, one-entry-per-line, machine-independent baseline; then check passes', () => {
-    const project = baselined();
+  it('--update-baseline writes a sorted, one-entry-per-line, machine-independent baseline; then check passes', async () => {
+    const project = await baselined();
     const text = read(project, 'ssot-baseline.json');
     expect(text).not.toContain('\r');
     expect(text).not.toContain(project);
@@ -70,20 +76,20 @@ describe('ssot check: the gate', () => {
     expect(lines).toHaveLength(violations);
     const keys = json.entries.map((e) => `${e.file}\0${e.rule}`);
     expect(keys).toEqual([...keys].sort());
-    const r = ssot(['check'], project);
+    const r = await inProcess(['check'], project);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`${violations} known, 0 new, 0 fixed since the baseline`);
     // Rewriting changes nothing; a CRLF copy of the baseline reads the same.
-    ssot(['check', '--update-baseline'], project);
+    await inProcess(['check', '--update-baseline'], project);
     expect(read(project, 'ssot-baseline.json')).toBe(text);
     write(project, 'ssot-baseline.json', text.replace(/\n/g, '\r\n'));
-    expect(ssot(['check'], project).code).toBe(0);
+    expect((await inProcess(['check'], project)).code).toBe(0);
   });
 
-  it('a new duplicate fails with its file:line and why', () => {
-    const project = baselined();
+  it('a new duplicate fails with its file:line and why', async () => {
+    const project = await baselined();
     write(project, 'src/extra/fast-router.ts', '\n\n' + router('FastMessageRouter'));
-    const r = ssot(['check'], project);
+    const r = await inProcess(['check'], project);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(`${violations} known, 1 new, 0 fixed since the baseline`);
     expect(r.stdout).toMatch(
@@ -91,8 +97,8 @@ describe('ssot check: the gate', () => {
     );
   });
 
-  it('an edited-but-known violation passes: lines added above it, whitespace and comments changed', () => {
-    const project = baselined();
+  it('an edited-but-known violation passes: lines added above it, whitespace and comments changed', async () => {
+    const project = await baselined();
     const file = 'src/websocket/message-router.ts';
     const edited = read(project, file)
       .replace(
@@ -106,36 +112,38 @@ describe('ssot check: the gate', () => {
     expect(edited).not.toBe(read(project, file));
     write(project, file, edited);
     write(project, 'src/handlers/chat-handler.ts', '\n\n' + read(project, 'src/handlers/chat-handler.ts'));
-    const r = ssot(['check'], project);
+    const r = await inProcess(['check'], project);
     expect(r.code, r.stdout).toBe(0);
     expect(r.stdout).toContain(`${violations} known, 0 new, 0 fixed since the baseline`);
   });
 
-  it('a fixed violation is counted and listed; the stale entry is a warning, an error with --stale error, ignored with off', () => {
-    const project = baselined();
+  it('a fixed violation is counted and listed; the stale entry is a warning, an error with --stale error, ignored with off', async () => {
+    const project = await baselined();
     fs.rmSync(path.join(project, 'src/realtime-shim/connection-hub.ts'));
-    const r = ssot(['check'], project);
+    const r = await inProcess(['check'], project);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`${violations - 1} known, 0 new, 1 fixed since the baseline`);
     expect(r.stdout).toMatch(/src\/realtime-shim\/connection-hub\.ts\s+no-duplicate-implementation\s+connectionHub/);
-    const strict = ssot(['check', '--stale', 'error'], project);
+    const strict = await inProcess(['check', '--stale', 'error'], project);
     expect(strict.code).toBe(1);
-    const off = ssot(['check', '--stale', 'off'], project);
+    const off = await inProcess(['check', '--stale', 'off'], project);
     expect(off.code).toBe(0);
     // Still listed (the summary counts it), marked as ignored.
     expect(off.stdout).toContain('1 stale entry, ignored with --stale off');
     expect(off.stdout).toMatch(/src\/realtime-shim\/connection-hub\.ts\s+no-duplicate-implementation\s+connectionHub/);
     // --prune drops the stale entry and nothing else.
-    const pruned = ssot(['check', '--prune', '--stale', 'error'], project);
+    const pruned = await inProcess(['check', '--prune', '--stale', 'error'], project);
     expect(pruned.code).toBe(0);
     expect((JSON.parse(read(project, 'ssot-baseline.json')) as { entries: unknown[] }).entries).toHaveLength(
       violations - 1,
     );
-    expect(ssot(['check', '--stale', 'error'], project).stdout).toContain(`${violations - 1} known, 0 new, 0 fixed`);
+    expect((await inProcess(['check', '--stale', 'error'], project)).stdout).toContain(
+      `${violations - 1} known, 0 new, 0 fixed`,
+    );
   });
 
-  it('fixing one violation while adding another in the same file is caught', () => {
-    const project = baselined();
+  it('fixing one violation while adding another in the same file is caught', async () => {
+    const project = await baselined();
     const file = 'src/handlers/chat-handler.ts';
     write(
       project,
@@ -145,7 +153,7 @@ describe('ssot check: the gate', () => {
         "import { MessageRouter } from 'ssot-kit/router/compat';\nimport { broadcastToUser } from '../services/broadcast';",
       ),
     );
-    const r = ssot(['check'], project);
+    const r = await inProcess(['check'], project);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(`${violations - 1} known, 1 new, 1 fixed since the baseline`);
     expect(r.stdout).toMatch(
@@ -153,8 +161,8 @@ describe('ssot check: the gate', () => {
     );
   });
 
-  it('identical violations in one file count by multiplicity', () => {
-    const project = baselined();
+  it('identical violations in one file count by multiplicity', async () => {
+    const project = await baselined();
     const file = 'src/__tests__/chat-handler.test.ts';
     write(
       project,
@@ -164,7 +172,7 @@ describe('ssot check: the gate', () => {
         "vi.mock('../websocket/message-router');\nvi.mock('../websocket/message-router');",
       ),
     );
-    const r = ssot(['check', '--format', 'json'], project);
+    const r = await inProcess(['check', '--format', 'json'], project);
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout) as {
       known: unknown[];
@@ -178,20 +186,20 @@ describe('ssot check: the gate', () => {
     expect(out.exitCode).toBe(1);
   });
 
-  it('--max-new N tolerates up to N new violations', () => {
-    const project = baselined();
+  it('--max-new N tolerates up to N new violations', async () => {
+    const project = await baselined();
     write(project, 'src/extra/fast-router.ts', router('FastMessageRouter'));
-    expect(ssot(['check', '--max-new', '1'], project).code).toBe(0);
+    expect((await inProcess(['check', '--max-new', '1'], project)).code).toBe(0);
     write(project, 'src/extra/slow-router.ts', router('SlowMessageRouter'));
-    const r = ssot(['check', '--max-new', '1'], project);
+    const r = await inProcess(['check', '--max-new', '1'], project);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('2 new');
   });
 
-  it('--format github annotates the new violations only', () => {
-    const project = baselined();
+  it('--format github annotates the new violations only', async () => {
+    const project = await baselined();
     write(project, 'src/extra/fast-router.ts', router('FastMessageRouter'));
-    const r = ssot(['check', '--format', 'github'], project);
+    const r = await inProcess(['check', '--format', 'github'], project);
     expect(r.code).toBe(1);
     const errors = r.stdout.split('\n').filter((l) => l.startsWith('::error '));
     expect(errors).toEqual([
@@ -202,8 +210,8 @@ describe('ssot check: the gate', () => {
     expect(r.stdout).toContain(`::notice title=ssot check::${violations} known, 1 new, 0 fixed since the baseline`);
   });
 
-  it('usage, config and baseline errors exit 2', () => {
-    const project = baselined();
+  it('usage, config and baseline errors exit 2', async () => {
+    const project = await baselined();
     expect(ssot(['check', '--stale', 'sometimes'], project).code).toBe(2);
     expect(ssot(['check', '--max-new', '-1'], project).code).toBe(2);
     expect(ssot(['check', '--format', 'sarif'], project).code).toBe(2);
@@ -217,25 +225,17 @@ describe('ssot check: the gate', () => {
     expect(config.stderr).toContain('concepts[0].canonical.module');
   });
 
-  it('--baseline and --config from another folder: the default baseline sits next to the config', () => {
+  it('--baseline and --config from another folder: the default baseline sits next to the config', async () => {
     const project = copyDemo();
     const elsewhere = tempDir();
-    const r = ssot(['check', '--config', path.join(project, 'ssot.config.json'), '--update-baseline'], elsewhere);
-    expect(r.code).toBe(0);
+    const check = async (...args: string[]) =>
+      (await inProcess(['check', '--config', path.join(project, 'ssot.config.json'), ...args], elsewhere)).code;
+    expect(await check('--update-baseline')).toBe(0);
     expect(fs.existsSync(path.join(project, 'ssot-baseline.json'))).toBe(true);
     const custom = path.join(elsewhere, 'b.json');
-    expect(
-      ssot(['check', '--config', path.join(project, 'ssot.config.json'), '--baseline', custom], elsewhere).code,
-    ).toBe(1);
-    expect(
-      ssot(
-        ['check', '--config', path.join(project, 'ssot.config.json'), '--baseline', custom, '--update-baseline'],
-        elsewhere,
-      ).code,
-    ).toBe(0);
-    expect(
-      ssot(['check', '--config', path.join(project, 'ssot.config.json'), '--baseline', custom], elsewhere).code,
-    ).toBe(0);
+    expect(await check('--baseline', custom)).toBe(1);
+    expect(await check('--baseline', custom, '--update-baseline')).toBe(0);
+    expect(await check('--baseline', custom)).toBe(0);
   });
 });
 
