@@ -1,6 +1,10 @@
 /**
  * `ssot report` driven as a user drives it: the built CLI in a child process, on temporary
- * copies of fixtures/demo-app. Expected values come from the demo's known content.
+ * copies of fixtures/demo-app. Expected values come from the demo's known content. Tests that run
+ * it many times for what a report holds (compat and safe-to-delete lists, formats, the cache,
+ * shards and --merge) run the built CLI in-process (ssotInProcess: same code, output and exit
+ * code); the demo's report, the text output and colours, html, --output, --format and the errors
+ * of a bad config or path stay child processes.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -14,7 +18,9 @@ import {
   copyDemo,
   read,
   REPO as repo,
+  ssotInProcess as inProcess,
   ssotSync as ssot,
+  type Run,
   tempDir,
   withoutTiming,
   write,
@@ -57,16 +63,20 @@ function expectValidReport(r: unknown): void {
 let demo: string;
 let report: Report;
 
-function jsonReport(cwd: string, args: string[] = []): Report {
-  const r = ssot(['report', '--format', 'json', ...args], cwd);
+function parseReport(r: Run): Report {
   expect(r.code, r.stderr).toBe(0);
   return JSON.parse(r.stdout) as Report;
+}
+
+/** `ssot report --format json` by the built CLI in-process. */
+async function jsonReport(cwd: string, args: string[] = []): Promise<Report> {
+  return parseReport(await inProcess(['report', '--format', 'json', ...args], cwd));
 }
 
 beforeAll(() => {
   assertBuilt();
   demo = copyDemo();
-  report = jsonReport(demo);
+  report = parseReport(ssot(['report', '--format', 'json'], demo));
 });
 afterAll(cleanup);
 
@@ -122,7 +132,7 @@ describe('ssot report on the demo app', () => {
     expect(report.totals.violations).toBe(c.summary.violations);
   });
 
-  it('keeps non-concept imports apart: listed, not counted as legacy sites or violations', () => {
+  it('keeps non-concept imports apart: listed, not counted as legacy sites or violations', async () => {
     // The demo migrates completely, so it imports no name outside the concept: add one.
     const project = copyDemo();
     write(
@@ -130,7 +140,7 @@ describe('ssot report on the demo app', () => {
       'src/version.ts',
       "import type { RouterOptions } from './websocket/message-router';\nexport const defaults: RouterOptions = {};\n",
     );
-    const r = jsonReport(project);
+    const r = await jsonReport(project);
     const c = r.concepts[0]!;
     expect(c.nonConceptLegacySites.map((s) => `${s.file}:${s.line}`)).toEqual(['src/version.ts:1']);
     const site = c.nonConceptLegacySites[0]!;
@@ -164,7 +174,7 @@ describe('ssot report on the demo app', () => {
     expect(report.scope.root).toBe(fs.realpathSync(demo));
   });
 
-  it('counts canonical and compat sites, with the stage-2 replacement of each compat name', () => {
+  it('counts canonical and compat sites, with the stage-2 replacement of each compat name', async () => {
     const project = copyDemo();
     write(
       project,
@@ -179,7 +189,7 @@ describe('ssot report on the demo app', () => {
       'src/new-feature.ts',
       "import { CanonicalMessageRouter } from 'ssot-kit/router';\nexport const r = CanonicalMessageRouter;\n",
     );
-    const r = jsonReport(project);
+    const r = await jsonReport(project);
     const c = r.concepts[0]!;
     expect(c.summary.canonicalSites).toBe(2);
     expect(c.summary.compatSites).toBe(1);
@@ -195,7 +205,7 @@ describe('ssot report on the demo app', () => {
     expect(c.summary.progress).toBeCloseTo(2 / (2 + c.summary.legacySites), 10);
   });
 
-  it('names a legacy module nobody imports any more as safe to delete', () => {
+  it('names a legacy module nobody imports any more as safe to delete', async () => {
     const project = copyDemo();
     // Move the two importers of event-router to the compat layer.
     for (const file of ['src/admin/console.ts', 'src/handlers/presence-handler.ts']) {
@@ -210,7 +220,7 @@ describe('ssot report on the demo app', () => {
     }
     const before = report.concepts[0]!.summary.modules.find((m) => m.module === 'src/events/event-router.ts')!;
     expect(before.status).toBe('in-use');
-    const c = jsonReport(project).concepts[0]!;
+    const c = (await jsonReport(project)).concepts[0]!;
     const importers = [...c.legacySites, ...c.nonConceptLegacySites].filter(
       (s) => s.module === 'src/events/event-router.ts',
     );
@@ -261,8 +271,8 @@ describe('formats', () => {
     expect(pkg.exports['./report-schema.json']).toBe('./schema/ssot.report.schema.json');
   });
 
-  it('sarif: valid SARIF 2.1.0 with rule metadata, partial fingerprints and %SRCROOT% URIs', () => {
-    const out = ssot(['report', '--format', 'sarif'], demo);
+  it('sarif: valid SARIF 2.1.0 with rule metadata, partial fingerprints and %SRCROOT% URIs', async () => {
+    const out = await inProcess(['report', '--format', 'sarif'], demo);
     expect(out.code, out.stderr).toBe(0);
     const sarif = JSON.parse(out.stdout);
     expectValidSarif(sarif);
@@ -294,7 +304,7 @@ describe('formats', () => {
     for (const r of run.results) expect(run.tool.driver.rules[r.ruleIndex].id).toBe(r.ruleId);
   });
 
-  it('json and sarif stay valid with parse errors, unreadable files, compat sites and shards', () => {
+  it('json and sarif stay valid with parse errors, unreadable files, compat sites and shards', async () => {
     const project = copyDemo();
     write(project, 'src/broken.ts', "import { broadcastToUser } from './services/broadcast';\nexport const = ;\n");
     fs.writeFileSync(path.join(project, 'src/blob.ts'), Buffer.from([0x63, 0x00, 0x01]));
@@ -306,13 +316,13 @@ describe('formats', () => {
         "from 'ssot-kit/router/compat'",
       ),
     );
-    const r = jsonReport(project);
+    const r = await jsonReport(project);
     expect(r.files.skipped).toEqual([{ file: 'src/blob.ts', reason: 'binary file (contains a NUL byte)' }]);
     expect(r.files.parseErrors.length).toBeGreaterThan(0);
     expect(r.concepts[0]!.summary.compatSites).toBe(1);
     expectValidReport(r);
-    expectValidReport(jsonReport(project, ['--shard', '2/2']));
-    const sarif = JSON.parse(ssot(['report', '--format', 'sarif'], project).stdout);
+    expectValidReport(await jsonReport(project, ['--shard', '2/2']));
+    const sarif = JSON.parse((await inProcess(['report', '--format', 'sarif'], project)).stdout);
     expectValidSarif(sarif);
     const notes = sarif.runs[0].invocations[0].toolExecutionNotifications.map(
       (n: { message: { text: string } }) => n.message.text,
@@ -321,18 +331,18 @@ describe('formats', () => {
     expect(notes.some((t: string) => t.startsWith('parse error: '))).toBe(true);
   });
 
-  it('markdown, junit and github annotations carry every violation', () => {
-    const md = ssot(['report', '--format', 'markdown'], demo).stdout;
+  it('markdown, junit and github annotations carry every violation', async () => {
+    const md = (await inProcess(['report', '--format', 'markdown'], demo)).stdout;
     expect(md).toMatch(/^## ssot report: ❌ not compliant/);
     expect(md).toContain('| message-router | ❌ | 0% | 5 | 4 |');
     expect(md).toContain('`src/jobs/digest.ts:1` ⚠️ broken');
 
-    const junit = ssot(['report', '--format', 'junit'], demo).stdout;
+    const junit = (await inProcess(['report', '--format', 'junit'], demo)).stdout;
     expect(junit).toMatch(/^<\?xml/);
     expect((junit.match(/<failure /g) ?? []).length).toBe(report.totals.violations);
     expect(junit).toContain(`failures="${report.totals.violations}"`);
 
-    const gh = ssot(['report', '--format', 'github'], demo).stdout.trim().split('\n');
+    const gh = (await inProcess(['report', '--format', 'github'], demo)).stdout.trim().split('\n');
     const errors = gh.filter((l) => l.startsWith('::error '));
     expect(errors).toHaveLength(report.totals.violations);
     expect(errors).toContain(
@@ -365,9 +375,9 @@ describe('formats', () => {
     expect(bad.stderr).toMatch(/--format must be one of/);
   });
 
-  it('--concept keeps one concept; an unknown id is a usage error', () => {
-    expect(jsonReport(demo, ['--concept', 'message-router']).concepts).toHaveLength(1);
-    const r = ssot(['report', '--concept', 'nope'], demo);
+  it('--concept keeps one concept; an unknown id is a usage error', async () => {
+    expect((await jsonReport(demo, ['--concept', 'message-router'])).concepts).toHaveLength(1);
+    const r = await inProcess(['report', '--concept', 'nope'], demo);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('no concept "nope"');
   });
@@ -387,16 +397,16 @@ describe('errors and problems are reported, never dropped', () => {
     expect(r.stdout).toBe('');
   });
 
-  it('a file that does not parse is listed with its position', () => {
+  it('a file that does not parse is listed with its position', async () => {
     const project = copyDemo();
     write(project, 'src/broken.ts', "import { MessageRouter } from './websocket/message-router';\nexport const = ;\n");
-    const r = jsonReport(project);
+    const r = await jsonReport(project);
     const errors = r.files.parseErrors.filter((p) => p.file === 'src/broken.ts');
     expect(errors.length).toBeGreaterThan(0);
     expect(errors[0]).toMatchObject({ line: 2, column: 14 });
     // Still analysed as far as the parser recovered: its legacy import counts.
     expect(r.concepts[0]!.legacySites.some((s) => s.file === 'src/broken.ts')).toBe(true);
-    const text = ssot(['report'], project).stdout;
+    const text = (await inProcess(['report'], project)).stdout;
     expect(text).toMatch(/parse error src\/broken\.ts:2:14: /);
   });
 
@@ -409,21 +419,21 @@ describe('errors and problems are reported, never dropped', () => {
 });
 
 describe('speed features: cache, shards, changed files', () => {
-  it('--cache: a warm re-run answers every file from the cache; a change re-analyses only that file', () => {
+  it('--cache: a warm re-run answers every file from the cache; a change re-analyses only that file', async () => {
     const project = copyDemo();
     const cacheDir = path.join(tempDir(), 'cache');
-    const cold = jsonReport(project, ['--cache-location', cacheDir]);
+    const cold = await jsonReport(project, ['--cache-location', cacheDir]);
     expect(cold.timing).toMatchObject({
       cacheHits: 0,
       cacheMisses: cold.files.scanned,
       analysedFiles: cold.files.scanned,
     });
-    const warm = jsonReport(project, ['--cache-location', cacheDir]);
+    const warm = await jsonReport(project, ['--cache-location', cacheDir]);
     expect(warm.timing).toMatchObject({ cacheHits: warm.files.scanned, cacheMisses: 0, analysedFiles: 0 });
     expect(withoutTiming(warm)).toEqual(withoutTiming(cold));
 
     write(project, 'src/server.ts', '// edited\n' + read(project, 'src/server.ts'));
-    const edited = jsonReport(project, ['--cache-location', cacheDir]);
+    const edited = await jsonReport(project, ['--cache-location', cacheDir]);
     expect(edited.timing).toMatchObject({ cacheHits: cold.files.scanned - 1, cacheMisses: 1 });
     expect(edited.concepts[0]!.legacySites.filter((s) => s.file === 'src/server.ts').map((s) => s.line)).toEqual(
       cold.concepts[0]!.legacySites.filter((s) => s.file === 'src/server.ts').map((s) => s.line + 1),
@@ -431,54 +441,54 @@ describe('speed features: cache, shards, changed files', () => {
 
     // A new file changes what resolves: everything is analysed again.
     write(project, 'src/extra.ts', 'export const x = 1;\n');
-    const added = jsonReport(project, ['--cache-location', cacheDir]);
+    const added = await jsonReport(project, ['--cache-location', cacheDir]);
     expect(added.timing).toMatchObject({ cacheHits: 0, cacheMisses: added.files.scanned });
     // So does a tsconfig edit (it steers resolution).
     write(project, 'tsconfig.json', read(project, 'tsconfig.json').replace('"strict": true', '"strict": false'));
-    const retargeted = jsonReport(project, ['--cache-location', cacheDir]);
+    const retargeted = await jsonReport(project, ['--cache-location', cacheDir]);
     expect(retargeted.timing).toMatchObject({ cacheHits: 0, cacheMisses: added.files.scanned });
   });
 
-  it('--cache: deleting the legacy module a file imports is seen on a warm run', () => {
+  it('--cache: deleting the legacy module a file imports is seen on a warm run', async () => {
     const project = copyDemo();
     const cacheDir = path.join(tempDir(), 'cache');
-    jsonReport(project, ['--cache-location', cacheDir]);
+    await jsonReport(project, ['--cache-location', cacheDir]);
     fs.rmSync(path.join(project, 'src/services/broadcast.ts'));
-    const after = jsonReport(project, ['--cache-location', cacheDir]);
-    const fresh = jsonReport(project);
+    const after = await jsonReport(project, ['--cache-location', cacheDir]);
+    const fresh = await jsonReport(project);
     expect(withoutTiming(after)).toEqual(withoutTiming(fresh));
     expect(
       after.concepts[0]!.legacySites.filter((s) => s.module === 'src/services/broadcast.ts').every((s) => s.missing),
     ).toBe(true);
   });
 
-  it('--cache: a corrupt cache is ignored with a warning', () => {
+  it('--cache: a corrupt cache is ignored with a warning', async () => {
     const project = copyDemo();
     const cacheDir = path.join(tempDir(), 'cache');
     fs.mkdirSync(cacheDir);
     fs.writeFileSync(path.join(cacheDir, 'report-cache.json'), '{"format":1,"key":"x","entr');
-    const r = ssot(['report', '--format', 'json', '--cache-location', cacheDir], project);
+    const r = await inProcess(['report', '--format', 'json', '--cache-location', cacheDir], project);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/warning: ignoring corrupt cache/);
-    expect(withoutTiming(JSON.parse(r.stdout))).toEqual(withoutTiming(jsonReport(project)));
+    expect(withoutTiming(JSON.parse(r.stdout))).toEqual(withoutTiming(await jsonReport(project)));
     // ... and rewritten.
     expect(JSON.parse(fs.readFileSync(path.join(cacheDir, 'report-cache.json'), 'utf8')).format).toBe(2);
   });
 
-  it('--cache without a location uses .ssot-cache (no node_modules in the project)', () => {
+  it('--cache without a location uses .ssot-cache (no node_modules in the project)', async () => {
     const project = copyDemo();
-    jsonReport(project, ['--cache']);
+    await jsonReport(project, ['--cache']);
     expect(fs.existsSync(path.join(project, '.ssot-cache/report-cache.json'))).toBe(true);
   });
 
-  it('--shard i/n and --merge: the merged shards equal a single run', () => {
+  it('--shard i/n and --merge: the merged shards equal a single run', async () => {
     const project = copyDemo();
     const dir = tempDir();
     const parts: string[] = [];
     let scanned = 0;
     for (let i = 1; i <= 3; i++) {
       const file = path.join(dir, `shard-${i}.json`);
-      const r = ssot(['report', '--format', 'json', '--shard', `${i}/3`, '--output', file], project);
+      const r = await inProcess(['report', '--format', 'json', '--shard', `${i}/3`, '--output', file], project);
       expect(r.code, r.stderr).toBe(0);
       const shard = JSON.parse(fs.readFileSync(file, 'utf8')) as Report;
       expect(shard.scope).toMatchObject({ shard: { index: i, count: 3 }, partial: true });
@@ -486,22 +496,22 @@ describe('speed features: cache, shards, changed files', () => {
       scanned += shard.files.scanned;
       parts.push(file);
     }
-    const single = jsonReport(project);
+    const single = await jsonReport(project);
     expect(scanned).toBe(single.files.scanned);
-    const merged = ssot(['report', '--format', 'json', '--merge', ...parts.reverse()], project);
+    const merged = await inProcess(['report', '--format', 'json', '--merge', ...parts.reverse()], project);
     expect(merged.code, merged.stderr).toBe(0);
     expect(withoutTiming(JSON.parse(merged.stdout))).toEqual(withoutTiming(single));
     // The merge renders in any format.
-    expect(ssot(['report', '--format', 'text', '--merge', ...parts], project).stdout).toContain(
+    expect((await inProcess(['report', '--format', 'text', '--merge', ...parts], project)).stdout).toContain(
       'Duplicate implementations (4)',
     );
     // A missing shard is an error, not a smaller report.
-    const missing = ssot(['report', '--format', 'json', '--merge', parts[0]!, parts[1]!], project);
+    const missing = await inProcess(['report', '--format', 'json', '--merge', parts[0]!, parts[1]!], project);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/missing shard/);
   });
 
-  it('--changed-since: only files changed since the ref, plus untracked files', () => {
+  it('--changed-since: only files changed since the ref, plus untracked files', async () => {
     const project = copyDemo();
     const git = (...args: string[]) =>
       execFileSync(
@@ -518,7 +528,7 @@ describe('speed features: cache, shards, changed files', () => {
       'src/fresh.ts',
       "import { broadcastToUser } from './services/broadcast';\nexport const f = broadcastToUser;\n",
     );
-    const r = jsonReport(project, ['--changed-since', 'HEAD']);
+    const r = await jsonReport(project, ['--changed-since', 'HEAD']);
     expect(r.scope).toMatchObject({ changedSince: 'HEAD', partial: true });
     expect(r.files.scanned).toBe(2);
     expect([...new Set(r.concepts[0]!.legacySites.map((s) => s.file))].sort()).toEqual([
@@ -527,17 +537,17 @@ describe('speed features: cache, shards, changed files', () => {
     ]);
     expect(r.concepts[0]!.duplicates).toEqual([]);
     expect(r.concepts[0]!.summary.safeToDelete).toBeNull();
-    const bad = ssot(['report', '--changed-since', 'no-such-ref'], project);
+    const bad = await inProcess(['report', '--changed-since', 'no-such-ref'], project);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/no-such-ref/);
   });
 
-  it('--history appends one JSON line per run; the html charts it', () => {
+  it('--history appends one JSON line per run; the html charts it', async () => {
     const project = copyDemo();
     const history = path.join(tempDir(), 'history.jsonl');
-    ssot(['report', '--format', 'json', '--history', history], project);
+    await inProcess(['report', '--format', 'json', '--history', history], project);
     const html = path.join(tempDir(), 'r.html');
-    ssot(['report', '--format', 'html', '--history', history, '--output', html], project);
+    await inProcess(['report', '--format', 'html', '--history', history, '--output', html], project);
     const lines = fs
       .readFileSync(history, 'utf8')
       .trim()
