@@ -16,12 +16,14 @@ import {
 import { listCases } from './cases.js';
 
 /**
- * Every fixture case through `ssot migrate` (the built CLI, a child process) and through the
- * real jscodeshift runner with our transform: byte-for-byte equal to the expected output, and a
- * second run changes nothing (that run is the built CLI in-process: what it checks is the planner's
- * idempotence, not the process). Each expected output type-checks (tsc --noEmit, ssot-kit linked).
- * Stage-2 cases (`--to canonical`) and stage-1 cases that need the type checker run through
- * `ssot migrate` only (case.json says so, with the reason).
+ * Every fixture case through `ssot migrate` and through the real jscodeshift runner with our
+ * transform: byte-for-byte equal to the expected output, and a second run changes nothing. Each
+ * expected output type-checks (tsc --noEmit, ssot-kit linked). Stage-2 cases (`--to canonical`)
+ * and stage-1 cases that need the type checker run through `ssot migrate` only (case.json says so,
+ * with the reason). `ssot migrate` runs as a child process once per case: here for the cases of
+ * `ssot migrate` only, in the differential harness (tests/bench/differential.test.ts) for the
+ * cases all three adapters share; every other run is the built CLI in-process (ssotInProcess:
+ * same code, JSON and exit code, no Node start-up per run).
  */
 const cases = listCases();
 
@@ -35,7 +37,8 @@ describe('fixtures/codemods through ssot migrate', () => {
     async (_name, c) => {
       const work = tempDir(`cli-${c.name}`);
       copyDir(path.join(c.dir, 'input'), work);
-      const first = await ssot(['migrate', '--json', ...c.meta.args, '.'], work);
+      const cli = c.meta.jscodeshift === false ? ssot : ssotInProcess;
+      const first = await cli(['migrate', '--json', ...c.meta.args, '.'], work);
       expect(first.stderr).not.toMatch(/internal error/);
       expect(first.code, first.stdout + first.stderr).toBe(c.meta.exitCode);
       const report = JSON.parse(first.stdout) as {
