@@ -115,21 +115,38 @@ describe('the judge', () => {
 });
 
 describe('the differential harness', () => {
+  // One harness run for both sets: ESLint and the jscodeshift runner take every project with the
+  // same flags in one batch, so the corpus joins the fixtures' batch instead of starting its own.
+  // Every case the three adapters share (not those of `ssot migrate` only: stage 2, type-checked stage 1).
+  const cases = fs
+    .readdirSync(path.join(REPO, 'fixtures/codemods'))
+    .filter((d) => fs.statSync(path.join(REPO, 'fixtures/codemods', d)).isDirectory())
+    .filter(
+      (d) =>
+        (
+          JSON.parse(fs.readFileSync(path.join(REPO, 'fixtures/codemods', d, 'case.json'), 'utf8')) as {
+            jscodeshift?: boolean;
+          }
+        ).jscodeshift !== false,
+    );
+  let run: { code: number; results: ProjectResult[]; output: string };
+  const corpusName = 'differential-corpus';
+
+  beforeAll(() => {
+    const corpus = path.join(tempDir('differential-corpus'), corpusName);
+    const gen = spawnSync(
+      process.execPath,
+      [path.join(REPO, 'bench/corpus/generate.mjs'), '--size', 'tiny', '--out', corpus],
+      { encoding: 'utf8' },
+    );
+    expect(gen.status, gen.stderr).toBe(0);
+    run = differential(['--fixtures', '--corpus', corpus]);
+  }, 600_000);
+
   it('every codemod fixture: the three adapters write exactly what the judge expects', () => {
-    const { code, results, output } = differential(['--fixtures']);
+    const { code, output } = run;
     expect(code, output).toBe(0);
-    // Every case the three adapters share (not those of `ssot migrate` only: stage 2, type-checked stage 1).
-    const cases = fs
-      .readdirSync(path.join(REPO, 'fixtures/codemods'))
-      .filter((d) => fs.statSync(path.join(REPO, 'fixtures/codemods', d)).isDirectory())
-      .filter(
-        (d) =>
-          (
-            JSON.parse(fs.readFileSync(path.join(REPO, 'fixtures/codemods', d, 'case.json'), 'utf8')) as {
-              jscodeshift?: boolean;
-            }
-          ).jscodeshift !== false,
-      );
+    const results = run.results.filter((r) => r.name !== corpusName);
     expect(results.map((r) => r.name).sort()).toEqual(cases.sort());
     for (const r of results) {
       expect(r.ok, r.name).toBe(true);
@@ -140,22 +157,16 @@ describe('the differential harness', () => {
         if (r.adapters[a]!.applicable) expect(r.adapters[a]!.exact, `${r.name} ${a}`).toBe(r.judged);
     }
     expect(results.reduce((n, r) => n + r.toChange, 0)).toBeGreaterThan(25);
-  }, 600_000);
+  });
 
   it('a generated corpus: every file exact for every adapter', () => {
-    const corpus = path.join(tempDir('differential-corpus'), 'corpus');
-    const gen = spawnSync(
-      process.execPath,
-      [path.join(REPO, 'bench/corpus/generate.mjs'), '--size', 'tiny', '--out', corpus],
-      { encoding: 'utf8' },
-    );
-    expect(gen.status, gen.stderr).toBe(0);
-    const { code, results, output } = differential(['--corpus', corpus]);
+    const { code, output } = run;
     expect(code, output).toBe(0);
-    const [r] = results;
+    const r = run.results.find((p) => p.name === corpusName);
+    expect(r, output).toBeDefined();
     expect(r!.toChange).toBeGreaterThan(3);
     expect(r!.unjudged).toEqual([]);
     for (const a of ['migrate', 'eslint', 'jscodeshift'])
       expect(r!.adapters[a], a).toMatchObject({ applicable: true, exact: r!.judged, stray: [] });
-  }, 600_000);
+  });
 });

@@ -6,12 +6,13 @@ import { loadConfig } from '../../src/core/config/load.js';
 import { describeSignal } from '../../src/core/detect.js';
 import { analyzeProject } from '../../src/core/project.js';
 import type { Report } from '../../src/report/types.js';
-import { cleanup, copyFixture, ensureBuilt, PLUGIN, REPO, ssotSync } from '../helpers/index.js';
+import { cleanup, copyFixture, ensureBuilt, PLUGIN, REPO, ssotInProcess } from '../helpers/index.js';
 
 /**
  * Each fixtures/detect/<case>/ is a project with the canonical Emitter and one shape around it;
  * case.json says which declarations are duplicates (with the first line of their evidence) and
- * which are not. The core, the report (CLI, JSON) and the ESLint rule must all agree with it.
+ * which are not. The core, the report (CLI, JSON) and the ESLint rule must all agree with it. The
+ * report is the built CLI's in-process (ssotInProcess: same code and output as the child process).
  */
 
 interface Case {
@@ -75,8 +76,8 @@ describe('fixtures/detect: every shape, through the core, the report and the ESL
       for (const clean of spec.clean) expect(found.map(key)).not.toContain(key(clean));
     });
 
-    it('report: the same duplicates and evidence in `ssot report --format json`', () => {
-      const r = ssotSync(['report', '--format', 'json'], copyFixture('detect', name));
+    it('report: the same duplicates and evidence in `ssot report --format json`', async () => {
+      const r = await ssotInProcess(['report', '--format', 'json'], copyFixture('detect', name));
       expect(r.code, r.stderr).toBe(0); // a report, not a gate (ssot check is)
       const concept = (JSON.parse(r.stdout) as Report).concepts[0]!;
       expect(concept.duplicates.map(key).sort()).toEqual(expected);
