@@ -2,9 +2,13 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { copyDir, ensureBuilt, FIXTURES, readTree, ssot, tempDir } from '../helpers/index.js';
+import { copyDir, ensureBuilt, FIXTURES, readTree, ssot, ssotInProcess, tempDir } from '../helpers/index.js';
 
-/** `ssot migrate` as a user runs it: flags, statuses, exit codes, safety. */
+/**
+ * `ssot migrate` as a user runs it: flags, statuses, exit codes, safety. The tests that run it
+ * many times to see which files a flag selects (--limit, --shard) run the built CLI in-process
+ * (ssotInProcess: same code, JSON and exit code); the others run it as a child process.
+ */
 
 beforeAll(() => {
   ensureBuilt();
@@ -183,7 +187,7 @@ describe('ssot migrate', () => {
 
   it('--limit changes at most n files, in path order', async () => {
     const work = project('named', 'split', 'type-only');
-    const r = await ssot(['migrate', '--json', '--limit', '2', '.'], work);
+    const r = await ssotInProcess(['migrate', '--json', '--limit', '2', '.'], work);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout) as Report;
     expect(report.files.filter((f) => f.status === 'changed').map((f) => f.file)).toEqual([
@@ -195,10 +199,10 @@ describe('ssot migrate', () => {
       reason: 'beyond --limit 2',
     });
     expect(fs.readFileSync(path.join(work, 'src/type-only.ts'), 'utf8')).toContain('./legacy/message-router');
-    const preview = await ssot(['migrate', '--dry-run', '--json', '--limit', '1', '.'], work);
+    const preview = await ssotInProcess(['migrate', '--dry-run', '--json', '--limit', '1', '.'], work);
     const previewed = (JSON.parse(preview.stdout) as Report).files.filter((f) => f.diff).map((f) => f.file);
     expect(previewed).toEqual(['src/type-only.ts']);
-    const rest = await ssot(['migrate', '--json', '--limit', '2', '.'], work);
+    const rest = await ssotInProcess(['migrate', '--json', '--limit', '2', '.'], work);
     expect((JSON.parse(rest.stdout) as Report).files.filter((f) => f.status === 'changed').map((f) => f.file)).toEqual([
       'src/type-only.ts',
     ]);
@@ -216,7 +220,10 @@ describe('ssot migrate', () => {
     for (const by of ['dir', 'hash']) {
       const changed: string[] = [];
       for (const i of [1, 2, 3]) {
-        const r = await ssot(['migrate', '--dry-run', '--json', '--shard', `${i}/3`, '--shard-by', by, '.'], work);
+        const r = await ssotInProcess(
+          ['migrate', '--dry-run', '--json', '--shard', `${i}/3`, '--shard-by', by, '.'],
+          work,
+        );
         expect(r.code).toBe(0);
         changed.push(
           ...(JSON.parse(r.stdout) as Report).files.filter((f) => f.status === 'changed').map((f) => f.file),
@@ -231,7 +238,7 @@ describe('ssot migrate', () => {
         'src/search/use.ts',
       ]);
     }
-    const bad = await ssot(['migrate', '--shard', '4/3', '.'], work);
+    const bad = await ssotInProcess(['migrate', '--shard', '4/3', '.'], work);
     expect(bad.code).toBe(2);
   });
 
