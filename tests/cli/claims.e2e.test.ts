@@ -1,7 +1,9 @@
 /**
  * Every claim the CLI prints is true: one fixture project per observation of issue #12
  * (fixtures/claims/<case>/), each run through the built CLI (and the real ESLint CLI) as a user
- * runs it. Each test failed before the fix it guards.
+ * runs it. Each test failed before the fix it guards. The JSON reports the claims are read from
+ * come from the built CLI in-process (ssotInProcess: same code and output); check, migrate and
+ * every exit-2 error run it as a child process.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -14,6 +16,7 @@ import {
   copyFixture,
   ensureBuilt,
   REPO,
+  ssotInProcess,
   ssotSync as ssot,
   typecheck,
   write,
@@ -26,8 +29,8 @@ function claims(name: string): string {
   return copyFixture('claims', name);
 }
 
-function report(project: string, args: string[] = []): Report {
-  const r = ssot(['report', '--format', 'json', ...args], project);
+async function report(project: string, args: string[] = []): Promise<Report> {
+  const r = await ssotInProcess(['report', '--format', 'json', ...args], project);
   expect(r.code, r.stderr).toBe(0);
   return JSON.parse(r.stdout) as Report;
 }
@@ -98,8 +101,8 @@ function eslintFindings(project: string): string[] {
 }
 
 describe('1. legacy[].names lists the concept names on the module and nothing else', () => {
-  it('a barrel entry with names { Emitter } makes only the Emitter imports concept sites; the rest stay, listed as non-concept', () => {
-    const r = report(claims('names-only'));
+  it('a barrel entry with names { Emitter } makes only the Emitter imports concept sites; the rest stay, listed as non-concept', async () => {
+    const r = await report(claims('names-only'));
     const c = r.concepts[0]!;
     expect(sites(c.legacySites)).toEqual(['src/app.ts:1', 'src/history.ts:1']);
     expect(sites(c.nonConceptLegacySites)).toEqual(['src/resize.ts:1', 'src/title.ts:1']);
@@ -127,8 +130,8 @@ describe('1. legacy[].names lists the concept names on the module and nothing el
 });
 
 describe('2. safe to delete means no import of the module remains, of any name, in any form', () => {
-  it('imports of names outside the concept (importNames), a type query and a mock keep the barrel in use', () => {
-    const r = report(claims('safe-to-delete'));
+  it('imports of names outside the concept (importNames), a type query and a mock keep the barrel in use', async () => {
+    const r = await report(claims('safe-to-delete'));
     const c = r.concepts[0]!;
     expect(c.legacySites).toEqual([]);
     expect(sites(c.nonConceptLegacySites)).toEqual([
@@ -168,8 +171,8 @@ describe('3. a path argument that does not exist is an error, never a verdict', 
 });
 
 describe('4. the gate never passes over what it could not read', () => {
-  it('a long string concatenation (which tsc compiles) is analysed, not skipped: its legacy import is found', () => {
-    const r = report(claims('deep-expression'));
+  it('a long string concatenation (which tsc compiles) is analysed, not skipped: its legacy import is found', async () => {
+    const r = await report(claims('deep-expression'));
     expect(r.files.skipped).toEqual([]);
     expect(sites(r.concepts[0]!.legacySites)).toEqual(['src/banner.ts:2']);
   });
@@ -186,8 +189,8 @@ describe('4. the gate never passes over what it could not read', () => {
     expect(allowed.stdout).toContain('1 file not read (allowed by --allow-skipped)');
   });
 
-  it('the report does not call a project with an unread file compliant, nor its legacy module safe to delete', () => {
-    const r = report(claims('unreadable-file'));
+  it('the report does not call a project with an unread file compliant, nor its legacy module safe to delete', async () => {
+    const r = await report(claims('unreadable-file'));
     expect(r.totals.violations).toBe(0);
     expect(r.verdict).toBe('incomplete');
     expect(r.concepts[0]!.summary.modules[0]).toMatchObject({ module: 'src/old-emitter.ts', status: null });
@@ -223,8 +226,8 @@ describe('5. canonical and legacy modules', () => {
     expect(r.stderr).toContain('a canonical file (concepts[0].canonical.files[0]: "src/router/**")');
   });
 
-  it('the canonical module re-exporting the legacy one is a transition: listed, not a violation, and it keeps the module alive', () => {
-    const r = report(claims('transition'));
+  it('the canonical module re-exporting the legacy one is a transition: listed, not a violation, and it keeps the module alive', async () => {
+    const r = await report(claims('transition'));
     const c = r.concepts[0]!;
     expect(sites(c.transitionSites)).toEqual(['src/router/index.ts:3']);
     expect(sites(c.legacySites)).toEqual(['src/app.ts:1']);
@@ -248,9 +251,9 @@ describe('5. canonical and legacy modules', () => {
 });
 
 describe('6. the ESLint plugin and the report are the same findings', () => {
-  it('on the demo: report, check and eslint (configs.recommended) count the same violations, under the same rule ids', () => {
+  it('on the demo: report, check and eslint (configs.recommended) count the same violations, under the same rule ids', async () => {
     const project = copyDemo();
-    const r = report(project);
+    const r = await report(project);
     const fromReport = [
       ...r.concepts.flatMap((c) => c.duplicates.map((d) => `${d.file}:${d.line} ssot/no-duplicate-implementation`)),
       ...r.concepts.flatMap((c) =>
@@ -284,10 +287,10 @@ describe('6. the ESLint plugin and the report are the same findings', () => {
 });
 
 describe('7. every count migrate prints is the length of a list it prints', () => {
-  it('a file that is not UTF-8 is analysed like ESLint reads it, but migrate lists it as not rewritable, rewrites nothing there and fails', () => {
+  it('a file that is not UTF-8 is analysed like ESLint reads it, but migrate lists it as not rewritable, rewrites nothing there and fails', async () => {
     const project = committed(claims('latin1-file'));
     // The report reads it (an import spells ASCII) and finds its legacy import.
-    expect(sites(report(project).concepts[0]!.legacySites)).toEqual(['src/legacy-notes.ts:2']);
+    expect(sites((await report(project)).concepts[0]!.legacySites)).toEqual(['src/legacy-notes.ts:2']);
     const m = ssot(['migrate', '--json'], project);
     expect(m.code).toBe(1);
     const out = JSON.parse(m.stdout) as {
@@ -320,9 +323,9 @@ describe('7. every count migrate prints is the length of a list it prints', () =
 });
 
 describe('8. a default import of a legacy module whose default export is a concept class is a concept site', () => {
-  it('report and eslint see `import Router from` the module (and from a module re-exporting its default); a plain default stays non-concept', () => {
+  it('report and eslint see `import Router from` the module (and from a module re-exporting its default); a plain default stays non-concept', async () => {
     const project = claims('default-export');
-    const c = report(project).concepts[0]!;
+    const c = (await report(project)).concepts[0]!;
     expect(sites(c.legacySites)).toEqual(['src/app.ts:1', 'src/server.ts:1']);
     expect(c.legacySites.map((s) => s.names[0]!.mapsTo)).toEqual([
       'ssot-kit/router/compat#MessageRouter',
