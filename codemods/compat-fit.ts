@@ -5,8 +5,10 @@ import type { ResolvedConcept, ResolvedConfig, ResolvedLegacyModule } from '../s
 import { mapLegacyName } from '../src/core/mapping.js';
 import { applyEdits, type PlanOptions } from '../src/core/rewrite/plan.js';
 import type { TextEdit } from '../src/core/types.js';
+import { relativePosix } from '../src/shared/paths.js';
 import { conceptScope, createCheckerProject, diagnosticsOf, resolveInProject } from './checker-project.js';
 import { newFindings, type Finding } from './findings.js';
+import { importersOf } from './importers.js';
 import { migrateText, type MigrationContext, type TextMigration } from './import-migration.js';
 
 /**
@@ -21,12 +23,15 @@ import { migrateText, type MigrationContext, type TextMigration } from './import
  * - a call whose result is used, where the compat method returns something the legacy one did not
  *   (`routeMessage` resolving to a RouteResult where the code tests a boolean), refuses the file;
  * - the rewritten files are type-checked together against the originals: a file that gains an
- *   error is refused, with the errors as the reason. Nothing refused is written.
+ *   error is refused, with the errors as the reason. So are the files in scope that import them
+ *   (directly or not): a file that gains an error there refuses the rewritten files it imports.
+ *   Nothing refused is written.
  */
 
 export interface FitRefusal {
-  line: number;
-  column: number;
+  /** Where in the file, when the reason is about a place in it. */
+  line?: number;
+  column?: number;
   reason: string;
 }
 
@@ -56,6 +61,18 @@ interface Legacy {
   module: ResolvedLegacyModule;
   /** The compat module's source file in the project, when it resolves. */
   compat: ts.SourceFile | undefined;
+  /** What the compat layer passes a two-parameter handler first: the canonical HandlerContext. */
+  context: ts.Type | undefined;
+}
+
+/** The type a canonical module exports under `name` (through re-exports), when it resolves. */
+function exportedType(checker: ts.TypeChecker, module: ts.SourceFile | undefined, name: string): ts.Type | undefined {
+  const moduleSymbol = module && checker.getSymbolAtLocation(module);
+  const symbol = moduleSymbol && checker.getExportsOfModule(moduleSymbol).find((e) => e.name === name);
+  if (!symbol) return undefined;
+  return checker.getDeclaredTypeOfSymbol(
+    symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol,
+  );
 }
 
 export function fitToCompat(
@@ -67,15 +84,28 @@ export function fitToCompat(
   const out = new Map<string, FitOutcome>();
   if (items.length === 0) return out;
   const files = items.map((i) => i.file);
-  const project = createCheckerProject(config, files, conceptScope(config, files));
+  const bare = createCheckerProject(config, [], conceptScope(config, files));
+  // Each importer of a rewritten file, with the rewritten files it reaches.
+  const importers = importersOf(config, bare, files);
+  const checked = [...files, ...importers.keys()];
+  const project = createCheckerProject(config, checked, conceptScope(config, checked));
   const compatFiles = new Map<string, ts.SourceFile | undefined>();
+  const canonicalFiles = new Map<string, ts.SourceFile | undefined>();
   for (const concept of config.concepts) {
     if (!concept.compat) continue;
     const found = concept.compat.path ?? resolveInProject(project, concept.compat.module, files[0]!);
     const sf = found ? project.addSourceFileAtPathIfExists(found) : undefined;
     compatFiles.set(concept.id, sf?.compilerNode);
+    const canonical = concept.canonical.path ?? resolveInProject(project, concept.canonical.module, files[0]!);
+    canonicalFiles.set(
+      concept.id,
+      canonical ? project.addSourceFileAtPathIfExists(canonical)?.compilerNode : undefined,
+    );
   }
   const checker = project.getTypeChecker().compilerObject;
+  const contexts = new Map(
+    [...canonicalFiles].map(([id, sf]) => [id, exportedType(checker, sf, 'HandlerContext')] as const),
+  );
   const legacyOf = (symbol: ts.Symbol | undefined): Legacy | undefined => {
     if (!symbol) return undefined;
     const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
@@ -83,7 +113,7 @@ export function fitToCompat(
       const file = decl.getSourceFile().fileName;
       for (const concept of config.concepts) {
         const module = concept.compat ? concept.legacy.find((l) => resolvedIntoLegacy(file, l)) : undefined;
-        if (module) return { concept, module, compat: compatFiles.get(concept.id) };
+        if (module) return { concept, module, compat: compatFiles.get(concept.id), context: contexts.get(concept.id) };
       }
     }
     return undefined;
@@ -117,24 +147,48 @@ export function fitToCompat(
 
   // 3. The rewritten files type-checked together; a file that gains errors is refused (and the
   // check runs again without it, since the others may have relied on it).
-  const before = diagnosticsOf(project, files);
+  const before = diagnosticsOf(project, checked);
+  const refuse = (file: string, refusals: FitRefusal[]): void => {
+    out.get(file)!.refused.push(...refusals);
+    outputs.delete(file);
+    project.getSourceFileOrThrow(file).replaceWithText(items.find((i) => i.file === file)!.text);
+  };
   for (let round = 0; round < 3 && outputs.size > 0; round++) {
     for (const [file, text] of outputs) project.getSourceFileOrThrow(file).replaceWithText(text);
-    const after = diagnosticsOf(project, [...outputs.keys()]);
+    const rewritten = [...outputs.keys()];
+    const after = diagnosticsOf(project, [...rewritten, ...[...importers.keys()].filter((f) => !outputs.has(f))]);
     let refusedNow = 0;
     for (const [file, found] of after) {
       const fresh = newFindings(before.get(file) ?? [], found);
       if (fresh.length === 0) continue;
-      refusedNow++;
-      out.get(file)!.refused.push(...fresh.slice(0, 3).map((d) => typeErrorRefusal(d)));
-      outputs.delete(file);
-      const original = items.find((i) => i.file === file)!.text;
-      project.getSourceFileOrThrow(file).replaceWithText(original);
+      if (outputs.has(file)) {
+        refusedNow++;
+        refuse(
+          file,
+          fresh.slice(0, 3).map((d) => typeErrorRefusal(d)),
+        );
+        continue;
+      }
+      // An importer broke: every rewritten file it reaches is refused (one of them changed its types).
+      for (const target of importers.get(file) ?? []) {
+        if (!outputs.has(target)) continue;
+        refusedNow++;
+        refuse(target, [importerRefusal(config.rootDir, fresh[0]!)]);
+      }
     }
     if (refusedNow === 0) break;
   }
   for (const [file, text] of outputs) out.get(file)!.output = text;
   return out;
+}
+
+function importerRefusal(root: string, d: Finding): FitRefusal {
+  const where = `${relativePosix(root, d.file)}:${d.line}:${d.column}`;
+  return {
+    reason:
+      `on the compat layer ${where}, which imports this file, would not compile: ` +
+      `TS${d.code} ${d.message.split('\n')[0]}`,
+  };
 }
 
 function typeErrorRefusal(d: Finding): FitRefusal {
@@ -236,13 +290,13 @@ function writtenHandler(checker: ts.TypeChecker, handler: ts.Expression): Writte
  * The shape the legacy method's own handler type gives a handler of `n` parameters (TypeScript lets
  * a handler declare fewer parameters than the type: the legacy router still passed them in order).
  */
-function legacyShape(
+function legacySignature(
   checker: ts.TypeChecker,
   call: ts.CallExpression,
   index: number,
   object: boolean,
   n: number,
-): Shape | undefined {
+): ts.Signature | undefined {
   const declared = checker.getResolvedSignature(call)?.getParameters()[index];
   if (!declared) return undefined;
   const type = checker.getTypeOfSymbolAtLocation(declared, call);
@@ -257,7 +311,25 @@ function legacyShape(
     (sg) => sg.parameters.length >= n && !sg.getDeclaration()?.parameters?.some((p) => p.dotDotDotToken),
   );
   fitting.sort((a, b) => a.parameters.length - b.parameters.length);
-  return fitting[0] ? shapeOfSignature(checker, fitting[0], call) : undefined;
+  return fitting[0];
+}
+
+/**
+ * Whether the compat layer's first argument for `shape` (a HandlerContext, or the user id) is a
+ * value of the type the legacy router's handler declared first: `(client: Client, message)` or
+ * `(message, ctx)` handlers count two parameters like `(ctx, message)` and would get a context.
+ * An `any` or `unknown` first parameter says nothing and fits.
+ */
+function firstArgumentFits(
+  checker: ts.TypeChecker,
+  shape: Shape,
+  first: ts.Type,
+  context: ts.Type | undefined,
+): boolean {
+  if (first.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return true;
+  if (shape === 'socket') return checker.isTypeAssignableTo(checker.getStringType(), first);
+  if (shape === 'context') return context === undefined || checker.isTypeAssignableTo(context, first);
+  return true;
 }
 
 function inspect(
@@ -286,10 +358,10 @@ function inspect(
     const ownerName = owner && (owner.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(owner) : owner).getName();
     if (!ownerName || !ownerModule || !mapLegacyName(ownerModule.concept, ownerModule.module, ownerName)) return;
     const method = name.text;
-    if (ts.isPropertyAccessExpression(callee) && REGISTRATIONS.has(method)) checkRegistration(call, method);
+    if (ts.isPropertyAccessExpression(callee) && REGISTRATIONS.has(method)) checkRegistration(call, method, legacy);
     if (resultIsUsed(call)) checkResult(call, legacy, method, ts.isPropertyAccessExpression(callee));
   };
-  const checkRegistration = (call: ts.CallExpression, method: string): void => {
+  const checkRegistration = (call: ts.CallExpression, method: string, legacy: Legacy): void => {
     const index = call.arguments.length >= 2 ? 1 : 0;
     const handler = call.arguments[index];
     if (!handler) return;
@@ -298,7 +370,23 @@ function inspect(
     const n = written.parameters.length;
     // What the legacy router passed, from its own handler type; else what the handler says it takes.
     const own: Shape = n === 2 && isStringLike(written.parameters[0]!) ? 'userId' : compatShape(n);
-    const shape = legacyShape(checker, call, index, written.object, n) ?? own;
+    const declared = legacySignature(checker, call, index, written.object, n);
+    const shape = (declared && shapeOfSignature(checker, declared, call)) ?? own;
+    // The first argument's type, as the legacy router's handler type declares it (else as written).
+    const first = declared?.parameters[0]
+      ? checker.getTypeOfSymbolAtLocation(declared.parameters[0], call)
+      : written.parameters[0]!;
+    if (shape === compatShape(n) && !firstArgumentFits(checker, shape, first, legacy.context)) {
+      const given =
+        shape === 'socket' ? 'the user id (a string)' : 'a HandlerContext ({ userId, connectionId, scope, ... })';
+      refused.push({
+        ...position(sf, handler),
+        reason:
+          `${method}(): the legacy router passed this ${written.object ? "handler object's handle" : 'handler'} ` +
+          `a ${checker.typeToString(first)} first, where the compat layer passes ${given}: rewrite it by hand`,
+      });
+      return;
+    }
     if (shape === compatShape(n)) return;
     if (shape === 'userId' && !written.object && n <= 2) {
       edits.push(
@@ -402,7 +490,7 @@ function withAdapter(
 ): { output: string } | { refused: FitRefusal } {
   const output0 = item.migration.output!;
   const host = compatImportIn(mctx, item.file, output0);
-  const where = { line: 1, column: 1 };
+  const where = {};
   if (!host) return { refused: { ...where, reason: `no value import of the compat layer to import ${ADAPTER} from` } };
   if (new RegExp(`\\b${ADAPTER}\\b`).test(item.text))
     return { refused: { ...where, reason: `the file already uses the name ${ADAPTER}` } };

@@ -1,6 +1,6 @@
 import type { FitItem } from '../../codemods/compat-fit.js';
 import { fitWords } from '../../codemods/fit-words.js';
-import { migrateText, type MigrationContext } from '../../codemods/import-migration.js';
+import { migrateText, type MigrationContext, type SiteRef } from '../../codemods/import-migration.js';
 import { analyzeFile } from '../core/analyze.js';
 import type { PlanOptions } from '../core/rewrite/plan.js';
 import { contentHash, writeFailureOf, writeFileAtomic } from '../shared/atomic-write.js';
@@ -12,17 +12,26 @@ import { changedDuringRun, projectRealRoot, writeFailed, type FileOutcome, type 
 /**
  * The stage-1 files whose rewrite the type checker looks at before it is written (see
  * codemods/compat-fit.ts): those that read or call a member of a class the run moves (or call a
- * moved function). A text test on the main thread, which read every candidate already; the pool
+ * moved function), and those that export (their importers may). A text test on the main thread, which read every candidate already; the pool
  * only plans them, this thread writes them.
  */
 export function fitSelector(mctx: MigrationContext): (text: string) => boolean {
   const words = fitWords(mctx.ctx.config);
   if (words.length === 0) return () => false;
-  // A member read (`x.getStats`) or a call (`broadcastToUser(`): a name that is only imported,
-  // passed or annotated cannot meet a method the compat layer lacks.
+  // A member read (`x.getStats`) or a call (`broadcastToUser(`); a name that is only imported,
+  // passed or annotated in a file that exports nothing cannot meet a method the compat layer lacks.
   const alternatives = words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
   const pattern = new RegExp(`\\.\\s*(?:${alternatives})\\b|\\b(?:${alternatives})\\s*\\(`);
-  return (text) => pattern.test(text);
+  // A file that exports may hand a moved class's instance (or type) to files that call its members.
+  return (text) => pattern.test(text) || /\bexport\b/.test(text);
+}
+
+/** The file's legacy import sites (not the modules' own), should the rewrite have listed none. */
+function legacySites(mctx: MigrationContext, file: string, text: string): SiteRef[] {
+  return analyzeFile(mctx.ctx, file, text, { skipDuplicates: true })
+    .sites.filter((s) => s.target.kind === 'legacy' && !s.target.internal)
+    .slice(0, 1)
+    .map((s) => ({ line: s.line, column: s.column, form: s.form, specifier: s.specifier }));
 }
 
 /**
@@ -67,16 +76,14 @@ export async function applyFit(
     const item = fitItems.find((i) => i.file === o.file);
     if (!result || !item) return o;
     if (result.output === undefined) {
-      const site = analyzeFile(mctx.ctx, o.file, item.text, { skipDuplicates: true }).sites.find(
-        (s) => s.target.kind === 'legacy' && !s.target.internal,
-      );
-      const refused = result.refused.map((r) => ({
-        line: r.line,
-        column: r.column,
-        form: site?.form ?? 'import',
-        specifier: site?.specifier ?? '',
-        reason: r.reason,
-      }));
+      // One refused entry per import site the rewrite would have moved (the counts are of sites,
+      // not of type errors), each with every reason, placed where the type checker found it.
+      const sites: SiteRef[] =
+        item.migration.rewritten.length > 0 ? item.migration.rewritten : legacySites(mctx, o.file, item.text);
+      const reason = result.refused
+        .map((r) => (r.line === undefined ? r.reason : `${r.line}:${r.column ?? 1}: ${r.reason}`))
+        .join('; ');
+      const refused = sites.map((site) => ({ ...site, reason }));
       const { diff: _diff, readSha256: _sha, ...rest } = o;
       return { ...rest, status: 'unchanged', rewritten: [], refused: [...o.refused, ...refused] };
     }
