@@ -242,23 +242,36 @@ function isStringLike(type: ts.Type): boolean {
   return (type.flags & ts.TypeFlags.StringLike) !== 0;
 }
 
-type Shape = 'message' | 'context' | 'userId' | 'socket';
+/** 'foreign': parameters none of the compat layer's calls fit, e.g. `(data, clientId: string, connector)`. */
+type Shape = 'message' | 'context' | 'userId' | 'socket' | 'foreign';
 
 /** What the compat layer calls a handler declaring `n` parameters with (it counts them at run time). */
-function compatShape(n: number): Shape {
+function compatShape(n: number): Exclude<Shape, 'foreign'> {
   return n <= 1 ? 'message' : n === 2 ? 'context' : 'socket';
 }
 
 /**
- * The shape a signature's parameters describe: (message), (ctx, message), (userId, message) or
- * (userId, socket, message).
+ * The shape parameters of these types describe: (message), (ctx, message), (userId, message),
+ * (userId, socket, message), or 'foreign' when the compat layer's arguments would not be values of
+ * them: `(client: Client, message)` or `(message, ctx)` would get a HandlerContext first,
+ * `(data, clientId: string, connector)` the connection object where it declares a string id. An
+ * `any` or `unknown` parameter says nothing and fits.
  */
-function shapeOfSignature(checker: ts.TypeChecker, sig: ts.Signature, at: ts.Node): Shape | undefined {
-  const n = sig.parameters.length;
-  if (n === 1) return 'message';
-  if (n === 3) return 'socket';
-  if (n !== 2) return undefined;
-  return isStringLike(checker.getTypeOfSymbolAtLocation(sig.parameters[0]!, at)) ? 'userId' : 'context';
+function shapeOfParameters(
+  checker: ts.TypeChecker,
+  parameters: readonly ts.Type[],
+  context: ts.Type | undefined,
+): Shape | undefined {
+  const says = (t: ts.Type): boolean => (t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) === 0;
+  const [first, second] = parameters;
+  if (parameters.length === 1) return 'message';
+  if (parameters.length === 2) {
+    if (isStringLike(first!)) return 'userId';
+    return says(first!) && context && !checker.isTypeAssignableTo(context, first!) ? 'foreign' : 'context';
+  }
+  if (parameters.length !== 3) return undefined;
+  const takesUserId = !says(first!) || checker.isTypeAssignableTo(checker.getStringType(), first!);
+  return takesUserId && !(says(second!) && isStringLike(second!)) ? 'socket' : 'foreign';
 }
 
 /** A handler as written: its declared parameter count and their types (a function, or an object's handle). */
@@ -314,24 +327,6 @@ function legacySignature(
   return fitting[0];
 }
 
-/**
- * Whether the compat layer's first argument for `shape` (a HandlerContext, or the user id) is a
- * value of the type the legacy router's handler declared first: `(client: Client, message)` or
- * `(message, ctx)` handlers count two parameters like `(ctx, message)` and would get a context.
- * An `any` or `unknown` first parameter says nothing and fits.
- */
-function firstArgumentFits(
-  checker: ts.TypeChecker,
-  shape: Shape,
-  first: ts.Type,
-  context: ts.Type | undefined,
-): boolean {
-  if (first.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return true;
-  if (shape === 'socket') return checker.isTypeAssignableTo(checker.getStringType(), first);
-  if (shape === 'context') return context === undefined || checker.isTypeAssignableTo(context, first);
-  return true;
-}
-
 function inspect(
   sf: ts.SourceFile,
   checker: ts.TypeChecker,
@@ -369,21 +364,20 @@ function inspect(
     if (!written || written.parameters.length === 0) return;
     const n = written.parameters.length;
     // What the legacy router passed, from its own handler type; else what the handler says it takes.
-    const own: Shape = n === 2 && isStringLike(written.parameters[0]!) ? 'userId' : compatShape(n);
     const declared = legacySignature(checker, call, index, written.object, n);
-    const shape = (declared && shapeOfSignature(checker, declared, call)) ?? own;
-    // The first argument's type, as the legacy router's handler type declares it (else as written).
-    const first = declared?.parameters[0]
-      ? checker.getTypeOfSymbolAtLocation(declared.parameters[0], call)
-      : written.parameters[0]!;
-    if (shape === compatShape(n) && !firstArgumentFits(checker, shape, first, legacy.context)) {
-      const given =
-        shape === 'socket' ? 'the user id (a string)' : 'a HandlerContext ({ userId, connectionId, scope, ... })';
+    const declaredTypes = declared?.parameters.map((p) => checker.getTypeOfSymbolAtLocation(p, call));
+    const shape =
+      (declaredTypes && shapeOfParameters(checker, declaredTypes, legacy.context)) ??
+      shapeOfParameters(checker, written.parameters, legacy.context) ??
+      compatShape(n);
+    const what = written.object ? "handler object's handle" : 'handler';
+    if (shape === 'foreign') {
+      const types = (declaredTypes ?? written.parameters).map((t) => checker.typeToString(t));
       refused.push({
         ...position(sf, handler),
         reason:
-          `${method}(): the legacy router passed this ${written.object ? "handler object's handle" : 'handler'} ` +
-          `a ${checker.typeToString(first)} first, where the compat layer passes ${given}: rewrite it by hand`,
+          `${method}(): the legacy router called this ${what} with (${types.join(', ')}); the compat layer ` +
+          `calls a handler with (message), (ctx, message) or (userId, socket, message): rewrite it by hand`,
       });
       return;
     }
@@ -413,8 +407,7 @@ function inspect(
     refused.push({
       ...position(sf, handler),
       reason:
-        `${method}(): the legacy router called this ${written.object ? "handler object's handle" : 'handler'} ` +
-        `as ${said[shape]}, but it declares ${n} parameter(s), ` +
+        `${method}(): the legacy router called this ${what} as ${said[shape]}, but it declares ${n} parameter(s), ` +
         `so the compat layer would call it as ${said[compatShape(n)]}; declare ${said[shape]} by hand`,
     });
   };

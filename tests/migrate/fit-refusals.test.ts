@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cleanup, copyDir, ensureBuilt, FIXTURES, ssot, tempDir } from '../helpers/index.js';
 
@@ -52,5 +53,21 @@ describe('stage-1 refusals by the type checker', () => {
     const refused = out.files.find((f) => f.file === 'src/router/index.ts')!.refused;
     expect(refused).toHaveLength(1);
     expect(refused[0]!.reason).toMatch(/src\/(routes|client)\.ts:\d+:\d+, which imports this file, would not compile/);
+  });
+
+  it("states the legacy router's own parameters when no compat shape fits (CambrianTech/continuum@bdf487d)", async () => {
+    const work = copyInput('compat-refused-positional-handler');
+    // A handler declaring two of the legacy (data, clientId, daemonConnector): not a (userId, socket, message) one.
+    const handlers = path.join(work, 'src/handlers.ts');
+    const ping =
+      "  router.registerHandler('ping', async (_data: any, clientId: string) => ({ pong: true, clientId }));\n";
+    fs.writeFileSync(handlers, fs.readFileSync(handlers, 'utf8').replace(/^}$/m, `${ping}}`));
+    const run = await ssot(['migrate', '--json', '.'], work);
+    const out = JSON.parse(run.stdout) as { files: { file: string; refused: Refused[] }[] };
+    const [site] = out.files.find((f) => f.file === 'src/handlers.ts')!.refused;
+    const said =
+      /\d+:\d+: registerHandler\(\): the legacy router called this handler with \(any, string, DaemonConnector\)/g;
+    expect(site!.reason.match(said)).toHaveLength(2);
+    expect(site!.reason).not.toMatch(/declare \(userId, socket, message\)/);
   });
 });
