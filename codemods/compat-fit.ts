@@ -89,6 +89,9 @@ export function fitToCompat(
   const importers = importersOf(config, bare, files);
   const checked = [...files, ...importers.keys()];
   const project = createCheckerProject(config, checked, conceptScope(config, checked));
+  // JavaScript is held to the same check: a method the compat layer lacks is as missing at run time
+  // in a .js file (only the errors the rewrite adds count, so the file's own looseness does not).
+  project.compilerOptions.set({ checkJs: true });
   const compatFiles = new Map<string, ts.SourceFile | undefined>();
   const canonicalFiles = new Map<string, ts.SourceFile | undefined>();
   for (const concept of config.concepts) {
