@@ -8,6 +8,7 @@ import type { TextEdit } from '../src/core/types.js';
 import { relativePosix } from '../src/shared/paths.js';
 import { conceptScope, createCheckerProject, diagnosticsOf, resolveInProject } from './checker-project.js';
 import { newFindings, type Finding } from './findings.js';
+import { fitPattern } from './fit-words.js';
 import { importersOf } from './importers.js';
 import { migrateText, type MigrationContext, type TextMigration } from './import-migration.js';
 
@@ -77,16 +78,30 @@ function exportedType(checker: ts.TypeChecker, module: ts.SourceFile | undefined
 
 export function fitToCompat(
   mctx: MigrationContext,
-  items: readonly FitItem[],
+  fitItems: readonly FitItem[],
   options: PlanOptions = {},
 ): Map<string, FitOutcome> {
   const config = mctx.ctx.config;
   const out = new Map<string, FitOutcome>();
+  if (fitItems.length === 0) return out;
+  const calls = fitPattern(config);
+  const callsMembers = (text: string): boolean => calls?.test(text) ?? false;
+  const bare = createCheckerProject(config, [], conceptScope(config, []));
+  // Each importer of a rewritten file that reads or calls legacy members, with the files it reaches.
+  const importers = importersOf(
+    config,
+    bare,
+    fitItems.map((i) => i.file),
+    callsMembers,
+  );
+  const reached = new Set([...importers.values()].flatMap((s) => [...s]));
+  // A file that calls no legacy member and whose importers call none cannot break: as planned.
+  const items = fitItems.filter((i) => callsMembers(i.text) || reached.has(i.file));
+  for (const i of fitItems) {
+    if (!items.includes(i)) out.set(i.file, { file: i.file, output: i.migration.output!, refused: [], adapted: 0 });
+  }
   if (items.length === 0) return out;
   const files = items.map((i) => i.file);
-  const bare = createCheckerProject(config, [], conceptScope(config, files));
-  // Each importer of a rewritten file, with the rewritten files it reaches.
-  const importers = importersOf(config, bare, files);
   const checked = [...files, ...importers.keys()];
   const project = createCheckerProject(config, checked, conceptScope(config, checked));
   // JavaScript is held to the same check: a method the compat layer lacks is as missing at run time

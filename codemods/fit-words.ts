@@ -36,3 +36,14 @@ export function fitWords(config: ResolvedConfig): string[] {
   }
   return [...words];
 }
+
+/**
+ * A member read (`x.getStats`) or a call (`broadcastToUser(`) of one of `fitWords`: the text test
+ * for "this file may call something the compat layer lacks". Undefined when there are no words.
+ */
+export function fitPattern(config: ResolvedConfig): RegExp | undefined {
+  const words = fitWords(config);
+  if (words.length === 0) return undefined;
+  const alternatives = words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
+  return new RegExp(`\\.\\s*(?:${alternatives})\\b|\\b(?:${alternatives})\\s*\\(`);
+}

@@ -1,5 +1,5 @@
 import type { FitItem } from '../../codemods/compat-fit.js';
-import { fitWords } from '../../codemods/fit-words.js';
+import { fitPattern } from '../../codemods/fit-words.js';
 import { migrateText, type MigrationContext, type SiteRef } from '../../codemods/import-migration.js';
 import { analyzeFile } from '../core/analyze.js';
 import type { PlanOptions } from '../core/rewrite/plan.js';
@@ -16,13 +16,11 @@ import { changedDuringRun, projectRealRoot, writeFailed, type FileOutcome, type 
  * only plans them, this thread writes them.
  */
 export function fitSelector(mctx: MigrationContext): (text: string) => boolean {
-  const words = fitWords(mctx.ctx.config);
-  if (words.length === 0) return () => false;
-  // A member read (`x.getStats`) or a call (`broadcastToUser(`); a name that is only imported,
-  // passed or annotated in a file that exports nothing cannot meet a method the compat layer lacks.
-  const alternatives = words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
-  const pattern = new RegExp(`\\.\\s*(?:${alternatives})\\b|\\b(?:${alternatives})\\s*\\(`);
-  // A file that exports may hand a moved class's instance (or type) to files that call its members.
+  const pattern = fitPattern(mctx.ctx.config);
+  if (!pattern) return () => false;
+  // A member read or a call of a legacy member; a name that is only imported, passed or annotated
+  // cannot meet a method the compat layer lacks, except in the files that import what this one
+  // exports (compat-fit.ts looks for those that call such members).
   return (text) => pattern.test(text) || /\bexport\b/.test(text);
 }
 
