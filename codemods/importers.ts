@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { ts, type Project } from 'ts-morph';
 import type { ResolvedConfig } from '../src/core/config/types.js';
 import { listFiles } from '../src/core/files.js';
@@ -22,6 +23,7 @@ export function importersOf(
   const targets = new Set(files);
   const importedBy = new Map<string, string[]>();
   const kept = new Set<string>();
+  const resolutions = new Map<string, string | undefined>();
   for (const file of listFiles(config).files) {
     if (targets.has(file)) continue;
     const source = readSourceFile(file);
@@ -30,7 +32,10 @@ export function importersOf(
     if (importedFiles.length === 0) continue;
     if (keep(source.text)) kept.add(file);
     for (const ref of importedFiles) {
-      const resolved = resolveInProject(project, ref.fileName, file);
+      // Resolution depends on the importing folder and the specifier only (one tsconfig here).
+      const key = `${path.dirname(file)}\0${ref.fileName}`;
+      if (!resolutions.has(key)) resolutions.set(key, resolveInProject(project, ref.fileName, file));
+      const resolved = resolutions.get(key);
       if (resolved === undefined || resolved === file) continue;
       importedBy.set(resolved, [...(importedBy.get(resolved) ?? []), file]);
     }
