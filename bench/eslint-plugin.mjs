@@ -45,22 +45,11 @@ if (!fs.existsSync(path.join(corpus, 'ssot.config.json'))) {
 fs.rmSync(path.join(corpus, '.bench-manifest.json'), { force: true });
 
 // ---- the two configs -----------------------------------------------------------------------------
-// The core rule gets the harness's own specifier regexes for the legacy modules when they exist.
-let GLOBAL_SPEC = '@acme/legacy-router|(?:.*/)?(?:legacy/message-router|ws/quality-router|ws-events(?:/.*)?)(?:\\.js)?';
-let CHAT_LOCAL_SPEC = '(?:\\.\\.?/)+(?:src/)?(?:legacy/message-router|ws/quality-router|ws-events(?:/.*)?)(?:\\.js)?';
-let LEGACY_FILE_GLOBS = [
-  'packages/chat/src/legacy/message-router.ts',
-  'packages/chat/src/ws/quality-router.ts',
-  'packages/chat/src/ws-events/**',
-  'packages/legacy-router/**',
-];
-try {
-  const peers = await import(pathToFileURL(path.join(REPO, 'bench/peers/ast-grep-rules.mjs')).href);
-  ({ GLOBAL_SPEC, CHAT_LOCAL_SPEC } = peers);
-  LEGACY_FILE_GLOBS = peers.LEGACY_FILE_GLOBS.map((g) => g.replace(/^\*\*\//, ''));
-} catch {
-  // fall back to the regexes above
-}
+// The core rule gets the same spellings and folder scopes as the benchmark's peers
+// (bench/peers/eslint-core-config.mjs, generated from the config and the oracle's sites).
+const { analyze } = await import(pathToFileURL(path.join(REPO, 'bench/oracle.mjs')).href);
+const { eslintCoreConfig } = await import(pathToFileURL(path.join(REPO, 'bench/peers/eslint-core-config.mjs')).href);
+const { default: migrationSpec } = await import(pathToFileURL(path.join(REPO, 'bench/lib/migration-spec.cjs')).href);
 
 const base = `import * as tsParser from ${JSON.stringify(pathToFileURL(PARSER).href)};
 const base = {
@@ -74,16 +63,7 @@ const CONFIGS = {
 import ssot from ${JSON.stringify(pathToFileURL(PLUGIN).href)};
 export default [{ ignores: ['eslint.config.mjs'] }, base, ...ssot.configs.recommended];
 `,
-  core: `${base}
-const rule = (re) => ['error', { patterns: [{ regex: re, message: 'Use ssot-kit/router/compat.' }] }];
-// Same files as ours (the legacy modules are linted too: ours reports them as duplicates).
-export default [
-  { ignores: ['eslint.config.mjs'] },
-  base,
-  { files: ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'], rules: { 'no-restricted-imports': rule(${JSON.stringify(`^(?:${GLOBAL_SPEC})$`)}) } },
-  { files: ['packages/chat/**'], rules: { 'no-restricted-imports': rule(${JSON.stringify(`^(?:${GLOBAL_SPEC}|${CHAT_LOCAL_SPEC})$`)}) } },
-];
-`,
+  core: eslintCoreConfig(analyze(corpus), migrationSpec.readMigrationSpec(corpus), pathToFileURL(PARSER).href),
 };
 
 // ---- running ---------------------------------------------------------------------------------------

@@ -1,18 +1,25 @@
 #!/usr/bin/env node
 // The judge: parses every source file with the TypeScript compiler API, collects the module
-// specifier of every import form the benchmark knows, resolves it like TypeScript does (the corpus
-// tsconfig, `paths` aliases included) and classifies it as legacy / compat / other.
+// specifier of every import form the benchmark knows, resolves it like TypeScript does (each file's
+// nearest tsconfig, `paths` aliases included, workspace packages linked as an install would) and
+// classifies it as legacy / compat (the migration target) / router (the canonical module) / other.
 //
-//   node bench/oracle.mjs <dir> [--manifest <file>]    (prints totals; checks them against the manifest)
+//   node bench/oracle.mjs <dir> [--config <ssot.config.json>] [--manifest <file>]
+//       prints totals; checks them against the manifest of a generated corpus when there is one
 //
-// Legacy modules come from <dir>/ssot.config.json (file, folder or package specifier), not from the
-// manifest, so the oracle is an independent count. Files that ARE legacy modules are not importers.
+// Legacy modules and the target come from the config (bench/lib/migration-spec.cjs: file, folder,
+// package or exact specifier), not from the manifest nor from ssot-kit's code, so the oracle is an
+// independent count on a generated corpus and on a real checkout alike. Files that ARE legacy
+// modules are not importers.
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
-import { COMPAT_SPECIFIER, ROUTER_SPECIFIER, FORMS, classifyDeclaration, bindingKeys } from './lib/semantics.mjs';
+import { classifyDeclaration, bindingKeys } from './lib/semantics.mjs';
+import migrationSpec from './lib/migration-spec.cjs';
+
+const { readMigrationSpec, workspacePackages } = migrationSpec;
 
 export const SOURCE_EXTENSIONS = new Set(['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs']);
 const MOCK_METHODS = new Set(['mock', 'doMock', 'unmock']);
@@ -133,62 +140,85 @@ export function collectReferences(fileName, text) {
   return { refs, parseErrors, lineOf: (pos) => sf.getLineAndCharacterOfPosition(pos).line + 1 };
 }
 
-/** Legacy-module matcher built from <dir>/ssot.config.json (and workspace package.json names). */
-export function loadLegacyModules(dir, configPath = path.join(dir, 'ssot.config.json')) {
-  const config = JSON.parse(fs.readFileSync(configPath, 'utf8'));
-  const mods = [];
-  const pkgDirs = new Map();
-  const packagesDir = path.join(dir, 'packages');
-  if (fs.existsSync(packagesDir)) {
-    for (const p of fs.readdirSync(packagesDir)) {
-      const pj = path.join(packagesDir, p, 'package.json');
-      if (fs.existsSync(pj)) pkgDirs.set(JSON.parse(fs.readFileSync(pj, 'utf8')).name, `packages/${p}`);
-    }
-  }
-  for (const concept of config.concepts ?? []) {
-    for (const l of concept.legacy ?? []) {
-      const m = String(l.module).replace(/\\/g, '/').replace(/\/$/, '');
-      const abs = path.join(dir, m);
-      if (fs.existsSync(abs) && fs.statSync(abs).isFile()) mods.push({ id: m, kind: 'file', path: m });
-      else if (fs.existsSync(abs) && fs.statSync(abs).isDirectory()) mods.push({ id: m, kind: 'folder', path: m });
-      else if (m.endsWith('/*')) mods.push({ id: m, kind: 'subpaths', spec: m.slice(0, -2) });
-      else mods.push({ id: m, kind: 'package', spec: m, path: pkgDirs.get(m) });
-    }
-  }
-  return {
-    mods,
-    /** legacy id for a repo-relative resolved file, or undefined */
-    byFile(rel) {
-      for (const m of mods) {
-        if (!m.path) continue;
-        if (m.kind === 'file' ? rel === m.path : rel.startsWith(`${m.path}/`)) return m.id;
+/** Every tsconfig in use, parsed once: nearest tsconfig.json / jsconfig.json of a file, as tsc and editors find it. */
+function createProjectOptions(dir) {
+  const byConfig = new Map();
+  const byDir = new Map();
+  const FALLBACK = { allowJs: true, moduleResolution: ts.ModuleResolutionKind.Bundler, module: ts.ModuleKind.ESNext };
+  const host = createHost(dir);
+  const nearest = (d) => {
+    if (byDir.has(d)) return byDir.get(d);
+    let found = '';
+    if (fs.existsSync(path.join(d, 'tsconfig.json'))) found = path.join(d, 'tsconfig.json');
+    else if (fs.existsSync(path.join(d, 'jsconfig.json'))) found = path.join(d, 'jsconfig.json');
+    else if (d !== dir && path.dirname(d) !== d) found = nearest(path.dirname(d));
+    byDir.set(d, found);
+    return found;
+  };
+  return (file) => {
+    const config = nearest(path.dirname(file));
+    let entry = byConfig.get(config);
+    if (!entry) {
+      let options = FALLBACK;
+      if (config) {
+        // only the options matter here: no directory walk for `include`
+        const parsed = ts.getParsedCommandLineOfConfigFile(
+          config,
+          {},
+          { ...ts.sys, readDirectory: () => [], onUnRecoverableConfigFileDiagnostic: () => undefined },
+        );
+        if (parsed) options = { ...parsed.options, allowJs: true };
       }
-      return undefined;
-    },
-    /** A package legacy module is its root entry; `<package>/*` entries are its subpaths (docs/codemods.md). */
-    bySpecifier(spec) {
-      for (const m of mods) {
-        if (m.kind === 'package' && spec === m.spec) return m.id;
-        if (m.kind === 'subpaths' && spec.length > m.spec.length + 1 && spec.startsWith(`${m.spec}/`)) return m.id;
-      }
-      return undefined;
-    },
+      entry = { options, cache: ts.createModuleResolutionCache(dir, (x) => x, options) };
+      byConfig.set(config, entry);
+    }
+    return { ...entry, host };
   };
 }
 
-function loadCompilerOptions(dir) {
-  const tsconfig = path.join(dir, 'tsconfig.json');
-  if (!fs.existsSync(tsconfig))
-    return { allowJs: true, moduleResolution: ts.ModuleResolutionKind.Bundler, module: ts.ModuleKind.ESNext };
-  const read = ts.readConfigFile(tsconfig, ts.sys.readFile);
-  const parsed = ts.parseJsonConfigFileContent(
-    { ...read.config, include: [], files: [] },
-    ts.sys,
-    dir,
-    undefined,
-    tsconfig,
-  );
-  return parsed.options;
+/**
+ * ts.sys, plus the workspace packages linked under <dir>/node_modules as a package manager would
+ * link them (a checkout without `npm install` has no node_modules; TypeScript then resolves
+ * `@scope/pkg/sub` through the package's own package.json, exactly as after an install).
+ */
+function createHost(dir) {
+  const nodeModules = path.join(dir, 'node_modules');
+  const links = [...workspacePackages(dir)].filter(([name]) => !fs.existsSync(path.join(nodeModules, name)));
+  const translate = (p) => {
+    if (!p.startsWith(nodeModules + path.sep)) return p;
+    const rest = p
+      .slice(nodeModules.length + 1)
+      .split(path.sep)
+      .join('/');
+    for (const [name, pkgDir] of links)
+      if (rest === name || rest.startsWith(`${name}/`)) return path.join(pkgDir, rest.slice(name.length));
+    return p;
+  };
+  return {
+    fileExists: (f) => ts.sys.fileExists(translate(f)),
+    readFile: (f) => ts.sys.readFile(translate(f)),
+    directoryExists: (d) => {
+      if (d === nodeModules && links.length) return true;
+      const rest = d.startsWith(nodeModules + path.sep)
+        ? d
+            .slice(nodeModules.length + 1)
+            .split(path.sep)
+            .join('/')
+        : undefined;
+      if (rest !== undefined && links.some(([name]) => name.startsWith(`${rest}/`))) return true; // a scope folder
+      return ts.sys.directoryExists(translate(d));
+    },
+    realpath: (p) => {
+      const t = translate(p);
+      try {
+        return fs.realpathSync.native(t);
+      } catch {
+        return t;
+      }
+    },
+    getCurrentDirectory: () => dir,
+    getDirectories: (d) => ts.sys.getDirectories(translate(d)),
+  };
 }
 
 const sha1 = (buf) => crypto.createHash('sha1').update(buf).digest('hex');
@@ -196,18 +226,15 @@ const sha1 = (buf) => crypto.createHash('sha1').update(buf).digest('hex');
 /**
  * Analyse dir. With `baseline` (a previous result on the pristine corpus), files whose bytes are
  * unchanged reuse the baseline's sites (same layout → same resolution); changed files are parsed.
+ * `configPath`: the ssot.config.json to read the legacy modules and the target from (default
+ * <dir>/ssot.config.json).
  */
-export function analyze(dir, { baseline } = {}) {
+export function analyze(dir, { baseline, configPath } = {}) {
   dir = path.resolve(dir);
-  const legacy = loadLegacyModules(dir);
-  const options = loadCompilerOptions(dir);
-  const host = ts.sys;
-  const cache = ts.createModuleResolutionCache(dir, (x) => x, options);
+  const spec = readMigrationSpec(dir, configPath);
+  const optionsFor = createProjectOptions(dir);
   const files = listSourceFiles(dir);
   const result = { dir, files: {}, hashes: {}, parseErrors: {}, changedFiles: [] };
-  const isLegacyFile = (rel) =>
-    legacy.byFile(rel) !== undefined ||
-    legacy.mods.some((m) => m.kind === 'package' && m.path && rel.startsWith(`${m.path}/`));
   for (const rel of files) {
     const buf = fs.readFileSync(path.join(dir, rel));
     const h = sha1(buf);
@@ -220,27 +247,26 @@ export function analyze(dir, { baseline } = {}) {
       }
       result.changedFiles.push(rel);
     }
-    if (isLegacyFile(rel)) continue;
+    // files that ARE legacy modules are not importers
+    if (spec.legacyOfFile(rel)) continue;
     const abs = path.join(dir, rel);
     const { refs, parseErrors, lineOf } = collectReferences(abs, buf.toString('utf8'));
     if (parseErrors) result.parseErrors[rel] = parseErrors;
     const sites = [];
+    const { options, cache, host } = optionsFor(abs);
     for (const r of refs) {
-      let target;
-      if (r.spec === COMPAT_SPECIFIER) target = 'compat';
-      else if (r.spec === ROUTER_SPECIFIER) target = 'router';
-      else {
-        const bySpec = legacy.bySpecifier(r.spec);
-        if (bySpec) target = `legacy:${bySpec}`;
+      let target = spec.targetOf(r.spec);
+      if (!target) {
+        const bySpec = spec.legacyOfSpecifier(r.spec);
+        if (bySpec) target = `legacy:${bySpec.id}`;
         else {
-          const res = ts.resolveModuleName(r.spec, abs, options, host, cache).resolvedModule;
+          const mode = r.form === 'require' || r.form === 'import-equals' ? ts.ModuleKind.CommonJS : undefined;
+          const res = ts.resolveModuleName(r.spec, abs, options, host, cache, undefined, mode).resolvedModule;
           if (res) {
             const relTarget = path.relative(dir, res.resolvedFileName).split(path.sep).join('/');
-            const id = relTarget.startsWith('..')
-              ? undefined
-              : (legacy.byFile(relTarget) ??
-                legacy.mods.find((m) => m.kind === 'package' && m.path && relTarget.startsWith(`${m.path}/`))?.id);
-            target = id ? `legacy:${id}` : 'other';
+            const inside = !relTarget.startsWith('..') && !relTarget.split('/').includes('node_modules');
+            const l = inside ? spec.legacyOfFile(relTarget) : undefined;
+            target = l ? `legacy:${l.id}` : (inside && spec.targetOf(r.spec, relTarget)) || 'other';
           } else target = r.spec.startsWith('.') ? 'unresolved' : 'other';
         }
       }
@@ -328,22 +354,25 @@ export function checkAgainstManifest(result, manifest) {
   return { ok: problems.length === 0, problems };
 }
 
-/** Expected binding keys per file after a message-router preset migration, derived from the manifest. */
-export function expectedAfterMigration(manifest) {
+/**
+ * Expected binding keys per file after the migration the config asks for, derived from the oracle's
+ * own sites of the pristine tree (`analyze`), so it holds for a generated corpus and a real checkout.
+ */
+export function expectedAfterMigration(baseline, spec) {
   const out = {};
-  for (const [f, v] of Object.entries(manifest.files)) {
-    const keys = bindingKeys(v.sites, { migrate: true });
+  for (const [f, sites] of Object.entries(baseline.files)) {
+    const keys = bindingKeys(sites, { migrate: true, spec });
     if (keys.length) out[f] = keys;
   }
   return out;
 }
 
 /** Files in which at least one binding is expected to move (the only files a migration may modify). */
-export function expectedChangedFiles(manifest) {
+export function expectedChangedFiles(baseline, spec) {
   const out = new Set();
-  for (const [f, v] of Object.entries(manifest.files)) {
-    const a = bindingKeys(v.sites).join('\n'),
-      b = bindingKeys(v.sites, { migrate: true }).join('\n');
+  for (const [f, sites] of Object.entries(baseline.files)) {
+    const a = bindingKeys(sites).join('\n'),
+      b = bindingKeys(sites, { migrate: true, spec }).join('\n');
     if (a !== b) out.add(f);
   }
   return out;
@@ -367,8 +396,14 @@ export function checkMigration(after, expected, expectedChanged) {
     sitesRight += compatExp - d.missing.filter((k) => k.endsWith('|compat')).length;
     if (d.missing.length || d.extra.length) wrong.push({ file: f, missing: d.missing, extra: d.extra });
   }
-  if (after.totals.parseErrorFiles)
-    wrong.push({ file: '(output)', missing: [], extra: [`${after.totals.parseErrorFiles} files no longer parse`] });
+  // A changed file that does not parse (files that did not parse before and were not touched keep their errors)
+  const broken = after.changedFiles.filter((f) => after.parseErrors[f]);
+  if (broken.length)
+    wrong.push({
+      file: '(output)',
+      missing: [],
+      extra: [`${broken.length} changed files do not parse: ${broken.slice(0, 3).join(', ')}`],
+    });
   // which files: a tool must not modify files where no binding is expected to move (legacy modules
   // themselves, the decoy's importers, reformatting of untouched files, ...)
   const unexpected = expectedChanged ? after.changedFiles.filter((f) => !expectedChanged.has(f)) : [];
@@ -388,15 +423,16 @@ export function checkMigration(after, expected, expectedChanged) {
 const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (isMain) {
   const args = process.argv.slice(2);
-  const dir = args.find((a) => !a.startsWith('--'));
+  const dir = args.find((a, i) => !a.startsWith('--') && !['--manifest', '--config'].includes(args[i - 1]));
   if (!dir) {
-    console.error('usage: node bench/oracle.mjs <dir> [--manifest <file>]');
+    console.error('usage: node bench/oracle.mjs <dir> [--config <ssot.config.json>] [--manifest <file>]');
     process.exit(2);
   }
   const mi = args.indexOf('--manifest');
   const manifestPath = mi >= 0 ? args[mi + 1] : path.join(dir, '.bench-manifest.json');
+  const ci = args.indexOf('--config');
   const t0 = performance.now();
-  const r = analyze(dir);
+  const r = analyze(dir, ci >= 0 ? { configPath: path.resolve(args[ci + 1]) } : {});
   console.log(
     JSON.stringify(
       {

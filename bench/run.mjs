@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // ssot-kit benchmark entry point (`npm run bench -- [flags]`, which builds first).
 //
-//   --suite migrate|report|eslint|router|floor|detect|all   (repeatable or comma-separated; default all)
+//   --suite migrate|report|eslint|typecheck|router|floor|detect|all   (repeatable or comma-separated; default all)
 //   --suite differential [--repo DIR --config FILE] [--adapters migrate,eslint,jscodeshift]
 //                   the differential harness (bench/differential): every adapter's output, byte for
 //                   byte, against the independent judge; on every codemod fixture and the corpus
@@ -11,6 +11,8 @@
 //   --real-dir D    where the real-repository checkouts of fixtures/real-world/ are (detect suite;
 //                   default: $SSOT_REAL_DIR); a repository without a checkout is listed as not available
 //   --size tiny|small|default|large  or  --files N   corpus size (default: default ≈ 5,000 files)
+//   --repo DIR --config FILE   a real checkout instead of the generated corpus (never modified: tools
+//                   run on copies, with FILE written into each copy as ssot.config.json)
 //   --runs N        measured runs per tool (default 3)
 //   --seed N        corpus seed (default 1)
 //   --only a,b      only these tool ids (see the table, e.g. ast-grep,ts-morph,eslint-core)
@@ -34,9 +36,9 @@ const STANDALONE = ['router-abuse'];
 function usage(msg) {
   if (msg) process.stderr.write(`bench: ${msg}\n`);
   process.stderr.write(
-    'usage: node bench/run.mjs [--suite migrate|report|eslint|router|floor|detect|router-abuse|all]' +
-      ' [--abuse-scale X] [--size tiny|small|default|large | --files N] [--runs N] [--seed N]' +
-      ' [--only tool1,tool2] [--real-dir DIR] [--write-docs] [--json FILE]\n',
+    'usage: node bench/run.mjs [--suite migrate|report|eslint|typecheck|router|floor|detect|router-abuse|all]' +
+      ' [--abuse-scale X] [--size tiny|small|default|large | --files N | --repo DIR --config FILE] [--runs N] [--seed N]' +
+      ' [--only tool1,tool2] [--real-dir DIR] [--write-docs] [--section NAME] [--json FILE]\n',
   );
   process.stderr.write(
     '       node bench/run.mjs --suite differential [--size S | --repo DIR --config FILE] [--adapters a,b] [--json FILE]\n',
@@ -140,6 +142,8 @@ for (const s of opts.suites) {
   if (s !== 'all' && !SUITES.includes(s) && !STANDALONE.includes(s)) usage(`unknown suite ${s}`);
 }
 if (opts.files && opts.size) usage('--size and --files are exclusive');
+if (Boolean(opts.repo) !== Boolean(opts.config)) usage('--repo and --config go together');
+if (opts.repo && (opts.files || opts.size)) usage('--repo measures a checkout: no --size or --files');
 
 const abuse = opts.suites.includes('router-abuse');
 opts.suites = opts.suites.filter((s) => !STANDALONE.includes(s));

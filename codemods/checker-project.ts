@@ -49,16 +49,35 @@ const OWN_DIST = path.join(OWN_ROOT, 'dist') + path.sep;
 /** A file inside this package: `ssot-kit/...` resolves from there through the package's own `exports`. */
 const SELF_REFERENCE = path.join(OWN_ROOT, '__ssot_kit_self_reference__.ts');
 
+/**
+ * `name` resolved as the project resolves it, and an `ssot-kit/...` name the project cannot resolve
+ * as this package's own: from a file inside it, through its `exports`, as a bundler does. For any
+ * TypeScript (ts-morph's here, the core's in --typecheck): `resolve` is its resolution from a file
+ * under some options, `found` tells a result that found a module, `asBundler` gives the options
+ * with bundler resolution of ES modules.
+ */
+export function resolveOrSelfReference<R, O>(
+  name: string,
+  containingFile: string,
+  options: O,
+  api: { resolve(containingFile: string, options: O): R; found(result: R): boolean; asBundler(options: O): O },
+): R {
+  const result = api.resolve(containingFile, options);
+  if (api.found(result) || (name !== 'ssot-kit' && !name.startsWith('ssot-kit/'))) return result;
+  return api.resolve(SELF_REFERENCE, api.asBundler(options));
+}
+
 function resolveOne(
   host: ts.ModuleResolutionHost,
   options: ts.CompilerOptions,
   name: string,
   containingFile: string,
 ): ts.ResolvedModuleFull | undefined {
-  const found = ts.resolveModuleName(name, containingFile, options, host).resolvedModule;
-  if (found || (name !== 'ssot-kit' && !name.startsWith('ssot-kit/'))) return found;
-  const self = { ...options, moduleResolution: ts.ModuleResolutionKind.Bundler, module: ts.ModuleKind.ESNext };
-  return ts.resolveModuleName(name, SELF_REFERENCE, self, host).resolvedModule;
+  return resolveOrSelfReference(name, containingFile, options, {
+    resolve: (from, o) => ts.resolveModuleName(name, from, o, host).resolvedModule,
+    found: (r) => r !== undefined,
+    asBundler: (o) => ({ ...o, moduleResolution: ts.ModuleResolutionKind.Bundler, module: ts.ModuleKind.ESNext }),
+  });
 }
 
 /**

@@ -105,8 +105,9 @@ export { WORDS, VERBS };
 function word(r) {
   return r.pick(WORDS);
 }
+/** A field or parameter type: primitives and built-ins only (the corpus type-checks as real code does). */
 function type(r) {
-  return r.chance(0.75) ? r.pick(PRIMS) : `${pascal(word(r), word(r))}Dto`;
+  return r.pick(PRIMS);
 }
 
 export function interfaceBlock(r, name) {
@@ -149,24 +150,29 @@ export function typeAliasBlock(r, name) {
   ];
 }
 
-function statementLines(r, indent, depth = 0) {
+/** The parameter names a body uses (`${input}Input`, `${items}Items`, `${flag}Flag`): the body only names those. */
+function paramNames(r) {
+  return { input: camel(word(r)), items: camel(word(r)), flag: camel(word(r)) };
+}
+
+function statementLines(r, indent, p, depth = 0) {
   const pad = ' '.repeat(indent);
   const out = [];
   const n = r.range(2, 7);
   for (let i = 0; i < n; i++) {
     const k = r.int(depth > 1 ? 4 : 7);
     const v = camel(word(r), word(r));
-    if (k === 0) out.push(`${pad}const ${v}${i} = ${camel(word(r))}Input.${camel(word(r))} ?? ${r.int(100)};`);
+    if (k === 0) out.push(`${pad}const ${v}${i} = Object.keys(${p.input}Input).length + ${r.int(100)};`);
     else if (k === 1) out.push(`${pad}let ${v}${i} = \`${word(r)}:\${${r.int(10)}}\`;`);
     else if (k === 2) out.push(`${pad}result.push({ key: '${word(r)}', value: ${r.int(1000)} });`);
     else if (k === 3) out.push(`${pad}this.log?.('${VERBS[r.int(VERBS.length)]} ${word(r)}', ${r.int(9)});`);
     else if (k === 4) {
-      out.push(`${pad}for (const item of ${camel(word(r))}Items) {`);
-      out.push(...statementLines(r, indent + 2, depth + 1));
+      out.push(`${pad}for (const item of ${p.items}Items) {`);
+      out.push(...statementLines(r, indent + 2, p, depth + 1));
       out.push(`${pad}}`);
     } else if (k === 5) {
-      out.push(`${pad}if (${camel(word(r))}Flag && result.length > ${r.int(50)}) {`);
-      out.push(...statementLines(r, indent + 2, depth + 1));
+      out.push(`${pad}if (${p.flag}Flag && result.length > ${r.int(50)}) {`);
+      out.push(...statementLines(r, indent + 2, p, depth + 1));
       out.push(`${pad}} else {`, `${pad}  result.length = 0;`, `${pad}}`);
     } else {
       out.push(`${pad}switch (mode) {`);
@@ -185,9 +191,10 @@ function statementLines(r, indent, depth = 0) {
 
 export function functionBlock(r, name, { ts = true } = {}) {
   const generic = ts && r.chance(0.4);
+  const n = paramNames(r);
   const params = ts
-    ? `${camel(word(r))}Input: ${generic ? 'T' : type(r).includes('|') ? 'Record<string, unknown>' : `Partial<Record<string, ${type(r)}>>`}, ${camel(word(r))}Items: ReadonlyArray<${generic ? 'T' : 'unknown'}> = [], ${camel(word(r))}Flag = false, mode = 'default'`
-    : `${camel(word(r))}Input, ${camel(word(r))}Items = [], ${camel(word(r))}Flag = false, mode = 'default'`;
+    ? `${n.input}Input: ${generic ? 'T' : type(r).includes('|') ? 'Record<string, unknown>' : `Partial<Record<string, ${type(r)}>>`}, ${n.items}Items: ReadonlyArray<${generic ? 'T' : 'unknown'}> = [], ${n.flag}Flag = false, mode: string = 'default'`
+    : `${n.input}Input, ${n.items}Items = [], ${n.flag}Flag = false, mode = 'default'`;
   const out = [];
   if (r.chance(0.3)) out.push('/**', ` * ${cap(VERBS[r.int(VERBS.length)])}s the ${word(r)} ${word(r)}.`, ' */');
   const isAsync = r.chance(0.3);
@@ -195,7 +202,7 @@ export function functionBlock(r, name, { ts = true } = {}) {
     `export ${isAsync ? 'async ' : ''}function ${name}${generic ? '<T extends object>' : ''}(${params})${ts ? `: ${isAsync ? 'Promise<' : ''}Array<{ key: string; value: number }>${isAsync ? '>' : ''}` : ''} {`,
   );
   out.push(`  const result${ts ? ': Array<{ key: string; value: number }>' : ''} = [];`);
-  out.push(...statementLines(r, 2).map((l) => l.replace('this.log?.', 'console.debug')));
+  out.push(...statementLines(r, 2, n).map((l) => l.replace('this.log?.', 'console.debug')));
   out.push('  return result;', '}', '');
   return out;
 }
@@ -224,12 +231,13 @@ export function classBlock(r, name, { decorators = false, ts = true } = {}) {
     if (decorators && r.chance(0.5)) out.push(`  @Log('${m}')`);
     const isAsync = r.chance(0.35);
     const ret = ts ? `: ${isAsync ? 'Promise<' : ''}Array<{ key: string; value: number }>${isAsync ? '>' : ''}` : '';
+    const n = paramNames(r);
     const p = ts
-      ? `${camel(word(r))}Input: ${generic ? 'TItem' : 'Record<string, number>'}, ${camel(word(r))}Items: ${generic ? 'TItem[]' : 'number[]'} = [], ${camel(word(r))}Flag = true, mode = '${word(r)}'`
-      : `${camel(word(r))}Input, ${camel(word(r))}Items = [], ${camel(word(r))}Flag = true, mode = '${word(r)}'`;
+      ? `${n.input}Input: ${generic ? 'TItem' : 'Record<string, number>'}, ${n.items}Items: ${generic ? 'TItem[]' : 'number[]'} = [], ${n.flag}Flag = true, mode: string = '${word(r)}'`
+      : `${n.input}Input, ${n.items}Items = [], ${n.flag}Flag = true, mode = '${word(r)}'`;
     out.push(`  ${isAsync ? 'async ' : ''}${m}${i}(${p})${ret} {`);
     out.push(`    const result${ts ? ': Array<{ key: string; value: number }>' : ''} = [];`);
-    out.push(...statementLines(r, 4));
+    out.push(...statementLines(r, 4, n));
     out.push('    return result;', '  }');
   }
   out.push('}', '');

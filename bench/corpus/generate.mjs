@@ -14,23 +14,32 @@ import { CONCEPT_NAMES, FORMS, classifyDeclaration } from '../lib/semantics.mjs'
 const FORMS_SET = new Set(FORMS);
 import * as B from './bodies.mjs';
 
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 export const MANIFEST_NAME = '.bench-manifest.json';
 export const SIZES = { tiny: 40, small: 500, default: 5000, large: 20000 };
 export const DEFAULT_SEED = 1;
 // blocks overshoot the drawn target; this factor makes the realised average match avgLines
 const LINE_CALIBRATION = 0.75;
+/**
+ * File sizes follow real repositories (theia: 3,237 .ts files averaging 172 lines; medusa: 7,176
+ * averaging 86; typescript-eslint: 2,629 averaging 123; counts from /work/real/README.md): many
+ * small files and a long tail, log-normal with this spread, 10 ... 3,000 lines.
+ */
+const DEFAULT_AVG_LINES = 140;
+const LINES_SIGMA = 0.9;
 
 const posix = path.posix;
 
 // ---------------------------------------------------------------------------------------------
 // Fixed layout: the legacy modules of the config, the decoy, the duplicates.
 // ---------------------------------------------------------------------------------------------
-const LM = 'packages/chat/src/legacy/message-router.ts';
+// The main legacy module is named with a common word, as real ones are (theia's `event`, medusa's
+// `types`): every feature folder has its own types.ts, so the name alone does not find importers.
+const LM = 'packages/chat/src/legacy/types.ts';
 const QR = 'packages/chat/src/ws/quality-router.ts';
 const WE = 'packages/chat/src/ws-events';
 const PKG = '@acme/legacy-router';
-const DECOY = 'packages/analytics/src/legacy/message-router.ts';
+const DECOY = 'packages/analytics/src/legacy/types.ts';
 
 export const LAYOUT = {
   legacyModules: [LM, QR, WE, PKG],
@@ -52,7 +61,7 @@ const T = {
   LM: {
     target: `legacy:${LM}`,
     base: LM.replace(/\.ts$/, ''),
-    alias: '@acme/chat/legacy/message-router',
+    alias: '@acme/chat/legacy/types',
     names: {
       MessageRouter: 'class',
       createMessageRouter: 'fn',
@@ -182,6 +191,19 @@ const FEATURES = [
 
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * A file's layer, 0 ... 9, from its path: a file imports only files of lower layers, and other
+ * packages only from layer 3 up into their layers 0 ... 2 (the packages' barrels export those). So
+ * import chains stay as short as in real code (a random import graph has chains thousands of files
+ * deep, and TypeScript's program construction, which recurses along them, overflows its stack).
+ */
+function layerOf(file) {
+  let h = 2166136261;
+  for (let i = 0; i < file.length; i++) h = Math.imul(h ^ file.charCodeAt(i), 16777619);
+  return (h >>> 0) % 10;
+}
+const SHARED_LAYERS = 2;
+
 function relSpec(fromFile, toNoExt) {
   let r = posix.relative(posix.dirname(fromFile), toNoExt);
   if (!r.startsWith('.')) r = `./${r}`;
@@ -189,12 +211,12 @@ function relSpec(fromFile, toNoExt) {
 }
 
 function lognormalLines(r, avg) {
-  // Box–Muller; sigma 0.6 → mean = exp(mu + 0.18)
+  // Box–Muller; mean = exp(mu + sigma² / 2)
   const u = Math.max(r.float(), 1e-9),
     v = r.float();
   const z = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-  const mu = Math.log(avg * LINE_CALIBRATION) - 0.18;
-  return Math.max(25, Math.min(2500, Math.round(Math.exp(mu + 0.6 * z))));
+  const mu = Math.log(avg * LINE_CALIBRATION) - (LINES_SIGMA * LINES_SIGMA) / 2;
+  return Math.max(10, Math.min(3000, Math.round(Math.exp(mu + LINES_SIGMA * z))));
 }
 
 /** Pick a legacy target and a specifier spelling for an importer at `file`. */
@@ -408,7 +430,7 @@ export function generateCorpus(opts) {
   const requested = opts.files ?? SIZES[opts.size ?? 'default'];
   if (!Number.isInteger(requested) || requested < 30)
     throw new Error(`--files must be an integer >= 30 (got ${requested})`);
-  const avgLines = opts.avgLines ?? 300;
+  const avgLines = opts.avgLines ?? DEFAULT_AVG_LINES;
   const outDir = path.resolve(opts.outDir);
   const rng = createRng(seed);
   fs.rmSync(outDir, { recursive: true, force: true });
@@ -469,32 +491,32 @@ export function generateCorpus(opts) {
     'packages/chat/src/index.ts',
     'ts',
     [
-      ['export-named', 'LM', `./legacy/message-router`],
+      ['export-named', 'LM', `./legacy/types`],
       ['export-star', 'WE', './ws-events'],
     ],
     { role: 'index' },
   );
   F('chat', 'packages/chat/src/server/ws-server.ts', 'ts', [
-    ['named', 'LM', '../legacy/message-router'],
+    ['named', 'LM', '../legacy/types'],
     ['namespace', 'QR', '../ws/quality-router.js'],
     ['side-effect', 'WE', '../ws-events'],
   ]);
   F('chat', 'packages/chat/src/ui/ChatWindow.tsx', 'tsx', [
-    ['type-only', 'LM', '@acme/chat/legacy/message-router'],
+    ['type-only', 'LM', '@acme/chat/legacy/types'],
     ['dynamic-import', 'WE', '../ws-events/broadcast'],
   ]);
-  F('chat', 'packages/chat/scripts/replay-messages.cjs', 'cjs', [['require', 'LM', '../src/legacy/message-router']]);
+  F('chat', 'packages/chat/scripts/replay-messages.cjs', 'cjs', [['require', 'LM', '../src/legacy/types']]);
   F('chat', 'packages/chat/src/compat/legacy-bridge.js', 'js', [
     ['require', 'WE', '../ws-events/broadcast'],
-    ['dynamic-import', 'LM', '../legacy/message-router.js'],
+    ['dynamic-import', 'LM', '../legacy/types.js'],
   ]);
   F(
     'chat',
     'packages/chat/test/message-router.test.ts',
     'test',
     [
-      ['named', 'LM', '../src/legacy/message-router'],
-      ['mock', 'LM', '../src/legacy/message-router'],
+      ['named', 'LM', '../src/legacy/types'],
+      ['mock', 'LM', '../src/legacy/types'],
     ],
     { runner: 'vi' },
   );
@@ -509,8 +531,8 @@ export function generateCorpus(opts) {
     { runner: 'jest' },
   );
   F('chat', 'packages/chat/src/legacy/adapters.ts', 'ts', [
-    ['inline-type', 'LM', './message-router'],
-    ['import-equals', 'LM', './message-router'],
+    ['inline-type', 'LM', './types'],
+    ['import-equals', 'LM', './types'],
   ]);
   F('chat', 'packages/chat/src/ws/quality-monitor.ts', 'ts', [
     ['aliased', 'QR', './quality-router'],
@@ -518,8 +540,8 @@ export function generateCorpus(opts) {
   ]);
   F(web, `packages/${web}/src/realtime-client.ts`, 'ts', [
     ['named', 'PKG', PKG],
-    ['type-only', 'LM', '../../chat/src/legacy/message-router'],
-    ['import-type', 'LM', '@acme/chat/legacy/message-router'],
+    ['type-only', 'LM', '../../chat/src/legacy/types'],
+    ['import-type', 'LM', '@acme/chat/legacy/types'],
   ]);
   F(
     web,
@@ -533,12 +555,12 @@ export function generateCorpus(opts) {
   );
   // decoy importers (same-named file in an unrelated folder: NOT a legacy site)
   F('analytics', 'packages/analytics/src/pipeline/ingest.ts', 'ts', [], {
-    decoy: ['../legacy/message-router', '@acme/analytics/legacy/message-router'],
+    decoy: ['../legacy/types', '@acme/analytics/legacy/types'],
   });
-  F('analytics', 'packages/analytics/src/legacy/tracker.ts', 'ts', [], { decoy: ['./message-router'] });
+  F('analytics', 'packages/analytics/src/legacy/tracker.ts', 'ts', [], { decoy: ['./types'] });
   F('analytics', 'packages/analytics/test/ingest.test.ts', 'test', [], {
     runner: 'vi',
-    decoy: ['../src/legacy/message-router'],
+    decoy: ['../src/legacy/types'],
   });
 
   const fileRng = rng.fork('plan');
@@ -550,7 +572,13 @@ export function generateCorpus(opts) {
     const featureCount = Math.max(1, Math.ceil(n / 14));
     const feats = fileRng.shuffle(FEATURES).slice(0, Math.min(FEATURES.length, featureCount));
     while (feats.length < featureCount) feats.push(`${fileRng.pick(FEATURES)}-${feats.length}`);
-    for (let i = 0; i < n; i++) {
+    // every feature folder has a types.ts of its own (same name as the legacy module)
+    for (const feat of feats) {
+      const p = `packages/${pkg}/src/${feat}/types.ts`;
+      usedPaths.add(p);
+      addPlan({ pkg, path: p, type: 'types', role: 'types', feat });
+    }
+    for (let i = feats.length; i < n; i++) {
       const type = fileRng.weighted([
         ['ts', ui ? 45 : 78],
         ['tsx', ui ? 38 : 5],
@@ -589,7 +617,13 @@ export function generateCorpus(opts) {
     }
   }
   // export names for ordinary files
+  /** 'packages/<pkg>/src/<feat>' -> the plan of its types.ts */
+  const featureTypes = new Map(plan.filter((p) => p.type === 'types').map((p) => [posix.dirname(p.path), p]));
   for (const p of plan) {
+    if (p.type === 'types') {
+      p.exportName = `${B.pascal(...p.feat.split('-'))}Options`;
+      continue;
+    }
     const base = posix
       .basename(p.path)
       .replace(/\.(test|spec)\.ts$|\.(tsx?|js|cjs)$/, '')
@@ -631,7 +665,7 @@ export function generateCorpus(opts) {
           target: 'ES2022',
           module: 'ESNext',
           moduleResolution: 'Bundler',
-          jsx: 'react-jsx',
+          jsx: 'preserve',
           strict: true,
           experimentalDecorators: true,
           allowJs: true,
@@ -641,11 +675,53 @@ export function generateCorpus(opts) {
           types: [],
           paths,
         },
-        include: ['packages/*/src/**/*', 'packages/*/test/**/*', 'packages/*/scripts/**/*'],
+        include: ['packages/*/src/**/*', 'packages/*/test/**/*', 'packages/*/scripts/**/*', 'types/**/*'],
       },
       null,
       2,
     ) + '\n',
+    { source: false },
+  );
+  // The declarations of what the corpus imports from outside (installed packages in a real
+  // repository), so that its code type-checks as a real repository's does.
+  const compatClasses = [...CONCEPT_NAMES].filter((n) => /^[A-Z]/.test(n));
+  const compatValues = [...CONCEPT_NAMES].filter((n) => !/^[A-Z]/.test(n));
+  write(
+    'types/externals.d.ts',
+    [
+      'declare namespace JSX {',
+      '  interface IntrinsicElements {',
+      '    [name: string]: Record<string, unknown>;',
+      '  }',
+      '}',
+      '',
+      "declare module 'react' {",
+      '  export function useMemo<T>(factory: () => T, deps: readonly unknown[]): T;',
+      '  export function useState<T>(initial: T): [T, (next: T) => void];',
+      '}',
+      '',
+      ...['vitest', '@jest/globals'].flatMap((m) => [
+        `declare module '${m}' {`,
+        '  export function describe(name: string, body: () => void): void;',
+        '  export function it(name: string, body: () => unknown): void;',
+        '  export function expect(value: unknown): Record<string, (...args: unknown[]) => void>;',
+        `  export const ${m === 'vitest' ? 'vi' : 'jest'}: { fn(): (...args: unknown[]) => unknown; mock(path: string, factory?: () => unknown): void };`,
+        '}',
+        '',
+      ]),
+      ...['ssot-kit/router/compat', 'ssot-kit/router'].flatMap((m) => [
+        `declare module '${m}' {`,
+        ...compatClasses.map(
+          (c) => `  export class ${c} {
+    constructor(...args: any[]);
+    [member: string]: any;
+  }`,
+        ),
+        ...compatValues.map((v) => `  export const ${v}: (...args: any[]) => any;`),
+        '}',
+        '',
+      ]),
+    ].join('\n'),
     { source: false },
   );
   write(
@@ -685,7 +761,8 @@ export function generateCorpus(opts) {
     );
     write(
       `packages/${pkg}/tsconfig.json`,
-      JSON.stringify({ extends: '../../tsconfig.json', include: ['src', 'test', 'scripts'] }, null, 2) + '\n',
+      JSON.stringify({ extends: '../../tsconfig.json', include: ['src', 'test', 'scripts', '../../types'] }, null, 2) +
+        '\n',
       { source: false },
     );
   }
@@ -720,7 +797,7 @@ export function generateCorpus(opts) {
     QR,
     [
       ...LEGACY_HEADER,
-      "import { MessageRouter, type RouterOptions, type RouterSocket } from '../legacy/message-router';",
+      "import { MessageRouter, type RouterOptions, type RouterSocket } from '../legacy/types';",
       '',
       "export const QUALITY_LEVELS = ['low', 'medium', 'high'] as const;",
       '',
@@ -961,6 +1038,16 @@ export function generateCorpus(opts) {
 
   plan.forEach((p, idx) => {
     const r = rng.fork(`file:${idx}:${p.path}`);
+    if (p.type === 'types') {
+      const blocks = [...B.interfaceBlock(r, p.exportName)];
+      const target = lognormalLines(r, avgLines * 0.5);
+      for (let k = 0; blocks.length < target; k++) {
+        const name = `${B.pascal(r.pick(B.WORDS), r.pick(B.WORDS))}${k}`;
+        blocks.push(...(r.chance(0.6) ? B.interfaceBlock(r, `${name}Shape`) : B.typeAliasBlock(r, `${name}Kind`)));
+      }
+      write(p.path, blocks.join('\n'));
+      return;
+    }
     const ts = p.type !== 'js' && p.type !== 'cjs';
     const ctx = {
       ts,
@@ -1020,7 +1107,7 @@ export function generateCorpus(opts) {
     const decoySpecs =
       p.decoy ??
       (p.pkg === 'analytics' && p.type !== 'js' && p.type !== 'cjs' && r.chance(0.25)
-        ? [r.chance(0.6) ? relSpec(p.path, DECOY.replace(/\.ts$/, '')) : '@acme/analytics/legacy/message-router']
+        ? [r.chance(0.6) ? relSpec(p.path, DECOY.replace(/\.ts$/, '')) : '@acme/analytics/legacy/types']
         : []);
     const decoyFile = [];
     decoySpecs.forEach((spec, i) => {
@@ -1034,9 +1121,10 @@ export function generateCorpus(opts) {
 
     // ordinary imports
     const plainImports = [];
-    const siblings = importable.get(p.pkg) ?? [];
+    const layer = layerOf(p.path);
+    const siblings = (importable.get(p.pkg) ?? []).filter((o) => layerOf(o.path) < layer);
     const nImp = ts ? r.range(1, 5) : r.range(0, 2);
-    for (let i = 0; i < nImp && siblings.length > 1; i++) {
+    for (let i = 0; i < nImp && siblings.length > 0; i++) {
       const o = r.pick(siblings);
       if (o === p || ctx.locals.has(o.exportName)) continue;
       ctx.locals.add(o.exportName);
@@ -1046,9 +1134,9 @@ export function generateCorpus(opts) {
         ts ? `import { ${o.exportName} } from '${spec}';` : `const { ${o.exportName} } = require('${spec}');`,
       );
     }
-    if (ts && r.chance(0.35)) {
+    if (ts && layer > SHARED_LAYERS && r.chance(0.35)) {
       const op = r.pick(pkgList.filter((x) => x !== 'legacy-router' && x !== p.pkg));
-      const cand = importable.get(op) ?? [];
+      const cand = (importable.get(op) ?? []).filter((o) => layerOf(o.path) <= SHARED_LAYERS);
       if (cand.length) {
         const o = r.pick(cand);
         if (!ctx.locals.has(o.exportName)) {
@@ -1059,6 +1147,23 @@ export function generateCorpus(opts) {
           if (!indexExports.has(op)) indexExports.set(op, new Set());
           indexExports.get(op).add(o);
         }
+      }
+    }
+    // the folder's own types.ts (`./types`, `../types`), or another package's (`@acme/<pkg>/<feat>/types`)
+    const own =
+      ts && p.type !== 'test'
+        ? (featureTypes.get(posix.dirname(p.path)) ?? featureTypes.get(posix.dirname(posix.dirname(p.path))))
+        : undefined;
+    if (own && r.chance(0.5) && !ctx.locals.has(own.exportName)) {
+      ctx.locals.add(own.exportName);
+      plainImports.push(`import type { ${own.exportName} } from '${relSpec(p.path, own.path.replace(/\.ts$/, ''))}';`);
+    } else if (ts && r.chance(0.1)) {
+      const o = r.pick([...featureTypes.values()]);
+      if (o && !ctx.locals.has(o.exportName)) {
+        ctx.locals.add(o.exportName);
+        plainImports.push(
+          `import type { ${o.exportName} } from '@acme/${o.pkg}/${o.path.split('/src/')[1].replace(/\.ts$/, '')}';`,
+        );
       }
     }
     if (p.type === 'tsx') plainImports.unshift("import { useMemo, useState } from 'react';");
@@ -1193,7 +1298,7 @@ export function generateCorpus(opts) {
     if (pkg === 'legacy-router') continue;
     const idx = `packages/${pkg}/src/index.ts`;
     if (plan.some((p) => p.path === idx)) continue;
-    const own = (importable.get(pkg) ?? []).slice(0, 40);
+    const own = (importable.get(pkg) ?? []).filter((o) => layerOf(o.path) <= SHARED_LAYERS).slice(0, 40);
     const extra = [...(indexExports.get(pkg) ?? [])].filter((o) => !own.includes(o));
     const lines = [...own, ...extra].map(
       (o) => `export { ${o.exportName} } from './${o.path.split('/src/')[1].replace(/\.(tsx?|js)$/, '')}';`,

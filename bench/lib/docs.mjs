@@ -5,8 +5,6 @@ import fs from 'node:fs';
 import { goalLines } from './goals.mjs';
 import { tableRows, HEADERS } from './harness.mjs';
 
-const n = (x) => x.toLocaleString('en-US');
-
 const sectionId = (result, s) => (result.section ? `${s.suite}-${result.section}` : s.suite);
 
 function section(result, s) {
@@ -35,7 +33,7 @@ function section(result, s) {
       .join(', ')}.`,
     ...(c
       ? [
-          `- Corpus \`${c.name}\` (seed ${c.seed}): ${n(c.totals.sourceFiles)} source files, ${n(c.totals.lines)} lines, ${(c.totals.bytes / 1e6).toFixed(1)} MB; ${n(c.totals.legacySites)} legacy import sites in ${n(c.totals.filesWithLegacySites)} files (${n(c.totals.decoySites)} decoy sites of the same-named analytics router).`,
+          `- ${c.description}`,
           `- ${result.runs} runs per tool (fresh corpus copy per run for tools that write); medians. ${m.measurement}.`,
         ]
       : [`- One run per repository; wall times as measured. ${m.measurement}.`]),

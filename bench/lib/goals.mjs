@@ -34,8 +34,84 @@ function migrateGoals(suite) {
   return out;
 }
 
+const ratio = (a, b, what) => (a.median[what] > 0 && b.median[what] > 0 ? a.median[what] / b.median[what] : NaN);
+const peak = (r) => Math.max(r.median.maxRssKb ?? 0, r.median.treePeakKb ?? 0);
+
+/** Goals of the performance issue for `ssot report`: against ESLint's core rule, cold and warm. */
+function reportGoals(suite) {
+  const out = [];
+  const ours = row(suite, 'ssot-report'),
+    oursWarm = row(suite, 'ssot-report-warm');
+  const core = row(suite, 'eslint-core'),
+    coreWarm = row(suite, 'eslint-core-warm');
+  if (ours && core) {
+    const r = ours.median.wallS / core.median.wallS;
+    out.push({
+      goal: "ssot report cold at most 0.05 of ESLint's core rule's wall time",
+      value: r.toFixed(3),
+      met: ours.ok && core.ok && r <= 0.05,
+    });
+  }
+  if (oursWarm && coreWarm) {
+    const r = oursWarm.median.wallS / coreWarm.median.wallS;
+    out.push({
+      goal: "ssot report --cache warm at most ESLint's warm --cache wall time",
+      value: r.toFixed(2),
+      met: oursWarm.ok && coreWarm.ok && r <= 1,
+    });
+  }
+  return out;
+}
+
+/** Goals for the ESLint plugin: at most 1.1x the core rule's time and 1.2x its peak memory. */
+function eslintGoals(suite) {
+  const ours = row(suite, 'eslint-ssot'),
+    core = row(suite, 'eslint-core');
+  if (!ours || !core) return [];
+  const t = ratio(ours, core, 'wallS'),
+    c = ratio(ours, core, 'cpuS'),
+    m = peak(ours) / peak(core);
+  return [
+    {
+      goal: "ESLint with the plugin at most 1.1x the core rule's wall time",
+      value: `${t.toFixed(2)} (CPU ${c.toFixed(2)})`,
+      met: ours.ok && core.ok && t <= 1.1,
+    },
+    {
+      goal: "ESLint with the plugin at most 1.2x the core rule's peak memory",
+      value: m.toFixed(2),
+      met: ours.ok && core.ok && m <= 1.2,
+    },
+  ];
+}
+
+/** Goals for `ssot migrate --typecheck`: at most half the repository's own tsc --noEmit, under 1.5 GiB. */
+function typecheckGoals(suite) {
+  const ours = row(suite, 'ssot-migrate-typecheck'),
+    tsc = row(suite, 'tsc-noemit');
+  if (!ours) return [];
+  const out = [];
+  if (tsc) {
+    const r = ours.median.wallS / tsc.median.wallS;
+    out.push({
+      goal: "ssot migrate --typecheck at most 0.5 of the repository's own tsc --noEmit wall time",
+      value: `${r.toFixed(2)} (CPU ${ratio(ours, tsc, 'cpuS').toFixed(2)})`,
+      met: ours.ok && r <= 0.5,
+    });
+  }
+  out.push({
+    goal: 'ssot migrate --typecheck peak memory under 1.5 GiB',
+    value: `${Math.round(peak(ours) / 1024)} MiB`,
+    met: peak(ours) > 0 && peak(ours) < 1.5 * 1024 * 1024,
+  });
+  return out;
+}
+
 export function suiteGoals(suite) {
   if (suite.suite === 'migrate') return migrateGoals(suite);
+  if (suite.suite === 'report') return reportGoals(suite);
+  if (suite.suite === 'eslint') return eslintGoals(suite);
+  if (suite.suite === 'typecheck') return typecheckGoals(suite);
   return [];
 }
 

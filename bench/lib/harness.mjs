@@ -14,6 +14,8 @@ import {
   DEFAULT_SEED,
 } from '../corpus/generate.mjs';
 import { analyze, checkAgainstManifest, expectedAfterMigration, expectedChangedFiles } from '../oracle.mjs';
+import { copyWorkload, corpusWorkload, describeWorkload, repoWorkload } from './workload.mjs';
+import migrationSpec from './migration-spec.cjs';
 import { goalLines } from './goals.mjs';
 import { measure, median, HAS_GNU_TIME } from './measure.mjs';
 import { makeAdapters, toolVersions } from '../tools/index.mjs';
@@ -21,7 +23,7 @@ import { writeDocsSections } from './docs.mjs';
 import { runDetectSuite } from '../detect/real-world.mjs';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const SUITES = ['migrate', 'report', 'eslint', 'router', 'floor', 'detect'];
+export const SUITES = ['migrate', 'report', 'eslint', 'typecheck', 'router', 'floor', 'detect'];
 /** Suites that run on something else than the generated corpus (no corpus is made for them alone). */
 const NO_CORPUS = new Set(['router', 'detect']);
 export const ROUTER_BENCH = 'bench/router/router-bench.mjs';
@@ -50,14 +52,6 @@ export function machineFacts() {
   };
 }
 
-function copyCorpus(src, dst) {
-  fs.rmSync(dst, { recursive: true, force: true });
-  fs.mkdirSync(path.dirname(dst), { recursive: true });
-  const r = spawnSync('cp', ['-r', src, dst]);
-  if (r.status !== 0) throw new Error(`cp -r ${src} ${dst} failed: ${r.stderr}`);
-  fs.rmSync(path.join(dst, MANIFEST_NAME), { force: true }); // the ground truth is never shown to a tool
-}
-
 /** Reuse bench/.corpus/<name> if its manifest matches, otherwise (re)generate it. */
 export function ensureCorpus({ size, files, seed, corpusDir }) {
   const name = corpusName({ size: files ? undefined : size, files, seed });
@@ -81,39 +75,47 @@ export function ensureCorpus({ size, files, seed, corpusDir }) {
 export async function runBench(opts) {
   const loadAtStart = +os.loadavg()[0].toFixed(2);
   const seed = opts.seed ?? DEFAULT_SEED;
-  const size = opts.files ? undefined : (opts.size ?? 'default');
+  const size = opts.files || opts.repo ? undefined : (opts.size ?? 'default');
   const runs = opts.runs ?? 3;
   const suites = opts.suites.includes('all') ? SUITES : opts.suites;
   if (suites.every((s) => NO_CORPUS.has(s))) return runWithoutCorpus(opts, suites, { runs, loadAtStart });
-  const corpus = ensureCorpus({ size, files: opts.files, seed, corpusDir: opts.corpusDir });
-  const workDir = opts.workDir ?? path.join(REPO, 'bench', '.work', corpus.name);
+  const workload = opts.repo
+    ? repoWorkload({ repo: opts.repo, config: opts.config })
+    : corpusWorkload(ensureCorpus({ size, files: opts.files, seed, corpusDir: opts.corpusDir }));
+  const workDir = opts.workDir ?? path.join(REPO, 'bench', '.work', workload.name);
   fs.mkdirSync(workDir, { recursive: true });
 
-  progress(`oracle on the pristine corpus (${corpus.manifest.totals.sourceFiles} files)`);
-  const baseline = analyze(corpus.dir);
-  const sanity = checkAgainstManifest(baseline, corpus.manifest);
+  progress(`oracle on the pristine tree (${workload.totals.sourceFiles} files)`);
+  const baseline = analyze(workload.dir, { configPath: workload.configPath });
   const failures = [];
-  if (!sanity.ok) {
-    failures.push(
-      `ORACLE != MANIFEST before any tool ran (${sanity.problems.length} files), e.g. ${JSON.stringify(sanity.problems.slice(0, 3))}`,
-    );
-    return { ok: false, failures, suites: [], corpus, machine: machineFacts() };
+  if (workload.manifest) {
+    const sanity = checkAgainstManifest(baseline, workload.manifest);
+    if (!sanity.ok) {
+      failures.push(
+        `ORACLE != MANIFEST before any tool ran (${sanity.problems.length} files), e.g. ${JSON.stringify(sanity.problems.slice(0, 3))}`,
+      );
+      return { ok: false, failures, suites: [], corpus: { name: workload.name }, machine: machineFacts() };
+    }
   }
-  const expected = expectedAfterMigration(corpus.manifest);
+  const spec = migrationSpec.readMigrationSpec(workload.dir, workload.configPath);
+  const expected = expectedAfterMigration(baseline, spec);
   const expectedLegacyLeft = Object.values(expected)
     .flat()
     .filter((k) => k.includes('|legacy:')).length;
   const versions = toolVersions(REPO);
   const ctx = {
     repo: REPO,
-    corpusDir: corpus.dir,
-    manifest: corpus.manifest,
+    workload,
+    corpusDir: workload.dir,
+    manifest: workload.manifest,
     baseline,
+    spec,
     expected,
-    expectedChanged: expectedChangedFiles(corpus.manifest),
+    expectedChanged: expectedChangedFiles(baseline, spec),
     expectedLegacyLeft,
     workDir,
     versions,
+    copy: (dst) => copyWorkload(workload, dst),
   };
   const adapters = makeAdapters(ctx);
   const only = opts.only?.length ? new Set(opts.only) : undefined;
@@ -126,7 +128,8 @@ export async function runBench(opts) {
   const suiteResults = [];
   for (const suite of suites) {
     if (suite === 'router') {
-      suiteResults.push(await runRouterSuite({ runs, only }));
+      // the router suite measures the product runtime, not a checkout
+      if (workload.kind === 'corpus') suiteResults.push(await runRouterSuite({ runs, only }));
       continue;
     }
     if (suite === 'detect') {
@@ -150,17 +153,24 @@ export async function runBench(opts) {
     }
     suiteResults.push({ suite, rows });
   }
+  const totals = {
+    ...workload.totals,
+    legacySites: baseline.totals.legacySites,
+    filesWithLegacySites: baseline.totals.filesWithLegacySites,
+  };
   const result = {
     ok: failures.length === 0,
     failures,
     suites: suiteResults,
     corpus: {
-      name: corpus.name,
-      dir: corpus.dir,
-      totals: corpus.manifest.totals,
-      seed,
+      name: workload.name,
+      kind: workload.kind,
+      dir: workload.dir,
+      totals,
+      seed: workload.kind === 'corpus' ? seed : null,
       size: size ?? null,
       files: opts.files ?? null,
+      description: describeWorkload(workload, baseline, REPO),
     },
     machine: { ...machineFacts(), loadavgAtStart: loadAtStart },
     versions,
@@ -229,7 +239,7 @@ async function runTool(a, ctx, { runs, workDir, keepWork }) {
   let shared;
   const freshCopy = (i) => {
     const dst = path.join(workDir, a.writes ? `${a.id}-r${i}` : a.id);
-    copyCorpus(ctx.corpusDir, dst);
+    ctx.copy(dst);
     return dst;
   };
   try {
@@ -373,9 +383,7 @@ export const HEADERS = [
 export function printTable(result, out = process.stdout) {
   const c = result.corpus;
   if (c)
-    out.write(
-      `corpus ${c.name}: ${c.totals.sourceFiles} source files, ${c.totals.lines} lines, ${c.totals.legacySites} legacy sites in ${c.totals.filesWithLegacySites} files; runs=${result.runs}; ${result.machine.nproc} cores, node ${result.machine.node}\n`,
-    );
+    out.write(`${c.description} runs=${result.runs}; ${result.machine.nproc} cores, node ${result.machine.node}\n`);
   else out.write(`${result.machine.nproc} cores, node ${result.machine.node}\n`);
   for (const s of result.suites) {
     out.write(`\n== ${s.suite} ==\n`);

@@ -89,15 +89,23 @@ export function expectedTargetAfterMigration(name, target, form) {
   return target; // non-concept export (RouterOptions, LEGACY_VERSION, ...) stays on the legacy import
 }
 
-/** Multiset of binding keys for a list of sites (only legacy/compat/router targets). */
-export function bindingKeys(sites, { migrate = false } = {}) {
+/**
+ * Multiset of binding keys for a list of sites (only legacy/compat/router targets). With `migrate`,
+ * the keys the sites should have after the migration: with `spec` (bench/lib/migration-spec.cjs, read
+ * from the config) its rule decides which bindings move and under which name; without it, the
+ * message-router preset's rule above.
+ */
+export function bindingKeys(sites, { migrate = false, spec } = {}) {
   const keys = [];
   for (const s of sites) {
     if (!(s.target.startsWith('legacy:') || s.target === 'compat' || s.target === 'router')) continue;
     const kind = kindOf(s.form);
     for (const n of bindingNames(s)) {
-      const t = migrate ? expectedTargetAfterMigration(n, s.target, s.form) : s.target;
-      keys.push(`${kind}|${n}|${t}`);
+      if (!migrate || !s.target.startsWith('legacy:')) keys.push(`${kind}|${n}|${s.target}`);
+      else if (spec) {
+        const b = spec.binding(s.target.slice('legacy:'.length), n, s.form);
+        keys.push(b.moves ? `${kind}|${b.name}|compat` : `${kind}|${n}|${s.target}`);
+      } else keys.push(`${kind}|${n}|${expectedTargetAfterMigration(n, s.target, s.form)}`);
     }
   }
   return keys.sort();

@@ -1,29 +1,21 @@
-// ast-grep rewrite rules for the benchmark corpus, written the way a user of ast-grep would have to:
-// ast-grep matches specifier TEXT, it does not resolve modules, so the legacy spellings are listed by
-// hand (GLOBAL everywhere, CHAT_LOCAL relative spellings only inside packages/chat) and the legacy
-// modules themselves and the same-named analytics router are kept out by scoping. The oracle checks
+// ast-grep rewrite rules, written the way a user of ast-grep has to write them: ast-grep matches
+// specifier TEXT and does not resolve modules, so the legacy spellings are listed and scoped by
+// folder (bench/peers/text-rules.mjs generates both from the config and the tree), the legacy
+// modules themselves are ignored, and the names that move come from the config. The oracle checks
 // the result like any other tool's.
-import { CONCEPT_NAMES, COMPAT_SPECIFIER } from '../lib/semantics.mjs';
-
-const WE = 'ws-events(?:/(?:index|broadcast|event-router))?';
-const TARGETS = `(?:legacy/message-router|ws/quality-router|${WE})`;
-/** spellings that mean a legacy module wherever they appear */
-export const GLOBAL_SPEC = `@acme/legacy-router|@acme/chat/${TARGETS}(?:\\.js)?|(?:\\.\\./)+chat/src/${TARGETS}(?:\\.js)?`;
-/** relative spellings that mean a legacy module only inside packages/chat (the analytics package has its own legacy/message-router) */
-export const CHAT_LOCAL_SPEC = `(?:\\.\\.?/)+(?:src/)?${TARGETS}(?:\\.js)?|\\./message-router(?:\\.js)?|\\./quality-router(?:\\.js)?`;
-// ast-grep 0.51 matches `files`/`ignores` globs against paths as it walks them from the scan root
-// (a plain `packages/chat/**` did not match when scanning `.`), hence the leading `**/`.
-export const LEGACY_FILE_GLOBS = [
-  '**/packages/chat/src/legacy/message-router.ts',
-  '**/packages/chat/src/ws/quality-router.ts',
-  '**/packages/chat/src/ws-events/**',
-  '**/packages/legacy-router/**',
-];
-const CONCEPT = `^(?:${[...CONCEPT_NAMES].join('|')})$`;
+import {
+  legacyFileGlobs,
+  movingNames,
+  scopeGlobs,
+  spellingScopes,
+  targetSpecifier,
+  alternation,
+} from './text-rules.mjs';
 
 const yq = (s) => JSON.stringify(s); // YAML accepts JSON strings
+const LANGUAGES = ['TypeScript', 'Tsx', 'JavaScript'];
 
-function splitRule(id, language, scope, specRe, { decl, typeKw }) {
+function splitRule(id, language, scope, specRe, concept, target, { decl, typeKw }) {
   const spec = decl === 'import' ? 'import_specifier' : 'export_specifier';
   const kw = typeKw ? 'type ' : '';
   return `id: ${id}
@@ -34,14 +26,14 @@ rule:
   pattern: ${yq(`${decl} ${kw}{ $$$SPECS } from '$SRC'`)}
   all:
     - has: { field: source, regex: ${yq(specRe)} }
-    - has: { stopBy: end, kind: ${spec}, has: { field: name, regex: ${yq(CONCEPT)} } }
-    - has: { stopBy: end, kind: ${spec}, has: { field: name, not: { regex: ${yq(CONCEPT)} } } }
+    - has: { stopBy: end, kind: ${spec}, has: { field: name, regex: ${yq(concept)} } }
+    - has: { stopBy: end, kind: ${spec}, has: { field: name, not: { regex: ${yq(concept)} } } }
 rewriters:
   - id: ${id}-keep-concept
-    rule: { kind: ${spec}, pattern: $S, has: { field: name, regex: ${yq(CONCEPT)} } }
+    rule: { kind: ${spec}, pattern: $S, has: { field: name, regex: ${yq(concept)} } }
     fix: $S
   - id: ${id}-keep-other
-    rule: { kind: ${spec}, pattern: $S, has: { field: name, not: { regex: ${yq(CONCEPT)} } } }
+    rule: { kind: ${spec}, pattern: $S, has: { field: name, not: { regex: ${yq(concept)} } } }
     fix: $S
   - id: ${id}-drop
     rule: { kind: ${spec} }
@@ -54,21 +46,34 @@ transform:
   O1: { replace: { source: $O0, replace: "^#+|#+$", by: "" } }
   O: { replace: { source: $O1, replace: "#+", by: ", " } }
 fix: |-
-  ${decl} ${kw}{ $C } from '${COMPAT_SPECIFIER}';
+  ${decl} ${kw}{ $C } from '${target}';
   ${decl} ${kw}{ $O } from '$SRC';
 `;
 }
 
-function rulesFor(language, scopeName, scope, specRe) {
-  const id = (s) => `${s}-${language.toLowerCase()}-${scopeName}`;
-  const fix = `fix: "'${COMPAT_SPECIFIER}'"`;
+/**
+ * The rules of one spelling group in one language. `moving.all`: every name keeps its own, so whole
+ * statements move (`export *` too; a default import stays, so such a statement is left alone).
+ * Otherwise only the listed names move: mixed statements are split, `export *` is left for a human.
+ */
+function rulesFor(language, id, scope, specRe, moving, target) {
+  const fix = `fix: ${yq(`'${target}'`)}`;
+  const concept = moving.all ? '.' : `^(?:${moving.names.join('|')})$`;
   const rules = [];
-  // whole-statement rewrite: the statement imports/re-exports only concept names (or the whole module)
   for (const [decl, spec] of [
     ['import_statement', 'import_specifier'],
     ['export_statement', 'export_specifier'],
   ]) {
-    rules.push(`id: ${id(`${decl}-source`)}
+    const not = moving.all
+      ? decl === 'import_statement'
+        ? '\n    not: { has: { kind: import_clause, has: { kind: identifier } } } # a default import stays'
+        : ''
+      : `
+    not:
+      any:
+        - { has: { stopBy: end, kind: ${spec}, has: { field: name, not: { regex: ${yq(concept)} } } } }
+        - { regex: ${yq('^export\\s*(?:type\\s*)?\\*')} } # export * from legacy: left for a human (drops names that do not move)`;
+    rules.push(`id: ${id}-${decl}-source
 language: ${language}
 ${scope}
 rule:
@@ -76,29 +81,38 @@ rule:
   regex: ${yq(specRe)}
   inside:
     kind: ${decl}
-    field: source
-    not:
-      any:
-        - { has: { stopBy: end, kind: ${spec}, has: { field: name, not: { regex: ${yq(CONCEPT)} } } } }
-        - { regex: ${yq('^export\\s*(?:type\\s*)?\\*')} } # export * from legacy: left for a human (drops non-concept names)
+    field: source${not}
 ${fix}
 `);
   }
-  // mixed statements: split into a compat import (concept names) and the legacy import (the rest)
-  rules.push(splitRule(id('split-import'), language, scope, specRe, { decl: 'import', typeKw: false }));
-  if (language !== 'JavaScript')
-    rules.push(splitRule(id('split-import-type'), language, scope, specRe, { decl: 'import', typeKw: true }));
-  rules.push(splitRule(id('split-export'), language, scope, specRe, { decl: 'export', typeKw: false }));
+  if (!moving.all) {
+    rules.push(
+      splitRule(`${id}-split-import`, language, scope, specRe, concept, target, { decl: 'import', typeKw: false }),
+    );
+    if (language !== 'JavaScript')
+      rules.push(
+        splitRule(`${id}-split-import-type`, language, scope, specRe, concept, target, {
+          decl: 'import',
+          typeKw: true,
+        }),
+      );
+    rules.push(
+      splitRule(`${id}-split-export`, language, scope, specRe, concept, target, { decl: 'export', typeKw: false }),
+    );
+  }
   if (language !== 'JavaScript') {
-    rules.push(`id: ${id('import-equals')}
+    rules.push(`id: ${id}-import-equals
 language: ${language}
 ${scope}
 rule: { kind: string, regex: ${yq(specRe)}, inside: { kind: import_require_clause } }
 ${fix}
 `);
   }
-  // require('x'), import('x'), vi.mock('x'), jest.mock('x'); import('x').Name only when Name is a concept name
-  rules.push(`id: ${id('calls')}
+  // require('x'), import('x'), vi.mock('x'), jest.mock('x'); import('x').Name only when Name moves
+  const member = moving.all
+    ? ''
+    : `\n      not: { inside: { kind: member_expression, has: { field: property, not: { regex: ${yq(concept)} } } } }`;
+  rules.push(`id: ${id}-calls
 language: ${language}
 ${scope}
 rule:
@@ -108,30 +122,38 @@ rule:
     kind: arguments
     inside:
       kind: call_expression
-      has: { field: function, regex: "^(?:require|import|vi\\\\.(?:mock|doMock|unmock)|jest\\\\.(?:mock|doMock|unmock))$" }
-      not: { inside: { kind: member_expression, has: { field: property, not: { regex: ${yq(CONCEPT)} } } } }
+      has: { field: function, regex: "^(?:require|import|vi\\\\.(?:mock|doMock|unmock)|jest\\\\.(?:mock|doMock|unmock))$" }${member}
 ${fix}
 `);
   return rules;
 }
 
-/** The whole rule file (multi-document YAML) for `ast-grep scan -r <file> -U .` run at the corpus root. */
-export function astGrepRulesYaml() {
+/**
+ * The whole rule file (multi-document YAML) for `ast-grep scan -r <file> -U .` run at the root of a
+ * copy. `baseline`: the oracle's sites of the pristine tree; `spec`: bench/lib/migration-spec.cjs.
+ */
+export function astGrepRulesYaml(baseline, spec) {
+  const target = targetSpecifier(spec);
+  const legacyGlobs = legacyFileGlobs(spec);
   const docs = [];
-  const anchored = (alts) => `^['"](?:${alts})['"]$`;
-  const ignoreLegacy = LEGACY_FILE_GLOBS.map(yq).join(', ');
-  for (const language of ['TypeScript', 'Tsx', 'JavaScript']) {
-    docs.push(
-      ...rulesFor(
-        language,
-        'chat',
-        `files: ["**/packages/chat/**"]\nignores: [${ignoreLegacy}]`,
-        anchored(`${GLOBAL_SPEC}|${CHAT_LOCAL_SPEC}`),
-      ),
-    );
-    docs.push(
-      ...rulesFor(language, 'other', `ignores: ["**/packages/chat/**", ${ignoreLegacy}]`, anchored(GLOBAL_SPEC)),
-    );
-  }
+  spellingScopes(baseline).forEach((group, i) => {
+    const { files, ignores } = scopeGlobs(group);
+    const scope = [
+      ...(files ? [`files: [${yq(files)}]`] : []),
+      `ignores: [${[...(ignores ? [ignores] : []), ...legacyGlobs].map(yq).join(', ')}]`,
+    ].join('\n');
+    const specRe = `^['"](?:${alternation(group.spellings)})['"]$`;
+    for (const language of LANGUAGES)
+      docs.push(
+        ...rulesFor(
+          language,
+          `g${i}-${language.toLowerCase()}`,
+          scope,
+          specRe,
+          movingNames(spec, group.legacyId),
+          target,
+        ),
+      );
+  });
   return docs.join('---\n');
 }

@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 // Floor measurements: what any tool must at least pay on this corpus.
 //   node bench/peers/floor.mjs read   <dir>   read every source file
-//   node bench/peers/floor.mjs search <dir>   read every file and keep those mentioning a legacy module name (text prefilter)
+//   node bench/peers/floor.mjs search <dir> <regex>   read every file and keep those matching the regex of the legacy
+//                                             module names (bench/tools/index.mjs legacyNeedleRegex; a text prefilter)
 //   node bench/peers/floor.mjs parse  <dir>   ts.createSourceFile for every file, one thread
+//   node bench/peers/floor.mjs parse-oxc <dir>   oxc-parser's parseSync for every file, one thread (native;
+//                                             on Node < 22 it hands the tree over as JSON, built whether read or not)
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -22,7 +25,7 @@ function listSourceFiles(root) {
   return out;
 }
 
-const [mode, dirArg] = process.argv.slice(2);
+const [mode, dirArg, needles] = process.argv.slice(2);
 const dir = path.resolve(dirArg ?? '.');
 const files = listSourceFiles(dir);
 let bytes = 0,
@@ -30,7 +33,11 @@ let bytes = 0,
 if (mode === 'read') {
   for (const f of files) bytes += fs.readFileSync(path.join(dir, f)).length;
 } else if (mode === 'search') {
-  const re = /message-router|quality-router|ws-events|legacy-router/;
+  if (!needles) {
+    console.error('usage: floor.mjs search <dir> <regex>');
+    process.exit(2);
+  }
+  const re = new RegExp(needles);
   for (const f of files) {
     const t = fs.readFileSync(path.join(dir, f), 'latin1');
     bytes += t.length;
@@ -44,8 +51,15 @@ if (mode === 'read') {
     const kind = f.endsWith('.tsx') ? ts.ScriptKind.TSX : /\.[cm]?js$/.test(f) ? ts.ScriptKind.JS : ts.ScriptKind.TS;
     ts.createSourceFile(f, t, ts.ScriptTarget.Latest, false, kind);
   }
+} else if (mode === 'parse-oxc') {
+  const { parseSync } = await import('oxc-parser');
+  for (const f of files) {
+    const t = fs.readFileSync(path.join(dir, f), 'utf8');
+    bytes += t.length;
+    parseSync(f, t).errors.length;
+  }
 } else {
-  console.error('usage: floor.mjs read|search|parse <dir>');
+  console.error('usage: floor.mjs read|parse|parse-oxc <dir> | floor.mjs search <dir> <regex>');
   process.exit(2);
 }
 console.log(JSON.stringify({ mode, files: files.length, bytes, candidateFiles: mode === 'search' ? hits : undefined }));

@@ -2,36 +2,27 @@
 // (recast AST: j(file.source).find(...), path.replace / insertBefore, toSource()). It finds every
 // module reference (import/export declarations, import = require, require(), import(), vi/jest.mock,
 // import('x').T types), resolves it with TypeScript's module resolution (compiler options of
-// <root>/tsconfig.json, read once per worker), and rewrites the ones that point at a legacy module of
-// <root>/ssot.config.json to 'ssot-kit/router/compat'. Mixed named imports/exports are split: concept
-// names move, other names (RouterOptions, LEGACY_VERSION, ...) stay on the legacy module;
-// `export * from` a legacy module is left alone (see bench/lib/semantics.mjs); files that are legacy
-// modules are skipped. Files with nothing to change return undefined, so recast never reprints them.
-// Independent of ssot-kit's own code (same name list and legacy-path logic as ts-morph-migrate.mjs).
+// <root>/tsconfig.json when there is one, read once per worker), and rewrites the ones that point at
+// a legacy module of <root>/ssot.config.json to the migration target. Mixed named imports/exports are
+// split: names that move go to the target, the others stay on the legacy module; `export * from` a
+// legacy module moves only when every name keeps its own (bench/lib/migration-spec.cjs); files that
+// are legacy modules are skipped. Files with nothing to change return undefined, so recast never
+// reprints them. Independent of ssot-kit's own code (same legacy logic as ts-morph-migrate.mjs).
 //
 //   jscodeshift --no-babel -t bench/peers/jscodeshift-plain.cjs --parser=ts|tsx|babel --config=<root>/ssot.config.json <root>
 //
 // --no-babel: the transform is plain CommonJS; with jscodeshift's @babel/register hook on, every
 // require() of the transform (typescript's 9 MB compiler included) would be recompiled per worker.
 'use strict';
+const fs = require('node:fs');
 const path = require('node:path');
 const { legacyModules } = require('./legacy-modules.cjs');
 const ts = require('typescript');
 
-const COMPAT = 'ssot-kit/router/compat';
-const CONCEPT = new Set([
-  'MessageRouter',
-  'QualityMessageRouter',
-  'WebSocketEventRouter',
-  'UserScopedWebSocketEventRouter',
-  'WebSocketBroadcastService',
-  'broadcastToUser',
-  'createMessageRouter',
-  'getMessageRouter',
-]);
 const MOCK = /^(vi|jest)\.(mock|doMock|unmock)$/;
 const SITE_TYPES = new Set([
   'ImportDeclaration',
+  'ExportAllDeclaration',
   'ExportNamedDeclaration',
   'TSExternalModuleReference',
   'CallExpression',
@@ -48,19 +39,19 @@ function setupFor(configPath) {
   let s = setups.get(key);
   if (s) return s;
   const dir = path.dirname(key);
-  const { packages, inLegacy } = legacyModules(dir);
+  const { target, inLegacy, legacyOf, moves } = legacyModules(dir);
 
   const tsconfig = path.join(dir, 'tsconfig.json');
-  const read = ts.readConfigFile(tsconfig, ts.sys.readFile);
-  if (read.error) throw new Error(ts.flattenDiagnosticMessageText(read.error.messageText, '\n'));
-  const options = ts.parseJsonConfigFileContent(read.config, ts.sys, dir, undefined, tsconfig).options;
+  let options = { allowJs: true };
+  if (fs.existsSync(tsconfig)) {
+    const read = ts.readConfigFile(tsconfig, ts.sys.readFile);
+    if (read.error) throw new Error(ts.flattenDiagnosticMessageText(read.error.messageText, '\n'));
+    options = ts.parseJsonConfigFileContent(read.config, ts.sys, dir, undefined, tsconfig).options;
+  }
   const cache = ts.createModuleResolutionCache(dir, (x) => x, options);
-  const isLegacySpec = (spec, from) => {
-    if (packages.some((p) => spec === p || spec.startsWith(`${p}/`))) return true;
-    const r = ts.resolveModuleName(spec, from, options, ts.sys, cache).resolvedModule;
-    return !!r && inLegacy(path.resolve(r.resolvedFileName));
-  };
-  s = { inLegacy, isLegacySpec };
+  const legacyOfSpec = (spec, from) =>
+    legacyOf(spec, () => ts.resolveModuleName(spec, from, options, ts.sys, cache).resolvedModule?.resolvedFileName);
+  s = { target, inLegacy, legacyOfSpec, moves };
   setups.set(key, s);
   return s;
 }
@@ -73,14 +64,14 @@ const nameOf = (n) => (n.type === 'Identifier' ? n.name : n.value);
 
 module.exports = function transform(file, api, options) {
   if (typeof options.config !== 'string') throw new Error('pass --config=<root>/ssot.config.json');
-  const { inLegacy, isLegacySpec } = setupFor(options.config);
+  const { target, inLegacy, legacyOfSpec, moves } = setupFor(options.config);
   const from = path.resolve(file.path);
   if (inLegacy(from)) return undefined;
 
   const j = api.jscodeshift;
   const root = j(file.source);
-  const legacy = (lit) => isString(lit) && isLegacySpec(lit.value, from);
-  const compat = (lit) => (lit.type === 'Literal' ? j.literal(COMPAT) : j.stringLiteral(COMPAT));
+  const legacy = (lit) => (isString(lit) ? legacyOfSpec(lit.value, from) : undefined);
+  const compat = (lit) => (lit.type === 'Literal' ? j.literal(target) : j.stringLiteral(target));
   let edits = 0;
   const retarget = (p) => {
     p.replace(compat(p.node));
@@ -94,10 +85,13 @@ module.exports = function transform(file, api, options) {
   // import ... from / import 'x'
   ofType('ImportDeclaration').forEach((p) => {
     const d = p.node;
-    if (!legacy(d.source)) return;
+    const id = legacy(d.source);
+    if (!id) return;
     const named = (d.specifiers || []).filter((s) => s.type === 'ImportSpecifier');
-    const concept = named.filter((s) => CONCEPT.has(nameOf(s.imported)));
-    if (named.length === 0 || concept.length === named.length) retarget(p.get('source'));
+    const concept = named.filter((s) => moves(id, nameOf(s.imported), 'named'));
+    const defaultStays =
+      (d.specifiers || []).some((s) => s.type === 'ImportDefaultSpecifier') && !moves(id, 'default', 'default');
+    if (!defaultStays && concept.length === named.length) retarget(p.get('source'));
     else if (concept.length) {
       const moved = j.importDeclaration(concept, compat(d.source));
       moved.importKind = d.importKind || 'value';
@@ -107,13 +101,22 @@ module.exports = function transform(file, api, options) {
     }
   });
 
-  // export { ... } from; `export * from` / `export * as ns from` a legacy module is left alone
+  // export { ... } from; `export * from` / `export * as ns from` a legacy module moves only when
+  // every name keeps its own
+  ofType('ExportAllDeclaration').forEach((p) => {
+    const id = legacy(p.node.source);
+    if (id && moves(id, '*', 'export-star')) retarget(p.get('source'));
+  });
   ofType('ExportNamedDeclaration').forEach((p) => {
     const d = p.node;
-    if (!d.source || !legacy(d.source)) return;
+    const id = d.source ? legacy(d.source) : undefined;
+    if (!id) return;
     const specs = d.specifiers || [];
-    if (specs.some((s) => s.type === 'ExportNamespaceSpecifier' || s.type === 'ExportDefaultSpecifier')) return;
-    const concept = specs.filter((s) => CONCEPT.has(nameOf(s.local)));
+    if (specs.some((s) => s.type === 'ExportNamespaceSpecifier' || s.type === 'ExportDefaultSpecifier')) {
+      if (moves(id, '*', 'export-star')) retarget(p.get('source'));
+      return;
+    }
+    const concept = specs.filter((s) => moves(id, nameOf(s.local), 'export-named'));
     if (specs.length === 0 || concept.length === specs.length) retarget(p.get('source'));
     else if (concept.length) {
       const moved = j.exportNamedDeclaration(null, concept, compat(d.source));
@@ -147,14 +150,15 @@ module.exports = function transform(file, api, options) {
     if (legacy(p.node.source)) retarget(p.get('source'));
   });
 
-  // import('x').T in types: only concept names move (RouterOptions etc. stay on the legacy module)
+  // import('x').T in types: only names that move (the others stay on the legacy module)
   ofType('TSImportType').forEach((p) => {
     const arg = p.node.argument;
     const lit = arg && arg.type === 'TSLiteralType' ? arg.literal : arg;
-    if (!legacy(lit)) return;
+    const id = legacy(lit);
+    if (!id) return;
     let q = p.node.qualifier;
     while (q && q.type === 'TSQualifiedName') q = q.left;
-    if (q && !CONCEPT.has(q.name)) return;
+    if (q && !moves(id, q.name, 'import-type')) return;
     retarget(lit === arg ? p.get('argument') : p.get('argument', 'literal'));
   });
 

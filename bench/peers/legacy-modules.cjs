@@ -1,33 +1,40 @@
 // Shared by the peer scripts (ts-morph, plain jscodeshift): which modules of <dir>/ssot.config.json
-// are legacy, read the way a user of those tools would hand-write it. Independent of ssot-kit's
-// own code on purpose: a peer must not borrow the tool it is compared with.
-const fs = require('node:fs');
+// are legacy, where their imports move and which names move, read through the benchmark's own
+// reading of the config (bench/lib/migration-spec.cjs). Independent of ssot-kit's own code on
+// purpose: a peer must not borrow the tool it is compared with.
 const path = require('node:path');
+const { readMigrationSpec } = require('../lib/migration-spec.cjs');
 
 /**
- * @param {string} dir corpus root holding ssot.config.json
- * @returns {{ packages: string[], inLegacy: (abs: string) => boolean }}
+ * @param {string} dir root holding ssot.config.json
  */
 function legacyModules(dir) {
-  const config = JSON.parse(fs.readFileSync(path.join(dir, 'ssot.config.json'), 'utf8'));
-  const files = [],
-    folders = [],
-    packages = [];
-  for (const c of config.concepts)
-    for (const l of c.legacy) {
-      const abs = path.join(dir, l.module);
-      if (fs.existsSync(abs)) (fs.statSync(abs).isDirectory() ? folders : files).push(abs);
-      else packages.push(l.module);
-    }
-  // a package specifier's own sources count as the legacy module too
-  const pkgDirs = [];
-  for (const p of fs.existsSync(path.join(dir, 'packages')) ? fs.readdirSync(path.join(dir, 'packages')) : []) {
-    const pj = path.join(dir, 'packages', p, 'package.json');
-    if (fs.existsSync(pj) && packages.includes(JSON.parse(fs.readFileSync(pj, 'utf8')).name))
-      pkgDirs.push(path.join(dir, 'packages', p));
-  }
-  const inLegacy = (abs) => files.includes(abs) || [...folders, ...pkgDirs].some((f) => abs.startsWith(f + path.sep));
-  return { packages, inLegacy };
+  const spec = readMigrationSpec(dir);
+  const target = [...spec.targetSpecs].find(([, label]) => label === 'compat')?.[0];
+  if (!target)
+    throw new Error('the peers need a package specifier as the migration target (compat or canonical module)');
+  const rel = (abs) => path.relative(spec.root, abs).split(path.sep).join('/');
+  return {
+    /** the specifier legacy imports move to */
+    target,
+    /** true for a file that is (inside) a legacy module: its own imports are not rewritten */
+    inLegacy: (abs) => spec.legacyOfFile(rel(abs)) !== undefined,
+    /**
+     * The legacy module a specifier names, or undefined: by its text for package and exact
+     * specifiers, else through `resolve()` (the peer's TypeScript resolution: an absolute path or undefined).
+     */
+    legacyOf(specifier, resolve) {
+      const bySpec = spec.legacyOfSpecifier(specifier);
+      if (bySpec) return bySpec.id;
+      const abs = resolve();
+      if (!abs) return undefined;
+      const r = rel(abs);
+      if (r.startsWith('..') || r.split('/').includes('node_modules')) return undefined;
+      return spec.legacyOfFile(r)?.id;
+    },
+    /** whether one imported name ('*' for a whole-module form) moves; `form` as in bench/lib/semantics.mjs */
+    moves: (legacyId, name, form) => spec.binding(legacyId, name, form).moves,
+  };
 }
 
 module.exports = { legacyModules };

@@ -1,45 +1,36 @@
 #!/usr/bin/env node
-// Peer: a plain ts-morph script. Loads the project from <dir>/tsconfig.json, finds every module
-// reference (import/export declarations, import = require, require(), import(), vi/jest.mock,
-// import('x').T types), resolves it with TypeScript's module resolution, and rewrites the ones that
-// point at a legacy module of <dir>/ssot.config.json to 'ssot-kit/router/compat' with
-// setModuleSpecifier / setLiteralValue. Mixed named imports/exports are split: concept names move,
-// other names (RouterOptions, LEGACY_VERSION, ...) stay on the legacy module; `export * from` a
-// legacy module is left alone (see bench/lib/semantics.mjs).
+// Peer: a plain ts-morph script. Loads the project from <dir>/tsconfig.json (every source file when
+// there is none), finds every module reference (import/export declarations, import = require,
+// require(), import(), vi/jest.mock, import('x').T types), resolves it with TypeScript's module
+// resolution, and rewrites the ones that point at a legacy module of <dir>/ssot.config.json to the
+// migration target with setModuleSpecifier / setLiteralValue. Mixed named imports/exports are split:
+// names that move go to the target, the others stay on the legacy module; `export * from` a legacy
+// module moves only when every name keeps its own (see bench/lib/migration-spec.cjs).
 //
 //   node bench/peers/ts-morph-migrate.mjs <dir>
+import fs from 'node:fs';
 import path from 'node:path';
 import { Project, SyntaxKind, Node, ts } from 'ts-morph';
 import legacy from './legacy-modules.cjs';
 
-const { legacyModules } = legacy;
-
-const COMPAT = 'ssot-kit/router/compat';
-const CONCEPT = new Set([
-  'MessageRouter',
-  'QualityMessageRouter',
-  'WebSocketEventRouter',
-  'UserScopedWebSocketEventRouter',
-  'WebSocketBroadcastService',
-  'broadcastToUser',
-  'createMessageRouter',
-  'getMessageRouter',
-]);
-
 const dir = path.resolve(process.argv[2] ?? '.');
-const { packages, inLegacy } = legacyModules(dir);
+const { target, inLegacy, legacyOf, moves } = legacy.legacyModules(dir);
 
 // skipFileDependencyResolution: the tsconfig's include already lists every file; ts-morph's own
 // dependency walk recurses per import and overflows the stack on the 5,000-file corpus.
-const project = new Project({ tsConfigFilePath: path.join(dir, 'tsconfig.json'), skipFileDependencyResolution: true });
+const tsconfig = path.join(dir, 'tsconfig.json');
+const project = fs.existsSync(tsconfig)
+  ? new Project({ tsConfigFilePath: tsconfig, skipFileDependencyResolution: true })
+  : new Project({ compilerOptions: { allowJs: true, jsx: ts.JsxEmit.Preserve }, skipFileDependencyResolution: true });
+// No root tsconfig, or one that lists no files itself (a solution file of project references):
+// every source file, as a user of ts-morph would add them.
+if (project.getSourceFiles().length === 0)
+  project.addSourceFilesAtPaths([`${dir}/**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}`, `!${dir}/**/node_modules/**`]);
 const options = project.getCompilerOptions();
 const host = ts.sys;
 const cache = ts.createModuleResolutionCache(dir, (x) => x, options);
-const isLegacySpec = (spec, from) => {
-  if (packages.some((p) => spec === p || spec.startsWith(`${p}/`))) return true;
-  const r = ts.resolveModuleName(spec, from, options, host, cache).resolvedModule;
-  return !!r && inLegacy(path.resolve(r.resolvedFileName));
-};
+const legacyOfSpec = (spec, from) =>
+  legacyOf(spec, () => ts.resolveModuleName(spec, from, options, host, cache).resolvedModule?.resolvedFileName);
 
 let edits = 0,
   changed = 0;
@@ -51,20 +42,25 @@ for (const sf of sourceFiles) {
   const actions = [];
   for (const d of [...sf.getImportDeclarations(), ...sf.getExportDeclarations()]) {
     const spec = d.getModuleSpecifierValue();
-    if (spec === undefined || !isLegacySpec(spec, file)) continue;
-    // export * (as ns) from legacy: left alone, it would drop the legacy module's non-concept exports
-    if (Node.isExportDeclaration(d) && !d.hasNamedExports()) continue;
+    const id = spec === undefined ? undefined : legacyOfSpec(spec, file);
+    if (!id) continue;
+    if (Node.isExportDeclaration(d) && !d.hasNamedExports()) {
+      if (moves(id, '*', 'export-star')) actions.push(() => d.setModuleSpecifier(target));
+      continue;
+    }
     const named = Node.isImportDeclaration(d) ? d.getNamedImports() : d.getNamedExports();
-    const concept = named.filter((n) => CONCEPT.has(n.getNameNode().getText()));
-    if (named.length === 0 || concept.length === named.length) actions.push(() => d.setModuleSpecifier(COMPAT));
-    else if (concept.length) actions.push(() => splitDeclaration(sf, d, concept));
+    const moving = named.filter((n) => moves(id, n.getNameNode().getText(), 'named'));
+    const defaultStays =
+      Node.isImportDeclaration(d) && d.getDefaultImport() !== undefined && !moves(id, 'default', 'default');
+    if (!defaultStays && moving.length === named.length) actions.push(() => d.setModuleSpecifier(target));
+    else if (moving.length) actions.push(() => splitDeclaration(sf, d, moving));
   }
   for (const d of sf.getDescendantsOfKind(SyntaxKind.ImportEqualsDeclaration)) {
     const ref = d.getModuleReference();
     if (Node.isExternalModuleReference(ref)) {
       const lit = ref.getExpression();
-      if (lit && Node.isStringLiteral(lit) && isLegacySpec(lit.getLiteralValue(), file))
-        actions.push(() => lit.setLiteralValue(COMPAT));
+      if (lit && Node.isStringLiteral(lit) && legacyOfSpec(lit.getLiteralValue(), file))
+        actions.push(() => lit.setLiteralValue(target));
     }
   }
   for (const call of sf.getDescendantsOfKind(SyntaxKind.CallExpression)) {
@@ -74,15 +70,16 @@ for (const sf of sourceFiles) {
     const text = e.getText();
     const ok =
       e.getKind() === SyntaxKind.ImportKeyword || text === 'require' || /^(vi|jest)\.(mock|doMock|unmock)$/.test(text);
-    if (ok && isLegacySpec(arg.getLiteralValue(), file)) actions.push(() => arg.setLiteralValue(COMPAT));
+    if (ok && legacyOfSpec(arg.getLiteralValue(), file)) actions.push(() => arg.setLiteralValue(target));
   }
   for (const it of sf.getDescendantsOfKind(SyntaxKind.ImportType)) {
     const arg = it.getArgument();
     const lit = Node.isLiteralTypeNode(arg) ? arg.getLiteral() : undefined;
-    if (!lit || !Node.isStringLiteral(lit) || !isLegacySpec(lit.getLiteralValue(), file)) continue;
+    const id = lit && Node.isStringLiteral(lit) ? legacyOfSpec(lit.getLiteralValue(), file) : undefined;
+    if (!id) continue;
     let q = it.getQualifier();
     while (q && Node.isQualifiedName(q)) q = q.getLeft();
-    if (!q || CONCEPT.has(q.getText())) actions.push(() => lit.setLiteralValue(COMPAT));
+    if (!q || moves(id, q.getText(), 'import-type')) actions.push(() => lit.setLiteralValue(target));
   }
   // 2) rewrite, last site first
   for (const a of actions.reverse()) {
@@ -92,18 +89,18 @@ for (const sf of sourceFiles) {
   if (actions.length) changed++;
 }
 
-function splitDeclaration(sf, d, concept) {
+function splitDeclaration(sf, d, moving) {
   const index = d.getChildIndex();
-  const structs = concept.map((n) => ({
+  const structs = moving.map((n) => ({
     name: n.getNameNode().getText(),
     alias: n.getAliasNode()?.getText(),
     isTypeOnly: n.isTypeOnly(),
   }));
   if (Node.isImportDeclaration(d))
-    sf.insertImportDeclaration(index, { moduleSpecifier: COMPAT, isTypeOnly: d.isTypeOnly(), namedImports: structs });
+    sf.insertImportDeclaration(index, { moduleSpecifier: target, isTypeOnly: d.isTypeOnly(), namedImports: structs });
   else
-    sf.insertExportDeclaration(index, { moduleSpecifier: COMPAT, isTypeOnly: d.isTypeOnly(), namedExports: structs });
-  for (const n of concept) n.remove();
+    sf.insertExportDeclaration(index, { moduleSpecifier: target, isTypeOnly: d.isTypeOnly(), namedExports: structs });
+  for (const n of moving) n.remove();
 }
 
 await project.save();

@@ -13,8 +13,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { analyze, checkMigration } from '../oracle.mjs';
-import { bindingKeys, CONCEPT_NAMES } from '../lib/semantics.mjs';
-import { astGrepRulesYaml, GLOBAL_SPEC, CHAT_LOCAL_SPEC, LEGACY_FILE_GLOBS } from '../peers/ast-grep-rules.mjs';
+import { bindingKeys } from '../lib/semantics.mjs';
+import { astGrepRulesYaml } from '../peers/ast-grep-rules.mjs';
+import { eslintCoreConfig } from '../peers/eslint-core-config.mjs';
 
 /** Where our jscodeshift transform may live (first existing wins). */
 export const JSCODESHIFT_TRANSFORM_CANDIDATES = [
@@ -39,8 +40,16 @@ export const ESLINT_CORE_FORMS = new Set([
 ]);
 /** The rule of our plugin whose reports must equal the oracle's legacy sites (all forms). */
 export const SSOT_IMPORT_RULE = 'ssot/no-legacy-import';
+/**
+ * The recommended config reports each legacy site once: an import of a legacy module that resolves
+ * nowhere (deleted, or build output a checkout lacks: `@theia/core/lib/...`) by
+ * no-missing-legacy-module, any other by no-legacy-import. Both count.
+ */
+export const SSOT_SITE_RULES = [SSOT_IMPORT_RULE, 'ssot/no-missing-legacy-module'];
 
 const exists = (p) => fs.existsSync(p);
+/** ast-grep's rule file, written into each copy (not a source file: the oracle does not read it). */
+const AST_GREP_RULES = 'ast-grep-rules.yml';
 const shq = (s) => `'${String(s).replace(/'/g, `'\\''`)}'`;
 
 export function toolVersions(repo) {
@@ -59,6 +68,7 @@ export function toolVersions(repo) {
     '@ast-grep/cli': v('@ast-grep/cli'),
     eslint: v('eslint'),
     '@typescript-eslint/parser': v('@typescript-eslint/parser'),
+    'oxc-parser': v('oxc-parser'),
   };
 }
 
@@ -112,7 +122,7 @@ function compareCounts(expected, got, what) {
   };
 }
 
-function verifyEslintOutput(ctx, copy, outFile, { rulePrefix, forms }) {
+function verifyEslintOutput(ctx, copy, outFile, { rules, forms }) {
   let results;
   try {
     results = JSON.parse(fs.readFileSync(outFile, 'utf8'));
@@ -121,22 +131,30 @@ function verifyEslintOutput(ctx, copy, outFile, { rulePrefix, forms }) {
   }
   const got = new Map();
   let fatal = 0;
+  const fatalFiles = [];
   for (const r of results) {
     const rel = path.relative(copy, r.filePath).split(path.sep).join('/');
     for (const msg of r.messages) {
       if (msg.fatal) {
         fatal++;
+        fatalFiles.push(rel);
         continue;
       }
-      if (msg.ruleId && (rulePrefix.endsWith('/') ? msg.ruleId.startsWith(rulePrefix) : msg.ruleId === rulePrefix))
-        got.set(rel, (got.get(rel) ?? 0) + 1);
+      if (msg.ruleId && rules.includes(msg.ruleId)) got.set(rel, (got.get(rel) ?? 0) + 1);
     }
   }
-  const c = compareCounts(expectedCounts(ctx, forms), got, 'reports');
-  if (fatal) c.problems.unshift(`${fatal} files failed to parse`);
+  const expected = expectedCounts(ctx, forms);
+  const c = compareCounts(expected, got, 'reports');
+  // A file ESLint's parser cannot read (a repository's deliberately broken fixtures, JSX in .js)
+  // matters only if it holds a site: then its reports are missing, which compareCounts says.
+  const fatalWithSites = fatalFiles.filter((f) => expected.has(f));
+  if (fatalWithSites.length)
+    c.problems.unshift(
+      `${fatalWithSites.length} files with legacy sites failed to parse: ${fatalWithSites.slice(0, 3).join(', ')}`,
+    );
   return {
-    ok: c.ok && !fatal,
-    summary: `${rulePrefix}: ${c.gotTotal} reports (oracle: ${c.expectedTotal} sites${forms ? ' in the forms this rule sees' : ''}); ${results.length} files linted`,
+    ok: c.ok && fatalWithSites.length === 0,
+    summary: `${rules.join(' + ')}: ${c.gotTotal} reports (oracle: ${c.expectedTotal} sites${forms ? ' in the forms this rule sees' : ''}); ${results.length} files linted${fatal ? `, ${fatal} not parsed` : ''}`,
     problems: c.problems,
   };
 }
@@ -146,27 +164,22 @@ function verifyEslintOutput(ctx, copy, outFile, { rulePrefix, forms }) {
 
 function coreEslintConfig(ctx) {
   const parser = pathToFileURL(path.join(ctx.repo, 'node_modules/@typescript-eslint/parser/dist/index.js')).href;
-  const anchored = (alts) => `^(?:${alts})$`;
-  const rule = (re) => [
-    'error',
-    { patterns: [{ regex: re, message: 'Use ssot-kit/router/compat (the canonical MessageRouter).' }] },
-  ];
-  return `// written by bench/tools/index.mjs: ESLint core no-restricted-imports for the legacy router modules
-import * as tsParser from ${JSON.stringify(parser)};
-export default [
-  { ignores: ${JSON.stringify(LEGACY_FILE_GLOBS.map((g) => g.replace(/^\*\*\//, '')))} },
-  {
-    files: ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'],
-    languageOptions: { parser: tsParser, ecmaVersion: 'latest', sourceType: 'module' },
-    linterOptions: { reportUnusedDisableDirectives: 'off' },
-    rules: { 'no-restricted-imports': ${JSON.stringify(rule(anchored(GLOBAL_SPEC)))} },
-  },
-  {
-    files: ['packages/chat/**'],
-    rules: { 'no-restricted-imports': ${JSON.stringify(rule(anchored(`${GLOBAL_SPEC}|${CHAT_LOCAL_SPEC}`)))} },
-  },
-];
-`;
+  return eslintCoreConfig(ctx.baseline, ctx.spec, parser);
+}
+
+/**
+ * What a text search must look for to find every legacy import (the floor's candidate count): the
+ * file or folder name of each legacy module, or its specifier. An extended regex (grep -E and JS).
+ */
+export function legacyNeedleRegex(spec) {
+  const words = spec.legacy.map((l) =>
+    l.kind === 'file'
+      ? path.basename(l.path).replace(/\.(c|m)?(t|j)sx?$/, '')
+      : l.kind === 'folder'
+        ? path.basename(l.path)
+        : l.spec,
+  );
+  return [...new Set(words)].map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
 }
 
 function ssotEslintConfig(ctx) {
@@ -176,6 +189,7 @@ function ssotEslintConfig(ctx) {
 import * as tsParser from ${JSON.stringify(parser)};
 import ssot from ${JSON.stringify(plugin)};
 export default [
+  { ignores: ['eslint.config.mjs'] },
   {
     files: ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'],
     languageOptions: { parser: tsParser, ecmaVersion: 'latest', sourceType: 'module' },
@@ -222,10 +236,13 @@ export function makeAdapters(ctx) {
       fs.rmSync(path.join(copy, '.eslintcache'), { force: true });
     },
     beforeRun: warm ? undefined : (c, copy) => fs.rmSync(path.join(copy, '.eslintcache'), { force: true }),
+    // --config: only this config, no lookup of the nested eslint.config files a real repository has
     command: (c, copy) => ({
       cmd: node,
       args: [
         eslint,
+        '--config',
+        path.join(copy, 'eslint.config.mjs'),
         '--no-warn-ignored',
         '--format',
         'json',
@@ -243,7 +260,7 @@ export function makeAdapters(ctx) {
         c,
         copy,
         out(copy, 'eslint.json'),
-        ours ? { rulePrefix: SSOT_IMPORT_RULE } : { rulePrefix: 'no-restricted-imports', forms: staticForms },
+        ours ? { rules: SSOT_SITE_RULES } : { rules: ['no-restricted-imports'], forms: staticForms },
       ),
   });
 
@@ -273,7 +290,8 @@ export function makeAdapters(ctx) {
     verify: (c, copy, res) => {
       const v = verifyMigration(c, copy);
       try {
-        JSON.parse(res.stdout);
+        const s = JSON.parse(res.stdout).summary;
+        v.summary += `; parsed ${s.filesParsed} of ${s.filesScanned} files, ${s.threads} thread${s.threads === 1 ? '' : 's'}`;
       } catch {
         v.ok = false;
         v.problems.unshift('stdout is not the JSON summary `--json` promises');
@@ -308,7 +326,16 @@ export function makeAdapters(ctx) {
       cwd: copy,
       okCodes: [0, 1],
     }),
-    verify: (c, copy, res) => verifyReport(c, res),
+    verify: (c, copy, res) => {
+      const v = verifyReport(c, res);
+      try {
+        const f = JSON.parse(res.stdout).files;
+        if (f && typeof f.parsed === 'number') v.summary += `; parsed ${f.parsed} of ${f.scanned} files`;
+      } catch {
+        /* verifyReport said so */
+      }
+      return v;
+    },
   });
 
   return [
@@ -410,15 +437,10 @@ export function makeAdapters(ctx) {
       ours: false,
       writes: true,
       available: () => exists(astGrep) || 'node_modules/@ast-grep/cli/ast-grep missing',
-      prepare: (c) => {
-        fs.mkdirSync(c.workDir, { recursive: true });
-        fs.writeFileSync(path.join(c.workDir, 'ast-grep-rules.yml'), astGrepRulesYaml());
-      },
-      command: (c, copy) => ({
-        cmd: astGrep,
-        args: ['scan', '-r', path.join(c.workDir, 'ast-grep-rules.yml'), '-U', '.'],
-        cwd: copy,
-      }),
+      // The rule file goes into the copy's root: ast-grep matches `files`/`ignores` globs against
+      // paths relative to the rule file's folder (a rule file elsewhere matched only part of them).
+      prepare: (c, copy) => fs.writeFileSync(path.join(copy, AST_GREP_RULES), astGrepRulesYaml(c.baseline, c.spec)),
+      command: (c, copy) => ({ cmd: astGrep, args: ['scan', '-r', AST_GREP_RULES, '-U', '.'], cwd: copy }),
       verify: (c, copy) => verifyMigration(c, copy),
     },
     {
@@ -437,6 +459,63 @@ export function makeAdapters(ctx) {
       }),
       verify: (c, copy) => verifyMigration(c, copy),
     },
+    // ---------------- typecheck ----------------
+    {
+      id: 'ssot-migrate-typecheck',
+      label: 'ssot migrate --typecheck (ours)',
+      suite: 'typecheck',
+      ours: true,
+      writes: true,
+      available: ssotAvailable,
+      command: (c, copy) => ({
+        cmd: node,
+        args: [
+          bin(SSOT_BIN),
+          'migrate',
+          '--allow-dirty',
+          '--typecheck',
+          '--config',
+          path.join(copy, 'ssot.config.json'),
+          '--json',
+          copy,
+        ],
+        cwd: copy,
+        okCodes: [0, 1],
+      }),
+      verify: (c, copy, res) => {
+        const v = verifyMigration(c, copy);
+        try {
+          const s = JSON.parse(res.stdout).summary;
+          v.summary += `; ${s.newTypeErrors} new type errors reported, ${s.filesRolledBack} rolled back`;
+        } catch {
+          v.ok = false;
+          v.problems.unshift('stdout is not the JSON summary `--json` promises');
+        }
+        return v;
+      },
+    },
+    {
+      id: 'tsc-noemit',
+      label: `the repository's own type check: tsc --noEmit (typescript ${ctx.versions.typescript})`,
+      suite: 'typecheck',
+      ours: false,
+      writes: false,
+      available: (c) =>
+        tscArgs(c)
+          ? true
+          : 'no tsconfig to check (fixtures/real-world/<repo>/bench.checkout.json "tsc" gives the arguments)',
+      command: (c, copy) => ({
+        cmd: node,
+        args: [path.join(repo, 'node_modules/typescript/lib/tsc.js'), ...tscArgs(c)],
+        cwd: copy,
+        okCodes: [0, 1, 2],
+      }),
+      verify: (c, copy, res) => ({
+        ok: true,
+        summary: `${(res.stdout.match(/error TS\d+/g) ?? []).length} errors (exit ${res.code}): ${tscArgs(c).join(' ')}`,
+        problems: [],
+      }),
+    },
     // ---------------- report ----------------
     ssotReport(false),
     ssotReport(true),
@@ -449,7 +528,11 @@ export function makeAdapters(ctx) {
       available: () => true,
       command: (c, copy) => ({
         cmd: node,
-        args: [path.join(repo, 'bench/oracle.mjs'), copy, '--manifest', path.join(c.corpusDir, '.bench-manifest.json')],
+        args: [
+          path.join(repo, 'bench/oracle.mjs'),
+          copy,
+          ...(c.manifest ? ['--manifest', path.join(c.corpusDir, '.bench-manifest.json')] : []),
+        ],
         cwd: copy,
       }),
       verify: (c, copy, res) => {
@@ -459,9 +542,10 @@ export function makeAdapters(ctx) {
         } catch {
           return { ok: false, summary: 'no JSON', problems: [res.stderr.slice(-500)] };
         }
+        const exp = c.manifest ? c.manifest.totals.legacySites : c.baseline.totals.legacySites;
         return {
-          ok: j.legacySites === c.manifest.totals.legacySites,
-          summary: `counts ${j.legacySites} legacy sites (manifest: ${c.manifest.totals.legacySites})`,
+          ok: j.legacySites === exp,
+          summary: `counts ${j.legacySites} legacy sites (${c.manifest ? 'manifest' : 'pristine tree'}: ${exp})`,
           problems: [],
         };
       },
@@ -538,7 +622,7 @@ export function makeAdapters(ctx) {
           '-rlE',
           ...['ts', 'tsx', 'mts', 'cts', 'js', 'jsx', 'mjs', 'cjs'].map((e) => `--include=*.${e}`),
           '--exclude-dir=node_modules',
-          'message-router|quality-router|ws-events|legacy-router',
+          legacyNeedleRegex(c.spec),
           '.',
         ],
         cwd: copy,
@@ -546,7 +630,7 @@ export function makeAdapters(ctx) {
       }),
       verify: (c, copy, res) => ({
         ok: true,
-        summary: `${res.stdout.split('\n').filter(Boolean).length} candidate files (${c.manifest.totals.filesWithLegacySites} have legacy sites)`,
+        summary: `${res.stdout.split('\n').filter(Boolean).length} candidate files (${c.baseline.totals.filesWithLegacySites} have legacy sites)`,
         problems: [],
       }),
     },
@@ -559,7 +643,7 @@ export function makeAdapters(ctx) {
       available: () => true,
       command: (c, copy) => ({
         cmd: node,
-        args: [path.join(repo, 'bench/peers/floor.mjs'), 'search', copy],
+        args: [path.join(repo, 'bench/peers/floor.mjs'), 'search', copy, legacyNeedleRegex(c.spec)],
         cwd: copy,
       }),
       verify: (c, copy, res) => ({
@@ -582,7 +666,31 @@ export function makeAdapters(ctx) {
         problems: [],
       }),
     },
+    {
+      id: 'floor-parse-oxc',
+      label: `oxc-parser ${ctx.versions['oxc-parser']} parseSync of every file, one thread`,
+      suite: 'floor',
+      ours: false,
+      writes: false,
+      available: () => exists(path.join(repo, 'node_modules/oxc-parser')) || 'node_modules/oxc-parser missing',
+      command: (c, copy) => ({
+        cmd: node,
+        args: [path.join(repo, 'bench/peers/floor.mjs'), 'parse-oxc', copy],
+        cwd: copy,
+      }),
+      verify: (c, copy, res) => ({
+        ok: true,
+        summary: summarizeJson(res.stdout, (j) => `${j.files} files parsed`),
+        problems: [],
+      }),
+    },
   ];
+}
+
+/** The arguments of the repository's own type check: the checkout's "tsc", or `--noEmit -p tsconfig.json` at the root. */
+function tscArgs(ctx) {
+  if (ctx.workload.checkout?.tsc) return ctx.workload.checkout.tsc;
+  return fs.existsSync(path.join(ctx.corpusDir, 'tsconfig.json')) ? ['--noEmit', '-p', 'tsconfig.json'] : undefined;
 }
 
 function summarizeJson(stdout, f) {
@@ -609,7 +717,7 @@ function verifyReport(ctx, res) {
   } catch {
     return { ok: false, summary: 'stdout is not JSON', problems: [res.stderr.slice(-400)] };
   }
-  const exp = ctx.manifest.totals.legacySites;
+  const exp = ctx.baseline.totals.legacySites;
   if (Array.isArray(j.concepts) && j.concepts.some((c) => Array.isArray(c.legacySites))) {
     const got = new Map(),
       gotNon = new Map();
@@ -621,9 +729,15 @@ function verifyReport(ctx, res) {
       }
     }
     const all = compareCounts(expectedCounts(ctx), got, 'legacy sites');
+    // non-concept: a site that names modules' exports, none of which moves under the config
     const expNon = new Map();
-    for (const [f, v] of Object.entries(ctx.manifest.files)) {
-      const n = v.sites.filter((s) => s.names.length && s.names.every((x) => !CONCEPT_NAMES.has(x))).length;
+    for (const [f, sites] of Object.entries(ctx.baseline.files)) {
+      const n = sites.filter(
+        (s) =>
+          s.target.startsWith('legacy:') &&
+          s.names.length &&
+          s.names.every((x) => !ctx.spec.binding(s.target.slice('legacy:'.length), x, s.form).moves),
+      ).length;
       if (n) expNon.set(f, n);
     }
     const non = compareCounts(expNon, gotNon, 'non-concept sites');

@@ -171,7 +171,7 @@ export function analyzeLintedFile(ctx: AnalysisContext, sourceCode: SourceCode, 
   const text = sourceCode.text;
   let result: LintedFile;
   stats.analyzed++;
-  if (!ctx.prefilter.mayMatch(text)) {
+  if (!ctx.prefilter.mayMatch(text, path.resolve(filename))) {
     stats.prefiltered++;
     result = { analysis: { file: path.resolve(filename), parsed: false, sites: [], duplicates: [], parseErrors: [] } };
   } else {

@@ -29,6 +29,8 @@ export interface FileListing {
 
 interface IgnoreLayer {
   dir: string;
+  /** `dir` relative to the root, posix ('' for the root itself). */
+  rel: string;
   ig: Ignore;
 }
 
@@ -43,11 +45,12 @@ function readGitignore(dir: string): Ignore | undefined {
   return ignore().add(text);
 }
 
-function ignoredBy(layers: readonly IgnoreLayer[], abs: string, isDir: boolean): boolean {
+/** `rel`: the path relative to the root, posix; every layer's folder holds it (the walk's layers do). */
+function ignoredBy(layers: readonly IgnoreLayer[], rel: string, isDir: boolean): boolean {
   for (const layer of layers) {
-    const rel = toPosix(path.relative(layer.dir, abs));
-    if (!rel || rel.startsWith('..')) continue;
-    if (layer.ig.ignores(isDir ? rel + '/' : rel)) return true;
+    const own = layer.rel === '' ? rel : rel.startsWith(`${layer.rel}/`) ? rel.slice(layer.rel.length + 1) : '';
+    if (!own) continue;
+    if (layer.ig.ignores(isDir ? own + '/' : own)) return true;
   }
   return false;
 }
@@ -79,41 +82,42 @@ export function listFiles(config: ResolvedConfig, paths: readonly string[] = [])
     const rel = path.relative(root, dir);
     const parts = rel && !rel.startsWith('..') ? rel.split(path.sep) : [];
     const first = readGitignore(current);
-    if (first) layers.push({ dir: current, ig: first });
+    if (first) layers.push({ dir: current, rel: '', ig: first });
     for (const part of parts.slice(0, -1)) {
       current = path.join(current, part);
       const ig = readGitignore(current);
-      if (ig) layers.push({ dir: current, ig });
+      if (ig) layers.push({ dir: current, rel: toPosix(path.relative(root, current)), ig });
     }
     return layers;
   };
 
-  const consider = (abs: string, layers: readonly IgnoreLayer[]): void => {
-    const rel = toPosix(path.relative(root, abs));
-    if (rel.startsWith('..')) return;
-    if (isIncluded(rel) && !isExcluded(rel) && !ignoredBy(layers, abs, false)) out.push(abs);
+  const consider = (abs: string, rel: string, layers: readonly IgnoreLayer[]): void => {
+    if (rel.startsWith('..') || path.isAbsolute(rel)) return;
+    if (isIncluded(rel) && !isExcluded(rel) && !ignoredBy(layers, rel, false)) out.push(abs);
   };
 
-  const walk = (dir: string, inherited: readonly IgnoreLayer[]): void => {
-    const own = readGitignore(dir);
-    const layers = own ? [...inherited, { dir, ig: own }] : inherited;
+  /** `relDir`: `dir` relative to the root, posix; paths below it are built from it, not recomputed. */
+  const walk = (dir: string, relDir: string, inherited: readonly IgnoreLayer[]): void => {
     let entries: fs.Dirent[];
     try {
       entries = fs.readdirSync(dir, { withFileTypes: true });
     } catch {
       return;
     }
+    // Read a .gitignore only where the listing shows one (a failed read per folder is costly).
+    const own = entries.some((e) => e.name === '.gitignore') ? readGitignore(dir) : undefined;
+    const layers = own ? [...inherited, { dir, rel: relDir, ig: own }] : inherited;
     for (const entry of entries) {
       const abs = path.join(dir, entry.name);
+      const rel = relDir ? `${relDir}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
         if (ALWAYS_SKIPPED.has(entry.name)) continue;
-        if (ignoredBy(layers, abs, true)) continue;
-        const rel = toPosix(path.relative(root, abs));
+        if (ignoredBy(layers, rel, true)) continue;
         if (config.exclude.length > 0 && isExcluded(rel + '/')) continue;
-        walk(abs, layers);
+        walk(abs, rel, layers);
       } else if (entry.isFile()) {
         if (TEMP_FILE_PATTERN.test(entry.name)) tempFiles.push(abs);
-        else consider(abs, layers);
+        else consider(abs, rel, layers);
       }
       // Symlinks are not followed (they may lead out of the project); FIFOs, sockets and devices are no source.
     }
@@ -144,16 +148,18 @@ export function listFiles(config: ResolvedConfig, paths: readonly string[] = [])
       missing.push(start);
       continue;
     }
+    const rel = toPosix(path.relative(root, start));
     if (!isInside(real, realRoot)) {
       refused.push({ path: start, reason: `resolves to ${real}, outside the project root ${root}` });
     } else if (stat.isDirectory())
       walk(
         start,
+        rel,
         layersFor(path.join(start, '__probe__')).filter((l) => l.dir !== start),
       );
     else if (!stat.isFile()) refused.push({ path: start, reason: `not a regular file (${fileKind(stat)})` });
     else {
-      consider(start, layersFor(start));
+      consider(start, rel, layersFor(start));
       tempFilesBeside(start);
     }
   }

@@ -1,21 +1,51 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ResolvedConfig } from './config/types.js';
+import type ts from './typescript.cjs';
+import type { LegacyPatternInput, ResolvedConfig } from './config/types.js';
 import type { ModuleResolver } from './resolve.js';
-import { isInside, stripExtension } from './resolve.js';
+import { isInside } from './resolve.js';
 import { patternNeedles, regexLiteral } from './pattern.js';
+import {
+  aliasSpellings,
+  emptySpellings,
+  moduleSpellings,
+  packageEntryReaches,
+  pathLeadsTo,
+  type Spellings,
+} from './spellings.js';
 
 /**
- * A text prefilter that is sound: it passes every file that can hold a finding, because any
- * import of a module must spell part of its path (or an alias/package name that maps to it),
- * and any declaration must spell its name. Files it rejects are read but need no parse.
- * Where soundness cannot be shown (a regex name without a literal part), it passes every file.
+ * A text prefilter that is sound: it passes every file that can hold a finding, and rules out as
+ * many as a specifier's text allows. Every import form (import/export declarations, `import x =
+ * require()`, `require()`, `import()`, `import('x').T`, mocks) names its module with a string
+ * literal, and TypeScript can resolve a literal to a module M only if:
+ *
+ * - it is a path (`./`, `../`, `/`): its last segment is M's file name (any extension: `.js` for
+ *   `.ts`, `moduleSuffixes`), or the name of a folder whose index or package.json entry is M, or it
+ *   is only dots and slashes (an index reached through its folder), or, for a folder module, it
+ *   passes through the folder's name;
+ * - it is bare: it starts with the name of a package whose folder holds M (its root entry, a subpath
+ *   that is again a path into the folder, or an `exports` entry that can reach M, read from its
+ *   package.json), a `#imports` key that can, a legacy package specifier, or a tsconfig `paths`
+ *   alias that can (an exact alias, or a prefix whose rest is a path below a folder holding M); or
+ *   it is resolved as a path against `baseUrl` (or a bare `*` alias), and then must spell M as a path does.
+ *
+ * So a file whose text holds no string literal of those shapes cannot import M and is not parsed.
+ * The literals are found in the raw text with regular expressions anchored on quotes: no pairing
+ * of quotes (a quote in a comment cannot hide a literal) and, in a file that holds a backslash, each
+ * character may be an escape (`'./ty\u0070es'` is `./types`) or a line continuation. Findings
+ * other than imports (duplicate declarations) need their names: those stay plain text needles.
+ *
+ * Assumed, as TypeScript's own resolution does: a `package.json` entry that points outside its
+ * folder is read for workspace packages and the folders above a module only, and a symlink to M
+ * under another file name is not followed by the text.
  */
 export interface Prefilter {
   /**
-   * True when the text may hold a finding and must be parsed. With `file`, a file inside a
-   * configured folder module always passes: its imports of siblings (internal sites) need not
-   * spell the folder's name.
+   * True when the text may hold a finding and must be parsed. `file` (absolute): its tsconfig's
+   * `paths`/`baseUrl` are taken into account, and a file inside a configured folder module always
+   * passes (its imports of siblings are internal sites that need not spell the folder's name).
+   * Without `file`, every alias and `baseUrl` of the root's tsconfig is assumed to apply.
    */
   mayMatch(text: string, file?: string): boolean;
   /**
@@ -23,29 +53,249 @@ export interface Prefilter {
    * compat) module, so it must be resolved; false proves it cannot, by the same argument.
    */
   specifierMayMatch(specifier: string, file: string): boolean;
-  /** The literal needles, for documentation and tests. */
+  /** The literal needles (names, packages, aliases), for documentation and tests. */
   readonly needles: readonly string[];
   /** True when the filter is disabled (every file passes). */
   readonly passAll: boolean;
+  /**
+   * The offsets (opening quotes) of every string literal of `text` that can name a module, by
+   * the shapes mayMatch looks for: any import site of a module is one of them. Undefined when
+   * the filter passes `file` for another reason (a pattern, a folder module it is in, an alias
+   * that can name anything) and so cannot list them.
+   */
+  shapedLiterals(text: string, file: string): number[] | undefined;
+  /**
+   * True when a file's bytes (valid UTF-8) prove mayMatch false without decoding them: no
+   * backslash (so no escape) and none of the plain strings every match contains. False says nothing.
+   */
+  rulesOutBytes(bytes: Uint8Array, file: string): boolean;
 }
 
-function moduleNeedles(modulePath: string, isDirectory: boolean | undefined): string[] {
-  const base = path
-    .basename(modulePath)
-    .replace(/\.d\.(c|m)?ts$/, '')
-    .replace(/\.(c|m)?(t|j)sx?$/, '');
-  if (isDirectory) return [base];
-  if (base === 'index')
-    return [path.basename(path.dirname(modulePath)), "'.'", '".."', "'..'", '"."', "'./'", '"./"', "'../'", '"../"'];
-  return [base];
+// ---- regular expressions over raw text ---------------------------------------------------------
+
+const QUOTE = `['"\`]`;
+/**
+ * The closing quote, looked at but not consumed: a match never swallows the opening quote of the
+ * next literal, so scanning every match of a text finds every literal of a module's shape.
+ */
+const CLOSE = `(?=['"\`])`;
+/** Any JS escape sequence (a string literal may spell any character with one). */
+const ESCAPE = String.raw`\\(?:u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|[^\r\n])`;
+/** A line continuation inside a string literal: backslash + line terminator. */
+const CONTINUATION = String.raw`\\(?:\r\n|[\r\n\u2028\u2029])`;
+
+const BACKSLASH = 0x5c;
+
+const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+const lowerCaseGroups = new Map<string, string[]>();
+/** Every BMP character whose toLowerCase() equals that of `c` (`K`, `k` and the Kelvin sign for `k`). */
+function sameLowerCase(c: string): string[] {
+  const lower = c.toLowerCase();
+  let group = lowerCaseGroups.get(lower);
+  if (!group) {
+    group = [];
+    for (let code = 0; code < 0x10000; code++) {
+      const ch = String.fromCharCode(code);
+      if (ch.toLowerCase() === lower) group.push(ch);
+    }
+    if (!group.includes(c)) group.push(c);
+    lowerCaseGroups.set(lower, group);
+  }
+  return group;
+}
+
+/** Regex parts for one of two modes: text without any backslash (exact, fast) or with one (escape-tolerant). */
+function parts(escapes: boolean) {
+  const ch = (c: string): string => (escapes ? `(?:${CONTINUATION})*(?:${escapeRe(c)}|${ESCAPE})` : escapeRe(c));
+  const lit = (s: string): string => [...s].map(ch).join('');
+  const alt = (list: Iterable<string>): string => `(?:${[...list].map(lit).join('|')})`;
+  /** Any character that lower-cases as `c` does (how compileSpecifierPattern compares: toLowerCase). */
+  const anyCase = (c: string): string => {
+    const variants = sameLowerCase(c).map(escapeRe);
+    const one = variants.length > 1 ? `(?:${variants.join('|')})` : variants[0]!;
+    return escapes ? `(?:${CONTINUATION})*(?:${one}|${ESCAPE})` : one;
+  };
+  const altAnyCase = (list: Iterable<string>): string =>
+    `(?:${[...list].map((s) => [...s].map(anyCase).join('')).join('|')})`;
+  // A backslash in the text is a path separator once TypeScript normalizes it.
+  const slash = escapes ? `(?:[/\\\\]|${ESCAPE}|${CONTINUATION})` : '[/\\\\]';
+  const mid = escapes ? `(?:[^'"\`\\\\\\r\\n]|\\\\[\\s\\S])` : '[^\'"`\\r\\n]';
+  const word = escapes ? String.raw`(?:[\w-]|${ESCAPE}|${CONTINUATION})` : String.raw`[\w-]`;
+  const dot = escapes ? `(?:\\.|${ESCAPE}|${CONTINUATION})` : '\\.';
+  /** After a file name: extensions, and `/`, `/index`, `/index.js` after a folder name. */
+  const tail = `(?:${dot}${word}+)*(?:${slash}(?:${lit('index')}(?:${dot}${word}+)*)?)?`;
+  return { lit, alt, altAnyCase, slash, mid, tail, dot };
+}
+
+interface Shapes {
+  spellings: Spellings;
+  /** Bare specifiers are paths (baseUrl, bare `*` alias): they must spell a module as paths do. */
+  bareAsPath: boolean;
+}
+
+/**
+ * Two regex sources: `bare` matches the literals that name a module without a path (packages,
+ * aliases, `#imports`, baseUrl paths); `path` matches `./`, `../`, `/` literals whose last segment
+ * (or a folder segment) spells a module, which are then resolved as paths (see literalMatches).
+ */
+function shapesSource({ spellings: s, bareAsPath }: Shapes, escapes: boolean): { bare?: string; path?: string } {
+  const { alt, altAnyCase, slash, mid, tail, dot } = parts(escapes);
+  const bare: string[] = [];
+  const paths: string[] = [];
+  const pathEnd = [
+    ...(s.endings.size > 0 ? [`${alt(s.endings)}${tail}`] : []),
+    ...(s.folders.size > 0 ? [`${alt(s.folders)}(?:${slash}${mid}*)?`] : []),
+  ];
+  if (pathEnd.length > 0) {
+    const end = `(?:${pathEnd.join('|')})${CLOSE}`;
+    // `./x`, `../../x`, `/abs/x`: the last segment (or a folder segment) spells the module.
+    paths.push(`${QUOTE}(?:${dot}){0,2}${slash}(?:${mid}*${slash})?${end}`);
+    if (bareAsPath) bare.push(`${QUOTE}(?:${mid}*${slash})?${end}`);
+    if (s.prefixPaths.size > 0) bare.push(`${QUOTE}${alt(s.prefixPaths)}(?:${mid}*${slash})?${end}`);
+  }
+  if (s.dotsOnly) paths.push(`${QUOTE}(?:${dot}|${slash})+${CLOSE}`);
+  if (s.packages.size > 0) bare.push(`${QUOTE}${alt(s.packages)}(?:${slash}${mid}*)?${CLOSE}`);
+  if (s.exact.size > 0) bare.push(`${QUOTE}${alt(s.exact)}${CLOSE}`);
+  if (s.exactAnyCase.size > 0) bare.push(`${QUOTE}${altAnyCase(s.exactAnyCase)}${CLOSE}`);
+  if (s.prefixes.size > 0) bare.push(`${QUOTE}${alt(s.prefixes)}${mid}*${CLOSE}`);
+  return {
+    ...(bare.length > 0 ? { bare: bare.join('|') } : {}),
+    ...(paths.length > 0 ? { path: paths.join('|') } : {}),
+  };
+}
+
+interface ShapeRegexes {
+  bare?: RegExp;
+  /** Global: every match is looked at (see literalMatches). */
+  path?: RegExp;
+  /** Global version of `bare`, to list every literal (see shapedLiterals). */
+  bareAll?: RegExp;
+}
+
+interface CompiledShapes {
+  /** For text without a backslash / with one. */
+  plain: ShapeRegexes;
+  escaped: ShapeRegexes;
+  /** Plain strings one of which text without a backslash must contain to match at all. */
+  quick: string[];
+  /** A bare `*` alias adds to what it captures: any bare literal may name a module. */
+  anyBare: boolean;
+  /** Where path literals must lead; undefined when `rootDirs` lets a relative path land elsewhere. */
+  targets?: Spellings['paths'];
+}
+
+function compile(shapes: Shapes, anyBare: boolean, exactPaths: boolean): CompiledShapes {
+  const regexes = (escapes: boolean): ShapeRegexes => {
+    const src = shapesSource(shapes, escapes);
+    return {
+      ...(src.bare ? { bare: new RegExp(src.bare), bareAll: new RegExp(src.bare, 'g') } : {}),
+      ...(src.path ? { path: new RegExp(src.path, 'g') } : {}),
+    };
+  };
+  const s = shapes.spellings;
+  const quick = [...s.endings, ...s.folders, ...s.packages, ...s.exact, ...s.prefixes, ...s.prefixPaths];
+  // Without a plain needle every text must meet the regexes (`..` of an index, a specifier in any case).
+  const noQuick = s.dotsOnly || s.exactAnyCase.size > 0;
+  return {
+    plain: regexes(false),
+    escaped: regexes(true),
+    quick: noQuick ? [] : quick,
+    anyBare,
+    ...(exactPaths ? { targets: s.paths } : {}),
+  };
+}
+
+/** realpath of a folder (symlinked folders lead elsewhere), remembered for the run. */
+function createRealDir(): (dir: string) => string {
+  const known = new Map<string, string>();
+  return (dir) => {
+    let real = known.get(dir);
+    if (real === undefined) {
+      try {
+        real = fs.realpathSync.native(dir);
+      } catch {
+        real = dir;
+      }
+      known.set(dir, real);
+    }
+    return real;
+  };
+}
+
+/**
+ * True when some string literal of `text` has one of the shapes. A path literal counts only if,
+ * resolved against `fromDir` (the importer's folder, its symlinks followed), it can lead to a
+ * module: `./types` in an unrelated folder is another file. A path literal written with escapes
+ * is not decoded here: it counts.
+ */
+function literalMatches(
+  c: CompiledShapes,
+  text: string,
+  fromDir: string | undefined,
+  realDir: (dir: string) => string,
+): boolean {
+  if (c.anyBare) return true;
+  const plain = !text.includes('\\');
+  // Cheap first: without a backslash a literal spells its shape in plain characters.
+  if (plain && c.quick.length > 0 && !c.quick.some((q) => text.includes(q))) return false;
+  const re = plain ? c.plain : c.escaped;
+  if (re.bare?.test(text)) return true;
+  if (!re.path) return false;
+  if (!c.targets || fromDir === undefined) {
+    re.path.lastIndex = 0;
+    return re.path.test(text);
+  }
+  re.path.lastIndex = 0;
+  for (let m = re.path.exec(text); m !== null; m = re.path.exec(text)) {
+    if (pathLiteralLeads(m[0], fromDir, c.targets, realDir)) return true;
+  }
+  return false;
+}
+
+/** A path literal (opening quote included, closing quote not) that can lead to a module from `fromDir`. */
+function pathLiteralLeads(
+  match: string,
+  fromDir: string,
+  targets: Spellings['paths'],
+  realDir: (dir: string) => string,
+): boolean {
+  const literal = match.slice(1);
+  if (literal.includes('\\')) return true;
+  const abs = path.resolve(fromDir, literal);
+  if (pathLeadsTo(abs, targets)) return true;
+  const real = realDir(path.dirname(abs));
+  return real !== path.dirname(abs) && pathLeadsTo(path.join(real, path.basename(abs)), targets);
+}
+
+/** The offsets (opening quotes) of every literal of a module's shape in `text`, sorted. */
+function shapedOffsets(c: CompiledShapes, text: string, fromDir: string, realDir: (dir: string) => string): number[] {
+  const re = text.includes('\\') ? c.escaped : c.plain;
+  const out: number[] = [];
+  if (re.bareAll) {
+    re.bareAll.lastIndex = 0;
+    for (let m = re.bareAll.exec(text); m !== null; m = re.bareAll.exec(text)) out.push(m.index);
+  }
+  if (re.path) {
+    re.path.lastIndex = 0;
+    for (let m = re.path.exec(text); m !== null; m = re.path.exec(text)) {
+      if (!c.targets || pathLiteralLeads(m[0], fromDir, c.targets, realDir)) out.push(m.index);
+    }
+  }
+  return [...new Set(out)].sort((a, b) => a - b);
+}
+
+// ---- the prefilter ------------------------------------------------------------------------------
+
+/** A pattern of `exact` specifiers only (no `group`, no `regex`). */
+function onlyExact(pattern: LegacyPatternInput): boolean {
+  return (pattern.exact ?? []).length > 0 && (pattern.group ?? []).length === 0 && !pattern.regex;
 }
 
 /**
  * `legacyImportsOnly`: a narrower filter for adapters that only act on legacy import sites (the
- * codemod): just the needles a legacy module's importer must spell (module file/folder names,
- * package names, workspace package names and exact path aliases that can reach a legacy module,
- * as the resolver says); no canonical/compat modules, no declaration names or member groups.
- * Sound for legacy sites by the same argument.
+ * codemod): only the shapes of the legacy modules; no canonical/compat modules, no declaration
+ * names or member groups. Sound for legacy sites by the same argument.
  */
 /**
  * Text every file that holds a registry must contain (see registry.ts): a registration (`.push(`,
@@ -72,64 +322,45 @@ export function createPrefilter(
   resolver: ModuleResolver,
   options: { legacyImportsOnly?: boolean; duplicates?: DuplicateScope } = {},
 ): Prefilter {
+  const rootDir = config.rootDir;
+  /** Needles every match contains (declaration names, pattern literals): plain text search. */
   const needles = new Set<string>();
   /** Needles of case-insensitive specifier patterns, lower-cased; matched against the lower-cased text. */
   const lowerNeedles = new Set<string>();
+  /** Pattern needles only (they also decide specifierMayMatch). */
+  const patternTexts = new Set<string>();
   let passAll = false;
   const memberGroups: { members: string[]; min: number }[] = [];
-  const probe = path.join(config.rootDir, '__ssot_probe__.ts');
-  const legacyPaths = config.concepts.flatMap((c) => c.legacy).filter((l) => l.path && !l.pattern);
-  /** legacyImportsOnly: does a bare name (package or exact alias) resolve into a legacy module? */
-  const namesLegacy = (specifier: string): boolean => {
-    const r = resolver.resolve(specifier, probe);
-    if (r.kind !== 'file') return true; // cannot tell (or a deleted module): keep the needle
-    return legacyPaths.some((l) =>
-      l.isDirectory ? isInside(r.path, l.path!) : stripExtension(r.path) === stripExtension(l.path!),
-    );
+  const spellings = emptySpellings();
+  /** Files and folders importers reach by path (legacy, canonical, compat, canonical.files). */
+  const modules: { path: string; isDirectory: boolean }[] = [];
+  const addModule = (p: string, isDirectory: boolean): void => {
+    modules.push({ path: p, isDirectory });
+    moduleSpellings(p, isDirectory, rootDir, spellings);
   };
-  const hasExportsMap = (dir: string): boolean => {
-    try {
-      return (
-        (JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { exports?: unknown }).exports !==
-        undefined
-      );
-    } catch {
-      return true;
-    }
-  };
+
   for (const concept of config.concepts) {
     for (const legacy of concept.legacy) {
-      if (legacy.pattern) {
+      if (legacy.pattern && onlyExact(legacy.pattern)) {
+        // `exact` specifiers are literals of their own: matched as such, in any case unless caseSensitive.
+        for (const e of legacy.pattern.exact ?? [])
+          (legacy.pattern.caseSensitive ? spellings.exact : spellings.exactAnyCase).add(e);
+      } else if (legacy.pattern) {
         const found = patternNeedles(legacy.pattern);
         if (!found) passAll = true;
         else if (found.caseInsensitive) for (const n of found.needles) lowerNeedles.add(n);
-        else for (const n of found.needles) needles.add(n);
+        else for (const n of found.needles) patternTexts.add(n);
       } else if (legacy.kind === 'package') {
-        needles.add(legacy.subpathsOf !== undefined ? `${legacy.subpathsOf}/` : legacy.module);
-      } else if (legacy.path) {
-        for (const n of moduleNeedles(legacy.path, legacy.isDirectory)) needles.add(n);
-        // A workspace package whose folder is or holds the legacy module is imported by name.
-        for (const pkg of resolver.workspacePackages()) {
-          if (!isInside(legacy.path, pkg.dir) && !isInside(pkg.dir, legacy.path)) continue;
-          // For legacy import sites only: a package that merely holds the legacy module deeper
-          // down is reached through subpaths that spell it, unless an `exports` map renames them
-          // or the package entry itself is the legacy module.
-          if (
-            options.legacyImportsOnly &&
-            !isInside(pkg.dir, legacy.path) &&
-            !hasExportsMap(pkg.dir) &&
-            !namesLegacy(pkg.name)
-          )
-            continue;
-          needles.add(pkg.name);
-        }
-      }
+        // A package legacy module is its root entry; `<package>/*` stands for its subpaths.
+        if (legacy.subpathsOf !== undefined) spellings.packages.add(legacy.subpathsOf);
+        else spellings.exact.add(legacy.module);
+      } else if (legacy.path) addModule(legacy.path, Boolean(legacy.isDirectory));
     }
     if (options.legacyImportsOnly) continue;
     for (const mod of [concept.canonical, concept.compat]) {
       if (!mod) continue;
-      if (mod.path) for (const n of moduleNeedles(mod.path, false)) needles.add(n);
-      else needles.add(mod.module);
+      if (mod.path) addModule(mod.path, false);
+      else spellings.packages.add(mod.module);
     }
     for (const name of [...concept.detect.names, ...concept.canonical.names, ...concept.detect.heritage]) {
       if (name.startsWith('/')) {
@@ -141,122 +372,132 @@ export function createPrefilter(
     if (concept.detect.members.length > 0)
       memberGroups.push({ members: concept.detect.members, min: concept.detect.minMembers });
   }
-  // Exact tsconfig `paths` aliases (no `*`) can name a module without spelling its file name.
-  const compilerOptions = resolver.optionsFor(path.join(config.rootDir, '__ssot_probe__.ts'));
-  for (const key of Object.keys(compilerOptions.paths ?? {})) {
-    if (key.includes('*')) continue;
-    if (options.legacyImportsOnly && !namesLegacy(key)) continue;
-    needles.add(key);
-  }
 
   // Files matched by `canonical.files` count as the canonical module when imported. A glob with a
-  // static folder (`src/router/**`) acts as a folder module: an importer from outside spells the
-  // folder's name; a fully static glob is a file module. A glob without a static folder gives no
-  // sound needle, and then every file passes.
-  const canonicalFolders: string[] = [];
-  const canonicalFiles: string[] = [];
+  // static folder (`src/router/**`) acts as a folder module; a fully static glob is a file module.
+  // A glob without a static folder gives no shape, and then every file passes.
   if (!options.legacyImportsOnly) {
     for (const glob of config.concepts.flatMap((c) => c.canonical.files)) {
-      const parts = glob.replace(/^\.\//, '').split('/');
-      const firstDynamic = parts.findIndex((part) => /[*?[\]{}!()]/.test(part));
+      const segments = glob.replace(/^\.\//, '').split('/');
+      const firstDynamic = segments.findIndex((part) => /[*?[\]{}!()]/.test(part));
       if (firstDynamic === 0) passAll = true;
-      else if (firstDynamic < 0) canonicalFiles.push(path.resolve(config.rootDir, ...parts));
-      else canonicalFolders.push(path.resolve(config.rootDir, ...parts.slice(0, firstDynamic)));
+      else if (firstDynamic < 0) addModule(path.resolve(rootDir, ...segments), false);
+      else addModule(path.resolve(rootDir, ...segments.slice(0, firstDynamic)), true);
     }
-    for (const folder of canonicalFolders) needles.add(path.basename(folder));
-    for (const file of canonicalFiles) for (const n of moduleNeedles(file, false)) needles.add(n);
-    for (const pkg of resolver.workspacePackages()) {
-      if ([...canonicalFolders, ...canonicalFiles].some((p) => isInside(p, pkg.dir) || isInside(pkg.dir, p)))
-        needles.add(pkg.name);
+  }
+  // A workspace package inside a folder module is imported by its name, and one whose entry
+  // points out of its own folder to a module is imported by its name or folder.
+  for (const pkg of resolver.workspacePackages()) {
+    if (modules.some((m) => m.isDirectory && isInside(pkg.dir, m.path))) spellings.packages.add(pkg.name);
+    else if (!modules.some((m) => isInside(m.path, pkg.dir))) {
+      if (packageEntryReaches(pkg.dir, modules)) {
+        spellings.exact.add(pkg.name);
+        spellings.endings.add(path.basename(pkg.dir));
+        spellings.paths.dirs.add(pkg.dir);
+      }
     }
   }
 
-  // Specifiers are checked against the import needles only (no declaration names or members).
-  const importNeedles = [...needles].filter((n) => n.length > 0 && !/^['"]/.test(n));
-  /** Legacy/canonical paths (files and folders) a `paths` alias may lead into without spelling them. */
-  const modulePaths = config.concepts
-    .flatMap((c) => [
-      ...c.legacy.filter((l) => l.path && !l.pattern).map((l) => ({ path: l.path!, dir: Boolean(l.isDirectory) })),
-      ...[c.canonical.path, c.compat?.path]
-        .filter((p): p is string => Boolean(p))
-        .map((p) => ({ path: p, dir: false })),
-    ])
-    .concat(
-      canonicalFolders.map((p) => ({ path: p, dir: true })),
-      canonicalFiles.map((p) => ({ path: p, dir: false })),
-    );
-  const folderModules = modulePaths.filter((m) => m.dir).map((m) => m.path);
+  const folderModules = modules.filter((m) => m.isDirectory).map((m) => m.path);
   const insideFolderModule = (file: string): boolean => folderModules.some((dir) => isInside(file, dir));
-  const indexLegacy = modulePaths.some((m) => path.basename(stripExtension(m.path)) === 'index');
-  const specifierPassAll = passAll;
-  const aliasPrefixesByOptions = new WeakMap<object, string[]>();
-  /**
-   * Alias prefixes (`@legacy/` of `@legacy/*`) under which a specifier can reach a configured
-   * module without spelling its file or folder name: the target adds text after `*`, or its folder
-   * holds (or sits inside) a configured folder module. Exact aliases are needles already.
-   */
-  const aliasPrefixes = (file: string): string[] => {
-    const compilerOptions = resolver.optionsFor(file);
-    const cached = aliasPrefixesByOptions.get(compilerOptions);
-    if (cached) return cached;
-    const out: string[] = [];
-    const base =
-      compilerOptions.baseUrl ??
-      (compilerOptions.configFilePath ? path.dirname(String(compilerOptions.configFilePath)) : config.rootDir);
-    for (const [key, targets] of Object.entries(compilerOptions.paths ?? {})) {
-      const star = key.indexOf('*');
-      if (star < 0) {
-        out.push(key);
-        continue;
-      }
-      const reaches = targets.some((target) => {
-        const t = target.indexOf('*');
-        if (t < 0) return true;
-        if (stripExtension(target.slice(t + 1)) !== '') return true;
-        const dir = path.resolve(base, target.slice(0, t));
-        // Below the alias folder, a specifier spells every folder on the way and the file name;
-        // it need not spell a configured folder the alias folder sits in, nor an index's folder.
-        return modulePaths.some((m) =>
-          m.dir
-            ? isInside(dir, m.path)
-            : path.basename(stripExtension(m.path)) === 'index' && isInside(dir, path.dirname(m.path)),
-        );
-      });
-      if (reaches) out.push(key.slice(0, star));
-    }
-    aliasPrefixesByOptions.set(compilerOptions, out);
-    return out;
-  };
 
-  const list = [...needles].filter((n) => n.length > 0);
+  /** The shapes for files under one tsconfig (its `paths`/`baseUrl`), compiled once per options object. */
+  const byOptions = new WeakMap<object, CompiledShapes>();
+  const shapesFor = (compilerOptions: ts.CompilerOptions): CompiledShapes => {
+    const cached = byOptions.get(compilerOptions);
+    if (cached) return cached;
+    const own: Spellings = {
+      ...spellings,
+      exact: new Set(spellings.exact),
+      exactAnyCase: new Set(spellings.exactAnyCase),
+      prefixes: new Set(spellings.prefixes),
+      prefixPaths: new Set(spellings.prefixPaths),
+    };
+    const { bareAsPath, anyBare } = aliasSpellings(compilerOptions, rootDir, modules, own);
+    // `rootDirs` lets `./x` land in another root: then any path literal that spells a module counts.
+    const compiled = compile({ spellings: own, bareAsPath }, anyBare, (compilerOptions.rootDirs ?? []).length === 0);
+    byOptions.set(compilerOptions, compiled);
+    return compiled;
+  };
+  /** Files whose tsconfig sets no `paths`, `baseUrl` or `rootDirs`: the module shapes alone, exact paths. */
+  const unmapped = compile({ spellings, bareAsPath: false }, false, true);
+  const shapesOf = (file: string): CompiledShapes =>
+    resolver.mayMapSpecifiers(file) ? shapesFor(resolver.optionsFor(file)) : unmapped;
+  const probe = path.join(rootDir, '__ssot_probe__.ts');
+  /** Without a file: the root's aliases, and bare specifiers taken as paths (any `baseUrl` may apply). */
+  const anyFile = ((): CompiledShapes => {
+    const own: Spellings = {
+      ...spellings,
+      exact: new Set(spellings.exact),
+      exactAnyCase: new Set(spellings.exactAnyCase),
+      prefixes: new Set(spellings.prefixes),
+      prefixPaths: new Set(spellings.prefixPaths),
+    };
+    const { anyBare } = aliasSpellings(resolver.optionsFor(probe), rootDir, modules, own);
+    return compile({ spellings: own, bareAsPath: true }, anyBare, false);
+  })();
+  const realDir = createRealDir();
+
+  const nameList = [...needles].filter((n) => n.length > 0);
+  const patternList = [...patternTexts].filter((n) => n.length > 0);
   const lowerList = [...lowerNeedles].filter((n) => n.length > 0);
   const registries = !options.legacyImportsOnly && options.duplicates?.registries === true;
   const copies = options.legacyImportsOnly ? [] : (options.duplicates?.copies ?? []);
   if (copies.some((c) => c === undefined)) passAll = true;
   const copyWords = [...new Set(copies.flatMap((c) => c ?? []))];
+  const containsPattern = (text: string): boolean => {
+    for (const needle of patternList) if (text.includes(needle)) return true;
+    if (lowerList.length > 0) {
+      const lower = text.toLowerCase();
+      for (const needle of lowerList) if (lower.includes(needle)) return true;
+    }
+    return false;
+  };
+  const shown = [
+    ...spellings.endings,
+    ...spellings.folders,
+    ...spellings.packages,
+    ...spellings.exact,
+    ...spellings.exactAnyCase,
+    ...spellings.prefixes,
+    ...spellings.prefixPaths,
+  ];
   return {
-    needles: [...list, ...lowerList],
+    needles: [...new Set([...shown, ...nameList, ...patternList, ...lowerList])],
     passAll,
     specifierMayMatch(specifier: string, file: string): boolean {
-      if (specifierPassAll) return true;
-      for (const needle of importNeedles) if (specifier.includes(needle)) return true;
-      if (lowerList.length > 0) {
-        const lower = specifier.toLowerCase();
-        for (const needle of lowerList) if (lower.includes(needle)) return true;
-      }
-      // `.`, `..`, `./`, `../..`: an index module reached through its folder.
-      if (indexLegacy && /^[./]+$/.test(specifier)) return true;
-      if (specifier.startsWith('.') || path.isAbsolute(specifier)) return insideFolderModule(file);
-      return aliasPrefixes(file).some((prefix) => specifier.startsWith(prefix));
+      if (passAll) return true;
+      if (containsPattern(specifier)) return true;
+      // Relative imports inside a folder module: internal sites that need not spell its name.
+      if ((specifier.startsWith('.') || path.isAbsolute(specifier)) && insideFolderModule(file)) return true;
+      // The decoded specifier as a literal of its own (a quote inside it cannot end it).
+      const literal = `'${specifier.replace(/['"`\r\n\\]/g, (c) => (c === '\\' ? '/' : '_'))}'`;
+      return literalMatches(shapesOf(file), literal, path.dirname(file), realDir);
+    },
+    rulesOutBytes(bytes: Uint8Array, file: string): boolean {
+      if (passAll || registries || copyWords.length > 0 || lowerList.length > 0 || memberGroups.length > 0)
+        return false;
+      if (insideFolderModule(file)) return false;
+      const shapes = shapesOf(file);
+      if (shapes.anyBare || shapes.quick.length === 0) return false;
+      const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      if (buffer.includes(BACKSLASH)) return false;
+      for (const needle of [...shapes.quick, ...patternList, ...nameList]) if (buffer.includes(needle)) return false;
+      return true;
+    },
+    shapedLiterals(text: string, file: string): number[] | undefined {
+      if (passAll || patternList.length > 0 || lowerList.length > 0 || insideFolderModule(file)) return undefined;
+      const shapes = shapesOf(file);
+      if (shapes.anyBare) return undefined;
+      return shapedOffsets(shapes, text, path.dirname(file), realDir);
     },
     mayMatch(text: string, file?: string): boolean {
       if (passAll) return true;
       if (file !== undefined && insideFolderModule(file)) return true;
-      for (const needle of list) if (text.includes(needle)) return true;
-      if (lowerList.length > 0) {
-        const lower = text.toLowerCase();
-        for (const needle of lowerList) if (lower.includes(needle)) return true;
-      }
+      const shapes = file === undefined ? anyFile : shapesOf(file);
+      if (literalMatches(shapes, text, file === undefined ? undefined : path.dirname(file), realDir)) return true;
+      if (containsPattern(text)) return true;
+      for (const needle of nameList) if (text.includes(needle)) return true;
       for (const group of memberGroups) {
         let count = 0;
         for (const m of group.members) if (text.includes(m) && ++count >= group.min) return true;

@@ -131,6 +131,8 @@ export class ModuleResolver {
   private readonly results = new Map<string, Resolution>();
   private workspaces: WorkspacePackage[] | undefined;
   private readonly host: CachingHost;
+  /** Parsed tsconfigs that others extend (a monorepo's base config), shared by every tsconfig. */
+  private readonly extendedCache = new Map<string, ts.ExtendedConfigCacheEntry>();
 
   constructor(rootDir: string, tsconfig?: string) {
     this.rootDir = path.resolve(rootDir);
@@ -146,6 +148,8 @@ export class ModuleResolver {
           this.settingsByConfig.clear();
           this.configByDir.clear();
           this.results.clear();
+          this.extendedCache.clear();
+          this.mapsByConfig.clear();
           this.workspaces = undefined;
           this.host.forget();
           return true;
@@ -289,8 +293,51 @@ export class ModuleResolver {
     return this.workspaces;
   }
 
+  /** The tsconfig (or jsconfig) that applies to a file, '' when none does: without parsing it. */
+  configFileFor(file: string): string {
+    return this.forcedTsconfig ?? this.nearestTsconfig(path.dirname(file));
+  }
+
+  /**
+   * False only when the tsconfig of `file` and every config it extends are known, from their raw
+   * text, to set none of `paths`, `baseUrl` and `rootDirs`: then a bare specifier resolves as a
+   * package and a relative one as a plain path, whatever else the configs say. Cheaper than
+   * parsing them (the prefilter asks for every file of a large repository).
+   */
+  mayMapSpecifiers(file: string): boolean {
+    return this.mayMap(this.configFileFor(file), 0);
+  }
+
+  private readonly mapsByConfig = new Map<string, boolean>();
+
+  private mayMap(configFile: string, depth: number): boolean {
+    if (configFile === '') return false;
+    let known = this.mapsByConfig.get(configFile);
+    if (known !== undefined) return known;
+    known = true;
+    try {
+      const text = fs.readFileSync(configFile, 'utf8');
+      // (a key spelled with an escape, `"p\u0061ths"`, is not read here: such a config maps)
+      if (!/["'](?:paths|baseUrl|rootDirs)["']\s*:/.test(text) && !text.includes('\\') && depth < 8) {
+        // Only `extends` by path can be followed here; a package's config is assumed to map.
+        const ext = /["']extends["']\s*:\s*(\[[^\]]*\]|"[^"]*")/.exec(text);
+        const targets = ext ? (JSON.parse(ext[1]!) as string | string[]) : [];
+        known = [targets].flat().some((t) => {
+          if (typeof t !== 'string' || !(t.startsWith('.') || path.isAbsolute(t))) return true;
+          const abs = path.resolve(path.dirname(configFile), t);
+          const file = fs.existsSync(abs) && fs.statSync(abs).isFile() ? abs : `${abs}.json`;
+          return !fs.existsSync(file) || this.mayMap(file, depth + 1);
+        });
+      }
+    } catch {
+      known = true;
+    }
+    this.mapsByConfig.set(configFile, known);
+    return known;
+  }
+
   private settingsFor(file: string): ProjectSettings {
-    const configFile = this.forcedTsconfig ?? this.nearestTsconfig(path.dirname(file));
+    const configFile = this.configFileFor(file);
     let settings = this.settingsByConfig.get(configFile);
     if (!settings) {
       settings = this.loadSettings(configFile);
@@ -332,7 +379,7 @@ export class ModuleResolver {
     let options: ts.CompilerOptions = { ...FALLBACK_OPTIONS };
     if (configFile) {
       watched.set(configFile, mtime(configFile));
-      const extendedCache = new Map<string, ts.ExtendedConfigCacheEntry>();
+      const extendedCache = this.extendedCache;
       const parsed = ts.getParsedCommandLineOfConfigFile(
         configFile,
         { noEmit: true },
@@ -354,7 +401,9 @@ export class ModuleResolver {
           if (options.module === undefined || options.module === ts.ModuleKind.CommonJS)
             options.module = ts.ModuleKind.ESNext;
         }
-        for (const extended of extendedCache.keys()) watched.set(extended, mtime(extended));
+        for (const extended of (parsed.options.configFile as ts.TsConfigSourceFile | undefined)?.extendedSourceFiles ??
+          [])
+          watched.set(extended, mtime(extended));
       }
     }
     const cache = ts.createModuleResolutionCache(this.rootDir, (f) => f, options);

@@ -16,7 +16,20 @@ export type WorkerSetup<TInit, TItem, TResult> = (init: TInit) => (item: TItem) 
 
 export interface Pool<TItem, TResult> {
   map(items: readonly TItem[], onProgress?: (done: number, total: number) => void): Promise<TResult[]>;
+  /**
+   * Items handed to the helpers while the caller still produces them (the prefilter finds
+   * candidates as it reads): each push is a batch an idle helper takes at once. A caller that
+   * works synchronously between pushes should yield now and then, so that a helper's reply (and
+   * its next batch) gets through.
+   */
+  stream(): PoolStream<TItem, TResult>;
   close(): Promise<void>;
+}
+
+export interface PoolStream<TItem, TResult> {
+  push(items: readonly TItem[]): void;
+  /** No more items: this thread works through the batches no helper has taken; results in push order. */
+  finish(onProgress?: (done: number, total: number) => void): Promise<TResult[]>;
 }
 
 export interface PoolOptions<TInit, TItem, TResult> {
@@ -111,72 +124,97 @@ export function startPool<TInit, TItem, TResult>(options: PoolOptions<TInit, TIt
     w.unref();
   }
   let closed = false;
+  const stream = (useHelpers: boolean): PoolStream<TItem, TResult> => {
+    const batches: BatchMessage<TItem>[] = [];
+    const results: TResult[][] = [];
+    let next = 0;
+    let done = 0;
+    let total = 0;
+    let inFlight = 0;
+    let progress: ((done: number, total: number) => void) | undefined;
+    const finished = (id: number, r: TResult[]): void => {
+      results[id] = r;
+      done += r.length;
+      progress?.(done, total);
+    };
+    const idle = new Set<Worker>();
+    const feed = (w: Worker): void => {
+      const batch = batches[next];
+      if (!batch) {
+        idle.add(w);
+        return;
+      }
+      next++;
+      inFlight++;
+      idle.delete(w);
+      w.postMessage(batch);
+    };
+    const listeners = new Map<Worker, (m: ResultMessage<TResult>) => void>();
+    if (useHelpers) {
+      for (const w of workers) {
+        const onMessage = (m: ResultMessage<TResult>): void => {
+          inFlight--;
+          if (m.error !== undefined || !m.results) fail(new Error(`worker failed: ${m.error ?? 'no results'}`));
+          else finished(m.id, m.results);
+          feed(w);
+          wake?.();
+        };
+        listeners.set(w, onMessage);
+        w.on('message', onMessage);
+        w.ref();
+        idle.add(w);
+      }
+    }
+    return {
+      push(items) {
+        if (items.length === 0) return;
+        batches.push({ id: batches.length, items: [...items] });
+        total += items.length;
+        for (const w of [...idle]) feed(w);
+      },
+      async finish(onProgress) {
+        progress = onProgress;
+        localRun ??= options.local
+          ? options.local()
+          : await localSetup<TInit, TItem, TResult>(options.workerUrl, options.init);
+        const run = localRun;
+        try {
+          for (;;) {
+            if (failure) throw failure;
+            const batch = batches[next];
+            if (batch) {
+              next++;
+              finished(batch.id, batch.items.map(run));
+              // Let the helpers' replies in, so they are fed again while this thread works.
+              await new Promise<void>((resolve) => setImmediate(resolve));
+              continue;
+            }
+            if (inFlight === 0) break;
+            await new Promise<void>((resolve) => (wake = resolve));
+            wake = undefined;
+          }
+          if (failure) throw failure;
+        } finally {
+          for (const [w, l] of listeners) {
+            w.off('message', l);
+            w.unref();
+          }
+        }
+        return results.flat();
+      },
+    };
+  };
   return {
     async map(items, onProgress) {
       const total = items.length;
-      localRun ??= options.local
-        ? options.local()
-        : await localSetup<TInit, TItem, TResult>(options.workerUrl, options.init);
-      const run = localRun;
       const useHelpers = workers.length > 0 && total >= (options.minItemsForHelpers ?? MIN_ITEMS_FOR_HELPERS);
       const batchSize = useHelpers ? batchSizeFor(total, workers.length + 1) : Math.max(1, total);
-      const batches: BatchMessage<TItem>[] = [];
-      for (let i = 0, id = 0; i < total; i += batchSize, id++)
-        batches.push({ id, items: items.slice(i, i + batchSize) });
-      const results: TResult[][] = new Array(batches.length);
-      let next = 0;
-      let done = 0;
-      let inFlight = 0;
-      const finished = (id: number, r: TResult[]): void => {
-        results[id] = r;
-        done += r.length;
-        onProgress?.(done, total);
-      };
-      const feed = (w: Worker): void => {
-        const batch = batches[next++];
-        if (!batch) return;
-        inFlight++;
-        w.postMessage(batch);
-      };
-      const listeners = new Map<Worker, (m: ResultMessage<TResult>) => void>();
-      if (useHelpers) {
-        for (const w of workers) {
-          const onMessage = (m: ResultMessage<TResult>): void => {
-            inFlight--;
-            if (m.error !== undefined || !m.results) fail(new Error(`worker failed: ${m.error ?? 'no results'}`));
-            else finished(m.id, m.results);
-            feed(w);
-            wake?.();
-          };
-          listeners.set(w, onMessage);
-          w.on('message', onMessage);
-          w.ref();
-          feed(w);
-        }
-      }
-      try {
-        for (;;) {
-          if (failure) throw failure;
-          const batch = batches[next];
-          if (batch) {
-            next++;
-            finished(batch.id, batch.items.map(run));
-            // Let the helpers' replies in, so they are fed again while this thread works.
-            await new Promise<void>((resolve) => setImmediate(resolve));
-            continue;
-          }
-          if (inFlight === 0) break;
-          await new Promise<void>((resolve) => (wake = resolve));
-          wake = undefined;
-        }
-        if (failure) throw failure;
-      } finally {
-        for (const [w, l] of listeners) {
-          w.off('message', l);
-          w.unref();
-        }
-      }
-      return results.flat();
+      const s = stream(useHelpers);
+      for (let i = 0; i < total; i += batchSize) s.push(items.slice(i, i + batchSize));
+      return s.finish(onProgress);
+    },
+    stream() {
+      return stream(workers.length > 0);
     },
     async close() {
       if (closed) return;

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { createMigrationContext, type MigrationContext } from '../../codemods/import-migration.js';
 import type { ResolvedConfig } from '../core/config/types.js';
 import { listScope } from '../engine/collect.js';
-import { defaultJobs, MIN_ITEMS_FOR_HELPERS, startPool, type Pool } from '../engine/pool.js';
+import { defaultJobs, MIN_ITEMS_FOR_HELPERS, startPool, type Pool, type PoolStream } from '../engine/pool.js';
 import {
   contentHash,
   removeStaleTempFiles,
@@ -15,7 +15,7 @@ import {
 import { UsageError } from '../shared/errors.js';
 import { displayPath } from '../shared/paths.js';
 import { selectShard, type Shard } from '../shared/shard.js';
-import { readSourceFile } from '../shared/source-file.js';
+import { readSourceBytes, readSourceFile } from '../shared/source-file.js';
 import type { SiteRef } from '../../codemods/import-migration.js';
 import {
   changedDuringRun,
@@ -31,6 +31,7 @@ import { applyFit, fitSelector } from './fit.js';
 import { mayUseCompat } from '../../codemods/canonical/candidates.js';
 import { newFindings } from '../../codemods/findings.js';
 import { canonicalWorker } from './canonical.js';
+import type { CanonicalFileResult } from '../../codemods/canonical-api.js';
 
 /** A problem with the inputs (dirty tree, bad shard, unknown concept): exit 2, nothing written. */
 export class MigrateUsageError extends UsageError {}
@@ -285,36 +286,33 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
 }
 
 /**
- * Helper threads besides the main thread (and the write-behind thread). A helper loads its own
- * TypeScript and runs the parser cold: ~1 s of extra CPU and ~95 MB. Measured on an idle 2-core
- * machine (docs/codemods.md): on the 5,000-file bench corpus (~9 MB of candidate source) one
- * thread and two take the same time; on the 20,000-file corpus (~36 MB) two threads save 8%
- * (5.5 s against 6.0 s) but peak at 337 MiB against 241 MiB. So by default a helper joins per
- * 64 MiB of candidate source, up to the core count less one; an explicit --jobs n is used as given.
+ * The thread policy. The work that a thread repays is the parsing of candidates, and its cost is
+ * in proportion to their source (oxc reads each in full, TypeScript its import header or the whole
+ * file). A helper costs a thread, our modules, a TypeScript and oxc load, its own prefilter, a cold
+ * parser and ~70 MB, and on a 2-core machine shared with other work it takes CPU from the main
+ * thread while it warms up. Where most candidates are planned from their import header, that
+ * warm-up costs about as much as migrating a few MB of candidates, so a helper joins (up to the
+ * core count less one) only when the candidate source, estimated while the prefilter runs,
+ * reaches HELPER_MIN_BYTES: it is started then, so its start-up overlaps the rest of the
+ * prefilter, not the parsing. An explicit --jobs n is used as given, its helpers started at once.
+ * The figures behind the threshold (one thread against a helper on three real repositories with
+ * 2-3.4 MB of candidates) are in docs/benchmarks.md.
  */
-export const HELPER_THRESHOLD_BYTES = 64 * 1024 * 1024;
+export const HELPER_MIN_BYTES = 8 * 1024 * 1024;
 
-/** Fewer candidate files than this are written by the migrating thread itself. */
-const WRITE_BEHIND_MIN_FILES = 64;
+/** The estimate is taken after this many files (and then every CHECK_EVERY files). */
+const ESTIMATE_AFTER_FILES = 256;
+const CHECK_EVERY = 128;
+/** Candidates per batch handed to a helper while the prefilter runs, and how often it yields to them. */
+const STREAM_BATCH = 8;
+const YIELD_EVERY = 64;
 
-function helpersFor(
-  options: MigrateOptions,
-  candidates: number,
-  candidateBytes: number,
-): { jobs: number; helpers: number } {
-  if (options.jobs !== undefined) {
-    const jobs = Math.max(1, options.jobs);
-    return { jobs, helpers: candidates >= MIN_ITEMS_FOR_HELPERS ? jobs - 1 : 0 };
-  }
-  const jobs = Math.max(1, defaultJobs());
-  return {
-    jobs,
-    helpers:
-      candidateBytes >= HELPER_THRESHOLD_BYTES
-        ? Math.min(jobs - 1, Math.floor(candidateBytes / HELPER_THRESHOLD_BYTES))
-        : 0,
-  };
-}
+/**
+ * Written by a write-behind thread when a single thread migrates at least this many candidates:
+ * it overlaps the writes with the parsing of the next files, for the start-up of a thread (~60 MB).
+ * With helpers, each thread writes its own files.
+ */
+const WRITE_BEHIND_MIN_FILES = 256;
 
 async function run(
   options: MigrateOptions,
@@ -329,7 +327,50 @@ async function run(
   const root = config.rootDir;
   const stage2 = options.to === 'canonical';
   const selected = config.concepts.filter((c) => !options.concepts || options.concepts.includes(c.id));
-  const prefilter = stage2 ? { mayMatch: mayUseCompat(selected) } : mctx.prefilter;
+  const prefilter = stage2 ? undefined : mctx.prefilter;
+  const mayUse = stage2 ? mayUseCompat(selected) : undefined;
+
+  // Stage 2 plans every file at once, here, over one type-checked project: no helper threads.
+  const jobs = stage2 ? 1 : Math.max(1, options.jobs ?? defaultJobs());
+  const within = projectRealRoot(config);
+  let writer: WriteBehind | undefined;
+  let helpers = 0;
+  let pool: Pool<MigrateItem, FileOutcome> | undefined;
+  // Stage 2's plans (see below): its thread writes them.
+  let stage2Results = new Map<string, CanonicalFileResult>();
+  const startHelpers = (n: number): Pool<MigrateItem, FileOutcome> =>
+    startPool({
+      workerUrl: new URL('./worker.js', import.meta.url),
+      init,
+      helpers: (helpers = n),
+      local: () =>
+        stage2 ? canonicalWorker(stage2Results, texts, root, within) : migrateWorker(init, mctx, writer?.write),
+    });
+  // An explicit --jobs: its helpers start now and warm up while the prefilter runs.
+  if (options.jobs !== undefined && jobs > 1) pool = startHelpers(jobs - 1);
+
+  // With helpers running, candidates go to them as the prefilter finds them (a stream): they
+  // migrate while this thread still reads. Not when the run must first know that it rewrites no
+  // file with uncommitted changes (those are planned first, below). Two phases when the set of
+  // files to write must be known first (--limit, --typecheck): plan everywhere, then write only
+  // the chosen files.
+  const twoPhase = !options.dryRun && (options.limit !== undefined || Boolean(options.typecheck));
+  const firstMode: MigrateItem['mode'] = twoPhase ? 'plan' : options.dryRun ? 'diff' : 'write';
+  const streams = !stage2 && dirty.size === 0;
+  let stream: PoolStream<MigrateItem, FileOutcome> | undefined;
+  let sent = 0;
+  const send = (all: boolean): void => {
+    while (stream && candidates.length - sent >= (all ? 1 : STREAM_BATCH)) {
+      const n = Math.min(STREAM_BATCH, candidates.length - sent);
+      // The files the type checker looks at are planned by the pool and written by applyFit.
+      const items = candidates
+        .slice(sent, sent + n)
+        .map((file) => ({ file, mode: fitFiles.has(file) ? ('plan' as const) : firstMode }));
+      stream.push(items);
+      sent += n;
+    }
+  };
+  if (pool && helpers > 0 && streams) stream = pool.stream();
 
   // The text prefilter runs here, on the main thread: reading is cheap, parsing is the cost, so
   // only files that spell a legacy module go to the workers (as paths, never contents).
@@ -342,17 +383,37 @@ async function run(
   // Stage 2 plans on this thread from the texts read here.
   const texts = new Map<string, string>();
   let candidateBytes = 0;
-  for (const file of files) {
+  for (let i = 0; i < files.length; i++) {
+    const file = files[i]!;
     const empty = { file, parsed: false, rewritten: [], refused: [], kept: [], notes: [] };
-    const source = readSourceFile(file, { allowInvalidUtf8: true });
-    if (!source.ok) ruledOut.push({ ...empty, status: 'skipped', reason: source.reason, unreadable: true });
-    else if (prefilter.mayMatch(source.text)) {
+    const source = readSourceBytes(file, { allowInvalidUtf8: true });
+    if (!source.ok) {
+      ruledOut.push({ ...empty, status: 'skipped', reason: source.reason, unreadable: true });
+      continue;
+    }
+    // Most files are ruled out by their bytes, without decoding them.
+    const text = prefilter?.rulesOutBytes(source.buffer, file) ? undefined : source.buffer.toString('utf8');
+    if (text !== undefined && (prefilter ? prefilter.mayMatch(text, file) : mayUse!(text))) {
       candidates.push(file);
-      candidateBytes += source.bytes;
-      if (needsFit(source.text)) fitFiles.add(file);
-      if (stage2) texts.set(file, source.text);
+      candidateBytes += source.buffer.length;
+      if (needsFit(text)) fitFiles.add(file);
+      if (stage2) texts.set(file, text);
+      send(false);
     } else ruledOut.push({ ...empty, status: 'unchanged' });
+    // The work estimate: candidate bytes so far, extrapolated to every file.
+    const estimate = (candidateBytes * files.length) / (i + 1);
+    if (!pool && jobs > 1 && i >= ESTIMATE_AFTER_FILES && i % CHECK_EVERY === 0 && estimate >= HELPER_MIN_BYTES) {
+      pool = startHelpers(Math.min(jobs - 1, Math.max(1, Math.floor(estimate / HELPER_MIN_BYTES) - 1)));
+      if (streams) stream = pool.stream();
+      send(false);
+    }
+    // Let the helpers' replies in, so that each gets its next batch while this thread reads on.
+    if (stream && i % YIELD_EVERY === 0) await new Promise<void>((resolve) => setImmediate(resolve));
   }
+  send(true);
+  if (!pool && jobs > 1 && candidateBytes >= HELPER_MIN_BYTES)
+    pool = startHelpers(Math.min(jobs - 1, Math.floor(candidateBytes / HELPER_MIN_BYTES) - 1 || 1));
+  pool ??= startHelpers(0);
   const planOptions = {
     rename: init.rename,
     mergeImports: init.mergeImports,
@@ -363,37 +424,23 @@ async function run(
   const progress = options.onProgress
     ? (d: number) => options.onProgress!(progressOffset + d, files.length)
     : undefined;
-  const sized = helpersFor(options, candidates.length, candidateBytes);
-  const jobs = sized.jobs;
-  // Stage 2 plans every file at once, here, over one type-checked project: no helper threads.
-  const helpers = stage2 ? 0 : sized.helpers;
   // Stage 2 loads the type checker (ts-morph) only when there is a file to rewrite.
-  const stage2Results =
-    stage2 && texts.size > 0
-      ? new Map(
-          (await import('../../codemods/canonical-api.js'))
-            .migrateToCanonical(
-              mctx,
-              [...texts].map(([file, text]) => ({ file, text })),
-              options.concepts ? { concepts: options.concepts } : {},
-            )
-            .map((r) => [r.file, r]),
+  if (stage2 && texts.size > 0)
+    stage2Results = new Map(
+      (await import('../../codemods/canonical-api.js'))
+        .migrateToCanonical(
+          mctx,
+          [...texts].map(([file, text]) => ({ file, text })),
+          options.concepts ? { concepts: options.concepts } : {},
         )
-      : undefined;
-  // Files this thread migrates are written by a write-behind thread, which overlaps the writes
+        .map((r) => [r.file, r]),
+    );
+  // With one thread, its files are written by a write-behind thread, which overlaps the writes
   // with the parsing of the next files; worth its start-up only when there is much to write.
-  const within = projectRealRoot(config);
-  const writeBehind = !options.dryRun && !stage2 && candidates.length >= WRITE_BEHIND_MIN_FILES;
-  const writer: WriteBehind | undefined = writeBehind ? startWriteBehind({ within }) : undefined;
-  const pool: Pool<MigrateItem, FileOutcome> = startPool({
-    workerUrl: new URL('./worker.js', import.meta.url),
-    init,
-    helpers,
-    local: () =>
-      stage2
-        ? canonicalWorker(stage2Results ?? new Map(), texts, root, within)
-        : migrateWorker(init, mctx, writer?.write),
-  });
+  const threadsUsed =
+    helpers > 0 && (stream !== undefined || candidates.length >= MIN_ITEMS_FOR_HELPERS) ? helpers + 1 : 1;
+  if (!options.dryRun && !stage2 && threadsUsed === 1 && candidates.length >= WRITE_BEHIND_MIN_FILES)
+    writer = startWriteBehind({ within });
   try {
     return await runWith(pool);
   } finally {
@@ -402,17 +449,22 @@ async function run(
 
   // (a function declaration: hoisted above its use)
   async function runWith(pool: Pool<MigrateItem, FileOutcome>): Promise<MigrateResult> {
+    /** The first pass over the candidates takes what the stream has done already. */
     const runPool = async (
       items: readonly MigrateItem[],
       withProgress: boolean,
       fit = items[0]?.mode !== 'plan',
     ): Promise<FileOutcome[]> => {
       const mode = items[0]?.mode;
+      const first = stream && items.length === candidates.length && mode === firstMode ? stream : undefined;
+      stream = undefined;
       // The files the type checker looks at are planned by the pool and written by applyFit.
-      let out = await pool.map(
-        items.map((i) => (fitFiles.has(i.file) ? { ...i, mode: 'plan' as const } : i)),
-        withProgress ? progress : undefined,
-      );
+      let out = first
+        ? await first.finish(withProgress ? progress : undefined)
+        : await pool.map(
+            items.map((i) => (fitFiles.has(i.file) ? { ...i, mode: 'plan' as const } : i)),
+            withProgress ? progress : undefined,
+          );
       if (fit && mode !== undefined && fitFiles.size > 0) {
         const fitItems = items.filter((i) => fitFiles.has(i.file));
         const fitted = new Map(
@@ -449,9 +501,6 @@ async function run(
       if (blocking.length > 0) refuseDirty(blocking, root);
     }
 
-    // Two phases when the set of files to write must be known first (--limit, --typecheck):
-    // plan everywhere, then write only the chosen files.
-    const twoPhase = !options.dryRun && (options.limit !== undefined || options.typecheck);
     let outcomes: FileOutcome[];
     const finalOutcomes = new Map<string, FileOutcome>();
     let typecheckReports = new Map<string, TypecheckFinding[]>();
@@ -494,8 +543,6 @@ async function run(
         );
       }
       const originals = new Map<string, string>();
-      let before: Map<string, TypecheckFinding[]> | undefined;
-      let checker: Awaited<ReturnType<typeof import('./typecheck.js').createTypechecker>> | undefined;
       if (options.typecheck && chosen.length > 0) {
         // The text a rollback restores: what was planned on (else the file changed meanwhile).
         chosen = chosen.filter((f) => {
@@ -507,9 +554,6 @@ async function run(
           finalOutcomes.set(f, changedDuringRun(planned.get(f)!, 'changed since it was planned'));
           return false;
         });
-        const { createTypechecker } = await import('./typecheck.js');
-        checker = createTypechecker(config, chosen);
-        before = checker.diagnostics(chosen);
       }
       // Each file is written only if it still holds the text that was planned (and type-checked).
       const items: MigrateItem[] = chosen.map((file) => {
@@ -517,10 +561,16 @@ async function run(
       });
       const written = items.length > 0 ? await runPool(items, false) : [];
       for (const o of written) finalOutcomes.set(o.file, o);
-      if (checker && before) {
-        const changed = written.filter((o) => o.status === 'changed').map((o) => o.file);
-        checker.refresh(changed);
-        const after = checker.diagnostics(changed);
+      const changed = written.filter((o) => o.status === 'changed').map((o) => o.file);
+      if (options.typecheck && changed.length > 0) {
+        // The helpers are done: their memory goes before the type checker's comes.
+        await pool.close();
+        // One check of the files as written and of their original texts (see typecheckRewrites).
+        const { typecheckRewrites } = await import('./typecheck.js');
+        const rewrites = changed
+          .filter((file) => originals.has(file))
+          .map((file) => ({ file, original: originals.get(file)! }));
+        const { before, after } = typecheckRewrites(config, rewrites);
         typecheckReports = newDiagnostics(before, after);
         if (options.rollbackOnTypeErrors) {
           for (const [file, found] of typecheckReports) {
@@ -589,7 +639,7 @@ async function run(
       dryRun: Boolean(options.dryRun),
       gitTree,
       jobs,
-      threads: helpers + 1,
+      threads: threadsUsed,
       timeMs: Math.round(performance.now() - started),
       typecheck: Boolean(options.typecheck),
     });

@@ -1,33 +1,188 @@
-import { createCheckerProject, diagnosticsOf } from '../../codemods/checker-project.js';
+import * as path from 'node:path';
+import { resolveOrSelfReference } from '../../codemods/checker-project.js';
+import ts from '../core/typescript.cjs';
 import type { ResolvedConfig } from '../core/config/types.js';
+import { ModuleResolver } from '../core/resolve.js';
 import type { TypecheckFinding } from './run.js';
 
+/** Options when a file has no tsconfig: what a modern bundler-based project uses. */
+const FALLBACK_OPTIONS: ts.CompilerOptions = {
+  strict: true,
+  noEmit: true,
+  allowJs: true,
+  module: ts.ModuleKind.ESNext,
+  moduleResolution: ts.ModuleResolutionKind.Bundler,
+};
+
+/** Marks the copy of a rewritten file that holds its original text (beside it: same imports, same module format). */
+const ORIGINAL_MARK = '.__ssot_original__';
+
+/** A rewritten file: its path (the new text is on disk) and its original text. */
+export interface Rewritten {
+  file: string;
+  original: string;
+}
+
 /**
- * `--typecheck`: a ts-morph Project from the project's tsconfig holding only the touched files
- * (their imports are pulled in by resolution, so memory follows the touched part of the repo,
- * not the whole program). Diagnostics are taken before and after the write.
+ * `--typecheck`: the diagnostics of every rewritten file before and after its rewrite. One
+ * TypeScript program per set of compiler options the files' tsconfigs give (a monorepo's packages
+ * mostly share one) holds the rewritten files as they are on disk, and only they are checked: what
+ * they import is read for its types, never checked itself. A file without a diagnostic now has no
+ * new one. For the others, the program is extended (oldProgram: every parsed file and resolution
+ * reused) with a copy of each one's original text beside it under a name of its own
+ * (`a.__ssot_original__.ts` next to `a.ts`, so its imports resolve as the original's did), and the
+ * copies are checked. The programs share the files they parse alike (TypeScript's lib files above
+ * all) and are built one at a time, so memory follows the touched part of the repository and at
+ * most two checkers at a time.
  */
-export function createTypechecker(
+export function typecheckRewrites(
   config: ResolvedConfig,
-  files: readonly string[],
+  rewritten: readonly Rewritten[],
 ): {
-  diagnostics(files: readonly string[]): Map<string, TypecheckFinding[]>;
-  refresh(files: readonly string[]): void;
+  before: Map<string, TypecheckFinding[]>;
+  after: Map<string, TypecheckFinding[]>;
 } {
-  const project = createCheckerProject(config, files);
+  const resolver = new ModuleResolver(config.rootDir, config.tsconfig);
+  // Files go to one program per set of compiler options: the tsconfigs of a monorepo's packages
+  // mostly differ only in the files they list, and one program then serves them all.
+  const settingsByConfig = new Map<string, { options: ts.CompilerOptions; declarations: string[] }>();
+  const groups = new Map<string, { options: ts.CompilerOptions; declarations: Set<string>; list: Rewritten[] }>();
+  for (const r of rewritten) {
+    const configFile = resolver.configFileFor(r.file);
+    let settings = settingsByConfig.get(configFile);
+    if (!settings) settingsByConfig.set(configFile, (settings = compilerOptions(configFile)));
+    const { configFilePath: _path, configFile: _file, ...shaping } = settings.options;
+    const key = JSON.stringify(shaping);
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { options: settings.options, declarations: new Set(), list: [] }));
+    for (const d of settings.declarations) group.declarations.add(d);
+    group.list.push(r);
+  }
+  const sourceFiles = new Map<string, ts.SourceFile>();
+  const before = new Map<string, TypecheckFinding[]>();
+  const after = new Map<string, TypecheckFinding[]>();
+  for (const { options, declarations, list } of groups.values()) {
+    const originals = new Map(list.map((r) => [originalPath(path.resolve(r.file)), r]));
+    const host = hostWithOriginals(options, originals, sourceFiles);
+    // The project's own declaration files (global types, `declare module`) apply to every file.
+    const roots = [...list.map((r) => path.resolve(r.file)), ...declarations];
+    let program: ts.Program | undefined = ts.createProgram({ rootNames: roots, options, host });
+    const withErrors: Rewritten[] = [];
+    for (const r of list) {
+      const now = diagnosticsOf(program, path.resolve(r.file), r.file);
+      after.set(r.file, now);
+      // Without a diagnostic now there is no new one: the original need not be checked.
+      if (now.length > 0) withErrors.push(r);
+    }
+    if (withErrors.length === 0) continue;
+    // The originals of those files join the program: TypeScript reuses every file and resolution
+    // of the first program (oldProgram), and one checker reports the originals.
+    const copies = withErrors.map((r) => originalPath(path.resolve(r.file)));
+    const second = ts.createProgram({ rootNames: [...roots, ...copies], options, host, oldProgram: program });
+    program = undefined; // its checker goes before the second one checks
+    for (const r of withErrors) {
+      const copy = originalPath(path.resolve(r.file));
+      // A message that names the copy names the file itself.
+      before.set(
+        r.file,
+        diagnosticsOf(second, copy, r.file).map((d) => ({
+          ...d,
+          message: d.message
+            .split(path.basename(copy, path.extname(copy)))
+            .join(path.basename(r.file, path.extname(r.file))),
+        })),
+      );
+    }
+  }
+  return { before, after };
+}
+
+/** `a.ts` -> `a.__ssot_original__.ts`, `a.d.ts` -> `a.__ssot_original__.d.ts`. */
+function originalPath(file: string): string {
+  const ext = /(\.d)?\.(c|m)?(t|j)sx?$/.exec(file)?.[0] ?? '';
+  return `${file.slice(0, file.length - ext.length)}${ORIGINAL_MARK}${ext}`;
+}
+
+function diagnosticsOf(program: ts.Program, fileName: string, reported: string): TypecheckFinding[] {
+  const sf = program.getSourceFile(fileName);
+  if (!sf) return [];
+  return [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)].map((d) => {
+    const pos = d.start !== undefined ? sf.getLineAndCharacterOfPosition(d.start) : { line: 0, character: 0 };
+    return {
+      file: reported,
+      line: pos.line + 1,
+      column: pos.character + 1,
+      code: d.code,
+      message: ts.flattenDiagnosticMessageText(d.messageText, '\n'),
+    };
+  });
+}
+
+function compilerOptions(configFile: string): { options: ts.CompilerOptions; declarations: string[] } {
+  if (!configFile) return { options: FALLBACK_OPTIONS, declarations: [] };
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    configFile,
+    { noEmit: true },
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined },
+  );
+  if (!parsed) return { options: FALLBACK_OPTIONS, declarations: [] };
+  // Only diagnostics are asked for: nothing is emitted, no build info, no project file list to match.
+  const { incremental: _incremental, composite: _composite, tsBuildInfoFile: _buildInfo, ...options } = parsed.options;
   return {
-    diagnostics(list) {
-      const out = new Map<string, TypecheckFinding[]>();
-      for (const [file, found] of diagnosticsOf(project, list))
-        out.set(
-          file,
-          found.map(({ start: _start, ...d }) => d),
-        );
-      return out;
-    },
-    refresh(list) {
-      for (const f of list) project.getSourceFile(f)?.refreshFromFileSystemSync();
-      project.resolveSourceFileDependencies();
-    },
+    options: { ...options, noEmit: true },
+    declarations: parsed.fileNames.filter((f) => /\.d\.(c|m)?ts$/.test(f)),
   };
+}
+
+/**
+ * A compiler host that also serves the copies of the original texts, and takes parsed files from
+ * (and gives them to) the cache every program of the run shares.
+ */
+function hostWithOriginals(
+  options: ts.CompilerOptions,
+  originals: Map<string, Rewritten>,
+  cache: Map<string, ts.SourceFile>,
+): ts.CompilerHost {
+  const host = ts.createCompilerHost(options, true);
+  // JSDoc is parsed only where it can hold types or type errors (JS files, @ts-check): as tsc does.
+  host.jsDocParsingMode = ts.JSDocParsingMode.ParseForTypeErrors;
+  // A parsed (and bound) file serves another program only under the same options that shape it.
+  const affecting = JSON.stringify(
+    (
+      ts as unknown as { sourceFileAffectingCompilerOptions?: { name: string }[] }
+    ).sourceFileAffectingCompilerOptions?.map((o) => options[o.name]) ?? options,
+  );
+  const fileExists = host.fileExists.bind(host);
+  const readFile = host.readFile.bind(host);
+  const getSourceFile = host.getSourceFile.bind(host);
+  // Module names resolve as the project resolves them, and `ssot-kit/...` also before the package
+  // is installed (a compat layer's import in a rewritten file; see resolveOrSelfReference).
+  const resolutionCache = ts.createModuleResolutionCache(host.getCurrentDirectory(), host.getCanonicalFileName, options);
+  host.resolveModuleNameLiterals = (literals, containingFile, redirectedReference, opts, containingSourceFile) =>
+    literals.map((literal) => {
+      const mode = ts.getModeForUsageLocation(containingSourceFile, literal, opts);
+      return resolveOrSelfReference(literal.text, containingFile, opts, {
+        resolve: (from, o) => ts.resolveModuleName(literal.text, from, o, host, resolutionCache, redirectedReference, mode),
+        found: (r) => r.resolvedModule !== undefined,
+        asBundler: (o) => ({ ...o, moduleResolution: ts.ModuleResolutionKind.Bundler, module: ts.ModuleKind.ESNext }),
+      });
+    });
+  host.fileExists = (f) => originals.has(path.resolve(f)) || fileExists(f);
+  host.readFile = (f) => originals.get(path.resolve(f))?.original ?? readFile(f);
+  host.getSourceFile = (fileName, languageVersionOrOptions, onError, shouldCreate) => {
+    const abs = path.resolve(fileName);
+    const original = originals.get(abs);
+    if (original) return ts.createSourceFile(fileName, original.original, languageVersionOrOptions, true);
+    const settings =
+      typeof languageVersionOrOptions === 'object'
+        ? `${languageVersionOrOptions.languageVersion}/${languageVersionOrOptions.impliedNodeFormat ?? ''}/${languageVersionOrOptions.jsDocParsingMode ?? ''}`
+        : String(languageVersionOrOptions);
+    const key = `${abs}\0${settings}\0${affecting}`;
+    const cached = cache.get(key);
+    if (cached) return cached;
+    const sf = getSourceFile(fileName, languageVersionOrOptions, onError, shouldCreate);
+    if (sf) cache.set(key, sf);
+    return sf;
+  };
+  return host;
 }

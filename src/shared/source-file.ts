@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import * as fs from 'node:fs';
 
 /**
@@ -71,6 +72,32 @@ const READ_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0) | (fs.
  * read, so a write that lands during the read shows as a change later.
  */
 export function readSourceFile(file: string, options: { allowInvalidUtf8?: boolean } = {}): SourceRead {
+  const read = readBytes(file);
+  if (!read.ok) return read;
+  const { buffer, stamp } = read;
+  const text = buffer.toString('utf8');
+  // toString replaces invalid sequences with U+FFFD; a file that holds U+FFFD itself re-encodes
+  // to the same bytes, so the comparison is only needed when the replacement character appears.
+  // Valid UTF-8 means `text` encodes back to exactly these bytes: a hash of the text is a hash of the file.
+  const validUtf8 = !text.includes('\uFFFD') || Buffer.from(text, 'utf8').equals(buffer);
+  if (!validUtf8 && !options.allowInvalidUtf8) return { ok: false, reason: 'not valid UTF-8' };
+  return { ok: true, text, bytes: buffer.length, stamp, validUtf8 };
+}
+
+/**
+ * The checks of readSourceFile without decoding the text, cheaper for a file that a look at its
+ * bytes may rule out (`allowInvalidUtf8` as there).
+ */
+export function readSourceBytes(
+  file: string,
+  options: { allowInvalidUtf8?: boolean } = {},
+): { ok: true; buffer: Buffer; stamp: FileStamp } | { ok: false; reason: string } {
+  const read = readBytes(file);
+  if (read.ok && !options.allowInvalidUtf8 && !isUtf8(read.buffer)) return { ok: false, reason: 'not valid UTF-8' };
+  return read;
+}
+
+function readBytes(file: string): { ok: true; buffer: Buffer; stamp: FileStamp } | { ok: false; reason: string } {
   let fd: number;
   try {
     fd = fs.openSync(file, READ_FLAGS);
@@ -90,11 +117,5 @@ export function readSourceFile(file: string, options: { allowInvalidUtf8?: boole
     fs.closeSync(fd);
   }
   if (buffer.includes(0)) return { ok: false, reason: 'binary file (contains a NUL byte)' };
-  const text = buffer.toString('utf8');
-  // toString replaces invalid sequences with U+FFFD; a file that holds U+FFFD itself re-encodes
-  // to the same bytes, so the comparison is only needed when the replacement character appears.
-  // Valid UTF-8 means `text` encodes back to exactly these bytes: a hash of the text is a hash of the file.
-  const validUtf8 = !text.includes('\uFFFD') || Buffer.from(text, 'utf8').equals(buffer);
-  if (!validUtf8 && !options.allowInvalidUtf8) return { ok: false, reason: 'not valid UTF-8' };
-  return { ok: true, text, bytes: buffer.length, stamp, validUtf8 };
+  return { ok: true, buffer, stamp };
 }

@@ -141,6 +141,54 @@ describe('bench harness (smoke: tiny corpus, runs=1)', () => {
     expect(rows.get('jscodeshift-plain')!.summary).toMatch(/0 files wrong/);
   }, 180_000); // ~20 s on an idle 2-core machine; generous for a loaded one
 
+  it('measures a checkout given --repo and --config, on copies, never touching the checkout', () => {
+    // a "real" checkout: no manifest, no config of its own; the config lives elsewhere
+    const checkout = path.join(tmp, 'checkout');
+    fs.cpSync(path.join(tmp, 'a'), checkout, { recursive: true });
+    fs.rmSync(path.join(checkout, '.bench-manifest.json'));
+    const config = path.join(tmp, 'bench.config.json');
+    fs.renameSync(path.join(checkout, 'ssot.config.json'), config);
+    const before = treeHash(checkout);
+    const json = path.join(tmp, 'repo-results.json');
+    const r = run([
+      'bench/run.mjs',
+      '--suite',
+      'migrate,report,floor',
+      '--repo',
+      checkout,
+      '--config',
+      config,
+      '--runs',
+      '1',
+      '--only',
+      'ast-grep,ts-morph,eslint-core,oracle,floor-grep',
+      '--work-dir',
+      path.join(tmp, 'work3'),
+      '--json',
+      json,
+    ]);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    const result = JSON.parse(fs.readFileSync(json, 'utf8')) as {
+      ok: boolean;
+      corpus: { kind: string; totals: { legacySites: number } };
+      suites: { rows: Row[] }[];
+    };
+    expect(result.corpus.kind).toBe('repo');
+    const manifest = JSON.parse(fs.readFileSync(path.join(tmp, 'a', '.bench-manifest.json'), 'utf8'));
+    expect(result.corpus.totals.legacySites).toBe(manifest.totals.legacySites);
+    const rows = new Map(result.suites.flatMap((s) => s.rows).map((row) => [row.id, row]));
+    expect(rows.get('ast-grep')!.summary).toMatch(/0 files wrong/);
+    expect(rows.get('ts-morph')!.summary).toMatch(/0 files wrong/);
+    expect(rows.get('eslint-core')!.ok).toBe(true);
+    expect(treeHash(checkout)).toBe(before);
+  }, 180_000);
+
+  it('refuses --repo without --config (usage error)', () => {
+    const r = run(['bench/run.mjs', '--repo', path.join(tmp, 'a')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--repo and --config go together/);
+  });
+
   it('fails loudly when a tool disagrees with the oracle', () => {
     // a corrupted manifest stands in for a tool that changed the wrong sites
     const bad = path.join(tmp, 'bad');

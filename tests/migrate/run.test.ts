@@ -312,6 +312,11 @@ describe('ssot migrate', () => {
       path.join(work, 'src/notify.ts'),
       "import { Hub } from './legacy/broadcast';\n\nexport const hub: { legacyOnly: true } = new Hub();\n",
     );
+    // A type error the file had before its rewrite is not a new one (the original text is checked beside it).
+    fs.writeFileSync(
+      path.join(work, 'src/old-error.ts'),
+      "import { MessageRouter } from './legacy/message-router';\n\nexport const wrong: number = 'text';\nexport const router = new MessageRouter();\n",
+    );
     const legacy: { module: string; names?: Record<string, string> }[] = [
       'src/legacy/message-router.ts',
       'src/realtime/ws-broadcaster.ts',
@@ -333,6 +338,8 @@ describe('ssot migrate', () => {
     // The files that type-check stay migrated; the deleted module's importer even gets fixed.
     expect(report.files.find((f) => f.file === 'src/named.ts')?.status).toBe('changed');
     expect(report.files.find((f) => f.file === 'src/jobs/digest.ts')?.status).toBe('changed');
+    expect(report.files.find((f) => f.file === 'src/old-error.ts')).toMatchObject({ status: 'changed' });
+    expect(report.files.find((f) => f.file === 'src/old-error.ts')?.newDiagnostics).toBeUndefined();
     expect(report.summary).toMatchObject({ filesRolledBack: 1 });
   });
 });

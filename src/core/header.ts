@@ -1,0 +1,54 @@
+import { parseSync } from 'oxc-parser';
+import { parseFile, type ParsedFile } from './parse.js';
+
+/**
+ * A parse of the part of a file that holds its module references, for a rewrite that needs no
+ * more (`ssot migrate` on files whose sites are all import/export declarations): TypeScript's
+ * parser then reads a few hundred bytes instead of the whole file, which on a real repository is
+ * most of what migrating a candidate costs (bench/ and docs/benchmarks.md).
+ *
+ * `literals`: the offsets of every string literal of the file that can name a configured module
+ * (Prefilter.shapedLiterals; any site is one of them). The header is used only when:
+ * - oxc's parser (native, from npm: no JIT warm-up) reads the whole file without a syntax error,
+ *   so the file is known to parse (TypeScript's parser still reads the header, and the caller
+ *   falls back to a full TypeScript parse whenever oxc finds an error, for TypeScript's message);
+ * - each of those literals is the module specifier of a top-level static import or export
+ *   declaration (oxc's module record), so every site the rewrite can touch is in the header;
+ * - the header, cut at the end of the last such declaration (and of any later import of the
+ *   migration target, which the planner may extend), parses with TypeScript without an error.
+ * The tree holds every statement before the cut exactly as a full parse would: each is complete,
+ * and what follows the cut cannot change how an ended top-level declaration parses.
+ * Returns a reason instead when the file needs the full parse.
+ */
+export function parseHeader(
+  file: string,
+  text: string,
+  literals: readonly number[],
+  targets: readonly string[],
+): { parsed: ParsedFile; cut: number } | { reason: string } {
+  let result;
+  try {
+    result = parseSync(file, text);
+  } catch (error) {
+    return { reason: `oxc: ${(error as Error).message}` };
+  }
+  if (result.errors.length > 0) return { reason: 'syntax error (oxc)' };
+  const { staticImports, staticExports } = result.module;
+  /** Opening-quote offset of a declaration's specifier -> the end of the declaration. */
+  const ends = new Map<number, number>();
+  for (const i of staticImports) ends.set(i.moduleRequest.start, i.end);
+  for (const e of staticExports)
+    for (const entry of e.entries) if (entry.moduleRequest) ends.set(entry.moduleRequest.start, e.end);
+  let cut = 0;
+  for (const offset of literals) {
+    const end = ends.get(offset);
+    if (end === undefined) return { reason: 'a module literal outside an import/export declaration' };
+    cut = Math.max(cut, end);
+  }
+  // An import of the target after the cut is one the planner may extend: keep it in the header.
+  for (const i of staticImports) if (targets.some((t) => i.moduleRequest.value.includes(t))) cut = Math.max(cut, i.end);
+  if (cut === 0) return { reason: 'no declaration' };
+  const parsed = parseFile(file, text.slice(0, cut), { skipJsDoc: true, parents: 'sites' });
+  if (parsed.errors.length > 0) return { reason: 'the header does not parse alone' };
+  return { parsed, cut };
+}
