@@ -5,6 +5,30 @@ import fs from 'node:fs';
 import { goalLines } from './goals.mjs';
 import { tableRows, HEADERS } from './harness.mjs';
 
+/**
+ * The command as the docs show it: no path of this machine (the packed docs must not name one). A
+ * checkout is shown under `$SSOT_REAL_DIR` (where bench/run.mjs finds real checkouts), and the
+ * `--json` scratch file, which changes no figure, is left out.
+ */
+export function shownArgv(argv) {
+  const out = [];
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i].split(/=(.*)/s);
+    if (flag === '--json') {
+      if (inline === undefined) i++;
+      continue;
+    }
+    if (flag === '--repo') {
+      const dir = inline ?? argv[++i] ?? '';
+      const name = dir.replace(/\/+$/, '').split('/').pop();
+      out.push('--repo', dir.startsWith('/') ? `$SSOT_REAL_DIR/${name}` : dir);
+      continue;
+    }
+    out.push(argv[i]);
+  }
+  return out;
+}
+
 const sectionId = (result, s) => (result.section ? `${s.suite}-${result.section}` : s.suite);
 
 function section(result, s) {
@@ -14,8 +38,8 @@ function section(result, s) {
   const id = sectionId(result, s);
   const cmd = (
     result.viaNpm
-      ? `npm run bench -- ${result.argv.join(' ')}`
-      : `npm run build && node bench/run.mjs ${result.argv.join(' ')}`
+      ? `npm run bench -- ${shownArgv(result.argv).join(' ')}`
+      : `npm run build && node bench/run.mjs ${shownArgv(result.argv).join(' ')}`
   ).trim();
   const lines = [
     `<!-- bench:${id}:start -->`,

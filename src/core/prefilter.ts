@@ -88,20 +88,32 @@ const BACKSLASH = 0x5c;
 
 const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
-const lowerCaseGroups = new Map<string, string[]>();
+/**
+ * Every BMP character that lower-cases to something other than itself, grouped by its lower case:
+ * built in one pass over the BMP, the first time a case-insensitive pattern needs it (a pass per
+ * letter would repeat the same 65,536 toLowerCase calls for every letter of every pattern).
+ */
+let lowerCaseGroups: Map<string, string[]> | undefined;
 /** Every BMP character whose toLowerCase() equals that of `c` (`K`, `k` and the Kelvin sign for `k`). */
 function sameLowerCase(c: string): string[] {
-  const lower = c.toLowerCase();
-  let group = lowerCaseGroups.get(lower);
-  if (!group) {
-    group = [];
+  if (!lowerCaseGroups) {
+    lowerCaseGroups = new Map();
     for (let code = 0; code < 0x10000; code++) {
       const ch = String.fromCharCode(code);
-      if (ch.toLowerCase() === lower) group.push(ch);
+      const lower = ch.toLowerCase();
+      if (lower === ch) continue;
+      const group = lowerCaseGroups.get(lower);
+      if (group) group.push(ch);
+      else lowerCaseGroups.set(lower, [ch]);
     }
-    if (!group.includes(c)) group.push(c);
-    lowerCaseGroups.set(lower, group);
   }
+  const lower = c.toLowerCase();
+  // The characters that are their own lower case are left out of the table: `lower` is one when it is a
+  // single BMP character (toLowerCase is idempotent there); then it leads the group, in code order.
+  const changed = lowerCaseGroups.get(lower) ?? [];
+  const group = lower.length === 1 && lower.toLowerCase() === lower ? [lower, ...changed] : [...changed];
+  group.sort((a, b) => a.charCodeAt(0) - b.charCodeAt(0));
+  if (!group.includes(c)) group.push(c);
   return group;
 }
 
