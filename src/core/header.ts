@@ -1,6 +1,22 @@
 import { parseSync } from 'oxc-parser';
 import { parseFile, type ParsedFile } from './parse.js';
 
+/** Whether an offset lies inside one of the comments (oxc gives them sorted by position). */
+function commentTest(comments: readonly { start: number; end: number }[]): (offset: number) => boolean {
+  return (offset) => {
+    let lo = 0;
+    let hi = comments.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const c = comments[mid]!;
+      if (offset < c.start) hi = mid - 1;
+      else if (offset >= c.end) lo = mid + 1;
+      else return true;
+    }
+    return false;
+  };
+}
+
 /**
  * A parse of the part of a file that holds its module references, for a rewrite that needs no
  * more (`ssot migrate` on files whose sites are all import/export declarations): TypeScript's
@@ -12,8 +28,9 @@ import { parseFile, type ParsedFile } from './parse.js';
  * - oxc's parser (native, from npm: no JIT warm-up) reads the whole file without a syntax error,
  *   so the file is known to parse (TypeScript's parser still reads the header, and the caller
  *   falls back to a full TypeScript parse whenever oxc finds an error, for TypeScript's message);
- * - each of those literals is the module specifier of a top-level static import or export
- *   declaration (oxc's module record), so every site the rewrite can touch is in the header;
+ * - each of those literals that is not inside a comment (oxc's comment spans) is the module
+ *   specifier of a top-level static import or export declaration (oxc's module record), so every
+ *   site the rewrite can touch is in the header;
  * - the header, cut at the end of the last such declaration (and of any later import of the
  *   migration target, which the planner may extend), parses with TypeScript without an error.
  * The tree holds every statement before the cut exactly as a full parse would: each is complete,
@@ -34,20 +51,24 @@ export function parseHeader(
   }
   if (result.errors.length > 0) return { reason: 'syntax error (oxc)' };
   const { staticImports, staticExports } = result.module;
+  // A quote inside a comment only looks like a literal to the text scan (Prefilter.shapedLiterals
+  // does not pair quotes); oxc's comment spans prove it is none, so it cannot be a site.
+  const inComment = commentTest(result.comments);
+  const real = literals.filter((offset) => !inComment(offset));
   /** Opening-quote offset of a declaration's specifier -> the end of the declaration. */
   const ends = new Map<number, number>();
   for (const i of staticImports) ends.set(i.moduleRequest.start, i.end);
   for (const e of staticExports)
     for (const entry of e.entries) if (entry.moduleRequest) ends.set(entry.moduleRequest.start, e.end);
   let cut = 0;
-  for (const offset of literals) {
+  for (const offset of real) {
     const end = ends.get(offset);
     if (end === undefined) return { reason: 'a module literal outside an import/export declaration' };
     cut = Math.max(cut, end);
   }
   // An import of the target after the cut is one the planner may extend: keep it in the header.
   for (const i of staticImports) if (targets.some((t) => i.moduleRequest.value.includes(t))) cut = Math.max(cut, i.end);
-  if (cut === 0) return { reason: 'no declaration' };
+  // cut 0: every literal was in a comment and no import of the target: no site; the empty header is the tree.
   const parsed = parseFile(file, text.slice(0, cut), { skipJsDoc: true, parents: 'sites' });
   if (parsed.errors.length > 0) return { reason: 'the header does not parse alone' };
   return { parsed, cut };

@@ -52,3 +52,27 @@ describe('planning from the import header', () => {
     expect(header).toBeGreaterThan(0);
   });
 });
+
+describe('a literal that only the text scan sees', () => {
+  it("a quoted module name inside a comment is no site: the header suffices and the plan is the whole file's", () => {
+    const config = resolveConfig(JSON.parse(fs.readFileSync(path.join(DEMO, 'ssot.config.json'), 'utf8')), DEMO);
+    const withHeader = createMigrationContext(config);
+    const whole = createMigrationContext(config, { headerParse: false });
+    const file = path.join(DEMO, 'src/handlers/commented.ts');
+    const texts = [
+      // Only in comments: nothing to do, and no full parse for it.
+      "// was: import { MessageRouter } from '../websocket/message-router';\nexport const x = 1;\n",
+      "/** see `'../websocket/message-router'` */\nexport function f(): void {}\n",
+      // A comment before a real import, and one after it.
+      "/* '../websocket/message-router' */\nimport { MessageRouter } from '../websocket/message-router';\n" +
+        "// '../websocket/message-router'\nexport const r = new MessageRouter();\n",
+    ];
+    for (const text of texts) {
+      expect(withHeader.prefilter.mayMatch(text, file)).toBe(true);
+      const { tree, ...rest } = migrateText(withHeader, file, text, {});
+      const { tree: _whole, ...expected } = migrateText(whole, file, text, {});
+      expect(rest, text).toEqual(expected);
+      expect(tree, text).toBe('header');
+    }
+  });
+});
