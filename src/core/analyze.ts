@@ -46,7 +46,8 @@ export function createAnalysisContext(config: ResolvedConfig): AnalysisContext {
   const prefilter = createPrefilter(config, resolver, {
     duplicates: {
       registries: concepts.some((c) => c.profiles.length > 0),
-      copies: concepts.flatMap((c) => c.references().map((r) => copyNeedles(r.shingles, c.concept.detect.similarity))),
+      copies: () =>
+        concepts.flatMap((c) => c.references().map((r) => copyNeedles(r.shingles, c.concept.detect.similarity))),
     },
   });
   return {

@@ -325,8 +325,10 @@ export interface DuplicateScope {
   /**
    * Per canonical or legacy body compared for copies: words one of which every copy spells
    * (similarity.ts copyNeedles); undefined when a body has no such words (then every file passes).
+   * Called the first time a file's text is judged: finding the words parses the bodies, which a
+   * caller that only asks about specifiers (the classifier, in `ssot migrate`) never needs.
    */
-  copies: (readonly string[] | undefined)[];
+  copies: () => (readonly string[] | undefined)[];
 }
 
 export function createPrefilter(
@@ -454,9 +456,18 @@ export function createPrefilter(
   const patternList = [...patternTexts].filter((n) => n.length > 0);
   const lowerList = [...lowerNeedles].filter((n) => n.length > 0);
   const registries = !options.legacyImportsOnly && options.duplicates?.registries === true;
-  const copies = options.legacyImportsOnly ? [] : (options.duplicates?.copies ?? []);
-  if (copies.some((c) => c === undefined)) passAll = true;
-  const copyWords = [...new Set(copies.flatMap((c) => c ?? []))];
+  const copiesOf = options.legacyImportsOnly ? undefined : options.duplicates?.copies;
+  let copyScope: { passAll: boolean; words: string[] } | undefined;
+  /** The copy words, and whether a body without any makes every text pass (see DuplicateScope). */
+  const copies = (): { passAll: boolean; words: string[] } => {
+    if (!copyScope) {
+      const found = copiesOf?.() ?? [];
+      copyScope = { passAll: found.some((c) => c === undefined), words: [...new Set(found.flatMap((c) => c ?? []))] };
+    }
+    return copyScope;
+  };
+  /** Every text passes (a specifier's verdict never depends on copies: see specifierMayMatch). */
+  const textPassAll = (): boolean => passAll || copies().passAll;
   const containsPattern = (text: string): boolean => {
     for (const needle of patternList) if (text.includes(needle)) return true;
     if (lowerList.length > 0) {
@@ -476,8 +487,11 @@ export function createPrefilter(
   ];
   return {
     needles: [...new Set([...shown, ...nameList, ...patternList, ...lowerList])],
-    passAll,
+    get passAll() {
+      return textPassAll();
+    },
     specifierMayMatch(specifier: string, file: string): boolean {
+      // Copies are found by their words, never by a specifier: only the import shapes decide here.
       if (passAll) return true;
       if (containsPattern(specifier)) return true;
       // Relative imports inside a folder module: internal sites that need not spell its name.
@@ -487,8 +501,8 @@ export function createPrefilter(
       return literalMatches(shapesOf(file), literal, path.dirname(file), realDir);
     },
     rulesOutBytes(bytes: Uint8Array, file: string): boolean {
-      if (passAll || registries || copyWords.length > 0 || lowerList.length > 0 || memberGroups.length > 0)
-        return false;
+      if (passAll || registries || lowerList.length > 0 || memberGroups.length > 0) return false;
+      if (copies().passAll || copies().words.length > 0) return false;
       if (insideFolderModule(file)) return false;
       const shapes = shapesOf(file);
       if (shapes.anyBare || shapes.quick.length === 0) return false;
@@ -498,13 +512,13 @@ export function createPrefilter(
       return true;
     },
     shapedLiterals(text: string, file: string): number[] | undefined {
-      if (passAll || patternList.length > 0 || lowerList.length > 0 || insideFolderModule(file)) return undefined;
+      if (textPassAll() || patternList.length > 0 || lowerList.length > 0 || insideFolderModule(file)) return undefined;
       const shapes = shapesOf(file);
       if (shapes.anyBare) return undefined;
       return shapedOffsets(shapes, text, path.dirname(file), realDir);
     },
     mayMatch(text: string, file?: string): boolean {
-      if (passAll) return true;
+      if (textPassAll()) return true;
       if (file !== undefined && insideFolderModule(file)) return true;
       const shapes = file === undefined ? anyFile : shapesOf(file);
       if (literalMatches(shapes, text, file === undefined ? undefined : path.dirname(file), realDir)) return true;
@@ -516,6 +530,7 @@ export function createPrefilter(
       }
       if (registries && REGISTRATION_TEXT.test(text) && DISPATCH_TEXT.test(text)) return true;
       // A copy spells one of the words (a `\u` escape could spell any identifier).
+      const copyWords = copies().words;
       if (copyWords.length > 0 && (text.includes('\\u') || copyWords.some((w) => text.includes(w)))) return true;
       return false;
     },
