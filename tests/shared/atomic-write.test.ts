@@ -64,6 +64,21 @@ describe('writeFileAtomic', () => {
     expect(tempNames(dir)).toEqual([]);
   });
 
+  it('many compare-and-swap writes in a row: every file replaced, and every descriptor of a replaced file closed', async () => {
+    const dir = tempDir('aw');
+    const openFds = (): number => fs.readdirSync('/proc/self/fd').length;
+    const before = openFds();
+    // More files than replaced descriptors may close at once in the background (then a close waits).
+    const files = Array.from({ length: 100 }, (_, i) => path.join(dir, `f${i}.ts`));
+    for (const f of files) fs.writeFileSync(f, `old ${f}\n`);
+    for (const f of files) writeFileAtomic(f, `new ${f}\n`, { expect: asRead(f) });
+    for (const f of files) expect(fs.readFileSync(f, 'utf8')).toBe(`new ${f}\n`);
+    expect(tempNames(dir)).toEqual([]);
+    // The background closes finish on their own, before the process could exit.
+    for (let i = 0; i < 200 && openFds() > before; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(openFds()).toBe(before);
+  });
+
   it.runIf(isRoot)("keeps another user's owner and group (fchown as root)", () => {
     const dir = tempDir('aw');
     const file = path.join(dir, 'a.ts');
