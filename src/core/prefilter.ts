@@ -435,8 +435,26 @@ export function createPrefilter(
   };
   /** Files whose tsconfig sets no `paths`, `baseUrl` or `rootDirs`: the module shapes alone, exact paths. */
   const unmapped = compile({ spellings, bareAsPath: false }, false, true);
-  const shapesOf = (file: string): CompiledShapes =>
-    resolver.mayMapSpecifiers(file) ? shapesFor(resolver.optionsFor(file)) : unmapped;
+  /**
+   * By folder: a file's tsconfig is the nearest one above its folder (or the one given), so the
+   * files of a folder share their shapes, and a large repository asks once per folder, not per file.
+   */
+  const shapesByDir = new Map<string, CompiledShapes>();
+  let generation = resolver.generation;
+  const shapesOf = (file: string): CompiledShapes => {
+    // A tsconfig changed on disk (ModuleResolver.refresh): the folders' shapes are known no more.
+    if (resolver.generation !== generation) {
+      shapesByDir.clear();
+      generation = resolver.generation;
+    }
+    const dir = path.dirname(file);
+    let shapes = shapesByDir.get(dir);
+    if (!shapes) {
+      shapes = resolver.mayMapSpecifiers(file) ? shapesFor(resolver.optionsFor(file)) : unmapped;
+      shapesByDir.set(dir, shapes);
+    }
+    return shapes;
+  };
   const probe = path.join(rootDir, '__ssot_probe__.ts');
   /** Without a file: the root's aliases, and bare specifiers taken as paths (any `baseUrl` may apply). */
   const anyFile = ((): CompiledShapes => {

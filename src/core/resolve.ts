@@ -140,6 +140,9 @@ export class ModuleResolver {
     this.host = createHost(this.rootDir, () => this.workspacePackages());
   }
 
+  /** Counts the refreshes that dropped the caches: what callers derived from the settings before is stale. */
+  generation = 0;
+
   /** Drops cached results if any tsconfig in use changed on disk. Cheap: a few stat calls. */
   refresh(): boolean {
     for (const settings of this.settingsByConfig.values()) {
@@ -152,6 +155,7 @@ export class ModuleResolver {
           this.mapsByConfig.clear();
           this.workspaces = undefined;
           this.host.forget();
+          this.generation++;
           return true;
         }
       }

@@ -307,3 +307,36 @@ describe('the prefilter on random projects', () => {
     expect(withSites).toBeGreaterThan(40);
   }, 240_000);
 });
+
+describe('a tsconfig that changes while the prefilter lives (an ESLint session)', () => {
+  it("a `paths` alias added to a folder's tsconfig counts once the resolver has seen the change", () => {
+    const root = makeProject({
+      'src/legacy/store.ts': 'export const store = 1;',
+      'src/app/a.ts': 'export const a = 1;',
+      'tsconfig.json': JSON.stringify({ compilerOptions: { strict: true } }),
+    });
+    const config = resolveConfig(
+      {
+        concepts: [
+          {
+            id: 'c',
+            canonical: { module: 'new-store' },
+            legacy: [{ module: 'src/legacy/store.ts', names: { '*': '*' } }],
+          },
+        ],
+      },
+      root,
+    );
+    const ctx = createAnalysisContext(config);
+    const file = path.join(root, 'src/app/a.ts');
+    const text = "import { store } from '@state';";
+    expect(ctx.prefilter.mayMatch(text, file)).toBe(false);
+    const later = { compilerOptions: { strict: true, paths: { '@state': ['./src/legacy/store.ts'] } } };
+    fs.writeFileSync(path.join(root, 'tsconfig.json'), JSON.stringify(later));
+    // A later modification time than the one the resolver saw, whatever the clock's resolution.
+    const future = new Date(Date.now() + 10_000);
+    fs.utimesSync(path.join(root, 'tsconfig.json'), future, future);
+    expect(ctx.resolver.refresh()).toBe(true);
+    expect(ctx.prefilter.mayMatch(text, file)).toBe(true);
+  });
+});
