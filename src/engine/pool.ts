@@ -185,7 +185,8 @@ export function startPool<TInit, TItem, TResult>(options: PoolOptions<TInit, TIt
             if (batch) {
               next++;
               finished(batch.id, batch.items.map(run));
-              // Let the helpers' replies in, so they are fed again while this thread works.
+              // Let the helpers' replies in, so they are fed again while this thread works (and I/O
+              // completions and finalizers run).
               await new Promise<void>((resolve) => setImmediate(resolve));
               continue;
             }
@@ -208,7 +209,9 @@ export function startPool<TInit, TItem, TResult>(options: PoolOptions<TInit, TIt
     async map(items, onProgress) {
       const total = items.length;
       const useHelpers = workers.length > 0 && total >= (options.minItemsForHelpers ?? MIN_ITEMS_FOR_HELPERS);
-      const batchSize = useHelpers ? batchSizeFor(total, workers.length + 1) : Math.max(1, total);
+      // Batches also without helpers: this thread yields to the event loop after each (finish), so
+      // I/O completions and the finalizers of native results (oxc's) run during a long run.
+      const batchSize = batchSizeFor(total, useHelpers ? workers.length + 1 : 1);
       const s = stream(useHelpers);
       for (let i = 0; i < total; i += batchSize) s.push(items.slice(i, i + batchSize));
       return s.finish(onProgress);

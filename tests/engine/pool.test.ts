@@ -42,6 +42,20 @@ describe('startPool', () => {
     expect(new Set(none.map((o) => o.thread))).toEqual(new Set([0]));
   });
 
+  it('a long run in the main thread lets the event loop in between its batches', async () => {
+    // What runs on the loop (I/O completions, native finalizers) must not wait for the whole run.
+    let doneWhenLoopRan: number | undefined;
+    let done = 0;
+    const out = await start({}, 0).map(range(200), (d) => {
+      // Asked for once the work has begun: it runs only when the thread yields.
+      if (done === 0) setImmediate(() => (doneWhenLoopRan = done));
+      done = d;
+    });
+    expect(out.map((o) => o.value)).toEqual(range(200).map((n) => n * 3));
+    expect(doneWhenLoopRan).toBeDefined();
+    expect(doneWhenLoopRan!).toBeLessThan(200);
+  });
+
   it('can map several times and reports progress up to the total', async () => {
     const p = start({}, 1);
     const seen: number[] = [];
