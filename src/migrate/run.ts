@@ -330,8 +330,9 @@ async function run(
   const prefilter = stage2 ? undefined : mctx.prefilter;
   const mayUse = stage2 ? mayUseCompat(selected) : undefined;
 
+  const jobs = Math.max(1, options.jobs ?? defaultJobs());
   // Stage 2 plans every file at once, here, over one type-checked project: no helper threads.
-  const jobs = stage2 ? 1 : Math.max(1, options.jobs ?? defaultJobs());
+  const mayHelp = !stage2 && jobs > 1;
   const within = projectRealRoot(config);
   let writer: WriteBehind | undefined;
   let helpers = 0;
@@ -347,7 +348,7 @@ async function run(
         stage2 ? canonicalWorker(stage2Results, texts, root, within) : migrateWorker(init, mctx, writer?.write),
     });
   // An explicit --jobs: its helpers start now and warm up while the prefilter runs.
-  if (options.jobs !== undefined && jobs > 1) pool = startHelpers(jobs - 1);
+  if (options.jobs !== undefined && mayHelp) pool = startHelpers(jobs - 1);
 
   // With helpers running, candidates go to them as the prefilter finds them (a stream): they
   // migrate while this thread still reads. Not when the run must first know that it rewrites no
@@ -402,7 +403,7 @@ async function run(
     } else ruledOut.push({ ...empty, status: 'unchanged' });
     // The work estimate: candidate bytes so far, extrapolated to every file.
     const estimate = (candidateBytes * files.length) / (i + 1);
-    if (!pool && jobs > 1 && i >= ESTIMATE_AFTER_FILES && i % CHECK_EVERY === 0 && estimate >= HELPER_MIN_BYTES) {
+    if (!pool && mayHelp && i >= ESTIMATE_AFTER_FILES && i % CHECK_EVERY === 0 && estimate >= HELPER_MIN_BYTES) {
       pool = startHelpers(Math.min(jobs - 1, Math.max(1, Math.floor(estimate / HELPER_MIN_BYTES) - 1)));
       if (streams) stream = pool.stream();
       send(false);
@@ -411,7 +412,7 @@ async function run(
     if (stream && i % YIELD_EVERY === 0) await new Promise<void>((resolve) => setImmediate(resolve));
   }
   send(true);
-  if (!pool && jobs > 1 && candidateBytes >= HELPER_MIN_BYTES)
+  if (!pool && mayHelp && candidateBytes >= HELPER_MIN_BYTES)
     pool = startHelpers(Math.min(jobs - 1, Math.floor(candidateBytes / HELPER_MIN_BYTES) - 1 || 1));
   pool ??= startHelpers(0);
   const planOptions = {

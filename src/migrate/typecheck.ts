@@ -157,12 +157,17 @@ function hostWithOriginals(
   const getSourceFile = host.getSourceFile.bind(host);
   // Module names resolve as the project resolves them, and `ssot-kit/...` also before the package
   // is installed (a compat layer's import in a rewritten file; see resolveOrSelfReference).
-  const resolutionCache = ts.createModuleResolutionCache(host.getCurrentDirectory(), host.getCanonicalFileName, options);
+  const resolutionCache = ts.createModuleResolutionCache(
+    host.getCurrentDirectory(),
+    host.getCanonicalFileName,
+    options,
+  );
   host.resolveModuleNameLiterals = (literals, containingFile, redirectedReference, opts, containingSourceFile) =>
     literals.map((literal) => {
       const mode = ts.getModeForUsageLocation(containingSourceFile, literal, opts);
       return resolveOrSelfReference(literal.text, containingFile, opts, {
-        resolve: (from, o) => ts.resolveModuleName(literal.text, from, o, host, resolutionCache, redirectedReference, mode),
+        resolve: (from, o) =>
+          ts.resolveModuleName(literal.text, from, o, host, resolutionCache, redirectedReference, mode),
         found: (r) => r.resolvedModule !== undefined,
         asBundler: (o) => ({ ...o, moduleResolution: ts.ModuleResolutionKind.Bundler, module: ts.ModuleKind.ESNext }),
       });
