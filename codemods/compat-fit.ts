@@ -204,7 +204,7 @@ function importerRefusal(root: string, d: Finding): FitRefusal {
   const where = `${relativePosix(root, d.file)}:${d.line}:${d.column}`;
   return {
     reason:
-      `on the compat layer ${where}, which imports this file, would not compile: ` +
+      `on the compat layer ${where}, which imports this file, would not type-check: ` +
       `TS${d.code} ${d.message.split('\n')[0]}`,
   };
 }
@@ -213,7 +213,7 @@ function typeErrorRefusal(d: Finding): FitRefusal {
   return {
     line: d.line,
     column: d.column,
-    reason: `on the compat layer this would not compile: TS${d.code} ${d.message.split('\n')[0]}`,
+    reason: `on the compat layer this would not type-check: TS${d.code} ${d.message.split('\n')[0]}`,
   };
 }
 

@@ -7,7 +7,7 @@ import { readSourceFile } from '../src/shared/source-file.js';
 /**
  * The words whose presence in a file makes its stage-1 rewrite worth a type check: the legacy
  * method names of the concept, and the public members of the legacy classes the run moves to the
- * compat layer (a member the compat layer lacks would not compile there). A file spelling none of
+ * compat layer (a member the compat layer lacks would not type-check there). A file spelling none of
  * them uses a moved class at most by name (constructs it, passes it, names it in a type).
  */
 export function fitWords(config: ResolvedConfig): string[] {
