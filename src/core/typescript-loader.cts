@@ -2,10 +2,10 @@
 // ./typescript.cjs; this module is for the loader's own controls (saveCompileCache).
 //
 // Two start-up costs are avoided here. (1) An ESM `import ts from 'typescript'` makes Node run its
-// CommonJS export scanner over the 9 MB typescript.js in every process and worker thread (about
-// 0.5 s of CPU, measured); a CommonJS module whose `module.exports = ts` the scanner does not
-// follow avoids it, types unchanged. (2) Compiling typescript.js, and then lazily each parser
-// function it runs, costs ~0.1-0.15 s per process or thread. Node >= 22.1 has a compile cache for
+// CommonJS export scanner over the whole typescript.js in every process and worker thread; a
+// CommonJS module whose `module.exports = ts` the scanner does not follow avoids it, types
+// unchanged. (2) Compiling typescript.js, and then lazily each parser
+// function it runs, is paid again by every process or thread. Node >= 22.1 has a compile cache for
 // this (module.enableCompileCache), which we enable in our own folder (never its default, a shared
 // temp folder another user could have planted code in); on Node 20 we do the same for this one
 // file: compile it through vm.Script with V8's cached data, made after a run (so it holds the

@@ -2,11 +2,11 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { writeFailureOf, writeFileAtomic, type ExpectedFile, type WriteFailure } from '../shared/atomic-write.js';
 
 /**
- * Atomic writes on a thread of their own, so the thread that parses and plans goes on with the
- * next file while the kernel creates, writes and renames the previous one (on the bench corpus
- * the writes are ~0.2 s of a ~2.4 s run). Each write is still writeFileAtomic: temp file +
- * rename, inside the project root, compare-and-swap against the file as it was read, so an
- * interrupted run leaves every file old or new and a file edited meanwhile is left alone.
+ * Atomic writes on a thread of their own, so the thread that parses and plans goes on with the next
+ * file while the kernel creates, writes and renames the previous one (docs/benchmarks.md has what
+ * that saves). Each write is still writeFileAtomic: temp file + rename, inside the project root,
+ * compare-and-swap against the file as it was read, so an interrupted run leaves every file old or
+ * new and a file edited meanwhile is left alone.
  * `flush()` waits for all of them and says which failed; callers report a file only after that.
  *
  * Memory stays bounded: when more than `maxPendingBytes` of output waits, `write` does the write
