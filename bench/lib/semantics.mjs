@@ -2,20 +2,14 @@
 // and the expected effect of a migration. Used by the corpus generator (ground truth by
 // construction) and by the oracle (ground truth by parsing), so the two cannot drift apart silently.
 
-export const COMPAT_SPECIFIER = 'ssot-kit/router/compat';
-export const ROUTER_SPECIFIER = 'ssot-kit/router';
+import migrationSpec from './migration-spec.cjs';
+
+const PRESET = migrationSpec.PRESETS['message-router'];
+export const COMPAT_SPECIFIER = PRESET.compat;
+export const ROUTER_SPECIFIER = PRESET.canonical;
 
 /** Legacy exports the `message-router` preset knows; everything else stays on the legacy module. */
-export const CONCEPT_NAMES = new Set([
-  'MessageRouter',
-  'QualityMessageRouter',
-  'WebSocketEventRouter',
-  'UserScopedWebSocketEventRouter',
-  'WebSocketBroadcastService',
-  'broadcastToUser',
-  'createMessageRouter',
-  'getMessageRouter',
-]);
+export const CONCEPT_NAMES = new Set(PRESET.names);
 
 /** Every form of module reference the benchmark counts (manifest keys, oracle keys). */
 export const FORMS = [
