@@ -64,6 +64,11 @@ export function relativeToRoot(ctx: AnalysisContext, file: string): string {
   return toPosix(path.relative(ctx.config.rootDir, file));
 }
 
+/** The analysis of a file the prefilter rules out: it names no configured module, nothing to parse. */
+export function unparsedAnalysis(absolute: string): FileAnalysis {
+  return { file: absolute, parsed: false, sites: [], duplicates: [], parseErrors: [] };
+}
+
 /**
  * Analyses one file from its text: import sites (classified against the concepts) and duplicate
  * implementations. A syntax error is recorded as a finding of the file, never thrown.
@@ -77,7 +82,7 @@ export function analyzeFile(
 ): FileAnalysis {
   const absolute = path.resolve(file);
   if (!options.sourceFile && !options.skipPrefilter && !ctx.prefilter.mayMatch(text, absolute)) {
-    return { file: absolute, parsed: false, sites: [], duplicates: [], parseErrors: [] };
+    return unparsedAnalysis(absolute);
   }
   const parsed = options.sourceFile ? { sourceFile: options.sourceFile, errors: [] } : parseFile(absolute, text);
   const sf = parsed.sourceFile;

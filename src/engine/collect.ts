@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
-import { createAnalysisContext } from '../core/analyze.js';
+import { createAnalysisContext, unparsedAnalysis } from '../core/analyze.js';
 import { toPosix } from '../shared/paths.js';
 import type { ResolvedConfig } from '../core/config/types.js';
 import { describeRefusedPaths, listFiles, type FileListing } from '../core/files.js';
 import { displayPath } from '../shared/paths.js';
 import { CACHE_FILE_NAME, ReportCache, cacheKey, defaultCacheDir } from './cache.js';
-import { mapInPool } from './pool.js';
+import { defaultJobs, HELPER_MIN_SOURCE_BYTES, MIN_ITEMS_FOR_HELPERS, startPool, type Pool } from './pool.js';
 import { hashText, safeRecord, type FileRecord, type ReportWorkerInit } from './report-worker.js';
 import { ensureDir } from '../shared/atomic-write.js';
 import { UsageError } from '../shared/errors.js';
@@ -34,8 +34,10 @@ export interface Collected {
   records: FileRecord[];
   missing: string[];
   cache?: { file: string; hits: number; misses: number; warnings: string[] };
-  /** Which analyses ran where: 'workers' or 'main-thread'. */
+  /** Files analysed in this run (cache misses, or every file without a cache). */
   analysedFiles: number;
+  /** Threads that analysed files: this one, and the helpers when the work repaid them. */
+  threads: number;
 }
 
 /** A problem with the inputs (a bad git ref, a bad shard): the CLI exits 2 with the message. */
@@ -148,6 +150,8 @@ export async function collectRecords(config: ResolvedConfig, options: CollectOpt
 
   let cache: ReportCache | undefined;
   const byFile = new Map<string, FileRecord>();
+  // Texts already read (for the cache's hashes), so the analysis need not read them again.
+  const texts = new Map<string, { text: string; hash: string }>();
   let todo = files;
   if (options.cache) {
     // Resolution depends on which files exist, so the key covers the whole scope, not just `paths`.
@@ -157,7 +161,6 @@ export async function collectRecords(config: ResolvedConfig, options: CollectOpt
     if (options.cacheLocation) ensureDir(dir);
     cache = new ReportCache(path.join(dir, CACHE_FILE_NAME), cacheKey(config, options.toolVersion, whole));
     todo = [];
-    const texts = new Map<string, { text: string; hash: string }>();
     for (const file of files) {
       const source = readSourceFile(file, { allowInvalidUtf8: true });
       if (!source.ok) {
@@ -172,28 +175,13 @@ export async function collectRecords(config: ResolvedConfig, options: CollectOpt
         texts.set(file, { text: source.text, hash });
       }
     }
-    // Few misses: analyse here from the text already read (no worker start-up, no second read).
-    if (todo.length > 0 && todo.length < 64) {
-      const ctx = createAnalysisContext(config);
-      for (const file of todo) {
-        const t = texts.get(file)!;
-        const record = safeRecord(ctx, file, t.text, t.hash);
-        byFile.set(file, record);
-        cache.set(record);
-      }
-      todo = [];
-    }
   }
 
+  let threads = 1;
   if (todo.length > 0) {
-    const results = await mapInPool<ReportWorkerInit, string, FileRecord>({
-      workerUrl: new URL('./report-worker.js', import.meta.url),
-      init: { config },
-      items: todo,
-      ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    });
-    for (const record of results) {
+    const analysed = await analyseFiles(config, todo, texts, options);
+    threads = analysed.threads;
+    for (const record of analysed.records) {
       byFile.set(record.file, record);
       cache?.set(record);
     }
@@ -215,5 +203,73 @@ export async function collectRecords(config: ResolvedConfig, options: CollectOpt
       ? { cache: { file: cache.file, hits: cache.stats.hits, misses: cache.stats.misses, warnings: cache.warnings } }
       : {}),
     analysedFiles: analysed,
+    threads,
   };
+}
+
+/**
+ * The analysis of some files, with the thread policy of `ssot migrate` (HELPER_MIN_SOURCE_BYTES):
+ * each text is read and prefiltered here, which is cheap, and what a helper thread repays is the
+ * analysis of the files the prefilter lets through. Helpers join only when there is that much
+ * source to analyse, started as soon as it is reached so their start-up overlaps the rest of the
+ * reading; otherwise this thread analyses the texts it already holds. An explicit --jobs n starts
+ * its helpers at once. Records come back in the order of `files`.
+ */
+async function analyseFiles(
+  config: ResolvedConfig,
+  files: readonly string[],
+  texts: ReadonlyMap<string, { text: string; hash: string }>,
+  options: Pick<CollectOptions, 'jobs' | 'onProgress'>,
+): Promise<{ records: FileRecord[]; threads: number }> {
+  const jobs = Math.max(1, options.jobs ?? defaultJobs());
+  const ctx = createAnalysisContext(config);
+  const toAnalyse = new Map<string, { text: string; hash: string }>();
+  // This thread's share: the texts it read, analysed with its own context.
+  const local = () => (file: string) => {
+    const { text, hash } = toAnalyse.get(file)!;
+    return safeRecord(ctx, file, text, hash);
+  };
+  let helpers = 0;
+  const start = (n: number): Pool<string, FileRecord> =>
+    startPool<ReportWorkerInit, string, FileRecord>({
+      workerUrl: new URL('./report-worker.js', import.meta.url),
+      init: { config },
+      helpers: (helpers = n),
+      local,
+    });
+  let pool = options.jobs !== undefined && jobs > 1 ? start(jobs - 1) : undefined;
+  try {
+    const byFile = new Map<string, FileRecord>();
+    let sourceBytes = 0;
+    for (const file of files) {
+      let known = texts.get(file);
+      if (!known) {
+        const source = readSourceFile(file, { allowInvalidUtf8: true });
+        if (!source.ok) {
+          byFile.set(file, { file, skipped: source.reason });
+          continue;
+        }
+        known = { text: source.text, hash: hashText(source.text) };
+      }
+      if (!ctx.prefilter.mayMatch(known.text, file)) {
+        byFile.set(file, { file, hash: known.hash, analysis: unparsedAnalysis(file) });
+        continue;
+      }
+      toAnalyse.set(file, known);
+      sourceBytes += known.text.length;
+      if (!pool && jobs > 1 && sourceBytes >= HELPER_MIN_SOURCE_BYTES) pool = start(jobs - 1);
+    }
+    const offset = files.length - toAnalyse.size;
+    const progress = options.onProgress;
+    progress?.(offset, files.length);
+    const items = [...toAnalyse.keys()];
+    // Helpers read their files again: a path is cheaper to send than its text.
+    pool ??= start(0);
+    for (const record of await pool.map(items, progress ? (d) => progress(offset + d, files.length) : undefined))
+      byFile.set(record.file, record);
+    const threads = helpers > 0 && items.length >= MIN_ITEMS_FOR_HELPERS ? helpers + 1 : 1;
+    return { records: files.map((f) => byFile.get(f)!), threads };
+  } finally {
+    await pool?.close();
+  }
 }

@@ -59,6 +59,15 @@ interface ResultMessage<TResult> {
 /** Fewer items than this stay in the main thread: a batch round trip is not worth it. */
 export const MIN_ITEMS_FOR_HELPERS = 24;
 
+/**
+ * Source (bytes) that the analysis will parse, from which a helper thread repays its start-up (a
+ * thread, our modules, TypeScript, its own prefilter, a cold parser). Report and migrate both
+ * count only the files their prefilter lets through: reading and prefiltering are cheap, parsing
+ * is the cost. The figures behind it (one thread against a helper on real repositories) are in
+ * docs/benchmarks.md.
+ */
+export const HELPER_MIN_SOURCE_BYTES = 8 * 1024 * 1024;
+
 export function defaultJobs(): number {
   return Math.max(1, availableParallelism());
 }

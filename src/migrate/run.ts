@@ -4,7 +4,14 @@ import * as path from 'node:path';
 import { createMigrationContext, type MigrationContext } from '../../codemods/import-migration.js';
 import type { ResolvedConfig } from '../core/config/types.js';
 import { listScope } from '../engine/collect.js';
-import { defaultJobs, MIN_ITEMS_FOR_HELPERS, startPool, type Pool, type PoolStream } from '../engine/pool.js';
+import {
+  defaultJobs,
+  HELPER_MIN_SOURCE_BYTES,
+  MIN_ITEMS_FOR_HELPERS,
+  startPool,
+  type Pool,
+  type PoolStream,
+} from '../engine/pool.js';
 import {
   contentHash,
   removeStaleTempFiles,
@@ -293,14 +300,12 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
  * thread while it warms up. Where most candidates are planned from their import header, that
  * warm-up costs about as much as migrating a few MB of candidates, so a helper joins (up to the
  * core count less one) only when the candidate source, estimated while the prefilter runs,
- * reaches HELPER_MIN_BYTES: it is started then, so its start-up overlaps the rest of the
- * prefilter, not the parsing. An explicit --jobs n is used as given, its helpers started at once.
- * The figures behind the threshold (one thread against a helper on three real repositories with
- * 2-3.4 MB of candidates) are in docs/benchmarks.md.
+ * reaches HELPER_MIN_SOURCE_BYTES (shared with the report, in the pool): it is started then, so its
+ * start-up overlaps the rest of the prefilter, not the parsing. An explicit --jobs n is used as
+ * given, its helpers started at once.
+ *
+ * The estimate is taken after this many files (and then every CHECK_EVERY files).
  */
-export const HELPER_MIN_BYTES = 8 * 1024 * 1024;
-
-/** The estimate is taken after this many files (and then every CHECK_EVERY files). */
 const ESTIMATE_AFTER_FILES = 256;
 const CHECK_EVERY = 128;
 /** Candidates per batch handed to a helper while the prefilter runs, and how often it yields to them. */
@@ -403,8 +408,8 @@ async function run(
     } else ruledOut.push({ ...empty, status: 'unchanged' });
     // The work estimate: candidate bytes so far, extrapolated to every file.
     const estimate = (candidateBytes * files.length) / (i + 1);
-    if (!pool && mayHelp && i >= ESTIMATE_AFTER_FILES && i % CHECK_EVERY === 0 && estimate >= HELPER_MIN_BYTES) {
-      pool = startHelpers(Math.min(jobs - 1, Math.max(1, Math.floor(estimate / HELPER_MIN_BYTES) - 1)));
+    if (!pool && mayHelp && i >= ESTIMATE_AFTER_FILES && i % CHECK_EVERY === 0 && estimate >= HELPER_MIN_SOURCE_BYTES) {
+      pool = startHelpers(Math.min(jobs - 1, Math.max(1, Math.floor(estimate / HELPER_MIN_SOURCE_BYTES) - 1)));
       if (streams) stream = pool.stream();
       send(false);
     }
@@ -412,8 +417,8 @@ async function run(
     if (stream && i % YIELD_EVERY === 0) await new Promise<void>((resolve) => setImmediate(resolve));
   }
   send(true);
-  if (!pool && mayHelp && candidateBytes >= HELPER_MIN_BYTES)
-    pool = startHelpers(Math.min(jobs - 1, Math.floor(candidateBytes / HELPER_MIN_BYTES) - 1 || 1));
+  if (!pool && mayHelp && candidateBytes >= HELPER_MIN_SOURCE_BYTES)
+    pool = startHelpers(Math.min(jobs - 1, Math.floor(candidateBytes / HELPER_MIN_SOURCE_BYTES) - 1 || 1));
   pool ??= startHelpers(0);
   const planOptions = {
     rename: init.rename,

@@ -1,7 +1,6 @@
 import { loadConfigFor } from '../core/config/load.js';
 import type { ResolvedConfig } from '../core/config/types.js';
 import { collectRecords } from '../engine/collect.js';
-import { defaultJobs } from '../engine/pool.js';
 import type { Shard } from '../shared/shard.js';
 import { packageVersion } from '../shared/version.js';
 import { buildReport } from './build.js';
@@ -52,7 +51,7 @@ export async function runReport(
   report.timing = {
     totalMs: Math.round(performance.now() - started),
     analyseMs: Math.round(analyseMs),
-    jobs: options.jobs ?? defaultJobs(),
+    jobs: collected.threads,
     cacheHits: collected.cache?.hits ?? 0,
     cacheMisses: collected.cache?.misses ?? 0,
     analysedFiles: collected.analysedFiles,

@@ -238,6 +238,7 @@ export interface Totals {
 export interface Timing {
   totalMs: number;
   analyseMs: number;
+  /** Threads that analysed files (this one and its helpers; helpers join when the work repays them). */
   jobs: number;
   /** Files answered from the cache / analysed in this run (both 0 without --cache). */
   cacheHits: number;

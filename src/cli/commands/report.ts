@@ -121,7 +121,7 @@ export function registerReport(program: Command): void {
     .option('--config <path>', 'config file (default: found by walking up from the first path or the cwd)')
     .option('--format <format>', `output format: ${FORMATS.join(', ')}`, 'text')
     .option('--output <file>', 'write the report to a file (atomically) instead of stdout')
-    .option('--jobs <n>', 'worker threads (default: available cores)')
+    .option('--jobs <n>', 'threads at most (default: available cores; helpers join only for much source to analyse)')
     .option('--cache', 'reuse per-file analyses from a content-hash cache')
     .option('--cache-location <dir>', 'cache folder (implies --cache; default node_modules/.cache/ssot or .ssot-cache)')
     .option('--changed-since <ref>', 'report only files changed since a git ref, plus untracked files')

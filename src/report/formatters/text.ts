@@ -240,7 +240,7 @@ export function formatText(report: Report, options: TextOptions): string {
     const tm = report.timing;
     out.push(
       c.dim(
-        `time: ${tm.totalMs} ms (analysis ${tm.analyseMs} ms, ${tm.jobs} jobs); ${tm.analysedFiles} files analysed` +
+        `time: ${tm.totalMs} ms (analysis ${tm.analyseMs} ms, ${plural(tm.jobs, 'thread')}); ${tm.analysedFiles} files analysed` +
           (tm.cacheHits + tm.cacheMisses > 0 ? `, cache ${tm.cacheHits} hits / ${tm.cacheMisses} misses` : ''),
       ),
     );
