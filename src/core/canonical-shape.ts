@@ -1,5 +1,5 @@
 import ts from './typescript.cjs';
-import { walkAst } from './walk.js';
+import { unwrapExpression, walkAst } from './walk.js';
 import type { RegistryProfile } from './config/types.js';
 import { findRegistries, propertyNameText, type Registry } from './registry.js';
 import type { DeclarationKind } from './types.js';
@@ -66,12 +66,6 @@ export function exportedImplementations(sf: ts.SourceFile): ExportedDeclaration[
 
 function isDeclared(node: ts.Node): boolean {
   return ts.canHaveModifiers(node) && !!ts.getModifiers(node)?.some((m) => m.kind === ts.SyntaxKind.DeclareKeyword);
-}
-
-function unwrapExpression(expr: ts.Expression): ts.Expression {
-  let e = expr;
-  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e)) e = e.expression;
-  return e;
 }
 
 function isPublic(member: ts.ClassElement): boolean {

@@ -6,7 +6,7 @@ import { MIN_COPY_TOKENS, shinglesOf, similarity, sizesCanMatch, type CodeShingl
 import type { BuiltOnLegacy, DeclarationKind, DuplicateFinding, DuplicateSignal } from './types.js';
 import { DECISIVE_SIGNALS } from './types.js';
 import { compileUserRegex, parseRegexLiteral } from './user-regex.js';
-import { walkAst } from './walk.js';
+import { unwrapExpression, walkAst } from './walk.js';
 
 export const DUPLICATE_RULE_ID = 'no-duplicate-implementation';
 
@@ -81,19 +81,6 @@ function heritageOf(node: ts.ClassLikeDeclaration): Declaration['heritage'] {
     for (const type of clause.types) out.push({ clause: kind, expression: type.expression });
   }
   return out;
-}
-
-export function unwrapExpression(expr: ts.Expression): ts.Expression {
-  let e = expr;
-  while (
-    ts.isParenthesizedExpression(e) ||
-    ts.isAsExpression(e) ||
-    ts.isSatisfiesExpression(e) ||
-    ts.isTypeAssertionExpression(e) ||
-    ts.isNonNullExpression(e)
-  )
-    e = e.expression;
-  return e;
 }
 
 /** An ambient declaration (`.d.ts`, `declare class`, inside `declare module`/`declare global`) implements nothing. */

@@ -7,7 +7,6 @@ import { exportedImplementations, readCanonicalShape } from './canonical-shape.j
 import {
   collectDeclarations,
   compileNamePatterns,
-  unwrapExpression,
   type BaseResolver,
   type BaseRole,
   type ConceptDetection,
@@ -17,6 +16,7 @@ import { isInside, stripExtension, type ModuleResolver } from './resolve.js';
 import { findRegistries, type PropertyKindQuery, type Registry } from './registry.js';
 import { MIN_COPY_TOKENS, shinglesOf } from './similarity.js';
 import { SymbolResolver, type DeclarationRef } from './symbols.js';
+import { unwrapExpression } from './walk.js';
 import type { ClassifiedSite, ImportSite } from './types.js';
 import { toPosix } from '../shared/paths.js';
 

@@ -1,5 +1,5 @@
 import ts from './typescript.cjs';
-import { walkAst } from './walk.js';
+import { unwrapExpression, walkAst } from './walk.js';
 
 /**
  * Registries: the state and behaviour a concept like an event emitter or a message router is made
@@ -69,21 +69,6 @@ function walkFrom(root: ts.Node, visit: (node: ts.Node) => boolean | void): void
   walkAst(root, (node) => visit(node));
 }
 
-function unwrap(expr: ts.Expression): ts.Expression {
-  let e = expr;
-  for (;;) {
-    if (
-      ts.isParenthesizedExpression(e) ||
-      ts.isAsExpression(e) ||
-      ts.isSatisfiesExpression(e) ||
-      ts.isTypeAssertionExpression(e) ||
-      ts.isNonNullExpression(e)
-    ) {
-      e = e.expression;
-    } else return e;
-  }
-}
-
 export function propertyNameText(name: ts.PropertyName | ts.BindingName | undefined): string | undefined {
   if (!name) return undefined;
   if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name))
@@ -130,7 +115,7 @@ function collectionTypeOf(type: ts.TypeNode | undefined): ts.TypeNode | undefine
 /** True when an expression creates an empty or filled collection. */
 function isCollectionExpression(expr: ts.Expression | undefined): boolean {
   if (!expr) return false;
-  const e = unwrap(expr);
+  const e = unwrapExpression(expr);
   if (ts.isArrayLiteralExpression(e)) return true;
   if (ts.isNewExpression(e) && ts.isIdentifier(e.expression) && COLLECTION_CONSTRUCTORS.has(e.expression.text))
     return true;
@@ -153,7 +138,7 @@ function staticKeysOf(obj: ts.ObjectLiteralExpression): string[] {
   for (const p of obj.properties) {
     if (!ts.isPropertyAssignment(p)) return [];
     const name = propertyNameText(p.name);
-    const init = unwrap(p.initializer);
+    const init = unwrapExpression(p.initializer);
     const isCollection =
       ts.isArrayLiteralExpression(init) ||
       (ts.isNewExpression(init) &&
@@ -195,7 +180,7 @@ function itemTypeOf(
   };
   const declared = fromType(type);
   if (declared?.item) return declared;
-  const e = init ? unwrap(init) : undefined;
+  const e = init ? unwrapExpression(init) : undefined;
   if (e && ts.isNewExpression(e) && ts.isIdentifier(e.expression) && e.typeArguments) {
     const args = e.typeArguments;
     if (e.expression.text === 'Map' || e.expression.text === 'WeakMap') {
@@ -220,7 +205,7 @@ function isFunctionLike(node: ts.Node): node is ts.FunctionLikeDeclaration {
 }
 
 function isLiteral(expr: ts.Expression): boolean {
-  const e = unwrap(expr);
+  const e = unwrapExpression(expr);
   return (
     ts.isStringLiteralLike(e) ||
     ts.isNumericLiteral(e) ||
@@ -260,7 +245,7 @@ function slotKind(slot: Slot): SlotKind {
       return n === 'Record' ? 'record' : n.endsWith('Map') ? 'map' : n.endsWith('Set') ? 'set' : 'array';
     }
   }
-  const init = slot.initializer && unwrap(slot.initializer);
+  const init = slot.initializer && unwrapExpression(slot.initializer);
   if (init) {
     if (ts.isArrayLiteralExpression(init)) return 'array';
     if (ts.isObjectLiteralExpression(init) || ts.isCallExpression(init)) return 'record';
@@ -548,7 +533,7 @@ function accessesOf(slot: Slot, sf: ts.SourceFile): ts.Expression[] {
       for (const m of slot.host.members) ts.forEachChild(m, (c) => thisAccessesIn(c, slot.name, out));
     } else if (ts.isObjectLiteralExpression(slot.host)) {
       for (const prop of slot.host.properties) {
-        const fn = ts.isPropertyAssignment(prop) ? unwrap(prop.initializer) : prop;
+        const fn = ts.isPropertyAssignment(prop) ? unwrapExpression(prop.initializer) : prop;
         if (
           ts.isMethodDeclaration(fn) ||
           ts.isGetAccessorDeclaration(fn) ||
@@ -612,7 +597,7 @@ function memberOf(node: ts.Node, slot: Slot): string {
       ts.isVariableDeclaration(n) &&
       ts.isIdentifier(n.name) &&
       n.initializer &&
-      (ts.isArrowFunction(unwrap(n.initializer)) || ts.isFunctionExpression(unwrap(n.initializer)))
+      (ts.isArrowFunction(unwrapExpression(n.initializer)) || ts.isFunctionExpression(unwrapExpression(n.initializer)))
     )
       named ??= n.name.text;
     if (ts.isSourceFile(n.parent ?? n)) return named ?? topLevelName(n) ?? '(module)';
@@ -639,7 +624,7 @@ function topLevelOwner(node: ts.Node, sf: ts.SourceFile): RegistryOwner | undefi
     for (const d of n.declarationList.declarations) {
       if (d.initializer && isAncestor(d, node))
         return (
-          ownerOf(unwrap(d.initializer)) ?? {
+          ownerOf(unwrapExpression(d.initializer)) ?? {
             node: d,
             name: propertyNameText(d.name) ?? '(anonymous)',
             kind: 'const-function',
@@ -647,7 +632,7 @@ function topLevelOwner(node: ts.Node, sf: ts.SourceFile): RegistryOwner | undefi
         );
     }
   }
-  if (ts.isExportAssignment(n)) return ownerOf(unwrap(n.expression));
+  if (ts.isExportAssignment(n)) return ownerOf(unwrapExpression(n.expression));
   return undefined;
 }
 
@@ -824,7 +809,7 @@ function variablesOf(scope: ts.Node): Map<string, ts.VariableDeclaration> {
 function localFunction(id: ts.Identifier): ts.FunctionLikeDeclaration | undefined {
   const decl = localDeclarationOf(id);
   if (decl?.initializer) {
-    const init = unwrap(decl.initializer);
+    const init = unwrapExpression(decl.initializer);
     if (ts.isArrowFunction(init) || ts.isFunctionExpression(init)) return init;
   }
   for (let n: ts.Node | undefined = id.parent; n; n = n.parent) {
@@ -915,7 +900,7 @@ function registrationAt(reach: Reach, kind: SlotKind): { keyed: boolean } | unde
   }
   // s = [...s, v] / s = s.concat(v) / s = [s, v]
   if (isAssignmentTarget(e) && reach.expr === e) {
-    const right = unwrap((p as ts.BinaryExpression).right);
+    const right = unwrapExpression((p as ts.BinaryExpression).right);
     if (
       ts.isArrayLiteralExpression(right) &&
       right.elements.some((el) => !ts.isSpreadElement(el) && suppliedByCaller(el))
@@ -948,7 +933,7 @@ function registrationAt(reach: Reach, kind: SlotKind): { keyed: boolean } | unde
  */
 function suppliedByCaller(expr: ts.Expression, depth = 0): boolean {
   if (depth > 8) return false;
-  const e = unwrap(expr);
+  const e = unwrapExpression(expr);
   if (ts.isIdentifier(e)) {
     const param = parameterNamed(e);
     if (param) return !isPromiseExecutor(param.parent);
@@ -999,9 +984,9 @@ function callsAParameter(fn: ts.ArrowFunction | ts.FunctionExpression): boolean 
   walkFrom(fn.body, (n) => {
     if (found) return false;
     if (ts.isCallExpression(n)) {
-      let callee = unwrap(n.expression);
+      let callee = unwrapExpression(n.expression);
       if (ts.isPropertyAccessExpression(callee) && (callee.name.text === 'call' || callee.name.text === 'apply'))
-        callee = unwrap(callee.expression);
+        callee = unwrapExpression(callee.expression);
       if (ts.isIdentifier(callee)) {
         const param = parameterNamed(callee);
         if (param && !isAncestor(fn, param) && !isPromiseExecutor(param.parent)) found = true;
@@ -1014,7 +999,7 @@ function callsAParameter(fn: ts.ArrowFunction | ts.FunctionExpression): boolean 
 
 /** `list.filter(...)`: what stays after a removal, stored back. */
 function isRemoval(expr: ts.Expression): boolean {
-  const e = unwrap(expr);
+  const e = unwrapExpression(expr);
   return ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && e.expression.name.text === 'filter';
 }
 
@@ -1032,7 +1017,7 @@ function emptiedAt(reach: Reach): boolean {
       return true;
   }
   if (isAssignmentTarget(e)) {
-    const right = unwrap((p as ts.BinaryExpression).right);
+    const right = unwrapExpression((p as ts.BinaryExpression).right);
     if (isCollectionExpression(right) || (ts.isIdentifier(right) && right.text === 'undefined')) {
       return !(ts.isArrayLiteralExpression(right) && right.elements.length > 0);
     }
@@ -1064,7 +1049,7 @@ function itemBindings(reach: Reach): { item: ts.BindingName | ts.Expression; bod
     ts.isCallExpression(p.parent)
   ) {
     const cb = p.parent.arguments[0];
-    const fn = cb && unwrap(cb);
+    const fn = cb && unwrapExpression(cb);
     if (fn && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))) {
       const index = p.name.text === 'reduce' ? 1 : 0;
       const param = fn.parameters[index];
@@ -1134,10 +1119,10 @@ function callsOfItem(
     (ts.isIdentifier(e) && selfNames.has(e.text)) || (itemText !== undefined && e.getText() === itemText);
   walkFrom(body, (n) => {
     if (ts.isCallExpression(n)) {
-      let callee = unwrap(n.expression);
+      let callee = unwrapExpression(n.expression);
       // x.call(...) / x.apply(...) / x.p.call(...)
       if (ts.isPropertyAccessExpression(callee) && (callee.name.text === 'call' || callee.name.text === 'apply'))
-        callee = unwrap(callee.expression);
+        callee = unwrapExpression(callee.expression);
       if (isItem(callee)) out.push({ callee: 'self', node: n });
       else {
         // item.p(...), item.p.q(...), or p(...) / p.q(...) for `{ p }` destructured from the item.
@@ -1145,7 +1130,7 @@ function callsOfItem(
         let root = callee;
         while (ts.isPropertyAccessExpression(root)) {
           names.unshift(root.name.text);
-          root = unwrap(root.expression);
+          root = unwrapExpression(root.expression);
         }
         if (names.length > 0 && isItem(root)) out.push({ callee: 'property', property: names.join('.'), node: n });
         else if (ts.isIdentifier(root) && propertyNames.has(root.text))
@@ -1373,10 +1358,10 @@ function storedLiteralFunctionProperty(slotReaches: Reach[], property: string): 
     if (!p || !ts.isPropertyAccessExpression(p) || !p.parent || !ts.isCallExpression(p.parent)) continue;
     if (!ADDING_METHODS.has(p.name.text) && p.name.text !== 'set') continue;
     for (const arg of p.parent.arguments) {
-      let value = unwrap(arg);
+      let value = unwrapExpression(arg);
       if (ts.isIdentifier(value)) {
         const decl = localDeclarationOf(value);
-        if (decl?.initializer) value = unwrap(decl.initializer);
+        if (decl?.initializer) value = unwrapExpression(decl.initializer);
       }
       if (!ts.isObjectLiteralExpression(value)) continue;
       for (const prop of value.properties) {
@@ -1384,7 +1369,7 @@ function storedLiteralFunctionProperty(slotReaches: Reach[], property: string): 
         const v = ts.isShorthandPropertyAssignment(prop)
           ? prop.name
           : ts.isPropertyAssignment(prop)
-            ? unwrap(prop.initializer)
+            ? unwrapExpression(prop.initializer)
             : undefined;
         if (!v) continue;
         // A parameter stored as is: the caller's callback (a function literal here would be a method implementation).
@@ -1428,7 +1413,7 @@ export function findRegistries(
     const accesses = accessesOf(slot, sf);
     if (accesses.length < 2) continue;
     const kind = slotKind(slot);
-    const init = slot.initializer && unwrap(slot.initializer);
+    const init = slot.initializer && unwrapExpression(slot.initializer);
     const staticKeys = init && ts.isObjectLiteralExpression(init) ? staticKeysOf(init) : [];
     const reaches = accesses.flatMap((a) => reachesFrom(a, sf, kind, staticKeys));
     const registers = new Set<string>();
@@ -1580,14 +1565,14 @@ function flowsOf(
       const analysis = slotOfAccess.get(target);
       if (analysis) {
         for (const arg of n.arguments) {
-          const e = unwrap(arg);
+          const e = unwrapExpression(arg);
           if (ts.isIdentifier(e) && e.text === name) out.push({ target: analysis });
           if (ts.isObjectLiteralExpression(e)) {
             for (const p of e.properties) {
               const value = ts.isShorthandPropertyAssignment(p)
                 ? p.name
                 : ts.isPropertyAssignment(p)
-                  ? unwrap(p.initializer)
+                  ? unwrapExpression(p.initializer)
                   : undefined;
               const key = propertyNameText(p.name);
               if (key && value && ts.isIdentifier(value) && value.text === name)
@@ -1622,7 +1607,7 @@ function hasDeleteIn(reaches: Reach[], member: string, slot: Slot): boolean {
 /** The members of a declaration that do something: methods, accessors and function-valued properties. */
 export function behaviourMembers(owner: RegistryOwner): string[] {
   let node: ts.Node = owner.node;
-  if (ts.isVariableDeclaration(node) && node.initializer) node = unwrap(node.initializer);
+  if (ts.isVariableDeclaration(node) && node.initializer) node = unwrapExpression(node.initializer);
   const fromObject = (obj: ts.ObjectLiteralExpression): string[] =>
     obj.properties
       .filter(
@@ -1650,8 +1635,8 @@ export function behaviourMembers(owner: RegistryOwner): string[] {
     let returned: ts.ObjectLiteralExpression | undefined;
     walkFrom(node.body, (n) => {
       if (returned || isFunctionLike(n)) return false;
-      if (ts.isReturnStatement(n) && n.expression && ts.isObjectLiteralExpression(unwrap(n.expression)))
-        returned = unwrap(n.expression) as ts.ObjectLiteralExpression;
+      if (ts.isReturnStatement(n) && n.expression && ts.isObjectLiteralExpression(unwrapExpression(n.expression)))
+        returned = unwrapExpression(n.expression) as ts.ObjectLiteralExpression;
       return true;
     });
     return returned ? fromObject(returned) : [owner.name];
@@ -1660,6 +1645,6 @@ export function behaviourMembers(owner: RegistryOwner): string[] {
 }
 
 function isFunctionValue(expr: ts.Expression): boolean {
-  const e = unwrap(expr);
+  const e = unwrapExpression(expr);
   return ts.isArrowFunction(e) || ts.isFunctionExpression(e);
 }

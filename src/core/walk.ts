@@ -29,3 +29,17 @@ export function walkAst(root: ts.Node, visit: (node: ts.Node, parent: ts.Node) =
     if (visit(node, parent) !== false) pushChildren(node);
   }
 }
+
+/** The expression inside parentheses, `as`/`satisfies`/`<T>` assertions and `!`: what a value really is. */
+export function unwrapExpression(expr: ts.Expression): ts.Expression {
+  let e = expr;
+  while (
+    ts.isParenthesizedExpression(e) ||
+    ts.isAsExpression(e) ||
+    ts.isSatisfiesExpression(e) ||
+    ts.isTypeAssertionExpression(e) ||
+    ts.isNonNullExpression(e)
+  )
+    e = e.expression;
+  return e;
+}
