@@ -152,8 +152,10 @@ describe('bench harness (smoke: tiny corpus, runs=1)', () => {
     const json = path.join(tmp, 'repo-results.json');
     const r = run([
       'bench/run.mjs',
+      // The --repo path (copies, config from elsewhere, the oracle from the config) is the same
+      // for every peer: one peer that rewrites is enough here; all of them ran in the test above.
       '--suite',
-      'migrate,report,floor',
+      'migrate',
       '--repo',
       checkout,
       '--config',
@@ -161,7 +163,7 @@ describe('bench harness (smoke: tiny corpus, runs=1)', () => {
       '--runs',
       '1',
       '--only',
-      'ast-grep,ts-morph,eslint-core,oracle,floor-grep',
+      'ast-grep,oracle',
       '--work-dir',
       path.join(tmp, 'work3'),
       '--json',
@@ -178,8 +180,6 @@ describe('bench harness (smoke: tiny corpus, runs=1)', () => {
     expect(result.corpus.totals.legacySites).toBe(manifest.totals.legacySites);
     const rows = new Map(result.suites.flatMap((s) => s.rows).map((row) => [row.id, row]));
     expect(rows.get('ast-grep')!.summary).toMatch(/0 files wrong/);
-    expect(rows.get('ts-morph')!.summary).toMatch(/0 files wrong/);
-    expect(rows.get('eslint-core')!.ok).toBe(true);
     expect(treeHash(checkout)).toBe(before);
   }, 180_000);
 

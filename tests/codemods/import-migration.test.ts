@@ -7,7 +7,6 @@ import {
   jscodeshift,
   linkSsotKit,
   readTree,
-  ssot,
   ssotInProcess,
   tempDir,
   treeDiff,
@@ -20,10 +19,10 @@ import { listCases } from './cases.js';
  * transform: byte-for-byte equal to the expected output, and a second run changes nothing. Each
  * expected output type-checks (tsc --noEmit, ssot-kit linked). Stage-2 cases (`--to canonical`)
  * and stage-1 cases that need the type checker run through `ssot migrate` only (case.json says so,
- * with the reason). `ssot migrate` runs as a child process once per case: here for the cases of
- * `ssot migrate` only, in the differential harness (tests/bench/differential.test.ts) for the
- * cases all three adapters share; every other run is the built CLI in-process (ssotInProcess:
- * same code, JSON and exit code, no Node start-up per run).
+ * with the reason). Here `ssot migrate` is the built CLI in-process (ssotInProcess: same code, JSON
+ * and exit code, no Node start-up per run); as a child process it runs every case all three adapters
+ * share in the differential harness (tests/bench/differential.test.ts), and both stages on the demo
+ * (tests/migrate/demo-app.test.ts) and in the README's flow (tests/cli/readme-flow.e2e.test.ts).
  */
 const cases = listCases();
 
@@ -37,8 +36,7 @@ describe('fixtures/codemods through ssot migrate', () => {
     async (_name, c) => {
       const work = tempDir(`cli-${c.name}`);
       copyDir(path.join(c.dir, 'input'), work);
-      const cli = c.meta.jscodeshift === false ? ssot : ssotInProcess;
-      const first = await cli(['migrate', '--json', ...c.meta.args, '.'], work);
+      const first = await ssotInProcess(['migrate', '--json', ...c.meta.args, '.'], work);
       expect(first.stderr).not.toMatch(/internal error/);
       expect(first.code, first.stdout + first.stderr).toBe(c.meta.exitCode);
       const report = JSON.parse(first.stdout) as {
@@ -55,7 +53,6 @@ describe('fixtures/codemods through ssot migrate', () => {
       const after = readTree(work);
       for (const [rel, bytes] of before) expect(after.get(rel)?.equals(bytes), rel).toBe(true);
       fs.rmSync(work, { recursive: true, force: true });
-      // Cases that load the type checker take seconds each; several run at once on two cores.
     },
     300_000,
   );

@@ -2,7 +2,16 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { copyDemo, demoTests, ensureBuilt, linkDemoDependencies, readTree, ssot, typecheck } from '../helpers/index.js';
+import {
+  copyDemo,
+  demoTests,
+  ensureBuilt,
+  linkDemoDependencies,
+  readTree,
+  ssot,
+  ssotInProcess,
+  typecheck,
+} from '../helpers/index.js';
 
 /**
  * The demo app through both stages of a migration, as a team would run them: a git work tree,
@@ -40,7 +49,8 @@ async function stage(args: string[]): Promise<MigrateJson> {
   expect(first.code, first.stdout + first.stderr).toBe(0);
   const result = JSON.parse(first.stdout) as MigrateJson;
   const before = readTree(work);
-  const second = await ssot(['migrate', '--json', ...args], work);
+  // The idempotence run in-process (same code, output and exit code); the first is a real process.
+  const second = await ssotInProcess(['migrate', '--json', ...args], work);
   expect(second.code, second.stdout + second.stderr).toBe(0);
   expect((JSON.parse(second.stdout) as MigrateJson).summary.filesChanged).toBe(0);
   const after = readTree(work);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cleanup, copyDir, ensureBuilt, FIXTURES, ssot, tempDir } from '../helpers/index.js';
+import { cleanup, copyDir, ensureBuilt, FIXTURES, ssotInProcess, tempDir } from '../helpers/index.js';
 
 /**
  * What `ssot migrate` says about a file the type checker refuses in stage 1: one refused entry per
@@ -31,7 +31,7 @@ interface Refused {
 describe('stage-1 refusals by the type checker', () => {
   it('lists the refused import site once, with each type error in the reason', async () => {
     const work = copyInput('compat-refused-one-site-many-errors');
-    const run = await ssot(['migrate', '--json', '.'], work);
+    const run = await ssotInProcess(['migrate', '--json', '.'], work);
     expect(run.code).toBe(1);
     const out = JSON.parse(run.stdout) as {
       files: { file: string; refused: Refused[]; kept: unknown[] }[];
@@ -48,7 +48,7 @@ describe('stage-1 refusals by the type checker', () => {
 
   it("names the importer that would break when the refused file's own rewrite compiles", async () => {
     const work = copyInput('compat-refused-importer-breaks');
-    const run = await ssot(['migrate', '--json', '.'], work);
+    const run = await ssotInProcess(['migrate', '--json', '.'], work);
     const out = JSON.parse(run.stdout) as { files: { file: string; refused: Refused[] }[] };
     const refused = out.files.find((f) => f.file === 'src/router/index.ts')!.refused;
     expect(refused).toHaveLength(1);
@@ -64,7 +64,7 @@ describe('stage-1 refusals by the type checker', () => {
     const ping =
       "  router.registerHandler('ping', async (_data: any, clientId: string) => ({ pong: true, clientId }));\n";
     fs.writeFileSync(handlers, fs.readFileSync(handlers, 'utf8').replace(/^}$/m, `${ping}}`));
-    const run = await ssot(['migrate', '--json', '.'], work);
+    const run = await ssotInProcess(['migrate', '--json', '.'], work);
     const out = JSON.parse(run.stdout) as { files: { file: string; refused: Refused[] }[] };
     const [site] = out.files.find((f) => f.file === 'src/handlers.ts')!.refused;
     const said =

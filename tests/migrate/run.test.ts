@@ -5,9 +5,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { copyDir, ensureBuilt, FIXTURES, readTree, ssot, ssotInProcess, tempDir } from '../helpers/index.js';
 
 /**
- * `ssot migrate` as a user runs it: flags, statuses, exit codes, safety. The tests that run it
- * many times to see which files a flag selects (--limit, --shard) run the built CLI in-process
- * (ssotInProcess: same code, JSON and exit code); the others run it as a child process.
+ * `ssot migrate` as a user runs it: flags, statuses, exit codes, safety. Most runs are the built
+ * CLI in-process (ssotInProcess: same code, output and exit code, no Node start-up per run); a diff
+ * on stdout, a usage error's exit code and worker threads are also checked through a real process.
  */
 
 beforeAll(() => {
@@ -84,7 +84,7 @@ describe('ssot migrate', () => {
       path.join(work, 'src/binary.ts'),
       Buffer.from([0x4d, 0x65, 0x73, 0x73, 0x61, 0x67, 0x65, 0x52, 0x6f, 0x75, 0x74, 0x65, 0x72, 0]),
     );
-    const r = await ssot(['migrate', '--json', '.'], work);
+    const r = await ssotInProcess(['migrate', '--json', '.'], work);
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout) as Report;
     const byFile = new Map(report.files.map((f) => [f.file, f]));
@@ -120,16 +120,16 @@ describe('ssot migrate', () => {
     git(work, 'add', '-A');
     git(work, 'commit', '-q', '-m', 'init');
     fs.appendFileSync(path.join(work, 'src/named.ts'), '// edited\n');
-    const refused = await ssot(['migrate', '.'], work);
+    const refused = await ssotInProcess(['migrate', '.'], work);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/uncommitted changes.*--allow-dirty[\s\S]*src\/named\.ts/);
     expect(fs.readFileSync(path.join(work, 'src/named.ts'), 'utf8')).toContain("from './legacy/message-router'");
-    const allowed = await ssot(['migrate', '--allow-dirty', '.'], work);
+    const allowed = await ssotInProcess(['migrate', '--allow-dirty', '.'], work);
     expect(allowed.code).toBe(0);
     expect(fs.readFileSync(path.join(work, 'src/named.ts'), 'utf8')).toContain("from 'ssot-kit/router/compat'");
     // A clean tree needs no flag.
     git(work, 'commit', '-q', '-am', 'migrated');
-    const clean = await ssot(['migrate', '.'], work);
+    const clean = await ssotInProcess(['migrate', '.'], work);
     expect(clean.code).toBe(0);
     expect(clean.stderr).not.toMatch(/git work tree/);
   });
@@ -147,9 +147,9 @@ describe('ssot migrate', () => {
     fs.appendFileSync(path.join(work, 'ssot.config.json'), '\n');
     fs.appendFileSync(path.join(work, 'src/legacy/message-router.ts'), '// edited: a legacy module, never rewritten\n');
     fs.writeFileSync(path.join(work, 'src/notes.ts'), 'export const notes = 1;\n');
-    const dry = await ssot(['migrate', '--dry-run', '--json', '.'], work);
+    const dry = await ssotInProcess(['migrate', '--dry-run', '--json', '.'], work);
     expect(dry.code, dry.stderr).toBe(0);
-    const ran = await ssot(['migrate', '--json', '.'], work);
+    const ran = await ssotInProcess(['migrate', '--json', '.'], work);
     expect(ran.code, ran.stderr).toBe(0);
     expect((JSON.parse(ran.stdout) as Report).summary.filesChanged).toBe(2);
     git(work, 'checkout', '-q', '--', 'src');
@@ -157,7 +157,7 @@ describe('ssot migrate', () => {
     // and is the only file named.
     fs.appendFileSync(path.join(work, 'src/split.ts'), '// edited\n');
     const before = readTree(work);
-    const refused = await ssot(['migrate', '.'], work);
+    const refused = await ssotInProcess(['migrate', '.'], work);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(
       new RegExp(
@@ -170,7 +170,7 @@ describe('ssot migrate', () => {
     // An untracked file the run would rewrite blocks it too: git could not restore it.
     git(work, 'checkout', '-q', '--', 'src/split.ts');
     fs.copyFileSync(path.join(work, 'src/named.ts'), path.join(work, 'src/fresh.ts'));
-    const untracked = await ssot(['migrate', '.'], work);
+    const untracked = await ssotInProcess(['migrate', '.'], work);
     expect(untracked.code).toBe(2);
     expect(untracked.stderr).toMatch(/--allow-dirty:\n  src\/fresh\.ts\n$/);
   });
@@ -179,7 +179,7 @@ describe('ssot migrate', () => {
     const work = project('named');
     const file = path.join(work, 'src/named.ts');
     fs.chmodSync(file, 0o750);
-    const r = await ssot(['migrate', '.'], work);
+    const r = await ssotInProcess(['migrate', '.'], work);
     expect(r.code).toBe(0);
     expect(fs.statSync(file).mode & 0o777).toBe(0o750);
     expect(fs.readdirSync(path.join(work, 'src')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
@@ -244,16 +244,16 @@ describe('ssot migrate', () => {
 
   it('--concept and path arguments narrow the run; usage errors exit 2', async () => {
     const work = project('named', 'split');
-    const one = await ssot(['migrate', '--json', 'src/split.ts'], work);
+    const one = await ssotInProcess(['migrate', '--json', 'src/split.ts'], work);
     expect(one.code).toBe(0);
     expect((JSON.parse(one.stdout) as Report).files.filter((f) => f.status === 'changed').map((f) => f.file)).toEqual([
       'src/split.ts',
     ]);
     expect((await ssot(['migrate', '--concept', 'nope', '.'], work)).code).toBe(2);
-    expect((await ssot(['migrate', '--limit', '0', '.'], work)).code).toBe(2);
-    expect((await ssot(['migrate', '--rollback-on-type-errors', '.'], work)).code).toBe(2);
-    expect((await ssot(['migrate', 'src/missing.ts'], work)).code).toBe(2);
-    const known = await ssot(['migrate', '--json', '--concept', 'message-router', '.'], work);
+    expect((await ssotInProcess(['migrate', '--limit', '0', '.'], work)).code).toBe(2);
+    expect((await ssotInProcess(['migrate', '--rollback-on-type-errors', '.'], work)).code).toBe(2);
+    expect((await ssotInProcess(['migrate', 'src/missing.ts'], work)).code).toBe(2);
+    const known = await ssotInProcess(['migrate', '--json', '--concept', 'message-router', '.'], work);
     expect((JSON.parse(known.stdout) as Report).summary.filesChanged).toBe(1);
   });
 
@@ -269,7 +269,7 @@ describe('ssot migrate', () => {
     const serial = tempDir('serial');
     copyDir(work, serial);
     const a = await ssot(['migrate', '--json', '--jobs', '2', '.'], work);
-    const b = await ssot(['migrate', '--json', '--jobs', '1', '.'], serial);
+    const b = await ssotInProcess(['migrate', '--json', '--jobs', '1', '.'], serial);
     expect(a.code).toBe(0);
     expect(b.code).toBe(0);
     expect((JSON.parse(a.stdout) as Report).summary).toMatchObject({ filesChanged: 231, jobs: 2 });
@@ -328,7 +328,7 @@ describe('ssot migrate', () => {
     );
     fs.mkdirSync(path.join(work, 'node_modules'));
     fs.symlinkSync(path.resolve(FIXTURES, '../..'), path.join(work, 'node_modules/ssot-kit'), 'dir');
-    const r = await ssot(['migrate', '--json', '--typecheck', '--rollback-on-type-errors', '.'], work);
+    const r = await ssotInProcess(['migrate', '--json', '--typecheck', '--rollback-on-type-errors', '.'], work);
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout) as Report;
     const notify = report.files.find((f) => f.file === 'src/notify.ts');

@@ -1,12 +1,13 @@
 // `ssot migrate` against the file system as it is, not as we wish it were: another process edits
 // files during the run, symlinks lead out of the project, files belong to other users or have
 // several names, a FIFO is named on the command line, a killed run left temp files behind.
-// Each case is what an adversarial pass observed (issue #16); every run is the built CLI.
+// Each case is what an adversarial pass observed (issue #16); every run is the built CLI, in a
+// process of its own where another process races it or its pid matters, else in-process.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, cleanup, ensureBuilt, FIXTURES, ssot, tempDir } from '../helpers/index.js';
+import { BIN, cleanup, ensureBuilt, FIXTURES, ssot, ssotInProcess, tempDir } from '../helpers/index.js';
 
 beforeAll(() => ensureBuilt());
 afterEach(() => cleanup());
@@ -174,20 +175,20 @@ describe('symlinks never lead a write out of the project', () => {
     fs.symlinkSync(victim, path.join(work, 'src/x.ts'));
     fs.symlinkSync(outside, path.join(work, 'src/linked'));
 
-    const file = await ssot(['migrate', 'src/x.ts'], work);
+    const file = await ssotInProcess(['migrate', 'src/x.ts'], work);
     expect(file.code).toBe(2);
     expect(file.stderr).toContain(
       `${path.join(work, 'src/x.ts')}: resolves to ${victim}, outside the project root ${work}`,
     );
-    const folder = await ssot(['migrate', 'src/linked'], work);
+    const folder = await ssotInProcess(['migrate', 'src/linked'], work);
     expect(folder.code).toBe(2);
     expect(folder.stderr).toContain(
       `${path.join(work, 'src/linked')}: resolves to ${outside}, outside the project root ${work}`,
     );
-    const under = await ssot(['migrate', 'src/linked/victim.ts'], work);
+    const under = await ssotInProcess(['migrate', 'src/linked/victim.ts'], work);
     expect(under.code).toBe(2);
     // The whole project: symlinks are not followed by the walk; the project's own file migrates.
-    const whole = await ssot(['migrate', '--json', '.'], work);
+    const whole = await ssotInProcess(['migrate', '--json', '.'], work);
     expect(whole.code).toBe(0);
     expect((JSON.parse(whole.stdout) as Result).files.filter((f) => f.status === 'changed').map((f) => f.file)).toEqual(
       ['src/app.ts'],
@@ -202,7 +203,7 @@ describe('owners, groups and links', () => {
     const file = path.join(work, 'src/use-000.ts');
     fs.chownSync(file, 4242, 4343);
     fs.chmodSync(file, 0o640);
-    const r = await ssot(['migrate', '--json', '.'], work);
+    const r = await ssotInProcess(['migrate', '--json', '.'], work);
     expect(r.code).toBe(0);
     expect(fs.readFileSync(file, 'utf8').startsWith(MIGRATED_IMPORT)).toBe(true);
     const st = fs.statSync(file);
@@ -215,7 +216,7 @@ describe('owners, groups and links', () => {
     const alias = path.join(tempDir('alias'), 'alias.ts');
     fs.linkSync(file, alias);
     const before = fs.readFileSync(file, 'utf8');
-    const r = await ssot(['migrate', '--json', '.'], work);
+    const r = await ssotInProcess(['migrate', '--json', '.'], work);
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout) as Result;
     expect(report.files.find((f) => f.file === 'src/use-000.ts')).toMatchObject({
