@@ -20,8 +20,7 @@ import { listCases } from './cases.js';
  * expected output type-checks (tsc --noEmit, ssot-kit linked). Stage-2 cases (`--to canonical`)
  * and stage-1 cases that need the type checker run through `ssot migrate` only (case.json says so,
  * with the reason). Here `ssot migrate` is the built CLI in-process (ssotInProcess: same code, JSON
- * and exit code, no Node start-up per run); as a child process it runs every case all three adapters
- * share in the differential harness (tests/bench/differential.test.ts), and both stages on the demo
+ * and exit code, no Node start-up per run); as a child process it runs both stages on the demo
  * (tests/migrate/demo-app.test.ts) and in the README's flow (tests/cli/readme-flow.e2e.test.ts).
  */
 const cases = listCases();

@@ -210,75 +210,19 @@ export function ssotSync(args: readonly string[], cwd: string, env: NodeJS.Proce
   return { code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
 }
 
-class ExitCalled extends Error {
-  constructor(readonly code: number) {
-    super(`process.exit(${code})`);
-  }
-}
-
-let inProcessQueue: Promise<unknown> = Promise.resolve();
-
 /**
  * The built CLI's program (dist, the code bin.js runs) inside the test process: the same
  * arguments, stdout, stderr and exit code as `ssot()`, without starting Node and TypeScript again
- * for each run. For tests that run the CLI many times where the process boundary is not what they
- * test; every command keeps its child-process tests. Runs one at a time: it changes the working
- * folder, the environment and process.stdout/stderr/exit of this process while it runs.
+ * for each run (bench/lib/cli-in-process.mjs, shared with the differential harness). For tests
+ * that run the CLI many times where the process boundary is not what they test; every command
+ * keeps its child-process tests. Runs one at a time.
  */
-export function ssotInProcess(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  const next = inProcessQueue.then(() => runInProcess(args, cwd, env));
-  inProcessQueue = next.catch(() => undefined);
-  return next;
-}
-
-async function runInProcess(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Run> {
+export async function ssotInProcess(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Run> {
   ensureBuilt();
-  const { createProgram } = (await import(pathToFileURL(path.join(REPO, 'dist/src/cli/program.js')).href)) as {
-    createProgram(): { parseAsync(argv: readonly string[]): Promise<unknown> };
+  const { runCliInProcess } = (await import(pathToFileURL(path.join(REPO, 'bench/lib/cli-in-process.mjs')).href)) as {
+    runCliInProcess(bin: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Run>;
   };
-  const out: string[] = [];
-  const err: string[] = [];
-  const saved = {
-    cwd: process.cwd(),
-    env: { ...process.env },
-    exitCode: process.exitCode,
-    exit: process.exit,
-    stdout: process.stdout.write,
-    stderr: process.stderr.write,
-  };
-  const capture =
-    (into: string[]) =>
-    (chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
-      into.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-      const done = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
-      done?.();
-      return true;
-    };
-  let code: number;
-  try {
-    process.chdir(cwd);
-    Object.assign(process.env, QUIET, env);
-    process.exitCode = undefined;
-    process.exit = ((c?: number) => {
-      throw new ExitCalled(c ?? 0);
-    }) as typeof process.exit;
-    process.stdout.write = capture(out) as typeof process.stdout.write;
-    process.stderr.write = capture(err) as typeof process.stderr.write;
-    await createProgram().parseAsync([process.execPath, BIN, ...args]);
-    code = Number(process.exitCode ?? 0);
-  } catch (error) {
-    if (!(error instanceof ExitCalled)) throw error;
-    code = error.code;
-  } finally {
-    process.stdout.write = saved.stdout;
-    process.stderr.write = saved.stderr;
-    process.exit = saved.exit;
-    process.exitCode = saved.exitCode;
-    for (const key of Object.keys(process.env)) if (!(key in saved.env)) delete process.env[key];
-    Object.assign(process.env, saved.env);
-    process.chdir(saved.cwd);
-  }
-  return { code, stdout: out.join(''), stderr: err.join('') };
+  return runCliInProcess(BIN, args, cwd, { ...QUIET, ...env });
 }
 
 /** The jscodeshift runner with our transform. Boolean flags need a value there: `--rename=true`. */
