@@ -1,11 +1,43 @@
 import { fileURLToPath } from 'node:url';
 import { configDefaults, defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 const TESTS = ['tests/**/*.test.ts', 'rules/**/*.test.ts', 'codemods/**/*.test.ts'];
 
 // Test files that need a fresh module graph of their own: compat.test.ts checks the compat
 // layer's warn-once state from its first import on.
 const ISOLATED = ['tests/router/compat.test.ts'];
+
+// The files that take longest (each runs the CLI, TypeScript or a real tool many times), longest
+// first. Vitest orders files by the durations of its last run and, without one (a fresh clone, CI),
+// by file size, which would start these late and leave one worker running them alone at the end.
+// Only an order: a file missing here still runs, after these.
+const LONGEST_FIRST = [
+  'tests/codemods/import-migration.test.ts',
+  'tests/migrate/kill-resume.test.ts',
+  'tests/bench/differential.test.ts',
+  'tests/migrate/run.test.ts',
+  'tests/bench/harness.test.ts',
+  'tests/migrate/safety.test.ts',
+  'tests/cli/readme-flow.e2e.test.ts',
+  'tests/e2e/pack.test.ts',
+  'tests/migrate/demo-app.test.ts',
+];
+
+class LongestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const rank = (f: TestSpecification): number => {
+      const i = LONGEST_FIRST.findIndex((name) => f.moduleId.endsWith(`/${name}`));
+      return i === -1 ? LONGEST_FIRST.length : i;
+    };
+    // Projects keep vitest's order (they run one after the other); Array.prototype.sort is stable,
+    // so within a project the files not listed keep it too.
+    const projects = [...new Set(sorted.map((f) => f.project.name))];
+    const project = (f: TestSpecification): number => projects.indexOf(f.project.name);
+    return sorted.sort((a, b) => project(a) - project(b) || rank(a) - rank(b));
+  }
+}
 
 export default defineConfig({
   resolve: {
@@ -24,6 +56,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     // Several suites spawn real processes (tsc, eslint, jscodeshift, the CLI); two cores.
     maxWorkers: 2,
+    sequence: { sequencer: LongestFirst },
     server: { deps: { external: [/\/tests\/helpers\/typescript\.cjs$/] } },
     projects: [
       {
