@@ -39,7 +39,10 @@ export function planSiteFix(
   const legacy = concept?.legacy[legacyIndex];
   // Nothing of this site belongs to the concept: no suggestion to move it.
   if (!concept || !legacy || !mapLegacyName(concept, legacy, '*')) return undefined;
-  if (plan.decision === 'non-concept' || plan.decision === 'nothing-to-change') return undefined;
+  // An exported instance of a legacy class (a namespace member, a destructured property): the target
+  // has no name for it, so moving the specifier would break the import.
+  if (plan.decision === 'non-concept' || plan.decision === 'nothing-to-change' || plan.decision === 'no-counterpart')
+    return undefined;
   const spec = specifierFor(ctx, site, siteMigrationTarget(concept, legacy, site.specifier), analysis.sites);
   if ('error' in spec) return undefined;
   // Never suggest that a module import itself.

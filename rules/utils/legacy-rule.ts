@@ -17,6 +17,7 @@ export type LegacyMessageIds =
   | 'restrictedImport'
   | 'missingRestrictedImport'
   | 'missingLegacyModule'
+  | 'legacyInstance'
   | 'rewriteImport'
   | 'configError';
 
@@ -28,6 +29,7 @@ export const legacyMessages: Record<LegacyMessageIds, string> = {
     "{{form}} of '{{specifier}}' is restricted ({{legacyModule}}), and the module no longer exists: it resolves nowhere.{{note}}",
   missingLegacyModule:
     "{{form}} of the legacy module {{legacyModule}} ({{concept}}), which no longer exists: '{{specifier}}' resolves nowhere; import from '{{replacement}}' instead{{names}}.{{note}}",
+  legacyInstance: '{{form}} of the legacy module {{legacyModule}} ({{concept}}): {{reason}}.{{note}}',
   rewriteImport: "Import from '{{replacement}}' instead{{reason}}.",
   configError: 'ssot config problem: {{message}}',
 };
@@ -78,6 +80,19 @@ export function reportLegacySites(
           names: namesNote(site),
           note: customNote(info.legacy),
         };
+        // An imported instance of a legacy class: the target has no counterpart, so no fix and no
+        // suggestion (one that moved the import would name something the target does not export).
+        const instanceAt = site.target.instances.findIndex((x) => x !== null);
+        if (instanceAt >= 0 && !site.target.missing) {
+          const reason = core().noCounterpartReason(
+            info.concept,
+            ctx.config.rootDir,
+            site.names[instanceAt]!.imported,
+            site.target.instances[instanceAt]!,
+          );
+          context.report({ loc, messageId: 'legacyInstance', data: { ...data, reason } });
+          continue;
+        }
         const messageId: LegacyMessageIds = !info.replacement
           ? site.target.missing
             ? 'missingRestrictedImport'

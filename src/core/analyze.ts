@@ -53,7 +53,7 @@ export function createAnalysisContext(config: ResolvedConfig): AnalysisContext {
   return {
     config,
     resolver,
-    classifier: new SiteClassifier(config, resolver, prefilter),
+    classifier: new SiteClassifier(config, resolver, prefilter, detection.symbols),
     prefilter,
     mayDefine,
     detection,
@@ -87,6 +87,8 @@ export function analyzeFile(
   const parsed = options.sourceFile ? { sourceFile: options.sourceFile, errors: [] } : parseFile(absolute, text);
   const sf = parsed.sourceFile;
   const rawSites = collectImportSites(sf);
+  // From here on, every other file read (an exported instance's module, a base class's) is an input of this analysis.
+  ctx.detection.symbols.startLog();
   const sites: ClassifiedSite[] = rawSites.map((site) => ({
     ...site,
     file: absolute,
@@ -96,7 +98,6 @@ export function analyzeFile(
   const duplicates: DuplicateFinding[] = [];
   const builtOnLegacy: BuiltOnLegacy[] = [];
   let registries: Registry[] | undefined;
-  ctx.detection.symbols.startLog();
   for (const concept of options.skipDuplicates ? [] : ctx.config.concepts) {
     if (ctx.mayDefine.get(concept.id)?.(relativeFile)) continue;
     const detection = ctx.detection.concepts.get(concept.id)!;

@@ -6,7 +6,9 @@ import type { ImportSite, Resolution, SiteTarget } from './types.js';
 import type { Prefilter } from './prefilter.js';
 import { compileSpecifierPattern } from './pattern.js';
 import { defaultExportName } from './default-export.js';
-import { mapSiteName, usesConcept } from './mapping.js';
+import { siteNameUse, usesConcept, type NameUse, type SiteLookups } from './mapping.js';
+import { findLegacyInstance } from './legacy-instance.js';
+import { SymbolResolver } from './symbols.js';
 import { toPosix } from '../shared/paths.js';
 
 /**
@@ -56,11 +58,37 @@ export class SiteClassifier {
     return this.defaults.get(file);
   };
 
+  /**
+   * The instance of a legacy class a legacy module exports under a name (findLegacyInstance). Not
+   * cached here: every call reads through the SymbolResolver, which caches the parses and logs the
+   * files read, so an analysis lists the modules of a re-export chain among its dependencies.
+   */
+  readonly instanceOf: SiteLookups['instanceOf'] = (concept, legacy, file, name) =>
+    findLegacyInstance(
+      {
+        symbols: this.symbols,
+        legacyOfImport: (specifier, fromFile) => {
+          const resolution = this.resolver.resolve(specifier, fromFile, 'import');
+          return concept.legacy.find((l) => this.isLegacy(specifier, fromFile, resolution, l));
+        },
+        // A path module holds its files; a package module is the file its site resolved to.
+        legacyOfFile: (f) =>
+          concept.legacy.find((l) => l.kind === 'path' && resolvedIntoLegacy(f, l)) ??
+          (stripExtension(f) === stripExtension(file) ? legacy : undefined),
+      },
+      concept,
+      file,
+      name,
+    );
+  private readonly lookups: SiteLookups = { defaultOf: this.defaultOf, instanceOf: this.instanceOf };
+
   constructor(
     private readonly config: ResolvedConfig,
     private readonly resolver: ModuleResolver,
     /** When given, specifiers it proves irrelevant are not resolved (see Prefilter). */
     private readonly prefilter?: Pick<Prefilter, 'specifierMayMatch'>,
+    /** Reads the modules an exported instance is declared in (the analysis context's, to log what it reads). */
+    private readonly symbols: SymbolResolver = new SymbolResolver(resolver),
   ) {
     for (const concept of config.concepts) {
       const globs = concept.canonical.files;
@@ -88,7 +116,11 @@ export class SiteClassifier {
       const legacyIndex = concept.legacy.findIndex((legacy) => this.isLegacy(specifier, file, resolution, legacy));
       if (legacyIndex >= 0) {
         const legacy = concept.legacy[legacyIndex]!;
-        const map = (imported: string) => mapSiteName(concept, legacy, { resolution }, imported, this.defaultOf);
+        const uses = new Map<string, NameUse | null>();
+        for (const n of site.names) {
+          if (!uses.has(n.imported)) uses.set(n.imported, this.nameUse(concept, legacy, resolution, n.imported));
+        }
+        const use = (imported: string): NameUse | null => uses.get(imported) ?? null;
         const missing = resolution.kind === 'unresolved' || (legacy.kind === 'path' && !legacy.exists);
         const transition = this.isCanonicalFile(file, concept);
         const internal =
@@ -102,14 +134,31 @@ export class SiteClassifier {
           missing,
           internal,
           transition,
-          concept: usesConcept(legacy, site, map),
-          mapsTo: site.names.map((n) => map(n.imported)?.name ?? null),
+          concept: usesConcept(legacy, site, (imported) => use(imported) !== null),
+          mapsTo: site.names.map((n) => {
+            const u = use(n.imported);
+            return u?.kind === 'mapped' ? u.mapped.name : null;
+          }),
+          instances: site.names.map((n) => {
+            const u = use(n.imported);
+            return u?.kind === 'instance' ? u.instance : null;
+          }),
         };
       }
       const canonical = this.canonicalKind(specifier, resolution, concept);
       if (canonical) return { kind: 'canonical', conceptId: concept.id, compat: canonical === 'compat' };
     }
     return { kind: 'other' };
+  }
+
+  /** What an imported name of a site on `legacy` is for the concept: the core's siteNameUse. */
+  nameUse(
+    concept: ResolvedConcept,
+    legacy: ResolvedLegacyModule,
+    resolution: Resolution,
+    imported: string,
+  ): NameUse | null {
+    return siteNameUse(concept, legacy, { resolution }, imported, this.lookups);
   }
 
   private isLegacy(specifier: string, file: string, resolution: Resolution, legacy: ResolvedLegacyModule): boolean {

@@ -40,8 +40,12 @@ export {
   siteMigrationTarget,
   canonicalReplacement,
   usesConcept,
+  siteNameUse,
+  noCounterpartReason,
   type MappedName,
+  type NameUse,
 } from './mapping.js';
+export { findLegacyInstance } from './legacy-instance.js';
 export { RULES, RULE_IDS, FORMER_RULE_IDS, legacySiteRule, fingerprintRuleName, type RuleId } from './findings.js';
 export { compileUserRegex, parseRegexLiteral, type UserRegex } from './user-regex.js';
 export { walkAst } from './walk.js';

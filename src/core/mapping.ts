@@ -1,5 +1,7 @@
 import type { ResolvedConcept, ResolvedLegacyModule } from './config/types.js';
-import type { ImportSite, Resolution } from './types.js';
+import { presetNamed } from './config/presets.js';
+import type { ImportSite, LegacyInstance, Resolution } from './types.js';
+import { relativePosix } from '../shared/paths.js';
 
 /** Where a legacy import of one name should point instead. */
 export interface MappedName {
@@ -84,9 +86,73 @@ export function mapSiteName(
   return mapLegacyName(concept, legacy, name);
 }
 
+/** What one imported name of a legacy site is for the concept (siteNameUse). */
+export type NameUse = { kind: 'mapped'; mapped: MappedName } | { kind: 'instance'; instance: LegacyInstance };
+
+/** The file lookups siteNameUse needs, bound by the classifier (which reads each module once). */
+export interface SiteLookups {
+  /** The declaration a module exports as default (defaultExportName). */
+  defaultOf: (file: string) => string | undefined;
+  /** The instance of a legacy class `file` exports as `name`, if it is one (findLegacyInstance). */
+  instanceOf: (
+    concept: ResolvedConcept,
+    legacy: ResolvedLegacyModule,
+    file: string,
+    name: string,
+  ) => LegacyInstance | undefined;
+}
+
+/**
+ * The one per-name decision for a legacy site, which the classifier (what the report and ESLint
+ * see) and the planner (what migrate does) both read: the name maps to the migration target
+ * (`mapped`: mapSiteName); or it is an exported instance of one of the concept's legacy classes
+ * (`instance`: the legacy implementation in use, with no counterpart in the target: a concept use
+ * that only a person can migrate); or neither (null: not part of the concept). A module whose
+ * entry lists `importNames` has its concept names spelled out: only they count.
+ */
+export function siteNameUse(
+  concept: ResolvedConcept,
+  legacy: ResolvedLegacyModule,
+  site: { resolution: Resolution },
+  imported: string,
+  lookups: SiteLookups,
+): NameUse | null {
+  const mapped = mapSiteName(concept, legacy, site, imported, lookups.defaultOf);
+  if (mapped) return { kind: 'mapped', mapped };
+  if (imported === '*' || site.resolution.kind !== 'file' || (legacy.importNames?.length ?? 0) > 0) return null;
+  const instance = lookups.instanceOf(concept, legacy, site.resolution.path, imported);
+  return instance ? { kind: 'instance', instance } : null;
+}
+
+/**
+ * Why an imported instance of a legacy class cannot be migrated by a tool, and what to do by hand:
+ * the one wording of the report, the ESLint rule and migrate's refusal.
+ */
+export function noCounterpartReason(
+  concept: ResolvedConcept,
+  rootDir: string,
+  name: string,
+  instance: LegacyInstance,
+): string {
+  const how = instance.evidence === 'new' ? `new ${instance.className}()` : `declared as ${instance.className}`;
+  const at = `${relativePosix(rootDir, instance.file)}:${instance.line}`;
+  const target = migrationTarget(concept);
+  const targetName = target.isPath ? relativePosix(rootDir, target.module) : target.module;
+  const replacement = canonicalReplacement(concept, instance.className) ?? concept.canonical.names[0];
+  const advice =
+    (concept.preset !== undefined ? presetNamed(concept.preset)?.instanceAdvice : undefined) ??
+    (replacement
+      ? `an instance of ${replacement} from ${concept.canonical.module}`
+      : `the canonical module ${concept.canonical.module}`);
+  return (
+    `${name} is an instance of the legacy class ${instance.className} (${how}, ${at}); ` +
+    `${targetName} has no counterpart for it: migrate it by hand to ${advice}`
+  );
+}
+
 /**
  * Whether a site on a legacy module uses the concept (and so has something to migrate): one of
- * its names maps (`map`: mapSiteName for the site), or it takes the module as a whole (a
+ * its names is a concept use (`uses`: siteNameUse for the site), or it takes the module as a whole (a
  * namespace, `export *`, a require or dynamic import without destructuring, a mock), which hands
  * over the concept's names too. `allowTypeImports`: a type-only site does not count. `importNames`
  * (the shape of no-restricted-imports): of the forms that bind no name, only `export *` counts.
@@ -95,13 +161,13 @@ export function mapSiteName(
 export function usesConcept(
   legacy: ResolvedLegacyModule,
   site: ImportSite,
-  map: (imported: string) => MappedName | null,
+  uses: (imported: string) => boolean,
 ): boolean {
   if (legacy.allowTypeImports && (site.typeOnly || (site.names.length > 0 && site.names.every((n) => n.isTypeOnly))))
     return false;
   if (site.names.length === 0)
     return site.form === 'export-all' || !legacy.importNames || legacy.importNames.length === 0;
-  return site.names.some((n) => map(n.imported) !== null);
+  return site.names.some((n) => uses(n.imported));
 }
 
 /** Stage 2: the canonical replacement of a compat name, if the concept has a compat layer. */

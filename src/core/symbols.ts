@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ts from './typescript.cjs';
 import { parseFile } from './parse.js';
-import { walkAst } from './walk.js';
+import { unwrapExpression, walkAst } from './walk.js';
 import type { ModuleResolver } from './resolve.js';
 
 /**
@@ -93,6 +93,16 @@ export class SymbolResolver {
     return found ? { declaration: found, files: [...files] } : undefined;
   }
 
+  /**
+   * The declaration `file` exports as `name` (itself or through re-exports, as `chase`): for a
+   * module already resolved, such as the file an import site resolved to.
+   */
+  exportedDeclaration(file: string, name: string): { declaration: DeclarationRef; files: string[] } | undefined {
+    const files = new Set<string>();
+    const found = this.findExport(path.resolve(file), name, files, 0);
+    return found ? { declaration: found, files: [...files] } : undefined;
+  }
+
   private findExport(file: string, name: string, files: Set<string>, depth: number): DeclarationRef | undefined {
     if (depth > MAX_CHAIN) return undefined;
     const sf = this.source(file);
@@ -119,6 +129,11 @@ export class SymbolResolver {
           }
         }
         continue;
+      }
+      if (name === 'default' && ts.isExportAssignment(st) && !st.isExportEquals) {
+        // `export default local;` is the local's declaration; `export default <expression>` is its own.
+        const e = unwrapExpression(st.expression);
+        return ts.isIdentifier(e) ? this.localOrImported(sf, e.text, files, depth) : { file, name: 'default' };
       }
       if (declaresExported(st, name))
         return { file, name: name === 'default' ? (declaredName(st) ?? 'default') : name };
@@ -156,7 +171,7 @@ export class SymbolResolver {
           }
         }
       }
-      if (declaredName(st) === local) return { file: sf.fileName, name: local };
+      if (declaredName(st) === local || declaresVariable(st, local)) return { file: sf.fileName, name: local };
     }
     return undefined;
   }
@@ -338,11 +353,18 @@ export function declaredName(node: ts.Node): string | undefined {
   return undefined;
 }
 
+/** True when a variable statement declares `name` (in any of its declarations: `const a = 1, b = 2`). */
+function declaresVariable(st: ts.Statement, name: string): boolean {
+  return (
+    ts.isVariableStatement(st) &&
+    st.declarationList.declarations.some((d) => ts.isIdentifier(d.name) && d.name.text === name)
+  );
+}
+
 /** True when a top-level statement exports `name` itself (`export class X`, `export default class`). */
 function declaresExported(st: ts.Statement, name: string): boolean {
   if (!hasExport(st)) return false;
   if (name === 'default') return hasDefault(st);
-  if (ts.isVariableStatement(st))
-    return st.declarationList.declarations.some((d) => ts.isIdentifier(d.name) && d.name.text === name);
+  if (ts.isVariableStatement(st)) return declaresVariable(st, name);
   return declaredName(st) === name && !hasDefault(st);
 }

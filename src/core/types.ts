@@ -101,9 +101,29 @@ export type SiteTarget =
       concept: boolean;
       /** Per entry of the site's `names`: its export name in the migration target (mapLegacyName), or null. */
       mapsTo: (string | null)[];
+      /**
+       * Per entry of the site's `names`: set when the name is an exported instance of one of the
+       * concept's legacy classes (siteNameUse): a use of the concept that has no counterpart in
+       * the migration target, to migrate by hand.
+       */
+      instances: (LegacyInstance | null)[];
     }
   | { kind: 'canonical'; conceptId: string; compat: boolean }
   | { kind: 'other' };
+
+/**
+ * An exported value of a legacy module that is an instance of one of the concept's legacy classes
+ * (`export const messageRouter = new MessageRouter()`; see legacy-instance.ts).
+ */
+export interface LegacyInstance {
+  /** The legacy class, by its concept name. */
+  className: string;
+  /** How the declaration says so: it constructs the class (`new C()`) or declares its type (`: C`). */
+  evidence: 'new' | 'type';
+  /** Where the value is declared: absolute path and 1-based line. */
+  file: string;
+  line: number;
+}
 
 export interface ClassifiedSite extends ImportSite {
   file: string;

@@ -28,11 +28,22 @@ const resolution: JsonSchema = {
   ],
 };
 
+const legacyInstance: JsonSchema = {
+  anyOf: [
+    { type: 'null' },
+    {
+      type: 'object',
+      required: ['className', 'evidence', 'file', 'line'],
+      properties: { className: string, evidence: { enum: ['new', 'type'] }, file: string, line: integer },
+    },
+  ],
+};
+
 const target: JsonSchema = {
   anyOf: [
     {
       type: 'object',
-      required: ['kind', 'conceptId', 'legacyIndex', 'legacyModule', 'missing', 'internal'],
+      required: ['kind', 'conceptId', 'legacyIndex', 'legacyModule', 'missing', 'internal', 'instances'],
       properties: {
         kind: { const: 'legacy' },
         conceptId: string,
@@ -40,6 +51,7 @@ const target: JsonSchema = {
         legacyModule: string,
         missing: boolean,
         internal: boolean,
+        instances: { type: 'array', items: legacyInstance },
       },
     },
     {

@@ -20,7 +20,7 @@ import { fileKind } from '../shared/source-file.js';
  * checked against cacheEntrySchema before the report sees it.
  */
 export const CACHE_FILE_NAME = 'report-cache.json';
-const CACHE_FORMAT = 2;
+const CACHE_FORMAT = 3;
 
 interface CacheFile {
   format: number;

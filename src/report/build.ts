@@ -4,7 +4,7 @@ import { toPosix } from '../shared/paths.js';
 import type { ResolvedConcept, ResolvedConfig } from '../core/config/types.js';
 import { describeSignal } from '../core/detect.js';
 import { fingerprint } from '../core/fingerprint.js';
-import { canonicalReplacement, siteMigrationTarget } from '../core/mapping.js';
+import { canonicalReplacement, noCounterpartReason, siteMigrationTarget } from '../core/mapping.js';
 import { fingerprintRuleName, legacySiteRule, type RuleId } from '../core/findings.js';
 import type { ClassifiedSite } from '../core/types.js';
 import type { FileRecord } from '../engine/report-worker.js';
@@ -70,11 +70,20 @@ function legacyItem(
   const targetModule = moveTo.isPath ? rel(config, moveTo.module) : moveTo.module;
   const names = site.names.map((n, i) => {
     const mapped = target.mapsTo[i] ?? null;
+    const instance = target.instances[i] ?? null;
     return {
       imported: n.imported,
       local: n.local,
       typeOnly: n.isTypeOnly,
       mapsTo: mapped === null ? null : `${targetModule}#${mapped}`,
+      instanceOf:
+        instance === null
+          ? null
+          : {
+              className: instance.className,
+              declaredAt: `${rel(config, instance.file)}:${instance.line}`,
+              reason: noCounterpartReason(concept, config.rootDir, n.imported, instance),
+            },
     };
   });
   const wholeModule =

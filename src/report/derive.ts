@@ -125,6 +125,7 @@ export function derive(report: Report): Report {
       implementations: 1 + c.duplicates.length,
       duplicates: c.duplicates.length,
       legacySites: legacy,
+      instanceSites: c.legacySites.filter((s) => s.names.some((n) => n.instanceOf)).length,
       nonConceptLegacySites: c.nonConceptLegacySites.length,
       internalLegacySites: c.internalLegacySites.length,
       transitionSites: c.transitionSites.length,
@@ -202,11 +203,14 @@ export function violations(report: Report): Violation[] {
       // One line, however many names the import holds (capList).
       const names = s.names.length > 0 ? capList(s.names.map((n) => n.imported)) : `the whole module (${s.form})`;
       const moved = s.names.filter((n) => n.mapsTo).map((n) => `${n.imported} -> ${n.mapsTo}`);
+      const instance = s.names.find((n) => n.instanceOf)?.instanceOf;
       const message =
         s.rule === RULES.missing
           ? `imports ${names} from legacy module ${s.module}, which no longer exists: this import is broken`
-          : `imports ${names} from legacy module ${s.module}; migrate to ${c.compat?.module ?? c.canonical.module}` +
-            (moved.length > 0 ? ` (${capList(moved)})` : '');
+          : instance
+            ? `imports ${names} from legacy module ${s.module}; ${instance.reason}`
+            : `imports ${names} from legacy module ${s.module}; migrate to ${c.compat?.module ?? c.canonical.module}` +
+              (moved.length > 0 ? ` (${capList(moved)})` : '');
       out.push({
         rule: s.rule,
         conceptId: c.id,

@@ -83,6 +83,12 @@ export interface LegacyName {
   typeOnly: boolean;
   /** Where mapLegacyName sends it ("module#name"), or null: not part of the concept. */
   mapsTo: string | null;
+  /**
+   * Set when the name is an exported instance of one of the concept's legacy classes (the core's
+   * siteNameUse): a concept use with no counterpart in the migration target. `reason` is the
+   * core's wording (noCounterpartReason), the same in the ESLint message and migrate's refusal.
+   */
+  instanceOf: { className: string; declaredAt: string; reason: string } | null;
 }
 
 export interface LegacySiteItem {
@@ -192,6 +198,11 @@ export interface ConceptSummary {
   implementations: number;
   duplicates: number;
   legacySites: number;
+  /**
+   * Of the legacy sites, those that take an exported instance of a legacy class: no counterpart
+   * in the migration target, so `ssot migrate` refuses them and a person migrates them.
+   */
+  instanceSites: number;
   nonConceptLegacySites: number;
   internalLegacySites: number;
   transitionSites: number;

@@ -1,7 +1,7 @@
 import type ts from '../typescript.cjs';
 import type { AnalysisContext } from '../analyze.js';
 import type { ResolvedConcept, ResolvedLegacyModule } from '../config/types.js';
-import { mapSiteName as mapSiteNameOf, type MappedName } from '../mapping.js';
+import { mapSiteName as mapSiteNameOf, noCounterpartReason, type MappedName } from '../mapping.js';
 import type { ClassifiedSite, FileAnalysis, ImportedName, TextEdit } from '../types.js';
 
 export interface PlanOptions {
@@ -33,6 +33,8 @@ export interface Ctx {
   edits: TextEdit[];
   rewritten: ClassifiedSite[];
   refused: { site: ClassifiedSite; reason: string }[];
+  /** Refused sites that hold an exported instance of a legacy class: nothing in the target to move them to. */
+  noCounterpart: Set<ClassifiedSite>;
   kept: ClassifiedSite[];
   notes: string[];
   /** Edits per site, for planSiteRewrite. */
@@ -58,6 +60,29 @@ export interface Moved {
 
 export function refuse(c: Ctx, site: ClassifiedSite, reason: string): void {
   c.refused.push({ site, reason });
+}
+
+/**
+ * Why `name`, taken from the site's legacy module (an import's name, a namespace member, a
+ * destructured property), cannot move: it is an exported instance of a legacy class, which the
+ * target has no counterpart for (the core's siteNameUse). Undefined when it is not one.
+ */
+export function instanceRefusal(
+  c: Ctx,
+  site: ClassifiedSite,
+  info: Pick<Legacy, 'concept' | 'legacy'>,
+  name: string,
+): string | undefined {
+  const use = c.ctx.classifier.nameUse(info.concept, info.legacy, site.resolution, name);
+  return use?.kind === 'instance'
+    ? noCounterpartReason(info.concept, c.ctx.config.rootDir, name, use.instance)
+    : undefined;
+}
+
+/** Refuses a site for an exported instance of a legacy class (counted with the refusals, never rewritten). */
+export function refuseNoCounterpart(c: Ctx, site: ClassifiedSite, reason: string): void {
+  c.noCounterpart.add(site);
+  refuse(c, site, reason);
 }
 
 export function push(c: Ctx, site: ClassifiedSite, ...edits: TextEdit[]): void {

@@ -1,6 +1,16 @@
 import ts from '../typescript.cjs';
 import type { ClassifiedSite, TextEdit } from '../types.js';
-import { describe, push, quoteOf, refuse, specifierEdit, type Ctx, type Legacy } from './context.js';
+import {
+  describe,
+  instanceRefusal,
+  push,
+  quoteOf,
+  refuse,
+  refuseNoCounterpart,
+  specifierEdit,
+  type Ctx,
+  type Legacy,
+} from './context.js';
 import { findNode, insertAfterStatement, semicolonOf } from './edits.js';
 import { bindingReferences, nameConflict, singleFileChecker } from './references.js';
 import { wholeModuleRefusal } from './whole-module.js';
@@ -99,6 +109,9 @@ export function planNamespaceBinding(
   for (const m of use.members) {
     const mapped = mapLegacyName(info.concept, info.legacy, m.name);
     if (!mapped) {
+      // `ns.messageRouter`, an exported instance of a legacy class: neither moves nor stays unnoticed.
+      const instance = instanceRefusal(c, site, info, m.name);
+      if (instance) return refuseNoCounterpart(c, site, instance);
       if (!staying.includes(m.name)) staying.push(m.name);
     } else if (mapped.name !== m.name) renames.push({ start: m.nameStart, end: m.nameEnd, text: mapped.name });
   }

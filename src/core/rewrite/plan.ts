@@ -1,15 +1,17 @@
 import * as path from 'node:path';
 import ts from '../typescript.cjs';
 import type { AnalysisContext } from '../analyze.js';
-import { mapLegacyName, siteMigrationTarget, type MappedName } from '../mapping.js';
+import { mapLegacyName, noCounterpartReason, siteMigrationTarget, type MappedName } from '../mapping.js';
 import { parseFile } from '../parse.js';
 import type { ClassifiedSite, FileAnalysis, TextEdit } from '../types.js';
 import {
   elementText,
+  instanceRefusal,
   mapImported,
   push,
   quoteOf,
   refuse,
+  refuseNoCounterpart,
   specifierEdit,
   type Ctx,
   type Legacy,
@@ -40,9 +42,11 @@ export type { PlanOptions } from './context.js';
  * What the planner decided for one site, as a code adapters branch on (`reason` is for people):
  * `rewrite` (edits follow), `not-legacy`, `internal` (the importing file is a legacy module),
  * `non-concept` (no name of the site is part of the concept), `refused` (with the reason),
- * `nothing-to-change`.
+ * `no-counterpart` (refused: it takes an exported instance of a legacy class, which the target has
+ * no name for; nothing to suggest but migrating by hand), `nothing-to-change`.
  */
-export type SiteDecision = 'rewrite' | 'not-legacy' | 'internal' | 'non-concept' | 'refused' | 'nothing-to-change';
+export type SiteDecision =
+  'rewrite' | 'not-legacy' | 'internal' | 'non-concept' | 'refused' | 'no-counterpart' | 'nothing-to-change';
 
 export interface SiteRewrite {
   site: ClassifiedSite;
@@ -81,6 +85,14 @@ function planSites(c: Ctx, selected: readonly ClassifiedSite[]): void {
   for (const site of selected) {
     const cl = conceptOf(c, site);
     if (!cl) continue;
+    // An imported instance of a legacy class: the target has no such name; a person migrates it.
+    const instanceAt = site.target.kind === 'legacy' ? site.target.instances.findIndex((x) => x !== null) : -1;
+    if (instanceAt >= 0 && site.target.kind === 'legacy') {
+      const instance = site.target.instances[instanceAt]!;
+      const name = site.names[instanceAt]!.imported;
+      refuseNoCounterpart(c, site, noCounterpartReason(cl.concept, c.ctx.config.rootDir, name, instance));
+      continue;
+    }
     const target = siteMigrationTarget(cl.concept, cl.legacy, site.specifier);
     const spec = specifierFor(c.ctx, site, target, siblings);
     if ('error' in spec) {
@@ -172,12 +184,14 @@ function bindingPatternOf(
 /** `{ a, b: c }`: every element must map; renamed names get `Canonical: local`. Returns the unmapped. */
 function planPattern(
   c: Ctx,
+  site: ClassifiedSite,
   info: Legacy,
   pattern: ts.ObjectBindingPattern,
-): { edits: TextEdit[]; unmapped: number[]; moved: number[]; problem?: string } {
+): { edits: TextEdit[]; unmapped: number[]; moved: number[]; problem?: string; instance?: string } {
   const edits: TextEdit[] = [];
   const unmapped: number[] = [];
   const moved: number[] = [];
+  let instance: string | undefined;
   pattern.elements.forEach((el, i) => {
     if (el.dotDotDotToken) {
       unmapped.push(i);
@@ -193,6 +207,7 @@ function planPattern(
         : undefined;
     const mapped = imported !== undefined ? mapLegacyName(info.concept, info.legacy, imported) : null;
     if (!mapped || imported === undefined) {
+      if (imported !== undefined) instance ??= instanceRefusal(c, site, info, imported);
       unmapped.push(i);
       return;
     }
@@ -207,6 +222,7 @@ function planPattern(
     unmapped,
     moved,
     ...(rest ? { problem: 'a rest element (`...rest`) takes every other export' } : {}),
+    ...(instance !== undefined ? { instance } : {}),
   };
 }
 
@@ -217,7 +233,10 @@ function planRequire(c: Ctx, site: ClassifiedSite, info: Legacy): void {
   // require('x').Name
   if (parent && ts.isPropertyAccessExpression(parent) && parent.expression === call) {
     const mapped = mapLegacyName(info.concept, info.legacy, parent.name.text);
-    if (!mapped) return void c.kept.push(site);
+    if (!mapped) {
+      const instance = instanceRefusal(c, site, info, parent.name.text);
+      return instance ? refuseNoCounterpart(c, site, instance) : void c.kept.push(site);
+    }
     const edits = [specifierEdit(site, info.specifier)];
     if (mapped.name !== parent.name.text)
       edits.push({ start: parent.name.getStart(c.sf), end: parent.name.end, text: mapped.name });
@@ -228,7 +247,8 @@ function planRequire(c: Ctx, site: ClassifiedSite, info: Legacy): void {
   const binding = bindingPatternOf(call);
   if (binding && 'ident' in binding) return planNamespaceBinding(c, site, info, binding.ident, 'require binding');
   if (!binding) return planWholeModule(c, site, info, !(parent && ts.isExpressionStatement(parent)));
-  const { edits, unmapped, moved, problem } = planPattern(c, info, binding.pattern);
+  const { edits, unmapped, moved, problem, instance } = planPattern(c, site, info, binding.pattern);
+  if (instance) return refuseNoCounterpart(c, site, instance);
   if (moved.length === 0) return void c.kept.push(site);
   if (problem) return refuse(c, site, problem);
   if (unmapped.length === 0) {
@@ -269,7 +289,8 @@ function planDynamicImport(c: Ctx, site: ClassifiedSite, info: Legacy): void {
   const binding = bindingPatternOf(call);
   if (binding && 'ident' in binding) return planNamespaceBinding(c, site, info, binding.ident, 'import() binding');
   if (binding) {
-    const { edits, unmapped, moved, problem } = planPattern(c, info, binding.pattern);
+    const { edits, unmapped, moved, problem, instance } = planPattern(c, site, info, binding.pattern);
+    if (instance) return refuseNoCounterpart(c, site, instance);
     if (moved.length === 0) return void c.kept.push(site);
     if (problem) return refuse(c, site, problem);
     if (unmapped.length > 0)
@@ -350,6 +371,7 @@ function makeCtx(ctx: AnalysisContext, analysis: FileAnalysis, text: string, opt
     edits: [],
     rewritten: [],
     refused: [],
+    noCounterpart: new Set(),
     kept: [],
     notes: [],
     bySite: new Map(),
@@ -422,7 +444,7 @@ export function planSiteRewrite(
   if (!site.target.concept) return none('non-concept', nonConcept);
   planSites(c, [site]);
   const refused = c.refused.find((r) => r.site === site);
-  if (refused) return none('refused', refused.reason);
+  if (refused) return none(c.noCounterpart.has(site) ? 'no-counterpart' : 'refused', refused.reason);
   if (c.kept.includes(site)) return none('non-concept', nonConcept);
   if (c.edits.length === 0) return none('nothing-to-change', 'nothing to change');
   return { site, edits: c.edits, safe: true, decision: 'rewrite' };

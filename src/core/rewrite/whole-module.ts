@@ -28,8 +28,14 @@ export function wholeModuleRefusal(
   for (const name of list.names) {
     if (name === 'default' && site.form === 'export-all') continue;
     const m = mapLegacyName(info.concept, info.legacy, name);
-    if (!m) bad.push(`${name} (not part of the concept)`);
-    else if (m.name !== name) bad.push(`${name} (maps to ${m.name})`);
+    if (!m) {
+      const instance = c.ctx.classifier.nameUse(info.concept, info.legacy, site.resolution, name);
+      bad.push(
+        instance?.kind === 'instance'
+          ? `${name} (an instance of the legacy class ${instance.instance.className}: no counterpart, migrate it by hand)`
+          : `${name} (not part of the concept)`,
+      );
+    } else if (m.name !== name) bad.push(`${name} (maps to ${m.name})`);
   }
   if (bad.length > 0)
     // capList: one line however many names the module exports.

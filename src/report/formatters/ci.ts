@@ -71,10 +71,13 @@ export function formatMarkdown(report: Report): string {
         '| file | module | form | statement |',
         '|---|---|---|---|',
       );
-      for (const l of c.legacySites)
+      for (const l of c.legacySites) {
+        const instance = l.names.find((n) => n.instanceOf)?.instanceOf;
         out.push(
-          `| \`${l.file}:${l.line}\`${l.missing ? ' ⚠️ broken' : ''} | \`${l.module}\` | ${l.form} | ${code(l.code)} |`,
+          `| \`${l.file}:${l.line}\`${l.missing ? ' ⚠️ broken' : ''} | \`${l.module}\` | ${l.form} | ${code(l.code)}` +
+            `${instance ? `<br>by hand: ${escapeMd(instance.reason)}` : ''} |`,
         );
+      }
       out.push('', '</details>');
     }
     if (c.nonConceptLegacySites.length > 0) {
@@ -110,7 +113,9 @@ export function formatMarkdown(report: Report): string {
       const decided = s.compatModule.status === null ? 'not decided (partial)' : status;
       out.push(
         '',
-        `Stages: legacy → compat ${s.legacySites} site(s) to go; compat → canonical ${s.compatSites} site(s) to go. ` +
+        `Stages: legacy → compat ${s.legacySites} site(s) to go` +
+          (s.instanceSites > 0 ? ` (${s.instanceSites} by hand: instances of a legacy class)` : '') +
+          `; compat → canonical ${s.compatSites} site(s) to go. ` +
           `Compat layer \`${s.compatModule.module}\`: ${decided}.`,
       );
     }

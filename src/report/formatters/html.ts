@@ -84,7 +84,9 @@ function compatLayerHtml(s: ConceptSummary): string {
       : statusPill(s.compatModule.status);
   return (
     `<h3>Compat layer</h3><p class="muted" style="font-size:12px;margin:0">` +
-    `legacy → compat: ${plural(s.legacySites, 'legacy site')} to go · ` +
+    `legacy → compat: ${plural(s.legacySites, 'legacy site')} to go` +
+    (s.instanceSites > 0 ? ` (${s.instanceSites} by hand: instances of a legacy class)` : '') +
+    ' · ' +
     `compat → canonical: ${plural(s.compatSites, 'compat site')} to go · ` +
     `<code>${esc(s.compatModule.module)}</code> ${pill}</p>`
   );
@@ -111,7 +113,9 @@ function namesCell(s: LegacySiteItem): string {
     .map((n) =>
       n.mapsTo
         ? `<span class="chip">${esc(n.imported)} → ${pathHtml(n.mapsTo)}</span>`
-        : `<span class="chip muted">${esc(n.imported)} (not in concept)</span>`,
+        : n.instanceOf
+          ? `<span class="chip ev">${esc(n.imported)}: instance of ${esc(n.instanceOf.className)} (${esc(n.instanceOf.declaredAt)}), no counterpart</span> <span class="muted" style="font-size:12px">by hand: ${esc(n.instanceOf.reason)}</span>`
+          : `<span class="chip muted">${esc(n.imported)} (not in concept)</span>`,
     )
     .join('');
 }

@@ -23,11 +23,20 @@ function siteLine(s: LegacySiteItem, c: Colors): string {
   const names =
     s.names.length > 0
       ? capList(
-          s.names.map((n) => (n.mapsTo ? `${n.imported} -> ${n.mapsTo}` : `${n.imported} (not in concept)`)),
+          s.names.map((n) =>
+            n.mapsTo
+              ? `${n.imported} -> ${n.mapsTo}`
+              : n.instanceOf
+                ? `${n.imported} (instance of ${n.instanceOf.className}, no counterpart)`
+                : `${n.imported} (not in concept)`,
+          ),
           8,
         )
       : `whole module (${s.form})`;
-  return `    ${c.cyan(`${s.file}:${s.line}`)}  ${s.form}  ${oneLine(s.code)}\n      ${c.dim(`${s.module}: ${names}`)}`;
+  // Why a site has no counterpart, below its names (one line per site: the first instance says it).
+  const instance = s.names.find((n) => n.instanceOf)?.instanceOf;
+  const byHand = instance ? `\n        ${c.yellow(`by hand: ${instance.reason}`)}` : '';
+  return `    ${c.cyan(`${s.file}:${s.line}`)}  ${s.form}  ${oneLine(s.code)}\n      ${c.dim(`${s.module}: ${names}`)}${byHand}`;
 }
 
 function concept(cr: ConceptReport, report: Report, c: Colors): string[] {
@@ -46,8 +55,9 @@ function concept(cr: ConceptReport, report: Report, c: Colors): string[] {
       c.dim(`= ${s.canonicalSites} canonical / (${s.canonicalSites} canonical + ${s.legacySites} legacy) sites`),
   );
   if (s.compatModule) {
+    const byHand = s.instanceSites > 0 ? `; ${s.instanceSites} by hand: instances of a legacy class` : '';
     const stage1 =
-      s.legacySites === 0 ? c.green('done') : `${plural(s.legacySites, 'legacy site')} to go (ssot migrate)`;
+      s.legacySites === 0 ? c.green('done') : `${plural(s.legacySites, 'legacy site')} to go (ssot migrate${byHand})`;
     const stage2 =
       s.compatSites > 0
         ? `${plural(s.compatSites, 'compat site')} to go (ssot migrate --to canonical)`

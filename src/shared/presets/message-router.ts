@@ -135,6 +135,11 @@ export interface ConceptPreset {
     similarity?: number;
   };
   defaultLegacyNames: Record<string, string>;
+  /**
+   * What replaces an exported instance of a legacy class (`export const router = new
+   * MessageRouter()`), which has no counterpart in the compat layer: advice for a person.
+   */
+  instanceAdvice?: string;
 }
 
 export const MESSAGE_ROUTER_PRESET: ConceptPreset = {
@@ -155,6 +160,8 @@ export const MESSAGE_ROUTER_PRESET: ConceptPreset = {
   },
   // Stage 1 moves every legacy name the compat layer knows to the same name there.
   defaultLegacyNames: Object.fromEntries(Object.keys(MESSAGE_ROUTER_COMPAT_REPLACEMENTS).map((n) => [n, n])),
+  instanceAdvice:
+    'getDefaultRouter() (the one process-wide router) or a router of its own from createMessageRouter(options), from ssot-kit/router',
 };
 /**
  * Stage 2: the canonical type for each compat name that is used as a type (a parameter or field
