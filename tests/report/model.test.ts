@@ -117,6 +117,46 @@ describe('what a legacy site is and what counts', () => {
     expect(c.compliant).toBe(false);
   });
 
+  it('an imported instance of the legacy class is a legacy site with no counterpart, in every format', () => {
+    // The shape of CambrianTech/continuum: consumers reach the legacy router through an exported instance.
+    const root = project({
+      'ssot.config.json': config(['src/core/MessageRouter.ts']),
+      'src/core/MessageRouter.ts':
+        'export class MessageRouter {\n  addHandler(type: string, fn: () => void): void {}\n}\nexport const messageRouter = new MessageRouter();\nexport const LIMIT = 1;\n',
+      'src/daemon.ts':
+        "import { messageRouter } from './core/MessageRouter';\nmessageRouter.addHandler('chat', () => {});\n",
+      'src/limits.ts': "import { LIMIT } from './core/MessageRouter';\nexport const l = LIMIT;\n",
+    });
+    const r = reportOf(root);
+    const c = r.concepts[0]!;
+    expect(c.legacySites.map((s) => [s.file, s.concept, s.rule])).toEqual([
+      ['src/daemon.ts', true, 'no-legacy-import'],
+    ]);
+    expect(c.nonConceptLegacySites.map((s) => s.file)).toEqual(['src/limits.ts']);
+    const name = c.legacySites[0]!.names[0]!;
+    expect(name.mapsTo).toBeNull();
+    expect(name.instanceOf).toMatchObject({ className: 'MessageRouter', declaredAt: 'src/core/MessageRouter.ts:4' });
+    const reason =
+      'messageRouter is an instance of the legacy class MessageRouter (new MessageRouter(), src/core/MessageRouter.ts:4); ' +
+      'ssot-kit/router/compat has no counterpart for it: migrate it by hand to getDefaultRouter() (the one process-wide ' +
+      'router) or a router of its own from createMessageRouter(options), from ssot-kit/router';
+    expect(name.instanceOf!.reason).toBe(reason);
+    expect(c.summary).toMatchObject({ legacySites: 1, instanceSites: 1, nonConceptLegacySites: 1, violations: 1 });
+    expect(c.compliant).toBe(false);
+    expect(r.verdict).not.toBe('compliant');
+    expect(c.summary.modules.map((m) => [m.module, m.status])).toEqual([['src/core/MessageRouter.ts', 'in-use']]);
+    const [violation] = violations(r);
+    expect(violation!.message).toBe(`imports messageRouter from legacy module src/core/MessageRouter.ts; ${reason}`);
+    const text = formatText(r, { color: false });
+    expect(text).toContain('1 legacy site to go (ssot migrate; 1 by hand: instances of a legacy class)');
+    expect(text).toContain('messageRouter (instance of MessageRouter, no counterpart)');
+    expect(text).toContain(`        by hand: ${reason}`);
+    const sarif = JSON.parse(formatSarif(r)) as { runs: { results: { message: { text: string } }[] }[] };
+    expect(sarif.runs[0]!.results.map((x) => x.message.text)).toEqual([violation!.message]);
+    expect(formatHtml(r)).toContain(`by hand: ${esc(reason)}`);
+    expect(formatGithub(r)).toContain('no counterpart for it: migrate it by hand');
+  });
+
   it('a package is its root entry; a "<package>/*" entry is a module of its own, moving to the same subpath', () => {
     const concept = (legacy: string[]) =>
       JSON.stringify({

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import rule, { type NoLegacyImportOptions } from '../../rules/no-legacy-import.js';
 import type { LegacyMessageIds } from '../../rules/utils/legacy-rule.js';
 import { RuleTester, copyFixtureProject, espree } from './rule-tester.js';
+import { write } from '../helpers/index.js';
 
 const root = copyFixtureProject();
 const app = (file: string): string => path.join(root, 'src/app', file);
@@ -522,3 +523,112 @@ ruleTester.run<LegacyMessageIds, [NoLegacyImportOptions]>('no-legacy-import (inl
     },
   ],
 });
+
+// An older module (in this test's copy of the fixture) exporting instances of the legacy class:
+// an import of one uses the concept, but the target has nothing of that name. No fix, no suggestion.
+write(
+  root,
+  'src/legacy/instances.ts',
+  "import { OldRouter } from './router';\n\nexport const sharedRouter = new OldRouter();\nexport const typedRouter: OldRouter = sharedRouter;\nexport const LIMIT = 3;\n",
+);
+const instanceOptions: NoLegacyImportOptions = {
+  rootDir: root,
+  concepts: [
+    {
+      id: 'router',
+      canonical: { module: 'src/canonical/router.ts', names: ['Router'] },
+      legacy: [
+        { module: 'src/legacy/router.ts', names: { OldRouter: 'Router' } },
+        { module: 'src/legacy/instances.ts', names: { OldRouter: 'Router' } },
+      ],
+    },
+  ],
+};
+const instanceError = (form: string, name: string, how: string, line: number, column: number, names = '') => ({
+  messageId: 'legacyInstance' as const,
+  line,
+  column,
+  data: {
+    form,
+    specifier: '../legacy/instances',
+    legacyModule: 'src/legacy/instances.ts',
+    concept: 'router',
+    replacement: 'src/canonical/router.ts',
+    names,
+    note: '',
+    reason:
+      `${name} is an instance of the legacy class OldRouter (${how}); src/canonical/router.ts has no counterpart ` +
+      'for it: migrate it by hand to an instance of Router from src/canonical/router.ts',
+  },
+  suggestions: [],
+});
+
+ruleTester.run<LegacyMessageIds, [NoLegacyImportOptions]>(
+  'no-legacy-import (an exported legacy instance)',
+  rule as never,
+  {
+    valid: [
+      // A constant of the same module is not part of the concept.
+      { filename: app('i-valid.ts'), code: "import { LIMIT } from '../legacy/instances';", options: [instanceOptions] },
+    ],
+    invalid: [
+      {
+        filename: app('i-new.ts'),
+        code: "import { sharedRouter } from '../legacy/instances';\nsharedRouter.route();",
+        output: null,
+        errors: [
+          instanceError(
+            'Import',
+            'sharedRouter',
+            'new OldRouter(), src/legacy/instances.ts:3',
+            1,
+            30,
+            ' (sharedRouter has no replacement)',
+          ),
+        ],
+        options: [instanceOptions],
+      },
+      {
+        // A declared type names the class; the constant beside it does not make the site movable.
+        filename: app('i-type.ts'),
+        code: "import { LIMIT, typedRouter } from '../legacy/instances';",
+        output: null,
+        errors: [
+          instanceError(
+            'Import',
+            'typedRouter',
+            'declared as OldRouter, src/legacy/instances.ts:4',
+            1,
+            36,
+            ' (LIMIT, typedRouter have no replacement)',
+          ),
+        ],
+        options: [instanceOptions],
+      },
+      {
+        // A namespace import that reaches the instance: reported, and never moved to the target.
+        filename: app('i-ns.ts'),
+        code: "import * as legacy from '../legacy/instances';\nlegacy.sharedRouter.route();",
+        output: null,
+        errors: [
+          {
+            messageId: 'legacyImport',
+            line: 1,
+            column: 25,
+            data: {
+              form: 'Import',
+              specifier: '../legacy/instances',
+              legacyModule: 'src/legacy/instances.ts',
+              concept: 'router',
+              replacement: 'src/canonical/router.ts',
+              names: '',
+              note: '',
+            },
+            suggestions: [],
+          },
+        ],
+        options: [instanceOptions],
+      },
+    ],
+  },
+);
