@@ -14,6 +14,9 @@
 //     concept members after it, `ns.X` becomes `X`;
 //   - whole-module forms whose names cannot be traced (`export *`, a namespace object used as a
 //     value) move only when every export of the legacy module maps to itself;
+//   - an import of an exported instance of a legacy class (`export const r = new MessageRouter()`,
+//     `export default new MessageRouter()`, `export const r: MessageRouter = ...`, docs/report.md)
+//     is refused whole: named, default, re-exported or a namespace member; the target has no such name;
 //   - nothing else changes: a site with no concept name stays, a file that does not parse or whose
 //     rewrite would import itself is left alone.
 //
@@ -260,6 +263,87 @@ export function createJudge(root, options) {
     return undefined;
   };
 
+  const unwrap = (e) => {
+    while (
+      ts.isParenthesizedExpression(e) ||
+      ts.isAsExpression(e) ||
+      ts.isSatisfiesExpression(e) ||
+      ts.isNonNullExpression(e)
+    )
+      e = e.expression;
+    return e;
+  };
+
+  /** A class `name` as `file` sees it is a legacy class: declared there in a legacy module that maps it, or imported from one under a name that maps. */
+  const isLegacyClass = (sf, file, name) => {
+    for (const st of sf.statements) {
+      if (ts.isClassDeclaration(st) && st.name?.text === name) {
+        const home = concepts
+          .flatMap((c) => c.legacy)
+          .find((l) => l.kind === 'path' && (l.isDir ? inside(file, l.path) : stripExt(file) === stripExt(l.path)));
+        return home !== undefined && mapName(home.names, name) !== null;
+      }
+      const nb = ts.isImportDeclaration(st) ? st.importClause?.namedBindings : undefined;
+      if (nb && ts.isNamedImports(nb)) {
+        const el = nb.elements.find((e) => e.name.text === name);
+        if (!el) continue;
+        const from = matchLegacy(st.moduleSpecifier.text, file);
+        return from !== undefined && mapName(from.entry.names, (el.propertyName ?? el.name).text) !== null;
+      }
+    }
+    return false;
+  };
+
+  /** Whether module `file` exports `name` as an instance of a legacy class (followed through `export { a as b } [from]`). */
+  const exportsInstance = (file, name, depth = 0) => {
+    if (!file || depth > 8) return false;
+    let text;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      return false;
+    }
+    const sf = parse(file, text);
+    const isClass = (ref) => ts.isIdentifier(ref) && isLegacyClass(sf, file, ref.text);
+    const instance = (init, type) => {
+      const e = init && unwrap(init);
+      return Boolean(
+        (e && ts.isNewExpression(e) && isClass(e.expression)) ||
+        (type && ts.isTypeReferenceNode(type) && isClass(type.typeName)),
+      );
+    };
+    const variable = (n) => {
+      for (const st of sf.statements)
+        if (ts.isVariableStatement(st))
+          for (const d of st.declarationList.declarations)
+            if (ts.isIdentifier(d.name) && d.name.text === n) return instance(d.initializer, d.type);
+      return false;
+    };
+    for (const st of sf.statements) {
+      if (name === 'default' && ts.isExportAssignment(st) && !st.isExportEquals) {
+        const e = unwrap(st.expression);
+        return ts.isIdentifier(e) ? variable(e.text) : instance(e, undefined);
+      }
+      if (ts.isExportDeclaration(st) && st.exportClause && ts.isNamedExports(st.exportClause)) {
+        const el = st.exportClause.elements.find((x) => x.name.text === name);
+        if (!el) continue;
+        const inner = (el.propertyName ?? el.name).text;
+        return st.moduleSpecifier
+          ? exportsInstance(resolver.resolve(st.moduleSpecifier.text, file), inner, depth + 1)
+          : variable(inner);
+      }
+      const exported =
+        ts.canHaveModifiers(st) && (ts.getModifiers(st) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+      if (
+        exported &&
+        ts.isVariableStatement(st) &&
+        st.declarationList.declarations.some((d) => ts.isIdentifier(d.name) && d.name.text === name)
+      )
+        return variable(name);
+    }
+    return false;
+  };
+
   /** Spelling of the target for one site, by the documented style rules. */
   const targetSpecifier = (site, file, sf) => {
     const { concept, entry } = site.legacy;
@@ -340,6 +424,7 @@ export function createJudge(root, options) {
       plan,
       exportNames,
       defaultExport,
+      exportsInstance,
       checker: undefined,
     };
     for (const site of active) {
@@ -480,9 +565,14 @@ function expectSite(ctx, site, spec) {
     case 'export': {
       const ec = node.exportClause;
       if (!ec || ts.isNamespaceExport(ec)) return expectWholeModule(ctx, site, spec, map, true);
-      const moved = ec.elements
-        .map((el, i) => ({ el, i, to: map((el.propertyName ?? el.name).text) }))
-        .filter((m) => m.to !== null);
+      const all = ec.elements.map((el, i) => ({ el, i, to: map((el.propertyName ?? el.name).text) }));
+      if (
+        all.some(
+          (m) => m.to === null && ctx.exportsInstance(site.legacy.resolved, (m.el.propertyName ?? m.el.name).text),
+        )
+      )
+        return 'refused';
+      const moved = all.filter((m) => m.to !== null);
       if (moved.length === 0) return 'kept';
       const text = (m) => element(m.to, m.el.name.text, m.el.isTypeOnly);
       const renamed = (m) => m.to !== (m.el.propertyName ?? m.el.name).text;
@@ -545,6 +635,7 @@ function expectNamed(ctx, site, spec, map) {
       type: el.isTypeOnly,
       to: map((el.propertyName ?? el.name).text),
     });
+  if (items.some((it) => it.to === null && ctx.exportsInstance(site.legacy.resolved, it.imported))) return 'refused';
   const moved = items.filter((it) => it.to !== null);
   if (moved.length === 0) return 'kept';
   const q = quote(site);
@@ -686,6 +777,7 @@ function expectNamespace(ctx, site, spec, binding, map, { split, typeOnly = fals
   const staying = new Set();
   for (const m of members) {
     const to = map(m.name);
+    if (to === null && ctx.exportsInstance(site.legacy.resolved, m.name)) return 'refused';
     if (to === null) staying.add(m.name);
     else if (to !== m.name)
       renames.push(

@@ -103,6 +103,30 @@ describe('the judge', () => {
     expect(verdict.sites).toBe(5);
   });
 
+  it('refuses an import of an exported instance of a legacy class, and moves the class beside it elsewhere', () => {
+    const root = makeProject({
+      'ssot.config.json': JSON.stringify({
+        concepts: [
+          {
+            id: 'r',
+            canonical: { module: '@n/router' },
+            compat: { module: '@n/compat', replacements: { OldRouter: 'Router' } },
+            legacy: [{ module: 'src/legacy.ts' }],
+          },
+        ],
+      }),
+      'src/legacy.ts': 'export class OldRouter {}\nexport const shared = new OldRouter();\nexport const n = 1;\n',
+      'src/a.ts': "import { OldRouter, shared } from './legacy';\nimport { OldRouter as R, n } from './legacy';\n",
+    });
+    expect(judge(root, 'src/a.ts')).toEqual({
+      kind: 'judged',
+      expected:
+        "import { OldRouter, shared } from './legacy';\nimport { n } from './legacy';\nimport { OldRouter as R } from '@n/compat';\n",
+      sites: 1,
+      refusals: 1,
+    });
+  });
+
   it('says what it does not model instead of guessing', () => {
     const root = makeProject({
       'ssot.config.json': JSON.stringify({

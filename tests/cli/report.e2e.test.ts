@@ -122,6 +122,7 @@ describe('ssot report on the demo app', () => {
         local: 'MessageRouter',
         typeOnly: false,
         mapsTo: 'ssot-kit/router/compat#MessageRouter',
+        instanceOf: null,
       },
     ]);
     // Counts are the lists' lengths; by-module and by-form add up to the total.
@@ -472,7 +473,7 @@ describe('speed features: cache, shards, changed files', () => {
     expect(r.stderr).toMatch(/warning: ignoring corrupt cache/);
     expect(withoutTiming(JSON.parse(r.stdout))).toEqual(withoutTiming(await jsonReport(project)));
     // ... and rewritten.
-    expect(JSON.parse(fs.readFileSync(path.join(cacheDir, 'report-cache.json'), 'utf8')).format).toBe(2);
+    expect(JSON.parse(fs.readFileSync(path.join(cacheDir, 'report-cache.json'), 'utf8')).format).toBe(3);
   });
 
   it('--cache without a location uses .ssot-cache (no node_modules in the project)', async () => {
