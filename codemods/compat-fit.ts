@@ -1,15 +1,17 @@
-import { ts, type Project } from 'ts-morph';
+import * as fs from 'node:fs';
 import { analyzeFile } from '../src/core/analyze.js';
 import { resolvedIntoLegacy } from '../src/core/classify.js';
 import type { ResolvedConcept, ResolvedConfig, ResolvedLegacyModule } from '../src/core/config/types.js';
 import { mapLegacyName } from '../src/core/mapping.js';
 import { applyEdits, type PlanOptions } from '../src/core/rewrite/plan.js';
 import type { TextEdit } from '../src/core/types.js';
+import ts from '../src/core/typescript.cjs';
 import { relativePosix } from '../src/shared/paths.js';
-import { conceptScope, createCheckerProject, diagnosticsOf, resolveInProject } from './checker-project.js';
+import { conceptScope } from './checker-scope.js';
 import { newFindings, type Finding } from './findings.js';
+import { FitProgram } from './fit-program.js';
 import { fitPattern } from './fit-words.js';
-import { importersOf } from './importers.js';
+import type { MemberCallerReach } from './importers.js';
 import { migrateText, type MigrationContext, type TextMigration } from './import-migration.js';
 
 /**
@@ -76,51 +78,57 @@ function exportedType(checker: ts.TypeChecker, module: ts.SourceFile | undefined
   );
 }
 
+/**
+ * `fitItems`: the files to check (src/migrate/fit.ts selects them: those that read or call legacy
+ * members, and those such a file reaches through imports); `reach`: the member callers and the
+ * import paths to them (importers.ts), so that the callers of a rewritten file are checked with it.
+ */
 export function fitToCompat(
   mctx: MigrationContext,
   fitItems: readonly FitItem[],
   options: PlanOptions = {},
+  reach?: MemberCallerReach,
 ): Map<string, FitOutcome> {
   const config = mctx.ctx.config;
   const out = new Map<string, FitOutcome>();
   if (fitItems.length === 0) return out;
-  const calls = fitPattern(config);
-  const callsMembers = (text: string): boolean => calls?.test(text) ?? false;
-  const bare = createCheckerProject(config, [], conceptScope(config, []));
-  // Each importer of a rewritten file that reads or calls legacy members, with the files it reaches.
-  const importers = importersOf(
-    config,
-    bare,
-    fitItems.map((i) => i.file),
-    callsMembers,
-  );
-  const reached = new Set([...importers.values()].flatMap((s) => [...s]));
-  // A file that calls no legacy member and whose importers call none cannot break: as planned.
-  const items = fitItems.filter((i) => callsMembers(i.text) || reached.has(i.file));
-  for (const i of fitItems) {
-    if (!items.includes(i)) out.set(i.file, { file: i.file, output: i.migration.output!, refused: [], adapted: 0 });
-  }
-  if (items.length === 0) return out;
+  const items = fitItems;
   const files = items.map((i) => i.file);
-  const checked = [...files, ...importers.keys()];
-  const project = createCheckerProject(config, checked, conceptScope(config, checked));
-  // JavaScript is held to the same check: a method the compat layer lacks is as missing at run time
-  // in a .js file (only the errors the rewrite adds count, so the file's own looseness does not).
-  project.compilerOptions.set({ checkJs: true });
-  const compatFiles = new Map<string, ts.SourceFile | undefined>();
-  const canonicalFiles = new Map<string, ts.SourceFile | undefined>();
+  // The files that read or call legacy members themselves are inspected and type-checked; the
+  // others are here because a member caller reaches what they export (src/migrate/fit.ts): their
+  // rewrite is checked through those callers.
+  const pattern = fitPattern(config);
+  const calling = new Set(items.filter((i) => pattern?.test(i.text)).map((i) => i.file));
+  // Each caller of a rewritten file (a member caller it reaches: importers.ts) with the rewritten
+  // files it reaches, and the files between them.
+  const importers = new Map<string, Set<string>>();
+  const via = new Set<string>();
+  for (const file of reach ? files : []) {
+    const found = reach!.callersOf(file);
+    for (const caller of found.callers) importers.set(caller, (importers.get(caller) ?? new Set()).add(file));
+    for (const f of found.via) via.add(f);
+  }
+  const checked = [...new Set([...files, ...importers.keys()])];
+  const selfChecked = (file: string): boolean => calling.has(file) || importers.has(file);
+  // The compat and canonical modules are roots too: the checker asks for their exports.
+  const targets = new Map<string, { compat?: string; canonical?: string }>();
+  const probe = new FitProgram(config, [], conceptScope(config, []));
   for (const concept of config.concepts) {
     if (!concept.compat) continue;
-    const found = concept.compat.path ?? resolveInProject(project, concept.compat.module, files[0]!);
-    const sf = found ? project.addSourceFileAtPathIfExists(found) : undefined;
-    compatFiles.set(concept.id, sf?.compilerNode);
-    const canonical = concept.canonical.path ?? resolveInProject(project, concept.canonical.module, files[0]!);
-    canonicalFiles.set(
-      concept.id,
-      canonical ? project.addSourceFileAtPathIfExists(canonical)?.compilerNode : undefined,
-    );
+    const compat = concept.compat.path ?? probe.resolve(concept.compat.module, files[0]!);
+    const canonical = concept.canonical.path ?? probe.resolve(concept.canonical.module, files[0]!);
+    targets.set(concept.id, {
+      ...(compat && fs.existsSync(compat) ? { compat } : {}),
+      ...(canonical && fs.existsSync(canonical) ? { canonical } : {}),
+    });
   }
-  const checker = project.getTypeChecker().compilerObject;
+  const extra = [...targets.values()].flatMap((t) => [t.compat, t.canonical]).filter((f): f is string => !!f);
+  const project = new FitProgram(config, [...checked, ...extra], conceptScope(config, checked, via));
+  const sourceOf = (file: string | undefined): ts.SourceFile | undefined =>
+    file === undefined ? undefined : project.sourceFile(file);
+  const compatFiles = new Map([...targets].map(([id, t]) => [id, sourceOf(t.compat)] as const));
+  const canonicalFiles = new Map([...targets].map(([id, t]) => [id, sourceOf(t.canonical)] as const));
+  const checker = project.checker;
   const contexts = new Map(
     [...canonicalFiles].map(([id, sf]) => [id, exportedType(checker, sf, 'HandlerContext')] as const),
   );
@@ -140,14 +148,16 @@ export function fitToCompat(
   // 1. Per file, from the original program: adapters to insert, calls the compat layer cannot take.
   const planned = new Map<string, { edits: TextEdit[]; refused: FitRefusal[] }>();
   for (const item of items) {
-    const sf = project.getSourceFileOrThrow(item.file).compilerNode;
+    if (!calling.has(item.file)) continue;
+    const sf = project.sourceFile(item.file);
+    if (!sf) throw new Error(`the type checker did not load ${item.file}`);
     planned.set(item.file, inspect(sf, checker, legacyOf));
   }
 
   // 2. The outputs: the import rewrite of the adapted text, with the adapter imported.
   const outputs = new Map<string, string>();
   for (const item of items) {
-    const plan = planned.get(item.file)!;
+    const plan = planned.get(item.file) ?? { edits: [], refused: [] };
     const outcome: FitOutcome = { file: item.file, refused: [...plan.refused], adapted: 0 };
     out.set(item.file, outcome);
     if (outcome.refused.length > 0) continue;
@@ -164,20 +174,31 @@ export function fitToCompat(
   }
 
   // 3. The rewritten files type-checked together; a file that gains errors is refused (and the
-  // check runs again without it, since the others may have relied on it).
-  const before = diagnosticsOf(project, checked);
+  // check runs again without it, since the others may have relied on it), until a check refuses
+  // none: what is written has passed a check with exactly the texts written.
+  // The originals' diagnostics are asked for only where a file has some after the rewrite (no
+  // diagnostic after: no new one), from the program of the original texts.
+  const before = new Map<string, Finding[]>();
+  const beforeOf = (file: string): Finding[] => {
+    if (!before.has(file)) before.set(file, project.diagnostics([file], 'original').get(file) ?? []);
+    return before.get(file)!;
+  };
   const refuse = (file: string, refusals: FitRefusal[]): void => {
     out.get(file)!.refused.push(...refusals);
     outputs.delete(file);
-    project.getSourceFileOrThrow(file).replaceWithText(items.find((i) => i.file === file)!.text);
+    project.setText(file, undefined);
   };
-  for (let round = 0; round < 3 && outputs.size > 0; round++) {
-    for (const [file, text] of outputs) project.getSourceFileOrThrow(file).replaceWithText(text);
+  for (const [file, text] of outputs) project.setText(file, text);
+  while (outputs.size > 0) {
     const rewritten = [...outputs.keys()];
-    const after = diagnosticsOf(project, [...rewritten, ...[...importers.keys()].filter((f) => !outputs.has(f))]);
+    const after = project.diagnostics([
+      ...rewritten.filter(selfChecked),
+      ...[...importers.keys()].filter((f) => !outputs.has(f)),
+    ]);
     let refusedNow = 0;
     for (const [file, found] of after) {
-      const fresh = newFindings(before.get(file) ?? [], found);
+      if (found.length === 0) continue;
+      const fresh = newFindings(beforeOf(file), found);
       if (fresh.length === 0) continue;
       if (outputs.has(file)) {
         refusedNow++;

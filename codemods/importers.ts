@@ -1,56 +1,93 @@
-import * as path from 'node:path';
-import { ts, type Project } from 'ts-morph';
-import type { ResolvedConfig } from '../src/core/config/types.js';
-import { listFiles } from '../src/core/files.js';
+import type { MigrationContext } from './import-migration.js';
+import ts from '../src/core/typescript.cjs';
 import { readSourceFile } from '../src/shared/source-file.js';
-import { resolveInProject } from './checker-project.js';
 
 /**
- * The files in scope that import one of `files`, directly or through other files that do, and
- * whose text `keep` accepts, each with the files of `files` it reaches. A stage-1 rewrite changes
- * the type of what a file exports (a router instance built from a moved class, a function returning
- * one), so a file that never names a legacy module can stop compiling: `router.handleMessage(...)`
- * on an instance the compat layer now types. Import specifiers come from TypeScript's
- * pre-processor (a scan of the import, export, require and import() forms, no parse), resolved as
- * the checker resolves them; the chain may pass through files `keep` rejects (a re-exporting index).
+ * Which files a stage-1 rewrite can break through what they import: the member callers (project
+ * files that read or call a member the compat layer may lack, `callsMembers`) and every project
+ * file they reach through imports, directly or through any number of files between (a
+ * re-exporting index, a module that returns an instance it imported). A rewrite changes the types a
+ * file exports only where they derive from a moved name, and such a change can break only code that
+ * reads or calls members of them, so a rewritten file that no member caller reaches cannot break
+ * an importer; one that a caller reaches is type-checked with its callers (compat-fit.ts).
+ *
+ * The graph is walked forward from the callers, so only their import closure is scanned, not the
+ * repository: import specifiers come from TypeScript's pre-processor (a scan of the import, export,
+ * require and import() forms, no parse), resolved by the core's resolver as the analysis resolves
+ * them (tsconfig `paths`, workspace packages). Installed packages and files outside `projectFiles`
+ * end the walk.
  */
-export function importersOf(
-  config: ResolvedConfig,
-  project: Project,
-  files: readonly string[],
-  keep: (text: string) => boolean,
-): Map<string, Set<string>> {
-  const targets = new Set(files);
+export interface MemberCallerReach {
+  /** The member callers. */
+  callers: ReadonlySet<string>;
+  /** Every file some caller reaches through at least one import (callers included when another reaches them). */
+  reached: ReadonlySet<string>;
+  /**
+   * The callers that reach `file` through at least one import (never `file` itself), and every file
+   * on the import paths between them (the checker must load those for the callers to see `file`).
+   */
+  callersOf(file: string): { callers: Set<string>; via: Set<string> };
+}
+
+export function memberCallerReach(
+  mctx: MigrationContext,
+  projectFiles: readonly string[],
+  callsMembers: (text: string) => boolean,
+  /** A text read already (the run's own read of the file), to save reading it again. */
+  textOf: (file: string) => string | undefined = () => undefined,
+): MemberCallerReach {
+  const inProject = new Set(projectFiles);
+  const texts = new Map<string, string>();
+  const callers = new Set<string>();
+  for (const file of projectFiles) {
+    const text = textOf(file) ?? readText(file);
+    if (text === undefined || !callsMembers(text)) continue;
+    callers.add(file);
+    texts.set(file, text);
+  }
+  const resolver = mctx.ctx.resolver;
   const importedBy = new Map<string, string[]>();
-  const kept = new Set<string>();
-  const resolutions = new Map<string, string | undefined>();
-  for (const file of listFiles(config).files) {
-    if (targets.has(file)) continue;
-    const source = readSourceFile(file);
-    if (!source.ok) continue;
-    const { importedFiles } = ts.preProcessFile(source.text, true, true);
-    if (importedFiles.length === 0) continue;
-    if (keep(source.text)) kept.add(file);
-    for (const ref of importedFiles) {
-      // Resolution depends on the importing folder and the specifier only (one tsconfig here).
-      const key = `${path.dirname(file)}\0${ref.fileName}`;
-      if (!resolutions.has(key)) resolutions.set(key, resolveInProject(project, ref.fileName, file));
-      const resolved = resolutions.get(key);
-      if (resolved === undefined || resolved === file) continue;
-      importedBy.set(resolved, [...(importedBy.get(resolved) ?? []), file]);
+  const visited = new Set<string>();
+  const queue = [...callers];
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    if (visited.has(file)) continue;
+    visited.add(file);
+    const text = texts.get(file) ?? textOf(file) ?? readText(file);
+    texts.delete(file);
+    if (text === undefined) continue;
+    for (const ref of ts.preProcessFile(text, true, true).importedFiles) {
+      const resolution = resolver.resolve(ref.fileName, file);
+      if (resolution.kind !== 'file' || resolution.isExternalLibrary) continue;
+      const target = resolution.path;
+      if (target === file || !inProject.has(target)) continue;
+      const by = importedBy.get(target);
+      if (by) by.push(file);
+      else importedBy.set(target, [file]);
+      if (!visited.has(target)) queue.push(target);
     }
   }
-  const reaches = new Map<string, Set<string>>();
-  for (const target of files) {
-    const seen = new Set<string>();
-    const queue = [...(importedBy.get(target) ?? [])];
-    while (queue.length > 0) {
-      const file = queue.pop()!;
-      if (targets.has(file) || seen.has(file)) continue;
-      seen.add(file);
-      if (kept.has(file)) reaches.set(file, (reaches.get(file) ?? new Set<string>()).add(target));
-      queue.push(...(importedBy.get(file) ?? []));
+  const reached = new Set(importedBy.keys());
+  const callersOf = (file: string): { callers: Set<string>; via: Set<string> } => {
+    const found = new Set<string>();
+    const seen = new Set<string>([file]);
+    const stack = [...(importedBy.get(file) ?? [])];
+    while (stack.length > 0) {
+      const f = stack.pop()!;
+      if (seen.has(f)) continue;
+      seen.add(f);
+      if (callers.has(f)) found.add(f);
+      stack.push(...(importedBy.get(f) ?? []));
     }
-  }
-  return reaches;
+    // Every file the reverse walk met reaches `file`, and a caller reaches it (the graph holds only
+    // what the walk from the callers found): each lies on a path from a caller to `file`.
+    seen.delete(file);
+    return { callers: found, via: seen };
+  };
+  return { callers, reached, callersOf };
+}
+
+function readText(file: string): string | undefined {
+  const source = readSourceFile(file);
+  return source.ok ? source.text : undefined;
 }

@@ -1,5 +1,7 @@
 import type { FitItem } from '../../codemods/compat-fit.js';
 import { fitPattern } from '../../codemods/fit-words.js';
+import { exportsFromLegacy } from '../../codemods/derived-exports.js';
+import { memberCallerReach, type MemberCallerReach } from '../../codemods/importers.js';
 import { migrateText, type MigrationContext, type SiteRef } from '../../codemods/import-migration.js';
 import { analyzeFile } from '../core/analyze.js';
 import type { PlanOptions } from '../core/rewrite/plan.js';
@@ -10,18 +12,36 @@ import { unifiedDiff } from './diff.js';
 import { changedDuringRun, projectRealRoot, writeFailed, type FileOutcome, type MigrateItem } from './worker.js';
 
 /**
- * The stage-1 files whose rewrite the type checker looks at before it is written (see
- * codemods/compat-fit.ts): those that read or call a member of a class the run moves (or call a
- * moved function), and those that export (their importers may). A text test on the main thread, which read every candidate already; the pool
- * only plans them, this thread writes them.
+ * Which stage-1 files the type checker looks at before they are written (see
+ * codemods/compat-fit.ts), decided before the pool plans them (the pool only plans those, applyFit
+ * writes them):
+ * - a file that reads or calls a member of a class the run moves (or calls a moved function): the
+ *   compat layer may lack that member or take that call otherwise (fitPattern: a member read
+ *   `.name` or a call `name(` of a legacy member name; a file that only imports, passes, constructs
+ *   or annotates a moved name never meets a member the compat layer lacks);
+ * - a file that such a member caller reaches through imports (importers.ts: resolved import
+ *   specifiers, through any files between) and that exports something derived from a legacy import
+ *   (derived-exports.ts, from its syntax tree): its rewrite may change the type of what the caller
+ *   uses. A file no member caller reaches, or whose exports owe nothing to a legacy import, cannot
+ *   break another file.
+ * The member callers are looked for in every file of the project (not only the run's paths): an
+ * importer outside them breaks as well.
  */
-export function fitSelector(mctx: MigrationContext): (text: string) => boolean {
+export interface FitSelection {
+  needsFit(file: string, text: string): boolean;
+  /** The member callers and what they reach, for the check (undefined: nothing needs it). */
+  reach: MemberCallerReach | undefined;
+}
+
+export function fitSelection(mctx: MigrationContext, projectFiles: () => readonly string[]): FitSelection {
   const pattern = fitPattern(mctx.ctx.config);
-  if (!pattern) return () => false;
-  // A member read or a call of a legacy member; a name that is only imported, passed or annotated
-  // cannot meet a method the compat layer lacks, except in the files that import what this one
-  // exports (compat-fit.ts looks for those that call such members).
-  return (text) => pattern.test(text) || /\bexport\b/.test(text);
+  if (!pattern) return { needsFit: () => false, reach: undefined };
+  const callsMembers = (text: string): boolean => pattern.test(text);
+  const reach = memberCallerReach(mctx, projectFiles(), callsMembers);
+  return {
+    needsFit: (file, text) => callsMembers(text) || (reach.reached.has(file) && exportsFromLegacy(mctx, file, text)),
+    reach,
+  };
 }
 
 /** The file's legacy import sites (not the modules' own), should the rewrite have listed none. */
@@ -44,6 +64,7 @@ export async function applyFit(
   items: readonly MigrateItem[],
   mode: MigrateItem['mode'],
   options: PlanOptions,
+  reach?: MemberCallerReach,
 ): Promise<FileOutcome[]> {
   const config = mctx.ctx.config;
   const expected = new Map(items.map((i) => [i.file, i.expectSha256]));
@@ -63,9 +84,9 @@ export async function applyFit(
       fitItems.push({ file: o.file, text: source.text, migration, stamp: source.stamp });
   }
   if (fitItems.length === 0) return outcomes.map((o) => early.get(o.file) ?? o);
-  // The type checker (ts-morph) is loaded only when a file needs it.
+  // The type checker's code is loaded only when a file needs it.
   const { fitToCompat } = await import('../../codemods/compat-fit.js');
-  const fit = fitToCompat(mctx, fitItems, options);
+  const fit = fitToCompat(mctx, fitItems, options, reach);
   const within = projectRealRoot(config);
   return outcomes.map((o) => {
     const done = early.get(o.file);

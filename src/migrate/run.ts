@@ -34,7 +34,7 @@ import {
   type MigrateWorkerInit,
 } from './worker.js';
 import { startWriteBehind, type WriteBehind } from './write-behind.js';
-import { applyFit, fitSelector } from './fit.js';
+import { applyFit, fitSelection } from './fit.js';
 import { mayUseCompat } from '../../codemods/canonical/candidates.js';
 import { newFindings } from '../../codemods/findings.js';
 import { canonicalWorker } from './canonical.js';
@@ -289,7 +289,10 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
     mergeImports: Boolean(options.mergeImports),
     ...(options.concepts ? { concepts: [...options.concepts] } : {}),
   };
-  return run(options, files, started, gitTree, init, createMigrationContext(config), guarded);
+  // Stage 1 looks for member callers in the whole project (fit.ts), the run's paths or not.
+  const projectFiles = (): readonly string[] =>
+    (options.paths ?? []).length === 0 ? listing.files : listScope(config, []).files;
+  return run(options, files, started, gitTree, init, createMigrationContext(config), guarded, projectFiles);
 }
 
 /**
@@ -327,6 +330,7 @@ async function run(
   init: MigrateWorkerInit,
   mctx: MigrationContext,
   dirty: ReadonlySet<string>,
+  projectFiles: () => readonly string[],
 ): Promise<MigrateResult> {
   const { config } = options;
   const root = config.rootDir;
@@ -382,9 +386,10 @@ async function run(
   // only files that spell a legacy module go to the workers (as paths, never contents).
   const ruledOut: FileOutcome[] = [];
   const candidates: string[] = [];
-  // Candidates that read or call members of moved classes: planned by the pool, checked with the
-  // type checker and written here (fit.ts), so the compat layer takes every call they make.
-  const needsFit = stage2 ? () => false : fitSelector(mctx);
+  // Candidates that read or call members of moved classes, and those such a file reaches through
+  // imports: planned by the pool, checked with the type checker and written here (fit.ts), so the
+  // compat layer takes every call they make.
+  const fitting = stage2 ? undefined : fitSelection(mctx, projectFiles);
   const fitFiles = new Set<string>();
   // Stage 2 plans on this thread from the texts read here.
   const texts = new Map<string, string>();
@@ -402,7 +407,7 @@ async function run(
     if (text !== undefined && (prefilter ? prefilter.mayMatch(text, file) : mayUse!(text))) {
       candidates.push(file);
       candidateBytes += source.buffer.length;
-      if (needsFit(text)) fitFiles.add(file);
+      if (fitting?.needsFit(file, text)) fitFiles.add(file);
       if (stage2) texts.set(file, text);
       send(false);
     } else ruledOut.push({ ...empty, status: 'unchanged' });
@@ -481,6 +486,7 @@ async function run(
               fitItems,
               mode,
               planOptions,
+              fitting?.reach,
             )
           ).map((o) => [o.file, o]),
         );

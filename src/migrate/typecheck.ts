@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { resolveOrSelfReference } from '../../codemods/checker-project.js';
+import { resolveOrSelfReference } from '../../codemods/checker-scope.js';
 import ts from '../core/typescript.cjs';
 import type { ResolvedConfig } from '../core/config/types.js';
 import { ModuleResolver } from '../core/resolve.js';

@@ -1,0 +1,184 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ResolvedConfig } from '../src/core/config/types.js';
+import ts from '../src/core/typescript.cjs';
+import { keepsResolution, resolveOrSelfReference, type Scope } from './checker-scope.js';
+import type { Finding } from './findings.js';
+
+/**
+ * The type checker of stage 1's fit (compat-fit.ts) on the core's TypeScript: the fit only asks the
+ * checker (symbols, types, diagnostics) and replaces whole file texts, so it needs no ts-morph
+ * Project, and a run then loads one TypeScript, not two (ts-morph bundles its own). The program
+ * holds the files given, what they import within the scope (the same scoped resolution as
+ * checker-project.ts), installed packages and the lib files; a text replaced builds the next program
+ * from this one (oldProgram: every parsed file and resolution reused) and checks again only the
+ * files asked for.
+ */
+export class FitProgram {
+  private readonly options: ts.CompilerOptions;
+  private readonly host: ts.CompilerHost;
+  private readonly roots: string[];
+  /** Texts that replace the files' own (a planned rewrite under check). */
+  private readonly texts = new Map<string, string>();
+  private readonly replaced = new Map<string, ts.SourceFile>();
+  private current: ts.Program | undefined;
+  /** The program over the files' own texts, kept for the diagnostics of the originals. */
+  private first: ts.Program | undefined;
+
+  constructor(config: ResolvedConfig, roots: readonly string[], scope: Scope) {
+    this.options = { ...fitCompilerOptions(config), checkJs: true };
+    this.roots = roots.map((f) => path.resolve(f));
+    this.host = scopedHost(this.options, scope, this.texts, this.replaced);
+  }
+
+  get program(): ts.Program {
+    this.current ??= ts.createProgram({
+      rootNames: this.roots,
+      options: this.options,
+      host: this.host,
+      ...(this.previous ? { oldProgram: this.previous } : {}),
+    });
+    this.previous = undefined;
+    if (this.texts.size === 0) this.first ??= this.current;
+    return this.current;
+  }
+
+  private previous: ts.Program | undefined;
+
+  get checker(): ts.TypeChecker {
+    return this.program.getTypeChecker();
+  }
+
+  sourceFile(file: string): ts.SourceFile | undefined {
+    return this.program.getSourceFile(path.resolve(file));
+  }
+
+  /** Puts `text` in place of the file's current text (its own, when `text` is undefined). */
+  setText(file: string, text: string | undefined): void {
+    const abs = path.resolve(file);
+    if (text === undefined) this.texts.delete(abs);
+    else this.texts.set(abs, text);
+    this.replaced.delete(abs);
+    if (this.current) this.previous = this.current;
+    this.current = undefined;
+  }
+
+  /** Where `specifier` points from `fromFile` (with the `ssot-kit` self-reference of checker-project.ts). */
+  resolve(specifier: string, fromFile: string): string | undefined {
+    return resolveWith(this.host, this.options, specifier, path.resolve(fromFile))?.resolvedFileName;
+  }
+
+  /**
+   * Syntactic and semantic diagnostics of some files, as plain data: as the files are now, or with
+   * their own texts (`original`: from the first program, which this one keeps).
+   */
+  diagnostics(files: readonly string[], which: 'now' | 'original' = 'now'): Map<string, Finding[]> {
+    if (which === 'original' && !this.first && this.texts.size > 0)
+      throw new Error('the program of the original texts was never built');
+    const program = which === 'original' ? (this.first ?? this.program) : this.program;
+    const out = new Map<string, Finding[]>();
+    for (const file of files) {
+      const sf = program.getSourceFile(path.resolve(file));
+      if (!sf) continue;
+      const list = [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)];
+      out.set(
+        file,
+        list.map((d) => {
+          const pos = d.start !== undefined ? sf.getLineAndCharacterOfPosition(d.start) : { line: 0, character: 0 };
+          return {
+            file,
+            ...(d.start !== undefined ? { start: d.start } : {}),
+            line: pos.line + 1,
+            column: pos.character + 1,
+            code: d.code,
+            message: ts.flattenDiagnosticMessageText(d.messageText, '\n'),
+          };
+        }),
+      );
+    }
+    return out;
+  }
+}
+
+/** The options of the project's tsconfig (as checker-project.ts reads it), else a bundler project's. */
+function fitCompilerOptions(config: ResolvedConfig): ts.CompilerOptions {
+  const fallback: ts.CompilerOptions = {
+    allowJs: true,
+    strict: true,
+    noEmit: true,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    module: ts.ModuleKind.ESNext,
+    target: ts.ScriptTarget.ES2022,
+  };
+  const tsconfig = config.tsconfig ?? path.join(config.rootDir, 'tsconfig.json');
+  if (!fs.existsSync(tsconfig)) return fallback;
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    tsconfig,
+    { noEmit: true },
+    // Only the options matter: the files `include` matches are not enumerated (a directory walk).
+    { ...ts.sys, readDirectory: () => [], onUnRecoverableConfigFileDiagnostic: () => undefined },
+  );
+  if (!parsed) return fallback;
+  // Only diagnostics are asked for: nothing is emitted, no build info.
+  const { incremental: _incremental, composite: _composite, tsBuildInfoFile: _buildInfo, ...options } = parsed.options;
+  return { ...options, noEmit: true };
+}
+
+function resolveWith(
+  host: ts.ModuleResolutionHost,
+  options: ts.CompilerOptions,
+  name: string,
+  containingFile: string,
+  cache?: ts.ModuleResolutionCache,
+  mode?: ts.ResolutionMode,
+): ts.ResolvedModuleFull | undefined {
+  return resolveOrSelfReference(name, containingFile, options, {
+    resolve: (from, o) => ts.resolveModuleName(name, from, o, host, cache, undefined, mode).resolvedModule,
+    found: (r) => r !== undefined,
+    asBundler: (o) => ({ ...o, moduleResolution: ts.ModuleResolutionKind.Bundler, module: ts.ModuleKind.ESNext }),
+  });
+}
+
+/**
+ * A compiler host that serves replaced texts, keeps every other parsed file for the next program,
+ * and resolves as checker-project.ts's scoped resolution does: a project file outside the scope
+ * stays unresolved (its names are `any` to the checker), so the program holds the files involved,
+ * not the import closure of a monorepo.
+ */
+function scopedHost(
+  options: ts.CompilerOptions,
+  scope: Scope,
+  texts: ReadonlyMap<string, string>,
+  replaced: Map<string, ts.SourceFile>,
+): ts.CompilerHost {
+  const host = ts.createCompilerHost(options, true);
+  // JSDoc is parsed only where it can hold types or type errors (JS files, @ts-check): as tsc does.
+  host.jsDocParsingMode = ts.JSDocParsingMode.ParseForTypeErrors;
+  const cache = ts.createModuleResolutionCache(host.getCurrentDirectory(), host.getCanonicalFileName, options);
+  const parsed = new Map<string, ts.SourceFile>();
+  const getSourceFile = host.getSourceFile.bind(host);
+  host.getSourceFile = (fileName, languageVersionOrOptions, onError, shouldCreate) => {
+    const abs = path.resolve(fileName);
+    const text = texts.get(abs);
+    if (text !== undefined) {
+      let sf = replaced.get(abs);
+      if (!sf) replaced.set(abs, (sf = ts.createSourceFile(fileName, text, languageVersionOrOptions, true)));
+      return sf;
+    }
+    let sf = parsed.get(abs);
+    if (!sf) {
+      sf = getSourceFile(fileName, languageVersionOrOptions, onError, shouldCreate);
+      if (sf) parsed.set(abs, sf);
+    }
+    return sf;
+  };
+  const readFile = host.readFile.bind(host);
+  host.readFile = (f) => texts.get(path.resolve(f)) ?? readFile(f);
+  host.resolveModuleNameLiterals = (literals, containingFile, _redirected, opts, containingSourceFile) =>
+    literals.map((literal) => {
+      const mode = ts.getModeForUsageLocation(containingSourceFile, literal, opts);
+      const found = resolveWith(host, opts, literal.text, containingFile, cache, mode);
+      return { resolvedModule: !found || keepsResolution(scope, containingFile, found) ? found : undefined };
+    });
+  return host;
+}
