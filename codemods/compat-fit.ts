@@ -10,7 +10,6 @@ import { relativePosix } from '../src/shared/paths.js';
 import { conceptScope } from './checker-scope.js';
 import { newFindings, type Finding } from './findings.js';
 import { FitProgram } from './fit-program.js';
-import { fitPattern } from './fit-words.js';
 import type { MemberCallerReach } from './importers.js';
 import { migrateText, type MigrationContext, type TextMigration } from './import-migration.js';
 
@@ -78,17 +77,25 @@ function exportedType(checker: ts.TypeChecker, module: ts.SourceFile | undefined
   );
 }
 
+/** How far the check reaches beyond the files it is given. */
+export interface FitScope {
+  /** The member callers and the import paths to them (importers.ts): a caller is checked with the files it reaches. */
+  reach?: MemberCallerReach;
+  /** Whether a file is inspected and type-checked itself, not only through its callers (its text). */
+  checksItself(text: string): boolean;
+}
+
 /**
  * `fitItems`: the files to check (src/migrate/fit.ts selects them: those that read or call legacy
- * members, and those such a file reaches through imports); `reach`: the member callers and the
- * import paths to them (importers.ts), so that the callers of a rewritten file are checked with it.
+ * members, and those such a file reaches through imports).
  */
 export function fitToCompat(
   mctx: MigrationContext,
   fitItems: readonly FitItem[],
   options: PlanOptions = {},
-  reach?: MemberCallerReach,
+  scope: FitScope = { checksItself: () => true },
 ): Map<string, FitOutcome> {
+  const reach = scope.reach;
   const config = mctx.ctx.config;
   const out = new Map<string, FitOutcome>();
   if (fitItems.length === 0) return out;
@@ -97,8 +104,7 @@ export function fitToCompat(
   // The files that read or call legacy members themselves are inspected and type-checked; the
   // others are here because a member caller reaches what they export (src/migrate/fit.ts): their
   // rewrite is checked through those callers.
-  const pattern = fitPattern(config);
-  const calling = new Set(items.filter((i) => pattern?.test(i.text)).map((i) => i.file));
+  const calling = new Set(items.filter((i) => scope.checksItself(i.text)).map((i) => i.file));
   // Each caller of a rewritten file (a member caller it reaches: importers.ts) with the rewritten
   // files it reaches, and the files between them.
   const importers = new Map<string, Set<string>>();

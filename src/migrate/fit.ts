@@ -1,7 +1,7 @@
-import type { FitItem } from '../../codemods/compat-fit.js';
+import type { FitItem, FitScope } from '../../codemods/compat-fit.js';
 import { fitPattern } from '../../codemods/fit-words.js';
 import { exportsFromLegacy } from '../../codemods/derived-exports.js';
-import { memberCallerReach, type MemberCallerReach } from '../../codemods/importers.js';
+import { memberCallerReach } from '../../codemods/importers.js';
 import { migrateText, type MigrationContext, type SiteRef } from '../../codemods/import-migration.js';
 import { analyzeFile } from '../core/analyze.js';
 import type { PlanOptions } from '../core/rewrite/plan.js';
@@ -27,19 +27,31 @@ import { changedDuringRun, projectRealRoot, writeFailed, type FileOutcome, type 
  * The member callers are looked for in every file of the project (not only the run's paths): an
  * importer outside them breaks as well.
  */
-export interface FitSelection {
+export interface FitSelection extends FitScope {
   needsFit(file: string, text: string): boolean;
-  /** The member callers and what they reach, for the check (undefined: nothing needs it). */
-  reach: MemberCallerReach | undefined;
 }
 
-export function fitSelection(mctx: MigrationContext, projectFiles: () => readonly string[]): FitSelection {
+/**
+ * `every`: the reference the selection is tested against (tests/migrate/fit-selection.test.ts):
+ * every changed file is inspected and type-checked itself, with every project file that imports
+ * it, directly or not, as its importers.
+ */
+export function fitSelection(
+  mctx: MigrationContext,
+  projectFiles: () => readonly string[],
+  every = false,
+): FitSelection {
   const pattern = fitPattern(mctx.ctx.config);
-  if (!pattern) return { needsFit: () => false, reach: undefined };
+  if (!pattern) return { needsFit: () => false, checksItself: () => false };
+  if (every) {
+    const reach = memberCallerReach(mctx, projectFiles(), () => true);
+    return { needsFit: () => true, checksItself: () => true, reach };
+  }
   const callsMembers = (text: string): boolean => pattern.test(text);
   const reach = memberCallerReach(mctx, projectFiles(), callsMembers);
   return {
     needsFit: (file, text) => callsMembers(text) || (reach.reached.has(file) && exportsFromLegacy(mctx, file, text)),
+    checksItself: callsMembers,
     reach,
   };
 }
@@ -64,7 +76,7 @@ export async function applyFit(
   items: readonly MigrateItem[],
   mode: MigrateItem['mode'],
   options: PlanOptions,
-  reach?: MemberCallerReach,
+  scope: FitScope,
 ): Promise<FileOutcome[]> {
   const config = mctx.ctx.config;
   const expected = new Map(items.map((i) => [i.file, i.expectSha256]));
@@ -86,7 +98,7 @@ export async function applyFit(
   if (fitItems.length === 0) return outcomes.map((o) => early.get(o.file) ?? o);
   // The type checker's code is loaded only when a file needs it.
   const { fitToCompat } = await import('../../codemods/compat-fit.js');
-  const fit = fitToCompat(mctx, fitItems, options, reach);
+  const fit = fitToCompat(mctx, fitItems, options, scope);
   const within = projectRealRoot(config);
   return outcomes.map((o) => {
     const done = early.get(o.file);

@@ -64,6 +64,11 @@ export interface MigrateOptions {
   /** At most this many files are changed (in path order). */
   limit?: number;
   shard?: Shard & { by: 'dir' | 'hash' };
+  /**
+   * Stage 1 type-checks every changed file and every file that imports one (not only those the
+   * selection of fit.ts picks): the reference the selection is tested against; no CLI flag.
+   */
+  fitEveryChangedFile?: boolean;
   onProgress?: (done: number, total: number) => void;
   /** Informational messages (not a git tree, ...). */
   onNotice?: (message: string) => void;
@@ -389,7 +394,7 @@ async function run(
   // Candidates that read or call members of moved classes, and those such a file reaches through
   // imports: planned by the pool, checked with the type checker and written here (fit.ts), so the
   // compat layer takes every call they make.
-  const fitting = stage2 ? undefined : fitSelection(mctx, projectFiles);
+  const fitting = stage2 ? undefined : fitSelection(mctx, projectFiles, options.fitEveryChangedFile);
   const fitFiles = new Set<string>();
   // Stage 2 plans on this thread from the texts read here.
   const texts = new Map<string, string>();
@@ -486,7 +491,7 @@ async function run(
               fitItems,
               mode,
               planOptions,
-              fitting?.reach,
+              fitting!,
             )
           ).map((o) => [o.file, o]),
         );
