@@ -81,8 +81,8 @@ function exportedType(checker: ts.TypeChecker, module: ts.SourceFile | undefined
 export interface FitScope {
   /** The member callers and the import paths to them (importers.ts): a caller is checked with the files it reaches. */
   reach?: MemberCallerReach;
-  /** Whether a file is inspected and type-checked itself, not only through its callers (its text). */
-  checksItself(text: string): boolean;
+  /** Whether a file is inspected and type-checked itself, not only through its callers. */
+  checksItself(file: string, text: string): boolean;
 }
 
 /**
@@ -104,7 +104,7 @@ export function fitToCompat(
   // The files that read or call legacy members themselves are inspected and type-checked; the
   // others are here because a member caller reaches what they export (src/migrate/fit.ts): their
   // rewrite is checked through those callers.
-  const calling = new Set(items.filter((i) => scope.checksItself(i.text)).map((i) => i.file));
+  const calling = new Set(items.filter((i) => scope.checksItself(i.file, i.text)).map((i) => i.file));
   // Each caller of a rewritten file (a member caller it reaches: importers.ts) with the rewritten
   // files it reaches, and the files between them.
   const importers = new Map<string, Set<string>>();

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import type { MigrationContext } from './import-migration.js';
 import ts from '../src/core/typescript.cjs';
 import { readSourceFile } from '../src/shared/source-file.js';
@@ -32,16 +33,30 @@ export interface MemberCallerReach {
 export function memberCallerReach(
   mctx: MigrationContext,
   projectFiles: readonly string[],
-  callsMembers: (text: string) => boolean,
-  /** A text read already (the run's own read of the file), to save reading it again. */
-  textOf: (file: string) => string | undefined = () => undefined,
+  callsMembers: (file: string, text: string) => boolean,
+  /**
+   * Words one of which a caller's text must hold (a necessary condition, tested on the bytes read
+   * as Latin-1 before any UTF-8 decoding: the words are ASCII, and an ASCII byte is the same
+   * character in both); undefined: every file is decoded and asked.
+   */
+  words?: readonly string[],
 ): MemberCallerReach {
   const inProject = new Set(projectFiles);
   const texts = new Map<string, string>();
   const callers = new Set<string>();
+  const mayHold = words && new RegExp(words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
   for (const file of projectFiles) {
-    const text = textOf(file) ?? readText(file);
-    if (text === undefined || !callsMembers(text)) continue;
+    if (mayHold) {
+      let bytes: Buffer;
+      try {
+        bytes = fs.readFileSync(file);
+      } catch {
+        continue;
+      }
+      if (!mayHold.test(bytes.toString('latin1'))) continue;
+    }
+    const text = readText(file);
+    if (text === undefined || !callsMembers(file, text)) continue;
     callers.add(file);
     texts.set(file, text);
   }
@@ -53,7 +68,7 @@ export function memberCallerReach(
     const file = queue.pop()!;
     if (visited.has(file)) continue;
     visited.add(file);
-    const text = texts.get(file) ?? textOf(file) ?? readText(file);
+    const text = texts.get(file) ?? readText(file);
     texts.delete(file);
     if (text === undefined) continue;
     for (const ref of ts.preProcessFile(text, true, true).importedFiles) {

@@ -1,5 +1,6 @@
 import type { FitItem, FitScope } from '../../codemods/compat-fit.js';
-import { fitPattern } from '../../codemods/fit-words.js';
+import { fitPattern, fitWords } from '../../codemods/fit-words.js';
+import { usesLegacyMembers } from '../../codemods/member-uses.js';
 import { exportsFromLegacy } from '../../codemods/derived-exports.js';
 import { memberCallerReach } from '../../codemods/importers.js';
 import { migrateText, type MigrationContext, type SiteRef } from '../../codemods/import-migration.js';
@@ -16,9 +17,10 @@ import { changedDuringRun, projectRealRoot, writeFailed, type FileOutcome, type 
  * codemods/compat-fit.ts), decided before the pool plans them (the pool only plans those, applyFit
  * writes them):
  * - a file that reads or calls a member of a class the run moves (or calls a moved function): the
- *   compat layer may lack that member or take that call otherwise (fitPattern: a member read
- *   `.name` or a call `name(` of a legacy member name; a file that only imports, passes, constructs
- *   or annotates a moved name never meets a member the compat layer lacks);
+ *   compat layer may lack that member or take that call otherwise (member-uses.ts: a member read
+ *   `x.name` or a call `name(…)` of a legacy member name in the syntax tree, after the text test
+ *   fitPattern; a file that only imports, passes, constructs or annotates a moved name never meets
+ *   a member the compat layer lacks);
  * - a file that such a member caller reaches through imports (importers.ts: resolved import
  *   specifiers, through any files between) and that exports something derived from a legacy import
  *   (derived-exports.ts, from its syntax tree): its rewrite may change the type of what the caller
@@ -47,10 +49,18 @@ export function fitSelection(
     const reach = memberCallerReach(mctx, projectFiles(), () => true);
     return { needsFit: () => true, checksItself: () => true, reach };
   }
-  const callsMembers = (text: string): boolean => pattern.test(text);
-  const reach = memberCallerReach(mctx, projectFiles(), callsMembers);
+  const words = new Set(fitWords(mctx.ctx.config));
+  // The text test first (fitPattern), then the syntax tree (usesLegacyMembers), once per file.
+  const known = new Map<string, boolean>();
+  const callsMembers = (file: string, text: string): boolean => {
+    let uses = known.get(file);
+    if (uses === undefined) known.set(file, (uses = pattern.test(text) && usesLegacyMembers(mctx, words, file, text)));
+    return uses;
+  };
+  const reach = memberCallerReach(mctx, projectFiles(), callsMembers, [...words]);
   return {
-    needsFit: (file, text) => callsMembers(text) || (reach.reached.has(file) && exportsFromLegacy(mctx, file, text)),
+    needsFit: (file, text) =>
+      callsMembers(file, text) || (reach.reached.has(file) && exportsFromLegacy(mctx, file, text)),
     checksItself: callsMembers,
     reach,
   };

@@ -295,8 +295,8 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
     ...(options.concepts ? { concepts: [...options.concepts] } : {}),
   };
   // Stage 1 looks for member callers in the whole project (fit.ts), the run's paths or not.
-  const projectFiles = (): readonly string[] =>
-    (options.paths ?? []).length === 0 ? listing.files : listScope(config, []).files;
+  const wholeProject = (options.paths ?? []).every((p) => path.resolve(p) === path.resolve(root));
+  const projectFiles = (): readonly string[] => (wholeProject ? listing.files : listScope(config, []).files);
   return run(options, files, started, gitTree, init, createMigrationContext(config), guarded, projectFiles);
 }
 
