@@ -151,7 +151,7 @@ function scopedHost(
   texts: ReadonlyMap<string, string>,
   replaced: Map<string, ts.SourceFile>,
 ): ts.CompilerHost {
-  const host = ts.createCompilerHost(options, true);
+  const host = ts.createCompilerHost(options, false);
   // JSDoc is parsed only where it can hold types or type errors (JS files, @ts-check): as tsc does.
   host.jsDocParsingMode = ts.JSDocParsingMode.ParseForTypeErrors;
   const cache = ts.createModuleResolutionCache(host.getCurrentDirectory(), host.getCanonicalFileName, options);
@@ -162,7 +162,7 @@ function scopedHost(
     const text = texts.get(abs);
     if (text !== undefined) {
       let sf = replaced.get(abs);
-      if (!sf) replaced.set(abs, (sf = ts.createSourceFile(fileName, text, languageVersionOrOptions, true)));
+      if (!sf) replaced.set(abs, (sf = ts.createSourceFile(fileName, text, languageVersionOrOptions)));
       return sf;
     }
     let sf = parsed.get(abs);

@@ -293,6 +293,8 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
     rename: Boolean(options.rename),
     mergeImports: Boolean(options.mergeImports),
     ...(options.concepts ? { concepts: [...options.concepts] } : {}),
+    // The two-phase run (see `twoPhase` below) writes what it planned: each thread keeps its plans.
+    keepPlans: !options.dryRun && (options.limit !== undefined || Boolean(options.typecheck)),
   };
   // Stage 1 looks for member callers in the whole project (fit.ts), the run's paths or not.
   const wholeProject = (options.paths ?? []).every((p) => path.resolve(p) === path.resolve(root));

@@ -143,7 +143,7 @@ function hostWithOriginals(
   originals: Map<string, Rewritten>,
   cache: Map<string, ts.SourceFile>,
 ): ts.CompilerHost {
-  const host = ts.createCompilerHost(options, true);
+  const host = ts.createCompilerHost(options, false);
   // JSDoc is parsed only where it can hold types or type errors (JS files, @ts-check): as tsc does.
   host.jsDocParsingMode = ts.JSDocParsingMode.ParseForTypeErrors;
   // A parsed (and bound) file serves another program only under the same options that shape it.
@@ -177,7 +177,7 @@ function hostWithOriginals(
   host.getSourceFile = (fileName, languageVersionOrOptions, onError, shouldCreate) => {
     const abs = path.resolve(fileName);
     const original = originals.get(abs);
-    if (original) return ts.createSourceFile(fileName, original.original, languageVersionOrOptions, true);
+    if (original) return ts.createSourceFile(fileName, original.original, languageVersionOrOptions);
     const settings =
       typeof languageVersionOrOptions === 'object'
         ? `${languageVersionOrOptions.languageVersion}/${languageVersionOrOptions.impliedNodeFormat ?? ''}/${languageVersionOrOptions.jsDocParsingMode ?? ''}`

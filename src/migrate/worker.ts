@@ -5,6 +5,7 @@ import {
   type MigrationContext,
   type RefusedSite,
   type SiteRef,
+  type TextMigration,
 } from '../../codemods/import-migration.js';
 import type { ResolvedConfig } from '../core/config/types.js';
 import { defineWorker } from '../engine/pool.js';
@@ -24,6 +25,8 @@ export interface MigrateWorkerInit {
   rename: boolean;
   mergeImports: boolean;
   concepts?: string[];
+  /** A two-phase run (--limit, --typecheck): each 'plan' is kept for the 'write' that follows it. */
+  keepPlans?: boolean;
 }
 
 /** One file to migrate (a path, never its content). 'plan': decide only; 'diff': decide and return a unified diff; 'write': decide and write. */
@@ -90,6 +93,11 @@ export function migrateWorker(
     mergeImports: init.mergeImports,
     ...(init.concepts ? { concepts: init.concepts } : {}),
   };
+  // A two-phase run plans every file, then writes the chosen ones only if each still holds the text
+  // planned on (`expectSha256`): the plan of that text is the same, so a 'plan' keeps its result
+  // here, by file and hash, for the 'write' of the same thread to take instead of planning again.
+  const planned = new Map<string, { sha256: string; result: TextMigration }>();
+  const keepPlans = Boolean(init.keepPlans);
   return ({ file, mode, expectSha256 }) => {
     const empty = { file, parsed: false, rewritten: [], refused: [], kept: [], notes: [] };
     const source = readSourceFile(file);
@@ -100,16 +108,24 @@ export function migrateWorker(
     if (expectSha256 !== undefined && readSha256 !== expectSha256) {
       return changedDuringRun({ ...empty, status: 'failed' }, 'changed since it was planned');
     }
-    let result;
-    try {
-      result = migrateText(mctx, file, text, options);
-    } catch (error) {
-      return { ...empty, status: 'failed', error: `internal error: ${(error as Error).message}` };
+    const kept = expectSha256 !== undefined ? planned.get(file) : undefined;
+    planned.delete(file);
+    let result: TextMigration;
+    if (kept && kept.sha256 === readSha256) result = kept.result;
+    else {
+      try {
+        result = migrateText(mctx, file, text, options);
+      } catch (error) {
+        return { ...empty, status: 'failed', error: `internal error: ${(error as Error).message}` };
+      }
     }
     const { output, ...rest } = result;
     const outcome: FileOutcome = { file, ...rest };
     if (result.status !== 'changed' || output === undefined) return outcome;
-    if (mode === 'plan') outcome.readSha256 = contentHash(text);
+    if (mode === 'plan') {
+      outcome.readSha256 = contentHash(text);
+      if (keepPlans) planned.set(file, { sha256: outcome.readSha256, result });
+    }
     if (mode === 'diff') outcome.diff = unifiedDiff(displayPath(init.config.rootDir, file), text, output);
     if (mode === 'write') {
       try {
