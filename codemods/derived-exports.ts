@@ -23,7 +23,7 @@ import type { MigrationContext } from './import-migration.js';
  * importer of it can break (an importer that breaks does so through its own imports).
  */
 export function exportsFromLegacy(mctx: MigrationContext, file: string, text: string): boolean {
-  const { sourceFile } = parseFile(file, text, { skipJsDoc: true });
+  const { sourceFile } = parseFile(file, text, { skipJsDoc: true, parents: 'sites' });
   const analysis = analyzeFile(mctx.ctx, file, text, { sourceFile, skipDuplicates: true });
   const sites = analysis.sites.filter((s) => s.target.kind === 'legacy' && !s.target.internal);
   if (sites.length === 0) return false;

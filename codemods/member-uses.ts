@@ -18,7 +18,7 @@ export function usesLegacyMembers(
   file: string,
   text: string,
 ): boolean {
-  const { sourceFile: sf } = parseFile(file, text, { skipJsDoc: true });
+  const { sourceFile: sf } = parseFile(file, text, { skipJsDoc: true, parents: 'sites' });
   let namespaces: Set<string> | undefined;
   let found = false;
   const visit = (node: ts.Node): void => {

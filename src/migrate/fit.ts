@@ -2,7 +2,7 @@ import type { FitItem, FitScope } from '../../codemods/compat-fit.js';
 import { fitPattern, fitWords } from '../../codemods/fit-words.js';
 import { usesLegacyMembers } from '../../codemods/member-uses.js';
 import { exportsFromLegacy } from '../../codemods/derived-exports.js';
-import { memberCallerReach } from '../../codemods/importers.js';
+import { memberCallerReach, type MemberCallerReach } from '../../codemods/importers.js';
 import { migrateText, type MigrationContext, type SiteRef } from '../../codemods/import-migration.js';
 import { analyzeFile } from '../core/analyze.js';
 import type { PlanOptions } from '../core/rewrite/plan.js';
@@ -57,12 +57,17 @@ export function fitSelection(
     if (uses === undefined) known.set(file, (uses = pattern.test(text) && usesLegacyMembers(mctx, words, file, text)));
     return uses;
   };
-  const reach = memberCallerReach(mctx, projectFiles(), callsMembers, [...words]);
+  // The member callers are looked for when the first candidate is (a run without one reads no file twice).
+  let reach: MemberCallerReach | undefined;
+  const reachNow = (): MemberCallerReach =>
+    (reach ??= memberCallerReach(mctx, projectFiles(), callsMembers, [...words]));
   return {
     needsFit: (file, text) =>
-      callsMembers(file, text) || (reach.reached.has(file) && exportsFromLegacy(mctx, file, text)),
+      callsMembers(file, text) || (reachNow().reached.has(file) && exportsFromLegacy(mctx, file, text)),
     checksItself: callsMembers,
-    reach,
+    get reach() {
+      return reachNow();
+    },
   };
 }
 
