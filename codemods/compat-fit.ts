@@ -9,7 +9,7 @@ import ts from '../src/core/typescript.cjs';
 import { relativePosix } from '../src/shared/paths.js';
 import { conceptScope } from './checker-scope.js';
 import { newFindings, type Finding } from './findings.js';
-import { FitProgram } from './fit-program.js';
+import { FitProgram, type SourceFileCache } from './fit-program.js';
 import type { MemberCallerReach } from './importers.js';
 import { migrateText, type MigrationContext, type TextMigration } from './import-migration.js';
 
@@ -94,6 +94,8 @@ export function fitToCompat(
   fitItems: readonly FitItem[],
   options: PlanOptions = {},
   scope: FitScope = { checksItself: () => true },
+  /** The run's parsed files, when a later check (`--typecheck`) can take the lib files from them. */
+  sourceFiles?: SourceFileCache,
 ): Map<string, FitOutcome> {
   const reach = scope.reach;
   const config = mctx.ctx.config;
@@ -129,7 +131,7 @@ export function fitToCompat(
     });
   }
   const extra = [...targets.values()].flatMap((t) => [t.compat, t.canonical]).filter((f): f is string => !!f);
-  const project = new FitProgram(config, [...checked, ...extra], conceptScope(config, checked, via));
+  const project = new FitProgram(config, [...checked, ...extra], conceptScope(config, checked, via), sourceFiles);
   const sourceOf = (file: string | undefined): ts.SourceFile | undefined =>
     file === undefined ? undefined : project.sourceFile(file);
   const compatFiles = new Map([...targets].map(([id, t]) => [id, sourceOf(t.compat)] as const));

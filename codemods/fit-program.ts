@@ -6,6 +6,50 @@ import { keepsResolution, resolveOrSelfReference, type Scope } from './checker-s
 import type { Finding } from './findings.js';
 
 /**
+ * Parsed (and, once a checker ran, bound) files that one program of a run gives the next: a file
+ * serves another program only under the same options that shape it (TypeScript's
+ * source-file-affecting options, the language version, module format and JSDoc mode). `stable`
+ * files only (TypeScript's lib files, installed packages) cross from stage 1's fit check to
+ * `--typecheck`: a project file may be rewritten in between.
+ */
+export class SourceFileCache {
+  private readonly files = new Map<string, ts.SourceFile>();
+
+  /** The cache key of a file under some options, or undefined when it is not to be kept. */
+  static key(
+    fileName: string,
+    languageVersionOrOptions: ts.ScriptTarget | ts.CreateSourceFileOptions,
+    options: ts.CompilerOptions,
+  ): string {
+    const settings =
+      typeof languageVersionOrOptions === 'object'
+        ? `${languageVersionOrOptions.languageVersion}/${languageVersionOrOptions.impliedNodeFormat ?? ''}/${languageVersionOrOptions.jsDocParsingMode ?? ''}`
+        : String(languageVersionOrOptions);
+    const affecting = JSON.stringify(
+      (
+        ts as unknown as { sourceFileAffectingCompilerOptions?: { name: string }[] }
+      ).sourceFileAffectingCompilerOptions?.map((o) => options[o.name]) ?? options,
+    );
+    return `${path.resolve(fileName)}\0${settings}\0${affecting}`;
+  }
+
+  get(key: string): ts.SourceFile | undefined {
+    return this.files.get(key);
+  }
+
+  set(key: string, sf: ts.SourceFile): void {
+    this.files.set(key, sf);
+  }
+}
+
+/** TypeScript's lib files and installed packages: no run rewrites them. */
+export function isStableFile(file: string): boolean {
+  return file.split(/[\\/]/).includes('node_modules') || path.resolve(file).startsWith(LIB_DIR);
+}
+
+const LIB_DIR = path.dirname(ts.getDefaultLibFilePath({})) + path.sep;
+
+/**
  * The type checker of stage 1's fit (compat-fit.ts) on the core's TypeScript: the fit only asks the
  * checker (symbols, types, diagnostics) and replaces whole file texts, so it needs no ts-morph
  * Project, and a run then loads one TypeScript, not two (ts-morph bundles its own). The program
@@ -25,10 +69,11 @@ export class FitProgram {
   /** The program over the files' own texts, kept for the diagnostics of the originals. */
   private first: ts.Program | undefined;
 
-  constructor(config: ResolvedConfig, roots: readonly string[], scope: Scope) {
+  /** `shared`: the run's cache, which keeps the stable files this program parses for `--typecheck`. */
+  constructor(config: ResolvedConfig, roots: readonly string[], scope: Scope, shared?: SourceFileCache) {
     this.options = { ...fitCompilerOptions(config), checkJs: true };
     this.roots = roots.map((f) => path.resolve(f));
-    this.host = scopedHost(this.options, scope, this.texts, this.replaced);
+    this.host = scopedHost(this.options, scope, this.texts, this.replaced, shared);
   }
 
   get program(): ts.Program {
@@ -150,6 +195,7 @@ function scopedHost(
   scope: Scope,
   texts: ReadonlyMap<string, string>,
   replaced: Map<string, ts.SourceFile>,
+  shared: SourceFileCache | undefined,
 ): ts.CompilerHost {
   const host = ts.createCompilerHost(options, false);
   // JSDoc is parsed only where it can hold types or type errors (JS files, @ts-check): as tsc does.
@@ -167,8 +213,10 @@ function scopedHost(
     }
     let sf = parsed.get(abs);
     if (!sf) {
-      sf = getSourceFile(fileName, languageVersionOrOptions, onError, shouldCreate);
+      const key = shared && isStableFile(abs) ? SourceFileCache.key(abs, languageVersionOrOptions, options) : undefined;
+      sf = (key && shared!.get(key)) || getSourceFile(fileName, languageVersionOrOptions, onError, shouldCreate);
       if (sf) parsed.set(abs, sf);
+      if (sf && key) shared!.set(key, sf);
     }
     return sf;
   };

@@ -1,4 +1,5 @@
 import type { FitItem, FitScope } from '../../codemods/compat-fit.js';
+import type { SourceFileCache } from '../../codemods/fit-program.js';
 import { fitPattern, fitWords } from '../../codemods/fit-words.js';
 import { usesLegacyMembers } from '../../codemods/member-uses.js';
 import { exportsFromLegacy } from '../../codemods/derived-exports.js';
@@ -92,6 +93,7 @@ export async function applyFit(
   mode: MigrateItem['mode'],
   options: PlanOptions,
   scope: FitScope,
+  sourceFiles?: SourceFileCache,
 ): Promise<FileOutcome[]> {
   const config = mctx.ctx.config;
   const expected = new Map(items.map((i) => [i.file, i.expectSha256]));
@@ -113,7 +115,7 @@ export async function applyFit(
   if (fitItems.length === 0) return outcomes.map((o) => early.get(o.file) ?? o);
   // The type checker's code is loaded only when a file needs it.
   const { fitToCompat } = await import('../../codemods/compat-fit.js');
-  const fit = fitToCompat(mctx, fitItems, options, scope);
+  const fit = fitToCompat(mctx, fitItems, options, scope, sourceFiles);
   const within = projectRealRoot(config);
   return outcomes.map((o) => {
     const done = early.get(o.file);

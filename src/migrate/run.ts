@@ -34,6 +34,7 @@ import {
   type MigrateWorkerInit,
 } from './worker.js';
 import { startWriteBehind, type WriteBehind } from './write-behind.js';
+import { SourceFileCache } from '../../codemods/fit-program.js';
 import { applyFit, fitSelection } from './fit.js';
 import { mayUseCompat } from '../../codemods/canonical/candidates.js';
 import { newFindings } from '../../codemods/findings.js';
@@ -397,6 +398,8 @@ async function run(
   // imports: planned by the pool, checked with the type checker and written here (fit.ts), so the
   // compat layer takes every call they make.
   const fitting = stage2 ? undefined : fitSelection(mctx, projectFiles, options.fitEveryChangedFile);
+  // The lib files and installed packages the fit check parses serve --typecheck's program too.
+  const sourceFiles = options.typecheck ? new SourceFileCache() : undefined;
   const fitFiles = new Set<string>();
   // Stage 2 plans on this thread from the texts read here.
   const texts = new Map<string, string>();
@@ -494,6 +497,7 @@ async function run(
               mode,
               planOptions,
               fitting!,
+              sourceFiles,
             )
           ).map((o) => [o.file, o]),
         );
@@ -589,7 +593,7 @@ async function run(
         const rewrites = changed
           .filter((file) => originals.has(file))
           .map((file) => ({ file, original: originals.get(file)! }));
-        const { before, after } = typecheckRewrites(config, rewrites);
+        const { before, after } = typecheckRewrites(config, rewrites, sourceFiles);
         typecheckReports = newDiagnostics(before, after);
         if (options.rollbackOnTypeErrors) {
           for (const [file, found] of typecheckReports) {

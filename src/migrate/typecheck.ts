@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { resolveOrSelfReference } from '../../codemods/checker-scope.js';
+import { SourceFileCache } from '../../codemods/fit-program.js';
 import ts from '../core/typescript.cjs';
 import type { ResolvedConfig } from '../core/config/types.js';
 import { ModuleResolver } from '../core/resolve.js';
@@ -38,6 +39,8 @@ export interface Rewritten {
 export function typecheckRewrites(
   config: ResolvedConfig,
   rewritten: readonly Rewritten[],
+  /** The run's parsed files (stage 1's fit check may have parsed the lib files already). */
+  sourceFiles: SourceFileCache = new SourceFileCache(),
 ): {
   before: Map<string, TypecheckFinding[]>;
   after: Map<string, TypecheckFinding[]>;
@@ -58,7 +61,6 @@ export function typecheckRewrites(
     for (const d of settings.declarations) group.declarations.add(d);
     group.list.push(r);
   }
-  const sourceFiles = new Map<string, ts.SourceFile>();
   const before = new Map<string, TypecheckFinding[]>();
   const after = new Map<string, TypecheckFinding[]>();
   for (const { options, declarations, list } of groups.values()) {
@@ -141,17 +143,11 @@ function compilerOptions(configFile: string): { options: ts.CompilerOptions; dec
 function hostWithOriginals(
   options: ts.CompilerOptions,
   originals: Map<string, Rewritten>,
-  cache: Map<string, ts.SourceFile>,
+  cache: SourceFileCache,
 ): ts.CompilerHost {
   const host = ts.createCompilerHost(options, false);
   // JSDoc is parsed only where it can hold types or type errors (JS files, @ts-check): as tsc does.
   host.jsDocParsingMode = ts.JSDocParsingMode.ParseForTypeErrors;
-  // A parsed (and bound) file serves another program only under the same options that shape it.
-  const affecting = JSON.stringify(
-    (
-      ts as unknown as { sourceFileAffectingCompilerOptions?: { name: string }[] }
-    ).sourceFileAffectingCompilerOptions?.map((o) => options[o.name]) ?? options,
-  );
   const fileExists = host.fileExists.bind(host);
   const readFile = host.readFile.bind(host);
   const getSourceFile = host.getSourceFile.bind(host);
@@ -178,11 +174,8 @@ function hostWithOriginals(
     const abs = path.resolve(fileName);
     const original = originals.get(abs);
     if (original) return ts.createSourceFile(fileName, original.original, languageVersionOrOptions);
-    const settings =
-      typeof languageVersionOrOptions === 'object'
-        ? `${languageVersionOrOptions.languageVersion}/${languageVersionOrOptions.impliedNodeFormat ?? ''}/${languageVersionOrOptions.jsDocParsingMode ?? ''}`
-        : String(languageVersionOrOptions);
-    const key = `${abs}\0${settings}\0${affecting}`;
+    // A parsed (and bound) file serves another program only under the same options that shape it.
+    const key = SourceFileCache.key(abs, languageVersionOrOptions, options);
     const cached = cache.get(key);
     if (cached) return cached;
     const sf = getSourceFile(fileName, languageVersionOrOptions, onError, shouldCreate);
