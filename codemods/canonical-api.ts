@@ -1,10 +1,12 @@
-import { ts, type Project } from 'ts-morph';
+import * as fs from 'node:fs';
 import { analyzeFile } from '../src/core/analyze.js';
 import type { ResolvedConcept } from '../src/core/config/types.js';
 import { applyEdits } from '../src/core/rewrite/plan.js';
 import { specifierFor } from '../src/core/rewrite/specifier.js';
 import type { ClassifiedSite, FileAnalysis, ImportForm, TextEdit } from '../src/core/types.js';
-import { conceptScope, createCheckerProject, diagnosticsOf, resolveInProject } from './checker-project.js';
+import ts from '../src/core/typescript.cjs';
+import { CheckerProgram } from './checker-program.js';
+import { conceptScope } from './checker-scope.js';
 import { newFindings, type Finding } from './findings.js';
 import { FilePlanner, type CompatEnv, type Use } from './canonical/uses.js';
 import { planImports, type SiteBindings } from './canonical/imports.js';
@@ -12,8 +14,8 @@ import type { MigrationContext, RefusedSite, SiteRef } from './import-migration.
 
 /**
  * Stage 2 of a migration (`ssot migrate --to canonical`): from the compat layer to the canonical
- * API. A ts-morph Project over the files that import the compat layer (one for the whole run) gives
- * the type checker; every use whose symbol is really a compat export, or a method of a compat class,
+ * API. A program over the files that import the compat layer (checker-program.ts, one for the whole
+ * run) gives the type checker; every use whose symbol is really a compat export, or a method of a compat class,
  * becomes the canonical call (codemods/canonical/uses.ts), the imports follow
  * (codemods/canonical/imports.ts), and the rewritten files are type-checked together against the
  * originals: a use whose rewrite adds a type error is left on the compat layer and listed with the
@@ -96,33 +98,26 @@ export function migrateToCanonical(
   }
   if (states.length === 0) return results;
 
-  const project = createCheckerProject(
-    config,
-    states.map((s) => s.file),
-    conceptScope(
-      config,
-      states.map((s) => s.file),
-    ),
-  );
-  const before = diagnosticsOf(
-    project,
-    states.map((s) => s.file),
-  );
+  const files = states.map((s) => s.file);
+  // The compat and canonical modules are roots too: the checker asks for their exports.
+  const probe = new CheckerProgram(config, [], conceptScope(config, []));
+  const targets = new Map<string, ConceptFiles>();
+  for (const s of states)
+    if (!targets.has(s.concept.id)) targets.set(s.concept.id, conceptFiles(probe, s.concept, s.file));
+  const extra = [...targets.values()]
+    .flatMap((t) => (typeof t === 'string' ? [] : [t.compat, t.canonical]))
+    .filter((f) => fs.existsSync(f));
+  const project = new CheckerProgram(config, [...files, ...extra], conceptScope(config, files));
+  const before = project.diagnostics(files);
 
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    // The checker of this round's program (every text replacement makes a new one).
+    // Every file is planned with this round's program, then the outputs replace the texts together.
     const envs = new Map<string, CompatEnv | string>();
-    for (const s of states) if (!envs.has(s.concept.id)) envs.set(s.concept.id, compatEnv(project, s.concept, s.file));
-    for (const s of states) {
-      const env = envs.get(s.concept.id)!;
-      planFile(mctx, project, s, env);
-      project.getSourceFileOrThrow(s.file).replaceWithText(s.result.output ?? s.text);
-    }
+    for (const [id, t] of targets) envs.set(id, compatEnv(project, t, id));
+    for (const s of states) planFile(mctx, project.sourceFile(s.file)!, s, envs.get(s.concept.id)!);
+    for (const s of states) project.setText(s.file, s.result.output);
     const changed = states.filter((s) => s.result.output !== undefined);
-    const after = diagnosticsOf(
-      project,
-      changed.map((s) => s.file),
-    );
+    const after = project.diagnostics(changed.map((s) => s.file));
     let retry = false;
     for (const s of changed) {
       const fresh = newFindings(before.get(s.file) ?? [], after.get(s.file) ?? []);
@@ -130,7 +125,7 @@ export function migrateToCanonical(
       retry = true;
       traceErrors(s, fresh);
     }
-    for (const s of states) project.getSourceFileOrThrow(s.file).replaceWithText(s.text);
+    for (const s of states) project.setText(s.file, undefined);
     if (!retry) break;
     if (round === MAX_ROUNDS - 1)
       for (const s of changed)
@@ -177,18 +172,26 @@ function mapOffset(edits: readonly TextEdit[], pos: number): number {
   return pos + delta;
 }
 
-function compatEnv(project: Project, concept: ResolvedConcept, fromFile: string): CompatEnv | string {
-  const compatPath = concept.compat!.path ?? resolveInProject(project, concept.compat!.module, fromFile);
-  const canonicalPath = concept.canonical.path ?? resolveInProject(project, concept.canonical.module, fromFile);
-  if (!compatPath || !canonicalPath)
+/** The compat layer's and the canonical module's files of a concept, or why they cannot be read. */
+type ConceptFiles = { compat: string; canonical: string } | string;
+
+function conceptFiles(probe: CheckerProgram, concept: ResolvedConcept, fromFile: string): ConceptFiles {
+  const compat = concept.compat!.path ?? probe.resolve(concept.compat!.module, fromFile);
+  const canonical = concept.canonical.path ?? probe.resolve(concept.canonical.module, fromFile);
+  if (!compat || !canonical)
     return `the compat layer or the canonical module of concept "${concept.id}" does not resolve from ${fromFile}`;
-  const compatFile = project.addSourceFileAtPathIfExists(compatPath)?.compilerNode;
-  const canonicalFile = project.addSourceFileAtPathIfExists(canonicalPath)?.compilerNode;
-  const checker = project.getTypeChecker().compilerObject;
+  return { compat, canonical };
+}
+
+function compatEnv(project: CheckerProgram, files: ConceptFiles, conceptId: string): CompatEnv | string {
+  if (typeof files === 'string') return files;
+  const compatFile = project.sourceFile(files.compat);
+  const canonicalFile = project.sourceFile(files.canonical);
+  const checker = project.checker;
   const compatSymbol = compatFile && checker.getSymbolAtLocation(compatFile);
   const canonicalSymbol = canonicalFile && checker.getSymbolAtLocation(canonicalFile);
   if (!compatFile || !compatSymbol || !canonicalSymbol)
-    return `cannot read the compat layer or the canonical module of concept "${concept.id}"`;
+    return `cannot read the compat layer or the canonical module of concept "${conceptId}"`;
   const exports = new Map<ts.Symbol, string>();
   for (const e of checker.getExportsOfModule(compatSymbol)) {
     exports.set(e, e.name);
@@ -201,7 +204,7 @@ function compatEnv(project: Project, concept: ResolvedConcept, fromFile: string)
     !has(canonicalExports, 'getDefaultRouter') ||
     !has(canonicalExports, 'CanonicalMessageRouter')
   ) {
-    return `stage 2 rewrites the ssot-kit router's compat layer; concept "${concept.id}" has another one`;
+    return `stage 2 rewrites the ssot-kit router's compat layer; concept "${conceptId}" has another one`;
   }
   const options = canonicalExports.find((e) => e.name === 'RouterOptions');
   const optionsType = options
@@ -252,8 +255,7 @@ function boundTo(call: ts.Node): ts.VariableDeclaration | undefined {
 
 const MOVING_FORMS: ReadonlySet<ImportForm> = new Set(['mock', 'side-effect', 'import-type-query']);
 
-function planFile(mctx: MigrationContext, project: Project, s: FileState, env: CompatEnv | string): void {
-  const sf = project.getSourceFileOrThrow(s.file).compilerNode;
+function planFile(mctx: MigrationContext, sf: ts.SourceFile, s: FileState, env: CompatEnv | string): void {
   const refused: RefusedSite[] = [];
   const base = { file: s.file, rewritten: [] as SiteRef[], notes: [] as string[] };
   if (typeof env === 'string' || s.frozen !== undefined) {

@@ -4,9 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { resolvedIntoLegacy } from '../src/core/classify.js';
 import type { ResolvedConfig } from '../src/core/config/types.js';
 
-// What the type checkers of the codemods share whatever TypeScript they run on (ts-morph's in
-// checker-project.ts, the core's in fit-program.ts and src/migrate/typecheck.ts): which files a
-// checker loads, and where `ssot-kit/...` resolves. No TypeScript is imported here.
+// What the type checkers of a migration share (the codemods' checker-program.ts and
+// src/migrate/typecheck.ts): which files a checker loads, and where `ssot-kit/...` resolves. No
+// TypeScript is imported here.
 
 /** This package's root (two levels above this file, in src and in dist alike). */
 const OWN_ROOT = (() => {
@@ -23,9 +23,8 @@ const SELF_REFERENCE = path.join(OWN_ROOT, '__ssot_kit_self_reference__.ts');
 
 /**
  * `name` resolved as the project resolves it, and an `ssot-kit/...` name the project cannot resolve
- * as this package's own: from a file inside it, through its `exports`, as a bundler does. For any
- * TypeScript (ts-morph's here, the core's in --typecheck): `resolve` is its resolution from a file
- * under some options, `found` tells a result that found a module, `asBundler` gives the options
+ * as this package's own: from a file inside it, through its `exports`, as a bundler does. For each
+ * checker's resolution: `resolve` is its resolution from a file under some options, `found` tells a result that found a module, `asBundler` gives the options
  * with bundler resolution of ES modules.
  */
 export function resolveOrSelfReference<R, O>(

@@ -9,7 +9,7 @@ import ts from '../src/core/typescript.cjs';
 import { relativePosix } from '../src/shared/paths.js';
 import { conceptScope } from './checker-scope.js';
 import { newFindings, type Finding } from './findings.js';
-import { FitProgram, type SourceFileCache } from './fit-program.js';
+import { CheckerProgram, type SourceFileCache } from './checker-program.js';
 import type { MemberCallerReach } from './importers.js';
 import { migrateText, type MigrationContext, type TextMigration } from './import-migration.js';
 
@@ -120,7 +120,7 @@ export function fitToCompat(
   const selfChecked = (file: string): boolean => calling.has(file) || importers.has(file);
   // The compat and canonical modules are roots too: the checker asks for their exports.
   const targets = new Map<string, { compat?: string; canonical?: string }>();
-  const probe = new FitProgram(config, [], conceptScope(config, []));
+  const probe = new CheckerProgram(config, [], conceptScope(config, []));
   for (const concept of config.concepts) {
     if (!concept.compat) continue;
     const compat = concept.compat.path ?? probe.resolve(concept.compat.module, files[0]!);
@@ -131,7 +131,10 @@ export function fitToCompat(
     });
   }
   const extra = [...targets.values()].flatMap((t) => [t.compat, t.canonical]).filter((f): f is string => !!f);
-  const project = new FitProgram(config, [...checked, ...extra], conceptScope(config, checked, via), sourceFiles);
+  const project = new CheckerProgram(config, [...checked, ...extra], conceptScope(config, checked, via), {
+    shared: sourceFiles,
+    checkJs: true,
+  });
   const sourceOf = (file: string | undefined): ts.SourceFile | undefined =>
     file === undefined ? undefined : project.sourceFile(file);
   const compatFiles = new Map([...targets].map(([id, t]) => [id, sourceOf(t.compat)] as const));

@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import ts from '../../src/core/typescript.cjs';
 import type { TextEdit } from '../../src/core/types.js';
 
 /**

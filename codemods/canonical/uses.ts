@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import ts from '../../src/core/typescript.cjs';
 import { COMPAT_ROUTER_CLASSES, COMPAT_TYPE_REPLACEMENTS } from '../../src/shared/presets/message-router.js';
 import type { TextEdit } from '../../src/core/types.js';
 import { resultIsUsed } from '../compat-fit.js';

@@ -1,5 +1,5 @@
 import type { FitItem, FitScope } from '../../codemods/compat-fit.js';
-import type { SourceFileCache } from '../../codemods/fit-program.js';
+import type { SourceFileCache } from '../../codemods/checker-program.js';
 import { fitPattern, fitWords } from '../../codemods/fit-words.js';
 import { usesLegacyMembers } from '../../codemods/member-uses.js';
 import { exportsFromLegacy } from '../../codemods/derived-exports.js';

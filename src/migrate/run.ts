@@ -34,7 +34,7 @@ import {
   type MigrateWorkerInit,
 } from './worker.js';
 import { startWriteBehind, type WriteBehind } from './write-behind.js';
-import { SourceFileCache } from '../../codemods/fit-program.js';
+import { SourceFileCache } from '../../codemods/checker-program.js';
 import { applyFit, fitSelection } from './fit.js';
 import { mayUseCompat } from '../../codemods/canonical/candidates.js';
 import { newFindings } from '../../codemods/findings.js';
@@ -445,7 +445,7 @@ async function run(
   const progress = options.onProgress
     ? (d: number) => options.onProgress!(progressOffset + d, files.length)
     : undefined;
-  // Stage 2 loads the type checker (ts-morph) only when there is a file to rewrite.
+  // Stage 2 loads the type checker only when there is a file to rewrite.
   if (stage2 && texts.size > 0)
     stage2Results = new Map(
       (await import('../../codemods/canonical-api.js'))

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { resolveOrSelfReference } from '../../codemods/checker-scope.js';
-import { SourceFileCache } from '../../codemods/fit-program.js';
+import { SourceFileCache } from '../../codemods/checker-program.js';
 import ts from '../core/typescript.cjs';
 import type { ResolvedConfig } from '../core/config/types.js';
 import { ModuleResolver } from '../core/resolve.js';

@@ -6,16 +6,20 @@ import { keepsResolution, resolveOrSelfReference, type Scope } from './checker-s
 import type { Finding } from './findings.js';
 
 /**
- * Parsed (and, once a checker ran, bound) files that one program of a run gives the next: a file
- * serves another program only under the same options that shape it (TypeScript's
- * source-file-affecting options, the language version, module format and JSDoc mode). `stable`
- * files only (TypeScript's lib files, installed packages) cross from stage 1's fit check to
- * `--typecheck`: a project file may be rewritten in between.
+ * Parsed (and, once a checker ran, bound) files that one program gives the next: a file serves
+ * another program only under the same options that shape it (TypeScript's source-file-affecting
+ * options, the language version, module format and JSDoc mode). A run's project files stay in the
+ * run's cache (stage 1's fit check hands them to `--typecheck` only where no rewrite came between).
+ * Stable files (TypeScript's lib files, installed packages: `isStableFile`) are kept for the whole
+ * process, checked against their size and modification time, so every program of the process
+ * parses and binds the default lib and `@types/node` once: a run's several programs, and the runs a
+ * long-lived process makes (the test suite, the differential harness, a programmatic caller).
  */
 export class SourceFileCache {
   private readonly files = new Map<string, ts.SourceFile>();
+  private static readonly stable = new Map<string, { sf: ts.SourceFile; stamp: string }>();
 
-  /** The cache key of a file under some options, or undefined when it is not to be kept. */
+  /** The cache key of a file under some options. */
   static key(
     fileName: string,
     languageVersionOrOptions: ts.ScriptTarget | ts.CreateSourceFileOptions,
@@ -34,11 +38,30 @@ export class SourceFileCache {
   }
 
   get(key: string): ts.SourceFile | undefined {
-    return this.files.get(key);
+    const file = fileOfKey(key);
+    if (!isStableFile(file)) return this.files.get(key);
+    const kept = SourceFileCache.stable.get(key);
+    return kept && kept.stamp === stampOf(file) ? kept.sf : undefined;
   }
 
   set(key: string, sf: ts.SourceFile): void {
-    this.files.set(key, sf);
+    const file = fileOfKey(key);
+    if (!isStableFile(file)) this.files.set(key, sf);
+    else SourceFileCache.stable.set(key, { sf, stamp: stampOf(file) });
+  }
+}
+
+function fileOfKey(key: string): string {
+  return key.slice(0, key.indexOf('\0'));
+}
+
+/** Size and modification time: a package reinstalled while the process runs is parsed again. */
+function stampOf(file: string): string {
+  try {
+    const st = fs.statSync(file);
+    return `${st.size}:${st.mtimeMs}`;
+  } catch {
+    return 'missing';
   }
 }
 
@@ -50,15 +73,15 @@ export function isStableFile(file: string): boolean {
 const LIB_DIR = path.dirname(ts.getDefaultLibFilePath({})) + path.sep;
 
 /**
- * The type checker of stage 1's fit (compat-fit.ts) on the core's TypeScript: the fit only asks the
- * checker (symbols, types, diagnostics) and replaces whole file texts, so it needs no ts-morph
- * Project, and a run then loads one TypeScript, not two (ts-morph bundles its own). The program
- * holds the files given, what they import within the scope (the same scoped resolution as
- * checker-project.ts), installed packages and the lib files; a text replaced builds the next program
- * from this one (oldProgram: every parsed file and resolution reused) and checks again only the
- * files asked for.
+ * The type checker of the codemods that need one, on the core's TypeScript: stage 1's fit
+ * (compat-fit.ts) and stage 2 (canonical-api.ts) only ask the checker (symbols, types,
+ * diagnostics) and replace whole file texts, so they need no ts-morph Project, and a run loads one
+ * TypeScript, not two (ts-morph bundles its own). The program holds the files given, what they
+ * import within the scope (checker-scope.ts), installed packages and the lib files; a text replaced
+ * builds the next program from this one (oldProgram: every parsed file and resolution reused) and
+ * checks again only the files asked for.
  */
-export class FitProgram {
+export class CheckerProgram {
   private readonly options: ts.CompilerOptions;
   private readonly host: ts.CompilerHost;
   private readonly roots: string[];
@@ -69,9 +92,21 @@ export class FitProgram {
   /** The program over the files' own texts, kept for the diagnostics of the originals. */
   private first: ts.Program | undefined;
 
-  /** `shared`: the run's cache, which keeps the stable files this program parses for `--typecheck`. */
-  constructor(config: ResolvedConfig, roots: readonly string[], scope: Scope, shared?: SourceFileCache) {
-    this.options = { ...fitCompilerOptions(config), checkJs: true };
+  /**
+   * `shared`: the run's cache, which gives the files this program parses to `--typecheck` (stable
+   * files are kept for the whole process whichever cache holds them).
+   * `checkJs`: also type-check JavaScript files (stage 1 checks what it writes into them).
+   */
+  constructor(
+    config: ResolvedConfig,
+    roots: readonly string[],
+    scope: Scope,
+    {
+      shared = new SourceFileCache(),
+      checkJs = false,
+    }: { shared?: SourceFileCache | undefined; checkJs?: boolean } = {},
+  ) {
+    this.options = { ...checkerCompilerOptions(config), ...(checkJs ? { checkJs: true } : {}) };
     this.roots = roots.map((f) => path.resolve(f));
     this.host = scopedHost(this.options, scope, this.texts, this.replaced, shared);
   }
@@ -108,7 +143,7 @@ export class FitProgram {
     this.current = undefined;
   }
 
-  /** Where `specifier` points from `fromFile` (with the `ssot-kit` self-reference of checker-project.ts). */
+  /** Where `specifier` points from `fromFile` (with the `ssot-kit` self-reference of checker-scope.ts). */
   resolve(specifier: string, fromFile: string): string | undefined {
     return resolveWith(this.host, this.options, specifier, path.resolve(fromFile))?.resolvedFileName;
   }
@@ -145,8 +180,8 @@ export class FitProgram {
   }
 }
 
-/** The options of the project's tsconfig (as checker-project.ts reads it), else a bundler project's. */
-function fitCompilerOptions(config: ResolvedConfig): ts.CompilerOptions {
+/** The options of the project's tsconfig, else a bundler project's. */
+function checkerCompilerOptions(config: ResolvedConfig): ts.CompilerOptions {
   const fallback: ts.CompilerOptions = {
     allowJs: true,
     strict: true,
@@ -186,7 +221,7 @@ function resolveWith(
 
 /**
  * A compiler host that serves replaced texts, keeps every other parsed file for the next program,
- * and resolves as checker-project.ts's scoped resolution does: a project file outside the scope
+ * and resolves within the scope (checker-scope.ts): a project file outside the scope
  * stays unresolved (its names are `any` to the checker), so the program holds the files involved,
  * not the import closure of a monorepo.
  */
@@ -195,7 +230,7 @@ function scopedHost(
   scope: Scope,
   texts: ReadonlyMap<string, string>,
   replaced: Map<string, ts.SourceFile>,
-  shared: SourceFileCache | undefined,
+  shared: SourceFileCache,
 ): ts.CompilerHost {
   const host = ts.createCompilerHost(options, false);
   // JSDoc is parsed only where it can hold types or type errors (JS files, @ts-check): as tsc does.
@@ -213,10 +248,10 @@ function scopedHost(
     }
     let sf = parsed.get(abs);
     if (!sf) {
-      const key = shared && isStableFile(abs) ? SourceFileCache.key(abs, languageVersionOrOptions, options) : undefined;
-      sf = (key && shared!.get(key)) || getSourceFile(fileName, languageVersionOrOptions, onError, shouldCreate);
+      const key = isStableFile(abs) ? SourceFileCache.key(abs, languageVersionOrOptions, options) : undefined;
+      sf = (key && shared.get(key)) || getSourceFile(fileName, languageVersionOrOptions, onError, shouldCreate);
       if (sf) parsed.set(abs, sf);
-      if (sf && key) shared!.set(key, sf);
+      if (sf && key) shared.set(key, sf);
     }
     return sf;
   };
