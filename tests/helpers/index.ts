@@ -265,8 +265,12 @@ export function typecheck(dir: string): string {
   const host = ts.createCompilerHost(parsed.options);
   const read = host.getSourceFile.bind(host);
   host.getSourceFile = (file, version, onError, create) => {
-    // lib.*.d.ts and the linked ssot-kit declarations are the same for every case: parse once.
-    const shared = file.includes('/node_modules/typescript/lib/') || file.includes('/node_modules/ssot-kit/');
+    // lib.*.d.ts, installed @types and the linked ssot-kit declarations are the same for every
+    // case: parse (and bind) once.
+    const shared =
+      file.includes('/node_modules/typescript/lib/') ||
+      file.includes('/node_modules/@types/') ||
+      file.includes('/node_modules/ssot-kit/');
     if (!shared) return read(file, version, onError, create);
     const key = `${file}\0${typeof version === 'object' ? version.languageVersion : version}`;
     let sf = sharedSources.get(key);
