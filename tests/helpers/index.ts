@@ -225,12 +225,18 @@ export async function ssotInProcess(args: readonly string[], cwd: string, env: N
   return runCliInProcess(BIN, args, cwd, { ...QUIET, ...env });
 }
 
-/** The jscodeshift runner with our transform. Boolean flags need a value there: `--rename=true`. */
+/**
+ * The jscodeshift runner with our transform. Boolean flags need a value there: `--rename=true`.
+ * `--run-in-band`: the runner transforms the files itself instead of starting a worker process per
+ * core (each loading Babel and the transform again) for a few dozen small files; the differential
+ * harness (tests/bench/differential.test.ts) runs it with its workers.
+ */
 export function jscodeshift(args: readonly string[], cwd: string): Promise<Run> {
   const flags: Record<string, string> = { '--rename': '--rename=true', '--merge-imports': '--mergeImports=true' };
   const options = args.map((a) => flags[a] ?? a);
   const extensions = '--extensions=ts,tsx,mts,cts,js,jsx,mjs,cjs';
-  return run(process.execPath, [JSCODESHIFT, '-t', TRANSFORM, '--parser=tsx', extensions, ...options], { cwd });
+  const argv = [JSCODESHIFT, '-t', TRANSFORM, '--parser=tsx', '--run-in-band', extensions, ...options];
+  return run(process.execPath, argv, { cwd });
 }
 
 /** The report without its run-dependent part. */
