@@ -5,7 +5,7 @@ import { applyEdits } from '../src/core/rewrite/plan.js';
 import { specifierFor } from '../src/core/rewrite/specifier.js';
 import type { ClassifiedSite, FileAnalysis, ImportForm, TextEdit } from '../src/core/types.js';
 import ts from '../src/core/typescript.cjs';
-import { CheckerProgram } from './checker-program.js';
+import { CheckerProgram, conceptModuleFiles } from './checker-program.js';
 import { conceptScope } from './checker-scope.js';
 import { newFindings, type Finding } from './findings.js';
 import { FilePlanner, type CompatEnv, type Use } from './canonical/uses.js';
@@ -176,8 +176,7 @@ function mapOffset(edits: readonly TextEdit[], pos: number): number {
 type ConceptFiles = { compat: string; canonical: string } | string;
 
 function conceptFiles(probe: CheckerProgram, concept: ResolvedConcept, fromFile: string): ConceptFiles {
-  const compat = concept.compat!.path ?? probe.resolve(concept.compat!.module, fromFile);
-  const canonical = concept.canonical.path ?? probe.resolve(concept.canonical.module, fromFile);
+  const { compat, canonical } = conceptModuleFiles(probe, concept, fromFile);
   if (!compat || !canonical)
     return `the compat layer or the canonical module of concept "${concept.id}" does not resolve from ${fromFile}`;
   return { compat, canonical };

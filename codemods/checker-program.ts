@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ResolvedConfig } from '../src/core/config/types.js';
+import type { ResolvedConcept, ResolvedConfig } from '../src/core/config/types.js';
 import ts from '../src/core/typescript.cjs';
 import { keepsResolution, resolveOrSelfReference, type Scope } from './checker-scope.js';
 import type { Finding } from './findings.js';
@@ -264,4 +264,20 @@ function scopedHost(
       return { resolvedModule: !found || keepsResolution(scope, containingFile, found) ? found : undefined };
     });
   return host;
+}
+
+/**
+ * Where a concept's compat layer and canonical module are, as seen from `fromFile`: the config's
+ * path, else the module name resolved as the checker resolves it. Both stages make them roots of
+ * their program (the checker asks for their exports), so they resolve them before building it.
+ */
+export function conceptModuleFiles(
+  resolver: Pick<CheckerProgram, 'resolve'>,
+  concept: ResolvedConcept,
+  fromFile: string,
+): { compat?: string | undefined; canonical?: string | undefined } {
+  return {
+    compat: concept.compat && (concept.compat.path ?? resolver.resolve(concept.compat.module, fromFile)),
+    canonical: concept.canonical.path ?? resolver.resolve(concept.canonical.module, fromFile),
+  };
 }

@@ -9,7 +9,7 @@ import ts from '../src/core/typescript.cjs';
 import { relativePosix } from '../src/shared/paths.js';
 import { conceptScope } from './checker-scope.js';
 import { newFindings, type Finding } from './findings.js';
-import { CheckerProgram, type SourceFileCache } from './checker-program.js';
+import { CheckerProgram, conceptModuleFiles, type SourceFileCache } from './checker-program.js';
 import type { MemberCallerReach } from './importers.js';
 import { migrateText, type MigrationContext, type TextMigration } from './import-migration.js';
 
@@ -123,8 +123,7 @@ export function fitToCompat(
   const probe = new CheckerProgram(config, [], conceptScope(config, []));
   for (const concept of config.concepts) {
     if (!concept.compat) continue;
-    const compat = concept.compat.path ?? probe.resolve(concept.compat.module, files[0]!);
-    const canonical = concept.canonical.path ?? probe.resolve(concept.canonical.module, files[0]!);
+    const { compat, canonical } = conceptModuleFiles(probe, concept, files[0]!);
     targets.set(concept.id, {
       ...(compat && fs.existsSync(compat) ? { compat } : {}),
       ...(canonical && fs.existsSync(canonical) ? { canonical } : {}),

@@ -420,13 +420,7 @@ export function createPrefilter(
   const shapesFor = (compilerOptions: ts.CompilerOptions): CompiledShapes => {
     const cached = byOptions.get(compilerOptions);
     if (cached) return cached;
-    const own: Spellings = {
-      ...spellings,
-      exact: new Set(spellings.exact),
-      exactAnyCase: new Set(spellings.exactAnyCase),
-      prefixes: new Set(spellings.prefixes),
-      prefixPaths: new Set(spellings.prefixPaths),
-    };
+    const own = copySpellings(spellings);
     const { bareAsPath, anyBare } = aliasSpellings(compilerOptions, rootDir, modules, own);
     // `rootDirs` lets `./x` land in another root: then any path literal that spells a module counts.
     const compiled = compile({ spellings: own, bareAsPath }, anyBare, (compilerOptions.rootDirs ?? []).length === 0);
@@ -458,13 +452,7 @@ export function createPrefilter(
   const probe = path.join(rootDir, '__ssot_probe__.ts');
   /** Without a file: the root's aliases, and bare specifiers taken as paths (any `baseUrl` may apply). */
   const anyFile = ((): CompiledShapes => {
-    const own: Spellings = {
-      ...spellings,
-      exact: new Set(spellings.exact),
-      exactAnyCase: new Set(spellings.exactAnyCase),
-      prefixes: new Set(spellings.prefixes),
-      prefixPaths: new Set(spellings.prefixPaths),
-    };
+    const own = copySpellings(spellings);
     const { anyBare } = aliasSpellings(resolver.optionsFor(probe), rootDir, modules, own);
     return compile({ spellings: own, bareAsPath: true }, anyBare, false);
   })();
@@ -552,5 +540,16 @@ export function createPrefilter(
       if (copyWords.length > 0 && (text.includes('\\u') || copyWords.some((w) => text.includes(w)))) return true;
       return false;
     },
+  };
+}
+
+/** A copy whose sets a tsconfig's aliases can add to without changing the shared spellings. */
+function copySpellings(spellings: Spellings): Spellings {
+  return {
+    ...spellings,
+    exact: new Set(spellings.exact),
+    exactAnyCase: new Set(spellings.exactAnyCase),
+    prefixes: new Set(spellings.prefixes),
+    prefixPaths: new Set(spellings.prefixPaths),
   };
 }
