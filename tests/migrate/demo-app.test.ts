@@ -8,7 +8,6 @@ import {
   ensureBuilt,
   linkDemoDependencies,
   readTree,
-  ssot,
   ssotInProcess,
   typecheck,
 } from '../helpers/index.js';
@@ -19,6 +18,10 @@ import {
  * The demo's own test suite drives its WebSocket server over real sockets (several users, the
  * five agent events, a legacy handler of every shape) before, between and after: it passes each
  * time and every client receives the same frames.
+ *
+ * `ssot` runs in-process here (ssotInProcess: the built CLI's program, same output and exit code):
+ * what this file checks is what the migration does to the app. Both stages as child processes, on
+ * the same demo, are the README's flow (tests/cli/readme-flow.e2e.test.ts).
  */
 
 interface MigrateJson {
@@ -45,11 +48,10 @@ async function suitePasses(label: string): Promise<void> {
 
 /** Runs a stage, then runs it again: the second run must change nothing. */
 async function stage(args: string[]): Promise<MigrateJson> {
-  const first = await ssot(['migrate', '--json', ...args], work);
+  const first = await ssotInProcess(['migrate', '--json', ...args], work);
   expect(first.code, first.stdout + first.stderr).toBe(0);
   const result = JSON.parse(first.stdout) as MigrateJson;
   const before = readTree(work);
-  // The idempotence run in-process (same code, output and exit code); the first is a real process.
   const second = await ssotInProcess(['migrate', '--json', ...args], work);
   expect(second.code, second.stdout + second.stderr).toBe(0);
   expect((JSON.parse(second.stdout) as MigrateJson).summary.filesChanged).toBe(0);
@@ -101,7 +103,7 @@ describe('the demo app, legacy -> compat -> canonical', () => {
   const afterStage2 =
     'after stage 2: no legacy site, no compat use, the compat layer and every legacy module can go, tsc is clean';
   it(afterStage2, async () => {
-    const r = await ssot(['report', '--format', 'json'], work);
+    const r = await ssotInProcess(['report', '--format', 'json'], work);
     const report = JSON.parse(r.stdout) as {
       concepts: {
         legacySites: unknown[];
