@@ -1,9 +1,13 @@
-/** `ssot init --canonical` as a user runs it, on copies of fixtures/detect projects. */
+// `ssot init --canonical` as a user runs it, on copies of fixtures/detect projects. Every run is the
+// built CLI in-process (ssotInProcess: same arguments, output, files written and exit code): what is
+// tested is the concept read from the canonical module, the config written and the option errors,
+// not the process. `ssot init` as a child process, with a usage error's exit 2, is tested in
+// tests/cli/check.e2e.test.ts.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/types.js';
-import { cleanup, copyFixture, ensureBuilt, read, ssotSync as ssot, write } from '../helpers/index.js';
+import { cleanup, copyFixture, ensureBuilt, read, ssotInProcess as ssot, write } from '../helpers/index.js';
 
 beforeAll(() => ensureBuilt());
 afterAll(cleanup);
@@ -16,9 +20,9 @@ function unconfigured(name: string): string {
 }
 
 describe('ssot init --canonical <module>', () => {
-  it('reads the concept from the canonical module and names the other implementations as legacy modules', () => {
+  it('reads the concept from the canonical module and names the other implementations as legacy modules', async () => {
     const project = unconfigured('dup-own-storage');
-    const r = ssot(['init', '--canonical', 'src/events/emitter.ts'], project);
+    const r = await ssot(['init', '--canonical', 'src/events/emitter.ts'], project);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(
       'canonical: src/events/emitter.ts exports Emitter (class); public members on, off, fire, size',
@@ -46,7 +50,7 @@ describe('ssot init --canonical <module>', () => {
       },
     ]);
     // The written config works as is: the report finds the same two, and their modules are legacy.
-    const report = JSON.parse(ssot(['report', '--format', 'json'], project).stdout) as Report;
+    const report = JSON.parse((await ssot(['report', '--format', 'json'], project)).stdout) as Report;
     expect(report.concepts[0]!.duplicates.map((d) => d.symbol).sort()).toEqual(['SignalHub', 'createNotifier']);
     expect(report.concepts[0]!.summary.modules.map((m) => m.module).sort()).toEqual([
       'src/signals/notifier.ts',
@@ -54,7 +58,7 @@ describe('ssot init --canonical <module>', () => {
     ]);
   });
 
-  it('a registry inside a larger class, or one its module does not export, is reported but its module is not named legacy', () => {
+  it('a registry inside a larger class, or one its module does not export, is reported but its module is not named legacy', async () => {
     const project = unconfigured('dup-own-storage');
     write(
       project,
@@ -76,7 +80,7 @@ describe('ssot init --canonical <module>', () => {
         '',
       ].join('\n'),
     );
-    const r = ssot(['init', '--canonical', 'src/events/emitter.ts', '--dry-run'], project);
+    const r = await ssot(['init', '--canonical', 'src/events/emitter.ts', '--dry-run'], project);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/src\/scene\.ts:1 {2}Scene {2}not a legacy module: its registry is 29% of its 7 methods/);
     expect(r.stdout).toMatch(/src\/scene\.ts:12 {2}Local {2}not a legacy module: not exported by its module/);
@@ -84,15 +88,15 @@ describe('ssot init --canonical <module>', () => {
     expect(fs.existsSync(path.join(project, 'ssot.config.json'))).toBe(false);
   });
 
-  it('--name picks one of several exports; --print-config prints only the JSON; --id names the concept', () => {
+  it('--name picks one of several exports; --print-config prints only the JSON; --id names the concept', async () => {
     const project = unconfigured('not-subclass-via-reexport');
     write(project, 'src/events/two.ts', 'export class A { x = 1; }\nexport class B { y = 2; }\n');
-    const ambiguous = ssot(['init', '--canonical', 'src/events/two.ts'], project);
+    const ambiguous = await ssot(['init', '--canonical', 'src/events/two.ts'], project);
     expect(ambiguous.code).toBe(2);
     expect(ambiguous.stderr).toContain(
       '--canonical: src/events/two.ts exports several implementations (A, B); name one with --name',
     );
-    const printed = ssot(
+    const printed = await ssot(
       ['init', '--canonical', 'src/events/emitter.ts', '--name', 'Emitter', '--id', 'events', '--print-config'],
       project,
     );
@@ -102,7 +106,7 @@ describe('ssot init --canonical <module>', () => {
     expect(fs.existsSync(path.join(project, 'ssot.config.json'))).toBe(false);
   });
 
-  it('usage errors exit 2 and write nothing', () => {
+  it('usage errors exit 2 and write nothing', async () => {
     const project = unconfigured('dup-own-storage');
     const cases: [string[], RegExp][] = [
       [['--canonical', 'src/nope.ts'], /--canonical: src\/nope\.ts is not a file of/],
@@ -118,7 +122,7 @@ describe('ssot init --canonical <module>', () => {
       [['--name', 'Emitter'], /--name and --id go with --canonical/],
     ];
     for (const [args, message] of cases) {
-      const r = ssot(['init', ...args], project);
+      const r = await ssot(['init', ...args], project);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(message);
     }
