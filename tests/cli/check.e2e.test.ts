@@ -1,8 +1,10 @@
 /**
- * `ssot check` and `ssot init` as a user runs them, on temporary copies of the demo app. The tests
- * of the gate's matching (baselines, stale entries, --max-new, formats) run the built CLI
- * in-process (ssotInProcess: same code, output and exit code); the report that counts the demo's
- * violations, the first check, the exit-2 errors and `ssot init` run it as a child process.
+ * `ssot check` and `ssot init` as a user runs them, on temporary copies of the demo app. Most runs
+ * are the built CLI in-process (ssotInProcess: same code, output, files written and exit code): the
+ * report that counts the demo's violations, the gate's matching (baselines, stale entries,
+ * --max-new, formats), the baseline and config errors, and what init finds and writes. Three stay
+ * child processes, where the exit code of a real process is the point: the first check (exit 1 on
+ * new violations, as CI sees it), and a flag's usage error for check and for init (exit 2).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -21,9 +23,9 @@ import {
 
 let violations: number;
 
-beforeAll(() => {
+beforeAll(async () => {
   assertBuilt();
-  const r = ssot(['report', '--format', 'json'], copyDemo());
+  const r = await inProcess(['report', '--format', 'json'], copyDemo());
   violations = (JSON.parse(r.stdout) as Report).totals.violations;
   expect(violations).toBeGreaterThanOrEqual(5 + 10);
 });
@@ -212,15 +214,16 @@ describe('ssot check: the gate', () => {
 
   it('usage, config and baseline errors exit 2', async () => {
     const project = await baselined();
+    // A child process: a flag's usage error is exit 2 from the process itself.
     expect(ssot(['check', '--stale', 'sometimes'], project).code).toBe(2);
-    expect(ssot(['check', '--max-new', '-1'], project).code).toBe(2);
-    expect(ssot(['check', '--format', 'sarif'], project).code).toBe(2);
+    expect((await inProcess(['check', '--max-new', '-1'], project)).code).toBe(2);
+    expect((await inProcess(['check', '--format', 'sarif'], project)).code).toBe(2);
     write(project, 'ssot-baseline.json', '{"schemaVersion": 1, "entries": [');
-    const bad = ssot(['check'], project);
+    const bad = await inProcess(['check'], project);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/baseline .*ssot-baseline\.json is not valid JSON/);
     write(project, 'ssot.config.json', '{"concepts": [{"id": "x"}]}');
-    const config = ssot(['check'], project);
+    const config = await inProcess(['check'], project);
     expect(config.code).toBe(2);
     expect(config.stderr).toContain('concepts[0].canonical.module');
   });
@@ -246,9 +249,9 @@ describe('ssot init', () => {
     return project;
   }
 
-  it('finds the implementations and writes a starting config naming their modules as legacy', () => {
+  it('finds the implementations and writes a starting config naming their modules as legacy', async () => {
     const project = unconfigured();
-    const r = ssot(['init'], project);
+    const r = await inProcess(['init'], project);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('found 4 modules implementing message-router');
     expect(r.stdout).toContain('ssot report');
@@ -270,7 +273,7 @@ describe('ssot init', () => {
     // Names without a compat counterpart are pointed out.
     expect(r.stdout).toMatch(/not a compat name[\s\S]*ChatMessageRouter/);
     // The written config works: the report runs and finds the same implementations.
-    const report = JSON.parse(ssot(['report', '--format', 'json'], project).stdout) as Report;
+    const report = JSON.parse((await inProcess(['report', '--format', 'json'], project)).stdout) as Report;
     expect(report.concepts[0]!.duplicates.map((d) => d.symbol).sort()).toEqual([
       'ChatMessageRouter',
       'MessageRouter',
@@ -279,26 +282,27 @@ describe('ssot init', () => {
     ]);
   });
 
-  it('refuses to overwrite without --force (exit 2); --force overwrites; --dry-run writes nothing', () => {
+  it('refuses to overwrite without --force (exit 2); --force overwrites; --dry-run writes nothing', async () => {
     const project = copyDemo();
     const before = read(project, 'ssot.config.json');
-    const refused = ssot(['init'], project);
+    const refused = await inProcess(['init'], project);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/ssot\.config\.json already exists; not overwriting it \(use --force/);
     expect(read(project, 'ssot.config.json')).toBe(before);
-    const dry = ssot(['init', '--dry-run'], project);
+    const dry = await inProcess(['init', '--dry-run'], project);
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain('--dry-run: would write');
     expect(read(project, 'ssot.config.json')).toBe(before);
-    expect(ssot(['init', '--force'], project).code).toBe(0);
+    expect((await inProcess(['init', '--force'], project)).code).toBe(0);
     expect(read(project, 'ssot.config.json')).not.toBe(before);
   });
 
-  it('takes a path argument; an unknown preset is a usage error', () => {
+  it('takes a path argument; an unknown preset is a usage error', async () => {
     const project = unconfigured();
-    const r = ssot(['init', project, '--dry-run'], tempDir());
+    const r = await inProcess(['init', project, '--dry-run'], tempDir());
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('src/websocket/message-router.ts');
+    // A child process: a flag's usage error is exit 2 from the process itself.
     const bad = ssot(['init', '--preset', 'nope'], project);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('unknown preset "nope"');
