@@ -1,9 +1,11 @@
 /**
  * Every claim the CLI prints is true: one fixture project per observation of issue #12
  * (fixtures/claims/<case>/), each run through the built CLI (and the real ESLint CLI) as a user
- * runs it. Each test failed before the fix it guards. The JSON reports the claims are read from
- * come from the built CLI in-process (ssotInProcess: same code and output); check, migrate and
- * every exit-2 error run it as a child process.
+ * runs it. Each test failed before the fix it guards. The runs of the built CLI whose output
+ * holds the claims (reports, check, migrate, config and path errors) are in-process
+ * (ssotInProcess: same code, output, files written and exit code). Two stay child processes: an
+ * include that matches no file, exit 2 from the process for report, check and migrate alike, and
+ * the report under a backtracking-prone regex, whose timeout stops a run that would never end.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -114,9 +116,9 @@ describe('1. legacy[].names lists the concept names on the module and nothing el
     expect(r.totals.violations).toBe(2);
   });
 
-  it('migrate moves the Emitter names only; every other import stays on the barrel and the project still type-checks', () => {
+  it('migrate moves the Emitter names only; every other import stays on the barrel and the project still type-checks', async () => {
     const project = committed(claims('names-only'));
-    const m = ssot(['migrate', '--json'], project);
+    const m = await ssotInProcess(['migrate', '--json'], project);
     expect(m.code, m.stderr).toBe(0);
     const out = JSON.parse(m.stdout) as { summary: { filesChanged: number; sitesRewritten: number } };
     expect(out.summary).toMatchObject({ filesChanged: 2, sitesRewritten: 2 });
@@ -144,6 +146,7 @@ describe('2. safe to delete means no import of the module remains, of any name, 
     expect(c.summary.safeToDelete).toEqual([]);
   });
 
+  // Child processes: the exit code of the process itself, for each command.
   it('an include that matches no file is an error naming the globs, for report, check and migrate (exit 2)', () => {
     const project = committed(claims('include-typo'));
     for (const args of [['report'], ['check'], ['migrate']]) {
@@ -157,12 +160,12 @@ describe('2. safe to delete means no import of the module remains, of any name, 
 });
 
 describe('3. a path argument that does not exist is an error, never a verdict', () => {
-  it('report, check-style runs and migrate exit 2 and name the path', () => {
+  it('report, check-style runs and migrate exit 2 and name the path', async () => {
     for (const args of [
       ['report', 'fixtures/demo-app/typo'],
       ['report', '--format', 'json', 'fixtures/demo-app/typo'],
     ]) {
-      const r = ssot(args, REPO);
+      const r = await ssotInProcess(args, REPO);
       expect(r.code).toBe(2);
       expect(r.stdout).toBe('');
       expect(r.stderr).toMatch(/no such file or folder: .*typo/);
@@ -177,14 +180,14 @@ describe('4. the gate never passes over what it could not read', () => {
     expect(sites(r.concepts[0]!.legacySites)).toEqual(['src/banner.ts:2']);
   });
 
-  it('a file that cannot be read fails check, also with a baseline; --allow-skipped passes and says so', () => {
+  it('a file that cannot be read fails check, also with a baseline; --allow-skipped passes and says so', async () => {
     const project = claims('unreadable-file');
-    expect(ssot(['check', '--update-baseline'], project).code).toBe(0);
-    const gate = ssot(['check'], project);
+    expect((await ssotInProcess(['check', '--update-baseline'], project)).code).toBe(0);
+    const gate = await ssotInProcess(['check'], project);
     expect(gate.code, gate.stdout).toBe(1);
     expect(gate.stdout).toContain('src/vendor/blob.js: binary file (contains a NUL byte)');
     expect(gate.stdout).toMatch(/failed\n$/);
-    const allowed = ssot(['check', '--allow-skipped'], project);
+    const allowed = await ssotInProcess(['check', '--allow-skipped'], project);
     expect(allowed.code).toBe(0);
     expect(allowed.stdout).toContain('1 file not read (allowed by --allow-skipped)');
   });
@@ -217,8 +220,8 @@ describe('4. the gate never passes over what it could not read', () => {
 });
 
 describe('5. canonical and legacy modules', () => {
-  it('a module listed both as canonical and as legacy is a config error naming both keys (exit 2)', () => {
-    const r = ssot(['report'], claims('overlap'));
+  it('a module listed both as canonical and as legacy is a config error naming both keys (exit 2)', async () => {
+    const r = await ssotInProcess(['report'], claims('overlap'));
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(
       'concepts[0].legacy[0].module: "src/router/index.ts" overlaps the canonical module (concepts[0].canonical.module',
@@ -237,9 +240,9 @@ describe('5. canonical and legacy modules', () => {
     expect(c.summary.progress).toBe(0.5);
   });
 
-  it('migrate moves the importer and leaves the transition alone: exit 0', () => {
+  it('migrate moves the importer and leaves the transition alone: exit 0', async () => {
     const project = committed(claims('transition'));
-    const m = ssot(['migrate', '--json'], project);
+    const m = await ssotInProcess(['migrate', '--json'], project);
     expect(m.code, m.stdout).toBe(0);
     expect(fs.readFileSync(path.join(project, 'src/app.ts'), 'utf8')).toContain(
       "import { MessageRouter } from './router';",
@@ -263,14 +266,14 @@ describe('6. the ESLint plugin and the report are the same findings', () => {
       ),
     ].sort();
     expect(fromReport).toHaveLength(r.totals.violations);
-    const check = ssot(['check'], project);
+    const check = await ssotInProcess(['check'], project);
     expect(check.stdout).toContain(`0 known, ${r.totals.violations} new, 0 fixed`);
     expect(eslintFindings(project)).toEqual(fromReport);
   });
 
-  it('a message about an import of 41 names stays on one line and says how many it leaves out', () => {
+  it('a message about an import of 41 names stays on one line and says how many it leaves out', async () => {
     const project = claims('many-names');
-    const r = ssot(['report', '--format', 'github'], project);
+    const r = await ssotInProcess(['report', '--format', 'github'], project);
     const annotation = r.stdout.split('\n').find((l) => l.includes('ssot/no-legacy-import'))!;
     expect(annotation).toContain(
       'imports MessageRouter, helper01, helper02, helper03, helper04 and 36 more from legacy module',
@@ -291,7 +294,7 @@ describe('7. every count migrate prints is the length of a list it prints', () =
     const project = committed(claims('latin1-file'));
     // The report reads it (an import spells ASCII) and finds its legacy import.
     expect(sites((await report(project)).concepts[0]!.legacySites)).toEqual(['src/legacy-notes.ts:2']);
-    const m = ssot(['migrate', '--json'], project);
+    const m = await ssotInProcess(['migrate', '--json'], project);
     expect(m.code).toBe(1);
     const out = JSON.parse(m.stdout) as {
       files: { file: string; status: string; rewritten: unknown[]; refused: unknown[]; kept: unknown[] }[];
