@@ -1,7 +1,10 @@
 // Which config the tool finds and whether it runs it: the search stops at the project boundary
 // and never enters a folder other users can write; a config module runs only when no other user
 // could have put it there. Validation looks at own properties only. Real folders, real owners
-// (the suite runs as root, so chown works) and the built CLI where the issue saw the problem.
+// (the suite runs as root, so chown works) and the built CLI where the issue saw the problem: as a
+// child process where the process is the point (the config a run finds from its own working folder
+// and whose owner is another user; a FIFO config, under a timeout), in-process (ssotInProcess: same
+// code, output and exit code) for init's unknown preset and for a real report to validate.
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -11,7 +14,7 @@ import { ConfigError, loadConfig, resolveConfig } from '../../src/core/config/lo
 import { configSchema, type JsonSchema } from '../../src/core/config/schema.js';
 import { SAFE_CONFIG_ENV } from '../../src/core/config/trust.js';
 import { validateAgainstSchema } from '../../src/core/config/validate.js';
-import { BIN, cleanup, copyDemo, ensureBuilt, REPO, ssot, tempDir, write } from '../helpers/index.js';
+import { BIN, cleanup, copyDemo, ensureBuilt, REPO, ssot, ssotInProcess, tempDir, write } from '../helpers/index.js';
 
 const isRoot = process.getuid?.() === 0;
 const OTHER_UID = 4242;
@@ -204,7 +207,7 @@ describe('config validation uses own properties only', () => {
       const message = configError(() => resolveConfig({ concepts: [{ id: 'a', preset }] }, '/r')).message;
       expect(message).toContain(`concepts[0].preset: unknown preset "${preset}" (known: message-router)`);
     }
-    const r = await ssot(['init', '--preset', '__proto__', '--dry-run'], tempDir('init'));
+    const r = await ssotInProcess(['init', '--preset', '__proto__', '--dry-run'], tempDir('init'));
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--preset: unknown preset "__proto__"');
   });
@@ -239,7 +242,7 @@ describe('the validator reads the report schema as Ajv does (it checks --merge i
     const schema = JSON.parse(fs.readFileSync(path.join(REPO, 'schema/ssot.report.schema.json'), 'utf8')) as JsonSchema;
     const ajv = new AjvModule.default({ allErrors: true, strict: false });
     const validate = ajv.compile(schema);
-    const r = await ssot(['report', '--format', 'json'], copyDemo());
+    const r = await ssotInProcess(['report', '--format', 'json'], copyDemo());
     const report = JSON.parse(r.stdout) as Record<string, any>;
     const broken: [string, (r: Record<string, any>) => void][] = [
       ['no scope', (x) => delete x.scope],
