@@ -15,9 +15,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
+import { createRequire } from 'node:module';
 import { classifyDeclaration, bindingKeys } from './lib/semantics.mjs';
 import migrationSpec from './lib/migration-spec.cjs';
+
+// require(), not an ESM import: Node would first scan all of typescript.js for its CommonJS exports.
+const ts = createRequire(import.meta.url)('typescript');
 
 const { readMigrationSpec, workspacePackages } = migrationSpec;
 

@@ -24,7 +24,10 @@
 // --rename, --merge-imports, `pattern`/`importNames`/`allowTypeImports` legacy entries.
 import fs from 'node:fs';
 import path from 'node:path';
-import ts from 'typescript';
+import { createRequire } from 'node:module';
+
+// require(), not an ESM import: Node would first scan all of typescript.js for its CommonJS exports.
+const ts = createRequire(import.meta.url)('typescript');
 
 export const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 const MOCK_CALLEES = new Set([

@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, makeProject, REPO, tempDir } from '../helpers/index.js';
 
@@ -36,19 +37,22 @@ function differential(args: string[]): { code: number; results: ProjectResult[];
   return { code: r.status ?? 1, results, output: r.stdout + r.stderr };
 }
 
-/** The judge's expected text for one file of a project. */
-function judge(root: string, file: string): { kind: string; expected?: string; sites?: number } {
-  const script = [
-    `import { createJudge } from ${JSON.stringify(JUDGE)};`,
-    `import fs from 'node:fs';`,
-    `const config = JSON.parse(fs.readFileSync(${JSON.stringify(path.join(root, 'ssot.config.json'))}, 'utf8'));`,
-    `const j = createJudge(${JSON.stringify(root)}, { config, presetNames: [] });`,
-    `const file = ${JSON.stringify(path.join(root, file))};`,
-    `process.stdout.write(JSON.stringify(j.judgeFile(file, fs.readFileSync(file, 'utf8'))));`,
-  ].join('\n');
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
-  expect(r.stderr).toBe('');
-  return JSON.parse(r.stdout) as { kind: string; expected?: string; sites?: number };
+/** The judge's expected text for one file of a project (the judge module in this process). */
+async function judge(root: string, file: string): Promise<{ kind: string; expected?: string; sites?: number }> {
+  const { createJudge } = (await import(pathToFileURL(JUDGE).href)) as {
+    createJudge(
+      root: string,
+      options: { config: unknown; presetNames: string[] },
+    ): { judgeFile(file: string, text: string): { kind: string; expected?: string; sites?: number } };
+  };
+  const config: unknown = JSON.parse(fs.readFileSync(path.join(root, 'ssot.config.json'), 'utf8'));
+  const absolute = path.join(root, file);
+  // Plain data, as the harness sees it when it reads the judge's verdict from another process.
+  return JSON.parse(
+    JSON.stringify(
+      createJudge(root, { config, presetNames: [] }).judgeFile(absolute, fs.readFileSync(absolute, 'utf8')),
+    ),
+  ) as { kind: string; expected?: string; sites?: number };
 }
 
 beforeAll(() => {
@@ -68,7 +72,7 @@ describe('the judge', () => {
     ],
   };
 
-  it('replaces only the specifier literals; a split copies the form right after it; blocks stay apart', () => {
+  it('replaces only the specifier literals; a split copies the form right after it; blocks stay apart', async () => {
     const text = [
       "import type { A, Other } from '@scope/utils';",
       'import { a } from "@scope/utils"',
@@ -83,7 +87,7 @@ describe('the judge', () => {
       '',
     ].join('\n');
     const root = makeProject({ 'ssot.config.json': JSON.stringify(config), 'src/a.d.ts': text });
-    const verdict = judge(root, 'src/a.d.ts');
+    const verdict = await judge(root, 'src/a.d.ts');
     expect(verdict.expected).toBe(
       [
         "import type { Other } from '@scope/utils';",
@@ -103,7 +107,7 @@ describe('the judge', () => {
     expect(verdict.sites).toBe(5);
   });
 
-  it('refuses an import of an exported instance of a legacy class, and moves the class beside it elsewhere', () => {
+  it('refuses an import of an exported instance of a legacy class, and moves the class beside it elsewhere', async () => {
     const root = makeProject({
       'ssot.config.json': JSON.stringify({
         concepts: [
@@ -118,7 +122,7 @@ describe('the judge', () => {
       'src/legacy.ts': 'export class OldRouter {}\nexport const shared = new OldRouter();\nexport const n = 1;\n',
       'src/a.ts': "import { OldRouter, shared } from './legacy';\nimport { OldRouter as R, n } from './legacy';\n",
     });
-    expect(judge(root, 'src/a.ts')).toEqual({
+    expect(await judge(root, 'src/a.ts')).toEqual({
       kind: 'judged',
       expected:
         "import { OldRouter, shared } from './legacy';\nimport { n } from './legacy';\nimport { OldRouter as R } from '@n/compat';\n",
@@ -127,14 +131,14 @@ describe('the judge', () => {
     });
   });
 
-  it('says what it does not model instead of guessing', () => {
+  it('says what it does not model instead of guessing', async () => {
     const root = makeProject({
       'ssot.config.json': JSON.stringify({
         concepts: [{ id: 'u', canonical: { module: '@n/u' }, legacy: [{ module: '@o/u', importNames: ['a'] }] }],
       }),
       'src/a.ts': "import { a } from '@o/u';\n",
     });
-    expect(judge(root, 'src/a.ts')).toEqual({ kind: 'unjudged', reason: 'concept "u" uses legacy.importNames' });
+    expect(await judge(root, 'src/a.ts')).toEqual({ kind: 'unjudged', reason: 'concept "u" uses legacy.importNames' });
   });
 });
 
