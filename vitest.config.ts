@@ -65,7 +65,7 @@ export default defineConfig({
     // Several suites spawn real processes (tsc, eslint, jscodeshift, the CLI); two cores.
     maxWorkers: 2,
     sequence: { sequencer: LongestFirst },
-    server: { deps: { external: [/\/tests\/helpers\/typescript\.cjs$/] } },
+    server: { deps: { external: [/\/tests\/helpers\/typescript\.cjs$/, /\/dist\//] } },
     projects: [
       {
         // One module graph per worker, not per file: the test files share the core, TypeScript and
