@@ -35,6 +35,12 @@ beforeAll(() => {
   const tarball = path.join(work, packed[0]!.filename);
   project = path.join(work, 'demo');
   fs.cpSync(path.join(repo, 'fixtures/demo-app'), project, { recursive: true });
+  // The demo's own test runner is not used here (its suite runs over real sockets in
+  // tests/migrate/demo-app.test.ts); without it the install is the demo's runtime and types.
+  const manifest = path.join(project, 'package.json');
+  const demoPkg = JSON.parse(fs.readFileSync(manifest, 'utf8')) as { devDependencies: Record<string, string> };
+  delete demoPkg.devDependencies['vitest'];
+  fs.writeFileSync(manifest, JSON.stringify(demoPkg, null, 2));
   // The lock file already pulled every dependency into npm's cache: no download is needed.
   const install = run('npm', [
     'install',
