@@ -220,6 +220,20 @@ function resolveWith(
 }
 
 /**
+ * A file-system lookup that answers each path once: for a compiler host whose module resolution
+ * asks for the same folders and files over and over, in a run that creates no folder and adds or
+ * deletes no file an import can name.
+ */
+export function remembered(exists: (path: string) => boolean): (path: string) => boolean {
+  const answers = new Map<string, boolean>();
+  return (p) => {
+    let answer = answers.get(p);
+    if (answer === undefined) answers.set(p, (answer = exists(p)));
+    return answer;
+  };
+}
+
+/**
  * A compiler host that serves replaced texts, keeps every other parsed file for the next program,
  * and resolves within the scope (checker-scope.ts): a project file outside the scope
  * stays unresolved (its names are `any` to the checker), so the program holds the files involved,
@@ -257,6 +271,10 @@ function scopedHost(
   };
   const readFile = host.readFile.bind(host);
   host.readFile = (f) => texts.get(path.resolve(f)) ?? readFile(f);
+  // Each import walks up to every node_modules and @types folder and tries each extension: one
+  // answer per path for the program's life (a run's temp files have names no import spells).
+  host.directoryExists = remembered(host.directoryExists?.bind(host) ?? ts.sys.directoryExists);
+  host.fileExists = remembered(host.fileExists.bind(host));
   host.resolveModuleNameLiterals = (literals, containingFile, _redirected, opts, containingSourceFile) =>
     literals.map((literal) => {
       const mode = ts.getModeForUsageLocation(containingSourceFile, literal, opts);

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { resolveOrSelfReference } from '../../codemods/checker-scope.js';
-import { SourceFileCache } from '../../codemods/checker-program.js';
+import { remembered, SourceFileCache } from '../../codemods/checker-program.js';
 import ts from '../core/typescript.cjs';
 import type { ResolvedConfig } from '../core/config/types.js';
 import { ModuleResolver } from '../core/resolve.js';
@@ -148,7 +148,7 @@ function hostWithOriginals(
   const host = ts.createCompilerHost(options, false);
   // JSDoc is parsed only where it can hold types or type errors (JS files, @ts-check): as tsc does.
   host.jsDocParsingMode = ts.JSDocParsingMode.ParseForTypeErrors;
-  const fileExists = host.fileExists.bind(host);
+  const fileExists = remembered(host.fileExists.bind(host));
   const readFile = host.readFile.bind(host);
   const getSourceFile = host.getSourceFile.bind(host);
   // Module names resolve as the project resolves them, and `ssot-kit/...` also before the package
@@ -169,6 +169,7 @@ function hostWithOriginals(
       });
     });
   host.fileExists = (f) => originals.has(path.resolve(f)) || fileExists(f);
+  host.directoryExists = remembered(host.directoryExists?.bind(host) ?? ts.sys.directoryExists);
   host.readFile = (f) => originals.get(path.resolve(f))?.original ?? readFile(f);
   host.getSourceFile = (fileName, languageVersionOrOptions, onError, shouldCreate) => {
     const abs = path.resolve(fileName);
