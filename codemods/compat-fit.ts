@@ -12,6 +12,7 @@ import { newFindings, type Finding } from './findings.js';
 import { CheckerProgram, conceptModuleFiles, type SourceFileCache } from './checker-program.js';
 import type { MemberCallerReach } from './importers.js';
 import { migrateText, type MigrationContext, type TextMigration } from './import-migration.js';
+import { usesLegacyMembers } from './member-uses.js';
 
 /**
  * Stage 1, checked: the import rewrite of `ssot migrate` keeps legacy code compiling and behaving
@@ -118,7 +119,11 @@ export function fitToCompat(
   }
   const checked = [...new Set([...files, ...importers.keys()])];
   const selfChecked = (file: string): boolean => calling.has(file) || importers.has(file);
-  // The compat and canonical modules are roots too: the checker asks for their exports.
+  // The compat modules are roots too: the checker asks for their exports. So are the canonical
+  // modules where a checked file registers a handler (their HandlerContext is what the compat layer
+  // passes a two-parameter handler); elsewhere the program does without them and what they import
+  // (the WebSocket adapter's Node types), as the project's own compile does.
+  const registers = items.some((i) => calling.has(i.file) && usesLegacyMembers(mctx, REGISTRATIONS, i.file, i.text));
   const targets = new Map<string, { compat?: string; canonical?: string }>();
   const probe = new CheckerProgram(config, [], conceptScope(config, []));
   for (const concept of config.concepts) {
@@ -126,7 +131,7 @@ export function fitToCompat(
     const { compat, canonical } = conceptModuleFiles(probe, concept, files[0]!);
     targets.set(concept.id, {
       ...(compat && fs.existsSync(compat) ? { compat } : {}),
-      ...(canonical && fs.existsSync(canonical) ? { canonical } : {}),
+      ...(registers && canonical && fs.existsSync(canonical) ? { canonical } : {}),
     });
   }
   const extra = [...targets.values()].flatMap((t) => [t.compat, t.canonical]).filter((f): f is string => !!f);
