@@ -2,12 +2,16 @@
  * The README's "typical migration", verbatim, on a fresh project (the demo app without a config,
  * in a git work tree): every step succeeds, although `ssot init`, the baseline, the history and
  * the report leave uncommitted files behind.
+ *
+ * Each `npx ssot` step runs the built CLI in-process (ssotInProcess: the same program, arguments,
+ * output and exit code): what this file checks is the flow. Both stages as child processes of the
+ * installed package, as a team's shell runs them, are tests/e2e/pack.test.ts.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { copyDemo, ensureBuilt, linkDemoDependencies, REPO, ssot } from '../helpers/index.js';
+import { copyDemo, ensureBuilt, linkDemoDependencies, REPO, ssotInProcess } from '../helpers/index.js';
 
 /** The commands of the README's sh block after "A typical migration:", comments removed. */
 function readmeFlow(): string[] {
@@ -56,7 +60,7 @@ describe('the README migration flow', () => {
         continue;
       }
       expect([tool, rest[0]], step).toEqual(['npx', 'ssot']);
-      const r = await ssot(rest.slice(1), project);
+      const r = await ssotInProcess(rest.slice(1), project);
       expect(r.code, `${step}\n${r.stdout}\n${r.stderr}`).toBe(0);
     }
     // What the flow leaves uncommitted: the tool's own files, never a source file.
@@ -72,7 +76,7 @@ describe('the README migration flow', () => {
         .sort(),
     ).toEqual(['.ssot-history.jsonl', 'ssot-baseline.json', 'ssot-report.html', 'ssot.config.json']);
     // Both stages ran: nothing is left on the legacy modules the config names, nor on the compat layer.
-    const report = JSON.parse((await ssot(['report', '--format', 'json'], project)).stdout) as {
+    const report = JSON.parse((await ssotInProcess(['report', '--format', 'json'], project)).stdout) as {
       concepts: { summary: { legacySites: number; compatSites: number } }[];
     };
     expect(report.concepts[0]!.summary).toMatchObject({ legacySites: 0, compatSites: 0 });

@@ -120,22 +120,32 @@ describe('the packed tarball', () => {
     expect(result.warnings.filter((w) => w.startsWith('DeprecationWarning'))).toHaveLength(1);
   });
 
-  it('npx ssot migrate, then the demo type-checks and no legacy site is left', () => {
-    const migrate = run('npx', ['--no-install', 'ssot', 'migrate', '--allow-dirty', '--json']);
-    expect(migrate.code, migrate.stderr + migrate.stdout).toBe(0);
-    expect((JSON.parse(migrate.stdout) as { summary: { filesChanged: number } }).summary.filesChanged).toBeGreaterThan(
-      0,
-    );
+  it('npx ssot migrate through both stages: no legacy site, then no compat use is left, and the demo type-checks', () => {
+    type Summary = { summary: { filesChanged: number; sitesRefused: number } };
+    const report = () =>
+      JSON.parse(run('npx', ['--no-install', 'ssot', 'report', '--format', 'json']).stdout) as {
+        concepts: { legacySites: unknown[]; canonicalSites: unknown[]; summary: { compatSites: number } }[];
+      };
+    const stage1 = run('npx', ['--no-install', 'ssot', 'migrate', '--allow-dirty', '--json']);
+    expect(stage1.code, stage1.stderr + stage1.stdout).toBe(0);
+    expect((JSON.parse(stage1.stdout) as Summary).summary.filesChanged).toBeGreaterThan(0);
+    const between = report().concepts[0]!;
+    expect(between.legacySites).toEqual([]);
+    expect(between.summary.compatSites).toBeGreaterThan(0);
+
+    const stage2 = run('npx', ['--no-install', 'ssot', 'migrate', '--to', 'canonical', '--allow-dirty', '--json']);
+    expect(stage2.code, stage2.stderr + stage2.stdout).toBe(0);
+    expect((JSON.parse(stage2.stdout) as Summary).summary).toMatchObject({ sitesRefused: 0 });
+    expect((JSON.parse(stage2.stdout) as Summary).summary.filesChanged).toBeGreaterThan(0);
     const tsc = run('node', [path.join(project, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.json']);
     expect(tsc.stdout + tsc.stderr).toBe('');
     expect(tsc.code).toBe(0);
-    const report = JSON.parse(run('npx', ['--no-install', 'ssot', 'report', '--format', 'json']).stdout) as {
-      concepts: { legacySites: unknown[]; canonicalSites: unknown[] }[];
-    };
-    expect(report.concepts[0]!.legacySites).toEqual([]);
-    expect(report.concepts[0]!.canonicalSites.length).toBeGreaterThan(0);
-    const again = run('npx', ['--no-install', 'ssot', 'migrate', '--allow-dirty', '--json']);
+    const after = report().concepts[0]!;
+    expect(after.legacySites).toEqual([]);
+    expect(after.summary.compatSites).toBe(0);
+    expect(after.canonicalSites.length).toBeGreaterThan(0);
+    const again = run('npx', ['--no-install', 'ssot', 'migrate', '--to', 'canonical', '--allow-dirty', '--json']);
     expect(again.code).toBe(0);
-    expect((JSON.parse(again.stdout) as { summary: { filesChanged: number } }).summary.filesChanged).toBe(0);
+    expect((JSON.parse(again.stdout) as Summary).summary.filesChanged).toBe(0);
   });
 });
