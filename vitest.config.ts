@@ -14,22 +14,22 @@ const ISOLATED = ['tests/router/compat.test.ts'];
 // Only an order: a file missing here still runs, after these.
 const LONGEST_FIRST = [
   'tests/codemods/import-migration.test.ts',
-  'tests/bench/harness.test.ts',
-  'tests/bench/differential.test.ts',
-  'tests/cli/readme-flow.e2e.test.ts',
   'tests/e2e/pack.test.ts',
+  'tests/bench/differential.test.ts',
   'tests/migrate/kill-resume.test.ts',
+  'tests/bench/harness.test.ts',
   'tests/cli/claims.e2e.test.ts',
-  'tests/migrate/demo-app.test.ts',
-  'tests/rules/e2e.test.ts',
-  'tests/cli/check.e2e.test.ts',
-  'tests/cli/safety.e2e.test.ts',
   'tests/cli/report.e2e.test.ts',
-  'tests/migrate/safety.test.ts',
-  'tests/migrate/run.test.ts',
-  'tests/migrate/fit-selection.test.ts',
   'tests/core/typescript-loader.test.ts',
-  'tests/cli/init-canonical.e2e.test.ts',
+  'tests/migrate/demo-app.test.ts',
+  'tests/cli/safety.e2e.test.ts',
+  'tests/migrate/fit-selection.test.ts',
+  'tests/rules/e2e.test.ts',
+  'tests/migrate/run.test.ts',
+  'tests/migrate/safety.test.ts',
+  'tests/cli/check.e2e.test.ts',
+  'tests/rules/dogfood.test.ts',
+  'tests/router/docs-and-bench.test.ts',
 ];
 
 class LongestFirst extends BaseSequencer {
