@@ -65,6 +65,7 @@ export default defineConfig({
     // Several suites spawn real processes (tsc, eslint, jscodeshift, the CLI); two cores.
     maxWorkers: 2,
     sequence: { sequencer: LongestFirst },
+    setupFiles: ['tests/helpers/cleanup.setup.ts'],
     // Loaded by Node itself, not through Vite's module runner: the TypeScript shim, and the built
     // CLI (dist/) that ssotInProcess and several tests import: plain JavaScript with nothing to
     // transform, run as the `ssot` binary runs it.

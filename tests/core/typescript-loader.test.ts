@@ -3,10 +3,9 @@
 // fit, and off on request. Real processes, since the cache lives per process.
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, REPO } from '../helpers/index.js';
+import { ensureBuilt, REPO, tempDir } from '../helpers/index.js';
 
 const LOADER = path.join(REPO, 'dist/src/core/typescript-loader.cjs');
 const BIN = path.join(REPO, 'dist/src/cli/bin.js');
@@ -40,7 +39,7 @@ function probe(
   };
 }
 
-const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'ssot-tscache-'));
+const tmp = (): string => tempDir('tscache');
 
 describe('TypeScript loader with a V8 code cache', () => {
   it('misses, writes the cache after the run, then hits; every require gets the same instance', () => {

@@ -1,10 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeProject, legacySiteRule, loadConfig } from '../../src/core/index.js';
-import { ensureBuilt, linkDemoDependencies, REPO as REPO_ROOT, typecheck } from '../helpers/index.js';
+import { ensureBuilt, linkDemoDependencies, REPO as REPO_ROOT, tempDir, typecheck } from '../helpers/index.js';
 
 /**
  * The real ESLint CLI, a flat eslint.config.js that imports the BUILT plugin through the package
@@ -62,7 +61,7 @@ function snapshot(dir: string): Map<string, string> {
 
 beforeAll(() => {
   ensureBuilt();
-  copy = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'ssot-eslint-e2e-')));
+  copy = tempDir('eslint-e2e');
   fs.cpSync(path.join(REPO_ROOT, 'fixtures/demo-app'), copy, { recursive: true });
   // `ssot-kit/...` resolves to this repo (its package.json exports point into dist/); the demo's
   // own dependencies (ws and their types) come from this repo's node_modules.

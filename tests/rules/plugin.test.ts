@@ -1,12 +1,11 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { Linter } from 'eslint';
 import * as tsParser from '@typescript-eslint/parser';
 import { describe, expect, it } from 'vitest';
 import plugin, { configs, rules } from '../../rules/index.js';
 import { clearCaches, stats } from '../../rules/utils/context.js';
-import { REPO as REPO_ROOT } from '../helpers/index.js';
+import { REPO as REPO_ROOT, tempDir } from '../helpers/index.js';
 import { copyFixtureProject } from './rule-tester.js';
 
 const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
@@ -135,7 +134,7 @@ describe('config discovery and caching', () => {
 
   it('does nothing where there is no ssot config', () => {
     clearCaches();
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ssot-eslint-none-'));
+    const dir = tempDir('eslint-none');
     expect(
       lint(dir, 'a.ts', "import { OldRouter } from './legacy/router';\nexport class MessageRouter {}", ALL_RULES),
     ).toEqual([]);
