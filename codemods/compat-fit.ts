@@ -260,7 +260,8 @@ function position(sf: ts.SourceFile, node: ts.Node): { line: number; column: num
   return { line: p.line + 1, column: p.character + 1 };
 }
 
-function skipParentheses(node: ts.Node): ts.Node {
+/** The node around `node` and the parentheses that enclose it. */
+function outsideParentheses(node: ts.Node): ts.Node {
   let n = node;
   while (ts.isParenthesizedExpression(n)) n = n.parent;
   return n;
@@ -472,7 +473,7 @@ function inspect(
     const compatType = compatReturnType(checker, legacy, method, isMethod);
     if (!compatType) return;
     // Awaited, the code reads what the promises resolve to.
-    const awaited = ts.isAwaitExpression(skipParentheses(call.parent));
+    const awaited = ts.isAwaitExpression(outsideParentheses(call.parent));
     const legacyType = awaited
       ? (checker.getAwaitedType(checker.getTypeAtLocation(call)) ?? checker.getTypeAtLocation(call))
       : checker.getTypeAtLocation(call);

@@ -3,21 +3,10 @@ import { readSourceFile } from '../shared/source-file.js';
 import { parseFile } from './parse.js';
 import type { ModuleResolver } from './resolve.js';
 import ts from './typescript.cjs';
+import { unwrapExpression } from './walk.js';
 
 function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
   return ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === kind);
-}
-
-function unwrap(expr: ts.Expression): ts.Expression {
-  let e = expr;
-  while (
-    ts.isParenthesizedExpression(e) ||
-    ts.isAsExpression(e) ||
-    ts.isSatisfiesExpression(e) ||
-    ts.isTypeAssertionExpression(e)
-  )
-    e = e.expression;
-  return e;
 }
 
 type Origin = { name: string } | { defaultOf: string } | undefined;
@@ -52,7 +41,7 @@ function originOfLocal(sf: ts.SourceFile, local: string): Origin {
 function defaultOrigin(sf: ts.SourceFile): Origin {
   for (const st of sf.statements) {
     if (ts.isExportAssignment(st) && !st.isExportEquals) {
-      const e = unwrap(st.expression);
+      const e = unwrapExpression(st.expression);
       return ts.isIdentifier(e) ? originOfLocal(sf, e.text) : undefined;
     }
     if (
