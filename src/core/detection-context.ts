@@ -56,7 +56,12 @@ function listSourceFiles(dir: string, out: string[]): void {
   }
 }
 
-function legacyFiles(legacy: ResolvedLegacyModule): string[] {
+/**
+ * The files of a legacy module that duplicate detection reads (its bodies are what a copy is
+ * compared with): the module's file, or the source files of its folder (at most MAX_LEGACY_FILES).
+ * The report cache keys on the same files.
+ */
+export function legacyModuleFiles(legacy: ResolvedLegacyModule): string[] {
   if (legacy.kind !== 'path' || !legacy.path || !legacy.exists) return [];
   if (!legacy.isDirectory) return [legacy.path];
   const out: string[] = [];
@@ -255,7 +260,7 @@ function referenceBodies(
   }
   for (const legacy of concept.legacy) {
     const mapped = new Set(Object.keys(legacy.names).filter((n) => n !== '*'));
-    for (const file of legacyFiles(legacy)) {
+    for (const file of legacyModuleFiles(legacy)) {
       addFrom(file, (name, node, registries) => {
         if (mapped.has(name)) return true;
         // An implementation of the concept by its own registries, whatever its name.

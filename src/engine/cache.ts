@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ResolvedConfig } from '../core/config/types.js';
 import { conformsTo } from '../core/config/validate.js';
+import { legacyModuleFiles } from '../core/detection-context.js';
 import type { FileRecord } from './report-worker.js';
 import { cacheEntrySchema } from './cache-schema.js';
 import { writeFileAtomic } from '../shared/atomic-write.js';
@@ -103,27 +104,9 @@ function resolutionInputs(config: ResolvedConfig, files: readonly string[]): str
  */
 function detectionInputs(config: ResolvedConfig): string[] {
   const files = new Set<string>();
-  const walk = (dir: string, depth: number): void => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      if (e.name === 'node_modules' || e.name.startsWith('.')) continue;
-      const p = path.join(dir, e.name);
-      if (e.isDirectory() && depth < 20) walk(p, depth + 1);
-      else if (e.isFile()) files.add(p);
-    }
-  };
   for (const concept of config.concepts) {
     if (concept.canonical.path) files.add(concept.canonical.path);
-    for (const legacy of concept.legacy) {
-      if (!legacy.path) continue;
-      if (legacy.isDirectory) walk(legacy.path, 0);
-      else files.add(legacy.path);
-    }
+    for (const legacy of concept.legacy) for (const file of legacyModuleFiles(legacy)) files.add(file);
   }
   return [...files].sort().flatMap((f) => [f, readOrEmpty(f)]);
 }
