@@ -21,7 +21,7 @@ import {
  *
  * `ssot` runs in-process here (ssotInProcess: the built CLI's program, same output and exit code):
  * what this file checks is what the migration does to the app. Both stages as child processes, on
- * the same demo, are the README's flow (tests/cli/readme-flow.e2e.test.ts).
+ * the same demo, run from the installed package (tests/e2e/pack.test.ts).
  */
 
 interface MigrateJson {
