@@ -254,7 +254,9 @@ describe('5. canonical and legacy modules', () => {
 });
 
 describe('6. the ESLint plugin and the report are the same findings', () => {
-  it('on the demo: report, check and eslint (configs.recommended) count the same violations, under the same rule ids', async () => {
+  // ESLint (configs.recommended) on the demo against this report, site by site and rule by rule, is
+  // tests/rules/report-agreement.e2e.test.ts; here the report's count against its list and `check`.
+  it('on the demo: report and check count the same violations, the length of its list', async () => {
     const project = copyDemo();
     const r = await report(project);
     const fromReport = [
@@ -268,7 +270,6 @@ describe('6. the ESLint plugin and the report are the same findings', () => {
     expect(fromReport).toHaveLength(r.totals.violations);
     const check = await ssotInProcess(['check'], project);
     expect(check.stdout).toContain(`0 known, ${r.totals.violations} new, 0 fixed`);
-    expect(eslintFindings(project)).toEqual(fromReport);
   });
 
   it('a message about an import of 41 names stays on one line and says how many it leaves out', async () => {
