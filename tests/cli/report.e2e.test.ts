@@ -2,9 +2,10 @@
  * `ssot report` driven as a user drives it: the built CLI in a child process, on temporary
  * copies of fixtures/demo-app. Expected values come from the demo's known content. Tests that run
  * it many times for what a report holds (compat and safe-to-delete lists, formats, the cache,
- * shards and --merge) run the built CLI in-process (ssotInProcess: same code, output and exit
- * code); the demo's report, the text output and colours, html, --output, --format and the errors
- * of a bad config or path stay child processes.
+ * shards and --merge, html, the errors of a bad config or path) run the built CLI in-process
+ * (ssotInProcess: same code, output and exit code); the demo's report, the text output and colours
+ * (terminal and environment detection), --output's atomic write and --format's usage error stay
+ * child processes.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -352,9 +353,9 @@ describe('formats', () => {
     expect(gh.at(-1)).toMatch(/^::notice title=ssot report::not-compliant/);
   });
 
-  it('html: one self-contained page with progress bars and tables, no external requests', () => {
+  it('html: one self-contained page with progress bars and tables, no external requests', async () => {
     const out = path.join(tempDir(), 'report.html');
-    const r = ssot(['report', '--format', 'html', '--output', out], demo);
+    const r = await inProcess(['report', '--format', 'html', '--output', out], demo);
     expect(r.code, r.stderr).toBe(0);
     const html = fs.readFileSync(out, 'utf8');
     expect(html).toMatch(/^<!doctype html>/);
@@ -385,14 +386,14 @@ describe('formats', () => {
 });
 
 describe('errors and problems are reported, never dropped', () => {
-  it('a bad config exits 2 with the key path in stderr', () => {
+  it('a bad config exits 2 with the key path in stderr', async () => {
     const project = copyDemo();
     write(
       project,
       'ssot.config.json',
       JSON.stringify({ concepts: [{ id: 'x', preset: 'message-router', legacy: [{ module: 5 }] }] }),
     );
-    const r = ssot(['report'], project);
+    const r = await inProcess(['report'], project);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('concepts[0].legacy[0].module');
     expect(r.stdout).toBe('');
@@ -411,8 +412,8 @@ describe('errors and problems are reported, never dropped', () => {
     expect(text).toMatch(/parse error src\/broken\.ts:2:14: /);
   });
 
-  it('a path that does not exist is an error (exit 2) that names it, never a verdict', () => {
-    const r = ssot(['report', '--format', 'json', 'src/nope'], demo);
+  it('a path that does not exist is an error (exit 2) that names it, never a verdict', async () => {
+    const r = await inProcess(['report', '--format', 'json', 'src/nope'], demo);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/no such file or folder: src\/nope/);
