@@ -16,7 +16,7 @@ if (!process.stdout.isTTY && !chosen) process.env.NO_COLOR = '1';
 // V8's background thread pool as Node sizes it for the cores present (`--v8-pool-size=0`), not its
 // fixed default of four threads, for the test workers and every process a test starts: on a 2-core
 // machine, two test workers and their tools with four V8 threads each spent more CPU and time (see
-// docs/architecture.md, "Test time"). No behaviour depends on it. An explicit size in NODE_OPTIONS wins.
+// docs/architecture.md, "Tests"). No behaviour depends on it. An explicit size in NODE_OPTIONS wins.
 if (!/--v8-pool-size\b/.test(process.env.NODE_OPTIONS ?? ''))
   process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --v8-pool-size=0`.trim();
 const vitestPackage = createRequire(import.meta.url).resolve('vitest/package.json');
