@@ -4,7 +4,7 @@ import type ts from 'typescript';
 import type { ResolvedConfig } from './config/types.js';
 import { SiteClassifier } from './classify.js';
 import { stripExtension, toPosix } from '../shared/paths.js';
-import { detectDuplicates } from './detect.js';
+import { declarationMemo, detectDuplicates } from './detect.js';
 import { createDetectionContext, type DetectionContext } from './detection-context.js';
 import { findRegistries, type Registry } from './registry.js';
 import { copyNeedles } from './similarity.js';
@@ -84,7 +84,12 @@ export function analyzeFile(
   if (!options.sourceFile && !options.skipPrefilter && !ctx.prefilter.mayMatch(text, absolute)) {
     return unparsedAnalysis(absolute);
   }
-  const parsed = options.sourceFile ? { sourceFile: options.sourceFile, errors: [] } : parseFile(absolute, text);
+  // JSDoc stays unparsed: neither the import inventory nor detection reads it, node positions and
+  // syntax errors do not depend on it (TypeScript keeps JSDoc's own errors apart), and it is a large
+  // part of the parse.
+  const parsed = options.sourceFile
+    ? { sourceFile: options.sourceFile, errors: [] }
+    : parseFile(absolute, text, { skipJsDoc: true });
   const sf = parsed.sourceFile;
   const rawSites = collectImportSites(sf);
   // From here on, every other file read (an exported instance's module, a base class's) is an input of this analysis.
@@ -98,6 +103,7 @@ export function analyzeFile(
   const duplicates: DuplicateFinding[] = [];
   const builtOnLegacy: BuiltOnLegacy[] = [];
   let registries: Registry[] | undefined;
+  const declarations = declarationMemo();
   for (const concept of options.skipDuplicates ? [] : ctx.config.concepts) {
     if (ctx.mayDefine.get(concept.id)?.(relativeFile)) continue;
     const detection = ctx.detection.concepts.get(concept.id)!;
@@ -108,7 +114,8 @@ export function analyzeFile(
       relativeFile,
       ...(registries ? { registries } : {}),
       propertyKinds,
-      bases: ctx.detection.basesFor(sites),
+      bases: ctx.detection.basesFor(sites, declarations),
+      declarations,
     });
     duplicates.push(...found.duplicates);
     builtOnLegacy.push(...found.builtOnLegacy);

@@ -148,6 +148,21 @@ export function collectDeclarations(sf: ts.SourceFile): Declaration[] {
   return out;
 }
 
+/** A file's declarations (collectDeclarations), possibly remembered. */
+export type DeclarationsOf = (sf: ts.SourceFile) => readonly Declaration[];
+
+/**
+ * collectDeclarations, remembering the last file's answer: one analysis asks for the same file's
+ * declarations once per concept and once per base class it resolves, and each walks the whole tree.
+ */
+export function declarationMemo(): DeclarationsOf {
+  let memo: { sf: ts.SourceFile; declarations: Declaration[] } | undefined;
+  return (sf) => {
+    if (memo?.sf !== sf) memo = { sf, declarations: collectDeclarations(sf) };
+    return memo.declarations;
+  };
+}
+
 /** What a base class, or the class of a field's `new X()`, turned out to be for a concept. */
 export type BaseRole = { role: 'canonical' | 'legacy'; name: string; legacyModule?: string } | undefined;
 
@@ -181,6 +196,8 @@ export interface DetectOptions {
   propertyKinds?: PropertyKindQuery;
   /** Resolves base classes and `new X()` to the canonical or a legacy implementation. */
   bases?: BaseResolver;
+  /** The file's declarations when the caller remembers them (declarationMemo); collected here otherwise. */
+  declarations?: DeclarationsOf;
 }
 
 export interface DetectResult {
@@ -260,7 +277,7 @@ export function detectDuplicates(sf: ts.SourceFile, detection: ConceptDetection,
   const { concept } = detection;
   const result: DetectResult = { duplicates: [], builtOnLegacy: [] };
   if (isAmbientFile(sf.fileName)) return result;
-  const declarations = collectDeclarations(sf);
+  const declarations = (options.declarations ?? collectDeclarations)(sf);
   const byNode = new Map(declarations.map((d) => [d.node, d] as const));
   const evidence = new Map<Declaration, DuplicateSignal[]>();
   const add = (decl: Declaration, signal: DuplicateSignal): void => {

@@ -10,6 +10,8 @@ import {
   type BaseResolver,
   type BaseRole,
   type ConceptDetection,
+  declarationMemo,
+  type DeclarationsOf,
   type ReferenceBody,
 } from './detect.js';
 import { isInside, stripExtension, type ModuleResolver } from './resolve.js';
@@ -30,8 +32,11 @@ import { toPosix } from '../shared/paths.js';
 export interface DetectionContext {
   concepts: Map<string, ConceptDetection>;
   symbols: SymbolResolver;
-  /** Resolves base classes (and `new X()`) of a file with these import sites. */
-  basesFor(sites: readonly ImportSite[]): BaseResolver;
+  /**
+   * Resolves base classes (and `new X()`) of a file with these import sites; `declarations` serves
+   * a class of the file itself (pass the analysis's declarationMemo to share its walk).
+   */
+  basesFor(sites: readonly ImportSite[], declarations?: DeclarationsOf): BaseResolver;
   /** Answers property kinds of item types a file with these import sites imports. */
   propertyKindsFor(sites: readonly ImportSite[]): PropertyKindQuery;
   /** Files read besides the analysed one (canonical and legacy bodies): part of every result's inputs. */
@@ -88,46 +93,67 @@ export function createDetectionContext(config: ResolvedConfig, resolver: ModuleR
     });
   }
 
-  const chaseCache = new Map<string, DeclarationRef | null>();
+  const chaseCache = new Map<string, { declaration: DeclarationRef; files: string[] } | null>();
+  const checkerCache = new Map<string, DeclarationRef>();
 
-  /** What a declaration in `file` is for the concept: the canonical, a legacy implementation, or neither. */
-  const roleOf = (ref: DeclarationRef, concept: ResolvedConcept): BaseRole => {
-    const rel = toPosix(path.relative(config.rootDir, ref.file));
+  /** The role a declaration in `file` has for the concept (canonical, legacy), whatever its name. */
+  const fileRole = (
+    file: string,
+    concept: ResolvedConcept,
+  ): { role: 'canonical' } | { role: 'legacy'; legacyModule: string } | undefined => {
+    const rel = toPosix(path.relative(config.rootDir, file));
     const canonicalPath = concept.canonical.path;
     if (
-      (canonicalPath && stripExtension(ref.file) === stripExtension(canonicalPath)) ||
+      (canonicalPath && stripExtension(file) === stripExtension(canonicalPath)) ||
       canonicalFileMatchers.get(concept.id)?.(rel)
     ) {
-      return { role: 'canonical', name: ref.name };
+      return { role: 'canonical' };
     }
     for (const legacy of concept.legacy) {
       if (legacy.kind !== 'path' || !legacy.path) continue;
       const inside = legacy.isDirectory
-        ? isInside(ref.file, legacy.path)
-        : stripExtension(ref.file) === stripExtension(legacy.path);
-      if (inside) return { role: 'legacy', name: ref.name, legacyModule: legacy.module };
+        ? isInside(file, legacy.path)
+        : stripExtension(file) === stripExtension(legacy.path);
+      if (inside) return { role: 'legacy', legacyModule: legacy.module };
     }
     return undefined;
   };
 
-  /** Follows an import to its declaration (re-exports included) and asks the checker on those files. */
-  const declarationOf = (
+  /** What a declaration in `file` is for the concept: the canonical, a legacy implementation, or neither. */
+  const roleOf = (ref: DeclarationRef, concept: ResolvedConcept): BaseRole => {
+    const role = fileRole(ref.file, concept);
+    return role && { ...role, name: ref.name };
+  };
+
+  /**
+   * What an imported name is for the concept: follows the import to its declaration (re-exports
+   * included) and, through re-exports, asks the checker on exactly the files the chain went through.
+   */
+  const importedRole = (
     sf: ts.SourceFile,
     site: ImportSite,
     imported: string,
     position: number,
-  ): DeclarationRef | undefined => {
+    concept: ResolvedConcept,
+  ): BaseRole => {
     const key = `${sf.fileName}\0${site.specifier}\0${imported}`;
-    const cached = chaseCache.get(key);
-    if (cached !== undefined) return cached ?? undefined;
-    const chased = symbols.chase(sf.fileName, site.specifier, imported);
-    let found = chased?.declaration;
-    if (chased && chased.files.length > 2) {
-      // Through re-exports: the checker, on exactly the files the chain went through, has the last word.
-      found = symbols.checkerDeclaration(sf, chased.files, position) ?? found;
+    let chased = chaseCache.get(key);
+    if (chased === undefined) {
+      chased = symbols.chase(sf.fileName, site.specifier, imported) ?? null;
+      chaseCache.set(key, chased);
     }
-    chaseCache.set(key, found ?? null);
-    return found;
+    if (!chased) return undefined;
+    if (chased.files.length <= 2) return roleOf(chased.declaration, concept);
+    // The checker's program holds the asking file and the chain's files, nothing else (no lib, no
+    // module it would resolve on its own): its answer is declared in one of them. When none of them
+    // is the canonical or a legacy implementation, neither is the answer, and the checker is not asked.
+    if (![sf.fileName, ...chased.files].some((file) => fileRole(file, concept))) return undefined;
+    let found = checkerCache.get(key);
+    if (found === undefined) {
+      found = symbols.checkerDeclaration(sf, chased.files, position) ?? chased.declaration;
+      checkerCache.set(key, found);
+    }
+    return roleOf(found, concept);
   };
 
   const resolveBase = (
@@ -135,6 +161,7 @@ export function createDetectionContext(config: ResolvedConfig, resolver: ModuleR
     sf: ts.SourceFile,
     concept: ResolvedConcept,
     sites: readonly ImportSite[],
+    declarationsOf: DeclarationsOf,
     depth: number,
   ): BaseRole => {
     if (depth > 4) return undefined;
@@ -157,16 +184,15 @@ export function createDetectionContext(config: ResolvedConfig, resolver: ModuleR
       if (target?.kind === 'legacy' && target.conceptId === concept.id)
         return { role: 'legacy', name: imported, legacyModule: target.legacyModule };
       const namePosition = (ts.isPropertyAccessExpression(e) ? e.name : e).getStart(sf);
-      const decl = declarationOf(sf, site, imported, namePosition);
-      return decl ? roleOf(decl, concept) : undefined;
+      return importedRole(sf, site, imported, namePosition, concept);
     }
     if (member !== undefined) return undefined;
     // A class of this file: built on whatever it is built on.
-    for (const decl of collectDeclarations(sf)) {
+    for (const decl of declarationsOf(sf)) {
       if (decl.name !== local) continue;
       if (decl.kind === 'class') {
         const ext = decl.heritage.find((h) => h.clause === 'extends');
-        const inner = ext ? resolveBase(ext.expression, sf, concept, sites, depth + 1) : undefined;
+        const inner = ext ? resolveBase(ext.expression, sf, concept, sites, declarationsOf, depth + 1) : undefined;
         return inner ? { ...inner, name: `${local} -> ${inner.name}` } : undefined;
       }
     }
@@ -175,7 +201,7 @@ export function createDetectionContext(config: ResolvedConfig, resolver: ModuleR
       if (!ts.isVariableStatement(st)) continue;
       for (const d of st.declarationList.declarations) {
         if (ts.isIdentifier(d.name) && d.name.text === local && d.initializer)
-          return resolveBase(d.initializer, sf, concept, sites, depth + 1);
+          return resolveBase(d.initializer, sf, concept, sites, declarationsOf, depth + 1);
       }
     }
     return undefined;
@@ -201,7 +227,10 @@ export function createDetectionContext(config: ResolvedConfig, resolver: ModuleR
   return {
     concepts,
     symbols,
-    basesFor: (sites) => (expr, sf, concept) => resolveBase(expr, sf, concept, sites, 0),
+    basesFor:
+      (sites, declarations = declarationMemo()) =>
+      (expr, sf, concept) =>
+        resolveBase(expr, sf, concept, sites, declarations, 0),
     propertyKindsFor: propertyKinds,
     referenceFiles: () => [...readFiles].sort(),
   };

@@ -48,7 +48,10 @@ export class SymbolResolver {
     return files;
   }
 
-  /** A parsed file, re-read when it changed on disk (editors keep one resolver for long). */
+  /**
+   * A parsed file, re-read when it changed on disk (editors keep one resolver for long). JSDoc is
+   * left unparsed: what is read here (statements, declarations, their code) never looks into it.
+   */
   source(file: string): ts.SourceFile | undefined {
     this.log?.add(file);
     let st: fs.Stats;
@@ -65,7 +68,7 @@ export class SymbolResolver {
     } catch {
       return undefined;
     }
-    const sf = parseFile(file, text).sourceFile;
+    const sf = parseFile(file, text, { skipJsDoc: true }).sourceFile;
     this.files.set(file, { mtimeMs: st.mtimeMs, size: st.size, sf });
     return sf;
   }
@@ -259,13 +262,18 @@ export class SymbolResolver {
       experimentalDecorators: true,
     };
     const host = ts.createCompilerHost(options, true);
+    // JSDoc is parsed where it can carry types (JS files) and left alone in TypeScript files, where
+    // the checker does not read it.
+    const parseOptions: ts.CreateSourceFileOptions = {
+      languageVersion: ts.ScriptTarget.Latest,
+      jsDocParsingMode: ts.JSDocParsingMode.ParseForTypeInfo,
+    };
     host.getSourceFile = (fileName) => {
       const abs = path.resolve(fileName);
-      if (abs === path.resolve(from.fileName))
-        return ts.createSourceFile(fileName, from.text, ts.ScriptTarget.Latest, true);
+      if (abs === path.resolve(from.fileName)) return ts.createSourceFile(fileName, from.text, parseOptions, true);
       const sf = this.source(abs);
       // A fresh parse per program: a program binds its files, which must not leak into the cache.
-      return sf ? ts.createSourceFile(fileName, sf.text, ts.ScriptTarget.Latest, true) : undefined;
+      return sf ? ts.createSourceFile(fileName, sf.text, parseOptions, true) : undefined;
     };
     host.resolveModuleNameLiterals = (literals, containingFile) =>
       literals.map((lit) => {
