@@ -179,7 +179,7 @@ export async function collectRecords(config: ResolvedConfig, options: CollectOpt
 
   let threads = 1;
   if (todo.length > 0) {
-    const analysed = await analyseFiles(config, todo, texts, options);
+    const analysed = await analyseFiles(config, todo, texts, { ...options, hashes: cache !== undefined });
     threads = analysed.threads;
     for (const record of analysed.records) {
       byFile.set(record.file, record);
@@ -219,11 +219,14 @@ async function analyseFiles(
   config: ResolvedConfig,
   files: readonly string[],
   texts: ReadonlyMap<string, { text: string; hash: string }>,
-  options: Pick<CollectOptions, 'jobs' | 'onProgress'>,
+  options: Pick<CollectOptions, 'jobs' | 'onProgress'> & {
+    /** Content hashes in the records: only the cache keys on them. */
+    hashes: boolean;
+  },
 ): Promise<{ records: FileRecord[]; threads: number }> {
   const jobs = Math.max(1, options.jobs ?? defaultJobs());
   const ctx = createAnalysisContext(config);
-  const toAnalyse = new Map<string, { text: string; hash: string }>();
+  const toAnalyse = new Map<string, { text: string; hash?: string }>();
   // This thread's share: the texts it read, analysed with its own context.
   const local = () => (file: string) => {
     const { text, hash } = toAnalyse.get(file)!;
@@ -233,7 +236,7 @@ async function analyseFiles(
   const start = (n: number): Pool<string, FileRecord> =>
     startPool<ReportWorkerInit, string, FileRecord>({
       workerUrl: new URL('./report-worker.js', import.meta.url),
-      init: { config },
+      init: { config, hashes: options.hashes },
       helpers: (helpers = n),
       local,
     });
@@ -242,17 +245,21 @@ async function analyseFiles(
     const byFile = new Map<string, FileRecord>();
     let sourceBytes = 0;
     for (const file of files) {
-      let known = texts.get(file);
+      let known: { text: string; hash?: string } | undefined = texts.get(file);
       if (!known) {
         const source = readSourceFile(file, { allowInvalidUtf8: true });
         if (!source.ok) {
           byFile.set(file, { file, skipped: source.reason });
           continue;
         }
-        known = { text: source.text, hash: hashText(source.text) };
+        known = options.hashes ? { text: source.text, hash: hashText(source.text) } : { text: source.text };
       }
       if (!ctx.prefilter.mayMatch(known.text, file)) {
-        byFile.set(file, { file, hash: known.hash, analysis: unparsedAnalysis(file) });
+        byFile.set(file, {
+          file,
+          ...(known.hash !== undefined ? { hash: known.hash } : {}),
+          analysis: unparsedAnalysis(file),
+        });
         continue;
       }
       toAnalyse.set(file, known);

@@ -26,6 +26,8 @@ export interface FileRecord {
 
 export interface ReportWorkerInit {
   config: ResolvedConfig;
+  /** false: no content hash in the records (only the cache keys on it; without one, hashing is wasted). */
+  hashes?: boolean;
 }
 
 /** Builds a FileRecord from a file's text: the one place the report calls the core's analyzeFile. */
@@ -33,14 +35,19 @@ export function recordFromText(
   ctx: ReturnType<typeof createAnalysisContext>,
   file: string,
   text: string,
-  hash: string,
+  hash: string | undefined,
 ): FileRecord {
   const analysis = analyzeFile(ctx, file, text);
   const code: Record<number, string> = {};
   analysis.sites.forEach((site, i) => {
     if (site.target.kind === 'legacy') code[i] = text.slice(site.nodeStart, site.nodeEnd);
   });
-  return { file, hash, analysis, ...(Object.keys(code).length > 0 ? { code } : {}) };
+  return {
+    file,
+    ...(hash !== undefined ? { hash } : {}),
+    analysis,
+    ...(Object.keys(code).length > 0 ? { code } : {}),
+  };
 }
 
 /** recordFromText, but a file the analysis crashes on is a skip with the reason, not a failed run. */
@@ -48,7 +55,7 @@ export function safeRecord(
   ctx: ReturnType<typeof createAnalysisContext>,
   file: string,
   text: string,
-  hash: string,
+  hash: string | undefined,
 ): FileRecord {
   try {
     return recordFromText(ctx, file, text, hash);
@@ -57,12 +64,12 @@ export function safeRecord(
   }
 }
 
-defineWorker<ReportWorkerInit, string, FileRecord>(import.meta.url, ({ config }) => {
+defineWorker<ReportWorkerInit, string, FileRecord>(import.meta.url, ({ config, hashes }) => {
   const ctx = createAnalysisContext(config);
   return (file) => {
     const source = readSourceFile(file, { allowInvalidUtf8: true });
     if (!source.ok) return { file, skipped: source.reason };
-    return safeRecord(ctx, file, source.text, hashText(source.text));
+    return safeRecord(ctx, file, source.text, hashes === false ? undefined : hashText(source.text));
   };
 });
 
