@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { loadConfigFor } from '../../core/config/load.js';
-import { migrate, type MigrateResult } from '../../migrate/run.js';
+import type { MigrateResult } from '../../migrate/run.js';
 import { parseShard } from '../../shared/shard.js';
 import { EXIT_FINDINGS, EXIT_OK } from '../exit-codes.js';
 import { parseChoice, parseInteger } from '../options.js';
@@ -113,6 +113,8 @@ export function registerMigrate(program: Command): void {
         const cwd = process.cwd();
         const { config } = loadConfigFor({ paths, cwd, ...(flags.config ? { configPath: flags.config } : {}) });
         const progress = flags.json ? undefined : createProgress('ssot migrate');
+        // Loaded here, not with the program: the codemods and their parsers are no part of the other commands' start-up.
+        const { migrate } = await import('../../migrate/run.js');
         let result: MigrateResult;
         try {
           result = await migrate({
