@@ -72,13 +72,20 @@ export function unparsedAnalysis(absolute: string): FileAnalysis {
 /**
  * Analyses one file from its text: import sites (classified against the concepts) and duplicate
  * implementations. A syntax error is recorded as a finding of the file, never thrown.
- * Pass `sourceFile` to reuse a parse (the ESLint rules and the codemod do).
+ * Pass `sourceFile` to reuse a parse (the ESLint rules and the codemod do); `builtOnLegacy: false`
+ * leaves out the subclasses and wrappers of legacy implementations (resolving every base class
+ * and field's class through the imports) for a caller that shows none of them.
  */
 export function analyzeFile(
   ctx: AnalysisContext,
   file: string,
   text: string,
-  options: { sourceFile?: ts.SourceFile; skipPrefilter?: boolean; skipDuplicates?: boolean } = {},
+  options: {
+    sourceFile?: ts.SourceFile;
+    skipPrefilter?: boolean;
+    skipDuplicates?: boolean;
+    builtOnLegacy?: boolean;
+  } = {},
 ): FileAnalysis {
   const absolute = path.resolve(file);
   if (!options.sourceFile && !options.skipPrefilter && !ctx.prefilter.mayMatch(text, absolute)) {
@@ -116,6 +123,7 @@ export function analyzeFile(
       propertyKinds,
       bases: ctx.detection.basesFor(sites, declarations),
       declarations,
+      ...(options.builtOnLegacy === false ? { builtOnLegacy: false } : {}),
     });
     duplicates.push(...found.duplicates);
     builtOnLegacy.push(...found.builtOnLegacy);

@@ -198,6 +198,8 @@ export interface DetectOptions {
   bases?: BaseResolver;
   /** The file's declarations when the caller remembers them (declarationMemo); collected here otherwise. */
   declarations?: DeclarationsOf;
+  /** false: leave out `builtOnLegacy` (for a caller that shows none of it, such as the report). Default true. */
+  builtOnLegacy?: boolean;
 }
 
 export interface DetectResult {
@@ -277,6 +279,13 @@ export function detectDuplicates(sf: ts.SourceFile, detection: ConceptDetection,
   const { concept } = detection;
   const result: DetectResult = { duplicates: [], builtOnLegacy: [] };
   if (isAmbientFile(sf.fileName)) return result;
+  const builtOnLegacy = options.builtOnLegacy !== false && concept.legacy.length > 0 && options.bases !== undefined;
+  const references = detection.references();
+  const canonicalNames = new Set(concept.canonical.names);
+  // Nothing to look for (no registry kind, no body to compare, no canonical name, no legacy base to
+  // list): the file's declarations need not be walked.
+  if (detection.profiles.length === 0 && references.length === 0 && canonicalNames.size === 0 && !builtOnLegacy)
+    return result;
   const declarations = (options.declarations ?? collectDeclarations)(sf);
   const byNode = new Map(declarations.map((d) => [d.node, d] as const));
   const evidence = new Map<Declaration, DuplicateSignal[]>();
@@ -302,7 +311,6 @@ export function detectDuplicates(sf: ts.SourceFile, detection: ConceptDetection,
   }
 
   // 2. A copy of the canonical or a legacy body.
-  const references = detection.references();
   if (references.length > 0) {
     for (const decl of declarations) {
       const length = decl.node.end - decl.node.pos;
@@ -330,7 +338,6 @@ export function detectDuplicates(sf: ts.SourceFile, detection: ConceptDetection,
   }
 
   // 3. The canonical name declared again (not by a subclass or wrapper of the concept's implementations).
-  const canonicalNames = new Set(concept.canonical.names);
   for (const decl of declarations) {
     if (!canonicalNames.has(decl.name)) continue;
     const builtOn = [
@@ -387,7 +394,7 @@ export function detectDuplicates(sf: ts.SourceFile, detection: ConceptDetection,
   result.duplicates.sort((a, b) => a.start - b.start);
 
   // Built on a legacy implementation: listed apart for the migration, never counted.
-  if (concept.legacy.length > 0 && options.bases) {
+  if (builtOnLegacy && options.bases) {
     for (const decl of declarations) {
       if (evidence.get(decl)?.some((s) => DECISIVE_SIGNALS.has(s.kind))) continue;
       const bases: { relation: 'extends' | 'wraps'; expr: ts.Expression }[] = [

@@ -272,4 +272,39 @@ describe('built on a legacy implementation: listed apart, never a duplicate', ()
       analyzeFile(c, path.join(root, 'src/old/bus.ts'), read(root, 'src/old/bus.ts')).duplicates.map((d) => d.symbol),
     ).toEqual(['OldBus']);
   });
+
+  it('left out on request (the report shows none), with the same duplicates and sites', () => {
+    const root = makeProject({
+      'src/events/emitter.ts': 'export class Emitter<T> {\n  fire(e: T) { return e; }\n}\n',
+      'src/old/bus.ts': 'export class OldBus {\n  pub(e: string) { return e; }\n}\n',
+      'src/old/index.ts': "export * from './bus';\n",
+      'src/app/uses.ts':
+        "import { OldBus } from '../old';\nexport class LoudBus extends OldBus {}\nexport class Emitter { private readonly bus = new OldBus(); }\n",
+    });
+    const cfg = resolveConfig(
+      {
+        concepts: [
+          {
+            id: 'emitter',
+            canonical: { module: 'src/events/emitter.ts', names: ['Emitter'] },
+            legacy: [{ module: 'src/old/bus.ts' }],
+          },
+        ],
+      },
+      root,
+    );
+    const file = path.join(root, 'src/app/uses.ts');
+    const full = analyzeFile(createAnalysisContext(cfg), file, read(root, 'src/app/uses.ts'));
+    const lean = analyzeFile(createAnalysisContext(cfg), file, read(root, 'src/app/uses.ts'), { builtOnLegacy: false });
+    // Through a barrel's `export *`: the checker, on the chain's files, confirms the legacy class.
+    expect(full.builtOnLegacy?.map((b) => [b.symbol, b.relation])).toEqual([
+      ['LoudBus', 'extends'],
+      ['Emitter', 'wraps'],
+    ]);
+    expect(lean.builtOnLegacy).toBeUndefined();
+    // The re-declared canonical name wraps the legacy class: not a duplicate either way (its base is still resolved).
+    expect(full.duplicates).toEqual([]);
+    expect(lean.duplicates).toEqual([]);
+    expect(lean.sites).toEqual(full.sites);
+  });
 });
