@@ -1,5 +1,7 @@
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
+// Before oxc-parser: it sets the native allocator's options (see the module).
+import './native-allocator.js';
 import { parseSync } from 'oxc-parser';
 import { parseFile, type ParsedFile } from './parse.js';
 
