@@ -23,11 +23,23 @@ export interface Pool<TItem, TResult> {
    * its next batch) gets through.
    */
   stream(): PoolStream<TItem, TResult>;
+  /**
+   * Starts more helpers; a stream that is running takes them on (a run that learns only while it
+   * reads that its work repays a helper).
+   */
+  addHelpers(n: number): void;
+  /** Helper threads started so far. */
+  readonly helpers: number;
   close(): Promise<void>;
 }
 
 export interface PoolStream<TItem, TResult> {
   push(items: readonly TItem[]): void;
+  /**
+   * This thread works through the batches pushed so far that no helper has taken, then returns
+   * (the caller pushes more later); results are kept for `finish`.
+   */
+  drain(): Promise<void>;
   /** No more items: this thread works through the batches no helper has taken; results in push order. */
   finish(onProgress?: (done: number, total: number) => void): Promise<TResult[]>;
 }
@@ -115,10 +127,7 @@ export function batchSizeFor(total: number, threads: number): number {
  */
 export function startPool<TInit, TItem, TResult>(options: PoolOptions<TInit, TItem, TResult>): Pool<TItem, TResult> {
   const workerData = { moduleUrl: options.workerUrl.href, init: options.init };
-  const workers = Array.from(
-    { length: Math.max(0, options.helpers) },
-    () => new Worker(options.workerUrl, { workerData }),
-  );
+  const workers: Worker[] = [];
   let localRun: ((item: TItem) => TResult) | undefined;
   let failure: Error | undefined;
   let wake: (() => void) | undefined;
@@ -126,12 +135,20 @@ export function startPool<TInit, TItem, TResult>(options: PoolOptions<TInit, TIt
     failure ??= error;
     wake?.();
   };
-  for (const w of workers) {
-    w.on('error', fail);
-    // A helper that exits on its own (process.exit, out of memory) must not leave `map` waiting.
-    w.on('exit', (code) => fail(new Error(`worker exited with code ${code} before finishing`)));
-    w.unref();
-  }
+  /** The stream helpers work for (a helper that starts later joins it). */
+  let joinStream: ((w: Worker) => void) | undefined;
+  const addHelpers = (n: number): void => {
+    for (let i = 0; i < n; i++) {
+      const w = new Worker(options.workerUrl, { workerData });
+      w.on('error', fail);
+      // A helper that exits on its own (process.exit, out of memory) must not leave `map` waiting.
+      w.on('exit', (code) => fail(new Error(`worker exited with code ${code} before finishing`)));
+      w.unref();
+      workers.push(w);
+      joinStream?.(w);
+    }
+  };
+  addHelpers(Math.max(0, options.helpers));
   let closed = false;
   const stream = (useHelpers: boolean): PoolStream<TItem, TResult> => {
     const batches: BatchMessage<TItem>[] = [];
@@ -159,21 +176,39 @@ export function startPool<TInit, TItem, TResult>(options: PoolOptions<TInit, TIt
       w.postMessage(batch);
     };
     const listeners = new Map<Worker, (m: ResultMessage<TResult>) => void>();
+    const join = (w: Worker): void => {
+      const onMessage = (m: ResultMessage<TResult>): void => {
+        inFlight--;
+        if (m.error !== undefined || !m.results) fail(new Error(`worker failed: ${m.error ?? 'no results'}`));
+        else finished(m.id, m.results);
+        feed(w);
+        wake?.();
+      };
+      listeners.set(w, onMessage);
+      w.on('message', onMessage);
+      w.ref();
+      feed(w);
+    };
     if (useHelpers) {
-      for (const w of workers) {
-        const onMessage = (m: ResultMessage<TResult>): void => {
-          inFlight--;
-          if (m.error !== undefined || !m.results) fail(new Error(`worker failed: ${m.error ?? 'no results'}`));
-          else finished(m.id, m.results);
-          feed(w);
-          wake?.();
-        };
-        listeners.set(w, onMessage);
-        w.on('message', onMessage);
-        w.ref();
-        idle.add(w);
-      }
+      for (const w of workers) join(w);
+      joinStream = join;
     }
+    const runLocal = async (): Promise<(item: TItem) => TResult> =>
+      (localRun ??= options.local
+        ? options.local()
+        : await localSetup<TInit, TItem, TResult>(options.workerUrl, options.init));
+    /** This thread works through one batch no helper has taken; false when there is none. */
+    const takeOne = async (): Promise<boolean> => {
+      if (failure) throw failure;
+      const batch = batches[next];
+      if (!batch) return false;
+      next++;
+      finished(batch.id, batch.items.map(await runLocal()));
+      // Let the helpers' replies in, so they are fed again while this thread works (and I/O
+      // completions and finalizers run).
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      return true;
+    };
     return {
       push(items) {
         if (items.length === 0) return;
@@ -181,30 +216,23 @@ export function startPool<TInit, TItem, TResult>(options: PoolOptions<TInit, TIt
         total += items.length;
         for (const w of [...idle]) feed(w);
       },
+      async drain() {
+        while (await takeOne());
+      },
       async finish(onProgress) {
         progress = onProgress;
-        localRun ??= options.local
-          ? options.local()
-          : await localSetup<TInit, TItem, TResult>(options.workerUrl, options.init);
-        const run = localRun;
+        progress?.(done, total);
         try {
           for (;;) {
+            if (await takeOne()) continue;
             if (failure) throw failure;
-            const batch = batches[next];
-            if (batch) {
-              next++;
-              finished(batch.id, batch.items.map(run));
-              // Let the helpers' replies in, so they are fed again while this thread works (and I/O
-              // completions and finalizers run).
-              await new Promise<void>((resolve) => setImmediate(resolve));
-              continue;
-            }
             if (inFlight === 0) break;
             await new Promise<void>((resolve) => (wake = resolve));
             wake = undefined;
           }
           if (failure) throw failure;
         } finally {
+          if (joinStream === join) joinStream = undefined;
           for (const [w, l] of listeners) {
             w.off('message', l);
             w.unref();
@@ -226,7 +254,11 @@ export function startPool<TInit, TItem, TResult>(options: PoolOptions<TInit, TIt
       return s.finish(onProgress);
     },
     stream() {
-      return stream(workers.length > 0);
+      return stream(true);
+    },
+    addHelpers,
+    get helpers() {
+      return workers.length;
     },
     async close() {
       if (closed) return;

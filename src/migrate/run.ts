@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { MessageChannel } from 'node:worker_threads';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createMigrationContext, type MigrationContext } from '../../codemods/import-migration.js';
@@ -22,7 +23,7 @@ import {
 import { UsageError } from '../shared/errors.js';
 import { displayPath } from '../shared/paths.js';
 import { selectShard, type Shard } from '../shared/shard.js';
-import { readSourceBytes, readSourceFile } from '../shared/source-file.js';
+import { readSourceFile } from '../shared/source-file.js';
 import type { SiteRef } from '../../codemods/import-migration.js';
 import {
   changedDuringRun,
@@ -34,6 +35,7 @@ import {
   type MigrateWorkerInit,
 } from './worker.js';
 import { startWriteBehind, type WriteBehind } from './write-behind.js';
+import { scanFromPort, scanInThread, type ScannedFile } from './scan.js';
 import { SourceFileCache } from '../../codemods/checker-program.js';
 import { applyFit, fitSelection } from './fit.js';
 import { mayUseCompat } from '../../codemods/canonical/candidates.js';
@@ -319,16 +321,15 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
  */
 const ESTIMATE_AFTER_FILES = 256;
 const CHECK_EVERY = 128;
-/** Candidates per batch handed to a helper while the prefilter runs, and how often it yields to them. */
+/** Candidates per batch handed to the pool while the prefilter runs. */
 const STREAM_BATCH = 8;
-const YIELD_EVERY = 64;
 
 /**
- * Written by a write-behind thread when a single thread migrates at least this many candidates:
- * it overlaps the writes with the parsing of the next files, for the start-up of a thread (~60 MB).
- * With helpers, each thread writes its own files.
+ * From this many files in scope, one more thread reads them for the prefilter and then writes the
+ * main thread's output (scan.ts, write-behind.ts), so the main thread parses and plans while files
+ * are read and written; below it, the thread's start-up costs more than it saves.
  */
-const WRITE_BEHIND_MIN_FILES = 256;
+const READ_THREAD_MIN_FILES = 1000;
 
 async function run(
   options: MigrateOptions,
@@ -351,31 +352,34 @@ async function run(
   // Stage 2 plans every file at once, here, over one type-checked project: no helper threads.
   const mayHelp = !stage2 && jobs > 1;
   const within = projectRealRoot(config);
-  let writer: WriteBehind | undefined;
-  let helpers = 0;
-  let pool: Pool<MigrateItem, FileOutcome> | undefined;
   // Stage 2's plans (see below): its thread writes them.
   let stage2Results = new Map<string, CanonicalFileResult>();
-  const startHelpers = (n: number): Pool<MigrateItem, FileOutcome> =>
-    startPool({
-      workerUrl: new URL('./worker.js', import.meta.url),
-      init,
-      helpers: (helpers = n),
-      local: () =>
-        stage2 ? canonicalWorker(stage2Results, texts, root, within) : migrateWorker(init, mctx, writer?.write),
-    });
-  // An explicit --jobs: its helpers start now and warm up while the prefilter runs.
-  if (options.jobs !== undefined && mayHelp) pool = startHelpers(jobs - 1);
+  // Many files: another thread reads them for the prefilter and then writes this thread's output.
+  const readThread = mayHelp && files.length >= READ_THREAD_MIN_FILES;
+  const channel = readThread ? new MessageChannel() : undefined;
+  const writer: WriteBehind | undefined = channel
+    ? startWriteBehind({ within, scan: { files, port: channel.port2 } })
+    : undefined;
+  const scan = channel ? scanFromPort(channel.port1) : scanInThread(files);
+  const pool: Pool<MigrateItem, FileOutcome> = startPool({
+    workerUrl: new URL('./worker.js', import.meta.url),
+    init,
+    // An explicit --jobs: its helpers start now and warm up while the prefilter runs.
+    helpers: options.jobs !== undefined && mayHelp ? jobs - 1 : 0,
+    local: () =>
+      stage2 ? canonicalWorker(stage2Results, texts, root, within) : migrateWorker(init, mctx, writer?.write),
+  });
+  const addHelpers = (n: number): void => pool.addHelpers(Math.min(jobs - 1, Math.max(1, n)));
 
-  // With helpers running, candidates go to them as the prefilter finds them (a stream): they
-  // migrate while this thread still reads. Not when the run must first know that it rewrites no
-  // file with uncommitted changes (those are planned first, below). Two phases when the set of
-  // files to write must be known first (--limit, --typecheck): plan everywhere, then write only
-  // the chosen files.
+  // Candidates go to the pool as the prefilter finds them (a stream): helpers take them, and this
+  // thread works through the rest between batches of files read. Not when the run must first know
+  // that it rewrites no file with uncommitted changes (those are planned first, below). Two phases
+  // when the set of files to write must be known first (--limit, --typecheck): plan everywhere,
+  // then write only the chosen files.
   const twoPhase = !options.dryRun && (options.limit !== undefined || Boolean(options.typecheck));
   const firstMode: MigrateItem['mode'] = twoPhase ? 'plan' : options.dryRun ? 'diff' : 'write';
   const streams = !stage2 && dirty.size === 0;
-  let stream: PoolStream<MigrateItem, FileOutcome> | undefined;
+  let stream: PoolStream<MigrateItem, FileOutcome> | undefined = streams ? pool.stream() : undefined;
   let sent = 0;
   const send = (all: boolean): void => {
     while (stream && candidates.length - sent >= (all ? 1 : STREAM_BATCH)) {
@@ -388,10 +392,9 @@ async function run(
       sent += n;
     }
   };
-  if (pool && helpers > 0 && streams) stream = pool.stream();
 
-  // The text prefilter runs here, on the main thread: reading is cheap, parsing is the cost, so
-  // only files that spell a legacy module go to the workers (as paths, never contents).
+  // The text prefilter runs here, on the main thread, over bytes read here or by the read thread:
+  // reading is cheap, parsing is the cost, so only files that spell a legacy module are parsed.
   const ruledOut: FileOutcome[] = [];
   const candidates: string[] = [];
   // Candidates that read or call members of moved classes, and those such a file reaches through
@@ -404,37 +407,45 @@ async function run(
   // Stage 2 plans on this thread from the texts read here.
   const texts = new Map<string, string>();
   let candidateBytes = 0;
-  for (let i = 0; i < files.length; i++) {
-    const file = files[i]!;
+  let scanned = 0;
+  const consider = (source: ScannedFile): void => {
+    const { file } = source;
+    const i = scanned++;
     const empty = { file, parsed: false, rewritten: [], refused: [], kept: [], notes: [] };
-    const source = readSourceBytes(file, { allowInvalidUtf8: true });
-    if (!source.ok) {
+    if ('reason' in source) {
       ruledOut.push({ ...empty, status: 'skipped', reason: source.reason, unreadable: true });
-      continue;
+      return;
     }
     // Most files are ruled out by their bytes, without decoding them.
-    const text = prefilter?.rulesOutBytes(source.buffer, file) ? undefined : source.buffer.toString('utf8');
+    const text = prefilter?.rulesOutBytes(source.bytes, file) ? undefined : source.bytes.toString('utf8');
     if (text !== undefined && (prefilter ? prefilter.mayMatch(text, file) : mayUse!(text))) {
       candidates.push(file);
-      candidateBytes += source.buffer.length;
+      candidateBytes += source.bytes.length;
       if (fitting?.needsFit(file, text)) fitFiles.add(file);
       if (stage2) texts.set(file, text);
-      send(false);
     } else ruledOut.push({ ...empty, status: 'unchanged' });
     // The work estimate: candidate bytes so far, extrapolated to every file.
     const estimate = (candidateBytes * files.length) / (i + 1);
-    if (!pool && mayHelp && i >= ESTIMATE_AFTER_FILES && i % CHECK_EVERY === 0 && estimate >= HELPER_MIN_SOURCE_BYTES) {
-      pool = startHelpers(Math.min(jobs - 1, Math.max(1, Math.floor(estimate / HELPER_MIN_SOURCE_BYTES) - 1)));
-      if (streams) stream = pool.stream();
-      send(false);
+    if (pool.helpers === 0 && mayHelp && i >= ESTIMATE_AFTER_FILES && i % CHECK_EVERY === 0) {
+      if (estimate >= HELPER_MIN_SOURCE_BYTES) addHelpers(Math.floor(estimate / HELPER_MIN_SOURCE_BYTES) - 1);
     }
-    // Let the helpers' replies in, so that each gets its next batch while this thread reads on.
-    if (stream && i % YIELD_EVERY === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+  };
+  try {
+    await scan.read(consider, async () => {
+      send(false);
+      if (!stream) return;
+      // What no helper took, this thread migrates now; then the helpers' replies get in.
+      await stream.drain();
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    });
+  } catch (error) {
+    await Promise.all([pool.close(), writer?.close()]);
+    throw error;
   }
   send(true);
-  if (!pool && mayHelp && candidateBytes >= HELPER_MIN_SOURCE_BYTES)
-    pool = startHelpers(Math.min(jobs - 1, Math.floor(candidateBytes / HELPER_MIN_SOURCE_BYTES) - 1 || 1));
-  pool ??= startHelpers(0);
+  if (pool.helpers === 0 && mayHelp && candidateBytes >= HELPER_MIN_SOURCE_BYTES)
+    addHelpers(Math.floor(candidateBytes / HELPER_MIN_SOURCE_BYTES) - 1);
+  const helpers = pool.helpers;
   const planOptions = {
     rename: init.rename,
     mergeImports: init.mergeImports,
@@ -456,12 +467,8 @@ async function run(
         )
         .map((r) => [r.file, r]),
     );
-  // With one thread, its files are written by a write-behind thread, which overlaps the writes
-  // with the parsing of the next files; worth its start-up only when there is much to write.
   const threadsUsed =
     helpers > 0 && (stream !== undefined || candidates.length >= MIN_ITEMS_FOR_HELPERS) ? helpers + 1 : 1;
-  if (!options.dryRun && !stage2 && threadsUsed === 1 && candidates.length >= WRITE_BEHIND_MIN_FILES)
-    writer = startWriteBehind({ within });
   try {
     return await runWith(pool);
   } finally {

@@ -1,5 +1,6 @@
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { writeFailureOf, writeFileAtomic, type ExpectedFile, type WriteFailure } from '../shared/atomic-write.js';
+import { serveScan, type ScanRequest } from './scan.js';
 
 /**
  * Atomic writes on a thread of their own, so the thread that parses and plans goes on with the next
@@ -40,12 +41,21 @@ export interface WriteBehindOptions {
   maxPendingBytes?: number;
   /** The real path of the folder every write must land in (the project root). */
   within?: string;
+  /**
+   * Files the thread reads first, for the prefilter (scan.ts), before it serves writes: one
+   * thread overlaps both the reading and the writing with the main thread's parsing.
+   */
+  scan?: ScanRequest;
 }
 
 export function startWriteBehind(options: WriteBehindOptions = {}): WriteBehind {
   const maxPendingBytes = options.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES;
   const within = options.within;
-  const worker = new Worker(new URL(import.meta.url), { workerData: { [WRITE_BEHIND]: true, within } });
+  const scan = options.scan;
+  const worker = new Worker(new URL(import.meta.url), {
+    workerData: { [WRITE_BEHIND]: true, within, ...(scan ? { scan } : {}) },
+    ...(scan ? { transferList: [scan.port] } : {}),
+  });
   const pending = new Map<number, { file: string; bytes: number }>();
   const failed = new Map<string, WriteFailure>();
   let pendingBytes = 0;
@@ -113,7 +123,7 @@ export function startWriteBehind(options: WriteBehindOptions = {}): WriteBehind 
 // The thread: write what arrives, in order, and confirm each write.
 if (!isMainThread && parentPort && (workerData as Record<string, unknown> | null)?.[WRITE_BEHIND] === true) {
   const port = parentPort;
-  const within = (workerData as { within?: string }).within;
+  const { within, scan } = workerData as { within?: string; scan?: ScanRequest };
   port.on('message', ({ id, file, data, expect }: WriteRequest) => {
     let failure: WriteFailure | undefined;
     try {
@@ -123,4 +133,6 @@ if (!isMainThread && parentPort && (workerData as Record<string, unknown> | null
     }
     port.postMessage({ id, ...(failure !== undefined ? { failure } : {}) } satisfies WriteReply);
   });
+  // Writes that arrive meanwhile wait for the scan (they are queued on the port).
+  if (scan) serveScan(scan);
 }

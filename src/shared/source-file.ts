@@ -97,25 +97,85 @@ export function readSourceBytes(
   return read;
 }
 
-function readBytes(file: string): { ok: true; buffer: Buffer; stamp: FileStamp } | { ok: false; reason: string } {
+/**
+ * Opens a file to read it as source: the descriptor (the caller closes it) and its status, or
+ * why it cannot be read (unreadable, not a regular file). Closes what it opened when it refuses.
+ */
+function openSource<B extends boolean>(
+  file: string,
+  bigint: B,
+): { ok: true; fd: number; st: B extends true ? fs.BigIntStats : fs.Stats } | { ok: false; reason: string } {
   let fd: number;
   try {
     fd = fs.openSync(file, READ_FLAGS);
   } catch (error) {
     return { ok: false, reason: `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` };
   }
-  let buffer: Buffer;
-  let stamp: FileStamp;
   try {
-    const st = fs.fstatSync(fd, { bigint: true });
-    if (!st.isFile()) return { ok: false, reason: `not a regular file (${fileKind(st)})` };
-    stamp = stampOf(st);
-    buffer = fs.readFileSync(fd);
+    const st = (bigint ? fs.fstatSync(fd, { bigint: true }) : fs.fstatSync(fd)) as B extends true
+      ? fs.BigIntStats
+      : fs.Stats;
+    if (!st.isFile()) {
+      fs.closeSync(fd);
+      return { ok: false, reason: `not a regular file (${fileKind(st)})` };
+    }
+    return { ok: true, fd, st };
+  } catch (error) {
+    fs.closeSync(fd);
+    return { ok: false, reason: `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` };
+  }
+}
+
+const BINARY = 'binary file (contains a NUL byte)';
+
+function readBytes(file: string): { ok: true; buffer: Buffer; stamp: FileStamp } | { ok: false; reason: string } {
+  const opened = openSource(file, true);
+  if (!opened.ok) return opened;
+  let buffer: Buffer;
+  try {
+    buffer = fs.readFileSync(opened.fd);
   } catch (error) {
     return { ok: false, reason: `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` };
   } finally {
-    fs.closeSync(fd);
+    fs.closeSync(opened.fd);
   }
-  if (buffer.includes(0)) return { ok: false, reason: 'binary file (contains a NUL byte)' };
-  return { ok: true, buffer, stamp };
+  if (buffer.includes(0)) return { ok: false, reason: BINARY };
+  return { ok: true, buffer, stamp: stampOf(opened.st) };
+}
+
+/**
+ * Reads files one after another into one buffer that it reuses (grown when a file needs more):
+ * for a pass that looks at every file of a project once and keeps none (the migrate prefilter),
+ * without a buffer per file to allocate and collect. The bytes a call returns are valid until the
+ * next call. The checks are readSourceBytes' with `allowInvalidUtf8` (binary, not a regular file,
+ * unreadable); there is no stamp: whoever rewrites a file reads it again.
+ */
+export function createSourceScanner(): (file: string) => { ok: true; bytes: Buffer } | { ok: false; reason: string } {
+  let scratch = Buffer.allocUnsafe(256 * 1024);
+  return (file) => {
+    const opened = openSource(file, false);
+    if (!opened.ok) return opened;
+    let length = 0;
+    try {
+      if (opened.st.size >= scratch.length) scratch = Buffer.allocUnsafe(opened.st.size * 2);
+      // To the end of the file, as readFileSync reads: it may have grown since the fstat.
+      for (;;) {
+        if (length === scratch.length) {
+          const larger = Buffer.allocUnsafe(scratch.length * 2);
+          scratch.copy(larger, 0, 0, length);
+          scratch = larger;
+        }
+        const n = fs.readSync(opened.fd, scratch, length, scratch.length - length, null);
+        if (n === 0) break;
+        length += n;
+      }
+    } catch (error) {
+      return { ok: false, reason: `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` };
+    } finally {
+      fs.closeSync(opened.fd);
+    }
+    const bytes = scratch.subarray(0, length);
+    if (bytes.includes(0)) return { ok: false, reason: BINARY };
+    return { ok: true, bytes };
+  };
 }

@@ -68,6 +68,21 @@ describe('startPool', () => {
     expect((await p.map([5])).map((o) => o.value)).toEqual([15]);
   });
 
+  it('drains pushed batches in this thread, and a running stream takes on helpers started later', async () => {
+    const p = start({}, 0);
+    const s = p.stream();
+    s.push(range(8));
+    await s.drain();
+    // A helper that starts now joins the stream and takes what is pushed while it is idle.
+    p.addHelpers(1);
+    expect(p.helpers).toBe(1);
+    for (let i = 8; i < 400; i += 8) s.push(range(400).slice(i, i + 8));
+    const out = await s.finish();
+    expect(out.map((o) => o.value)).toEqual(range(400).map((n) => n * 3));
+    expect(out.slice(0, 8).every((o) => o.thread === 0)).toBe(true);
+    expect(new Set(out.map((o) => o.thread)).size).toBe(2);
+  });
+
   it('rejects when an item throws, whichever thread ran it', async () => {
     await expect(start({ throwOn: 150 }, 1).map(range(300))).rejects.toThrow(/boom on 150/);
   });

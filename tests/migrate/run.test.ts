@@ -285,6 +285,41 @@ describe('ssot migrate', () => {
     expect([...ta.keys()].filter((rel) => rel.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('from 1,000 files in scope another thread reads them and writes: the same report and files as one thread', async () => {
+    const work = project('named');
+    // Files the prefilter rules out, candidates among them, and one it cannot read (binary).
+    for (let i = 0; i < 1100; i++) {
+      const name = path.join(work, `src/many/f-${String(i).padStart(4, '0')}.ts`);
+      fs.mkdirSync(path.dirname(name), { recursive: true });
+      fs.writeFileSync(
+        name,
+        i % 50 === 0
+          ? `import { MessageRouter } from '../legacy/message-router';\nexport const r${i} = new MessageRouter();\n`
+          : `export const v${i} = '${'x'.repeat(i % 300)}';\n`,
+      );
+    }
+    fs.writeFileSync(path.join(work, 'src/many/blob.ts'), Buffer.from([0x69, 0x00, 0x6d]));
+    const serial = tempDir('serial');
+    copyDir(work, serial);
+    const a = await ssotInProcess(['migrate', '--json', '--jobs', '2', '.'], work);
+    const b = await ssotInProcess(['migrate', '--json', '--jobs', '1', '.'], serial);
+    const ra = JSON.parse(a.stdout) as Report;
+    const rb = JSON.parse(b.stdout) as Report;
+    expect(a.code).toBe(1);
+    expect(b.code).toBe(1);
+    // With --jobs 2 a helper migrates beside this thread; the read thread is the write-behind one.
+    const { timeMs: _ta, jobs: _ja, threads: _ha, ...sa } = ra.summary;
+    const { timeMs: _tb, jobs: _jb, threads: _hb, ...sb } = rb.summary;
+    expect(sa).toEqual(sb);
+    expect(sa).toMatchObject({ filesChanged: 23, filesUnreadable: 1, sitesRewritten: 23 });
+    expect(sa.filesScanned).toBeGreaterThanOrEqual(1101);
+    expect(ra.files).toEqual(rb.files);
+    const ta = readTree(work);
+    const tb = readTree(serial);
+    expect([...ta.keys()]).toEqual([...tb.keys()]);
+    for (const [rel, bytes] of ta) expect(tb.get(rel)?.equals(bytes), rel).toBe(true);
+  });
+
   it('--typecheck reports new diagnostics and --rollback-on-type-errors restores those files', async () => {
     const work = project('named', 'deleted-legacy-module');
     fs.writeFileSync(
