@@ -3,15 +3,16 @@ import * as path from 'node:path';
 import { createAnalysisContext, unparsedAnalysis } from '../core/analyze.js';
 import { toPosix } from '../shared/paths.js';
 import type { ResolvedConfig } from '../core/config/types.js';
-import { describeRefusedPaths, listFiles, type FileListing } from '../core/files.js';
-import { displayPath } from '../shared/paths.js';
+import { listFiles } from '../core/files.js';
 import { CACHE_FILE_NAME, ReportCache, cacheKey, defaultCacheDir } from './cache.js';
 import { defaultJobs, HELPER_MIN_SOURCE_BYTES, MIN_ITEMS_FOR_HELPERS, startPool, type Pool } from './pool.js';
 import { hashText, safeRecord, type FileRecord, type ReportWorkerInit } from './report-worker.js';
 import { ensureDir } from '../shared/atomic-write.js';
-import { UsageError } from '../shared/errors.js';
 import { selectShard, type Shard } from '../shared/shard.js';
 import { readSourceFile } from '../shared/source-file.js';
+import { CollectError, listScope } from './scope.js';
+
+export { listScope } from './scope.js';
 
 export interface CollectOptions {
   /** Files or folders to narrow the scan to (absolute or relative to the cwd). */
@@ -39,9 +40,6 @@ export interface Collected {
   /** Threads that analysed files: this one, and the helpers when the work repaid them. */
   threads: number;
 }
-
-/** A problem with the inputs (a bad git ref, a bad shard): the CLI exits 2 with the message. */
-class CollectError extends UsageError {}
 
 function git(args: string[], cwd: string): string {
   try {
@@ -78,31 +76,6 @@ function changedFiles(rootDir: string, ref: string): Set<string> {
   const out = new Set<string>();
   for (const rel of [...changed, ...untracked]) if (rel && rel.startsWith(prefix)) out.add(rel.slice(prefix.length));
   return out;
-}
-
-/**
- * The files in scope, or an error that says why there are none: a verdict over no files would
- * claim compliance and "safe to delete" about code nobody read. A named path that does not
- * exist is an error too, never a note beside a verdict.
- */
-export function listScope(config: ResolvedConfig, paths: readonly string[] = []): FileListing {
-  const listing = listFiles(config, paths);
-  if (listing.refused.length > 0) throw new CollectError(describeRefusedPaths(listing));
-  if (listing.missing.length > 0) {
-    throw new CollectError(
-      `no such file or folder: ${listing.missing.map((p) => displayPath(config.rootDir, p)).join(', ')}`,
-    );
-  }
-  if (listing.files.length === 0) {
-    const globs = `include ${JSON.stringify(config.include)}, exclude ${JSON.stringify(config.exclude)}`;
-    const where = config.configPath ? ` (${displayPath(config.rootDir, config.configPath)})` : '';
-    throw new CollectError(
-      paths.length > 0
-        ? `no file in scope under ${paths.map((p) => displayPath(config.rootDir, p)).join(', ')}: the config's ${globs}${where} matches none there`
-        : `the config's ${globs}${where} matches no file under ${config.rootDir}: nothing to report on`,
-    );
-  }
-  return listing;
 }
 
 /** Best effort: the path of `dir` inside its git work tree ("" at the top, undefined outside git). */

@@ -1,10 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { MessageChannel } from 'node:worker_threads';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createMigrationContext, type MigrationContext } from '../../codemods/import-migration.js';
 import type { ResolvedConfig } from '../core/config/types.js';
-import { listScope } from '../engine/collect.js';
+import { listScope } from '../engine/scope.js';
 import {
   defaultJobs,
   HELPER_MIN_SOURCE_BYTES,
@@ -22,7 +21,7 @@ import {
 } from '../shared/atomic-write.js';
 import { UsageError } from '../shared/errors.js';
 import { displayPath } from '../shared/paths.js';
-import { selectShard, type Shard } from '../shared/shard.js';
+import type { Shard } from '../shared/shard.js';
 import { readSourceFile } from '../shared/source-file.js';
 import type { SiteRef } from '../../codemods/import-migration.js';
 import {
@@ -34,8 +33,9 @@ import {
   type MigrateItem,
   type MigrateWorkerInit,
 } from './worker.js';
-import { startWriteBehind, type WriteBehind } from './write-behind.js';
-import { scanFromPort, scanInThread, type ScannedFile } from './scan.js';
+import type { WriteBehind } from './write-behind.js';
+import type { Scan, ScannedFile } from './scan.js';
+import { startMigrateScan, type StartedScan } from './start-scan.js';
 import { SourceFileCache } from '../../codemods/checker-program.js';
 import { applyFit, fitSelection } from './fit.js';
 import { mayUseCompat } from '../../codemods/canonical/candidates.js';
@@ -73,6 +73,8 @@ export interface MigrateOptions {
    */
   fitEveryChangedFile?: boolean;
   onProgress?: (done: number, total: number) => void;
+  /** A scan the caller started (startMigrateScan) with these options; else migrate() starts it. */
+  scan?: StartedScan;
   /** Informational messages (not a git tree, ...). */
   onNotice?: (message: string) => void;
 }
@@ -262,47 +264,54 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
   const started = performance.now();
   const { config } = options;
   const root = config.rootDir;
-  for (const id of options.concepts ?? []) {
-    if (!config.concepts.some((c) => c.id === id))
-      throw new MigrateUsageError(
-        `--concept ${id}: no such concept (known: ${config.concepts.map((c) => c.id).join(', ')})`,
-      );
-  }
-  if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 1))
-    throw new MigrateUsageError('--limit expects a positive integer');
-
-  const dirty = gitDirtyPaths(root);
-  const gitTree = dirty !== undefined;
-  if (!gitTree)
-    options.onNotice?.(`${root} is not in a git work tree: migrating without the uncommitted-changes check`);
-  const guarded = gitTree && !options.allowDirty && !options.dryRun ? new Set(dirty) : new Set<string>();
-
-  // A missing path, a path outside the project or an empty scope is an error (exit 2), as for report and check.
-  const listing = listScope(config, options.paths ?? []);
-  if (listing.tempFiles.length > 0) {
-    const count = listing.tempFiles.length;
-    if (options.dryRun) {
-      const note = 'of an interrupted or concurrent run (a run that writes removes the leftovers)';
-      options.onNotice?.(`${count} temp file(s) ${note}`);
-    } else {
-      const removed = removeStaleTempFiles(listing.tempFiles);
-      if (removed.length > 0) options.onNotice?.(`removed ${removed.length} temp file(s) left by an interrupted run`);
+  // The listing and reading start first (on their own thread when the run has one): they overlap
+  // everything up to the parsing.
+  const { scan, writer } = options.scan ?? startMigrateScan(options);
+  try {
+    for (const id of options.concepts ?? []) {
+      if (!config.concepts.some((c) => c.id === id))
+        throw new MigrateUsageError(
+          `--concept ${id}: no such concept (known: ${config.concepts.map((c) => c.id).join(', ')})`,
+        );
     }
+    if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 1))
+      throw new MigrateUsageError('--limit expects a positive integer');
+
+    const dirty = gitDirtyPaths(root);
+    const gitTree = dirty !== undefined;
+    if (!gitTree)
+      options.onNotice?.(`${root} is not in a git work tree: migrating without the uncommitted-changes check`);
+    const guarded = gitTree && !options.allowDirty && !options.dryRun ? new Set(dirty) : new Set<string>();
+
+    // A missing path, a path outside the project or an empty scope is an error (exit 2), as for report and check.
+    const listing = await scan.listing;
+    if (listing.tempFiles.length > 0) {
+      const count = listing.tempFiles.length;
+      if (options.dryRun) {
+        const note = 'of an interrupted or concurrent run (a run that writes removes the leftovers)';
+        options.onNotice?.(`${count} temp file(s) ${note}`);
+      } else {
+        const removed = removeStaleTempFiles(listing.tempFiles);
+        if (removed.length > 0) options.onNotice?.(`removed ${removed.length} temp file(s) left by an interrupted run`);
+      }
+    }
+    const init: MigrateWorkerInit = {
+      config,
+      rename: Boolean(options.rename),
+      mergeImports: Boolean(options.mergeImports),
+      ...(options.concepts ? { concepts: [...options.concepts] } : {}),
+      // The two-phase run (see `twoPhase` below) writes what it planned: each thread keeps its plans.
+      keepPlans: !options.dryRun && (options.limit !== undefined || Boolean(options.typecheck)),
+    };
+    // Stage 1 looks for member callers in the whole project (fit.ts), the run's paths or shard or not.
+    const wholeProject = !options.shard && (options.paths ?? []).every((p) => path.resolve(p) === path.resolve(root));
+    const projectFiles = (): readonly string[] => (wholeProject ? listing.files : listScope(config, []).files);
+    const mctx = createMigrationContext(config);
+    return await run(options, listing.files, started, gitTree, init, mctx, guarded, projectFiles, scan, writer);
+  } catch (error) {
+    await writer?.close();
+    throw error;
   }
-  let files = listing.files;
-  if (options.shard) files = selectShard(root, files, options.shard, options.shard.by);
-  const init: MigrateWorkerInit = {
-    config,
-    rename: Boolean(options.rename),
-    mergeImports: Boolean(options.mergeImports),
-    ...(options.concepts ? { concepts: [...options.concepts] } : {}),
-    // The two-phase run (see `twoPhase` below) writes what it planned: each thread keeps its plans.
-    keepPlans: !options.dryRun && (options.limit !== undefined || Boolean(options.typecheck)),
-  };
-  // Stage 1 looks for member callers in the whole project (fit.ts), the run's paths or not.
-  const wholeProject = (options.paths ?? []).every((p) => path.resolve(p) === path.resolve(root));
-  const projectFiles = (): readonly string[] => (wholeProject ? listing.files : listScope(config, []).files);
-  return run(options, files, started, gitTree, init, createMigrationContext(config), guarded, projectFiles);
 }
 
 /**
@@ -324,13 +333,6 @@ const CHECK_EVERY = 128;
 /** Candidates per batch handed to the pool while the prefilter runs. */
 const STREAM_BATCH = 8;
 
-/**
- * From this many files in scope, one more thread reads them for the prefilter and then writes the
- * main thread's output (scan.ts, write-behind.ts), so the main thread parses and plans while files
- * are read and written; below it, the thread's start-up costs more than it saves.
- */
-const READ_THREAD_MIN_FILES = 1000;
-
 async function run(
   options: MigrateOptions,
   files: string[],
@@ -340,6 +342,8 @@ async function run(
   mctx: MigrationContext,
   dirty: ReadonlySet<string>,
   projectFiles: () => readonly string[],
+  scan: Scan,
+  writer: WriteBehind | undefined,
 ): Promise<MigrateResult> {
   const { config } = options;
   const root = config.rootDir;
@@ -354,13 +358,6 @@ async function run(
   const within = projectRealRoot(config);
   // Stage 2's plans (see below): its thread writes them.
   let stage2Results = new Map<string, CanonicalFileResult>();
-  // Many files: another thread reads them for the prefilter and then writes this thread's output.
-  const readThread = mayHelp && files.length >= READ_THREAD_MIN_FILES;
-  const channel = readThread ? new MessageChannel() : undefined;
-  const writer: WriteBehind | undefined = channel
-    ? startWriteBehind({ within, scan: { files, port: channel.port2 } })
-    : undefined;
-  const scan = channel ? scanFromPort(channel.port1) : scanInThread(files);
   const pool: Pool<MigrateItem, FileOutcome> = startPool({
     workerUrl: new URL('./worker.js', import.meta.url),
     init,

@@ -1,19 +1,48 @@
 import { MessagePort } from 'node:worker_threads';
+import type { ResolvedConfig } from '../core/config/types.js';
+import { CollectError, listScope } from '../engine/scope.js';
+import { UsageError } from '../shared/errors.js';
+import { selectShard, type Shard } from '../shared/shard.js';
 import { createSourceScanner } from '../shared/source-file.js';
 
 /**
- * The reading half of `ssot migrate`'s prefilter: every listed file is read once, in order, and
- * handed to the caller, which decides from the bytes whether the file can hold a legacy import.
- * Reading thousands of files is mostly system calls; on a thread of its own it overlaps the
- * parsing and planning of the candidates found so far, which the main thread does meanwhile. The
- * thread reads only: the prefilter itself (per folder, from the tsconfig that applies) stays on
- * the main thread, so there is one prefilter and no TypeScript load in the reading thread.
+ * The listing and reading half of `ssot migrate`'s prefilter: the files in scope are listed (and
+ * sharded), then every one is read once, in order, and handed to the caller, which decides from
+ * the bytes whether the file can hold a legacy import. Listing and reading thousands of files is
+ * mostly system calls; on a thread of its own (started by the CLI before it loads the parsers and
+ * the planner) it overlaps that loading, and then the parsing and planning of the candidates found
+ * so far, which the main thread does meanwhile. The thread lists and reads only: the prefilter
+ * itself (per folder, from the tsconfig that applies) stays on the main thread, so there is one
+ * prefilter and no TypeScript load in the reading thread.
  */
+
+/** What to scan: the scope of a run (config, paths) and its shard. */
+export interface ScanScope {
+  config: ResolvedConfig;
+  paths: readonly string[];
+  shard?: Shard & { by: 'dir' | 'hash' };
+}
+
+export interface ScanListing {
+  /** The files in scope (of the shard), in path order: the order they are read in. */
+  files: string[];
+  /** Temp files of interrupted or concurrent atomic writes seen on the way. */
+  tempFiles: string[];
+}
+
+/** The scope's files (listScope: a path out of scope or an empty scope is a UsageError), sharded. */
+function listForScan({ config, paths, shard }: ScanScope): ScanListing {
+  const listing = listScope(config, paths);
+  const files = shard ? selectShard(config.rootDir, listing.files, shard, shard.by) : listing.files;
+  return { files, tempFiles: listing.tempFiles };
+}
 
 /** A file of the scan: its bytes (valid during the callback only), or why it could not be read. */
 export type ScannedFile = { file: string; bytes: Buffer } | { file: string; reason: string };
 
 export interface Scan {
+  /** The files that will be read; rejects with the listing's UsageError (nothing is read then). */
+  listing: Promise<ScanListing>;
   /**
    * Calls `onFile` for every file in order, and awaits `betweenBatches` after each batch (the
    * caller works on what it found meanwhile). Rejects if the reading thread fails.
@@ -24,10 +53,16 @@ export interface Scan {
 /** Files per batch: the caller gets to work on candidates between batches. */
 const BATCH_FILES = 64;
 
-/** Reads on the calling thread. */
-export function scanInThread(files: readonly string[]): Scan {
+/** Lists and reads on the calling thread. */
+export function scanInThread(scope: ScanScope): Scan {
+  let listed: ScanListing | undefined;
+  const listing = new Promise<ScanListing>((resolve) => resolve((listed = listForScan(scope))));
+  // Awaited by the caller before it reads; a rejection it never awaits must not end the process.
+  listing.catch(() => undefined);
   return {
+    listing,
     async read(onFile, betweenBatches) {
+      const files = listed?.files ?? (await listing).files;
       const readSource = createSourceScanner();
       for (let i = 0; i < files.length; i++) {
         const file = files[i]!;
@@ -52,25 +87,55 @@ interface BatchMessage {
   reasons: Record<number, string>;
 }
 
-type ScanMessage = BatchMessage | { kind: 'end' } | { kind: 'failed'; message: string };
+type ScanMessage =
+  | ({ kind: 'listing' } & ScanListing)
+  | BatchMessage
+  | { kind: 'end' }
+  | { kind: 'failed'; message: string; usage: boolean };
 
-/** The request that starts the reading in the thread (see serveScan). */
-export interface ScanRequest {
-  files: string[];
+/** The request that starts the listing and reading in the thread (see serveScan). */
+export interface ScanRequest extends ScanScope {
   port: MessagePort;
 }
 
-/** Reads what a scan thread sends on `port` (the other end is given to serveScan). */
+/** What a scan thread sends on `port` (the other end is given to serveScan). */
 export function scanFromPort(port: MessagePort): Scan {
+  // Until the caller reads, messages wait here (the listing is taken out at once).
+  const early: ScanMessage[] = [];
+  let deliver: ((m: ScanMessage) => void) | undefined;
+  let listed: (listing: ScanListing) => void;
+  let unlisted: (error: Error) => void;
+  const listing = new Promise<ScanListing>((resolve, reject) => {
+    listed = resolve;
+    unlisted = reject;
+  });
+  listing.catch(() => undefined);
+  const failure = (m: { message: string; usage: boolean }): Error =>
+    m.usage ? new CollectError(m.message) : new Error(`the reading thread failed: ${m.message}`);
+  const receive = (m: ScanMessage): void => {
+    if (m.kind === 'listing') listed({ files: m.files, tempFiles: m.tempFiles });
+    else if (m.kind === 'failed') unlisted(failure(m));
+    if (deliver) deliver(m);
+    else early.push(m);
+  };
+  const closed = (): void => {
+    // The thread ended (crashed, terminated) before it sent the end: the files it did not send
+    // were never read, so there is no verdict over them.
+    receive({ kind: 'failed', message: 'it ended before reading every file', usage: false });
+  };
+  port.on('message', receive);
+  port.on('close', closed);
   return {
+    listing,
     read(onFile, betweenBatches) {
       return new Promise<void>((resolve, reject) => {
-        const queue: ScanMessage[] = [];
+        const queue: ScanMessage[] = early.splice(0);
         let working = false;
         let settled = false;
         const settle = (error?: Error): void => {
           if (settled) return;
           settled = true;
+          deliver = undefined;
           port.off('message', receive);
           port.off('close', closed);
           port.close();
@@ -83,8 +148,9 @@ export function scanFromPort(port: MessagePort): Scan {
           working = true;
           try {
             for (let m = queue.shift(); m !== undefined && !settled; m = queue.shift()) {
+              if (m.kind === 'listing') continue;
               if (m.kind === 'end') return settle();
-              if (m.kind === 'failed') return settle(new Error(`the reading thread failed: ${m.message}`));
+              if (m.kind === 'failed') return settle(failure(m));
               const bytes = Buffer.from(m.buffer);
               let start = 0;
               for (let i = 0; i < m.files.length; i++) {
@@ -103,18 +169,11 @@ export function scanFromPort(port: MessagePort): Scan {
             working = false;
           }
         };
-        const receive = (m: ScanMessage): void => {
+        deliver = (m) => {
           queue.push(m);
           void work();
         };
-        const closed = (): void => {
-          // The thread ended (crashed, terminated) before it sent the end: the files it did not
-          // send were never read, so there is no verdict over them.
-          queue.push({ kind: 'failed', message: 'it ended before reading every file' });
-          void work();
-        };
-        port.on('message', receive);
-        port.on('close', closed);
+        void work();
       });
     },
   };
@@ -128,7 +187,22 @@ const BATCH_BYTES = 512 * 1024;
  * open (the receiver closes it after the end): a port that closes tells the receiver that the
  * thread is gone.
  */
-export function serveScan({ files, port }: ScanRequest): void {
+export function serveScan(request: ScanRequest): void {
+  const { port } = request;
+  let files: string[];
+  try {
+    const listing = listForScan(request);
+    files = listing.files;
+    port.postMessage({ kind: 'listing', ...listing } satisfies ScanMessage);
+  } catch (error) {
+    const usage = error instanceof UsageError;
+    port.postMessage({
+      kind: 'failed',
+      message: (error as Error)?.message ?? String(error),
+      usage,
+    } satisfies ScanMessage);
+    return;
+  }
   try {
     const readSource = createSourceScanner();
     let batch: BatchMessage | undefined;
@@ -169,6 +243,7 @@ export function serveScan({ files, port }: ScanRequest): void {
     send();
     port.postMessage({ kind: 'end' } satisfies ScanMessage);
   } catch (error) {
-    port.postMessage({ kind: 'failed', message: (error as Error)?.message ?? String(error) } satisfies ScanMessage);
+    const message = (error as Error)?.message ?? String(error);
+    port.postMessage({ kind: 'failed', message, usage: false } satisfies ScanMessage);
   }
 }

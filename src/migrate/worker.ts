@@ -19,6 +19,9 @@ import {
 import { displayPath } from '../shared/paths.js';
 import { readSourceFile } from '../shared/source-file.js';
 import { unifiedDiff } from './diff.js';
+import { projectRealRoot } from './start-scan.js';
+
+export { projectRealRoot } from './start-scan.js';
 
 export interface MigrateWorkerInit {
   config: ResolvedConfig;
@@ -69,15 +72,6 @@ export interface FileOutcome {
  * when flushed: its caller patches the outcomes.
  */
 export type WriteFile = (file: string, data: string, expect: ExpectedFile) => void;
-
-/** The real path of the project root: every write must land inside it. */
-export function projectRealRoot(config: ResolvedConfig): string {
-  try {
-    return fs.realpathSync(config.rootDir);
-  } catch {
-    return config.rootDir;
-  }
-}
 
 /** Reads, plans, verifies and (in write mode) atomically writes one file. */
 export function migrateWorker(

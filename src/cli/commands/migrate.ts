@@ -113,24 +113,31 @@ export function registerMigrate(program: Command): void {
         const cwd = process.cwd();
         const { config } = loadConfigFor({ paths, cwd, ...(flags.config ? { configPath: flags.config } : {}) });
         const progress = flags.json ? undefined : createProgress('ssot migrate');
-        // Loaded here, not with the program: the codemods and their parsers are no part of the other commands' start-up.
+        const scope = {
+          config,
+          paths: paths.map((p) => path.resolve(cwd, p)),
+          to,
+          ...(jobs !== undefined ? { jobs } : {}),
+          ...(flags.shard ? { shard: { ...parseShard(flags.shard), by: shardBy } } : {}),
+        };
+        // The files are listed and read (on their own thread) while the codemods and their parsers
+        // load: those are loaded here, not with the program, and are no part of the other commands' start-up.
+        const { startMigrateScan } = await import('../../migrate/start-scan.js');
+        const scan = startMigrateScan(scope);
         const { migrate } = await import('../../migrate/run.js');
         let result: MigrateResult;
         try {
           result = await migrate({
-            config,
-            paths: paths.map((p) => path.resolve(cwd, p)),
+            ...scope,
+            scan,
             ...(flags.concept ? { concepts: flags.concept } : {}),
-            to,
             dryRun: Boolean(flags.dryRun),
             allowDirty: Boolean(flags.allowDirty),
             rename: Boolean(flags.rename),
             mergeImports: Boolean(flags.mergeImports),
             typecheck: Boolean(flags.typecheck),
             rollbackOnTypeErrors: Boolean(flags.rollbackOnTypeErrors),
-            ...(jobs !== undefined ? { jobs } : {}),
             ...(limit !== undefined ? { limit } : {}),
-            ...(flags.shard ? { shard: { ...parseShard(flags.shard), by: shardBy } } : {}),
             ...(progress ? { onProgress: (d: number, t: number) => progress.update(d, t) } : {}),
             onNotice: (m) => process.stderr.write(`ssot migrate: ${m}\n`),
           });
