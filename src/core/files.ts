@@ -55,25 +55,64 @@ function ignoredBy(layers: readonly IgnoreLayer[], rel: string, isDir: boolean):
   return false;
 }
 
+/** The paths a listing starts from, checked: the ones to walk, and the named paths it refuses. */
+export interface ScopeStarts {
+  /** Folders and files to walk, as named (absolute). */
+  starts: string[];
+  missing: string[];
+  refused: FileListing['refused'];
+}
+
 /**
- * The files in scope: `include` minus `exclude` globs (relative to the root), honouring every
- * .gitignore on the way down, never node_modules. `paths` narrows the scan to files or folders.
- * Sorted, so every run and every shard sees the same order.
+ * Checks the paths a listing starts from (the root when none is named): each must exist, and
+ * resolve (through symlinks) to a regular file or a folder inside the project root.
  */
-export function listFiles(config: ResolvedConfig, paths: readonly string[] = []): FileListing {
+export function scopeStarts(config: ResolvedConfig, paths: readonly string[] = []): ScopeStarts {
   const root = config.rootDir;
-  const isIncluded = picomatch(config.include, { dot: true });
-  const isExcluded = config.exclude.length > 0 ? picomatch(config.exclude, { dot: true }) : () => false;
-  const out: string[] = [];
-  const missing: string[] = [];
-  const refused: FileListing['refused'] = [];
-  const tempFiles: string[] = [];
   let realRoot = root;
   try {
     realRoot = fs.realpathSync(root);
   } catch {
     // a root that does not exist lists nothing anyway
   }
+  const out: ScopeStarts = { starts: [], missing: [], refused: [] };
+  for (const start of paths.length > 0 ? paths.map((p) => path.resolve(p)) : [root]) {
+    let stat: fs.Stats;
+    let real: string;
+    try {
+      real = fs.realpathSync(start);
+      stat = fs.statSync(real);
+    } catch {
+      out.missing.push(start);
+      continue;
+    }
+    if (!isInside(real, realRoot)) {
+      out.refused.push({ path: start, reason: `resolves to ${real}, outside the project root ${root}` });
+    } else if (!stat.isDirectory() && !stat.isFile())
+      out.refused.push({ path: start, reason: `not a regular file (${fileKind(stat)})` });
+    else out.starts.push(start);
+  }
+  return out;
+}
+
+/** What a walk finds, as it finds it. */
+export interface ScopeVisitor {
+  /** A file in scope (a file under two named paths comes twice). */
+  file(abs: string): void;
+  /** A temp file of an atomic write (`.x.ts.ssot-<pid>-<hex>.tmp`). */
+  tempFile(abs: string): void;
+}
+
+/**
+ * Walks checked starts (scopeStarts) and hands every file in scope to the visitor, in walk order:
+ * `include` minus `exclude` globs (relative to the root), honouring every .gitignore on the way
+ * down, never node_modules. A caller that reads while it walks (migrate's read thread) gets the
+ * first files before the walk is done.
+ */
+export function walkScope(config: ResolvedConfig, starts: readonly string[], visitor: ScopeVisitor): void {
+  const root = config.rootDir;
+  const isIncluded = picomatch(config.include, { dot: true });
+  const isExcluded = config.exclude.length > 0 ? picomatch(config.exclude, { dot: true }) : () => false;
 
   // .gitignore files above a named path still apply, so collect the layers from the root down.
   const layersFor = (dir: string): IgnoreLayer[] => {
@@ -93,7 +132,7 @@ export function listFiles(config: ResolvedConfig, paths: readonly string[] = [])
 
   const consider = (abs: string, rel: string, layers: readonly IgnoreLayer[]): void => {
     if (rel.startsWith('..') || path.isAbsolute(rel)) return;
-    if (isIncluded(rel) && !isExcluded(rel) && !ignoredBy(layers, rel, false)) out.push(abs);
+    if (isIncluded(rel) && !isExcluded(rel) && !ignoredBy(layers, rel, false)) visitor.file(abs);
   };
 
   /** `relDir`: `dir` relative to the root, posix; paths below it are built from it, not recomputed. */
@@ -116,7 +155,7 @@ export function listFiles(config: ResolvedConfig, paths: readonly string[] = [])
         if (config.exclude.length > 0 && isExcluded(rel + '/')) continue;
         walk(abs, rel, layers);
       } else if (entry.isFile()) {
-        if (TEMP_FILE_PATTERN.test(entry.name)) tempFiles.push(abs);
+        if (TEMP_FILE_PATTERN.test(entry.name)) visitor.tempFile(abs);
         else consider(abs, rel, layers);
       }
       // Symlinks are not followed (they may lead out of the project); FIFOs, sockets and devices are no source.
@@ -133,40 +172,45 @@ export function listFiles(config: ResolvedConfig, paths: readonly string[] = [])
       return;
     }
     for (const name of names) {
-      if (name.startsWith(prefix) && TEMP_FILE_PATTERN.test(name)) tempFiles.push(path.join(path.dirname(file), name));
+      if (name.startsWith(prefix) && TEMP_FILE_PATTERN.test(name))
+        visitor.tempFile(path.join(path.dirname(file), name));
     }
   };
 
-  const starts = paths.length > 0 ? paths.map((p) => path.resolve(p)) : [root];
   for (const start of starts) {
+    const rel = toPosix(path.relative(root, start));
     let stat: fs.Stats;
-    let real: string;
     try {
-      real = fs.realpathSync(start);
-      stat = fs.statSync(real);
+      stat = fs.statSync(start);
     } catch {
-      missing.push(start);
       continue;
     }
-    const rel = toPosix(path.relative(root, start));
-    if (!isInside(real, realRoot)) {
-      refused.push({ path: start, reason: `resolves to ${real}, outside the project root ${root}` });
-    } else if (stat.isDirectory())
+    if (stat.isDirectory())
       walk(
         start,
         rel,
         layersFor(path.join(start, '__probe__')).filter((l) => l.dir !== start),
       );
-    else if (!stat.isFile()) refused.push({ path: start, reason: `not a regular file (${fileKind(stat)})` });
     else {
       consider(start, rel, layersFor(start));
       tempFilesBeside(start);
     }
   }
-  return { files: [...new Set(out)].sort(), missing, refused, tempFiles: [...new Set(tempFiles)].sort() };
+}
+
+/**
+ * The files in scope (walkScope from the paths scopeStarts accepts), and the named paths that are
+ * missing or refused. Sorted, so every run and every shard sees the same order.
+ */
+export function listFiles(config: ResolvedConfig, paths: readonly string[] = []): FileListing {
+  const { starts, missing, refused } = scopeStarts(config, paths);
+  const files = new Set<string>();
+  const tempFiles = new Set<string>();
+  walkScope(config, starts, { file: (f) => files.add(f), tempFile: (f) => tempFiles.add(f) });
+  return { files: [...files].sort(), missing, refused, tempFiles: [...tempFiles].sort() };
 }
 
 /** The message of a run refused for `listing.refused` paths. */
-export function describeRefusedPaths(listing: FileListing): string {
+export function describeRefusedPaths(listing: Pick<FileListing, 'refused'>): string {
   return `not project source:\n${listing.refused.map((r) => `  ${r.path}: ${r.reason}`).join('\n')}`;
 }

@@ -283,18 +283,6 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
       options.onNotice?.(`${root} is not in a git work tree: migrating without the uncommitted-changes check`);
     const guarded = gitTree && !options.allowDirty && !options.dryRun ? new Set(dirty) : new Set<string>();
 
-    // A missing path, a path outside the project or an empty scope is an error (exit 2), as for report and check.
-    const listing = await scan.listing;
-    if (listing.tempFiles.length > 0) {
-      const count = listing.tempFiles.length;
-      if (options.dryRun) {
-        const note = 'of an interrupted or concurrent run (a run that writes removes the leftovers)';
-        options.onNotice?.(`${count} temp file(s) ${note}`);
-      } else {
-        const removed = removeStaleTempFiles(listing.tempFiles);
-        if (removed.length > 0) options.onNotice?.(`removed ${removed.length} temp file(s) left by an interrupted run`);
-      }
-    }
     const init: MigrateWorkerInit = {
       config,
       rename: Boolean(options.rename),
@@ -305,9 +293,11 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
     };
     // Stage 1 looks for member callers in the whole project (fit.ts), the run's paths or shard or not.
     const wholeProject = !options.shard && (options.paths ?? []).every((p) => path.resolve(p) === path.resolve(root));
-    const projectFiles = (): readonly string[] => (wholeProject ? listing.files : listScope(config, []).files);
+    let listed: readonly string[] | undefined;
+    void scan.listing.then((l) => (listed = l.files)).catch(() => undefined);
+    const projectFiles = (): readonly string[] => (wholeProject ? listed : undefined) ?? listScope(config, []).files;
     const mctx = createMigrationContext(config);
-    return await run(options, listing.files, started, gitTree, init, mctx, guarded, projectFiles, scan, writer);
+    return await run(options, started, gitTree, init, mctx, guarded, projectFiles, scan, writer);
   } catch (error) {
     await writer?.close();
     throw error;
@@ -335,7 +325,6 @@ const STREAM_BATCH = 8;
 
 async function run(
   options: MigrateOptions,
-  files: string[],
   started: number,
   gitTree: boolean,
   init: MigrateWorkerInit,
@@ -405,6 +394,8 @@ async function run(
   const texts = new Map<string, string>();
   let candidateBytes = 0;
   let scanned = 0;
+  let total: number | undefined;
+  void scan.listing.then((l) => (total = l.files.length)).catch(() => undefined);
   const consider = (source: ScannedFile): void => {
     const { file } = source;
     const i = scanned++;
@@ -421,8 +412,9 @@ async function run(
       if (fitting?.needsFit(file, text)) fitFiles.add(file);
       if (stage2) texts.set(file, text);
     } else ruledOut.push({ ...empty, status: 'unchanged' });
-    // The work estimate: candidate bytes so far, extrapolated to every file.
-    const estimate = (candidateBytes * files.length) / (i + 1);
+    // The work estimate: candidate bytes so far, extrapolated to every file (to the files found
+    // so far while a reading thread still walks).
+    const estimate = (candidateBytes * Math.max(total ?? 0, i + 1)) / (i + 1);
     if (pool.helpers === 0 && mayHelp && i >= ESTIMATE_AFTER_FILES && i % CHECK_EVERY === 0) {
       if (estimate >= HELPER_MIN_SOURCE_BYTES) addHelpers(Math.floor(estimate / HELPER_MIN_SOURCE_BYTES) - 1);
     }
@@ -438,6 +430,18 @@ async function run(
   } catch (error) {
     await Promise.all([pool.close(), writer?.close()]);
     throw error;
+  }
+  // A missing path, a path outside the project or an empty scope failed the read above (exit 2).
+  const { files, tempFiles } = await scan.listing;
+  if (tempFiles.length > 0) {
+    const count = tempFiles.length;
+    if (options.dryRun) {
+      const note = 'of an interrupted or concurrent run (a run that writes removes the leftovers)';
+      options.onNotice?.(`${count} temp file(s) ${note}`);
+    } else {
+      const removed = removeStaleTempFiles(tempFiles);
+      if (removed.length > 0) options.onNotice?.(`removed ${removed.length} temp file(s) left by an interrupted run`);
+    }
   }
   send(true);
   if (pool.helpers === 0 && mayHelp && candidateBytes >= HELPER_MIN_SOURCE_BYTES)
@@ -535,9 +539,11 @@ async function run(
     let rollbackNotes: string[] = [];
     if (!twoPhase) {
       const mode = options.dryRun ? 'diff' : 'write';
-      outcomes = await runPool(
-        candidates.map((file) => ({ file, mode })),
-        true,
+      outcomes = byFile(
+        await runPool(
+          candidates.map((file) => ({ file, mode })),
+          true,
+        ),
       );
       if (options.dryRun && options.limit !== undefined) {
         // A dry run shows what the limited run would change: the first n files that change.
@@ -554,9 +560,11 @@ async function run(
         });
       }
     } else {
-      outcomes = await runPool(
-        candidates.map((file) => ({ file, mode: 'plan' })),
-        true,
+      outcomes = byFile(
+        await runPool(
+          candidates.map((file) => ({ file, mode: 'plan' })),
+          true,
+        ),
       );
       const planned = new Map(outcomes.map((o) => [o.file, o]));
       let chosen = outcomes.filter((o) => o.status === 'changed').map((o) => o.file);
@@ -626,7 +634,7 @@ async function run(
     }
 
     // Back in path order with the files the prefilter ruled out.
-    outcomes = [...outcomes, ...ruledOut].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+    outcomes = byFile([...outcomes, ...ruledOut]);
     const reports: MigrateFileReport[] = [];
     let filesRuledOut = 0;
     for (const o of outcomes) {
@@ -672,6 +680,14 @@ async function run(
     });
     return { root, files: reports, missing: [], summary, exitCode: migrateExitCode(summary) };
   }
+}
+
+/**
+ * In path order: a reading thread hands files over in the order its walk finds them, and --limit
+ * takes the first files in path order.
+ */
+function byFile(outcomes: FileOutcome[]): FileOutcome[] {
+  return outcomes.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
 
 /** Diagnostics present after but not before, per file (compared by code and message, as a multiset). */

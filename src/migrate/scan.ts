@@ -1,6 +1,7 @@
 import { MessagePort } from 'node:worker_threads';
 import type { ResolvedConfig } from '../core/config/types.js';
-import { CollectError, listScope } from '../engine/scope.js';
+import { walkScope } from '../core/files.js';
+import { checkedStarts, CollectError, emptyScopeError, listScope } from '../engine/scope.js';
 import { UsageError } from '../shared/errors.js';
 import { selectShard, type Shard } from '../shared/shard.js';
 import { createSourceScanner } from '../shared/source-file.js';
@@ -24,7 +25,7 @@ export interface ScanScope {
 }
 
 export interface ScanListing {
-  /** The files in scope (of the shard), in path order: the order they are read in. */
+  /** The files in scope (of the shard), in path order. */
   files: string[];
   /** Temp files of interrupted or concurrent atomic writes seen on the way. */
   tempFiles: string[];
@@ -41,11 +42,16 @@ function listForScan({ config, paths, shard }: ScanScope): ScanListing {
 export type ScannedFile = { file: string; bytes: Buffer } | { file: string; reason: string };
 
 export interface Scan {
-  /** The files that will be read; rejects with the listing's UsageError (nothing is read then). */
+  /**
+   * The files in scope. Settled by the time `read` resolves; a reading thread that reads while it
+   * walks settles it only then. Rejects with the listing's UsageError (CollectError).
+   */
   listing: Promise<ScanListing>;
   /**
-   * Calls `onFile` for every file in order, and awaits `betweenBatches` after each batch (the
-   * caller works on what it found meanwhile). Rejects if the reading thread fails.
+   * Calls `onFile` once for every file in scope, and awaits `betweenBatches` after each batch (the
+   * caller works on what it found meanwhile): in path order on this thread, in walk order from a
+   * reading thread that walks and reads at once. Rejects with the listing's UsageError (before any
+   * file) or if the reading thread fails.
    */
   read(onFile: (file: ScannedFile) => void, betweenBatches: () => Promise<void>): Promise<void>;
 }
@@ -183,26 +189,22 @@ export function scanFromPort(port: MessagePort): Scan {
 const BATCH_BYTES = 512 * 1024;
 
 /**
- * The thread's side: reads `files` in order and sends them in batches on `port`. The port stays
- * open (the receiver closes it after the end): a port that closes tells the receiver that the
- * thread is gone.
+ * The thread's side: lists and reads the scope, sending the files in batches on `port`. Without a
+ * shard it reads each file as the walk finds it (a shard is chosen from the whole listing, so a
+ * sharded scan lists first); the listing (sorted) follows the last batch, or comes first when
+ * sharded. The port stays open (the receiver closes it after the end): a port that closes tells
+ * the receiver that the thread is gone.
  */
 export function serveScan(request: ScanRequest): void {
   const { port } = request;
-  let files: string[];
-  try {
-    const listing = listForScan(request);
-    files = listing.files;
-    port.postMessage({ kind: 'listing', ...listing } satisfies ScanMessage);
-  } catch (error) {
+  const fail = (error: unknown): void => {
     const usage = error instanceof UsageError;
     port.postMessage({
       kind: 'failed',
       message: (error as Error)?.message ?? String(error),
       usage,
     } satisfies ScanMessage);
-    return;
-  }
+  };
   try {
     const readSource = createSourceScanner();
     let batch: BatchMessage | undefined;
@@ -213,9 +215,9 @@ export function serveScan(request: ScanRequest): void {
       if (batch) port.postMessage(batch, [batch.buffer]);
       batch = undefined;
     };
-    for (const file of files) {
-      const read = readSource(file);
-      const size = read.ok ? read.bytes.length : 0;
+    const read = (file: string): void => {
+      const source = readSource(file);
+      const size = source.ok ? source.bytes.length : 0;
       if (batch && used + size > batch.buffer.byteLength) send();
       if (!batch) {
         batch = {
@@ -230,20 +232,44 @@ export function serveScan(request: ScanRequest): void {
       }
       const i = batch.files.length;
       batch.files.push(file);
-      if (!read.ok) {
+      if (!source.ok) {
         batch.ends.push(-1);
-        batch.reasons[i] = read.reason;
+        batch.reasons[i] = source.reason;
       } else {
-        read.bytes.copy(bytes, used);
+        source.bytes.copy(bytes, used);
         used += size;
         batch.ends.push(used);
       }
       if (batch.files.length >= BATCH_FILES) send();
+    };
+    if (request.shard) {
+      const listing = listForScan(request);
+      port.postMessage({ kind: 'listing', ...listing } satisfies ScanMessage);
+      for (const file of listing.files) read(file);
+      send();
+    } else {
+      // A named path that is missing or not project source stops the run before any file is read.
+      const starts = checkedStarts(request.config, request.paths);
+      const files = new Set<string>();
+      const tempFiles = new Set<string>();
+      walkScope(request.config, starts, {
+        file: (f) => {
+          if (files.has(f)) return;
+          files.add(f);
+          read(f);
+        },
+        tempFile: (f) => tempFiles.add(f),
+      });
+      send();
+      if (files.size === 0) throw emptyScopeError(request.config, request.paths);
+      port.postMessage({
+        kind: 'listing',
+        files: [...files].sort(),
+        tempFiles: [...tempFiles].sort(),
+      } satisfies ScanMessage);
     }
-    send();
     port.postMessage({ kind: 'end' } satisfies ScanMessage);
   } catch (error) {
-    const message = (error as Error)?.message ?? String(error);
-    port.postMessage({ kind: 'failed', message, usage: false } satisfies ScanMessage);
+    fail(error);
   }
 }

@@ -208,6 +208,21 @@ describe('ssot migrate', () => {
     ]);
   });
 
+  it('--limit takes path order also when a reading thread hands files over in walk order', async () => {
+    const work = project('named');
+    const use = "import { MessageRouter } from '../legacy/message-router';\nexport const r = new MessageRouter();\n";
+    // `src/named/` is walked before `src/named.ts` is seen, but `src/named.ts` comes first in path order.
+    fs.mkdirSync(path.join(work, 'src/named'));
+    fs.writeFileSync(path.join(work, 'src/named/inner.ts'), use);
+    for (const jobs of ['1', '2']) {
+      const copy = tempDir('limit');
+      copyDir(work, copy);
+      const r = await ssotInProcess(['migrate', '--json', '--jobs', jobs, '--limit', '1', '.'], copy);
+      const changed = (JSON.parse(r.stdout) as Report).files.filter((f) => f.status === 'changed').map((f) => f.file);
+      expect(changed, `--jobs ${jobs}`).toEqual(['src/named.ts']);
+    }
+  });
+
   it('--shard i/n splits the files into disjoint shards that cover them all', async () => {
     const work = project('named');
     for (const area of ['billing', 'chat', 'admin', 'jobs', 'search']) {

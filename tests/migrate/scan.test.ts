@@ -60,8 +60,11 @@ function project(): { scope: ScanScope; expected: Seen[] } {
     fs.writeFileSync(file, content);
     expected.push(reason ? { file, reason } : { file, text: Buffer.from(content).toString('latin1') });
   };
-  for (let i = 0; i < 150; i++)
+  // Created out of path order: a folder lists its entries in the order they were made, or hashed.
+  for (let i = 149; i >= 0; i--)
     add(`a/f${String(i).padStart(3, '0')}.ts`, `import { a${i} } from './event';\n`.repeat(i % 7));
+  // Before every file of folder `a` in path order ('.' < '/'), after them in a walk of sorted entries.
+  add('a.ts', 'export {};\n');
   add('b/large.ts', 'x'.repeat(1_300_000) + '\n');
   add('b/utf8.ts', 'const s = "äö€";\n');
   add('b/binary.ts', Buffer.from([0x61, 0x00, 0x62]), 'binary file (contains a NUL byte)');
@@ -94,7 +97,9 @@ describe('scan', () => {
     try {
       const { files, seen, batches } = await collect(scan);
       expect(files).toEqual(expected.map((e) => e.file));
-      expect(seen).toEqual(expected);
+      // In the order its walk finds them (it reads while it walks): each file once.
+      expect(seen).not.toEqual(expected);
+      expect([...seen].sort((x, y) => (x.file < y.file ? -1 : 1))).toEqual(expected);
       expect(batches).toBeGreaterThan(1);
       const target = expected[0]!.file;
       writer.write(target, 'new\n');
@@ -112,6 +117,7 @@ describe('scan', () => {
     const { scan, writer } = threaded(sharded);
     try {
       const there = await collect(scan);
+      // A shard is chosen from the whole listing: that thread lists first, then reads in path order.
       expect(there.seen).toEqual(here.seen);
       expect(here.files.length).toBeGreaterThan(0);
       expect(here.files.length).toBeLessThan(expected.length);
