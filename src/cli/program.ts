@@ -6,7 +6,12 @@ import { registerMigrate } from './commands/migrate.js';
 import { packageVersion } from '../shared/version.js';
 import { EXIT_ERROR } from './exit-codes.js';
 
-/** The `ssot` program: one sub-command per file under ./commands. */
+/**
+ * The `ssot` program: one sub-command per file under ./commands. Those files hold only the
+ * registration (arguments, options, help); each command's implementation, under ./actions, is
+ * imported when the command runs, so `--help`, `--version` and every other command start without
+ * loading it (TypeScript, the parsers, the report pipeline, the codemods).
+ */
 export function createProgram(): Command {
   const program = new Command('ssot')
     .description('keep one concept implemented exactly once: report, gate, migrate')

@@ -5,7 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, REPO, tempDir } from '../helpers/index.js';
+import { copyDemo, ensureBuilt, REPO, tempDir } from '../helpers/index.js';
 
 const LOADER = path.join(REPO, 'dist/src/core/typescript-loader.cjs');
 const BIN = path.join(REPO, 'dist/src/cli/bin.js');
@@ -93,6 +93,27 @@ describe('TypeScript loader with a V8 code cache', () => {
     const strip = (s: string) => s.replace(/"(generatedAt|\w*Ms)":\s*("[^"]*"|\d+)/g, '"$1":0');
     expect(strip(cold)).toBe(strip(plain));
     expect(strip(warm)).toBe(strip(plain));
+  });
+
+  it('the CLI saves the cache after a command that loaded TypeScript, and only then', () => {
+    const dir = tmp();
+    const run = (args: string[], cwd: string) =>
+      spawnSync(process.execPath, [BIN, ...args], {
+        cwd,
+        env: { ...process.env, SSOT_COMPILE_CACHE: dir, NO_COLOR: '1' },
+        encoding: 'utf8',
+      });
+    const cacheFiles = () => fs.readdirSync(dir).filter((f) => f.endsWith('.v8cache'));
+    // A run that ends without loading TypeScript (a flag error found before any analysis) has no
+    // cache to save, and ends as it would without one: its own message and exit code.
+    const usage = run(['migrate', '--rollback-on-type-errors', '.'], REPO);
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toBe('ssot: --rollback-on-type-errors needs --typecheck\n');
+    expect(cacheFiles()).toEqual([]);
+    const project = copyDemo();
+    const migrate = run(['migrate', '--allow-dirty', '--dry-run', '--json', '.'], project);
+    expect(migrate.status, migrate.stderr).toBe(0);
+    expect(cacheFiles()).toHaveLength(1);
   });
 
   it("Node >= 22.1: Node's own compile cache gets our folder, or is not enabled (never its shared temp default)", () => {

@@ -9,12 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  formatCheckGithub,
-  formatCheckJson,
-  formatCheckText,
-  type CheckOutcome,
-} from '../../src/cli/commands/check.js';
+import { formatCheckGithub, formatCheckJson, formatCheckText, type CheckOutcome } from '../../src/cli/actions/check.js';
 import { createAnalysisContext } from '../../src/core/analyze.js';
 import { loadConfig } from '../../src/core/config/load.js';
 import { listFiles } from '../../src/core/files.js';

@@ -5,9 +5,9 @@ import { formatHtml } from './html.js';
 import { formatJson } from './json.js';
 import { formatSarif } from './sarif.js';
 import { formatText } from './text.js';
+import type { Format } from '../../shared/report-formats.js';
 
-export const FORMATS = ['text', 'json', 'sarif', 'markdown', 'junit', 'github', 'html'] as const;
-export type Format = (typeof FORMATS)[number];
+export { FORMATS, type Format } from '../../shared/report-formats.js';
 
 export interface FormatOptions {
   color: boolean;
