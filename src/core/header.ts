@@ -10,7 +10,10 @@ import { parseFile, type ParsedFile } from './parse.js';
  * JS object that holds it, and V8, which does not see that memory, sees no reason to collect:
  * migrating a few MB of candidates in one thread left some hundred MB behind. So after every
  * OXC_SOURCE_PER_GC of source parsed, a full collection frees it; V8's `gc` is taken from a fresh
- * context after --expose-gc is set (what `node --expose-gc` does at start).
+ * context after --expose-gc is set (what `node --expose-gc` does at start), and the flag is unset
+ * again at once: V8 stamps a code cache with a hash of its flags, so TypeScript's code cache
+ * written at the end of such a run (typescript-loader.cts) would be rejected by every process that
+ * starts without the flag, and each run would compile TypeScript anew and write the cache again.
  */
 const OXC_SOURCE_PER_GC = 2 * 1024 * 1024;
 let oxcSourceSinceGc = 0;
@@ -20,8 +23,15 @@ function collectOxcResults(): void {
   if (collect === undefined) {
     try {
       const exposed = (globalThis as { gc?: () => void }).gc;
-      if (!exposed) v8.setFlagsFromString('--expose-gc');
-      collect = exposed ?? (vm.runInNewContext('gc') as () => void);
+      if (exposed) collect = exposed;
+      else {
+        v8.setFlagsFromString('--expose-gc');
+        try {
+          collect = vm.runInNewContext('gc') as () => void;
+        } finally {
+          v8.setFlagsFromString('--no-expose-gc');
+        }
+      }
     } catch {
       collect = null;
     }
