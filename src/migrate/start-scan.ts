@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { MessageChannel } from 'node:worker_threads';
 import type { ResolvedConfig } from '../core/config/types.js';
+import { scopeStarts, walkScope } from '../core/files.js';
 import { defaultJobs } from '../engine/pool.js';
 import type { Shard } from '../shared/shard.js';
 import { scanFromPort, scanInThread, type Scan } from './scan.js';
@@ -28,9 +29,40 @@ export function projectRealRoot(config: ResolvedConfig): string {
 }
 
 /**
+ * From this many files in scope the listing and reading go to a thread of their own: below it the
+ * thread's start-up (an isolate, Node, the walk's modules) costs about what it saves.
+ */
+export const READ_THREAD_MIN_FILES = 1000;
+
+/** Thrown to end a walk early (holdsAtLeast). */
+const ENOUGH = Symbol('enough');
+
+/**
+ * Whether the scope holds at least `n` files: a walk that stops at the n-th. A scope whose named
+ * paths are missing or refused holds none here (the scan on this thread reports them).
+ */
+function holdsAtLeast(config: ResolvedConfig, paths: readonly string[], n: number): boolean {
+  const { starts, missing, refused } = scopeStarts(config, paths);
+  if (missing.length > 0 || refused.length > 0) return false;
+  let count = 0;
+  try {
+    walkScope(config, starts, {
+      file: () => {
+        if (++count >= n) throw ENOUGH;
+      },
+      tempFile: () => undefined,
+    });
+  } catch (error) {
+    if (error !== ENOUGH) throw error;
+  }
+  return count >= n;
+}
+
+/**
  * Starts the listing and reading of a run's files: on the write-behind thread (which then writes
- * the main thread's output) when the run may use more than one thread, else on this thread when
- * the run reads. migrate() calls it, or takes one the caller started with the same options.
+ * the main thread's output) when the run may use more than one thread and the scope holds at least
+ * READ_THREAD_MIN_FILES files, else on this thread when the run reads. migrate() calls it, or takes
+ * one the caller started with the same options.
  */
 export function startMigrateScan(options: {
   config: ResolvedConfig;
@@ -45,7 +77,11 @@ export function startMigrateScan(options: {
     ...(options.shard ? { shard: options.shard } : {}),
   };
   // Stage 2 plans every file at once on this thread, from texts read here; --jobs 1 is one thread.
-  if (options.to === 'canonical' || Math.max(1, options.jobs ?? defaultJobs()) === 1)
+  if (
+    options.to === 'canonical' ||
+    Math.max(1, options.jobs ?? defaultJobs()) === 1 ||
+    !holdsAtLeast(options.config, scope.paths, READ_THREAD_MIN_FILES)
+  )
     return { scan: scanInThread(scope) };
   const channel = new MessageChannel();
   const writer = startWriteBehind({ within: projectRealRoot(options.config), scan: { ...scope, port: channel.port2 } });

@@ -214,13 +214,13 @@ describe('ssot migrate', () => {
     // `src/named/` is walked before `src/named.ts` is seen, but `src/named.ts` comes first in path order.
     fs.mkdirSync(path.join(work, 'src/named'));
     fs.writeFileSync(path.join(work, 'src/named/inner.ts'), use);
-    for (const jobs of ['1', '2']) {
-      const copy = tempDir('limit');
-      copyDir(work, copy);
-      const r = await ssotInProcess(['migrate', '--json', '--jobs', jobs, '--limit', '1', '.'], copy);
-      const changed = (JSON.parse(r.stdout) as Report).files.filter((f) => f.status === 'changed').map((f) => f.file);
-      expect(changed, `--jobs ${jobs}`).toEqual(['src/named.ts']);
-    }
+    // Enough files in scope (READ_THREAD_MIN_FILES) for --jobs 2 to list and read on a thread.
+    fs.mkdirSync(path.join(work, 'src/filler'));
+    for (let i = 0; i < 1000; i++)
+      fs.writeFileSync(path.join(work, `src/filler/f${i}.ts`), `export const f${i} = ${i};\n`);
+    const r = await ssotInProcess(['migrate', '--json', '--jobs', '2', '--limit', '1', '.'], work);
+    const changed = (JSON.parse(r.stdout) as Report).files.filter((f) => f.status === 'changed').map((f) => f.file);
+    expect(changed).toEqual(['src/named.ts']);
   });
 
   it('--shard i/n splits the files into disjoint shards that cover them all', async () => {
