@@ -210,6 +210,40 @@ export function listFiles(config: ResolvedConfig, paths: readonly string[] = [])
   return { files: [...files].sort(), missing, refused, tempFiles: [...tempFiles].sort() };
 }
 
+/**
+ * How many files lie under the starts, counted up to `n`: every regular file, whatever the globs
+ * and .gitignore files say (node_modules and VCS folders skipped). An upper bound of the scope's
+ * size that costs only the folder reads, for a caller that needs to know whether a scope is small.
+ */
+export function filesUpTo(starts: readonly string[], n: number): number {
+  let count = 0;
+  const visit = (dir: string): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (count >= n) return;
+      if (entry.isFile()) count++;
+      else if (entry.isDirectory() && !ALWAYS_SKIPPED.has(entry.name)) visit(path.join(dir, entry.name));
+    }
+  };
+  for (const start of starts) {
+    if (count >= n) break;
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(start);
+    } catch {
+      continue;
+    }
+    if (stat.isDirectory()) visit(start);
+    else count++;
+  }
+  return Math.min(count, n);
+}
+
 /** The message of a run refused for `listing.refused` paths. */
 export function describeRefusedPaths(listing: Pick<FileListing, 'refused'>): string {
   return `not project source:\n${listing.refused.map((r) => `  ${r.path}: ${r.reason}`).join('\n')}`;

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { MessageChannel } from 'node:worker_threads';
 import type { ResolvedConfig } from '../core/config/types.js';
-import { scopeStarts, walkScope } from '../core/files.js';
+import { filesUpTo, scopeStarts } from '../core/files.js';
 import { defaultJobs } from '../engine/pool.js';
 import type { Shard } from '../shared/shard.js';
 import { scanFromPort, scanInThread, type Scan } from './scan.js';
@@ -34,34 +34,22 @@ export function projectRealRoot(config: ResolvedConfig): string {
  */
 export const READ_THREAD_MIN_FILES = 1000;
 
-/** Thrown to end a walk early (holdsAtLeast). */
-const ENOUGH = Symbol('enough');
-
 /**
- * Whether the scope holds at least `n` files: a walk that stops at the n-th. A scope whose named
- * paths are missing or refused holds none here (the scan on this thread reports them).
+ * Whether the scope may hold `n` files or more: files under its paths, counted up to `n` whatever
+ * the globs and .gitignore files keep out (an upper bound: a run over a small scope never starts
+ * the thread). Named paths that are missing or refused count for nothing (the scan on this thread
+ * reports them).
  */
-function holdsAtLeast(config: ResolvedConfig, paths: readonly string[], n: number): boolean {
+function mayHoldAtLeast(config: ResolvedConfig, paths: readonly string[], n: number): boolean {
   const { starts, missing, refused } = scopeStarts(config, paths);
   if (missing.length > 0 || refused.length > 0) return false;
-  let count = 0;
-  try {
-    walkScope(config, starts, {
-      file: () => {
-        if (++count >= n) throw ENOUGH;
-      },
-      tempFile: () => undefined,
-    });
-  } catch (error) {
-    if (error !== ENOUGH) throw error;
-  }
-  return count >= n;
+  return filesUpTo(starts, n) >= n;
 }
 
 /**
  * Starts the listing and reading of a run's files: on the write-behind thread (which then writes
  * the main thread's output) when the run may use more than one thread and the scope holds at least
- * READ_THREAD_MIN_FILES files, else on this thread when the run reads. migrate() calls it, or takes
+ * READ_THREAD_MIN_FILES files (mayHoldAtLeast), else on this thread when the run reads. migrate() calls it, or takes
  * one the caller started with the same options.
  */
 export function startMigrateScan(options: {
@@ -80,7 +68,7 @@ export function startMigrateScan(options: {
   if (
     options.to === 'canonical' ||
     Math.max(1, options.jobs ?? defaultJobs()) === 1 ||
-    !holdsAtLeast(options.config, scope.paths, READ_THREAD_MIN_FILES)
+    !mayHoldAtLeast(options.config, scope.paths, READ_THREAD_MIN_FILES)
   )
     return { scan: scanInThread(scope) };
   const channel = new MessageChannel();
