@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig, resolveConfig } from '../../src/core/config/load.js';
 import { analyzeFile, createAnalysisContext, relativeToRoot } from '../../src/core/analyze.js';
 import { analyzeProject } from '../../src/core/project.js';
-import { listFiles } from '../../src/core/files.js';
+import { filesUpTo, listFiles } from '../../src/core/files.js';
 import { analyzeProjectParallel } from '../../src/engine/analyze-project.js';
 import { SiteClassifier } from '../../src/core/classify.js';
 import { makeProject, removeProject } from '../helpers/index.js';
@@ -109,6 +109,12 @@ describe('scope and odd files', () => {
       'packages/p/g.tsx',
     ]);
     expect(listFiles(config, [path.join(root, 'nope')]).missing).toEqual([path.join(root, 'nope')]);
+    // An upper bound of the scope's size, counted up to n: every file but node_modules'.
+    const all = ['.gitignore', 'src/a.ts', 'src/b.gen.ts', 'src/c.test.ts', 'src/d.md', 'generated/e.ts'].length + 3;
+    expect(filesUpTo([root], 100)).toBe(all);
+    expect(filesUpTo([root], 4)).toBe(4);
+    expect(filesUpTo([path.join(root, 'src/a.ts'), path.join(root, 'packages')], 100)).toBe(4);
+    expect(filesUpTo([path.join(root, 'nope')], 100)).toBe(0);
   });
 
   it('a file that does not parse is a finding with its position; the rest of the run goes on', () => {
