@@ -185,12 +185,27 @@ interface ShapeRegexes {
   bareAll?: RegExp;
 }
 
+/**
+ * A needle of `quick` with the bytes around it that any literal of the shapes has in text without a
+ * backslash (see shapesSource): a module name ends a path segment (then extensions, then a slash
+ * or the closing quote), a folder name is followed by a slash or the closing quote, and a bare
+ * specifier's start follows the opening quote. Every literal of the shapes holds one of these.
+ */
+interface QuickTest {
+  needle: string;
+  bytes: number;
+  quoteBefore: boolean;
+  after: 'any' | 'quote' | 'slash-or-quote' | 'file-tail';
+}
+
 interface CompiledShapes {
   /** For text without a backslash / with one. */
   plain: ShapeRegexes;
   escaped: ShapeRegexes;
   /** Plain strings one of which text without a backslash must contain to match at all. */
   quick: string[];
+  /** The same needles with the bytes around them (rulesOutBytes). */
+  quickTests: QuickTest[];
   /** A bare `*` alias adds to what it captures: any bare literal may name a module. */
   anyBare: boolean;
   /** Where path literals must lead; undefined when `rootDirs` lets a relative path land elsewhere. */
@@ -209,10 +224,26 @@ function compile(shapes: Shapes, anyBare: boolean, exactPaths: boolean): Compile
   const quick = [...s.endings, ...s.folders, ...s.packages, ...s.exact, ...s.prefixes, ...s.prefixPaths];
   // Without a plain needle every text must meet the regexes (`..` of an index, a specifier in any case).
   const noQuick = s.dotsOnly || s.exactAnyCase.size > 0;
+  const test = (quoteBefore: boolean, after: QuickTest['after']) => (needle: string) => ({
+    needle,
+    bytes: Buffer.byteLength(needle),
+    quoteBefore,
+    after,
+  });
+  const quickTests: QuickTest[] = [
+    ...[...s.endings].map(test(false, 'file-tail')),
+    ...[...s.folders].map(test(false, 'slash-or-quote')),
+    ...[...s.packages].map(test(true, 'slash-or-quote')),
+    ...[...s.exact].map(test(true, 'quote')),
+    ...[...s.prefixes].map(test(true, 'any')),
+    // A `prefixPaths` literal continues with a path whose end spells the module (an ending or a
+    // folder): the tests of those needles find it.
+  ];
   return {
     plain: regexes(false),
     escaped: regexes(true),
     quick: noQuick ? [] : quick,
+    quickTests: noQuick ? [] : quickTests,
     anyBare,
     ...(exactPaths ? { targets: s.paths } : {}),
   };
@@ -233,6 +264,35 @@ function createRealDir(): (dir: string) => string {
     }
     return real;
   };
+}
+
+const QUOTES = new Set([0x22, 0x27, 0x60]);
+const SLASH = 0x2f;
+const DOT = 0x2e;
+
+/** `[\w-]` of the regexes, on a byte: ASCII letters, digits, `_`, `-`. */
+function isWordByte(b: number): boolean {
+  return (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x5f || b === 0x2d;
+}
+
+/** Whether the needle of `t` occurs in `buffer` (text without a backslash) with its context. */
+function occursInContext(buffer: Buffer, t: QuickTest): boolean {
+  for (let i = buffer.indexOf(t.needle); i >= 0; i = buffer.indexOf(t.needle, i + 1)) {
+    if (t.quoteBefore && !(i > 0 && QUOTES.has(buffer[i - 1]!))) continue;
+    let j = i + t.bytes;
+    if (t.after === 'any') return true;
+    if (t.after === 'file-tail') {
+      // Extensions (`(?:\.[\w-]+)*`), then a slash (`/`, `/index...`) or the closing quote.
+      while (buffer[j] === DOT && j + 1 < buffer.length && isWordByte(buffer[j + 1]!)) {
+        j += 2;
+        while (j < buffer.length && isWordByte(buffer[j]!)) j++;
+      }
+    }
+    const next = buffer[j];
+    if (next === undefined) continue;
+    if (QUOTES.has(next) || (t.after !== 'quote' && next === SLASH)) return true;
+  }
+  return false;
 }
 
 /**
@@ -514,7 +574,10 @@ export function createPrefilter(
       if (shapes.anyBare || shapes.quick.length === 0) return false;
       const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       if (buffer.includes(BACKSLASH)) return false;
-      for (const needle of [...shapes.quick, ...patternList, ...nameList]) if (buffer.includes(needle)) return false;
+      // A literal of the shapes holds a needle in its place (quickTests), not merely anywhere.
+      for (const t of shapes.quickTests) if (occursInContext(buffer, t)) return false;
+      for (const needle of patternList) if (buffer.includes(needle)) return false;
+      for (const needle of nameList) if (buffer.includes(needle)) return false;
       return true;
     },
     shapedLiterals(text: string, file: string): number[] | undefined {

@@ -133,6 +133,53 @@ describe('the prefilter is sound against the full analysis', () => {
   });
 });
 
+describe('what the bytes rule out', () => {
+  it('needs a name where a literal has it: the end of a path segment, the start after a quote', () => {
+    const root = makeProject({
+      'package.json': JSON.stringify({ name: 'mono', private: true, workspaces: ['packages/*'] }),
+      'packages/core/package.json': JSON.stringify({ name: '@x/core' }),
+      'packages/core/src/common/event.ts': 'export class Emitter {}',
+    });
+    const config = resolveConfig(
+      {
+        concepts: [
+          {
+            id: 'event',
+            canonical: { module: '@x/core/events' },
+            legacy: [
+              { module: 'packages/core/src/common/event.ts', names: { '*': '*' } },
+              { module: '@x/core/lib/common/event', names: { '*': '*' } },
+            ],
+          },
+        ],
+      },
+      root,
+    );
+    const { prefilter } = createMigrationContext(config);
+    const file = path.join(root, 'packages/core/src/common/user.ts');
+    const rulesOut = (text: string): boolean => prefilter.rulesOutBytes(Buffer.from(text), file);
+    // The name in code, in a longer name, or a package path that does not end with it.
+    for (const text of [
+      'onClick(event.target.value);',
+      "const e = 'eventual';",
+      "import { d } from '@x/core/lib/common/disposable';",
+    ])
+      expect(rulesOut(text), text).toBe(true);
+    for (const text of [
+      "import { Emitter } from './event';",
+      'import { Emitter } from "./event.js";',
+      'import { Emitter } from `../common/event/index`;',
+      "export * from '@x/core/lib/common/event';",
+      "const s = 'an event';",
+    ]) {
+      expect(rulesOut(text), text).toBe(false);
+    }
+    // What the bytes rule out, the text never matches.
+    for (const text of ['onClick(event.target.value);', "const e = 'eventual';"])
+      expect(prefilter.mayMatch(text, file), text).toBe(false);
+  });
+});
+
 describe('legacy modules given as exact specifiers', () => {
   it('pass a literal equal to one in any letter case, and not a subpath of it', () => {
     const root = makeProject({ 'src/a.ts': 'export const a = 1;' });
