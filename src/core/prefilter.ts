@@ -572,7 +572,7 @@ export function createPrefilter(
       if (insideFolderModule(file)) return false;
       const shapes = shapesOf(file);
       if (shapes.anyBare || shapes.quick.length === 0) return false;
-      const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       if (buffer.includes(BACKSLASH)) return false;
       // A literal of the shapes holds a needle in its place (quickTests), not merely anywhere.
       for (const t of shapes.quickTests) if (occursInContext(buffer, t)) return false;

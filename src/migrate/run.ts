@@ -381,7 +381,9 @@ async function run(
 
   // The text prefilter runs here, on the main thread, over bytes read here or by the read thread:
   // reading is cheap, parsing is the cost, so only files that spell a legacy module are parsed.
-  const ruledOut: FileOutcome[] = [];
+  // Files that could not be read (listed), and how many the prefilter ruled out (counted only).
+  const unreadable: FileOutcome[] = [];
+  let ruledOutCount = 0;
   const candidates: string[] = [];
   // Candidates that read or call members of moved classes, and those such a file reaches through
   // imports: planned by the pool, checked with the type checker and written here (fit.ts), so the
@@ -399,9 +401,9 @@ async function run(
   const consider = (source: ScannedFile): void => {
     const { file } = source;
     const i = scanned++;
-    const empty = { file, parsed: false, rewritten: [], refused: [], kept: [], notes: [] };
     if ('reason' in source) {
-      ruledOut.push({ ...empty, status: 'skipped', reason: source.reason, unreadable: true });
+      const nothing = { rewritten: [], refused: [], kept: [], notes: [] };
+      unreadable.push({ file, parsed: false, ...nothing, status: 'skipped', reason: source.reason, unreadable: true });
       return;
     }
     // Most files are ruled out by their bytes, without decoding them.
@@ -411,7 +413,7 @@ async function run(
       candidateBytes += source.bytes.length;
       if (fitting?.needsFit(file, text)) fitFiles.add(file);
       if (stage2) texts.set(file, text);
-    } else ruledOut.push({ ...empty, status: 'unchanged' });
+    } else ruledOutCount++;
     // The work estimate: candidate bytes so far, extrapolated to every file (to the files found
     // so far while a reading thread still walks).
     const estimate = (candidateBytes * Math.max(total ?? 0, i + 1)) / (i + 1);
@@ -633,10 +635,10 @@ async function run(
       outcomes = outcomes.map((o) => finalOutcomes.get(o.file) ?? o);
     }
 
-    // Back in path order with the files the prefilter ruled out.
-    outcomes = byFile([...outcomes, ...ruledOut]);
+    // Back in path order with the files that could not be read.
+    outcomes = byFile([...outcomes, ...unreadable]);
     const reports: MigrateFileReport[] = [];
-    let filesRuledOut = 0;
+    let filesRuledOut = ruledOutCount;
     for (const o of outcomes) {
       // Files the prefilter ruled out are counted, not listed.
       if (!o.parsed && o.status === 'unchanged') {
