@@ -101,6 +101,8 @@ export interface ScopeVisitor {
   file(abs: string): void;
   /** A temp file of an atomic write (`.x.ts.ssot-<pid>-<hex>.tmp`). */
   tempFile(abs: string): void;
+  /** A folder the walk listed, with its entries, before any file in it. */
+  folder?(abs: string, entries: readonly fs.Dirent[]): void;
 }
 
 /**
@@ -143,6 +145,7 @@ export function walkScope(config: ResolvedConfig, starts: readonly string[], vis
     } catch {
       return;
     }
+    visitor.folder?.(dir, entries);
     // Read a .gitignore only where the listing shows one (a failed read per folder is costly).
     const own = entries.some((e) => e.name === '.gitignore') ? readGitignore(dir) : undefined;
     const layers = own ? [...inherited, { dir, rel: relDir, ig: own }] : inherited;

@@ -128,6 +128,8 @@ export class ModuleResolver {
   private readonly forcedTsconfig: string | undefined;
   private readonly settingsByConfig = new Map<string, ProjectSettings>();
   private readonly configByDir = new Map<string, string>();
+  /** Folders whose entries a walk has listed: whether each holds a tsconfig.json / jsconfig.json. */
+  private readonly listedFolders = new Map<string, { tsconfig: boolean; jsconfig: boolean }>();
   private readonly results = new Map<string, Resolution>();
   private workspaces: WorkspacePackage[] | undefined;
   private readonly host: CachingHost;
@@ -150,6 +152,7 @@ export class ModuleResolver {
         if (mtime(file) !== seen) {
           this.settingsByConfig.clear();
           this.configByDir.clear();
+          this.listedFolders.clear();
           this.results.clear();
           this.extendedCache.clear();
           this.mapsByConfig.clear();
@@ -297,6 +300,15 @@ export class ModuleResolver {
     return this.workspaces;
   }
 
+  /**
+   * What a walk of the project saw in a folder (a caller that lists folders anyway, migrate's read
+   * thread): whether it holds a tsconfig.json and a jsconfig.json. The search for a file's tsconfig
+   * then asks the file system only about folders nobody listed.
+   */
+  noteFolder(dir: string, tsconfig: boolean, jsconfig: boolean): void {
+    this.listedFolders.set(dir, { tsconfig, jsconfig });
+  }
+
   /** The tsconfig (or jsconfig) that applies to a file, '' when none does: without parsing it. */
   configFileFor(file: string): string {
     return this.forcedTsconfig ?? this.nearestTsconfig(path.dirname(file));
@@ -361,11 +373,12 @@ export class ModuleResolver {
         break;
       }
       seen.push(current);
-      if (fs.existsSync(path.join(current, 'tsconfig.json'))) {
+      const listed = this.listedFolders.get(current);
+      if (listed?.tsconfig ?? fs.existsSync(path.join(current, 'tsconfig.json'))) {
         found = path.join(current, 'tsconfig.json');
         break;
       }
-      if (fs.existsSync(path.join(current, 'jsconfig.json'))) {
+      if (listed?.jsconfig ?? fs.existsSync(path.join(current, 'jsconfig.json'))) {
         found = path.join(current, 'jsconfig.json');
         break;
       }

@@ -34,7 +34,7 @@ import {
   type MigrateWorkerInit,
 } from './worker.js';
 import type { WriteBehind } from './write-behind.js';
-import type { Scan, ScannedFile } from './scan.js';
+import type { ListedFolder, Scan, ScannedFile } from './scan.js';
 import { startMigrateScan, type StartedScan } from './start-scan.js';
 import { SourceFileCache } from '../../codemods/checker-program.js';
 import { applyFit, fitSelection } from './fit.js';
@@ -422,13 +422,21 @@ async function run(
     }
   };
   try {
-    await scan.read(consider, async () => {
-      send(false);
-      if (!stream) return;
-      // What no helper took, this thread migrates now; then the helpers' replies get in.
-      await stream.drain();
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    });
+    // The folders the read thread listed answer the prefilter's and the resolver's tsconfig search.
+    const resolver = mctx.ctx.resolver;
+    const listedFolder = ([dir, tsconfig, jsconfig]: ListedFolder): void =>
+      resolver.noteFolder(dir, tsconfig, jsconfig);
+    await scan.read(
+      consider,
+      async () => {
+        send(false);
+        if (!stream) return;
+        // What no helper took, this thread migrates now; then the helpers' replies get in.
+        await stream.drain();
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      },
+      listedFolder,
+    );
   } catch (error) {
     await Promise.all([pool.close(), writer?.close()]);
     throw error;

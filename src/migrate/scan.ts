@@ -38,6 +38,14 @@ function listForScan({ config, paths, shard }: ScanScope): ScanListing {
   return { files, tempFiles: listing.tempFiles };
 }
 
+/**
+ * A folder a reading thread's walk listed (before the files in it): whether it holds a
+ * tsconfig.json and a jsconfig.json, so that the tsconfig search of the prefilter and the resolver
+ * need not ask the file system again (ModuleResolver.noteFolder). A folder where either name is a
+ * symbolic link is not reported (whether it leads to a file is the file system's to say).
+ */
+export type ListedFolder = [dir: string, tsconfig: boolean, jsconfig: boolean];
+
 /** A file of the scan: its bytes (valid during the callback only), or why it could not be read. */
 export type ScannedFile = { file: string; bytes: Buffer } | { file: string; reason: string };
 
@@ -53,7 +61,11 @@ export interface Scan {
    * reading thread that walks and reads at once. Rejects with the listing's UsageError (before any
    * file) or if the reading thread fails.
    */
-  read(onFile: (file: ScannedFile) => void, betweenBatches: () => Promise<void>): Promise<void>;
+  read(
+    onFile: (file: ScannedFile) => void,
+    betweenBatches: () => Promise<void>,
+    onFolder?: (folder: ListedFolder) => void,
+  ): Promise<void>;
 }
 
 /** Files per batch: the caller gets to work on candidates between batches. */
@@ -91,6 +103,8 @@ interface BatchMessage {
   buffer: ArrayBuffer;
   ends: number[];
   reasons: Record<number, string>;
+  /** Folders listed since the last batch, before the files in them. */
+  folders: ListedFolder[];
 }
 
 type ScanMessage =
@@ -133,7 +147,7 @@ export function scanFromPort(port: MessagePort): Scan {
   port.on('close', closed);
   return {
     listing,
-    read(onFile, betweenBatches) {
+    read(onFile, betweenBatches, onFolder) {
       return new Promise<void>((resolve, reject) => {
         const queue: ScanMessage[] = early.splice(0);
         let working = false;
@@ -157,6 +171,7 @@ export function scanFromPort(port: MessagePort): Scan {
               if (m.kind === 'listing') continue;
               if (m.kind === 'end') return settle();
               if (m.kind === 'failed') return settle(failure(m));
+              if (onFolder) for (const folder of m.folders) onFolder(folder);
               const bytes = Buffer.from(m.buffer);
               let start = 0;
               for (let i = 0; i < m.files.length; i++) {
@@ -215,21 +230,21 @@ export function serveScan(request: ScanRequest): void {
       if (batch) port.postMessage(batch, [batch.buffer]);
       batch = undefined;
     };
-    const read = (file: string): void => {
-      const source = readSource(file);
-      const size = source.ok ? source.bytes.length : 0;
+    /** The batch that takes the next `size` bytes (a new one when they do not fit). */
+    const batchFor = (size: number): BatchMessage => {
       if (batch && used + size > batch.buffer.byteLength) send();
       if (!batch) {
-        batch = {
-          kind: 'batch',
-          files: [],
-          buffer: new ArrayBuffer(Math.max(BATCH_BYTES, size)),
-          ends: [],
-          reasons: {},
-        };
+        const buffer = new ArrayBuffer(Math.max(BATCH_BYTES, size));
+        batch = { kind: 'batch', files: [], buffer, ends: [], reasons: {}, folders: [] };
         bytes = Buffer.from(batch.buffer);
         used = 0;
       }
+      return batch;
+    };
+    const read = (file: string): void => {
+      const source = readSource(file);
+      const size = source.ok ? source.bytes.length : 0;
+      batch = batchFor(size);
       const i = batch.files.length;
       batch.files.push(file);
       if (!source.ok) {
@@ -259,6 +274,12 @@ export function serveScan(request: ScanRequest): void {
           read(f);
         },
         tempFile: (f) => tempFiles.add(f),
+        folder: (dir, entries) => {
+          const named = (name: string) => entries.find((e) => e.name === name);
+          const ts = named('tsconfig.json');
+          const js = named('jsconfig.json');
+          if (!ts?.isSymbolicLink() && !js?.isSymbolicLink()) batchFor(0).folders.push([dir, Boolean(ts), Boolean(js)]);
+        },
       });
       send();
       if (files.size === 0) throw emptyScopeError(request.config, request.paths);

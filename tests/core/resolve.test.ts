@@ -20,6 +20,20 @@ const tsconfig = (extra: Record<string, unknown> = {}) =>
   });
 
 describe('module resolution as TypeScript does it', () => {
+  it("takes a walk's word on which folders hold a tsconfig.json or jsconfig.json (noteFolder)", () => {
+    const root = project({ 'tsconfig.json': tsconfig(), 'pkg/jsconfig.json': '{}', 'pkg/src/a.ts': '' });
+    const file = path.join(root, 'pkg/src/a.ts');
+    expect(new ModuleResolver(root).configFileFor(file)).toBe(path.join(root, 'pkg/jsconfig.json'));
+    // Folders a walk listed are not asked about again: what it saw is what counts.
+    const noted = new ModuleResolver(root);
+    noted.noteFolder(path.join(root, 'pkg/src'), false, false);
+    noted.noteFolder(path.join(root, 'pkg'), false, false);
+    expect(noted.configFileFor(file)).toBe(path.join(root, 'tsconfig.json'));
+    const other = new ModuleResolver(root);
+    other.noteFolder(path.join(root, 'pkg/src'), true, false);
+    expect(other.configFileFor(file)).toBe(path.join(root, 'pkg/src/tsconfig.json'));
+  });
+
   it('follows tsconfig paths, .js written for .ts, and index files', () => {
     const root = project({
       'tsconfig.json': tsconfig(),

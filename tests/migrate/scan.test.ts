@@ -28,20 +28,27 @@ beforeAll(async () => {
 
 type Seen = { file: string; text?: string; reason?: string };
 
-async function collect(scan: Scan): Promise<{ files: string[]; seen: Seen[]; batches: number }> {
+async function collect(
+  scan: Scan,
+): Promise<{ files: string[]; seen: Seen[]; batches: number; folders: Map<string, [boolean, boolean]> }> {
   const { files } = await scan.listing;
   const seen: Seen[] = [];
+  const folders = new Map<string, [boolean, boolean]>();
   let batches = 0;
   await scan.read(
-    (f) =>
+    (f) => {
+      // A folder is reported before the files in it.
+      if (folders.size > 0) expect(folders.has(path.dirname(f.file)), f.file).toBe(true);
       seen.push(
         'reason' in f ? { file: f.file, reason: f.reason } : { file: f.file, text: f.bytes.toString('latin1') },
-      ),
+      );
+    },
     async () => {
       batches++;
     },
+    ([dir, tsconfig, jsconfig]) => folders.set(dir, [tsconfig, jsconfig]),
   );
-  return { files, seen, batches };
+  return { files, seen, batches, folders };
 }
 
 /** A project with files beyond a batch's buffer, empty ones, a binary one, and files out of scope. */
@@ -69,6 +76,8 @@ function project(): { scope: ScanScope; expected: Seen[] } {
   add('b/utf8.ts', 'const s = "äö€";\n');
   add('b/binary.ts', Buffer.from([0x61, 0x00, 0x62]), 'binary file (contains a NUL byte)');
   for (let i = 0; i < 70; i++) add(`c/g${i}.ts`, `export const g${i} = ${i};\n`);
+  fs.writeFileSync(path.join(dir, 'c/tsconfig.json'), '{}');
+  fs.writeFileSync(path.join(dir, 'b/jsconfig.json'), '{}');
   fs.mkdirSync(path.join(dir, 'skip'));
   fs.writeFileSync(path.join(dir, 'skip/out.ts'), 'out of scope\n');
   fs.writeFileSync(path.join(dir, 'c/readme.md'), 'not included\n');
@@ -95,12 +104,18 @@ describe('scan', () => {
     const { scope, expected } = project();
     const { scan, writer } = threaded(scope);
     try {
-      const { files, seen, batches } = await collect(scan);
+      const { files, seen, batches, folders } = await collect(scan);
       expect(files).toEqual(expected.map((e) => e.file));
       // In the order its walk finds them (it reads while it walks): each file once.
       expect(seen).not.toEqual(expected);
       expect([...seen].sort((x, y) => (x.file < y.file ? -1 : 1))).toEqual(expected);
       expect(batches).toBeGreaterThan(1);
+      // What its walk saw of the folders: where a tsconfig.json or a jsconfig.json is.
+      const root = scope.config.rootDir;
+      expect(folders.get(root)).toEqual([false, false]);
+      expect(folders.get(path.join(root, 'b'))).toEqual([false, true]);
+      expect(folders.get(path.join(root, 'c'))).toEqual([true, false]);
+      expect(folders.has(path.join(root, 'skip'))).toBe(false);
       const target = expected[0]!.file;
       writer.write(target, 'new\n');
       expect((await writer.flush()).size).toBe(0);
