@@ -83,7 +83,14 @@ export async function migrateAction(paths: string[], flags: MigrateFlags): Promi
   // load: those are loaded here, not with the program, and are no part of the other commands' start-up.
   const { startMigrateScan } = await import('../../migrate/start-scan.js');
   const scan = startMigrateScan(scope);
-  const { migrate } = await import('../../migrate/run.js');
+  let migrate: typeof import('../../migrate/run.js').migrate;
+  try {
+    ({ migrate } = await import('../../migrate/run.js'));
+  } catch (error) {
+    // migrate() owns the scan from its first line; until then a failure here ends its thread.
+    await scan.writer?.close();
+    throw error;
+  }
   let result: MigrateResult;
   try {
     result = await migrate({
