@@ -316,6 +316,10 @@ describe('ssot migrate', () => {
     fs.writeFileSync(path.join(work, 'src/many/blob.ts'), Buffer.from([0x69, 0x00, 0x6d]));
     const serial = tempDir('serial');
     copyDir(work, serial);
+    // A usage error after the read thread started ends the run (and the thread): exit 2, no hang.
+    const bad = await ssot(['migrate', '--jobs', '2', '--concept', 'nope', '.'], work);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--concept nope: no such concept');
     const a = await ssotInProcess(['migrate', '--json', '--jobs', '2', '.'], work);
     const b = await ssotInProcess(['migrate', '--json', '--jobs', '1', '.'], serial);
     const ra = JSON.parse(a.stdout) as Report;
