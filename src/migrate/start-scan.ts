@@ -32,7 +32,7 @@ export function projectRealRoot(config: ResolvedConfig): string {
  * From this many files in scope the listing and reading go to a thread of their own: below it the
  * thread's start-up (an isolate, Node, the walk's modules) costs about what it saves.
  */
-export const READ_THREAD_MIN_FILES = 1000;
+const READ_THREAD_MIN_FILES = 1000;
 
 /**
  * Whether the scope may hold `n` files or more: files under its paths, counted up to `n` whatever

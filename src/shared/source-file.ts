@@ -1,4 +1,3 @@
-import { isUtf8 } from 'node:buffer';
 import * as fs from 'node:fs';
 
 /**
@@ -85,19 +84,6 @@ export function readSourceFile(file: string, options: { allowInvalidUtf8?: boole
 }
 
 /**
- * The checks of readSourceFile without decoding the text, cheaper for a file that a look at its
- * bytes may rule out (`allowInvalidUtf8` as there).
- */
-export function readSourceBytes(
-  file: string,
-  options: { allowInvalidUtf8?: boolean } = {},
-): { ok: true; buffer: Buffer; stamp: FileStamp } | { ok: false; reason: string } {
-  const read = readBytes(file);
-  if (read.ok && !options.allowInvalidUtf8 && !isUtf8(read.buffer)) return { ok: false, reason: 'not valid UTF-8' };
-  return read;
-}
-
-/**
  * Opens a file to read it as source: the descriptor (the caller closes it) and its status, or
  * why it cannot be read (unreadable, not a regular file). Closes what it opened when it refuses.
  */
@@ -147,7 +133,7 @@ function readBytes(file: string): { ok: true; buffer: Buffer; stamp: FileStamp }
  * Reads files one after another into one buffer that it reuses (grown when a file needs more):
  * for a pass that looks at every file of a project once and keeps none (the migrate prefilter),
  * without a buffer per file to allocate and collect. The bytes a call returns are valid until the
- * next call. The checks are readSourceBytes' with `allowInvalidUtf8` (binary, not a regular file,
+ * next call. The checks are readSourceFile's with `allowInvalidUtf8` (binary, not a regular file,
  * unreadable); there is no stamp: whoever rewrites a file reads it again.
  */
 export function createSourceScanner(): (file: string) => { ok: true; bytes: Buffer } | { ok: false; reason: string } {
