@@ -7,14 +7,16 @@ import { selectShard, type Shard } from '../shared/shard.js';
 import { createSourceScanner } from '../shared/source-file.js';
 
 /**
- * The listing and reading half of `ssot migrate`'s prefilter: the files in scope are listed (and
- * sharded), then every one is read once, in order, and handed to the caller, which decides from
- * the bytes whether the file can hold a legacy import. Listing and reading thousands of files is
- * mostly system calls; on a thread of its own (started by the CLI before it loads the parsers and
- * the planner) it overlaps that loading, and then the parsing and planning of the candidates found
- * so far, which the main thread does meanwhile. The thread lists and reads only: the prefilter
- * itself (per folder, from the tsconfig that applies) stays on the main thread, so there is one
- * prefilter and no TypeScript load in the reading thread.
+ * The listing and reading half of `ssot migrate`'s prefilter: every file in scope is read once and
+ * handed to the caller, which decides from the bytes whether the file can hold a legacy import.
+ * On the calling thread the files are listed first and read in path order; a reading thread reads
+ * each file as its walk finds it (a shard, chosen from the whole listing, is listed first there
+ * too). Listing and reading thousands of files is mostly system calls; on a thread of its own
+ * (started by the CLI before it loads the parsers and the planner) they overlap that loading, and
+ * then the parsing and planning of the candidates found so far, which the main thread does
+ * meanwhile. The thread lists and reads only: the prefilter itself (per folder, from the tsconfig
+ * that applies) stays on the main thread, so there is one prefilter and no TypeScript load in the
+ * reading thread.
  */
 
 /** What to scan: the scope of a run (config, paths) and its shard. */
