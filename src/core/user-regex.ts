@@ -1,4 +1,14 @@
-import { RE2JS } from 're2js';
+import { createRequire } from 'node:module';
+import type { RE2JS as RE2JSClass } from 're2js';
+
+/**
+ * re2js, loaded the first time a config's regular expression is compiled: most configs have none,
+ * and every command loads the config at start-up.
+ */
+let re2js: typeof RE2JSClass | undefined;
+function RE2(): typeof RE2JSClass {
+  return (re2js ??= (createRequire(import.meta.url)('re2js') as { RE2JS: typeof RE2JSClass }).RE2JS);
+}
 
 /** A regular expression from the config, compiled to run in time linear in its input. */
 export interface UserRegex {
@@ -24,11 +34,12 @@ const KNOWN_FLAGS = new Set(['g', 'i', 'm', 's', 'u', 'y', 'd', 'v']);
  */
 export function compileUserRegex(source: string, flags = ''): UserRegex {
   for (const f of flags) if (!KNOWN_FLAGS.has(f)) throw new Error(`unknown flag "${f}"`);
+  const RE2JS = RE2();
   let options = 0;
   if (flags.includes('i')) options |= RE2JS.CASE_INSENSITIVE;
   if (flags.includes('m')) options |= RE2JS.MULTILINE;
   if (flags.includes('s')) options |= RE2JS.DOTALL;
-  let re: RE2JS;
+  let re: RE2JSClass;
   try {
     re = RE2JS.compile(source, options);
   } catch (error) {
