@@ -49,10 +49,19 @@ export function parseFile(
   return { sourceFile, errors: syntaxErrors(sourceFile) };
 }
 
-/** Syntax errors the parser recorded. TypeScript keeps them on the source file itself. */
+/** The parser's diagnostics: TypeScript keeps them on the source file itself. */
+function parseDiagnostics(sourceFile: ts.SourceFile): readonly ts.DiagnosticWithLocation[] {
+  return (sourceFile as unknown as { parseDiagnostics?: readonly ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+}
+
+/** Whether the parser recorded a syntax error in the file. */
+export function hasSyntaxErrors(sourceFile: ts.SourceFile): boolean {
+  return parseDiagnostics(sourceFile).length > 0;
+}
+
+/** Syntax errors the parser recorded. */
 export function syntaxErrors(sourceFile: ts.SourceFile): ParseProblem[] {
-  const diagnostics =
-    (sourceFile as unknown as { parseDiagnostics?: readonly ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+  const diagnostics = parseDiagnostics(sourceFile);
   return diagnostics.map((d) => {
     const { line, character } = sourceFile.getLineAndCharacterOfPosition(d.start);
     return {
