@@ -47,6 +47,7 @@ function realpathOf(p: string): string {
 
 /** A resolution host whose file system answers are remembered until `forget()`. */
 interface CachingHost extends ts.ModuleResolutionHost {
+  directoryExists(directoryName: string): boolean;
   forget(): void;
 }
 
@@ -154,6 +155,7 @@ export class ModuleResolver {
           this.configByDir.clear();
           this.listedFolders.clear();
           this.results.clear();
+          this.lookupPlaces.clear();
           this.extendedCache.clear();
           this.mapsByConfig.clear();
           this.workspaces = undefined;
@@ -173,23 +175,73 @@ export class ModuleResolver {
 
   resolve(specifier: string, fromFile: string, form: ImportForm = 'import'): Resolution {
     const settings = this.settingsFor(fromFile);
-    const mode = REQUIRE_FORMS.has(form) ? 'cjs' : 'esm';
-    const key = `${settings.configFile}\0${path.dirname(fromFile)}\0${mode}\0${specifier}`;
+    const resolutionMode = this.resolutionMode(fromFile, form, settings);
+    const key = `${settings.configFile}\0${resolutionMode}\0${this.placeKey(specifier, fromFile, settings)}\0${specifier}`;
     const cached = this.results.get(key);
     if (cached) return cached;
-    const result = this.resolveUncached(specifier, fromFile, form, settings);
+    const result = this.resolveUncached(specifier, fromFile, resolutionMode, settings);
     this.results.set(key, result);
     return result;
+  }
+
+  /**
+   * What, besides the settings, the mode and the specifier, a resolution from `fromFile` depends
+   * on: the part of the key that lets files in different folders share one result.
+   *
+   * A relative specifier depends on the folder. A bare one (TypeScript's
+   * isExternalModuleNameRelative is false) is looked up, after `paths` and `baseUrl` (settings),
+   * in the nearest package.json's `imports` and self-name `exports` (its package scope) and then
+   * in the `node_modules` of each ancestor folder; the folders above the project root are the
+   * same for every file of it. So files whose folders have the same package scope and the same
+   * ancestors holding a node_modules get the same answer, and a repository's canonical specifier,
+   * resolved from each of its hundreds of folders, is resolved once per package. Where that
+   * reasoning does not hold, the folder stays in the key: files outside the root or inside a
+   * node_modules folder (TypeScript skips such ancestors), Yarn Plug'n'Play (resolution asks PnP
+   * about the issuer), and an `outDir` without `rootDir` or tsconfig (TypeScript then guesses the
+   * source root from the requesting folder when it maps `exports` back to sources).
+   */
+  private placeKey(specifier: string, fromFile: string, settings: ProjectSettings): string {
+    const dir = path.dirname(fromFile);
+    if (ts.isExternalModuleNameRelative(specifier)) return dir;
+    const { options } = settings;
+    if (
+      (options.outDir || options.declarationDir) &&
+      !options.rootDir &&
+      !options.configFilePath &&
+      !options.configFile
+    ) {
+      return dir;
+    }
+    return this.lookupPlace(dir).key;
+  }
+
+  private readonly lookupPlaces = new Map<string, { scope: string; modules: string; key: string }>();
+
+  /** See placeKey: a folder's package scope and its ancestors (up to the root) that hold a node_modules. */
+  private lookupPlace(dir: string): { scope: string; modules: string; key: string } {
+    let known = this.lookupPlaces.get(dir);
+    if (known) return known;
+    if (!isInside(dir, this.rootDir) || dir.split(path.sep).includes('node_modules') || process.versions['pnp']) {
+      known = { scope: dir, modules: dir, key: `folder\0${dir}` };
+    } else {
+      const parent = dir === this.rootDir ? { scope: '', modules: '' } : this.lookupPlace(path.dirname(dir));
+      const scope = this.host.fileExists(path.join(dir, 'package.json')) ? dir : parent.scope;
+      const modules = this.host.directoryExists(path.join(dir, 'node_modules'))
+        ? `${dir}\n${parent.modules}`
+        : parent.modules;
+      known = { scope, modules, key: `scope\0${scope}\0${modules}` };
+    }
+    this.lookupPlaces.set(dir, known);
+    return known;
   }
 
   private resolveUncached(
     specifier: string,
     fromFile: string,
-    form: ImportForm,
+    resolutionMode: ts.ResolutionMode,
     settings: ProjectSettings,
   ): Resolution {
     if (specifier.startsWith('node:')) return { kind: 'builtin', name: specifier };
-    const resolutionMode = this.resolutionMode(fromFile, form, settings);
     const { resolvedModule } = ts.resolveModuleName(
       specifier,
       fromFile,

@@ -86,6 +86,67 @@ describe('module resolution as TypeScript does it', () => {
     });
   });
 
+  it("shares a bare specifier's result only between folders that TypeScript cannot tell apart", () => {
+    // Each file below resolves `dep`, `#inner` or the package's own name differently from its
+    // neighbours in some other folder: a nested node_modules, a nested package scope with its own
+    // `imports` and self-name `exports`, and, under NodeNext, a .cts file beside a .ts one (CommonJS
+    // and ESM conditions of one package). One resolver answering for every file must give what a
+    // fresh resolver gives for each file alone.
+    const pkg = (name: string, extra: Record<string, unknown> = {}) => JSON.stringify({ name, ...extra });
+    const root = project({
+      'package.json': pkg('top', { type: 'module', imports: { '#inner': './src/inner-top.ts' } }),
+      'tsconfig.json': JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext' } }),
+      'node_modules/dep/package.json': pkg('dep', {
+        exports: { '.': { import: './esm.d.ts', require: './cjs.d.ts' } },
+      }),
+      'node_modules/dep/esm.d.ts': 'export {}',
+      'node_modules/dep/cjs.d.ts': 'export {}',
+      'src/inner-top.ts': '',
+      'src/a.ts': '',
+      'src/b.cts': '',
+      'src/deep/c.ts': '',
+      'src/nested/node_modules/dep/package.json': pkg('dep', { types: './nested.d.ts' }),
+      'src/nested/node_modules/dep/nested.d.ts': 'export {}',
+      'src/nested/d.ts': '',
+      'src/nested/deeper/e.ts': '',
+      'sub/package.json': pkg('sub', {
+        type: 'module',
+        imports: { '#inner': './inner-sub.ts' },
+        exports: { '.': './index.ts' },
+      }),
+      'sub/index.ts': '',
+      'sub/inner-sub.ts': '',
+      'sub/f.ts': '',
+      'sub/g/h.ts': '',
+    });
+    const files = [
+      'src/a.ts',
+      'src/b.cts',
+      'src/deep/c.ts',
+      'src/nested/d.ts',
+      'src/nested/deeper/e.ts',
+      'sub/f.ts',
+      'sub/g/h.ts',
+    ];
+    const specifiers = ['dep', '#inner', 'sub', 'top', 'missing-package'];
+    const shared = new ModuleResolver(root);
+    const seen = new Set<string>();
+    for (const file of files) {
+      for (const specifier of specifiers) {
+        const from = path.join(root, file);
+        const alone = new ModuleResolver(root).resolve(specifier, from);
+        expect(shared.resolve(specifier, from), `${specifier} from ${file}`).toEqual(alone);
+        seen.add(JSON.stringify(alone));
+      }
+    }
+    // The layout does tell folders apart: the answers differ (else the test could not fail).
+    for (const target of ['esm.d.ts', 'cjs.d.ts', 'nested.d.ts', 'inner-top.ts', 'inner-sub.ts', 'sub/index.ts'])
+      expect(
+        [...seen].some((r) => r.includes(target)),
+        target,
+      ).toBe(true);
+  });
+
   it('a tsconfig change invalidates the cache', () => {
     const root = project({ 'tsconfig.json': tsconfig(), 'src/a.ts': '', 'lib/a.ts': '' });
     const r = new ModuleResolver(root);
