@@ -353,9 +353,19 @@ async function run(
     // An explicit --jobs: its helpers start now and warm up while the prefilter runs.
     helpers: options.jobs !== undefined && mayHelp ? jobs - 1 : 0,
     local: () =>
-      stage2 ? canonicalWorker(stage2Results, texts, root, within) : migrateWorker(init, mctx, writer?.write),
+      stage2
+        ? canonicalWorker(stage2Results, texts, root, within)
+        : migrateWorker(init, mctx, writer?.write, (file) => {
+            const text = scannedTexts.get(file);
+            scannedTexts.delete(file);
+            return text;
+          }),
   });
-  const addHelpers = (n: number): void => pool.addHelpers(Math.min(jobs - 1, Math.max(1, n)));
+  const addHelpers = (n: number): void => {
+    pool.addHelpers(Math.min(jobs - 1, Math.max(1, n)));
+    // A helper reads its files itself, and which thread takes a file is not known here.
+    scannedTexts.clear();
+  };
 
   // Candidates go to the pool as the prefilter finds them (a stream): helpers take them, and this
   // thread works through the rest between batches of files read. Not when the run must first know
@@ -394,6 +404,9 @@ async function run(
   const fitFiles = new Set<string>();
   // Stage 2 plans on this thread from the texts read here.
   const texts = new Map<string, string>();
+  // Stage 1 without helpers: the candidates' texts, which this thread's worker takes instead of
+  // reading each file again (its stamp is taken then; see sourceFromScannedText).
+  const scannedTexts = new Map<string, string>();
   let candidateBytes = 0;
   let scanned = 0;
   let total: number | undefined;
@@ -413,6 +426,7 @@ async function run(
       candidateBytes += source.bytes.length;
       if (fitting?.needsFit(file, text)) fitFiles.add(file);
       if (stage2) texts.set(file, text);
+      else if (pool.helpers === 0) scannedTexts.set(file, text);
     } else ruledOutCount++;
     // The work estimate: candidate bytes so far, extrapolated to every file (to the files found
     // so far while a reading thread still walks).

@@ -17,7 +17,7 @@ import {
   type WriteFailure,
 } from '../shared/atomic-write.js';
 import { displayPath } from '../shared/paths.js';
-import { readSourceFile } from '../shared/source-file.js';
+import { readSourceFile, sourceFromScannedText } from '../shared/source-file.js';
 import { unifiedDiff } from './diff.js';
 import { projectRealRoot } from './start-scan.js';
 
@@ -73,11 +73,16 @@ export interface FileOutcome {
  */
 export type WriteFile = (file: string, data: string, expect: ExpectedFile) => void;
 
-/** Reads, plans, verifies and (in write mode) atomically writes one file. */
+/**
+ * Reads, plans, verifies and (in write mode) atomically writes one file. `scanned`: the text the
+ * run's prefilter decoded from a file's bytes, taken (once) instead of reading the file again
+ * (sourceFromScannedText); the main thread's run has it, a helper thread reads.
+ */
 export function migrateWorker(
   init: MigrateWorkerInit,
   context?: MigrationContext,
   writer?: WriteFile,
+  scanned?: (file: string) => string | undefined,
 ): (item: MigrateItem) => FileOutcome {
   const mctx = context ?? createMigrationContext(init.config);
   const within = projectRealRoot(init.config);
@@ -94,7 +99,8 @@ export function migrateWorker(
   const keepPlans = Boolean(init.keepPlans);
   return ({ file, mode, expectSha256 }) => {
     const empty = { file, parsed: false, rewritten: [], refused: [], kept: [], notes: [] };
-    const source = readSourceFile(file);
+    const text0 = scanned?.(file);
+    const source = text0 === undefined ? readSourceFile(file) : sourceFromScannedText(file, text0);
     if (!source.ok) return { ...empty, status: 'skipped', reason: source.reason, unreadable: true };
     const text = source.text;
     // Hashed only for a two-phase write (the compare-and-swap below compares the text itself).

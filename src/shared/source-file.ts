@@ -84,6 +84,28 @@ export function readSourceFile(file: string, options: { allowInvalidUtf8?: boole
 }
 
 /**
+ * readSourceFile for a file whose bytes an earlier pass of the same run read already (migrate's
+ * scan, createSourceScanner: a regular file without a NUL byte) and decoded as `text`
+ * (`bytes.toString('utf8')`): the file is not read again, only its status is taken, now. That
+ * stamp is newer than the bytes, and it need not match them: whoever writes the file compares
+ * its bytes with `text` as well (atomic-write's compare-and-swap), so a change between the read
+ * and this call shows as different content and the write is refused, as a change after
+ * readSourceFile would be. Falls back to reading the file when `text` holds U+FFFD, which alone
+ * cannot tell invalid UTF-8 from the character itself.
+ */
+export function sourceFromScannedText(file: string, text: string): SourceRead {
+  if (text.includes('\uFFFD')) return readSourceFile(file);
+  let st: fs.BigIntStats;
+  try {
+    st = fs.statSync(file, { bigint: true });
+  } catch (error) {
+    return { ok: false, reason: `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` };
+  }
+  if (!st.isFile()) return { ok: false, reason: `not a regular file (${fileKind(st)})` };
+  return { ok: true, text, bytes: Buffer.byteLength(text, 'utf8'), stamp: stampOf(st), validUtf8: true };
+}
+
+/**
  * Opens a file to read it as source: the descriptor (the caller closes it) and its status, or
  * why it cannot be read (unreadable, not a regular file). Closes what it opened when it refuses.
  */

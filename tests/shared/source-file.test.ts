@@ -5,7 +5,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { readSourceFile } from '../../src/shared/source-file.js';
+import { writeFileAtomic } from '../../src/shared/atomic-write.js';
+import { readSourceFile, sourceFromScannedText } from '../../src/shared/source-file.js';
 import { cleanup, ensureBuilt, REPO, tempDir } from '../helpers/index.js';
 
 beforeAll(() => ensureBuilt());
@@ -65,5 +66,45 @@ describe('readSourceFile', () => {
     const r = spawnSync(process.execPath, ['-e', code], { encoding: 'utf8', timeout: 20_000 });
     expect(r.signal).toBeNull();
     expect(JSON.parse(r.stdout)).toEqual({ ok: false, reason: 'not a regular file (FIFO)' });
+  });
+});
+
+describe('sourceFromScannedText (a text the scan read, not read again)', () => {
+  it("gives readSourceFile's text and stamp for a file that did not change", () => {
+    const dir = tempDir('src');
+    const file = path.join(dir, 'a.ts');
+    fs.writeFileSync(file, 'import { A } from "./event";\n');
+    expect(sourceFromScannedText(file, fs.readFileSync(file, 'utf8'))).toEqual(readSourceFile(file));
+  });
+
+  it('a file changed after the scan is refused by the write, as after readSourceFile', () => {
+    const dir = tempDir('src');
+    const file = path.join(dir, 'a.ts');
+    fs.writeFileSync(file, 'import { A } from "./event";\n');
+    const scanned = fs.readFileSync(file, 'utf8');
+    // Someone else writes the file after the scan read it and before the run takes its stamp.
+    fs.writeFileSync(file, 'import { A } from "./event"; // theirs\n');
+    const source = sourceFromScannedText(file, scanned);
+    expect(source.ok).toBe(true);
+    if (!source.ok) return;
+    // The stamp is the file's as it is now; the text is what the scan read: the write compares both.
+    expect(() =>
+      writeFileAtomic(file, 'import { A } from "./events";\n', {
+        expect: { stamp: source.stamp, content: source.text },
+      }),
+    ).toThrow(/changed since it was read \(content\)/);
+    expect(fs.readFileSync(file, 'utf8')).toBe('import { A } from "./event"; // theirs\n');
+  });
+
+  it('a file gone or replaced by a folder is a reason; U+FFFD in the text reads the file again', () => {
+    const dir = tempDir('src');
+    expect(sourceFromScannedText(path.join(dir, 'gone.ts'), 'x')).toEqual({ ok: false, reason: 'cannot read: ENOENT' });
+    expect(sourceFromScannedText(dir, 'x')).toEqual({ ok: false, reason: 'not a regular file (folder)' });
+    // The scan decodes invalid UTF-8 to U+FFFD: only the bytes tell it from the character itself.
+    const invalid = path.join(dir, 'latin1.ts');
+    fs.writeFileSync(invalid, Buffer.from([0x61, 0xe4, 0x62]));
+    const decoded = fs.readFileSync(invalid).toString('utf8');
+    expect(decoded).toContain('\uFFFD');
+    expect(sourceFromScannedText(invalid, decoded)).toEqual({ ok: false, reason: 'not valid UTF-8' });
   });
 });
