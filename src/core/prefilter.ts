@@ -397,6 +397,7 @@ export function createPrefilter(
   options: { legacyImportsOnly?: boolean; duplicates?: DuplicateScope } = {},
 ): Prefilter {
   const rootDir = config.rootDir;
+  const readPackage = (dir: string) => resolver.packageJson(dir);
   /** Needles every match contains (declaration names, pattern literals): plain text search. */
   const needles = new Set<string>();
   /** Needles of case-insensitive specifier patterns, lower-cased; matched against the lower-cased text. */
@@ -410,7 +411,7 @@ export function createPrefilter(
   const modules: { path: string; isDirectory: boolean }[] = [];
   const addModule = (p: string, isDirectory: boolean): void => {
     modules.push({ path: p, isDirectory });
-    moduleSpellings(p, isDirectory, rootDir, spellings);
+    moduleSpellings(p, isDirectory, rootDir, spellings, readPackage);
   };
 
   for (const concept of config.concepts) {
@@ -464,7 +465,7 @@ export function createPrefilter(
   for (const pkg of resolver.workspacePackages()) {
     if (modules.some((m) => m.isDirectory && isInside(pkg.dir, m.path))) spellings.packages.add(pkg.name);
     else if (!modules.some((m) => isInside(m.path, pkg.dir))) {
-      if (packageEntryReaches(pkg.dir, modules)) {
+      if (packageEntryReaches(pkg.dir, modules, readPackage)) {
         spellings.exact.add(pkg.name);
         spellings.endings.add(path.basename(pkg.dir));
         spellings.paths.dirs.add(pkg.dir);

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import ts from './typescript.cjs';
 import type { ImportForm, Resolution } from './types.js';
 import { isInside, stripExtension } from '../shared/paths.js';
+import { readPackageJson, type PackageJson } from '../shared/package-json.js';
 
 /** The forms that Node resolves as CommonJS `require` calls. */
 const REQUIRE_FORMS: ReadonlySet<ImportForm> = new Set(['require', 'import-equals']);
@@ -159,6 +160,7 @@ export class ModuleResolver {
           this.extendedCache.clear();
           this.mapsByConfig.clear();
           this.workspaces = undefined;
+          this.packageJsons.clear();
           this.host.forget();
           this.generation++;
           return true;
@@ -323,11 +325,7 @@ export class ModuleResolver {
     if (this.workspaces) return this.workspaces;
     const found: WorkspacePackage[] = [];
     try {
-      const root = JSON.parse(fs.readFileSync(path.join(this.rootDir, 'package.json'), 'utf8')) as Record<
-        string,
-        unknown
-      >;
-      const ws = root.workspaces as unknown;
+      const ws = this.packageJson(this.rootDir)?.workspaces;
       const patterns = Array.isArray(ws)
         ? ws
         : ws && typeof ws === 'object'
@@ -336,12 +334,9 @@ export class ModuleResolver {
       for (const pattern of patterns as unknown[]) {
         if (typeof pattern !== 'string') continue;
         for (const dir of expandWorkspaceGlob(this.rootDir, pattern)) {
-          try {
-            const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: unknown };
-            if (typeof pkg.name === 'string') found.push({ name: pkg.name, dir });
-          } catch {
-            // Not a package folder.
-          }
+          // No package.json, or one without a name or that does not parse: not a package folder.
+          const name = this.packageJson(dir)?.name;
+          if (typeof name === 'string') found.push({ name, dir });
         }
       }
     } catch {
@@ -350,6 +345,20 @@ export class ModuleResolver {
     // Longest names first so `@a/b-c` wins over `@a/b`.
     this.workspaces = found.sort((a, b) => b.name.length - a.name.length);
     return this.workspaces;
+  }
+
+  private readonly packageJsons = new Map<string, PackageJson | undefined>();
+
+  /**
+   * A folder's package.json (readPackageJson), read once for as long as the workspace packages
+   * are known (until a refresh): workspace discovery and the prefilters' module spellings, which
+   * each look at every workspace package, share the reads.
+   */
+  packageJson(dir: string): PackageJson | undefined {
+    if (this.packageJsons.has(dir)) return this.packageJsons.get(dir);
+    const pkg = readPackageJson(dir);
+    this.packageJsons.set(dir, pkg);
+    return pkg;
   }
 
   /**

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type ts from './typescript.cjs';
 import { isInside, stripExtension } from './resolve.js';
+import { readPackageJson, type PackageJson, type PackageJsonReader } from '../shared/package-json.js';
 
 /**
  * The ways an import specifier can name one module, as far as its text can tell: the input of the
@@ -54,28 +55,6 @@ export function endingOf(file: string): string {
   return path.basename(file).split('.')[0] ?? '';
 }
 
-interface PackageJson {
-  name?: unknown;
-  main?: unknown;
-  types?: unknown;
-  typings?: unknown;
-  typesVersions?: unknown;
-  exports?: unknown;
-  imports?: unknown;
-}
-
-function readPackageJson(dir: string): PackageJson | undefined {
-  try {
-    const json = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as unknown;
-    return json && typeof json === 'object' ? (json as PackageJson) : {};
-  } catch (error) {
-    // A package.json that exists but does not parse: TypeScript would not use it, but stay safe.
-    return (error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR'
-      ? undefined
-      : {};
-  }
-}
-
 /** True when `target` (a path, with or without extension, or a folder holding an index) can be the module. */
 function pathReaches(target: string, module: string, isDirectory: boolean): boolean {
   const t = stripExtension(path.normalize(target));
@@ -113,8 +92,12 @@ export function pathLeadsTo(abs: string, targets: Spellings['paths']): boolean {
 }
 
 /** True when a package folder's own entry (types/typings/main) leads to one of the modules. */
-export function packageEntryReaches(dir: string, modules: readonly { path: string; isDirectory: boolean }[]): boolean {
-  const pkg = readPackageJson(dir);
+export function packageEntryReaches(
+  dir: string,
+  modules: readonly { path: string; isDirectory: boolean }[],
+  read: PackageJsonReader = readPackageJson,
+): boolean {
+  const pkg = read(dir);
   return pkg !== undefined && modules.some((m) => entryReaches(dir, pkg, m.path, m.isDirectory));
 }
 
@@ -196,6 +179,7 @@ export function moduleSpellings(
   isDirectory: boolean,
   rootDir: string,
   out: Spellings = emptySpellings(),
+  read: PackageJsonReader = readPackageJson,
 ): Spellings {
   if (isDirectory) {
     out.folders.add(path.basename(modulePath));
@@ -212,7 +196,7 @@ export function moduleSpellings(
   }
   // Folders above the module (and a folder module itself) that hold a package.json.
   for (let dir = isDirectory ? modulePath : path.dirname(modulePath); isInside(dir, rootDir); dir = path.dirname(dir)) {
-    const pkg = readPackageJson(dir);
+    const pkg = read(dir);
     if (pkg) {
       const name = typeof pkg.name === 'string' ? pkg.name : undefined;
       const viaEntry =
