@@ -51,6 +51,8 @@ export function ensureBuilt(): void {
     // Type errors elsewhere in the tree still emit; the checks below fail if the output is missing.
   }
   for (const f of outputs) if (!fs.existsSync(f)) throw new Error(`build did not produce ${f}`);
+  // The rest of `npm run build`: migrate's run as one module (scripts/bundle-migrate.mjs).
+  execFileSync(process.execPath, [path.join(REPO, 'scripts/bundle-migrate.mjs')], { cwd: REPO, stdio: 'pipe' });
 }
 
 // ---- temporary folders and files --------------------------------------------------------------
