@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import picomatch from 'picomatch';
+import { picomatch } from '../shared/cjs-packages.js';
 import type ts from 'typescript';
 import type { ResolvedConfig } from './config/types.js';
 import { SiteClassifier } from './classify.js';

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import picomatch from 'picomatch';
+import { picomatch } from '../shared/cjs-packages.js';
 import type { ResolvedConcept, ResolvedConfig, ResolvedLegacyModule } from './config/types.js';
 import { isInside, stripExtension, type ModuleResolver } from './resolve.js';
 import type { ImportSite, Resolution, SiteTarget } from './types.js';

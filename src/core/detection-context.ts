@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import picomatch from 'picomatch';
+import { picomatch } from '../shared/cjs-packages.js';
 import ts from './typescript.cjs';
 import type { ResolvedConcept, ResolvedConfig, ResolvedLegacyModule } from './config/types.js';
 import { exportedImplementations, readCanonicalShape } from './canonical-shape.js';

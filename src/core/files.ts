@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import ignore, { type Ignore } from 'ignore';
-import picomatch from 'picomatch';
+import type { Ignore } from 'ignore';
+import { ignore, picomatch } from '../shared/cjs-packages.js';
 import type { ResolvedConfig } from './config/types.js';
 import { TEMP_FILE_PATTERN } from '../shared/atomic-write.js';
 import { isInside, toPosix } from '../shared/paths.js';

@@ -1,4 +1,4 @@
-import ignore from 'ignore';
+import { ignore } from '../shared/cjs-packages.js';
 import type { LegacyPatternInput } from './config/types.js';
 import { compileUserRegex } from './user-regex.js';
 

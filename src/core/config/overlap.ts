@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import picomatch from 'picomatch';
+import { picomatch } from '../../shared/cjs-packages.js';
 import { isInside, stripExtension, toPosix } from '../../shared/paths.js';
 import type { ResolvedConcept, ResolvedLegacyModule } from './types.js';
 import type { SchemaViolation } from './validate.js';
