@@ -94,20 +94,22 @@ export function parseHeader(
   }
   if (result.errors.length > 0) return { reason: 'syntax error (oxc)' };
   const { staticImports, staticExports } = result.module;
-  // A quote inside a comment only looks like a literal to the text scan (Prefilter.shapedLiterals
-  // does not pair quotes); oxc's comment spans prove it is none, so it cannot be a site.
-  const inComment = commentTest(result.comments);
-  const real = literals.filter((offset) => !inComment(offset));
   /** Opening-quote offset of a declaration's specifier -> the end of the declaration. */
   const ends = new Map<number, number>();
   for (const i of staticImports) ends.set(i.moduleRequest.start, i.end);
   for (const e of staticExports)
     for (const entry of e.entries) if (entry.moduleRequest) ends.set(entry.moduleRequest.start, e.end);
   let cut = 0;
-  for (const offset of real) {
+  // A quote inside a comment only looks like a literal to the text scan (Prefilter.shapedLiterals
+  // does not pair quotes); oxc's comment spans prove it is none, so it cannot be a site. Only a
+  // literal that is no declaration's specifier needs them: oxc makes an object and a string of
+  // every comment (a licence header is most of a header's bytes), so they are asked for only then.
+  let inComment: ((offset: number) => boolean) | undefined;
+  for (const offset of literals) {
     const end = ends.get(offset);
-    if (end === undefined) return { reason: 'a module literal outside an import/export declaration' };
-    cut = Math.max(cut, end);
+    if (end !== undefined) cut = Math.max(cut, end);
+    else if (!(inComment ??= commentTest(result.comments))(offset))
+      return { reason: 'a module literal outside an import/export declaration' };
   }
   // An import of the target after the cut is one the planner may extend: keep it in the header.
   for (const i of staticImports) if (targets.some((t) => i.moduleRequest.value.includes(t))) cut = Math.max(cut, i.end);
