@@ -19,7 +19,8 @@
 //   --write-docs    regenerate the measured sections of docs/benchmarks.md (failing rows marked FAIL)
 //   --section NAME  write to the section "<suite>-NAME" instead of "<suite>" (e.g. a slow tool measured apart)
 //   --json FILE     also write the full results as JSON
-//   --corpus-dir D / --work-dir D / --keep-work      where the corpus / working copies go (default bench/.corpus, bench/.work)
+//   --corpus-dir D / --work-dir D / --keep-work      where the corpus / working copies go (default bench/.corpus, bench/.work;
+//                                                    a --repo's copies: <tmpdir>/ssot-bench-work)
 //
 // Exit 0: every available tool agreed with the oracle. Exit 1: a disagreement or a failed tool.
 import fs from 'node:fs';

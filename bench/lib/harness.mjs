@@ -82,7 +82,15 @@ export async function runBench(opts) {
   const workload = opts.repo
     ? repoWorkload({ repo: opts.repo, config: opts.config })
     : corpusWorkload(ensureCorpus({ size, files: opts.files, seed, corpusDir: opts.corpusDir }));
-  const workDir = opts.workDir ?? path.join(REPO, 'bench', '.work', workload.name);
+  // A real repository's copies go outside ssot-kit's folder: below it, TypeScript's lookups of
+  // the checkout's packages (which it lacks: no node_modules) would reach ssot-kit's own
+  // node_modules, an environment the repository's users do not have (theia ran 40-70 ms slower
+  // there, side by side; docs/benchmarks.md).
+  const workDir =
+    opts.workDir ??
+    (opts.repo
+      ? path.join(os.tmpdir(), 'ssot-bench-work', workload.name)
+      : path.join(REPO, 'bench', '.work', workload.name));
   fs.mkdirSync(workDir, { recursive: true });
 
   progress(`oracle on the pristine tree (${workload.totals.sourceFiles} files)`);
