@@ -132,6 +132,8 @@ export class ModuleResolver {
   private readonly configByDir = new Map<string, string>();
   /** Folders whose entries a walk has listed: whether each holds a tsconfig.json / jsconfig.json. */
   private readonly listedFolders = new Map<string, { tsconfig: boolean; jsconfig: boolean }>();
+  /** Texts of config files that a walk read (noteFolder): read again from disk by nobody. */
+  private readonly configTexts = new Map<string, string>();
   private readonly results = new Map<string, Resolution>();
   private workspaces: WorkspacePackage[] | undefined;
   private readonly host: CachingHost;
@@ -155,6 +157,7 @@ export class ModuleResolver {
           this.settingsByConfig.clear();
           this.configByDir.clear();
           this.listedFolders.clear();
+          this.configTexts.clear();
           this.results.clear();
           this.lookupPlaces.clear();
           this.extendedCache.clear();
@@ -366,8 +369,18 @@ export class ModuleResolver {
    * thread): whether it holds a tsconfig.json and a jsconfig.json. The search for a file's tsconfig
    * then asks the file system only about folders nobody listed.
    */
-  noteFolder(dir: string, tsconfig: boolean, jsconfig: boolean): void {
-    this.listedFolders.set(dir, { tsconfig, jsconfig });
+  noteFolder(dir: string, tsconfig: boolean | string, jsconfig: boolean | string): void {
+    this.listedFolders.set(dir, { tsconfig: tsconfig !== false, jsconfig: jsconfig !== false });
+    // A text is what the walk read: the config as it was during this run, as a read here would be.
+    if (typeof tsconfig === 'string') this.configTexts.set(path.join(dir, 'tsconfig.json'), tsconfig);
+    if (typeof jsconfig === 'string') this.configTexts.set(path.join(dir, 'jsconfig.json'), jsconfig);
+  }
+
+  /** A config file's text: as a walk read it (noteFolder), else from disk. */
+  private readConfig(file: string): string | undefined {
+    const known = this.configTexts.get(file);
+    if (known !== undefined) return known;
+    return ts.sys.readFile(file);
   }
 
   /** The tsconfig (or jsconfig) that applies to a file, '' when none does: without parsing it. */
@@ -393,7 +406,7 @@ export class ModuleResolver {
     if (known !== undefined) return known;
     known = true;
     try {
-      const text = fs.readFileSync(configFile, 'utf8');
+      const text = this.configTexts.get(configFile) ?? fs.readFileSync(configFile, 'utf8');
       // (a key spelled with an escape, `"p\u0061ths"`, is not read here: such a config maps)
       if (!/["'](?:paths|baseUrl|rootDirs)["']\s*:/.test(text) && !text.includes('\\') && depth < 8) {
         // Only `extends` by path can be followed here; a package's config is assumed to map.
@@ -463,6 +476,7 @@ export class ModuleResolver {
         { noEmit: true },
         {
           ...ts.sys,
+          readFile: (file) => this.readConfig(file),
           // Only the options matter for resolution: do not enumerate the files `include` matches
           // (a directory walk of the whole project for every tsconfig).
           readDirectory: () => [],

@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { MessagePort } from 'node:worker_threads';
 import type { ResolvedConfig } from '../core/config/types.js';
 import { walkScope } from '../core/files.js';
@@ -42,11 +44,23 @@ function listForScan({ config, paths, shard }: ScanScope): ScanListing {
 
 /**
  * A folder a reading thread's walk listed (before the files in it): whether it holds a
- * tsconfig.json and a jsconfig.json, so that the tsconfig search of the prefilter and the resolver
- * need not ask the file system again (ModuleResolver.noteFolder). A folder where either name is a
- * symbolic link is not reported (whether it leads to a file is the file system's to say).
+ * tsconfig.json and a jsconfig.json, and, for such a regular file that the thread could read, its
+ * text: so that the tsconfig search of the prefilter and the resolver need not ask the file system
+ * again, nor the main thread read the configs (ModuleResolver.noteFolder). A folder where either
+ * name is a symbolic link is not reported (whether it leads to a file is the file system's to say).
  */
-export type ListedFolder = [dir: string, tsconfig: boolean, jsconfig: boolean];
+export type ListedFolder = [dir: string, tsconfig: boolean | string, jsconfig: boolean | string];
+
+/** A config file's text if the folder entry is a regular file that reads, else whether it is there. */
+function configEntry(dir: string, entry: fs.Dirent | undefined): boolean | string {
+  if (!entry) return false;
+  if (!entry.isFile()) return true;
+  try {
+    return fs.readFileSync(path.join(dir, entry.name), 'utf8');
+  } catch {
+    return true;
+  }
+}
 
 /** A file of the scan: its bytes (valid during the callback only), or why it could not be read. */
 export type ScannedFile = { file: string; bytes: Buffer } | { file: string; reason: string };
@@ -280,7 +294,8 @@ export function serveScan(request: ScanRequest): void {
           const named = (name: string) => entries.find((e) => e.name === name);
           const ts = named('tsconfig.json');
           const js = named('jsconfig.json');
-          if (!ts?.isSymbolicLink() && !js?.isSymbolicLink()) batchFor(0).folders.push([dir, Boolean(ts), Boolean(js)]);
+          if (!ts?.isSymbolicLink() && !js?.isSymbolicLink())
+            batchFor(0).folders.push([dir, configEntry(dir, ts), configEntry(dir, js)]);
         },
       });
       send();

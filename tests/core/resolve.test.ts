@@ -34,6 +34,25 @@ describe('module resolution as TypeScript does it', () => {
     expect(other.configFileFor(file)).toBe(path.join(root, 'pkg/src/tsconfig.json'));
   });
 
+  it('takes the text of a config that a walk read instead of reading the file again', () => {
+    const root = project({ 'tsconfig.json': tsconfig({ baseUrl: '.' }), 'src/a.ts': '' });
+    const file = path.join(root, 'src/a.ts');
+    // On disk the config maps specifiers (paths, baseUrl); the walk's text, as the scan hands it
+    // over, does not: what the resolver reports comes from that text.
+    expect(new ModuleResolver(root).mayMapSpecifiers(file)).toBe(true);
+    const noted = new ModuleResolver(root);
+    noted.noteFolder(path.join(root, 'src'), false, false);
+    noted.noteFolder(
+      root,
+      JSON.stringify({ compilerOptions: { module: 'ESNext', moduleResolution: 'Bundler' } }),
+      false,
+    );
+    expect(noted.mayMapSpecifiers(file)).toBe(false);
+    expect(noted.optionsFor(file).paths).toBeUndefined();
+    expect(noted.optionsFor(file).baseUrl).toBeUndefined();
+    expect(new ModuleResolver(root).optionsFor(file).baseUrl).toBe(root);
+  });
+
   it('follows tsconfig paths, .js written for .ts, and index files', () => {
     const root = project({
       'tsconfig.json': tsconfig(),

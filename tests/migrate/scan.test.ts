@@ -28,12 +28,15 @@ beforeAll(async () => {
 
 type Seen = { file: string; text?: string; reason?: string };
 
-async function collect(
-  scan: Scan,
-): Promise<{ files: string[]; seen: Seen[]; batches: number; folders: Map<string, [boolean, boolean]> }> {
+async function collect(scan: Scan): Promise<{
+  files: string[];
+  seen: Seen[];
+  batches: number;
+  folders: Map<string, [boolean | string, boolean | string]>;
+}> {
   const { files } = await scan.listing;
   const seen: Seen[] = [];
-  const folders = new Map<string, [boolean, boolean]>();
+  const folders = new Map<string, [boolean | string, boolean | string]>();
   let batches = 0;
   await scan.read(
     (f) => {
@@ -76,8 +79,11 @@ function project(): { scope: ScanScope; expected: Seen[] } {
   add('b/utf8.ts', 'const s = "äö€";\n');
   add('b/binary.ts', Buffer.from([0x61, 0x00, 0x62]), 'binary file (contains a NUL byte)');
   for (let i = 0; i < 70; i++) add(`c/g${i}.ts`, `export const g${i} = ${i};\n`);
-  fs.writeFileSync(path.join(dir, 'c/tsconfig.json'), '{}');
+  fs.writeFileSync(path.join(dir, 'c/tsconfig.json'), '{ "compilerOptions": {} }');
   fs.writeFileSync(path.join(dir, 'b/jsconfig.json'), '{}');
+  // A folder that only looks like a config is there, with no text to hand over.
+  fs.mkdirSync(path.join(dir, 'd/tsconfig.json'), { recursive: true });
+  add('d/h.ts', 'export {};\n');
   fs.mkdirSync(path.join(dir, 'skip'));
   fs.writeFileSync(path.join(dir, 'skip/out.ts'), 'out of scope\n');
   fs.writeFileSync(path.join(dir, 'c/readme.md'), 'not included\n');
@@ -110,11 +116,13 @@ describe('scan', () => {
       expect(seen).not.toEqual(expected);
       expect([...seen].sort((x, y) => (x.file < y.file ? -1 : 1))).toEqual(expected);
       expect(batches).toBeGreaterThan(1);
-      // What its walk saw of the folders: where a tsconfig.json or a jsconfig.json is.
+      // What its walk saw of the folders: where a tsconfig.json or a jsconfig.json is, with the
+      // text of each that is a file (the main thread then reads none of them).
       const root = scope.config.rootDir;
       expect(folders.get(root)).toEqual([false, false]);
-      expect(folders.get(path.join(root, 'b'))).toEqual([false, true]);
-      expect(folders.get(path.join(root, 'c'))).toEqual([true, false]);
+      expect(folders.get(path.join(root, 'b'))).toEqual([false, '{}']);
+      expect(folders.get(path.join(root, 'c'))).toEqual(['{ "compilerOptions": {} }', false]);
+      expect(folders.get(path.join(root, 'd'))).toEqual([true, false]);
       expect(folders.has(path.join(root, 'skip'))).toBe(false);
       const target = expected[0]!.file;
       writer.write(target, 'new\n');
