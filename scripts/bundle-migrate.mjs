@@ -1,14 +1,15 @@
 #!/usr/bin/env node
-// `npm run build`, after tsc: `ssot migrate`'s run (dist/src/migrate/run.js and the ~60 modules only
+// `npm run build`, after tsc: `ssot migrate`'s run (dist/src/migrate/run.js and the ~55 modules only
 // it loads: the analysis core, the planner, the codemod) becomes one module, in place.
 //
 // Why: on Node 20 each ES module costs a resolution, an asynchronous read and a link of its own;
-// loading run.js's modules one by one took 50-60 ms of the main thread on every run, 25 ms as one
-// file (docs/benchmarks.md, "Issue #17"). The command's other modules stay as tsc wrote them.
+// importing run.js as tsc wrote it took 31-35 ms of the main thread on every run, 16-21 ms bundled
+// (docs/benchmarks.md, "Issue #17"). The command's other modules stay as tsc wrote them.
 //
-// One instance of every module per thread: a module that the process may load without going
-// through run.js (the CLI, the migrate action, the read thread's modules, whatever those import,
-// statically or dynamically) is external to the bundle, imported by its path, never copied in.
+// One instance of every module per thread: a module that a migrate process may load without going
+// through run.js (the CLI, the migrate command's action, the read thread's modules, and whatever
+// those import, statically or dynamically; another command's action never runs in the same
+// process) is external to the bundle, imported by its path, never copied in.
 // run.js's own dynamic imports (stage 2, --typecheck) become chunks beside it, sharing what they
 // share with it. Helper threads load src/migrate/worker.js as tsc wrote it, in threads of their own.
 // Every import.meta.url in the bundled modules is resolved from src/migrate/, where run.js is:

@@ -404,8 +404,9 @@ async function run(
   const fitFiles = new Set<string>();
   // Stage 2 plans on this thread from the texts read here.
   const texts = new Map<string, string>();
-  // Stage 1 without helpers: the candidates' texts, which this thread's worker takes instead of
-  // reading each file again (its stamp is taken then; see sourceFromScannedText).
+  // Stage 1 without helpers, streaming: the candidates' texts, which this thread's worker takes
+  // between batches instead of reading each file again (its stamp is taken then; see
+  // sourceFromScannedText). Held only while the stream drains them, so they stay few.
   const scannedTexts = new Map<string, string>();
   let candidateBytes = 0;
   let scanned = 0;
@@ -426,7 +427,7 @@ async function run(
       candidateBytes += source.bytes.length;
       if (fitting?.needsFit(file, text)) fitFiles.add(file);
       if (stage2) texts.set(file, text);
-      else if (pool.helpers === 0) scannedTexts.set(file, text);
+      else if (pool.helpers === 0 && stream) scannedTexts.set(file, text);
     } else ruledOutCount++;
     // The work estimate: candidate bytes so far, extrapolated to every file (to the files found
     // so far while a reading thread still walks).
