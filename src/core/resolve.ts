@@ -181,7 +181,7 @@ export class ModuleResolver {
   resolve(specifier: string, fromFile: string, form: ImportForm = 'import'): Resolution {
     const settings = this.settingsFor(fromFile);
     const resolutionMode = this.resolutionMode(fromFile, form, settings);
-    const key = `${settings.configFile}\0${resolutionMode}\0${this.placeKey(specifier, fromFile, settings)}\0${specifier}`;
+    const key = `${settings.configFile}\0${resolutionMode}\0${this.placeKey(specifier, fromFile)}\0${specifier}`;
     const cached = this.results.get(key);
     if (cached) return cached;
     const result = this.resolveUncached(specifier, fromFile, resolutionMode, settings);
@@ -201,23 +201,14 @@ export class ModuleResolver {
    * ancestors holding a node_modules get the same answer, and a repository's canonical specifier,
    * resolved from each of its hundreds of folders, is resolved once per package. Where that
    * reasoning does not hold, the folder stays in the key: files outside the root or inside a
-   * node_modules folder (TypeScript skips such ancestors), Yarn Plug'n'Play (resolution asks PnP
-   * about the issuer), and an `outDir` without `rootDir` or tsconfig (TypeScript then guesses the
-   * source root from the requesting folder when it maps `exports` back to sources).
+   * node_modules folder (TypeScript skips such ancestors) and Yarn Plug'n'Play (resolution asks
+   * PnP about the issuer). (TypeScript reads the requesting folder in one more case: an `outDir`
+   * with neither `rootDir` nor a tsconfig, when it maps `exports` back to sources. Settings here
+   * come from a tsconfig, whose path they carry, or are FALLBACK_OPTIONS, without `outDir`.)
    */
-  private placeKey(specifier: string, fromFile: string, settings: ProjectSettings): string {
+  private placeKey(specifier: string, fromFile: string): string {
     const dir = path.dirname(fromFile);
-    if (ts.isExternalModuleNameRelative(specifier)) return dir;
-    const { options } = settings;
-    if (
-      (options.outDir || options.declarationDir) &&
-      !options.rootDir &&
-      !options.configFilePath &&
-      !options.configFile
-    ) {
-      return dir;
-    }
-    return this.lookupPlace(dir).key;
+    return ts.isExternalModuleNameRelative(specifier) ? dir : this.lookupPlace(dir).key;
   }
 
   private readonly lookupPlaces = new Map<string, { scope: string; modules: string; key: string }>();

@@ -99,8 +99,8 @@ export function migrateWorker(
   const keepPlans = Boolean(init.keepPlans);
   return ({ file, mode, expectSha256 }) => {
     const empty = { file, parsed: false, rewritten: [], refused: [], kept: [], notes: [] };
-    const text0 = scanned?.(file);
-    const source = text0 === undefined ? readSourceFile(file) : sourceFromScannedText(file, text0);
+    const scannedText = scanned?.(file);
+    const source = scannedText === undefined ? readSourceFile(file) : sourceFromScannedText(file, scannedText);
     if (!source.ok) return { ...empty, status: 'skipped', reason: source.reason, unreadable: true };
     const text = source.text;
     // Hashed only for a two-phase write (the compare-and-swap below compares the text itself).
