@@ -104,6 +104,13 @@ export interface MigrateFileReport {
   notes?: string[];
   diff?: string;
   newDiagnostics?: TypecheckFinding[];
+  /**
+   * `--typecheck` on a written file: `checked` (its diagnostics compared with its original's), or
+   * `proven` (its imports bind the same declarations as its original's, so its types are as they
+   * were: typecheck-proof.ts; not checked), or `outside` (TypeScript does not take the file into a
+   * program under its tsconfig, as JavaScript without `allowJs`: neither checked nor proven).
+   */
+  typecheck?: 'checked' | 'proven' | 'outside';
   rolledBack?: boolean;
   /** Another process changed the file while the run was at it: left alone (status `failed`). */
   changedDuringRun?: boolean;
@@ -131,6 +138,10 @@ export interface MigrateSummary {
   sitesRefused: number;
   sitesKept: number;
   newTypeErrors?: number;
+  /** Files whose `typecheck` is `checked`, `proven`, `outside`. */
+  filesTypeChecked?: number;
+  filesProvenAlike?: number;
+  filesOutsideTypecheck?: number;
   filesRolledBack?: number;
   dryRun: boolean;
   gitTree: boolean;
@@ -164,6 +175,9 @@ export function summarize(
     ...(run.typecheck
       ? {
           newTypeErrors: sum((r) => r.newDiagnostics?.length ?? 0),
+          filesTypeChecked: count((r) => r.typecheck === 'checked'),
+          filesProvenAlike: count((r) => r.typecheck === 'proven'),
+          filesOutsideTypecheck: count((r) => r.typecheck === 'outside'),
           filesRolledBack: count((r) => r.rolledBack === true),
         }
       : {}),
@@ -560,6 +574,8 @@ async function run(
     let outcomes: FileOutcome[];
     const finalOutcomes = new Map<string, FileOutcome>();
     let typecheckReports = new Map<string, TypecheckFinding[]>();
+    let typecheckProven = new Set<string>();
+    let typecheckOutside = new Set<string>();
     const rolledBack = new Set<string>();
     let rollbackNotes: string[] = [];
     if (!twoPhase) {
@@ -630,8 +646,10 @@ async function run(
         const rewrites = changed
           .filter((file) => originals.has(file))
           .map((file) => ({ file, original: originals.get(file)! }));
-        const { before, after } = typecheckRewrites(config, rewrites, sourceFiles);
+        const { before, after, proven, outside } = typecheckRewrites(config, rewrites, sourceFiles);
         typecheckReports = newDiagnostics(before, after);
+        typecheckProven = proven;
+        typecheckOutside = outside;
         if (options.rollbackOnTypeErrors) {
           for (const [file, found] of typecheckReports) {
             if (found.length === 0) continue;
@@ -685,6 +703,12 @@ async function run(
       if (o.changedDuringRun) report.changedDuringRun = true;
       const diags = typecheckReports.get(o.file);
       if (diags && diags.length > 0) report.newDiagnostics = diags;
+      if (diags)
+        report.typecheck = typecheckProven.has(o.file)
+          ? 'proven'
+          : typecheckOutside.has(o.file)
+            ? 'outside'
+            : 'checked';
       if (rolledBack.has(o.file)) {
         report.rolledBack = true;
         report.status = 'failed';

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { loadConfigFor } from '../../core/config/load.js';
-import type { MigrateResult } from '../../migrate/run.js';
+import type { MigrateResult, MigrateSummary } from '../../migrate/run.js';
 import { parseShard } from '../../shared/shard.js';
 import { EXIT_FINDINGS, EXIT_OK } from '../exit-codes.js';
 import { parseChoice, parseInteger } from '../options.js';
@@ -49,12 +49,20 @@ function printText(result: MigrateResult, dryRun: boolean): void {
     c.bold(
       `ssot migrate: ${s.filesScanned} files scanned, ${s.filesParsed} parsed, ${s.filesChanged} ${verb}, ${s.sitesRewritten} sites rewritten, ` +
         `${s.sitesRefused} refused, ${s.filesFailed} failed${s.filesUnreadable > 0 ? `, ${s.filesUnreadable} not readable` : ''}${conflicts}` +
-        `${s.newTypeErrors !== undefined ? `, ${s.newTypeErrors} new type errors` : ''}` +
+        `${s.newTypeErrors !== undefined ? `, ${s.newTypeErrors} new type errors (${typecheckCounts(s)})` : ''}` +
         ` in ${(s.timeMs / 1000).toFixed(2)} s` +
         `${dryRun ? ' (dry run: nothing written)' : ''}`,
     ),
   );
   process.stdout.write(out.join('\n') + '\n');
+}
+
+/** How `--typecheck` covered the written files: checked, proven alike, or outside every program. */
+function typecheckCounts(s: MigrateSummary): string {
+  const outside = s.filesOutsideTypecheck
+    ? `, ${s.filesOutsideTypecheck} outside the TypeScript programs (not checked)`
+    : '';
+  return `${s.filesTypeChecked} files checked, ${s.filesProvenAlike} proven alike by their imports${outside}`;
 }
 
 /** `ssot migrate [paths...]`: the command's run (registered in ../commands/migrate.ts). */
