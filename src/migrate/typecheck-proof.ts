@@ -16,14 +16,17 @@ import ts from '../core/typescript.cjs';
  *    resolves to the same symbol (`getAliasedSymbol`, identity in one checker), a real one, and
  *    type-only-ness along the alias chain is the same (TypeScript's own `getTypeOnlyAliasDeclaration`,
  *    which also sees `export type *`); a declaration that binds nothing (`import 'x'`, `export *`)
- *    must name the very same module symbol;
+ *    must name the very same module symbol; two different modules count as one only when they are
+ *    the sites' own module symbols and one is nothing but `export * from` the other (a namespace
+ *    import may bind a copy of a module with a synthetic `default` instead: sameExports);
  * 3. the checks TypeScript makes on the specifier text itself (`resolveExternalModule`,
  *    `checkExternalImportOrExportDeclaration`, `checkImportDeclaration`, read in 6.0.3): the
  *    `@types/` prefix, TypeScript and `.d.ts` extensions (TS2846, TS5097, TS2876, TS2877), JSON
  *    imports (TS1543), untyped JavaScript modules (TS7016), relative names in ambient modules
  *    (TS2439), CommonJS importing an ES module (TS1479). Each is ruled out: no such extension in
  *    either text, a resolved file is a TypeScript one of the same extension and module format on
- *    both sides, the declaration is at the top level of a module.
+ *    both sides (impliedNodeFormat, and the format for emit that interop follows, which under
+ *    bundler resolution takes a package's "type"), the declaration is at the top level of a module.
  * The copy of the original sits beside the file in the same program (same folder, so the same
  * resolution and module format), and it must add nothing global: a module without `declare
  * global` or `declare module`. JavaScript files are left to the check (their messages quote the
@@ -74,6 +77,7 @@ export function whyNotProvenAlike(
       const why = whyBoundUnlike(
         checker,
         typeOnlyOf.bind(checker),
+        [moduleA, moduleB],
         namesA[n]!,
         a.declaration,
         namesB[n]!,
@@ -164,7 +168,17 @@ function resolvedAlike(
     return false;
   const fileA = program.getSourceFile(a.resolvedFileName);
   const fileB = program.getSourceFile(b.resolvedFileName);
-  return fileA !== undefined && fileB !== undefined && fileA.impliedNodeFormat === fileB.impliedNodeFormat;
+  if (!fileA || !fileB || fileA.impliedNodeFormat !== fileB.impliedNodeFormat) return false;
+  // The format the checker's interop rules go by (resolveESModuleSymbol, canHaveSyntheticDefault):
+  // under bundler resolution it follows the package's "type" where impliedNodeFormat does not.
+  const formatForEmit = (ts as unknown as FormatForEmit).getImpliedNodeFormatForEmitWorker;
+  if (typeof formatForEmit !== 'function') return false;
+  return formatForEmit(fileA, options) === formatForEmit(fileB, options);
+}
+
+/** TypeScript's module format of a file for emit and interop (internal in 6.0.3). */
+interface FormatForEmit {
+  getImpliedNodeFormatForEmitWorker?: (file: ts.SourceFile, options: ts.CompilerOptions) => ts.ResolutionMode;
 }
 
 /** The declarations a site binds, in source order: its import clause's names or its export clause's. */
@@ -187,6 +201,8 @@ function boundNames(declaration: ts.ImportDeclaration | ts.ExportDeclaration): t
 function whyBoundUnlike(
   checker: ts.TypeChecker,
   typeOnlyOf: (symbol: ts.Symbol) => ts.Node | undefined,
+  /** The module symbols the two sites' specifiers name. */
+  [moduleA, moduleB]: [ts.Symbol, ts.Symbol],
   a: ts.Declaration,
   siteA: ts.Node,
   b: ts.Declaration,
@@ -202,7 +218,13 @@ function whyBoundUnlike(
   const target = checker.getAliasedSymbol(aliasA);
   // unknownSymbol (an unresolved name) has no declarations: two failures are not alike.
   if (!target.declarations?.length) return `'${name}' resolves to nothing`;
-  if (!sameExports(checker, target, checker.getAliasedSymbol(aliasB))) return `'${name}' binds another symbol`;
+  const targetB = checker.getAliasedSymbol(aliasB);
+  // Two modules one of which is only `export *` of the other: only as the sites' own module
+  // symbols. A namespace import may bind a copy instead, with a synthetic `default` among its
+  // members (resolveESModuleSymbol: esModuleInterop, or an ES module importing a CommonJS one by
+  // its package's "type"), and the copy of one module has members the other has not.
+  if (target !== targetB && (target !== moduleA || targetB !== moduleB || !sameExports(checker, moduleA, moduleB)))
+    return `'${name}' binds another symbol`;
   const onlyA = typeOnlyOf(aliasA);
   const onlyB = typeOnlyOf(aliasB);
   if (onlyA === onlyB) return undefined;

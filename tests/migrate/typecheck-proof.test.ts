@@ -64,7 +64,22 @@ const LIBRARY: Record<string, string> = {
   'src/whole/index.ts': "export * from '../legacy/a';\n",
   'src/wider/index.ts': "export * from '../legacy/a';\nexport const more = 1;\n",
   'src/other/a.ts': "export class Alpha {\n  run(): string {\n    return '';\n  }\n}\n",
+  // pkg-b is only `export *` of pkg-a, but says it is CommonJS: a namespace import of it from an
+  // ES module gets a synthetic `default` (found by an adversarial pass over the proof).
+  'node_modules/pkg-a/package.json': JSON.stringify({ name: 'pkg-a', version: '1.0.0', types: 'index.d.ts' }),
+  'node_modules/pkg-a/index.d.ts': 'export declare function readText(p: string): string;\n',
+  'node_modules/pkg-b/package.json': JSON.stringify({
+    name: 'pkg-b',
+    version: '1.0.0',
+    type: 'commonjs',
+    types: 'index.d.ts',
+  }),
+  'node_modules/pkg-b/index.d.ts': "export * from 'pkg-a';\n",
+  'src/ns-a.ts': "import * as ns from 'pkg-a';\nexport { ns };\n",
+  'src/ns-b.ts': "import * as ns from 'pkg-b';\nexport { ns };\n",
 };
+
+const KEYS_OF_NS = "type K = keyof typeof ns;\nexport const x: K extends 'readText' ? 1 : 0 = 1;\n";
 
 /** Each importer: its original text, its rewritten text, and what the proof must say. */
 const CASES: Record<string, { before: string; after: string; proven: boolean; why?: RegExp; breaks?: boolean }> = {
@@ -167,6 +182,21 @@ const CASES: Record<string, { before: string; after: string; proven: boolean; wh
     after: "import { nope } from 'node:old-fs';\nexport const n = nope;\n",
     proven: false,
     why: /'nope' resolves to nothing/,
+  },
+  'src/n12.ts': {
+    before: `import * as ns from 'pkg-a';\n${KEYS_OF_NS}`,
+    after: `import * as ns from 'pkg-b';\n${KEYS_OF_NS}`,
+    proven: false,
+    why: /resolved unlike/,
+    breaks: true,
+  },
+  // The same copy, reached through a named re-export from files of one format.
+  'src/n13.ts': {
+    before: `import { ns } from './ns-a';\n${KEYS_OF_NS}`,
+    after: `import { ns } from './ns-b';\n${KEYS_OF_NS}`,
+    proven: false,
+    why: /'ns' binds another symbol/,
+    breaks: true,
   },
   'src/n10.ts': {
     before: "import * as fs from 'old-fs';\nexport const t: string = fs.sep;\n",
