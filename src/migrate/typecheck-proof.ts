@@ -128,10 +128,15 @@ function onlySpecifiersDiffer(a: ts.SourceFile, sitesA: Site[], b: ts.SourceFile
   return a.text.slice(fromA) === b.text.slice(fromB);
 }
 
-/** `declare global { }` or `declare module 'x' { }`: a copy with one would add its declarations twice. */
+/**
+ * `declare global { }`, `declare module 'x' { }` or `export as namespace X`: a copy with one would
+ * add its declarations twice.
+ */
 function addsGlobals(sf: ts.SourceFile): boolean {
   return sf.statements.some(
-    (s) => ts.isModuleDeclaration(s) && (ts.isStringLiteral(s.name) || s.name.text === 'global'),
+    (s) =>
+      ts.isNamespaceExportDeclaration(s) ||
+      (ts.isModuleDeclaration(s) && (ts.isStringLiteral(s.name) || s.name.text === 'global')),
   );
 }
 

@@ -164,6 +164,12 @@ const CASES: Record<string, { before: string; after: string; proven: boolean; wh
     proven: false,
     why: /declares globals/,
   },
+  'src/umd.d.ts': {
+    before: "import { Alpha } from './legacy/a';\nexport declare const a: Alpha;\nexport as namespace UmdGlobal;\n",
+    after: "import { Alpha } from './canonical';\nexport declare const a: Alpha;\nexport as namespace UmdGlobal;\n",
+    proven: false,
+    why: /declares globals/,
+  },
   'src/n8.ts': {
     before: "import { Z } from './missing';\nexport const z = Z;\n",
     after: "import { Z } from './missing-too';\nexport const z = Z;\n",
