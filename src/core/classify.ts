@@ -26,6 +26,16 @@ function isPackageModule(specifier: string, module: string, concept: ResolvedCon
   return concept.legacy.some((l) => l.subpathsOf !== undefined) && specifier.startsWith(module + '/');
 }
 
+/**
+ * True when a `declare module` block names the concept's canonical (or compat) package module: its
+ * imports are that module's own (`declare module 'node:fs' { export * from 'fs'; }`).
+ */
+function isCanonicalDeclaration(name: string | undefined, concept: ResolvedConcept): boolean {
+  if (name === undefined) return false;
+  const own = [concept.canonical, concept.compat].filter((m) => m !== undefined && m.path === undefined);
+  return own.some((m) => isPackageModule(name, m!.module, concept));
+}
+
 /** True when a resolved file is (inside) the legacy module's path. */
 export function resolvedIntoLegacy(resolved: string, legacy: ResolvedLegacyModule): boolean {
   if (!legacy.path) return false;
@@ -122,7 +132,7 @@ export class SiteClassifier {
         }
         const use = (imported: string): NameUse | null => uses.get(imported) ?? null;
         const missing = resolution.kind === 'unresolved' || (legacy.kind === 'path' && !legacy.exists);
-        const transition = this.isCanonicalFile(file, concept);
+        const transition = this.isCanonicalFile(file, concept) || isCanonicalDeclaration(site.ambientModule, concept);
         const internal =
           transition ||
           concept.legacy.some((l) => l.kind === 'path' && l.path !== undefined && resolvedIntoLegacy(file, l));

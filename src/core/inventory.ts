@@ -114,6 +114,14 @@ function requireNames(call: ts.CallExpression, sf: ts.SourceFile): ImportedName[
  * The import inventory: every place a file refers to a module, in every syntactic form,
  * found on TypeScript's AST (a comment or string that merely mentions a module never counts).
  */
+/** The name of the nearest `declare module '...'` around a node (the walk set the parents). */
+function enclosingModuleName(node: ts.Node): string | undefined {
+  for (let p = node.parent as ts.Node | undefined; p; p = p.parent) {
+    if (ts.isModuleDeclaration(p) && ts.isStringLiteral(p.name)) return p.name.text;
+  }
+  return undefined;
+}
+
 export function collectImportSites(sf: ts.SourceFile, options: { exhaustive?: boolean } = {}): ImportSite[] {
   const sites: ImportSite[] = [];
   // Skip subtrees that cannot hold a site (see SITE_WORDS): the same sites, a fraction of the
@@ -128,6 +136,7 @@ export function collectImportSites(sf: ts.SourceFile, options: { exhaustive?: bo
   ): void => {
     setParentPointers(node); // a site's whole subtree, also where the walk does not go
     const start = literal.getStart(sf);
+    const ambientModule = enclosingModuleName(node);
     const { line, character } = sf.getLineAndCharacterOfPosition(start);
     const q = sf.text[start];
     sites.push({
@@ -143,6 +152,7 @@ export function collectImportSites(sf: ts.SourceFile, options: { exhaustive?: bo
       typeOnly: extra.typeOnly ?? false,
       names: extra.names ?? [],
       ...(extra.callee ? { callee: extra.callee } : {}),
+      ...(ambientModule !== undefined ? { ambientModule } : {}),
     });
   };
 

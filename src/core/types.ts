@@ -66,6 +66,12 @@ export interface ImportSite {
   names: ImportedName[];
   /** For `require`/`import x = require`/dynamic import/mock: the callee text (e.g. `vi.mock`). */
   callee?: string;
+  /**
+   * The name of the `declare module '...'` block the site is in (an ambient module declaration or
+   * a module augmentation): inside the canonical module's own declaration, an import of a legacy
+   * module is the canonical module re-exporting it, not a site to move there.
+   */
+  ambientModule?: string;
 }
 
 /** How a specifier resolved for the file that wrote it. */

@@ -94,6 +94,7 @@ const site: JsonSchema = {
     typeOnly: boolean,
     names: { type: 'array', items: importedName },
     callee: string,
+    ambientModule: string,
     file: string,
     resolution,
     target,

@@ -21,7 +21,7 @@ import { fileKind } from '../shared/source-file.js';
  * checked against cacheEntrySchema before the report sees it.
  */
 export const CACHE_FILE_NAME = 'report-cache.json';
-const CACHE_FORMAT = 3;
+const CACHE_FORMAT = 4;
 
 interface CacheFile {
   format: number;

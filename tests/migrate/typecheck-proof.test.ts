@@ -307,4 +307,32 @@ describe('ssot migrate --typecheck reports how each file was covered', () => {
     expect(r.code).toBe(0);
     expect(fs.readFileSync(path.join(work, 'src/reader.ts'), 'utf8')).toContain("from 'node:old-fs'");
   });
+
+  it("the canonical module's own declaration keeps its import of the legacy one", async () => {
+    const work = makeProject(
+      {
+        ...LIBRARY,
+        // No exclude: the declarations are part of the project, as a hand-written shim would be.
+        'ssot.config.json': JSON.stringify({ ...JSON.parse(CONFIG), exclude: [] }),
+        'src/reader.ts': "import { readText, sep } from 'old-fs';\nexport const t: string = readText(sep);\n",
+      },
+      'proof-own',
+    );
+    const r = await ssotInProcess(['migrate', '--json', '--typecheck', '--allow-dirty', '.'], work);
+    const report = JSON.parse(r.stdout) as { files: MigrateFileReport[]; summary: MigrateSummary };
+    // `declare module 'node:old-fs' { export * from 'old-fs'; }` would re-export itself; another
+    // module's import of the legacy one moves.
+    expect(fs.readFileSync(path.join(work, 'src/ambient.d.ts'), 'utf8')).toBe(
+      LIBRARY['src/ambient.d.ts']!.replace(
+        "declare module 'wide-fs' { export * from 'old-fs';",
+        "declare module 'wide-fs' { export * from 'node:old-fs';",
+      ),
+    );
+    expect(report.files.filter((f) => f.status === 'changed').map((f) => [f.file, f.typecheck])).toEqual([
+      ['src/ambient.d.ts', 'checked'],
+      ['src/reader.ts', 'proven'],
+    ]);
+    expect(report.summary.newTypeErrors).toBe(0);
+    expect(r.code).toBe(0);
+  });
 });
