@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { resolveOrSelfReference } from '../../codemods/checker-scope.js';
 import { remembered, SourceFileCache } from '../../codemods/checker-program.js';
@@ -43,16 +44,20 @@ export interface TypecheckResult {
 /**
  * `--typecheck`: the diagnostics of every rewritten file before and after its rewrite. One
  * TypeScript program per set of compiler options the files' tsconfigs give (a monorepo's packages
- * mostly share one) holds the rewritten files as they are on disk and a copy of each one's original
- * text beside it under a name of its own (`a.__ssot_original__.ts` next to `a.ts`, so its imports
- * resolve as the original's did); what they import is read for its types, never checked itself.
- * A file whose imports bind the same declarations as its original's is proven to type-check as
- * before (whyNotProvenAlike) and is not checked. The others are checked in a program without the
- * copies (oldProgram: every parsed file and resolution reused); a file without a diagnostic now
- * has no new one, and the originals of the rest are checked by the first program's checker. The
- * programs share the files they parse alike (TypeScript's lib files above all) and are built one
- * at a time, so memory follows the touched part of the repository and at most two checkers at a
- * time, the first of which has only resolved imports when the second checks.
+ * mostly share one) holds the rewritten files as they are on disk; what they import is read for
+ * its types, never checked itself. A copy of a file's original text goes beside it under a name of
+ * its own (`a.__ssot_original__.ts` next to `a.ts`, so its imports resolve as the original's did)
+ * wherever the original is needed:
+ * 1. Files a proof can hold for (worthProving) get their copies in a first program, and
+ *    each whose imports bind the same declarations as its original's is proven to type-check as
+ *    before (whyNotProvenAlike) and is not checked. That program's checker only resolves imports,
+ *    and is gone before the next one checks.
+ * 2. The others are checked in a program without copies (oldProgram: every parsed file and
+ *    resolution reused). A file without a diagnostic now has no new one.
+ * 3. The originals of the files with diagnostics are checked in a program that adds their copies
+ *    (oldProgram again), after the second checker is gone.
+ * The programs share the files they parse alike (TypeScript's lib files above all) and are built
+ * one at a time, so memory follows the touched part of the repository and one checking checker.
  */
 export function typecheckRewrites(
   config: ResolvedConfig,
@@ -86,35 +91,50 @@ export function typecheckRewrites(
   for (const { options, declarations, list } of groups.values()) {
     const originals = new Map(list.map((r) => [originalPath(path.resolve(r.file)), r]));
     const resolutions = new Map<string, ts.ResolvedModuleWithFailedLookupLocations>();
-    const host = hostWithOriginals(options, originals, sourceFiles, resolutions);
+    const { host, resolveName } = hostWithOriginals(options, originals, sourceFiles, resolutions);
     // The project's own declaration files (global types, `declare module`) apply to every file.
     const roots = [...list.map((r) => path.resolve(r.file)), ...declarations];
-    const copies = [...originals.keys()];
-    const copiesProgram = (oldProgram?: ts.Program): ts.Program =>
-      ts.createProgram({ rootNames: [...roots, ...copies], options, host, oldProgram });
-    // With proofs, the program with the copies comes first; without, only where a file has errors.
-    let withCopies = prove ? copiesProgram() : undefined;
-    let program = withCopies ? undefined : ts.createProgram({ rootNames: roots, options, host });
-    const first = (withCopies ?? program)!;
-    const toCheck: Rewritten[] = [];
-    const inProgram = list.filter((r) => {
-      if (first.getSourceFile(path.resolve(r.file))) return true;
+    const copiesOf = (files: readonly Rewritten[]): string[] => files.map((r) => originalPath(path.resolve(r.file)));
+    const withCopies = (files: readonly Rewritten[], oldProgram?: ts.Program): ts.Program =>
+      ts.createProgram({ rootNames: [...roots, ...copiesOf(files)], options, host, oldProgram });
+    // Proofs are tried only where they can hold (worthProving): no copy of a file is parsed
+    // before a check needs it otherwise.
+    const resolveFrom = (file: string) => (specifier: string) => resolveName(specifier, file).resolvedModule;
+    const candidates = prove
+      ? list.filter((r) => {
+          if (worthProving(r.original, fs.readFileSync(r.file, 'utf8'), resolveFrom(r.file))) return true;
+          unproven.set(r.file, 'more changed than specifiers, or a specifier resolved unlike (by its text)');
+          return false;
+        })
+      : [];
+    let proving = candidates.length > 0 ? withCopies(candidates) : undefined;
+    const outOfProgram = (program: ts.Program) => (r: Rewritten) => {
+      if (program.getSourceFile(path.resolve(r.file))) return false;
       outside.add(r.file);
       after.set(r.file, []);
-      return false;
-    });
-    if (withCopies) {
-      const checker = withCopies.getTypeChecker();
+      return true;
+    };
+    let toCheck: Rewritten[] = list;
+    if (proving) {
+      const program = proving;
+      const checker = program.getTypeChecker();
       const resolutionOf = (sf: ts.SourceFile, literal: ts.StringLiteral) => {
         const mode = ts.getModeForUsageLocation(sf, literal, options);
         const found = resolutions.get(resolutionKey(sf.fileName, literal.text, mode));
         return found ? found.resolvedModule : 'unknown';
       };
-      for (const r of inProgram) {
-        const now = withCopies.getSourceFile(path.resolve(r.file));
-        const then = withCopies.getSourceFile(originalPath(path.resolve(r.file)));
-        const why =
-          now && then ? whyNotProvenAlike(withCopies, checker, now, then, resolutionOf) : 'not in the program';
+      const isOutside = outOfProgram(program);
+      const tried = new Set(candidates);
+      toCheck = [];
+      for (const r of list) {
+        if (isOutside(r)) continue;
+        if (!tried.has(r)) {
+          toCheck.push(r);
+          continue;
+        }
+        const now = program.getSourceFile(path.resolve(r.file))!;
+        const then = program.getSourceFile(originalPath(path.resolve(r.file)));
+        const why = then ? whyNotProvenAlike(program, checker, now, then, resolutionOf) : 'no original in the program';
         if (why === undefined) {
           proven.add(r.file);
           after.set(r.file, []);
@@ -123,11 +143,14 @@ export function typecheckRewrites(
           toCheck.push(r);
         }
       }
-    } else toCheck.push(...inProgram);
+    }
     if (toCheck.length === 0) continue;
     // The rewritten files are checked without the copies beside them, whose declarations could
-    // clash with theirs (a script's globals, `declare global`).
-    program ??= ts.createProgram({ rootNames: roots, options, host, oldProgram: withCopies });
+    // clash with theirs (a script's globals, `declare global`), and after the proving checker
+    // is gone: at most one checker at a time does work.
+    let program: ts.Program | undefined = ts.createProgram({ rootNames: roots, options, host, oldProgram: proving });
+    proving = undefined;
+    if (!prove || candidates.length === 0) toCheck = toCheck.filter((r) => !outOfProgram(program!)(r));
     const withErrors: Rewritten[] = [];
     for (const r of toCheck) {
       const now = diagnosticsOf(program, path.resolve(r.file), r.file);
@@ -136,14 +159,16 @@ export function typecheckRewrites(
       if (now.length > 0) withErrors.push(r);
     }
     if (withErrors.length === 0) continue;
-    withCopies ??= copiesProgram(program);
+    // The originals of those files join the program: TypeScript reuses every file and resolution
+    // of the first program (oldProgram), and one checker reports the originals.
+    const originalsProgram = withCopies(withErrors, program);
     program = undefined; // its checker goes before the originals are checked
     for (const r of withErrors) {
       const copy = originalPath(path.resolve(r.file));
       // A message that names the copy names the file itself.
       before.set(
         r.file,
-        diagnosticsOf(withCopies, copy, r.file).map((d) => ({
+        diagnosticsOf(originalsProgram, copy, r.file).map((d) => ({
           ...d,
           message: d.message
             .split(path.basename(copy, path.extname(copy)))
@@ -154,6 +179,38 @@ export function typecheckRewrites(
   }
   return { before, after, proven, unproven, outside };
 }
+
+/**
+ * Whether a proof is worth trying for a file, from its two texts alone (the proof itself decides
+ * from the program, so this only has to let every provable file through): line by line, the texts
+ * differ only inside quoted strings, and each changed string resolves as a module name like the
+ * one it replaces (both to no file, or both to files of one extension). A migration that renames,
+ * rewrites calls or moves names to other files then pays neither the copies nor the proving
+ * checker. No parse: a look at the lines costs next to nothing beside a program.
+ */
+function worthProving(
+  before: string,
+  after: string,
+  resolve: (specifier: string) => ts.ResolvedModuleFull | undefined,
+): boolean {
+  const a = before.split('\n');
+  const b = after.split('\n');
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === b[i]) continue;
+    const quotedA = a[i]!.match(QUOTED) ?? [];
+    const quotedB = b[i]!.match(QUOTED) ?? [];
+    if (a[i]!.replace(QUOTED, "''") !== b[i]!.replace(QUOTED, "''") || quotedA.length !== quotedB.length) return false;
+    for (let q = 0; q < quotedA.length; q++) {
+      if (quotedA[q] === quotedB[q]) continue;
+      if (resolve(quotedA[q]!.slice(1, -1))?.extension !== resolve(quotedB[q]!.slice(1, -1))?.extension) return false;
+    }
+  }
+  return true;
+}
+
+/** A single- or double-quoted string on one line (escapes kept: the value is only resolved). */
+const QUOTED = /'[^'\\\n]*(?:\\.[^'\\\n]*)*'|"[^"\\\n]*(?:\\.[^"\\\n]*)*"/g;
 
 function resolutionKey(containingFile: string, text: string, mode: ts.ResolutionMode): string {
   return `${path.resolve(containingFile)}\0${mode ?? ''}\0${text}`;
@@ -206,7 +263,14 @@ function hostWithOriginals(
   cache: SourceFileCache,
   /** Every resolution the programs make, for the proof (by containing file, mode and name). */
   resolutions: Map<string, ts.ResolvedModuleWithFailedLookupLocations>,
-): ts.CompilerHost {
+): {
+  host: ts.CompilerHost;
+  resolveName: (
+    name: string,
+    containingFile: string,
+    mode?: ts.ResolutionMode,
+  ) => ts.ResolvedModuleWithFailedLookupLocations;
+} {
   const host = ts.createCompilerHost(options, false);
   // JSDoc is parsed only where it can hold types or type errors (JS files, @ts-check): as tsc does.
   host.jsDocParsingMode = ts.JSDocParsingMode.ParseForTypeErrors;
@@ -220,15 +284,22 @@ function hostWithOriginals(
     host.getCanonicalFileName,
     options,
   );
+  const resolveName = (
+    name: string,
+    containingFile: string,
+    mode?: ts.ResolutionMode,
+    opts: ts.CompilerOptions = options,
+    redirectedReference?: ts.ResolvedProjectReference,
+  ): ts.ResolvedModuleWithFailedLookupLocations =>
+    resolveOrSelfReference(name, containingFile, opts, {
+      resolve: (from, o) => ts.resolveModuleName(name, from, o, host, resolutionCache, redirectedReference, mode),
+      found: (r) => r.resolvedModule !== undefined,
+      asBundler: (o) => ({ ...o, moduleResolution: ts.ModuleResolutionKind.Bundler, module: ts.ModuleKind.ESNext }),
+    });
   host.resolveModuleNameLiterals = (literals, containingFile, redirectedReference, opts, containingSourceFile) =>
     literals.map((literal) => {
       const mode = ts.getModeForUsageLocation(containingSourceFile, literal, opts);
-      const found = resolveOrSelfReference(literal.text, containingFile, opts, {
-        resolve: (from, o) =>
-          ts.resolveModuleName(literal.text, from, o, host, resolutionCache, redirectedReference, mode),
-        found: (r) => r.resolvedModule !== undefined,
-        asBundler: (o) => ({ ...o, moduleResolution: ts.ModuleResolutionKind.Bundler, module: ts.ModuleKind.ESNext }),
-      });
+      const found = resolveName(literal.text, containingFile, mode, opts, redirectedReference);
       resolutions.set(resolutionKey(containingFile, literal.text, mode), found);
       return found;
     });
@@ -247,5 +318,5 @@ function hostWithOriginals(
     if (sf) cache.set(key, sf);
     return sf;
   };
-  return host;
+  return { host, resolveName };
 }

@@ -149,6 +149,13 @@ const CASES: Record<string, { before: string; after: string; proven: boolean; wh
     before: "import { Alpha } from './legacy/a';\nexport const x = new Alpha();\n",
     after: "import { Alpha as A } from './canonical';\nexport const x = new A();\n",
     proven: false,
+    why: /more changed than specifiers, or a specifier resolved unlike/,
+  },
+  // Only quoted strings differ, but one of them is no specifier.
+  'src/n14.ts': {
+    before: "import { Alpha } from './legacy/a';\nexport const label = 'old';\nexport const x = new Alpha();\n",
+    after: "import { Alpha } from './canonical';\nexport const label = 'new';\nexport const x = new Alpha();\n",
+    proven: false,
     why: /more changed than top-level specifiers/,
   },
   'src/n6.ts': {
