@@ -7,7 +7,8 @@ import { tableRows, HEADERS } from './harness.mjs';
 
 /**
  * The command as the docs show it: no path of this machine (the packed docs must not name one). A
- * checkout is shown under `$SSOT_REAL_DIR` (where bench/run.mjs finds real checkouts), and the
+ * checkout is shown under `$SSOT_REAL_DIR` (where bench/run.mjs finds real checkouts), one outside
+ * it as `<copy>/<name>` (a copy prepared by hand, such as one with its dependencies installed), and the
  * `--json` scratch file, which changes no figure, is left out.
  */
 export function shownArgv(argv) {
@@ -21,7 +22,13 @@ export function shownArgv(argv) {
     if (flag === '--repo') {
       const dir = inline ?? argv[++i] ?? '';
       const name = dir.replace(/\/+$/, '').split('/').pop();
-      out.push('--repo', dir.startsWith('/') ? `$SSOT_REAL_DIR/${name}` : dir);
+      // A checkout elsewhere (a copy with its dependencies installed) is not the snapshot there.
+      const real = process.env.SSOT_REAL_DIR?.replace(/\/+$/, '');
+      const underReal = real !== undefined && dir.startsWith(real + '/');
+      out.push(
+        '--repo',
+        !dir.startsWith('/') ? dir : underReal || real === undefined ? `$SSOT_REAL_DIR/${name}` : `<copy>/${name}`,
+      );
       continue;
     }
     out.push(argv[i]);
