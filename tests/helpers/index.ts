@@ -16,6 +16,20 @@ export const JSCODESHIFT = path.join(REPO, 'node_modules/jscodeshift/bin/jscodes
 export const FIXTURES = path.join(REPO, 'fixtures/codemods');
 export const DEMO = path.join(REPO, 'fixtures/demo-app');
 
+/** A strict tsconfig for a throw-away project of bundler-style ES modules under `src/`, no @types. */
+export const BUNDLER_TSCONFIG = JSON.stringify({
+  compilerOptions: {
+    target: 'ES2022',
+    module: 'ESNext',
+    moduleResolution: 'Bundler',
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    types: [],
+  },
+  include: ['src'],
+});
+
 // ---- building ---------------------------------------------------------------------------------
 
 function newestSource(dir: string): number {

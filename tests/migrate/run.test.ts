@@ -2,7 +2,16 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { copyDir, ensureBuilt, FIXTURES, readTree, ssot, ssotInProcess, tempDir } from '../helpers/index.js';
+import {
+  BUNDLER_TSCONFIG,
+  copyDir,
+  ensureBuilt,
+  FIXTURES,
+  readTree,
+  ssot,
+  ssotInProcess,
+  tempDir,
+} from '../helpers/index.js';
 
 /**
  * `ssot migrate` as a user runs it: flags, statuses, exit codes, safety. Most runs are the built
@@ -341,21 +350,7 @@ describe('ssot migrate', () => {
 
   it('--typecheck reports new diagnostics and --rollback-on-type-errors restores those files', async () => {
     const work = project('named', 'deleted-legacy-module');
-    fs.writeFileSync(
-      path.join(work, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: {
-          target: 'ES2022',
-          module: 'ESNext',
-          moduleResolution: 'Bundler',
-          strict: true,
-          noEmit: true,
-          skipLibCheck: true,
-          types: [],
-        },
-        include: ['src'],
-      }),
-    );
+    fs.writeFileSync(path.join(work, 'tsconfig.json'), BUNDLER_TSCONFIG);
     // The compat class lacks a field of the legacy one, and this caller needs it without reading it
     // (so the stage-1 check, which looks at files that read or call members, does not see it).
     fs.writeFileSync(

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MigrateFileReport, MigrateSummary } from '../../src/migrate/run.js';
 import type { Rewritten, TypecheckResult } from '../../src/migrate/typecheck.js';
-import { cleanup, ensureBuilt, makeProject, REPO, ssotInProcess, write } from '../helpers/index.js';
+import { BUNDLER_TSCONFIG, cleanup, ensureBuilt, makeProject, REPO, ssotInProcess, write } from '../helpers/index.js';
 
 // The built modules: the TypeScript loader (src/core/typescript.cts) is CommonJS, which the test
 // runner's transform does not load.
@@ -18,18 +18,7 @@ type FindingsModule = typeof import('../../codemods/findings.js');
 type ConfigModule = typeof import('../../src/core/config/load.js');
 let newFindings: FindingsModule['newFindings'];
 
-const TSCONFIG = JSON.stringify({
-  compilerOptions: {
-    target: 'ES2022',
-    module: 'ESNext',
-    moduleResolution: 'Bundler',
-    strict: true,
-    noEmit: true,
-    skipLibCheck: true,
-    types: [],
-  },
-  include: ['src'],
-});
+const TSCONFIG = BUNDLER_TSCONFIG;
 
 const CONFIG = JSON.stringify({
   // The declarations stand for an installed @types package, which no migration touches.
