@@ -102,7 +102,7 @@ export function typecheckRewrites(
     const resolveFrom = (file: string) => (specifier: string) => resolveName(specifier, file).resolvedModule;
     const candidates = prove
       ? list.filter((r) => {
-          if (worthProving(r.original, fs.readFileSync(r.file, 'utf8'), resolveFrom(r.file))) return true;
+          if (worthProving(r.original, textNow(r.file), resolveFrom(r.file))) return true;
           unproven.set(r.file, 'more changed than specifiers, or a specifier resolved unlike (by its text)');
           return false;
         })
@@ -190,9 +190,10 @@ export function typecheckRewrites(
  */
 function worthProving(
   before: string,
-  after: string,
+  after: string | undefined,
   resolve: (specifier: string) => ts.ResolvedModuleFull | undefined,
 ): boolean {
+  if (after === undefined) return false;
   const a = before.split('\n');
   const b = after.split('\n');
   if (a.length !== b.length) return false;
@@ -207,6 +208,15 @@ function worthProving(
     }
   }
   return true;
+}
+
+/** The file's text as written, or `undefined` if it cannot be read now (no proof is tried then). */
+function textNow(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 /** A single- or double-quoted string on one line (escapes kept: the value is only resolved). */
