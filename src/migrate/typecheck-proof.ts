@@ -29,13 +29,14 @@ import ts from '../core/typescript.cjs';
  *    bundler resolution takes a package's "type"), the declaration is at the top level of a module.
  * The copy of the original sits beside the file in the same program (same folder, so the same
  * resolution and module format), and it must add nothing global: a module without `declare
- * global` or `declare module`. JavaScript files are left to the check (their messages quote the
+ * global`, `declare module` or `export as namespace`. JavaScript files are left to the check (their messages quote the
  * specifier). Anything the proof cannot show sends the file to the check: it never decides that
  * a file is broken, only that it is unchanged.
  *
  * What the proof does not reproduce: an error both texts have whose message quotes the module's
- * name (`Module '"node:path"' resolves to a non-module entity`) is the same error before and
- * after here; the check, which compares messages, would call the renamed one new.
+ * name (`Module '"node:path"' resolves to a non-module entity`, `typeof import(".../index")`) is
+ * the same error before and after here; the check, which compares messages, would call the
+ * renamed one new.
  */
 export function whyNotProvenAlike(
   program: ts.Program,
