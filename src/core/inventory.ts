@@ -114,8 +114,13 @@ function requireNames(call: ts.CallExpression, sf: ts.SourceFile): ImportedName[
  * The import inventory: every place a file refers to a module, in every syntactic form,
  * found on TypeScript's AST (a comment or string that merely mentions a module never counts).
  */
-/** The name of the nearest `declare module '...'` around a node (the walk set the parents). */
-function enclosingModuleName(node: ts.Node): string | undefined {
+/**
+ * The name of the ambient `declare module '...'` around a node, in a file that is no module (the
+ * walk set the parents). In a module, such a block is an augmentation of the module, which cannot
+ * import or re-export (TS2666, TS2667): its sites are the file's own, not the module's.
+ */
+function ambientModuleAround(sf: ts.SourceFile, node: ts.Node): string | undefined {
+  if (ts.isExternalModule(sf)) return undefined;
   for (let p = node.parent as ts.Node | undefined; p; p = p.parent) {
     if (ts.isModuleDeclaration(p) && ts.isStringLiteral(p.name)) return p.name.text;
   }
@@ -136,7 +141,7 @@ export function collectImportSites(sf: ts.SourceFile, options: { exhaustive?: bo
   ): void => {
     setParentPointers(node); // a site's whole subtree, also where the walk does not go
     const start = literal.getStart(sf);
-    const ambientModule = enclosingModuleName(node);
+    const ambientModule = ambientModuleAround(sf, node);
     const { line, character } = sf.getLineAndCharacterOfPosition(start);
     const q = sf.text[start];
     sites.push({

@@ -67,9 +67,10 @@ export interface ImportSite {
   /** For `require`/`import x = require`/dynamic import/mock: the callee text (e.g. `vi.mock`). */
   callee?: string;
   /**
-   * The name of the `declare module '...'` block the site is in (an ambient module declaration or
-   * a module augmentation): inside the canonical module's own declaration, an import of a legacy
-   * module is the canonical module re-exporting it, not a site to move there.
+   * The name of the ambient `declare module '...'` block the site is in (in a file that is no
+   * module; a module's such block is an augmentation): inside the canonical module's own
+   * declaration, an import of a legacy module is the canonical module re-exporting it, not a site
+   * to move there.
    */
   ambientModule?: string;
 }

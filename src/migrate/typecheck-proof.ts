@@ -33,6 +33,10 @@ import ts from '../core/typescript.cjs';
  * specifier). Anything the proof cannot show sends the file to the check: it never decides that
  * a file is broken, only that it is unchanged.
  *
+ * Like the check, the proof judges the original text in a program that also holds what the new
+ * specifiers bring in: global declarations of a newly reached file count as if always there
+ * (docs/codemods.md, "What both ways share").
+ *
  * What the proof does not reproduce: an error both texts have whose message quotes the module's
  * name (`Module '"node:path"' resolves to a non-module entity`, `typeof import(".../index")`) is
  * the same error before and after here; the check, which compares messages, would call the

@@ -311,6 +311,9 @@ describe('ssot migrate --typecheck reports how each file was covered', () => {
         // No exclude: the declarations are part of the project, as a hand-written shim would be.
         'ssot.config.json': JSON.stringify({ ...JSON.parse(CONFIG), exclude: [] }),
         'src/reader.ts': "import { readText, sep } from 'old-fs';\nexport const t: string = readText(sep);\n",
+        // An augmentation in a module is the file's own code, not the canonical module's: it moves.
+        'src/augment.ts':
+          "import 'node:old-fs';\ndeclare module 'node:old-fs' {\n  interface Options {\n    sep?: typeof import('old-fs').sep;\n  }\n}\nexport {};\n",
       },
       'proof-own',
     );
@@ -324,8 +327,10 @@ describe('ssot migrate --typecheck reports how each file was covered', () => {
         "declare module 'wide-fs' { export * from 'node:old-fs';",
       ),
     );
+    expect(fs.readFileSync(path.join(work, 'src/augment.ts'), 'utf8')).toContain("typeof import('node:old-fs').sep");
     expect(report.files.filter((f) => f.status === 'changed').map((f) => [f.file, f.typecheck])).toEqual([
       ['src/ambient.d.ts', 'checked'],
+      ['src/augment.ts', 'checked'],
       ['src/reader.ts', 'proven'],
     ]);
     expect(report.summary.newTypeErrors).toBe(0);
