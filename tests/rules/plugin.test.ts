@@ -151,6 +151,8 @@ describe('performance: prefilter first, one analysis per file shared by the rule
     expect(stats.prefiltered - before.prefiltered).toBe(1);
     expect(stats.parsed - before.parsed).toBe(0);
     expect(stats.shared - before.shared).toBe(2);
+    // One look for the config file, not one per rule.
+    expect(stats.configLookups - before.configLookups).toBe(1);
   });
 
   it("reuses the program's SourceFile with typed linting (projectService)", () => {
