@@ -40,11 +40,15 @@ function statOf(file: string): { mtimeMs: number; size: number } | undefined {
   }
 }
 
-function configFileFor(dir: string): string | undefined {
+/**
+ * The config file for a folder, from the cache within DIR_TTL_MS. A cached file that is gone is
+ * found by the caller's stat of it (fromConfigFile), which then asks again with `fresh`: one
+ * system call per linted file instead of an exists and a stat.
+ */
+function configFileFor(dir: string, fresh = false): string | undefined {
   const now = Date.now();
   const cached = configFileByDir.get(dir);
-  if (cached && now - cached.checkedAt < DIR_TTL_MS && (cached.file === undefined || fs.existsSync(cached.file)))
-    return cached.file;
+  if (!fresh && cached && now - cached.checkedAt < DIR_TTL_MS) return cached.file;
   const file = core().findConfigFile(dir);
   configFileByDir.set(dir, { file, checkedAt: now });
   return file;
@@ -55,8 +59,7 @@ function errorResult(error: unknown): ContextResult {
   throw error;
 }
 
-function fromConfigFile(file: string): ContextResult {
-  const st = statOf(file);
+function fromConfigFile(file: string, st = statOf(file)): ContextResult {
   if (!st) return { kind: 'error', message: `Config file not found: ${file}` };
   const cached = byConfigFile.get(file);
   if (cached && cached.mtimeMs === st.mtimeMs && cached.size === st.size) {
@@ -97,8 +100,14 @@ function getAnalysisContext(
     } else if (result.kind === 'ok') result.ctx.resolver.refresh();
     return result;
   }
-  const file = configFileFor(path.dirname(filename));
-  return file ? fromConfigFile(file) : { kind: 'none' };
+  const dir = path.dirname(filename);
+  const file = configFileFor(dir);
+  if (!file) return { kind: 'none' };
+  const st = statOf(file);
+  if (st) return fromConfigFile(file, st);
+  // Deleted since it was found: search again (a config further up may apply now, or none).
+  const again = configFileFor(dir, true);
+  return again ? fromConfigFile(again) : { kind: 'none' };
 }
 
 /**
