@@ -106,6 +106,16 @@ describe('config discovery and caching', () => {
     expect(lint(root, 'src/app/a.ts', code, ALL_RULES)).toEqual([]);
   });
 
+  it('a config file deleted during the session is searched for again, not reported missing', () => {
+    clearCaches();
+    const root = copyFixtureProject();
+    const code = "import { OldRouter } from '../legacy/router';";
+    expect(lint(root, 'src/app/a.ts', code, ALL_RULES).map((m) => m.ruleId)).toEqual(['ssot/no-legacy-import']);
+    fs.rmSync(path.join(root, 'ssot.config.json'));
+    // Within the folder cache's lifetime: no config any more, so nothing to check (no config error).
+    expect(lint(root, 'src/app/a.ts', code, ALL_RULES)).toEqual([]);
+  });
+
   it('follows tsconfig changes (ModuleResolver.refresh)', () => {
     clearCaches();
     const root = copyFixtureProject();
