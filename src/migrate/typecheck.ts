@@ -108,33 +108,34 @@ export function typecheckRewrites(
         })
       : [];
     let proving = candidates.length > 0 ? withCopies(candidates) : undefined;
-    const outOfProgram = (program: ts.Program) => (r: Rewritten) => {
-      if (program.getSourceFile(path.resolve(r.file))) return false;
+    let program = proving ? undefined : ts.createProgram({ rootNames: roots, options, host });
+    // A file the first program does not take (JavaScript without allowJs) is in none of them.
+    const first = (proving ?? program)!;
+    const inPrograms = list.filter((r) => {
+      if (first.getSourceFile(path.resolve(r.file))) return true;
       outside.add(r.file);
+      unproven.delete(r.file);
       after.set(r.file, []);
-      return true;
-    };
-    let toCheck: Rewritten[] = list;
+      return false;
+    });
+    let toCheck: Rewritten[] = inPrograms;
     if (proving) {
-      const program = proving;
-      const checker = program.getTypeChecker();
+      const checker = proving.getTypeChecker();
       const resolutionOf = (sf: ts.SourceFile, literal: ts.StringLiteral) => {
         const mode = ts.getModeForUsageLocation(sf, literal, options);
         const found = resolutions.get(resolutionKey(sf.fileName, literal.text, mode));
         return found ? found.resolvedModule : 'unknown';
       };
-      const isOutside = outOfProgram(program);
       const tried = new Set(candidates);
       toCheck = [];
-      for (const r of list) {
-        if (isOutside(r)) continue;
+      for (const r of inPrograms) {
         if (!tried.has(r)) {
           toCheck.push(r);
           continue;
         }
-        const now = program.getSourceFile(path.resolve(r.file))!;
-        const then = program.getSourceFile(originalPath(path.resolve(r.file)));
-        const why = then ? whyNotProvenAlike(program, checker, now, then, resolutionOf) : 'no original in the program';
+        const now = proving.getSourceFile(path.resolve(r.file))!;
+        const then = proving.getSourceFile(originalPath(path.resolve(r.file)));
+        const why = then ? whyNotProvenAlike(proving, checker, now, then, resolutionOf) : 'no original in the program';
         if (why === undefined) {
           proven.add(r.file);
           after.set(r.file, []);
@@ -148,9 +149,8 @@ export function typecheckRewrites(
     // The rewritten files are checked without the copies beside them, whose declarations could
     // clash with theirs (a script's globals, `declare global`), and after the proving checker
     // is gone: at most one checker at a time does work.
-    let program: ts.Program | undefined = ts.createProgram({ rootNames: roots, options, host, oldProgram: proving });
+    program ??= ts.createProgram({ rootNames: roots, options, host, oldProgram: proving });
     proving = undefined;
-    if (!prove || candidates.length === 0) toCheck = toCheck.filter((r) => !outOfProgram(program!)(r));
     const withErrors: Rewritten[] = [];
     for (const r of toCheck) {
       const now = diagnosticsOf(program, path.resolve(r.file), r.file);
